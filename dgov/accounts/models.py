@@ -1,0 +1,241 @@
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dgov.accounts.roles import DEPARTMENT_SCOPED, Role
+from dgov.lib.idnumbers import validate_credit_code, validate_resident_id
+from dgov.lib.personal import mask_id_number, mask_phone
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+class City(models.Model):
+    code = models.CharField(_("GB/T 2260 code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    """The tenant: every record belongs to exactly one district."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="districts")
+    code = models.CharField(_("GB/T 2260 code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return f"{self.city.name}{self.name}"
+
+
+class DistrictScopedQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> "DistrictScopedQuerySet":
+        """Staff see only their own district's records; everybody else sees none."""
+        if not getattr(user, "is_authenticated", False) or user.district_id is None:
+            return self.none()
+        return self.filter(district_id=user.district_id)
+
+
+class Department(models.Model):
+    """A department or unit of the district government (部门/单位)."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Department")
+        SERVICE_CENTRE = "service_centre", _("Government service centre")
+        UNIT = "unit", _("Unit")
+        STREET = "street", _("Sub-district office")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="departments")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+
+    objects = DistrictScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [models.UniqueConstraint(fields=["district", "code"], name="department_code_unique")]
+        ordering = ["district", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceWindow(models.Model):
+    """A window of the service centre; a general window accepts items of any department."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General intake window")
+        ISSUE = "issue", _("Certificate exit window")
+        ENTERPRISE = "enterprise", _("Enterprise service window")
+        GREEN = "green", _("Green-channel window")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="windows")
+    service_centre = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="windows",
+        limit_choices_to={"kind": Department.Kind.SERVICE_CENTRE},
+    )
+    number = models.CharField(_("window number"), max_length=10)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GENERAL)
+
+    objects = DistrictScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service window")
+        verbose_name_plural = _("service windows")
+        constraints = [models.UniqueConstraint(fields=["district", "number"], name="window_number_unique")]
+        ordering = ["district", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class User(AbstractUser):
+    """Staff and applicants share one user table; ``kind`` tells them apart."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        CITIZEN = "citizen", _("Citizen")
+        ENTERPRISE = "enterprise", _("Enterprise")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITIZEN)
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    window = models.ForeignKey(
+        ServiceWindow, null=True, blank=True, on_delete=models.SET_NULL, related_name="clerks"
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [("manage_staff", "Can create staff accounts and assign roles")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="staff") | models.Q(district__isnull=False),
+                name="staff_has_district",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.kind == self.Kind.STAFF
+
+    @property
+    def role_codes(self) -> list[str]:
+        if not hasattr(self, "_role_codes"):
+            if self.pk is None:
+                return []
+            self._role_codes = sorted(self.groups.values_list("name", flat=True))
+        return self._role_codes
+
+    @property
+    def roles(self) -> list[Role]:
+        return [Role(code) for code in self.role_codes if code in Role.values]
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in self.role_codes
+
+    @property
+    def primary_role(self) -> Role | None:
+        """The role whose home the user lands on: the first in the order of ``Role``."""
+        mine = set(self.role_codes)
+        return next((role for role in Role if role.value in mine), None)
+
+    def department_scope(self, role: Role) -> "Department | None":
+        """The department a department-scoped role is limited to (None: whole district)."""
+        return self.department if role in DEPARTMENT_SCOPED else None
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class ApplicantQuerySet(DistrictScopedQuerySet):
+    pass
+
+
+class Applicant(models.Model):
+    """A citizen or an enterprise as known to one district's service centre."""
+
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        ENTERPRISE = "enterprise", _("Enterprise")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="applicants")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant_profiles"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    id_number = models.CharField(_("ID card number"), max_length=18, blank=True, validators=[validate_resident_id])
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ApplicantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+        permissions = [("reveal_personal_data", "Can reveal a masked ID or phone number, with a reason")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "id_number"], condition=~models.Q(id_number=""), name="applicant_id_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["district", "credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="applicant_credit_code_unique",
+            ),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def holder_code(self) -> str:
+        """The code printed beside the holder's name: credit code, or the masked ID."""
+        return self.credit_code or self.masked_id_number
+
+
+def applicants_for(user: Any) -> "QuerySet[Applicant]":
+    return Applicant.objects.visible_to(user)

@@ -1,0 +1,78 @@
+"""Staff roles as groups with explicit permissions.
+
+Each role is a ``Group`` named by its code; ``sync_roles`` makes the groups' permissions
+exactly what ``ROLE_PERMISSIONS`` says (run after every migrate). Later apps add their
+permission codenames here, so one table answers "who may do what".
+"""
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    WINDOW_CLERK = "window_clerk", _("Window clerk")
+    REVIEWER = "reviewer", _("Reviewer")
+    DEPARTMENT_APPROVER = "department_approver", _("Department approver")
+    SEAL_OFFICER = "seal_officer", _("Seal officer")
+    CENTRE_SUPERVISOR = "centre_supervisor", _("Service-centre supervisor")
+    PROJECT_SECRETARY = "project_secretary", _("Project secretary")
+    INVESTMENT_OFFICER = "investment_officer", _("Investment officer")
+    HIRED_AGENT = "hired_agent", _("Hired agent")
+    INSPECTOR = "inspector", _("Inspector")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    DISTRICT_LEADER = "district_leader", _("District leader")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles whose powers reach only their own department's records.
+DEPARTMENT_SCOPED = frozenset({Role.REVIEWER, Role.DEPARTMENT_APPROVER, Role.UNIT_HEAD})
+
+REVEAL = "accounts.reveal_personal_data"
+VIEW_APPLICANTS = "accounts.view_applicant"
+ADD_APPLICANT = "accounts.add_applicant"
+MANAGE_STAFF = "accounts.manage_staff"
+VIEW_AUDIT = "audit.view_audit_trail"
+EDIT_CALENDAR = "workdays.edit_calendar"
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.WINDOW_CLERK: {VIEW_APPLICANTS, ADD_APPLICANT, REVEAL},
+    Role.REVIEWER: {VIEW_APPLICANTS},
+    Role.DEPARTMENT_APPROVER: {VIEW_APPLICANTS},
+    Role.SEAL_OFFICER: set(),
+    Role.CENTRE_SUPERVISOR: {VIEW_APPLICANTS, REVEAL, VIEW_AUDIT},
+    Role.PROJECT_SECRETARY: set(),
+    Role.INVESTMENT_OFFICER: set(),
+    Role.HIRED_AGENT: set(),
+    Role.INSPECTOR: {VIEW_AUDIT},
+    Role.UNIT_HEAD: set(),
+    Role.DISTRICT_LEADER: {VIEW_APPLICANTS},
+    Role.AUDITOR: {VIEW_AUDIT, VIEW_APPLICANTS},
+    Role.ADMINISTRATOR: {MANAGE_STAFF, EDIT_CALENDAR, VIEW_APPLICANTS},
+}
+
+
+def sync_roles(using: str = "default") -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    for role in Role:
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        wanted = []
+        for dotted in sorted(ROLE_PERMISSIONS[role]):
+            app_label, codename = dotted.split(".")
+            wanted.append(
+                Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(using: str = "default", **kwargs: Any) -> None:
+    from django.contrib.auth.management import create_permissions
+    from django.apps import apps
+
+    # Permissions of every app must exist before the groups point at them.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles(using)

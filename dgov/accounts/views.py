@@ -1,0 +1,148 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dgov.accounts import actions
+from dgov.accounts.forms import ApplicantForm, CitizenSignupForm, LoginForm, RevealForm, StaffForm
+from dgov.accounts.models import Applicant, District, User
+from dgov.accounts.roles import ADD_APPLICANT, MANAGE_STAFF, REVEAL, VIEW_APPLICANTS
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Shown instead of the log-in page while an account or an address is locked."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _staff_district(request: HttpRequest) -> District:
+    user = request.user
+    if not user.is_authenticated or user.kind != User.Kind.STAFF or user.district is None:  # type: ignore[union-attr]
+        raise PermissionDenied
+    return user.district  # type: ignore[union-attr, return-value]
+
+
+def get_applicant_for_user(request: HttpRequest, pk: int) -> Applicant:
+    """The one guarded way to fetch an applicant: missing and forbidden look the same."""
+    try:
+        return Applicant.objects.visible_to(request.user).get(pk=pk)
+    except Applicant.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@permission_required(VIEW_APPLICANTS, raise_exception=True)
+def applicant_list(request: HttpRequest) -> HttpResponse:
+    _staff_district(request)
+    applicants = Applicant.objects.visible_to(request.user).order_by("-created_at")[:200]
+    return render(request, "accounts/applicant_list.html", {"applicants": applicants})
+
+
+@login_required
+@permission_required(ADD_APPLICANT, raise_exception=True)
+def applicant_create(request: HttpRequest) -> HttpResponse:
+    district = _staff_district(request)
+    form = ApplicantForm(request.POST or None, district=district)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.do_register_applicant(by=request.user, district=district, **form.cleaned_data)  # type: ignore[arg-type]
+            except IntegrityError:
+                form.add_error(None, _("This applicant was registered a moment ago by someone else."))
+            else:
+                messages.success(request, _("The applicant is registered."))
+                return redirect("accounts:applicants")
+        return render(request, "accounts/applicant_form.html", {"form": form}, status=400)
+    return render(request, "accounts/applicant_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    applicant = get_applicant_for_user(request, pk)
+    if not request.user.has_perm(REVEAL):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/_reveal.html", {"applicant": applicant, "form": form}, status=400)
+    value = actions.do_reveal(
+        by=request.user,  # type: ignore[arg-type]
+        applicant=applicant,
+        field=form.cleaned_data["field"],
+        reason=form.cleaned_data["reason"],
+    )
+    return render(request, "accounts/_revealed.html", {"applicant": applicant, "value": value, "form": form})
+
+
+@login_required
+@permission_required(MANAGE_STAFF, raise_exception=True)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    district = _staff_district(request)
+    staff = (
+        User.objects.filter(district=district, kind=User.Kind.STAFF)
+        .select_related("department", "window")
+        .prefetch_related("groups")
+        .order_by("username")
+    )
+    return render(request, "accounts/staff_list.html", {"staff": staff})
+
+
+@login_required
+@permission_required(MANAGE_STAFF, raise_exception=True)
+def staff_create(request: HttpRequest) -> HttpResponse:
+    district = _staff_district(request)
+    form = StaffForm(request.POST or None, district=district)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.do_create_staff(by=request.user, district=district, **form.cleaned_data)  # type: ignore[arg-type]
+            except IntegrityError:
+                form.add_error("username", _("This user name is taken."))
+            else:
+                messages.success(request, _("The staff account is created."))
+                return redirect("accounts:staff")
+        return render(request, "accounts/staff_form.html", {"form": form}, status=400)
+    return render(request, "accounts/staff_form.html", {"form": form})
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """A citizen or an enterprise opens an account on the public portal."""
+    district = District.objects.filter(code=settings.DEFAULT_DISTRICT_CODE).first() or District.objects.first()
+    if district is None:
+        raise Http404
+    form = CitizenSignupForm(request.POST or None, district=district)
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            username, password = data.pop("username"), data.pop("password")
+            from django.contrib.auth import login
+            from django.db import transaction
+
+            try:
+                with transaction.atomic():
+                    kind = User.Kind.ENTERPRISE if data["kind"] == Applicant.Kind.ENTERPRISE else User.Kind.CITIZEN
+                    user = User(username=username, kind=kind, full_name=data["name"], phone=data.get("phone", ""))
+                    user.set_password(password)
+                    user.save()
+                    actions.do_register_applicant(by=None, district=district, user=user, **data)
+            except IntegrityError:
+                form.add_error(None, _("This account was created a moment ago; please log in."))
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect("portal:home")
+        return render(request, "accounts/signup.html", {"form": form}, status=400)
+    return render(request, "accounts/signup.html", {"form": form})

@@ -1,0 +1,85 @@
+"""Writing to the audit trail.
+
+Call ``record`` inside the ``transaction.atomic`` block of the act it records, so an act
+and its trace commit or roll back together::
+
+    with transaction.atomic():
+        application.accept(by=user)
+        record("application.accept", application, changes={"status": [old, new]})
+"""
+
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from dgov.audit import context
+from dgov.audit.models import AuditEntry, Outcome
+from dgov.lib.personal import mask_id_number, mask_phone
+
+# Fields whose values are personal data: the trail keeps them masked.
+PERSONAL_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{"field": [old, new]}`` for every field that changed, personal data masked."""
+    changes: dict[str, list[Any]] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            mask = PERSONAL_FIELDS.get(key)
+            if mask:
+                old, new = mask(old), mask(new)
+            changes[key] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    if isinstance(value, models.Model):
+        return value.pk
+    return str(value)
+
+
+def record(
+    verb: str,
+    obj: models.Model | None = None,
+    *,
+    actor: Any = None,
+    changes: dict[str, Any] | None = None,
+    outcome: str = Outcome.OK,
+    district: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEntry:
+    """Append one entry. Actor, role, address and request id default to the current
+    request's; district defaults to the object's, then the actor's."""
+    ctx = context.current.get()
+    if actor is None and ctx is not None:
+        user = getattr(ctx.request, "user", None)
+        if user is not None and user.is_authenticated:
+            actor = user
+    if district is None:
+        district = getattr(obj, "district", None) if obj is not None else None
+        if district is None and actor is not None:
+            district = getattr(actor, "district", None)
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    with transaction.atomic():
+        return AuditEntry.objects.create(
+            at=timezone.now(),
+            district=district,
+            actor=actor,
+            actor_name=getattr(actor, "username", "") if actor is not None else "",
+            role=",".join(getattr(actor, "role_codes", [])) if actor is not None else "",
+            ip=ctx.ip if ctx else None,
+            verb=verb,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=str(obj)[:200] if obj is not None else "",
+            changes=changes or {},
+            request_id=ctx.request_id if ctx else "",
+            outcome=outcome,
+        )

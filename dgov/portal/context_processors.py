@@ -1,0 +1,9 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    is_staff_member = bool(user and user.is_authenticated and user.kind == "staff")
+    return {"is_staff_member": is_staff_member}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dgov.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("home/", views.home, name="home"),
+    path("my/", views.my, name="my"),
+    path("staff/<slug:role>/", views.workbench, name="workbench"),
+]

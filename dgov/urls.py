@@ -1,0 +1,11 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("dgov.accounts.urls")),
+    path("calendar/", include("dgov.workdays.urls")),
+    path("audit/", include("dgov.audit.urls")),
+    path("", include("dgov.portal.urls")),
+]
