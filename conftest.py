@@ -1,13 +1,106 @@
-"""Test settings shared by the whole suite (see also dgov/test.py for personas)."""
+"""Personas and settings shared by the whole suite.
+
+Every test starts from one district (Kuancheng) and meets its people through fixtures
+named after them: ``clerk``, ``approver``, ``administrator``, ``citizen`` …
+"""
 
 import os
 
 os.environ.setdefault("DGOV_TESTING", "1")
 
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
 import pytest  # noqa: E402
+
+PASSWORD = "a-test-password-1"  # noqa: S105
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):  # type: ignore[no-untyped-def]
+def _test_settings(settings: Any, tmp_path: Any) -> None:
     # Argon2 is the real hasher; tests log in hundreds of times, so they use MD5.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "keys" / "audit.pem"
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def district(db: Any) -> Any:
+    from dgov.accounts.models import City, Department, District, ServiceWindow
+
+    city, _ = City.objects.get_or_create(code="220100", defaults={"name": "长春市"})
+    district, _ = District.objects.get_or_create(code="220103", defaults={"city": city, "name": "宽城区"})
+    centre, _ = Department.objects.get_or_create(
+        district=district, code="ZWFW", defaults={"name": "宽城区政务服务中心", "kind": Department.Kind.SERVICE_CENTRE}
+    )
+    Department.objects.get_or_create(district=district, code="SCJG", defaults={"name": "宽城区市场监督管理局"})
+    ServiceWindow.objects.get_or_create(
+        district=district, number="01", defaults={"service_centre": centre, "name": "综合受理窗口"}
+    )
+    return district
+
+
+@pytest.fixture
+def other_district(db: Any) -> Any:
+    from dgov.accounts.models import City, District
+
+    city, _ = City.objects.get_or_create(code="220100", defaults={"name": "长春市"})
+    return District.objects.get_or_create(code="220104", defaults={"city": city, "name": "朝阳区"})[0]
+
+
+@pytest.fixture
+def make_staff(district: Any) -> Callable[..., Any]:
+    from django.contrib.auth.models import Group
+
+    from dgov.accounts.models import Department, User
+
+    def make(role: str, username: str | None = None, *, department: str | None = "SCJG", in_district: Any = None) -> Any:
+        where = in_district or district
+        user = User(
+            username=username or role,
+            full_name=f"{role} person",
+            kind=User.Kind.STAFF,
+            district=where,
+            department=Department.objects.filter(district=where, code=department).first() if department else None,
+        )
+        user.set_password(PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def clerk(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("window_clerk", "clerk", department="ZWFW")
+
+
+@pytest.fixture
+def approver(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("department_approver", "approver")
+
+
+@pytest.fixture
+def administrator(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("administrator", "admin", department="ZWFW")
+
+
+@pytest.fixture
+def auditor(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("auditor", "auditor", department=None)
+
+
+@pytest.fixture
+def citizen(district: Any) -> Any:
+    from dgov.accounts.models import Applicant, User
+
+    user = User(username="citizen", kind=User.Kind.CITIZEN, full_name="李华")
+    user.set_password(PASSWORD)
+    user.save()
+    Applicant.objects.create(
+        district=district, user=user, kind=Applicant.Kind.CITIZEN, name="李华", id_number="11010519491231002X",
+        phone="13812345678",
+    )
+    return user

@@ -152,7 +152,7 @@ class User(AbstractUser):
         if not hasattr(self, "_role_codes"):
             if self.pk is None:
                 return []
-            self._role_codes = sorted(self.groups.values_list("name", flat=True))
+            self._role_codes = sorted(group.name for group in self.groups.all())
         return self._role_codes
 
     @property

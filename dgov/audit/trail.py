@@ -29,7 +29,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
         if old != new:
             mask = PERSONAL_FIELDS.get(key)
             if mask:
-                old, new = mask(old), mask(new)
+                old = mask(old) if old else old
+                new = mask(new) if new else new
             changes[key] = [_jsonable(old), _jsonable(new)]
     return changes
 

@@ -1,11 +1,52 @@
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str | Promise
+    url: str
+    permission: str = ""
+
+
+# What each role answers for, in one sentence (the workbench's first line).
+DUTIES: dict[Role, Promise] = {
+    Role.WINDOW_CLERK: _("Accept applications of any department at your window, issue one complete supplement notice, register walk-in applicants."),
+    Role.REVIEWER: _("Review the materials of accepted applications for your department."),
+    Role.DEPARTMENT_APPROVER: _("Approve or deny your department's applications within their time limits."),
+    Role.SEAL_OFFICER: _("Issue certificates with the centrally held approval seal once an approval is recorded."),
+    Role.CENTRE_SUPERVISOR: _("Watch every queue of the service centre, the red and yellow cards, and the call-backs of bad ratings."),
+    Role.PROJECT_SECRETARY: _("Contact your key projects every week and carry their issues to the departments."),
+    Role.INVESTMENT_OFFICER: _("Move leads through the pipeline to signing and operation."),
+    Role.HIRED_AGENT: _("Register the leads you bring; follow them to signing."),
+    Role.INSPECTOR: _("Supervise task tables, problem lists and their public rectification."),
+    Role.UNIT_HEAD: _("Report your unit's progress, problems and rectifications."),
+    Role.DISTRICT_LEADER: _("See the district's services, projects and campaign at a glance."),
+    Role.AUDITOR: _("Read the audit trail and check that it is intact."),
+    Role.ADMINISTRATOR: _("Keep staff accounts, roles and the working-day calendar up to date."),
+}
+
+
+def _links(user: User) -> list[Link]:
+    links = [
+        Link(_("Applicants"), reverse("accounts:applicants"), "accounts.view_applicant"),
+        Link(_("Register an applicant"), reverse("accounts:applicant_create"), "accounts.add_applicant"),
+        Link(_("Staff accounts"), reverse("accounts:staff"), "accounts.manage_staff"),
+        Link(_("Audit trail"), "/audit/", "audit.view_audit_trail"),
+        Link(_("Working-day calendar"), "/calendar/", ""),
+    ]
+    return [link for link in links if not link.permission or user.has_perm(link.permission)]
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -34,12 +75,12 @@ def my(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workbench(request: HttpRequest, role: str) -> HttpResponse:
-    user = request.user
-    if role not in Role.values or not user.has_role(Role(role)):  # type: ignore[union-attr]
+    user: User = request.user  # type: ignore[assignment]
+    if user.kind != User.Kind.STAFF or role not in Role.values or not user.has_role(Role(role)):
         raise PermissionDenied
     recent = AuditEntry.objects.filter(actor=user).order_by("-id")[:10]
     return render(
         request,
         "portal/workbench.html",
-        {"role": Role(role), "recent": recent, "other_roles": [r for r in user.roles if r.value != role]},  # type: ignore[union-attr]
+        {"role": Role(role), "duty": DUTIES[Role(role)], "links": _links(user), "recent": recent},
     )

@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from dgov.accounts import demo as accounts_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Kuancheng demo data (idempotent: a second run changes nothing) and print the demo logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet", action="store_true", help="do not print the logins")
+
+    def handle(self, *args: Any, quiet: bool = False, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("Demo data is not loaded in production.")
+        with transaction.atomic():
+            district, logins = accounts_demo.load()
+        if quiet:
+            return
+        self.stdout.write(f"Demo district: {district}. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
+        for username, role in logins:
+            self.stdout.write(f"  {username:<12} {role}")
+        self.stdout.write("Open http://127.0.0.1:8000/accounts/login/")

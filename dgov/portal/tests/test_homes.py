@@ -1,0 +1,46 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from dgov.accounts.models import Applicant, Department, ServiceWindow, User
+from dgov.accounts.roles import Role
+from conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_lands_on_its_own_home(client, make_staff, role):
+    user = make_staff(role.value, "someone", department="SCJG")
+    client.force_login(user)
+    response = client.get(reverse("portal:home"), follow=True)
+    assert response.status_code == 200
+    assert f'data-role="{role.value}"' in response.content.decode()
+
+
+def test_a_clerk_cannot_open_another_roles_home(client, clerk):
+    client.force_login(clerk)
+    assert client.get(reverse("portal:workbench", args=["administrator"])).status_code == 403
+    assert client.get(reverse("portal:workbench", args=["no_such_role"])).status_code == 403
+
+
+def test_a_citizen_lands_on_their_own_page(client, citizen):
+    client.force_login(citizen)
+    response = client.get(reverse("portal:home"), follow=True)
+    assert response.status_code == 200
+    assert "110105********002X" in response.content.decode()
+    assert client.get(reverse("portal:workbench", args=["window_clerk"])).status_code == 403
+
+
+def test_the_language_switch_changes_the_page_language(client):
+    response = client.post(reverse("set_language"), {"language": "zh-hant", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    assert '<html lang="zh-hant">' in response.content.decode()
+
+
+def test_loading_the_demo_twice_changes_nothing(db):
+    call_command("load_demo", quiet=True)
+    counts = [m.objects.count() for m in (User, Department, ServiceWindow, Applicant)]
+    call_command("load_demo", quiet=True)
+    assert [m.objects.count() for m in (User, Department, ServiceWindow, Applicant)] == counts
+    assert counts[0] >= len(Role)
