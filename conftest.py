@@ -55,7 +55,9 @@ def make_staff(district: Any) -> Callable[..., Any]:
 
     from dgov.accounts.models import Department, User
 
-    def make(role: str, username: str | None = None, *, department: str | None = "SCJG", in_district: Any = None) -> Any:
+    def make(
+        role: str, username: str | None = None, *, department: str | None = "SCJG", in_district: Any = None
+    ) -> Any:
         where = in_district or district
         user = User(
             username=username or role,
@@ -100,7 +102,11 @@ def citizen(district: Any) -> Any:
     user.set_password(PASSWORD)
     user.save()
     Applicant.objects.create(
-        district=district, user=user, kind=Applicant.Kind.CITIZEN, name="李华", id_number="11010519491231002X",
+        district=district,
+        user=user,
+        kind=Applicant.Kind.CITIZEN,
+        name="李华",
+        id_number="11010519491231002X",
         phone="13812345678",
     )
     return user

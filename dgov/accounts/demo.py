@@ -87,15 +87,15 @@ def load() -> tuple[District, list[tuple[str, str]]]:
     city, _ = City.objects.get_or_create(code="220100", defaults={"name": "长春市"})
     district, _ = District.objects.get_or_create(code="220103", defaults={"city": city, "name": "宽城区"})
     departments = {}
-    for code, name, kind in DEPARTMENTS:
+    for code, name, dept_kind in DEPARTMENTS:
         departments[code], _ = Department.objects.get_or_create(
-            district=district, code=code, defaults={"name": name, "kind": kind}
+            district=district, code=code, defaults={"name": name, "kind": dept_kind}
         )
     centre = departments["ZWFW"]
     windows = {}
-    for number, name, kind in WINDOWS:
+    for number, name, window_kind in WINDOWS:
         windows[number], _ = ServiceWindow.objects.get_or_create(
-            district=district, number=number, defaults={"service_centre": centre, "name": name, "kind": kind}
+            district=district, number=number, defaults={"service_centre": centre, "name": name, "kind": window_kind}
         )
     logins = []
     for username, full_name, role, dept, window in STAFF:

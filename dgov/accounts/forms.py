@@ -47,13 +47,15 @@ class ApplicantForm(forms.ModelForm):
             self.add_error("id_number", _("A citizen is identified by an ID card number."))
         if kind == Applicant.Kind.ENTERPRISE and not data.get("credit_code") and "credit_code" not in self.errors:
             self.add_error("credit_code", _("An enterprise is identified by its unified social credit code."))
-        if data.get("id_number") and Applicant.objects.filter(
-            district=self.district, id_number=data["id_number"]
-        ).exists():
+        if (
+            data.get("id_number")
+            and Applicant.objects.filter(district=self.district, id_number=data["id_number"]).exists()
+        ):
             self.add_error("id_number", _("This person is already registered."))
-        if data.get("credit_code") and Applicant.objects.filter(
-            district=self.district, credit_code=data["credit_code"]
-        ).exists():
+        if (
+            data.get("credit_code")
+            and Applicant.objects.filter(district=self.district, credit_code=data["credit_code"]).exists()
+        ):
             self.add_error("credit_code", _("This enterprise is already registered."))
         return data
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.roles import DEPARTMENT_SCOPED, Role
-from dgov.lib.idnumbers import validate_credit_code, validate_resident_id
+from dgov.lib.idnumbers import credit_code_validator, resident_id_validator
 from dgov.lib.personal import mask_id_number, mask_phone
 
 if TYPE_CHECKING:
@@ -116,18 +116,12 @@ class User(AbstractUser):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITIZEN)
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
-    district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
-    )
-    department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
-    )
-    window = models.ForeignKey(
-        ServiceWindow, null=True, blank=True, on_delete=models.SET_NULL, related_name="clerks"
-    )
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    window = models.ForeignKey(ServiceWindow, null=True, blank=True, on_delete=models.SET_NULL, related_name="clerks")
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")
@@ -189,14 +183,12 @@ class Applicant(models.Model):
         ENTERPRISE = "enterprise", _("Enterprise")
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="applicants")
-    user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant_profiles"
-    )
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant_profiles")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
-    id_number = models.CharField(_("ID card number"), max_length=18, blank=True, validators=[validate_resident_id])
+    id_number = models.CharField(_("ID card number"), max_length=18, blank=True, validators=[resident_id_validator])
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
+        _("unified social credit code"), max_length=18, blank=True, validators=[credit_code_validator]
     )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

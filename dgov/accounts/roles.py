@@ -62,15 +62,13 @@ def sync_roles(using: str = "default") -> None:
         wanted = []
         for dotted in sorted(ROLE_PERMISSIONS[role]):
             app_label, codename = dotted.split(".")
-            wanted.append(
-                Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
-            )
+            wanted.append(Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
 
 
 def sync_roles_after_migrate(using: str = "default", **kwargs: Any) -> None:
-    from django.contrib.auth.management import create_permissions
     from django.apps import apps
+    from django.contrib.auth.management import create_permissions
 
     # Permissions of every app must exist before the groups point at them.
     for app_config in apps.get_app_configs():

@@ -20,6 +20,12 @@ _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 @cache
 def region_codes() -> frozenset[str]:
     """GB/T 2260 county-level codes, current and historical (numbers issued under a
@@ -45,9 +51,7 @@ def validate_resident_id(value: str, *, today: date | None = None) -> str:
             code="length",
         )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValidationError(
-            _("An ID card number is 17 digits followed by a digit or X."), code="characters"
-        )
+        raise ValidationError(_("An ID card number is 17 digits followed by a digit or X."), code="characters")
     if number[:6] not in region_codes():
         raise ValidationError(
             _("The region code %(code)s is not in the GB/T 2260 list.") % {"code": number[:6]},
@@ -59,7 +63,7 @@ def validate_resident_id(value: str, *, today: date | None = None) -> str:
         raise ValidationError(
             _("The date of birth %(d)s does not exist.") % {"d": number[6:14]}, code="birth_date"
         ) from None
-    if born > (today or date.today()) or born.year < 1900:
+    if born > (today or _today()) or born.year < 1900:
         raise ValidationError(
             _("The date of birth %(d)s is not possible.") % {"d": born.isoformat()}, code="birth_date"
         )
@@ -97,3 +101,13 @@ def validate_credit_code(value: str) -> str:
             code="check",
         )
     return code
+
+
+def resident_id_validator(value: str) -> None:
+    """Model-field form of ``validate_resident_id``."""
+    validate_resident_id(value)
+
+
+def credit_code_validator(value: str) -> None:
+    """Model-field form of ``validate_credit_code``."""
+    validate_credit_code(value)

@@ -22,11 +22,15 @@ class Link:
 
 # What each role answers for, in one sentence (the workbench's first line).
 DUTIES: dict[Role, Promise] = {
-    Role.WINDOW_CLERK: _("Accept applications of any department at your window, issue one complete supplement notice, register walk-in applicants."),
+    Role.WINDOW_CLERK: _(
+        "Accept applications of any department at your window, issue one complete supplement notice, register walk-in applicants."
+    ),
     Role.REVIEWER: _("Review the materials of accepted applications for your department."),
     Role.DEPARTMENT_APPROVER: _("Approve or deny your department's applications within their time limits."),
     Role.SEAL_OFFICER: _("Issue certificates with the centrally held approval seal once an approval is recorded."),
-    Role.CENTRE_SUPERVISOR: _("Watch every queue of the service centre, the red and yellow cards, and the call-backs of bad ratings."),
+    Role.CENTRE_SUPERVISOR: _(
+        "Watch every queue of the service centre, the red and yellow cards, and the call-backs of bad ratings."
+    ),
     Role.PROJECT_SECRETARY: _("Contact your key projects every week and carry their issues to the departments."),
     Role.INVESTMENT_OFFICER: _("Move leads through the pipeline to signing and operation."),
     Role.HIRED_AGENT: _("Register the leads you bring; follow them to signing."),
@@ -69,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def my(request: HttpRequest) -> HttpResponse:
     """An applicant's own page."""
-    profiles = Applicant.objects.filter(user=request.user).select_related("district__city")
+    profiles = Applicant.objects.filter(user_id=request.user.pk).select_related("district__city")
     return render(request, "portal/my.html", {"profiles": profiles})
 
 

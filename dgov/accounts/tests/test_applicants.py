@@ -3,7 +3,6 @@ from django.urls import reverse
 
 from dgov.accounts.models import Applicant
 from dgov.audit.models import AuditEntry
-from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,8 @@ def test_a_bad_id_number_gets_a_field_error_and_writes_nothing(client, clerk):
 def test_an_enterprise_needs_a_valid_credit_code(client, clerk):
     login(client, clerk)
     response = client.post(
-        reverse("accounts:applicant_create"), {"kind": "enterprise", "name": "某公司", "credit_code": "91350100M000100Y44"}
+        reverse("accounts:applicant_create"),
+        {"kind": "enterprise", "name": "某公司", "credit_code": "91350100M000100Y44"},
     )
     assert response.status_code == 400
     assert "should be 3" in response.content.decode()
@@ -87,22 +87,34 @@ def test_staff_of_another_district_do_not_see_the_applicant(client, make_staff, 
     login(client, stranger)
     applicant = Applicant.objects.get()
     assert "李华" not in client.get(reverse("accounts:applicants")).content.decode()
-    response = client.post(reverse("accounts:reveal", args=[applicant.pk]), {"field": "id_number", "reason": "核对身份"})
+    response = client.post(
+        reverse("accounts:reveal", args=[applicant.pk]), {"field": "id_number", "reason": "核对身份"}
+    )
     assert response.status_code == 404
 
 
 def test_a_citizen_opens_an_account_with_a_checked_id_number(client, district):
     response = client.post(
         reverse("accounts:signup"),
-        {"kind": "citizen", "name": "赵六", "id_number": "11010519491231002X", "username": "zhao6",
-         "password": "long-enough-pass-42"},
+        {
+            "kind": "citizen",
+            "name": "赵六",
+            "id_number": "11010519491231002X",
+            "username": "zhao6",
+            "password": "long-enough-pass-42",
+        },
     )
     assert response.status_code == 302
     assert Applicant.objects.get().user.username == "zhao6"
     bad = client.post(
         reverse("accounts:signup"),
-        {"kind": "citizen", "name": "钱七", "id_number": "22010319990230123X", "username": "qian7",
-         "password": "long-enough-pass-42"},
+        {
+            "kind": "citizen",
+            "name": "钱七",
+            "id_number": "22010319990230123X",
+            "username": "qian7",
+            "password": "long-enough-pass-42",
+        },
     )
     assert bad.status_code == 400
     assert Applicant.objects.count() == 1

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import PASSWORD
 from dgov.accounts.middleware import LOGIN_AT, SEEN_AT
 from dgov.audit.models import AuditEntry
-from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -90,7 +90,12 @@ def test_pages_carry_a_strict_content_security_policy(client):
 
 def _production_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DGOV_TESTING"))}
-    env.update(DGOV_ENV="production", ALLOWED_HOSTS="gov.example", SECRET_KEY="t9#Qv2@Lm8!xR4&pZ7^wN1*yB6(kD3)hF5_jS0+cG" + "aA9bB8cC7dD6eE5fF4", DEBUG="0")
+    env.update(
+        DGOV_ENV="production",
+        ALLOWED_HOSTS="gov.example",
+        SECRET_KEY="t9#Qv2@Lm8!xR4&pZ7^wN1*yB6(kD3)hF5_jS0+cG" + "aA9bB8cC7dD6eE5fF4",
+        DEBUG="0",
+    )
     env.update(extra)
     return env
 
@@ -113,7 +118,10 @@ def test_production_refuses_debug_on():
 
 def test_production_refuses_empty_allowed_hosts():
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=_production_env(ALLOWED_HOSTS=""), capture_output=True,
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_production_env(ALLOWED_HOSTS=""),
+        capture_output=True,
         text=True,
     )
     assert result.returncode != 0
@@ -123,6 +131,9 @@ def test_production_refuses_empty_allowed_hosts():
 def test_the_deploy_check_passes_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_env(), capture_output=True, text=True,
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

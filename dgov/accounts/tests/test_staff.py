@@ -5,7 +5,6 @@ from django.urls import reverse
 from dgov.accounts.models import Department, User
 from dgov.accounts.roles import ROLE_PERMISSIONS, Role
 from dgov.audit.models import AuditEntry
-from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +21,13 @@ def test_an_administrator_creates_a_staff_account_and_it_is_audited(client, admi
     department = Department.objects.get(code="SCJG")
     response = client.post(
         reverse("accounts:staff_create"),
-        {"username": "newclerk", "full_name": "新人", "password": "long-enough-pass-42",
-         "roles": ["window_clerk", "reviewer"], "department": department.pk},
+        {
+            "username": "newclerk",
+            "full_name": "新人",
+            "password": "long-enough-pass-42",
+            "roles": ["window_clerk", "reviewer"],
+            "department": department.pk,
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="newclerk")
@@ -70,6 +74,7 @@ def test_staff_must_belong_to_a_district(db):
 
 def test_argon2_is_the_production_hasher(settings):
     from django.conf import global_settings  # noqa: F401
+
     from dgov import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

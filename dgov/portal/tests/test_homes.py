@@ -4,7 +4,6 @@ from django.urls import reverse
 
 from dgov.accounts.models import Applicant, Department, ServiceWindow, User
 from dgov.accounts.roles import Role
-from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
