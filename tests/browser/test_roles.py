@@ -43,7 +43,7 @@ def test_the_portal_is_usable_on_a_phone(browser, live_server):
     page.goto("/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
-    page.get_by_label("语言").select_option("en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_label("语言").select_option("en")
     assert page.locator("html").get_attribute("lang") == "en"
     context.close()
