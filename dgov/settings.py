@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "dgov.accounts",
     "dgov.audit",
     "dgov.workdays",
+    "dgov.services",
     "dgov.portal",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("dgov.accounts.urls")),
     path("calendar/", include("dgov.workdays.urls")),
     path("audit/", include("dgov.audit.urls")),
+    path("services/", include("dgov.services.urls")),
     path("", include("dgov.portal.urls")),
 ]
