@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from dgov.accounts import actions
@@ -52,6 +53,7 @@ def applicant_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/applicant_list.html", {"applicants": applicants})
 
 
+@sensitive_post_parameters("id_number", "phone")
 @login_required
 @permission_required(ADD_APPLICANT, raise_exception=True)
 def applicant_create(request: HttpRequest) -> HttpResponse:
@@ -101,6 +103,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/staff_list.html", {"staff": staff})
 
 
+@sensitive_post_parameters("password")
 @login_required
 @permission_required(MANAGE_STAFF, raise_exception=True)
 def staff_create(request: HttpRequest) -> HttpResponse:
@@ -119,6 +122,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/staff_form.html", {"form": form})
 
 
+@sensitive_post_parameters("id_number", "phone", "password")
 def signup(request: HttpRequest) -> HttpResponse:
     """A citizen or an enterprise opens an account on the public portal."""
     district = District.objects.filter(code=settings.DEFAULT_DISTRICT_CODE).first() or District.objects.first()
