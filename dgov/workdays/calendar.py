@@ -1,0 +1,311 @@
+"""Working days: which days count toward a time limit, and when a limit falls due.
+
+Rules:
+
+1. Time limits count working days, without statutory holidays (行政许可法 Art. 82).
+2. Monday to Friday are working days, Saturday and Sunday rest days, except where the
+   State Council's yearly arrangement says otherwise: a holiday on a weekday is a rest
+   day, and a make-up working day (调休) on a weekend **is** a working day.
+3. The day of acceptance is not counted (民法典 Art. 201): ``add_working_days(start, n)``
+   is the n-th working day strictly after ``start``.
+4. A year with no official arrangement yet (the notice comes out each November) is
+   estimated from the statutory holidays of the 2025 revision of 全国年节及纪念日放假办法
+   (Art. 2: 元旦 1 day, 春节 4, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3), and a holiday
+   falling on a Saturday or Sunday is made up on the next free weekday (补假, Art. 6).
+   An estimated year has the same number of working days as the official arrangement
+   will have, since 调休 only moves days; only their places may differ. Any result that
+   walks over an estimated year is ``provisional``.
+
+Cache: each process keeps every year it has read, for ``WORKDAYS_CACHE_SECONDS``
+(default 60 s). The ``do_*`` functions in ``actions`` clear the edited years at once and
+again on commit, so the editing process sees its change immediately; other processes see
+it within the TTL. Once cached, ``add_working_days(start, 20)`` costs a few microseconds
+and touches no database.
+"""
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import chinese_calendar
+from django.conf import settings
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from lunardate import LunarDate
+
+HOLIDAY = "holiday"
+WORKDAY = "workday"
+ESTIMATED = "estimated"
+ONE_DAY = dt.timedelta(days=1)
+# Years the statutory estimate can place lunar holidays and solar terms in.
+FIRST_YEAR, LAST_YEAR = 1901, 2099
+
+
+@dataclass(frozen=True)
+class YearCalendar:
+    """The exceptions of one year: weekday holidays and weekend make-up working days."""
+
+    year: int
+    official: bool
+    source: str  # a ``models.Source`` value, or ``ESTIMATED``
+    holidays: Mapping[dt.date, str] = field(default_factory=dict)  # weekday -> note
+    workdays: Mapping[dt.date, str] = field(default_factory=dict)  # Saturday/Sunday -> note
+
+    @classmethod
+    def build(cls, year: int, official: bool, source: str, days: list[tuple[dt.date, str, str]]) -> "YearCalendar":
+        """From (date, kind, note) rows, keeping only real exceptions of the given year."""
+        holidays = {d: note for d, kind, note in days if kind == HOLIDAY and d.year == year and d.weekday() < 5}
+        workdays = {d: note for d, kind, note in days if kind == WORKDAY and d.year == year and d.weekday() >= 5}
+        return cls(year, official, source, holidays, workdays)
+
+    def is_working_day(self, d: dt.date) -> bool:
+        if d.weekday() < 5:
+            return d not in self.holidays
+        return d in self.workdays
+
+    def exceptions(self) -> list[tuple[dt.date, str, str]]:
+        days = [(d, HOLIDAY, n) for d, n in self.holidays.items()] + [(d, WORKDAY, n) for d, n in self.workdays.items()]
+        return sorted(days)
+
+
+def weekday_name(d: dt.date) -> str:
+    return str(WEEKDAYS[d.weekday()])
+
+
+@dataclass(frozen=True)
+class Due:
+    """The result of counting: the due date, whether it may still move, and why."""
+
+    start: dt.date
+    days: int
+    date: dt.date
+    provisional: bool
+    years: tuple[tuple[int, bool, str], ...]  # (year, official, source) walked over
+    exceptions: tuple[tuple[dt.date, str, str], ...]  # (date, kind, note) met on the way
+
+    @cached_property
+    def derivation(self) -> list[str]:
+        """Human-readable steps, in the active language (built only when asked for)."""
+        steps = [
+            _("Accepted on %(date)s (%(weekday)s): the day of acceptance is not counted (Civil Code Art. 201).")
+            % {"date": self.start.isoformat(), "weekday": weekday_name(self.start)}
+        ]
+        from dgov.workdays.models import Source
+
+        for year, official, source in self.years:
+            if official:
+                label = Source(source).label if source in Source.values else source
+                steps.append(
+                    _("Calendar %(year)s: official State Council arrangement (source: %(source)s).")
+                    % {"year": year, "source": label}
+                )
+            else:
+                steps.append(
+                    _(
+                        "Calendar %(year)s: no official arrangement yet, estimated from the statutory holidays; "
+                        "the result is provisional."
+                    )
+                    % {"year": year}
+                )
+        estimated = {year for year, official, _source in self.years if not official}
+        for d, kind, note in self.exceptions:
+            params = {"date": d.isoformat(), "weekday": weekday_name(d), "note": note}
+            if kind == HOLIDAY and d.year in estimated:
+                steps.append(_("%(date)s (%(weekday)s): holiday skipped, %(note)s (estimated).") % params)
+            elif kind == HOLIDAY:
+                steps.append(_("%(date)s (%(weekday)s): holiday skipped, %(note)s.") % params)
+            else:
+                steps.append(_("%(date)s (%(weekday)s): make-up working day counted, %(note)s.") % params)
+        steps.append(
+            _("Due on %(date)s (%(weekday)s): working day %(days)s after %(start)s.")
+            % {
+                "date": self.date.isoformat(),
+                "weekday": weekday_name(self.date),
+                "days": self.days,
+                "start": self.start,
+            }
+        )
+        return steps
+
+
+def _weekdays_through(d: dt.date) -> int:
+    """Monday-to-Friday days from 0001-01-01 (a Monday) through ``d``."""
+    weeks, rest = divmod(d.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
+
+
+class Calendar:
+    """Counts working days on years read through ``loader``, each kept ``ttl`` seconds
+    (``None``: for the calendar's lifetime)."""
+
+    def __init__(
+        self,
+        loader: Callable[[int], YearCalendar] | None = None,
+        ttl: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._loader = loader or load_year
+        self._ttl = ttl
+        self._clock = clock
+        self._years: dict[int, tuple[float, YearCalendar]] = {}
+
+    def year(self, year: int) -> YearCalendar:
+        entry = self._years.get(year)
+        now = self._clock()
+        if entry is None or entry[0] <= now:
+            loaded = self._loader(year)
+            expires = float("inf") if self._ttl is None else now + self._ttl
+            self._years[year] = (expires, loaded)
+            return loaded
+        return entry[1]
+
+    def invalidate(self, years: "list[int] | set[int] | None" = None) -> None:
+        if years is None:
+            self._years.clear()
+        else:
+            for year in years:
+                self._years.pop(year, None)
+
+    def is_working_day(self, d: dt.date) -> bool:
+        return self.year(d.year).is_working_day(d)
+
+    def add_working_days(self, start: dt.date, n: int) -> Due:
+        """The n-th working day strictly after ``start`` (n = 0: ``start`` itself)."""
+        if n < 0:
+            raise ValueError("the number of working days cannot be negative")
+        years: list[YearCalendar] = []
+        met: list[tuple[dt.date, str, str]] = []
+        d = start
+        if n == 0:
+            years.append(self.year(start.year))
+        cal: YearCalendar | None = None
+        counted = 0
+        while counted < n:
+            d += ONE_DAY
+            if cal is None or d.year != cal.year:
+                cal = self.year(d.year)
+                years.append(cal)
+            if d.weekday() < 5:
+                note = cal.holidays.get(d)
+                if note is None:
+                    counted += 1
+                else:
+                    met.append((d, HOLIDAY, note))
+            else:
+                note = cal.workdays.get(d)
+                if note is not None:
+                    counted += 1
+                    met.append((d, WORKDAY, note))
+        return Due(
+            start=start,
+            days=n,
+            date=d,
+            provisional=not all(y.official for y in years),
+            years=tuple((y.year, y.official, y.source) for y in years),
+            exceptions=tuple(met),
+        )
+
+    def working_days_between(self, a: dt.date, b: dt.date) -> int:
+        """Working days after ``a`` up to and including ``b``.
+
+        Antisymmetric: when ``b`` is before ``a`` the count is negative,
+        ``between(a, b) == -between(b, a)``, and ``between(a, a) == 0``. So
+        ``between(start, add_working_days(start, n).date) == n``, and
+        ``between(due, today)`` is positive exactly when a limit is overdue.
+        """
+        if b < a:
+            return -self.working_days_between(b, a)
+        count = _weekdays_through(b) - _weekdays_through(a)
+        for year in range(a.year, b.year + 1):
+            cal = self.year(year)
+            count -= sum(1 for d in cal.holidays if a < d <= b)
+            count += sum(1 for d in cal.workdays if a < d <= b)
+        return count
+
+
+# -- Where years come from ------------------------------------------------------------
+
+
+def load_year(year: int) -> YearCalendar:
+    """A year from the database: its stored exceptions if official, else the estimate.
+
+    Rows stored for a year that is not official are ignored (the ``do_*`` functions
+    refuse to write them: a year is imported whole).
+    """
+    from dgov.workdays.models import CalendarDay, CalendarYear
+
+    source = CalendarYear.objects.filter(year=year, official=True).values_list("source", flat=True).first()
+    if source is None:
+        return estimate_year(year)
+    rows = list(CalendarDay.objects.filter(date__year=year).values_list("date", "kind", "note"))
+    return YearCalendar.build(year, True, source, rows)
+
+
+def statutory_holidays(year: int) -> list[tuple[dt.date, str]]:
+    """The statutory holidays of ``year`` (2025 revision of 全国年节及纪念日放假办法, Art. 2)."""
+    days = [(dt.date(year, 1, 1), "元旦")]
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        new_year = LunarDate(year, 1, 1).to_solar_date()
+        days += [(new_year + dt.timedelta(days=i), "春节") for i in range(-1, 3)]  # 除夕, 初一 to 初三
+        qingming = [
+            d
+            for d, name in chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 30))
+            if name == "清明"
+        ]
+        days += [(d, "清明节") for d in qingming]
+    days += [(dt.date(year, 5, 1), "劳动节"), (dt.date(year, 5, 2), "劳动节")]
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        days.append((LunarDate(year, 5, 5).to_solar_date(), "端午节"))
+        days.append((LunarDate(year, 8, 15).to_solar_date(), "中秋节"))
+    days += [(dt.date(year, 10, i), "国庆节") for i in (1, 2, 3)]
+    return sorted(days)
+
+
+def estimate_year(year: int) -> YearCalendar:
+    """The statutory estimate of a year (rule 4).
+
+    A holiday that falls on a Saturday or Sunday, or on a day already off for another
+    holiday (中秋 on 国庆, as in 2020), is made up on the next weekday not already off
+    (补假, Art. 6 of the same regulation).
+    """
+    rest: dict[dt.date, str] = {}
+    owed: list[tuple[dt.date, str]] = []
+    for d, name in statutory_holidays(year):
+        if d in rest or d.weekday() >= 5:
+            owed.append((d, name))
+        rest.setdefault(d, name)
+    for d, name in owed:
+        day = d + ONE_DAY
+        while day.weekday() >= 5 or day in rest:
+            day += ONE_DAY
+        if day.year == year:
+            rest[day] = f"{name}补假"
+    return YearCalendar.build(year, False, ESTIMATED, [(d, HOLIDAY, name) for d, name in rest.items()])
+
+
+# -- The process-wide calendar --------------------------------------------------------
+
+default_calendar = Calendar(ttl=getattr(settings, "WORKDAYS_CACHE_SECONDS", 60.0))
+
+
+def is_working_day(d: dt.date) -> bool:
+    return default_calendar.is_working_day(d)
+
+
+def add_working_days(start: dt.date, n: int) -> Due:
+    return default_calendar.add_working_days(start, n)
+
+
+def working_days_between(a: dt.date, b: dt.date) -> int:
+    return default_calendar.working_days_between(a, b)
+
+
+def year_calendar(year: int) -> YearCalendar:
+    return default_calendar.year(year)
+
+
+def invalidate(years: "list[int] | set[int] | None" = None) -> None:
+    """Forget cached years (all when ``years`` is None) in this process."""
+    default_calendar.invalidate(years)
