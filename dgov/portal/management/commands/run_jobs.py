@@ -1,7 +1,7 @@
 """The background job runner: the database is the queue (STYLE.md habit 8).
 
-Each pass runs every periodic job once; each job claims its own work so two runners
-never do the same job twice. ``--once`` runs a single pass (tests, cron).
+Each pass runs the periodic jobs that are due; each job claims its own work, so two
+runners never do the same job twice. ``--once`` runs a single pass (tests, cron).
 """
 
 import time
@@ -10,28 +10,40 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+# Sweeping open provisional deadlines reads every one of them: do it every few minutes,
+# not on every pass (a calendar import recomputes them at once anyway).
+DEADLINE_SWEEP_SECONDS = 300
 
-def run_pass() -> dict[str, int]:
+
+def run_pass(*, sweep_deadlines: bool = True) -> dict[str, int]:
     from dgov.audit.chain import chain_pending, due_for_checkpoint, write_checkpoint
+    from dgov.workdays.actions import recompute_provisional
 
     done = {"audit_chained": chain_pending()}
     if due_for_checkpoint():
         write_checkpoint()
         done["audit_checkpoints"] = 1
+    if sweep_deadlines:
+        done["deadlines_recomputed"] = len(recompute_provisional())
     return done
 
 
 class Command(BaseCommand):
-    help = "Run the periodic background jobs (audit chain and checkpoints, and later notifications)."
+    help = "Run the periodic background jobs (audit chain and checkpoints, deadline sweep)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="run one pass and exit")
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between passes")
 
     def handle(self, *args: Any, once: bool = False, interval: float = 2.0, **options: Any) -> None:
+        last_sweep = 0.0
         while True:
             close_old_connections()
-            done = run_pass()
+            now = time.monotonic()
+            sweep = once or now - last_sweep >= DEADLINE_SWEEP_SECONDS
+            done = run_pass(sweep_deadlines=sweep)
+            if sweep:
+                last_sweep = now
             if once:
                 self.stdout.write(" ".join(f"{k}={v}" for k, v in sorted(done.items())))
                 return
