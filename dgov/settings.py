@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dgov.audit",
     "dgov.workdays",
     "dgov.services",
+    "dgov.documents",
     "dgov.portal",
 ]
 

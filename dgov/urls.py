@@ -8,5 +8,6 @@ urlpatterns = [
     path("calendar/", include("dgov.workdays.urls")),
     path("audit/", include("dgov.audit.urls")),
     path("services/", include("dgov.services.urls")),
+    path("documents/", include("dgov.documents.urls")),
     path("", include("dgov.portal.urls")),
 ]
