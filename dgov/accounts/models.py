@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -40,7 +40,7 @@ class District(models.Model):
 
 
 class DistrictScopedQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> "DistrictScopedQuerySet":
+    def visible_to(self, user: Any) -> Self:
         """Staff see only their own district's records; everybody else sees none."""
         if not getattr(user, "is_authenticated", False) or user.district_id is None:
             return self.none()

@@ -36,13 +36,20 @@ ADD_APPLICANT = "accounts.add_applicant"
 MANAGE_STAFF = "accounts.manage_staff"
 VIEW_AUDIT = "audit.view_audit_trail"
 EDIT_CALENDAR = "workdays.edit_calendar"
+MANAGE_CATALOGUE = "services.manage_catalogue"
+VIEW_DOCUMENTS = "documents.view_document"
+ACCEPT = "applications.accept_application"
+REVIEW = "applications.review_application"
+DECIDE = "applications.decide_application"
+EXTEND = "applications.extend_time_limit"
+STOP_CLOCK = "applications.stop_clock"
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.WINDOW_CLERK: {VIEW_APPLICANTS, ADD_APPLICANT, REVEAL},
-    Role.REVIEWER: {VIEW_APPLICANTS},
-    Role.DEPARTMENT_APPROVER: {VIEW_APPLICANTS},
-    Role.SEAL_OFFICER: set(),
-    Role.CENTRE_SUPERVISOR: {VIEW_APPLICANTS, REVEAL, VIEW_AUDIT},
+    Role.WINDOW_CLERK: {VIEW_APPLICANTS, ADD_APPLICANT, REVEAL, VIEW_DOCUMENTS, ACCEPT},
+    Role.REVIEWER: {VIEW_APPLICANTS, VIEW_DOCUMENTS, REVIEW, STOP_CLOCK},
+    Role.DEPARTMENT_APPROVER: {VIEW_APPLICANTS, VIEW_DOCUMENTS, DECIDE, EXTEND, STOP_CLOCK},
+    Role.SEAL_OFFICER: {VIEW_DOCUMENTS},
+    Role.CENTRE_SUPERVISOR: {VIEW_APPLICANTS, REVEAL, VIEW_AUDIT, VIEW_DOCUMENTS},
     Role.PROJECT_SECRETARY: set(),
     Role.INVESTMENT_OFFICER: set(),
     Role.HIRED_AGENT: set(),
@@ -50,7 +57,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.UNIT_HEAD: set(),
     Role.DISTRICT_LEADER: {VIEW_APPLICANTS},
     Role.AUDITOR: {VIEW_AUDIT, VIEW_APPLICANTS},
-    Role.ADMINISTRATOR: {MANAGE_STAFF, EDIT_CALENDAR, VIEW_APPLICANTS},
+    Role.ADMINISTRATOR: {MANAGE_STAFF, EDIT_CALENDAR, VIEW_APPLICANTS, MANAGE_CATALOGUE},
 }
 
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dgov.accounts import demo as accounts_demo
+from dgov.services import demo as services_demo
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data is not loaded in production.")
         with transaction.atomic():
             district, logins = accounts_demo.load()
+            services_demo.load(district)
         if quiet:
             return
         self.stdout.write(f"Demo district: {district}. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")

@@ -16,20 +16,23 @@ DEADLINE_SWEEP_SECONDS = 300
 
 
 def run_pass(*, sweep_deadlines: bool = True) -> dict[str, int]:
+    from dgov.applications.actions import deem_accepted
     from dgov.audit.chain import chain_pending, due_for_checkpoint, write_checkpoint
+    from dgov.notifications.outbox import send_pending
     from dgov.workdays.actions import recompute_provisional
 
-    done = {"audit_chained": chain_pending()}
+    done = {"notifications_sent": send_pending(), "audit_chained": chain_pending()}
     if due_for_checkpoint():
         write_checkpoint()
         done["audit_checkpoints"] = 1
     if sweep_deadlines:
         done["deadlines_recomputed"] = len(recompute_provisional())
+        done["deemed_accepted"] = deem_accepted()
     return done
 
 
 class Command(BaseCommand):
-    help = "Run the periodic background jobs (audit chain and checkpoints, deadline sweep)."
+    help = "Run the periodic background jobs (outbox, audit chain and checkpoints, deadline sweeps)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="run one pass and exit")

@@ -1,0 +1,119 @@
+"""Writing to the outbox, and sending from it.
+
+``notify`` is called inside the transaction of the act: the notification commits or rolls
+back with it, so nothing is announced that did not happen and nothing that happened is
+lost if the process dies before sending. ``send_pending`` (job runner) claims each row by
+a conditional UPDATE before sending, so two runners never send the same row; a claim left
+by a runner that died is taken over after ``CLAIM_TIMEOUT``. The one window where a message
+can go out twice (sent, then the process dies before marking it sent) is covered by the
+stable Message-ID of each e-mail.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import models
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from dgov.notifications.models import Channel, Notification
+
+CLAIM_TIMEOUT = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+
+def notify(
+    *,
+    district: Any,
+    recipient: Any,
+    subject: str,
+    body: str,
+    obj: models.Model | None = None,
+    email: bool = True,
+    sms_to: str = "",
+) -> list[Notification]:
+    """Queue an in-app notice for ``recipient``, an e-mail where they have an address,
+    and a text message to ``sms_to``; returns the rows (one bulk insert)."""
+    related = {"object_type": obj._meta.label_lower, "object_id": str(obj.pk)} if obj is not None else {}
+    rows = []
+    if recipient is not None:
+        rows.append(
+            Notification(
+                district=district, recipient=recipient, channel=Channel.APP, subject=subject, body=body, **related
+            )
+        )
+    if email and recipient is not None and recipient.email:
+        rows.append(
+            Notification(
+                district=district,
+                recipient=recipient,
+                channel=Channel.EMAIL,
+                address=recipient.email,
+                subject=subject,
+                body=body,
+                **related,
+            )
+        )
+    phone = sms_to
+    if phone:
+        rows.append(
+            Notification(
+                district=district,
+                recipient=recipient,
+                channel=Channel.SMS,
+                address=phone,
+                subject=subject,
+                body=body,
+                **related,
+            )
+        )
+    return Notification.objects.bulk_create(rows)
+
+
+def _claim(pk: int, now: Any) -> bool:
+    stale = now - CLAIM_TIMEOUT
+    claimed = (
+        Notification.objects.filter(pk=pk, sent_at__isnull=True, failed=False)
+        .filter(models.Q(claimed_at__isnull=True) | models.Q(claimed_at__lt=stale))
+        .update(claimed_at=now, attempts=models.F("attempts") + 1)
+    )
+    return claimed == 1
+
+
+def _send(notification: Notification) -> None:
+    if notification.channel == Channel.EMAIL:
+        message = EmailMessage(
+            subject=notification.subject,
+            body=notification.body,
+            to=[notification.address],
+            headers={"Message-ID": notification.message_id},
+        )
+        message.send()
+    elif notification.channel == Channel.SMS:
+        backend = import_string(settings.SMS_BACKEND)()
+        backend.send(notification.address, notification.body)
+
+
+def send_pending(limit: int = 200) -> int:
+    """Send up to ``limit`` queued e-mails and text messages; returns how many went out."""
+    sent = 0
+    candidates = list(Notification.objects.unsent().order_by("created_at").values_list("pk", flat=True)[:limit])
+    for pk in candidates:
+        now = timezone.now()
+        if not _claim(pk, now):
+            continue
+        notification = Notification.objects.get(pk=pk)
+        try:
+            _send(notification)
+        except Exception as error:  # noqa: BLE001 — any transport failure is retried later
+            Notification.objects.filter(pk=pk).update(
+                claimed_at=None,
+                last_error=str(error)[:300],
+                failed=notification.attempts >= MAX_ATTEMPTS,
+            )
+            continue
+        Notification.objects.filter(pk=pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent

@@ -1,0 +1,114 @@
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dgov.accounts.models import Department, District
+from dgov.services.models import Material, ServiceItemVersion, SpecialProcedure
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("What do you want to do?"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 开饭店, 失业登记, 营业执照")}),
+    )
+
+
+class VersionForm(forms.ModelForm):
+    """The guide's own fields; a new item also asks for its implementation code."""
+
+    code = forms.CharField(
+        label=_("Implementation code"),
+        max_length=40,
+        required=False,
+        help_text=_("Set once when the item is created; it never changes."),
+    )
+
+    class Meta:
+        model = ServiceItemVersion
+        fields = [
+            "name",
+            "kind",
+            "department",
+            "legal_basis",
+            "conditions",
+            "legal_limit_days",
+            "promised_limit_days",
+            "max_trips",
+            "online_level",
+            "fees",
+            "fee_basis",
+            "keywords",
+        ]
+        widgets = {
+            "legal_basis": forms.Textarea(attrs={"rows": 3}),
+            "conditions": forms.Textarea(attrs={"rows": 4}),
+            "fee_basis": forms.Textarea(attrs={"rows": 2}),
+            "keywords": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, district: District, new: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.new = new
+        self.fields["department"].queryset = Department.objects.filter(district=district)  # type: ignore[attr-defined]
+        if new:
+            self.fields["code"].required = True
+            self.order_fields(["code"])
+        else:
+            del self.fields["code"]
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = ["name", "form", "copies", "source", "legal_basis", "required", "rongque"]
+
+
+class ProcedureForm(forms.ModelForm):
+    class Meta:
+        model = SpecialProcedure
+        fields = ["name", "counts_toward_limit", "max_days"]
+
+
+class _OrderedFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict[str, Any]]:
+        """The kept rows' values in the order given, blank extra rows skipped."""
+        return [
+            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+class _MaterialFormSet(_OrderedFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not self.rows():
+            raise ValidationError(_("List at least one material."), code="no_materials")
+
+
+MaterialFormSet = forms.formset_factory(
+    MaterialForm, formset=_MaterialFormSet, extra=3, can_delete=True, max_num=60, validate_max=True
+)
+ProcedureFormSet = forms.formset_factory(
+    ProcedureForm, formset=_OrderedFormSet, extra=1, can_delete=True, max_num=20, validate_max=True
+)
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"), help_text=_("The same three sheets as the export."))
+
+    def clean_file(self) -> bytes:
+        from dgov.services.spreadsheet import MAX_FILE_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."), code="too_big")
+        return upload.read()

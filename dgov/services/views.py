@@ -1,0 +1,237 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from dgov.accounts.models import Department, District
+from dgov.services import actions, search
+from dgov.services.forms import CatalogueImportForm, MaterialFormSet, ProcedureFormSet, SearchForm, VersionForm
+from dgov.services.models import (
+    Audience,
+    Event,
+    ServiceItem,
+    ServiceItemVersion,
+    one_trip_statistic,
+    with_published_counts,
+)
+
+MANAGE_CATALOGUE = "services.manage_catalogue"
+
+
+def _public_district() -> District:
+    """The district whose catalogue the public portal shows."""
+    return get_object_or_404(District, code=settings.DEFAULT_DISTRICT_CODE)
+
+
+def _listed(items: Any) -> Any:
+    return items.select_related("current_version__department").order_by("current_version__name", "code")
+
+
+# -- Public pages ----------------------------------------------------------------------
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The catalogue's front page: search box, the one-trip figure, ways to browse."""
+    district = _public_district()
+    counts = dict(
+        ServiceItem.objects.published()
+        .filter(district=district)
+        .values_list("current_version__department")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    departments = list(Department.objects.filter(pk__in=counts).order_by("code"))
+    for department in departments:
+        department.item_count = counts[department.pk]  # type: ignore[attr-defined]
+    events = list(with_published_counts(Event.objects.filter(district=district)))
+    return render(
+        request,
+        "services/catalogue.html",
+        {
+            "district": district,
+            "form": SearchForm(),
+            "statistic": one_trip_statistic(district),
+            "departments": departments,
+            "citizen_events": [e for e in events if e.kind == Audience.CITIZEN],
+            "enterprise_events": [e for e in events if e.kind == Audience.ENTERPRISE],
+        },
+    )
+
+
+def department_items(request: HttpRequest, pk: int) -> HttpResponse:
+    district = _public_district()
+    department = get_object_or_404(Department, district=district, pk=pk)
+    items = _listed(ServiceItem.objects.published().filter(district=district, current_version__department=department))
+    return render(request, "services/department.html", {"department": department, "items": items})
+
+
+def event_items(request: HttpRequest, pk: int) -> HttpResponse:
+    district = _public_district()
+    event = get_object_or_404(Event, district=district, pk=pk)
+    items = _listed(ServiceItem.objects.published().filter(district=district, events=event))
+    return render(request, "services/event.html", {"event": event, "items": items})
+
+
+def guide(request: HttpRequest, code: str, number: int | None = None) -> HttpResponse:
+    """The public guide (办事指南) of the version in force, or of an earlier version
+    (the one an application was filed under)."""
+    item = get_object_or_404(
+        ServiceItem.objects.public()
+        .select_related("current_version__department")
+        .prefetch_related(
+            Prefetch("events", queryset=Event.objects.order_by("kind", "order", "name")),
+        ),
+        code=code,
+    )
+    version = item.current_version
+    assert version is not None
+    if number is not None and number != version.number:
+        version = get_object_or_404(ServiceItemVersion.objects.select_related("department"), item=item, number=number)
+    materials = list(version.materials.all())
+    return render(
+        request,
+        "services/guide.html",
+        {
+            "item": item,
+            "version": version,
+            "is_current": version.pk == item.current_version_id,
+            "materials": materials,
+            "procedures": list(version.procedures.all()),
+            "submitted_count": sum(1 for m in materials if m.to_submit),
+            "has_rongque": any(m.rongque for m in materials),
+        },
+    )
+
+
+def search_view(request: HttpRequest) -> HttpResponse:
+    district = _public_district()
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = search.search(ServiceItem.objects.filter(district=district), query)
+    status = 200 if form.is_valid() else 400
+    return render(
+        request,
+        "services/search.html",
+        {"form": form, "query": query, "results": results},
+        status=status,
+    )
+
+
+# -- Staff editing ---------------------------------------------------------------------
+
+
+def _staff_district(request: HttpRequest) -> District:
+    user: Any = request.user
+    if getattr(user, "kind", None) != "staff" or user.district is None:
+        raise PermissionDenied
+    return user.district
+
+
+def get_item_for_user(request: HttpRequest, pk: int) -> ServiceItem:
+    """The one guarded way to fetch an item for editing: missing and forbidden look the same."""
+    try:
+        return ServiceItem.objects.visible_to(request.user).select_related("current_version").get(pk=pk)
+    except ServiceItem.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@permission_required(MANAGE_CATALOGUE, raise_exception=True)
+def staff_items(request: HttpRequest) -> HttpResponse:
+    district = _staff_district(request)
+    items = _listed(ServiceItem.objects.visible_to(request.user))
+    return render(request, "services/staff_items.html", {"items": items, "statistic": one_trip_statistic(district)})
+
+
+def _initial(version: ServiceItemVersion | None) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    if version is None:
+        return {}, [], []
+    data = {field: getattr(version, field) for field in actions.VERSION_FIELDS}
+    data["department"] = version.department_id
+    materials = [{f: getattr(m, f) for f in actions.MATERIAL_FIELDS} for m in version.materials.all()]
+    procedures = [{f: getattr(p, f) for f in actions.PROCEDURE_FIELDS} for p in version.procedures.all()]
+    return data, materials, procedures
+
+
+@login_required
+@permission_required(MANAGE_CATALOGUE, raise_exception=True)
+def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Edit an item's guide (or create an item); saving publishes a new version."""
+    district = _staff_district(request)
+    item = get_item_for_user(request, pk) if pk is not None else None
+    initial, material_rows, procedure_rows = _initial(item.current_version if item else None)
+    post = request.POST if request.method == "POST" else None
+    form = VersionForm(post, initial=initial, district=district, new=item is None)
+    materials: Any = MaterialFormSet(post, initial=material_rows, prefix="materials")
+    procedures: Any = ProcedureFormSet(post, initial=procedure_rows, prefix="procedures")
+    context = {"item": item, "form": form, "materials": materials, "procedures": procedures}
+    if post is None:
+        return render(request, "services/staff_edit.html", context)
+    if form.is_valid() and materials.is_valid() and procedures.is_valid():
+        data = dict(form.cleaned_data, district=district)
+        try:
+            item = actions.do_publish_version(item, data, materials.rows(), procedures.rows(), request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except IntegrityError:
+            form.add_error(None, _("Someone else changed this item a moment ago; reload and try again."))
+        else:
+            assert item.current is not None
+            messages.success(
+                request,
+                _("Version %(number)s of “%(name)s” is published.")
+                % {"number": item.current.number, "name": item.current.name},
+            )
+            return redirect("services:staff_items")
+    return render(request, "services/staff_edit.html", context, status=400)
+
+
+@login_required
+@permission_required(MANAGE_CATALOGUE, raise_exception=True)
+def staff_export(request: HttpRequest) -> HttpResponse:
+    """The district's whole catalogue as one .xlsx workbook (format: ``spreadsheet``)."""
+    from dgov.services.spreadsheet import export_catalogue
+
+    district = _staff_district(request)
+    response = HttpResponse(
+        export_catalogue(district),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="catalogue-{district.code}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required(MANAGE_CATALOGUE, raise_exception=True)
+def staff_import(request: HttpRequest) -> HttpResponse:
+    """Import a workbook: changed guides get a new version; all or nothing."""
+    from dgov.services.spreadsheet import CatalogueFileError, parse_catalogue
+
+    district = _staff_district(request)
+    if request.method != "POST":
+        return render(request, "services/staff_import.html", {"form": CatalogueImportForm()})
+    form = CatalogueImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            parsed = parse_catalogue(form.cleaned_data["file"], district)
+            result = actions.do_import_catalogue(district, parsed, by=request.user)
+        except CatalogueFileError as error:
+            for problem in error.problems[:200]:
+                form.add_error(None, problem)
+        except IntegrityError:
+            form.add_error(None, _("Someone else changed the catalogue a moment ago; try again."))
+        else:
+            messages.success(
+                request,
+                _("Imported: %(created)s new items, %(updated)s new versions, %(unchanged)s unchanged.")
+                % {"created": len(result.created), "updated": len(result.updated), "unchanged": len(result.unchanged)},
+            )
+            return redirect("services:staff_items")
+    return render(request, "services/staff_import.html", {"form": form}, status=400)
