@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "dgov.workdays",
     "dgov.services",
     "dgov.documents",
+    "dgov.notifications",
+    "dgov.applications",
+    "dgov.api",
     "dgov.portal",
 ]
 
@@ -212,6 +215,8 @@ AUDIT_CHECKPOINT_INTERVAL = timedelta(minutes=env_int("DGOV_AUDIT_CHECKPOINT_MIN
 DEFAULT_DISTRICT_CODE = env_str("DGOV_DEFAULT_DISTRICT", "220103")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+SMS_BACKEND = env_str("SMS_BACKEND", "dgov.notifications.sms.ConsoleBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@dgov.local")
 
 LOGGING = {
     "version": 1,

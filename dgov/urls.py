@@ -9,5 +9,7 @@ urlpatterns = [
     path("audit/", include("dgov.audit.urls")),
     path("services/", include("dgov.services.urls")),
     path("documents/", include("dgov.documents.urls")),
+    path("api/", include("dgov.api.urls")),
+    path("applications/", include("dgov.applications.urls")),
     path("", include("dgov.portal.urls")),
 ]

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from dgov.accounts.models import Applicant, Department, ServiceWindow, User
 from dgov.accounts.roles import Role
+from dgov.applications.models import Application, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,9 @@ def test_the_language_switch_changes_the_page_language(client):
 
 def test_loading_the_demo_twice_changes_nothing(db):
     call_command("load_demo", quiet=True)
-    counts = [m.objects.count() for m in (User, Department, ServiceWindow, Applicant)]
+    models = (User, Department, ServiceWindow, Applicant, Application)
+    counts = [m.objects.count() for m in models]
     call_command("load_demo", quiet=True)
-    assert [m.objects.count() for m in (User, Department, ServiceWindow, Applicant)] == counts
+    assert [m.objects.count() for m in models] == counts
     assert counts[0] >= len(Role)
+    assert set(Application.objects.values_list("status", flat=True)) == set(Status.values)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dgov.accounts import demo as accounts_demo
+from dgov.applications import demo as applications_demo
 from dgov.services import demo as services_demo
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             district, logins = accounts_demo.load()
             services_demo.load(district)
+            applications_demo.load(district)
         if quiet:
             return
         self.stdout.write(f"Demo district: {district}. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")

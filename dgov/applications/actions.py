@@ -1,0 +1,549 @@
+"""Every transition of an application: one function, one transaction, with its timeline
+event, its audit entry and its notification written together.
+
+Concurrency: a transition is a conditional UPDATE (``WHERE status IN (...)``); of two
+people acting at once exactly one changes the row, the other gets ``AlreadyHandled``
+(409 in the API). Creation carries an idempotency key, so a retried or double-clicked
+submission returns the first application instead of making a second.
+"""
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from dgov.applications.models import (
+    CLOCK_STATUSES,
+    Application,
+    ApplicationEvent,
+    Channel,
+    ClockStop,
+    Status,
+    SubmittedMaterial,
+    SupplementItem,
+    SupplementNotice,
+    Visit,
+)
+from dgov.audit.trail import record
+from dgov.notifications.outbox import notify
+from dgov.workdays.calendar import Calendar, add_working_days, working_days_between
+from dgov.workdays.models import Deadline
+
+# 行政许可法 Art. 32: the supplement notice is due within 5 (working) days of receipt.
+SUPPLEMENT_NOTICE_DAYS = 5
+# Art. 42: the head of the agency may extend the decision limit by 10 working days.
+MAX_EXTENSION_DAYS = 10
+_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+class AlreadyHandled(Exception):
+    """Somebody else acted on the application first."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__(
+            _("Application %(number)s was already handled by someone else.") % {"number": application.number}
+        )
+        self.application = application
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require(by: Any, permission: str) -> None:
+    if not by.has_perm(permission):
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def _not_own(application: Application, by: Any) -> None:
+    if application.applicant.user_id is not None and application.applicant.user_id == by.pk:
+        raise PermissionDenied(_("Nobody handles their own application."))
+
+
+def _own_department(application: Application, by: Any) -> None:
+    if by.department_id != application.department_id:
+        raise PermissionDenied(_("This application belongs to another department."))
+
+
+def new_number(district_code: str, today: dt.date) -> str:
+    """Readable and unique without a shared counter: district, date, 6 random characters."""
+    suffix = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
+    return f"{district_code}-{today:%Y%m%d}-{suffix}"
+
+
+def _notify_applicant(application: Application, subject: str, body: str) -> None:
+    applicant = application.applicant
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            district=application.district,
+            recipient=applicant.user,
+            subject=str(subject),
+            body=str(body),
+            obj=application,
+            sms_to=applicant.phone if applicant.user_id is None else "",
+        )
+
+
+def _event(application: Application, *, by: Any, verb: str, from_status: str = "", note: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application, by=by, verb=verb, from_status=from_status, to_status=application.status, note=note
+    )
+
+
+def _move(
+    application: Application,
+    *,
+    by: Any,
+    to: Status,
+    allowed_from: Iterable[Status],
+    verb: str,
+    note: str = "",
+    **fields: Any,
+) -> None:
+    """The conditional UPDATE at the heart of every transition."""
+    allowed = list(allowed_from)
+    changed = Application.objects.filter(pk=application.pk, status__in=allowed).update(
+        status=to, updated_at=timezone.now(), **fields
+    )
+    if changed != 1:
+        raise AlreadyHandled(application)
+    before = application.status
+    application.status = to
+    for name, value in fields.items():
+        setattr(application, name, value)
+    _event(application, by=by, verb=verb, from_status=before, note=note)
+    record(
+        f"application.{verb}",
+        application,
+        actor=by,
+        changes={"status": [before, str(to)], **({"note": note} if note else {})},
+    )
+
+
+# Creation ------------------------------------------------------------------------------
+
+
+def do_submit(
+    *,
+    item: Any,
+    applicant: Any,
+    by: Any,
+    channel: Channel,
+    idempotency_key: str,
+    materials: Sequence[tuple[Any, Any, bool]] = (),
+    window: Any = None,
+    today: dt.date | None = None,
+) -> tuple[Application, bool]:
+    """File an application under the item's current version. ``materials`` holds
+    (material, document or None, promised-later). Returns (application, created)."""
+    if not idempotency_key:
+        raise ValidationError(_("A submission needs an idempotency key."), code="idempotency")
+    existing = Application.objects.filter(submitted_by=by, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    version = item.current_version
+    today = today or _today()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    district=item.district,
+                    number=new_number(item.district.code, today),
+                    verification_code=f"{secrets.randbelow(10**6):06d}",
+                    item=item,
+                    item_version=version,
+                    department_id=version.department_id,
+                    applicant=applicant,
+                    submitted_by=by,
+                    channel=channel,
+                    window=window,
+                    idempotency_key=idempotency_key,
+                    received_on=today,
+                )
+                SubmittedMaterial.objects.bulk_create(
+                    SubmittedMaterial(application=application, material=material, document=document, promised=promised)
+                    for material, document, promised in materials
+                )
+                _event(application, by=by, verb="submit")
+                record("application.submit", application, actor=by, changes={"item": item.code, "channel": channel})
+                _notify_applicant(
+                    application,
+                    _("Application %(number)s received") % {"number": application.number},
+                    _("Your application for %(item)s was received on %(date)s. Verification code: %(code)s.")
+                    % {"item": version.name, "date": today.isoformat(), "code": application.verification_code},
+                )
+                return application, True
+        except IntegrityError:
+            # Either the same key arrived twice at once (return the first), or the random
+            # number collided (try another).
+            existing = Application.objects.filter(submitted_by=by, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing, False
+    raise RuntimeError("could not allocate an application number")
+
+
+# Intake (window clerk) -----------------------------------------------------------------
+
+
+def supplement_notice_due(application: Application) -> dt.date:
+    return add_working_days(application.received_on, SUPPLEMENT_NOTICE_DAYS).date
+
+
+def do_request_supplement(
+    application: Application, *, by: Any, problems: Sequence[tuple[Any, str]]
+) -> SupplementNotice:
+    """One notice that lists every missing or faulty material (一次性告知, Art. 32)."""
+    _require(by, "applications.accept_application")
+    _not_own(application, by)
+    if not problems:
+        raise ValidationError(_("List at least one missing or faulty material."), code="empty")
+    today = _today()
+    if application.supplemented_on is None and today > supplement_notice_due(application):
+        raise ValidationError(
+            _("The 5 working days for a supplement notice have passed: the application counts as accepted on %(date)s.")
+            % {"date": application.received_on.isoformat()},
+            code="too_late",
+        )
+    with transaction.atomic():
+        _move(application, by=by, to=Status.SUPPLEMENT, allowed_from=[Status.SUBMITTED], verb="request_supplement")
+        notice = SupplementNotice.objects.create(application=application, issued_on=today, issued_by=by)
+        SupplementItem.objects.bulk_create(
+            SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems
+        )
+        listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
+        _notify_applicant(
+            application,
+            _("Application %(number)s: please supplement your materials") % {"number": application.number},
+            _("Please supplement all of the following at once:\n%(list)s") % {"list": listing},
+        )
+    return notice
+
+
+def do_supplement(application: Application, *, by: Any, documents: Sequence[tuple[Any, Any]]) -> None:
+    """The applicant hands in the supplement; the day it is complete becomes the day the
+    acceptance clock counts from (Art. 32)."""
+    if application.applicant.user_id != by.pk and not by.has_perm("applications.accept_application"):
+        raise PermissionDenied(_("Your role does not allow this action."))
+    today = _today()
+    with transaction.atomic():
+        _move(
+            application,
+            by=by,
+            to=Status.SUBMITTED,
+            allowed_from=[Status.SUPPLEMENT],
+            verb="supplement",
+            supplemented_on=today,
+        )
+        SubmittedMaterial.objects.bulk_create(
+            [SubmittedMaterial(application=application, material=m, document=d) for m, d in documents],
+            ignore_conflicts=True,
+        )
+        SupplementNotice.objects.filter(application=application, completed_on__isnull=True).update(completed_on=today)
+
+
+def do_refuse(application: Application, *, by: Any, reasons: str) -> None:
+    _require(by, "applications.accept_application")
+    _not_own(application, by)
+    if not reasons.strip():
+        raise ValidationError(_("A refusal states its reasons."), code="reasons")
+    with transaction.atomic():
+        _move(
+            application,
+            by=by,
+            to=Status.REFUSED,
+            allowed_from=[Status.SUBMITTED],
+            verb="refuse",
+            note=reasons,
+            reasons=reasons,
+        )
+        _notify_applicant(
+            application,
+            _("Application %(number)s not accepted") % {"number": application.number},
+            _("Reasons: %(reasons)s") % {"reasons": reasons},
+        )
+
+
+def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, bool]:
+    """The day the clocks count from, and whether acceptance is deemed (Art. 32)."""
+    if application.supplemented_on is not None:
+        return application.supplemented_on, False
+    if today > supplement_notice_due(application):
+        return application.received_on, True
+    return today, False
+
+
+def _start_clocks(application: Application, accepted_on: dt.date) -> None:
+    version = application.item_version
+    calendar = Calendar()
+    deadlines = []
+    for label, days in (("legal", version.legal_limit_days), ("promised", version.promised_limit_days)):
+        deadline = Deadline(
+            district_id=application.district_id,
+            label=f"{application.number} {label}",
+            start_date=accepted_on,
+            working_days=days,
+        )
+        deadline.apply(deadline.compute_due(calendar))
+        deadlines.append(deadline)
+    legal, promised = Deadline.objects.bulk_create(deadlines)
+    Application.objects.filter(pk=application.pk).update(legal_deadline=legal, promised_deadline=promised)
+    application.legal_deadline, application.promised_deadline = legal, promised
+
+
+def do_accept(application: Application, *, by: Any, today: dt.date | None = None) -> None:
+    if by is not None:
+        _require(by, "applications.accept_application")
+        _not_own(application, by)
+    today = today or _today()
+    accepted_on, deemed = acceptance_day(application, today)
+    with transaction.atomic():
+        _move(
+            application,
+            by=by,
+            to=Status.ACCEPTED,
+            allowed_from=[Status.SUBMITTED],
+            verb="accept",
+            accepted_on=accepted_on,
+            accepted_by=by,
+            deemed_accepted=deemed,
+        )
+        _start_clocks(application, accepted_on)
+        _notify_applicant(
+            application,
+            _("Application %(number)s accepted") % {"number": application.number},
+            _("Accepted on %(date)s; the decision is due by %(due)s.")
+            % {"date": accepted_on.isoformat(), "due": application.promised_deadline.due_date.isoformat()},  # type: ignore[union-attr]
+        )
+
+
+def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
+    """Job: an application left without a supplement notice for 5 working days counts as
+    accepted on the day it was received (Art. 32). Returns how many were moved."""
+    today = today or _today()
+    moved = 0
+    candidates = (
+        Application.objects.filter(status=Status.SUBMITTED, supplemented_on__isnull=True)
+        .select_related("item_version", "applicant", "district")
+        .order_by("received_on")[:limit]
+    )
+    for application in candidates:
+        if today <= supplement_notice_due(application):
+            continue
+        try:
+            do_accept(application, by=None, today=today)
+        except AlreadyHandled:
+            continue
+        moved += 1
+    return moved
+
+
+# Review and decision -------------------------------------------------------------------
+
+
+def do_review(application: Application, *, by: Any, note: str = "") -> None:
+    _require(by, "applications.review_application")
+    _not_own(application, by)
+    _own_department(application, by)
+    with transaction.atomic():
+        _move(
+            application,
+            by=by,
+            to=Status.REVIEWED,
+            allowed_from=[Status.ACCEPTED],
+            verb="review",
+            note=note,
+            reviewed_by=by,
+        )
+
+
+def _close_clocks(application: Application) -> None:
+    ids = [i for i in (application.legal_deadline_id, application.promised_deadline_id) if i]
+    Deadline.objects.filter(pk__in=ids, closed_at__isnull=True).update(closed_at=timezone.now())
+
+
+def do_decide(application: Application, *, by: Any, approve: bool, reasons: str = "") -> None:
+    """Approve or deny. The clerk who accepted may not decide (intake and approval are
+    separate hands); a denial states its reasons."""
+    _require(by, "applications.decide_application")
+    _not_own(application, by)
+    _own_department(application, by)
+    if application.accepted_by_id == by.pk:
+        raise PermissionDenied(_("The clerk who accepted an application cannot approve it."))
+    if not approve and not reasons.strip():
+        raise ValidationError(_("A denial states its reasons."), code="reasons")
+    if application.clock_stopped:
+        raise ValidationError(_("Resume the clock before deciding."), code="clock_stopped")
+    to = Status.APPROVED if approve else Status.DENIED
+    with transaction.atomic():
+        _move(
+            application,
+            by=by,
+            to=to,
+            allowed_from=[Status.REVIEWED],
+            verb="approve" if approve else "deny",
+            note=reasons,
+            decided_by=by,
+            decided_on=_today(),
+            reasons=reasons,
+        )
+        _close_clocks(application)
+        if approve:
+            subject = _("Application %(number)s approved") % {"number": application.number}
+            body = _("Your application was approved; the result will be issued at the exit window or online.")
+        else:
+            subject = _("Application %(number)s denied") % {"number": application.number}
+            body = _("Reasons: %(reasons)s") % {"reasons": reasons}
+        _notify_applicant(application, subject, body)
+
+
+def do_complete(application: Application, *, by: Any) -> None:
+    _require(by, "applications.accept_application")
+    _not_own(application, by)
+    with transaction.atomic():
+        _move(
+            application,
+            by=by,
+            to=Status.COMPLETED,
+            allowed_from=[Status.APPROVED],
+            verb="complete",
+            completed_on=_today(),
+        )
+        _notify_applicant(
+            application,
+            _("Application %(number)s completed") % {"number": application.number},
+            _("Your application is completed."),
+        )
+
+
+# Clocks --------------------------------------------------------------------------------
+
+
+def do_stop_clock(
+    application: Application,
+    *,
+    by: Any,
+    procedure: str,
+    expected_days: int,
+    notice: str,
+    counts_toward_limit: bool = False,
+) -> ClockStop:
+    """A special procedure stops the clock (Art. 45); the applicant gets the written notice."""
+    _require(by, "applications.stop_clock")
+    _own_department(application, by)
+    if not notice.strip():
+        raise ValidationError(
+            _("The applicant must be told in writing how long it is expected to take."), code="notice"
+        )
+    with transaction.atomic():
+        changed = Application.objects.filter(pk=application.pk, status__in=CLOCK_STATUSES, clock_stopped=False).update(
+            clock_stopped=True
+        )
+        if changed != 1:
+            raise AlreadyHandled(application)
+        application.clock_stopped = True
+        stop = ClockStop.objects.create(
+            application=application,
+            procedure=procedure,
+            started_on=_today(),
+            expected_days=expected_days,
+            notice=notice,
+            counts_toward_limit=counts_toward_limit,
+            started_by=by,
+        )
+        _event(application, by=by, verb="stop_clock", note=f"{procedure}: {notice}")
+        record(
+            "application.stop_clock",
+            application,
+            actor=by,
+            changes={"procedure": procedure, "expected_days": expected_days},
+        )
+        _notify_applicant(
+            application,
+            _("Application %(number)s: %(procedure)s") % {"number": application.number, "procedure": procedure},
+            notice,
+        )
+    return stop
+
+
+def do_resume_clock(application: Application, *, by: Any, today: dt.date | None = None) -> ClockStop:
+    """The clock runs again; unless the procedure counts toward the limit, both due dates
+    move by the working days it stopped."""
+    from dgov.workdays.actions import do_extend_deadline
+
+    _require(by, "applications.stop_clock")
+    _own_department(application, by)
+    today = today or _today()
+    with transaction.atomic():
+        changed = Application.objects.filter(pk=application.pk, clock_stopped=True).update(clock_stopped=False)
+        if changed != 1:
+            raise AlreadyHandled(application)
+        application.clock_stopped = False
+        stop = ClockStop.objects.get(application=application, ended_on__isnull=True)
+        stop.ended_on = today
+        stop.days_stopped = max(working_days_between(stop.started_on, today), 0)
+        stop.save(update_fields=["ended_on", "days_stopped"])
+        if stop.days_stopped and not stop.counts_toward_limit:
+            reason = _("Clock stopped for %(procedure)s from %(start)s to %(end)s") % {
+                "procedure": stop.procedure,
+                "start": stop.started_on.isoformat(),
+                "end": today.isoformat(),
+            }
+            for deadline in (application.legal_deadline, application.promised_deadline):
+                if deadline is not None:
+                    do_extend_deadline(deadline, days=stop.days_stopped, reason=reason, by=by)
+        _event(application, by=by, verb="resume_clock", note=stop.procedure)
+        record("application.resume_clock", application, actor=by, changes={"days_stopped": stop.days_stopped})
+    return stop
+
+
+def do_extend(application: Application, *, by: Any, days: int, reason: str) -> None:
+    """Extend the decision limit (Art. 42: by the agency head, at most 10 working days,
+    the reason told to the applicant)."""
+    from dgov.workdays.actions import do_extend_deadline
+
+    _require(by, "applications.extend_time_limit")
+    _own_department(application, by)
+    if not reason.strip():
+        raise ValidationError(_("An extension states its reason."), code="reason")
+    if days < 1 or application.extended_days + days > MAX_EXTENSION_DAYS:
+        raise ValidationError(
+            _("The limit can be extended by at most %(max)d working days in all.") % {"max": MAX_EXTENSION_DAYS},
+            code="too_long",
+        )
+    with transaction.atomic():
+        changed = Application.objects.filter(
+            pk=application.pk, status__in=CLOCK_STATUSES, extended_days=application.extended_days
+        ).update(extended_days=F("extended_days") + days)
+        if changed != 1:
+            raise AlreadyHandled(application)
+        application.extended_days += days
+        for deadline in (application.legal_deadline, application.promised_deadline):
+            if deadline is not None:
+                do_extend_deadline(deadline, days=days, reason=reason, by=by)
+        _event(application, by=by, verb="extend", note=reason)
+        record("application.extend", application, actor=by, changes={"days": days, "reason": reason})
+        _notify_applicant(
+            application,
+            _("Application %(number)s: time limit extended") % {"number": application.number},
+            _("The time limit is extended by %(days)d working days. Reason: %(reason)s")
+            % {"days": days, "reason": reason},
+        )
+
+
+def do_check_in(application: Application, *, by: Any, window: Any = None) -> Visit:
+    """The applicant checks in at a window: one more visit in person."""
+    _require(by, "applications.accept_application")
+    with transaction.atomic():
+        visit = Visit.objects.create(application=application, window=window or by.window, clerk=by)
+        Application.objects.filter(pk=application.pk).update(visits=F("visits") + 1)
+        application.refresh_from_db(fields=["visits"])
+        _event(application, by=by, verb="check_in")
+        record("application.check_in", application, actor=by, changes={"visits": application.visits})
+    return visit

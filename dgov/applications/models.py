@@ -1,0 +1,251 @@
+"""Applications through one window (一窗受理): the case file and its clocks.
+
+The flow (行政许可法 Arts. 32, 42, 44, 45): submitted → a supplement notice (补正) listing
+every missing or faulty material at once, or a refusal with reasons, or acceptance →
+window review → department approval or denial with reasons → completion.
+"""
+
+import datetime as dt
+from typing import Any, Self
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dgov.accounts.models import DistrictScopedQuerySet
+from dgov.accounts.roles import DEPARTMENT_SCOPED
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    SUPPLEMENT = "supplement", _("Supplement requested")
+    REFUSED = "refused", _("Not accepted")
+    ACCEPTED = "accepted", _("Accepted")
+    REVIEWED = "reviewed", _("Reviewed")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    COMPLETED = "completed", _("Completed")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.SUPPLEMENT, Status.ACCEPTED, Status.REVIEWED, Status.APPROVED)
+CLOCK_STATUSES = (Status.ACCEPTED, Status.REVIEWED)  # the decision clock runs until the decision
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    WINDOW = "window", _("At a window")
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("On time")
+    YELLOW = "yellow", _("Due soon")
+    RED = "red", _("Overdue")
+    STOPPED = "stopped", _("Clock stopped")
+
+
+class ApplicationQuerySet(DistrictScopedQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Applicants see their own; staff their district's, and department-scoped roles
+        only their department's (unless another role of theirs sees the whole district)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.kind != "staff":
+            return self.filter(applicant__user=user)
+        mine = super().visible_to(user)
+        roles = set(user.roles)
+        if roles and roles <= DEPARTMENT_SCOPED:
+            return mine.filter(department_id=user.department_id)
+        return mine
+
+    def open(self) -> "ApplicationQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Application(models.Model):
+    district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="applications")
+    number = models.CharField(_("application number"), max_length=32, unique=True)
+    verification_code = models.CharField(_("verification code"), max_length=8)
+    item = models.ForeignKey("services.ServiceItem", on_delete=models.PROTECT, related_name="applications")
+    item_version = models.ForeignKey("services.ServiceItemVersion", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey("accounts.Applicant", on_delete=models.PROTECT, related_name="applications")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    window = models.ForeignKey(
+        "accounts.ServiceWindow", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+
+    received_on = models.DateField(_("received on"))
+    supplemented_on = models.DateField(_("supplement complete on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+
+    legal_deadline = models.OneToOneField(
+        "workdays.Deadline", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    promised_deadline = models.OneToOneField(
+        "workdays.Deadline", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    clock_stopped = models.BooleanField(_("clock stopped"), default=False)
+    extended_days = models.PositiveSmallIntegerField(_("extended by (working days)"), default=0)
+    visits = models.PositiveSmallIntegerField(_("visits in person"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        permissions = [
+            ("accept_application", "Can register, accept, refuse and complete applications at a window"),
+            ("review_application", "Can review accepted applications of the department"),
+            ("decide_application", "Can approve or deny applications of the department"),
+            ("extend_time_limit", "Can extend the time limit of an application"),
+            ("stop_clock", "Can stop the clock for a special procedure"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["submitted_by", "idempotency_key"], name="application_idempotency"),
+        ]
+        indexes = [
+            models.Index(fields=["district", "status", "department"], name="application_queue_idx"),
+            models.Index(fields=["applicant", "-created_at"], name="application_applicant_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def trips_exceeded(self) -> bool:
+        """More visits in person than the item promises (0, 1, or 2 for "two or more")."""
+        return self.visits > self.item_version.max_trips
+
+    def light(self, deadline: Any, today: dt.date, yellow_days: int) -> Light | None:
+        """Green, yellow (``yellow_days`` working days or fewer left) or red (overdue)."""
+        from dgov.workdays.calendar import working_days_between
+
+        if deadline is None or self.status not in CLOCK_STATUSES:
+            return None
+        if self.clock_stopped:
+            return Light.STOPPED
+        if today > deadline.due_date:
+            return Light.RED
+        if working_days_between(today, deadline.due_date) <= yellow_days:
+            return Light.YELLOW
+        return Light.GREEN
+
+
+class ApplicationEvent(models.Model):
+    """The application's timeline: every transition, appended (who, when, from, to, why)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    verb = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.verb}"
+
+
+class SubmittedMaterial(models.Model):
+    """A material of the application: the document that meets it, or why it is missing."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey("services.Material", on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    promised = models.BooleanField(_("promised later (容缺)"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "material", "document"], name="submitted_material_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.material_id}"
+
+
+class SupplementNotice(models.Model):
+    """The one notice (一次性告知) that lists every missing or faulty material."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="supplement_notices")
+    issued_on = models.DateField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.issued_on}"
+
+
+class SupplementItem(models.Model):
+    notice = models.ForeignKey(SupplementNotice, on_delete=models.CASCADE, related_name="items")
+    material = models.ForeignKey("services.Material", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    problem = models.CharField(_("what is missing or wrong"), max_length=300)
+
+    def __str__(self) -> str:
+        return self.problem
+
+
+class ClockStop(models.Model):
+    """A special procedure (Art. 45: hearing, testing, inspection, expert review …) that
+    stops the clock; the applicant is told in writing how long it is expected to take."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="clock_stops")
+    procedure = models.CharField(_("special procedure"), max_length=100)
+    started_on = models.DateField(_("stopped on"))
+    expected_days = models.PositiveSmallIntegerField(_("expected (working days)"))
+    notice = models.TextField(_("written notice to the applicant"))
+    counts_toward_limit = models.BooleanField(_("counts toward the time limit"), default=False)
+    ended_on = models.DateField(_("resumed on"), null=True, blank=True)
+    days_stopped = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(ended_on__isnull=True), name="one_open_clock_stop"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.procedure
+
+
+class Visit(models.Model):
+    """A visit in person: recorded when the applicant checks in at a window."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visit_log")
+    window = models.ForeignKey(
+        "accounts.ServiceWindow", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.at}"

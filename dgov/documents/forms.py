@@ -1,0 +1,52 @@
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dgov.documents.checks import MAX_FILES, TOO_MANY, validate_upload
+
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png,application/ofd"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field ("Uploading multiple files" in Django's docs); every bad
+    file is reported, not only the first."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        errors: list[ValidationError] = []
+        if len(files) > MAX_FILES:
+            errors.append(ValidationError(TOO_MANY, code="too_many"))
+        for uploaded_file in files:
+            try:
+                validate_upload(uploaded_file)
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class DocumentUploadForm(forms.Form):
+    uploads = MultipleFileField(
+        label=_("Files"), help_text=_("PDF, JPEG, PNG or OFD; at most 20 MB a file and 10 files at a time.")
+    )
+    label = forms.CharField(
+        label=_("What is it?"),
+        max_length=200,
+        required=False,
+        help_text=_("For example, the name of the material, such as “business licence”."),
+    )
