@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dgov.documents",
     "dgov.notifications",
     "dgov.applications",
+    "dgov.certificates",
     "dgov.api",
     "dgov.portal",
 ]

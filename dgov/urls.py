@@ -11,5 +11,6 @@ urlpatterns = [
     path("documents/", include("dgov.documents.urls")),
     path("api/", include("dgov.api.urls")),
     path("applications/", include("dgov.applications.urls")),
+    path("certificates/", include("dgov.certificates.urls")),
     path("", include("dgov.portal.urls")),
 ]
