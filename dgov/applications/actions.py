@@ -436,6 +436,7 @@ def do_stop_clock(
 ) -> ClockStop:
     """A special procedure stops the clock (Art. 45); the applicant gets the written notice."""
     _require(by, "applications.stop_clock")
+    _not_own(application, by)
     _own_department(application, by)
     if not notice.strip():
         raise ValidationError(
@@ -478,6 +479,7 @@ def do_resume_clock(application: Application, *, by: Any, today: dt.date | None 
     from dgov.workdays.actions import do_extend_deadline
 
     _require(by, "applications.stop_clock")
+    _not_own(application, by)
     _own_department(application, by)
     today = today or _today()
     with transaction.atomic():
@@ -509,6 +511,7 @@ def do_extend(application: Application, *, by: Any, days: int, reason: str) -> N
     from dgov.workdays.actions import do_extend_deadline
 
     _require(by, "applications.extend_time_limit")
+    _not_own(application, by)
     _own_department(application, by)
     if not reason.strip():
         raise ValidationError(_("An extension states its reason."), code="reason")

@@ -1,8 +1,13 @@
+import datetime as dt
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from dgov.accounts.models import DistrictScopedQuerySet
 
 
 class Outcome(models.TextChoices):
@@ -11,17 +16,87 @@ class Outcome(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# The columns the hash chain covers, in the order ``canonical_from_row`` reads them.
+CANONICAL_COLUMNS = (
+    "id",
+    "at",
+    "district_id",
+    "actor_id",
+    "actor_name",
+    "role",
+    "ip",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "request_id",
+    "outcome",
+)
+
+
+def utc_text(value: dt.datetime | str) -> str:
+    """A timestamp as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC, whatever the database gave:
+    PostgreSQL an aware datetime, SQLite a naive one (or its text) already in UTC."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds") + "Z"
+
+
+def canonical_from_row(row: Sequence[Any]) -> dict[str, Any]:
+    """The canonical form of an entry from its raw column values (``CANONICAL_COLUMNS``).
+
+    ``changes`` arrives as JSON text from a raw cursor (both backends) and as a dict from
+    the ORM; either way it is parsed here and re-serialised with sorted keys by
+    ``canonical_bytes``, so PostgreSQL's jsonb key order does not matter.
+    """
+    changes = row[11]
+    if isinstance(changes, str | bytes):
+        changes = json.loads(changes)
+    return {
+        "seq": row[0],
+        "at": utc_text(row[1]),
+        "district": row[2],
+        "actor": row[3],
+        "actor_name": row[4],
+        "role": row[5],
+        "ip": row[6],
+        "verb": row[7],
+        "object_type": row[8],
+        "object_id": row[9],
+        "object_repr": row[10],
+        "changes": changes,
+        "request_id": row[12],
+        "outcome": row[13],
+    }
+
+
+def canonical_bytes(data: dict[str, Any]) -> bytes:
+    """Sorted-key compact JSON, ASCII only (a lone surrogate cannot break the encoding)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
 class AuditEntry(models.Model):
     """One append-only record per act (全程留痕).
 
     The primary key is the sequence number of the hash chain. Rows are never updated
-    or deleted: database triggers reject both (see the migrations).
+    or deleted: database triggers reject both (migration 0002). On PostgreSQL the key's
+    default takes the transaction id before the sequence number, which the chainer's
+    rule relies on (see ``dgov.audit.chain``).
     """
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(_("time (UTC)"), db_index=True)
     district = models.ForeignKey(
-        "accounts.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        # Indexed together with the id (audit_district_recent_idx) for the list page.
+        "accounts.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -37,30 +112,56 @@ class AuditEntry(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OK)
 
+    objects = DistrictScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         permissions = [("view_audit_trail", "Can read the whole audit trail of the district")]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["district", "id"], name="audit_district_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.verb} {self.object_type}:{self.object_id}"
 
     def canonical(self) -> dict[str, Any]:
-        """The fields the hash chain covers, in a stable form."""
-        return {
-            "seq": self.pk,
-            "at": self.at.isoformat(),
-            "district": self.district_id,
-            "actor": self.actor_id,
-            "actor_name": self.actor_name,
-            "role": self.role,
-            "ip": self.ip,
-            "verb": self.verb,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_repr": self.object_repr,
-            "changes": self.changes,
-            "request_id": self.request_id,
-            "outcome": self.outcome,
-        }
+        """The fields the hash chain covers, in a stable form (as read from the database:
+        an entry fresh from ``record()`` may still hold values the database normalises)."""
+        return canonical_from_row([getattr(self, column) for column in CANONICAL_COLUMNS])
+
+
+class AuditLink(models.Model):
+    """The hash chain, one link per entry, appended in sequence order by the chainer:
+    ``chain_hash = sha256(previous chain_hash || canonical_bytes(entry))``.
+
+    No foreign key to the entry on purpose: a link whose entry vanished is evidence to
+    report, not a constraint to trip over.
+    """
+
+    seq = models.BigIntegerField(_("sequence number"), primary_key=True)
+    chain_hash = models.CharField(_("chain hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain link")
+        verbose_name_plural = _("audit chain links")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.chain_hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """A copy, for display, of a signed checkpoint written to the checkpoint file."""
+
+    seq = models.BigIntegerField(_("sequence number"))
+    chain_hash = models.CharField(_("chain hash"), max_length=64)
+    at = models.DateTimeField(_("time (UTC)"))
+    key_id = models.CharField(_("key id"), max_length=16)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} at {self.at:%Y-%m-%d %H:%M}"

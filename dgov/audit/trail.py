@@ -10,7 +10,7 @@ and its trace commit or roll back together::
 
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from dgov.audit import context
@@ -68,19 +68,19 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    with transaction.atomic():
-        return AuditEntry.objects.create(
-            at=timezone.now(),
-            district=district,
-            actor=actor,
-            actor_name=getattr(actor, "username", "") if actor is not None else "",
-            role=",".join(getattr(actor, "role_codes", [])) if actor is not None else "",
-            ip=ctx.ip if ctx else None,
-            verb=verb,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=str(obj)[:200] if obj is not None else "",
-            changes=changes or {},
-            request_id=ctx.request_id if ctx else "",
-            outcome=outcome,
-        )
+    # One INSERT and nothing else: no savepoint, no read of the chain (dgov/audit/chain.py).
+    return AuditEntry.objects.create(
+        at=timezone.now(),
+        district=district,
+        actor=actor,
+        actor_name=getattr(actor, "username", "") if actor is not None else "",
+        role=",".join(getattr(actor, "role_codes", [])) if actor is not None else "",
+        ip=ctx.ip if ctx else None,
+        verb=verb,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes=changes or {},
+        request_id=ctx.request_id if ctx else "",
+        outcome=outcome,
+    )

@@ -1,4 +1,8 @@
 from django.urls import path
 
+from dgov.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.entry_list, name="entries"),
+]

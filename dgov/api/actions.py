@@ -1,0 +1,37 @@
+"""Issuing and revoking API tokens, each audited."""
+
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dgov.api.models import PREFIX_LENGTH, ApiToken, digest
+from dgov.audit.trail import record
+
+
+def do_create_api_token(user: Any, name: str, *, by: Any = None) -> tuple[ApiToken, str]:
+    """A new token for ``user`` and its secret, which is shown once and never stored."""
+    prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+    while ApiToken.objects.filter(prefix=prefix).exists():
+        prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+    secret = f"{prefix}.{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, prefix=prefix, sha256=digest(secret))
+        record(
+            "api.token_create",
+            token,
+            actor=by,
+            district=getattr(user, "district", None),
+            changes={"user": user.username, "name": name, "prefix": prefix},
+        )
+    return token, secret
+
+
+def do_revoke_api_token(token: ApiToken, *, by: Any = None) -> bool:
+    """Revoke ``token``; False if it already was."""
+    with transaction.atomic():
+        changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if changed:
+            record("api.token_revoke", token, actor=by, district=getattr(token.user, "district", None))
+    return bool(changed)

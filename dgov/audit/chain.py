@@ -1,0 +1,302 @@
+"""The hash chain over the audit trail, and its signed checkpoints.
+
+Writers only INSERT entries (``trail.record``): no shared row is locked and no previous
+hash is read on the hot path, so requests never queue behind each other for the trail.
+The chainer (``chain_pending``, run by the job runner and ``manage.py audit_chain``)
+appends, in sequence order, one ``AuditLink`` per entry::
+
+    chain_hash(n) = sha256(chain_hash(n-1) || canonical_bytes(entry n))
+
+with 32 zero bytes before the first entry. ``write_checkpoint`` signs the head of the
+chain with Ed25519 and appends it to a JSON-lines file outside the database, so a
+rewritten or truncated chain no longer matches what was exported.
+
+When is an entry final?
+-----------------------
+The chain must never pass an entry number whose transaction might still commit: the late
+row would then look like an inserted one. Entry numbers are handed out at INSERT, but
+transactions commit in any order, and a rolled-back transaction leaves a gap for good.
+
+*SQLite* has one writer at a time (IMMEDIATE transactions take the write lock at BEGIN)
+and a number is handed out under that lock, so every number at or below the highest
+committed one is final: a gap there can only be a rollback.
+
+*PostgreSQL*: comparing each entry's own transaction id with the snapshot's ``xmin`` is
+not enough. Transaction ids are taken in a different order from entry numbers (A takes
+its id, B takes its id, A takes entry 4, B takes entry 3 and stays open: entry 4 is
+committed with an id below ``xmin`` while 3 is invisible, and would be skipped as a
+rollback). Nor is the snapshot's ``xmax`` an upper bound of the ids handed out, only of
+the finished ones. So the chainer works with a fence:
+
+1. The default of ``audit_auditentry.id`` (migration 0002) takes the transaction id
+   before the sequence number. So a transaction holding entry *g* had its id before
+   *g* was handed out.
+2. One statement reads ``M = max(id)`` of the committed entries and then takes a new
+   transaction id ``X`` (the statement commits at once). Every entry *g* <= M was handed
+   out before M, which committed before the statement began, so the transaction holding
+   *g* took its id before ``X``: its id is below ``X``.
+3. Then the chainer waits until no transaction with an id below ``X`` is in progress in
+   a fresh snapshot (``pg_snapshot_xip``; the snapshot's ``xmax`` is above ``X`` because
+   ``X`` has finished). From then on every entry <= M is final: committed and visible,
+   or rolled back. Entries up to M are chained in order and gaps below M are skipped.
+
+Inside a transaction (tests) step 2 cannot take a fresh id on its own connection (the
+transaction already has one), so the id comes from a short second connection.
+
+Two chainers at once must not fork the chain: each batch runs under a lock that only
+chainers take (``pg_advisory_xact_lock`` on PostgreSQL; on SQLite the IMMEDIATE write
+transaction), and ``AuditLink.seq`` is the primary key. Writers never wait for it on
+PostgreSQL; on SQLite every write waits for the one writer anyway.
+"""
+
+import base64
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dgov.audit.models import (
+    AuditCheckpoint,
+    AuditEntry,
+    AuditLink,
+    canonical_bytes,
+    canonical_from_row,
+    utc_text,
+)
+
+GENESIS = bytes(32)
+CHECKPOINT_FILE = "checkpoints.jsonl"
+PUBLIC_KEY_FILE = "public-key.pem"
+# pg_advisory_xact_lock key taken by chainers only ("dgovaud1").
+CHAIN_LOCK = 0x64676F7661756431
+
+# Plain SQL on the hot loops (the ORM would cost more than the hashing); the columns are
+# CANONICAL_COLUMNS in order (a test holds the two together).
+SELECT_ENTRIES = (
+    "SELECT id, at, district_id, actor_id, actor_name, role, ip, verb, object_type, object_id, object_repr,"
+    " changes, request_id, outcome FROM audit_auditentry WHERE id > %s AND id <= %s ORDER BY id LIMIT %s"
+)
+SELECT_LINKS = "SELECT seq, chain_hash FROM audit_auditlink WHERE seq > %s ORDER BY seq LIMIT %s"
+
+
+def link_hash(prev: bytes, row: Any) -> bytes:
+    """The chain hash of an entry (its raw ``CANONICAL_COLUMNS`` values) after ``prev``."""
+    return hashlib.sha256(prev + canonical_bytes(canonical_from_row(row))).digest()
+
+
+# -- The chainer -----------------------------------------------------------------------
+
+
+def chain_pending(batch: int = 5000, *, wait: float = 2.0, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Link every entry that is final, in batches of ``batch`` entries (one transaction
+    each); returns how many were linked. On PostgreSQL waits up to ``wait`` seconds for
+    the transactions that might still commit a lower entry number (module docstring)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT max(id) FROM audit_auditentry), (SELECT max(seq) FROM audit_auditlink)")
+        latest, chained = cursor.fetchone()
+    if latest is None or (chained is not None and latest <= chained):
+        return 0
+    horizon = latest if connection.vendor != "postgresql" else _settled_horizon(connection, wait)
+    if horizon is None:
+        return 0
+    total = 0
+    while True:
+        done = _chain_batch(connection, horizon, batch, using)
+        total += done
+        if done < batch:
+            return total
+
+
+def _settled_horizon(connection: BaseDatabaseWrapper, wait: float) -> int | None:
+    """The highest entry number at or below which every entry is final (PostgreSQL), or
+    ``None`` if the transactions that might still commit one did not finish in time."""
+    with connection.cursor() as cursor:
+        if connection.get_autocommit():
+            # Snapshot first, then a new transaction id, in one statement that commits
+            # (without waiting for the disk: nothing depends on it surviving a crash).
+            cursor.execute(
+                "SELECT max(id), pg_current_xact_id()::text::bigint, set_config('synchronous_commit', 'off', true)"
+                " FROM audit_auditentry"
+            )
+            latest, fence, _setting = cursor.fetchone()
+        else:
+            cursor.execute("SELECT max(id) FROM audit_auditentry")
+            latest = cursor.fetchone()[0]
+            fence = _fresh_transaction_id(connection)
+        deadline = time.monotonic() + wait
+        pause = 0.001
+        while True:
+            cursor.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) AS x"
+                " WHERE x < %s::text::xid8)",
+                [fence],
+            )
+            if cursor.fetchone()[0]:
+                return latest
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
+def _fresh_transaction_id(connection: BaseDatabaseWrapper) -> int:
+    raw = connection.get_new_connection(connection.get_connection_params())
+    try:
+        raw.autocommit = True
+        return raw.execute("SELECT pg_current_xact_id()::text::bigint").fetchone()[0]
+    finally:
+        raw.close()
+
+
+def _chain_batch(connection: BaseDatabaseWrapper, horizon: int, batch: int, using: str) -> int:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Links are derived data: after a crash the chainer writes the same ones again,
+            # so their commit need not wait for the disk. A checkpoint's own commit (synchronous)
+            # flushes them before write_checkpoint returns.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s), set_config('synchronous_commit', 'off', true)", [CHAIN_LOCK]
+            )
+        cursor.execute("SELECT seq, chain_hash FROM audit_auditlink ORDER BY seq DESC LIMIT 1")
+        head = cursor.fetchone()
+        last, prev = (head[0], bytes.fromhex(head[1])) if head else (0, GENESIS)
+        cursor.execute(SELECT_ENTRIES, [last, horizon, batch])
+        links = []
+        for row in cursor.fetchall():
+            prev = link_hash(prev, row)
+            links.append((row[0], prev.hex()))
+        if links and connection.vendor == "postgresql":
+            # One statement for the batch: many single-row INSERTs cost more than the hashing.
+            cursor.execute(
+                "INSERT INTO audit_auditlink (seq, chain_hash) SELECT * FROM unnest(%s::bigint[], %s::varchar[])",
+                [[seq for seq, _hash in links], [chain_hash for _seq, chain_hash in links]],
+            )
+        elif links:
+            cursor.executemany("INSERT INTO audit_auditlink (seq, chain_hash) VALUES (%s, %s)", links)
+    return len(links)
+
+
+# -- Checkpoints -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    chained_upto: int
+    pending: int
+    last_checkpoint: AuditCheckpoint | None
+
+
+def chain_status(using: str = DEFAULT_DB_ALIAS) -> ChainStatus:
+    """How far the chain reaches, how many entries wait for it, the last checkpoint."""
+    upto = AuditLink.objects.using(using).aggregate(upto=Max("seq"))["upto"] or 0
+    pending = AuditEntry.objects.using(using).filter(id__gt=upto).count()
+    return ChainStatus(upto, pending, AuditCheckpoint.objects.using(using).order_by("-id").first())
+
+
+def due_for_checkpoint(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """True when the chain has a head and the last checkpoint is older than
+    ``settings.AUDIT_CHECKPOINT_INTERVAL`` (or there is none yet)."""
+    last = AuditCheckpoint.objects.using(using).order_by("-id").values_list("at", flat=True).first()
+    if last is None:
+        return AuditLink.objects.using(using).exists()
+    return timezone.now() - last >= settings.AUDIT_CHECKPOINT_INTERVAL
+
+
+def write_checkpoint(using: str = DEFAULT_DB_ALIAS) -> AuditCheckpoint | None:
+    """Chain what is final, then sign the head of the chain and append it to the
+    checkpoint file (outside the database) and to ``AuditCheckpoint`` (for display).
+    Returns ``None`` while the chain is empty."""
+    chain_pending(using=using)
+    head = AuditLink.objects.using(using).order_by("-seq").first()
+    if head is None:
+        return None
+    key = signing_key()
+    public = key.public_key()
+    directory = Path(settings.AUDIT_CHECKPOINT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    publish_public_key(directory, public)
+    at = timezone.now()
+    signer = key_id(public)
+    body = {"seq": head.seq, "chain_hash": head.chain_hash, "at": utc_text(at), "key_id": signer}
+    line = dict(body, signature=base64.b64encode(key.sign(canonical_bytes(body))).decode("ascii"))
+    with open(directory / CHECKPOINT_FILE, "a", encoding="ascii") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)  # two runners append whole lines, one at a time
+        file.write(json.dumps(line, sort_keys=True, separators=(",", ":")) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+    return AuditCheckpoint.objects.using(using).create(seq=head.seq, chain_hash=head.chain_hash, at=at, key_id=signer)
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def public_pem(public: Ed25519PublicKey) -> bytes:
+    return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The checkpoint signing key from ``settings.AUDIT_SIGNING_KEY_FILE``, created
+    (mode 0600) on first use."""
+    path = Path(settings.AUDIT_SIGNING_KEY_FILE)
+    if not path.exists():
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _create_exclusively(path, pem, mode=0o600):
+            return key
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise ImproperlyConfigured(_("The audit signing key %(path)s is not an Ed25519 key.") % {"path": path})
+    return loaded
+
+
+def publish_public_key(directory: Path, public: Ed25519PublicKey) -> None:
+    """Write ``public-key.pem`` beside the checkpoints, so the file verifies on its own.
+    A different key already there means the signing key was replaced: stop rather than
+    sign checkpoints that the published key cannot verify."""
+    path = directory / PUBLIC_KEY_FILE
+    pem = public_pem(public)
+    if not path.exists() and _create_exclusively(path, pem, mode=0o644):
+        return
+    if path.read_bytes() != pem:
+        raise ImproperlyConfigured(
+            _("The audit signing key does not match %(path)s: move the old checkpoints aside first.") % {"path": path}
+        )
+
+
+def _create_exclusively(path: Path, data: bytes, *, mode: int) -> bool:
+    """Write a whole file at ``path`` unless one exists (then False): written aside and
+    linked into place, so a concurrent reader never sees half a key."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(temporary)
+    return True

@@ -1,0 +1,12 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryFilterForm(forms.Form):
+    """The filters of the audit list; every field is optional."""
+
+    verb = forms.CharField(label=_("Act"), max_length=64, required=False, help_text=_("e.g. auth.login, or auth."))
+    actor = forms.CharField(label=_("Actor (user name)"), max_length=150, required=False)
+    object_type = forms.CharField(label=_("Object type"), max_length=100, required=False)
+    object_id = forms.CharField(label=_("Object id"), max_length=64, required=False)
+    before = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)

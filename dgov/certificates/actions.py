@@ -1,0 +1,129 @@
+"""Changes to issued certificates: status changes and annotated copies (加注件).
+
+Issuing lives in ``sealing`` (the seal service); verification in ``verify``.
+"""
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dgov.audit.trail import record
+from dgov.certificates import pdf, sealing
+from dgov.certificates.models import AnnotatedCopy, Certificate, CertificateStatus, CertificateStatusChange
+from dgov.certificates.verify import Outcome, judge
+
+CHANGE_STATUS = "certificates.change_certificate_status"
+
+# From a status, the statuses a permitted official may move a certificate to. 暂扣 can be
+# lifted (back to 有效); 撤销, 注销, 失效, 转出 and 吊销 end the certificate.
+TRANSITIONS: dict[str, set[str]] = {
+    CertificateStatus.VALID: {
+        CertificateStatus.SUSPENDED,
+        CertificateStatus.ANNULLED,
+        CertificateStatus.CANCELLED,
+        CertificateStatus.LAPSED,
+        CertificateStatus.TRANSFERRED,
+        CertificateStatus.REVOKED,
+    },
+    CertificateStatus.SUSPENDED: {
+        CertificateStatus.VALID,
+        CertificateStatus.ANNULLED,
+        CertificateStatus.CANCELLED,
+        CertificateStatus.REVOKED,
+    },
+}
+
+
+class AlreadyChanged(Exception):
+    """Someone else changed the certificate's status first."""
+
+
+def do_change_status(certificate: Certificate, to: str, reason: str, by: Any) -> CertificateStatusChange:
+    if not by.has_perm(CHANGE_STATUS) or by.district_id != certificate.district_id:
+        raise PermissionDenied(_("Your role does not allow this action."))
+    if not reason.strip():
+        raise ValidationError(_("A status change states its reason."), code="reason")
+    to = CertificateStatus(to)
+    before = certificate.status
+    if to not in TRANSITIONS.get(before, set()):
+        raise ValidationError(
+            _("A certificate that is %(from)s cannot become %(to)s.")
+            % {"from": CertificateStatus(before).label, "to": to.label},
+            code="transition",
+        )
+    today = timezone.localdate()
+    with transaction.atomic():
+        changed = Certificate.objects.filter(pk=certificate.pk, status=before).update(
+            status=to, status_changed_on=today
+        )
+        if changed != 1:
+            raise AlreadyChanged
+        certificate.status, certificate.status_changed_on = to, today
+        change = CertificateStatusChange.objects.create(
+            certificate=certificate, by=by, from_status=before, to_status=to, reason=reason
+        )
+        record(
+            "certificate.status",
+            certificate,
+            actor=by,
+            changes={"status": [before, str(to)], "reason": reason},
+        )
+    return change
+
+
+def do_annotated_copy(certificate: Certificate, purpose: str, expires_on: dt.date, by: Any) -> AnnotatedCopy:
+    """The holder makes a copy bound to one use: it states the purpose and an expiry,
+    is signed by the certificate's seal, and verifies as such until it expires."""
+    application = certificate.application
+    if application.applicant.user_id is None or application.applicant.user_id != by.pk:
+        raise PermissionDenied(_("Only the holder can make an annotated copy."))
+    purpose = purpose.strip()
+    if not purpose:
+        raise ValidationError(_("State what the copy is for."), code="purpose")
+    today = timezone.localdate()
+    if expires_on < today:
+        raise ValidationError(_("The expiry date has already passed."), code="expired")
+    if expires_on > certificate.valid_to:
+        raise ValidationError(_("A copy cannot outlive the certificate."), code="too_long")
+    if judge(certificate, today).outcome != Outcome.VALID:
+        raise ValidationError(_("Only a valid certificate can be copied."), code="not_valid")
+    code = secrets.token_hex(12)
+    url = f"{sealing.public_base_url()}/certificates/verify/copy/{code}/"
+    annotation = f"加注件：仅用于{purpose}，{pdf.format_date(expires_on)}前有效（{code}）"
+    content = sealing.content_for(certificate, url=url, annotation=annotation)
+    signed = sealing.pades_sign(pdf.render(content), certificate.seal, reason="电子证照加注件")
+    copy = AnnotatedCopy(
+        certificate=certificate,
+        code=code,
+        purpose=purpose,
+        expires_on=expires_on,
+        file_sha256=hashlib.sha256(signed).hexdigest(),
+        storage_name=secrets.token_hex(16),
+        created_by=by,
+    )
+    temporary = sealing.write_file(copy.storage_name, signed)
+    try:
+        with transaction.atomic():
+            copy.save(force_insert=True)
+            sealing.record_seal_use(
+                seal=certificate.seal,
+                document_sha256=copy.file_sha256,
+                application=application,
+                certificate=certificate,
+                by=by,
+                purpose="annotated_copy",
+            )
+            record("certificate.annotated_copy", certificate, actor=by, changes={"purpose": purpose})
+            os.replace(temporary, copy.path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        copy.path.unlink(missing_ok=True)
+        raise
+    return copy

@@ -1,0 +1,171 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dgov.applications.models import Application
+from dgov.certificates.actions import CHANGE_STATUS, AlreadyChanged, do_annotated_copy, do_change_status
+from dgov.certificates.forms import AnnotatedCopyForm, StatusForm, VerifyForm
+from dgov.certificates.models import Certificate, CertificateType
+from dgov.certificates.sealing import APPROVED_STATUSES, ISSUE, do_issue_batch
+from dgov.certificates.verify import Verdict, verify_copy_code, verify_file, verify_reference
+
+
+def _result(request: HttpRequest, verdict: Verdict, form: VerifyForm | None = None) -> HttpResponse:
+    return render(
+        request,
+        "certificates/verify.html",
+        {"form": form or VerifyForm(), "verdict": verdict, "certificate": verdict.certificate, "copy": verdict.copy},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public: check a certificate by its number or identifier, or by the file itself."""
+    if request.method != "POST":
+        return render(request, "certificates/verify.html", {"form": VerifyForm()})
+    form = VerifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "certificates/verify.html", {"form": form}, status=400)
+    upload = form.cleaned_data["upload"]
+    verdict = verify_file(upload.read()) if upload is not None else verify_reference(form.cleaned_data["reference"])
+    return _result(request, verdict, form)
+
+
+@require_GET
+def verify_identifier(request: HttpRequest, identifier: str) -> HttpResponse:
+    """The QR code's target."""
+    return _result(request, verify_reference(identifier))
+
+
+@require_GET
+def verify_copy(request: HttpRequest, code: str) -> HttpResponse:
+    return _result(request, verify_copy_code(code))
+
+
+def get_certificate_for_user(request: HttpRequest, pk: int) -> Certificate:
+    """The holder's own certificate, or one of the staff member's district for those who
+    issue or change certificates; 404 alike for missing and forbidden."""
+    user: Any = request.user
+    allowed = Q(application__applicant__user_id=user.pk)
+    if user.kind == "staff" and (user.has_perm(ISSUE) or user.has_perm(CHANGE_STATUS)):
+        allowed |= Q(district_id=user.district_id)
+    try:
+        return Certificate.objects.select_related("certificate_type", "seal", "application__applicant").get(
+            allowed, pk=pk
+        )
+    except Certificate.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    certificates = Certificate.objects.held_by(request.user).select_related("certificate_type")
+    return render(request, "certificates/mine.html", {"certificates": certificates, "copy_form": AnnotatedCopyForm()})
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    certificate = get_certificate_for_user(request, pk)
+    return FileResponse(
+        certificate.path.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+def annotated_copy(request: HttpRequest, pk: int) -> HttpResponseBase:
+    certificate = get_certificate_for_user(request, pk)
+    form = AnnotatedCopyForm(request.POST)
+    if form.is_valid():
+        try:
+            copy = do_annotated_copy(
+                certificate, form.cleaned_data["purpose"], form.cleaned_data["expires_on"], by=request.user
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            return FileResponse(
+                copy.path.open("rb"),
+                as_attachment=True,
+                filename=f"{certificate.number}-copy.pdf",
+                content_type="application/pdf",
+            )
+    else:
+        messages.error(request, _("Check the purpose and the date."))
+    return redirect("certificates:mine")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: a certificate, its status log, and the status change form."""
+    certificate = get_certificate_for_user(request, pk)
+    if request.user.kind != "staff":  # type: ignore[union-attr]
+        raise Http404
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_change_status(certificate, form.cleaned_data["to"], form.cleaned_data["reason"], by=request.user)
+        except (ValidationError, PermissionDenied, AlreadyChanged) as error:
+            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("The status is changed."))
+            return redirect("certificates:detail", pk=certificate.pk)
+    changes = certificate.status_changes.select_related("by")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "certificates/detail.html",
+        {"certificate": certificate, "changes": changes, "form": form},
+        status=status,
+    )
+
+
+def _awaiting_issue(user: Any) -> Any:
+    """Approved applications of the officer's district whose item issues a certificate
+    and that have none yet: the exit window's queue (一口出证)."""
+    items = CertificateType.objects.filter(district_id=user.district_id, item__isnull=False).values("item_id")
+    return (
+        Application.objects.filter(
+            district_id=user.district_id,
+            status__in=APPROVED_STATUSES,
+            decided_by__isnull=False,
+            item_id__in=items,
+            certificates__isnull=True,
+        )
+        .select_related("applicant", "item_version", "department")
+        .order_by("decided_on", "pk")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_queue(request: HttpRequest) -> HttpResponse:
+    """Seal officer: approved applications waiting for their certificates; issue the
+    chosen ones in one batch."""
+    user: Any = request.user
+    if user.kind != "staff" or not user.has_perm(ISSUE):
+        raise Http404
+    waiting = _awaiting_issue(user)
+    if request.method == "POST":
+        chosen = [int(pk) for pk in request.POST.getlist("application") if pk.isdigit()]
+        issued, refused = do_issue_batch(list(waiting.filter(pk__in=chosen)), user)
+        if issued:
+            messages.success(request, _("%(count)d certificate(s) issued.") % {"count": len(issued)})
+        for application, reason in refused:
+            messages.error(request, f"{application.number}: {reason}")
+        return redirect("certificates:issue_queue")
+    return render(request, "certificates/issue_queue.html", {"applications": waiting[:200]})
