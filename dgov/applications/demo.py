@@ -40,7 +40,10 @@ def _working_days_ago(today: dt.date, n: int) -> dt.date:
 
 def load(district: District) -> int:
     """Create the demo cases that are missing; return how many were created."""
-    users = {u.username: u for u in User.objects.filter(username__in=["clerk", "reviewer", "approver", "citizen", "enterprise"])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["clerk", "reviewer", "approver", "citizen", "enterprise"])
+    }
     if len(users) < 5:
         return 0
     today = timezone.localdate()
@@ -56,7 +59,12 @@ def load(district: District) -> int:
         received = _working_days_ago(today, ago)
         with transaction.atomic():
             application, _new = actions.do_submit(
-                item=item, applicant=applicant, by=applicant_user, channel=Channel.ONLINE, idempotency_key=key, today=received
+                item=item,
+                applicant=applicant,
+                by=applicant_user,
+                channel=Channel.ONLINE,
+                idempotency_key=key,
+                today=received,
             )
             for step in steps:
                 if step == "supplement":
@@ -65,7 +73,9 @@ def load(district: District) -> int:
                         application, by=users["clerk"], problems=[(material, "申请书未签字，请签字后重新上传")]
                     )
                 elif step == "refuse":
-                    actions.do_refuse(application, by=users["clerk"], reasons="申请事项不属于本机关职权范围，请向市级主管部门申请。")
+                    actions.do_refuse(
+                        application, by=users["clerk"], reasons="申请事项不属于本机关职权范围，请向市级主管部门申请。"
+                    )
                 elif step == "accept":
                     actions.do_accept(application, by=users["clerk"], today=received)
                 elif step == "review":
@@ -74,7 +84,10 @@ def load(district: District) -> int:
                     actions.do_decide(application, by=users["approver"], approve=True)
                 elif step == "deny":
                     actions.do_decide(
-                        application, by=users["approver"], approve=False, reasons="经营场所与住宅未有效隔离，不符合许可条件。"
+                        application,
+                        by=users["approver"],
+                        approve=False,
+                        reasons="经营场所与住宅未有效隔离，不符合许可条件。",
                     )
                 elif step == "complete":
                     actions.do_complete(application, by=users["clerk"])

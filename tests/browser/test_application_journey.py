@@ -20,6 +20,7 @@ from dgov.workdays.models import Deadline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 @pytest.fixture(autouse=True)
 def documents_root(settings, tmp_path: Path) -> Path:
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"

@@ -89,7 +89,9 @@ def test_pages_carry_a_strict_content_security_policy(client):
 
 
 def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DGOV_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DGOV_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     env.update(
         DGOV_ENV="production",
         ALLOWED_HOSTS="gov.example",

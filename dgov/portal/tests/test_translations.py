@@ -18,7 +18,8 @@ def test_every_catalogue_is_complete(language):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "accept,expected", [("zh-CN", "区政务服务平台"), ("zh-TW", "區政務服務平臺"), ("en", "District Government Services")]
+    "accept,expected",
+    [("zh-CN", "区政务服务平台"), ("zh-TW", "區政務服務平臺"), ("en", "District Government Services")],
 )
 def test_the_portal_speaks_the_visitors_language(accept, expected):
     page = Client(HTTP_ACCEPT_LANGUAGE=accept).get(reverse("portal:index")).content.decode()
