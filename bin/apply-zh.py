@@ -5,7 +5,9 @@ import sys
 import polib
 
 namespace: dict = {}
-exec(open(sys.argv[1], encoding="utf-8").read(), namespace)  # noqa: S102 — developer's own file
+from pathlib import Path
+
+exec(Path(sys.argv[1]).read_text(encoding="utf-8"), namespace)  # noqa: S102 — developer's own file
 table = namespace["T"]
 po = polib.pofile("locale/zh_Hans/LC_MESSAGES/django.po")
 filled = 0
