@@ -1,12 +1,11 @@
 """Developer aid: fill zh_Hans msgstr from a Python dict file (``T = {...}``)."""
 
 import sys
+from pathlib import Path
 
 import polib
 
 namespace: dict = {}
-from pathlib import Path
-
 exec(Path(sys.argv[1]).read_text(encoding="utf-8"), namespace)  # noqa: S102 — developer's own file
 table = namespace["T"]
 po = polib.pofile("locale/zh_Hans/LC_MESSAGES/django.po")

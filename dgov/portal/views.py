@@ -73,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def my(request: HttpRequest) -> HttpResponse:
     """An applicant's own page."""
-    profiles = Applicant.objects.filter(user_id=request.user.pk).select_related("district__city")
+    profiles = Applicant.objects.filter(user_id=request.user.pk or 0).select_related("district__city")
     return render(request, "portal/my.html", {"profiles": profiles})
 
 
