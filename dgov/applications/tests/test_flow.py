@@ -38,27 +38,11 @@ def test_a_repeated_submission_returns_the_first_application(item, citizen, citi
 
 
 def test_an_application_keeps_the_version_it_was_filed_under(item, citizen, citizen_applicant, administrator):
-    from dgov.services.actions import do_publish_version
+    from dgov.services.actions import VERSION_FIELDS, do_publish_version
 
     application, _ = submit(item, citizen_applicant, citizen)
     old = item.current_version
-    data = {
-        f: getattr(old, f)
-        for f in (
-            "name",
-            "kind",
-            "department",
-            "legal_basis",
-            "conditions",
-            "legal_limit_days",
-            "promised_limit_days",
-            "max_trips",
-            "online_level",
-            "fees",
-            "fee_basis",
-            "keywords",
-        )
-    }
+    data = {f: getattr(old, f) for f in VERSION_FIELDS}
     data["promised_limit_days"] = 3
     materials = [
         {
