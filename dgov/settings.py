@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "dgov.notifications",
     "dgov.applications",
     "dgov.certificates",
+    "dgov.bundles",
+    "dgov.ratings",
+    "dgov.investment",
+    "dgov.secretaries",
+    "dgov.campaigns",
+    "dgov.evaluation",
     "dgov.api",
     "dgov.portal",
 ]

@@ -12,5 +12,11 @@ urlpatterns = [
     path("api/", include("dgov.api.urls")),
     path("applications/", include("dgov.applications.urls")),
     path("certificates/", include("dgov.certificates.urls")),
+    path("bundles/", include("dgov.bundles.urls")),
+    path("ratings/", include("dgov.ratings.urls")),
+    path("investment/", include("dgov.investment.urls")),
+    path("secretaries/", include("dgov.secretaries.urls")),
+    path("campaigns/", include("dgov.campaigns.urls")),
+    path("evaluation/", include("dgov.evaluation.urls")),
     path("", include("dgov.portal.urls")),
 ]

@@ -43,12 +43,14 @@ REVIEW = "applications.review_application"
 DECIDE = "applications.decide_application"
 EXTEND = "applications.extend_time_limit"
 STOP_CLOCK = "applications.stop_clock"
+ISSUE_CERTIFICATE = "certificates.issue_certificate"
+CHANGE_CERTIFICATE_STATUS = "certificates.change_certificate_status"
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.WINDOW_CLERK: {VIEW_APPLICANTS, ADD_APPLICANT, REVEAL, VIEW_DOCUMENTS, ACCEPT},
     Role.REVIEWER: {VIEW_APPLICANTS, VIEW_DOCUMENTS, REVIEW, STOP_CLOCK},
-    Role.DEPARTMENT_APPROVER: {VIEW_APPLICANTS, VIEW_DOCUMENTS, DECIDE, EXTEND, STOP_CLOCK},
-    Role.SEAL_OFFICER: {VIEW_DOCUMENTS},
+    Role.DEPARTMENT_APPROVER: {VIEW_APPLICANTS, VIEW_DOCUMENTS, DECIDE, EXTEND, STOP_CLOCK, CHANGE_CERTIFICATE_STATUS},
+    Role.SEAL_OFFICER: {VIEW_DOCUMENTS, ISSUE_CERTIFICATE},
     Role.CENTRE_SUPERVISOR: {VIEW_APPLICANTS, REVEAL, VIEW_AUDIT, VIEW_DOCUMENTS},
     Role.PROJECT_SECRETARY: set(),
     Role.INVESTMENT_OFFICER: set(),
@@ -61,13 +63,35 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
+# Apps built on the foundation grant their own permissions in ``dgov/<app>/permissions.py``
+# as ``GRANTS: dict[Role, set[str]]``; ``all_role_permissions`` merges them into this table.
+EXTENSION_APPS = ("bundles", "ratings", "investment", "secretaries", "campaigns", "evaluation")
+
+
+def all_role_permissions() -> dict[str, set[str]]:
+    import importlib
+
+    merged = {role: set(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for app in EXTENSION_APPS:
+        try:
+            module = importlib.import_module(f"dgov.{app}.permissions")
+        except ModuleNotFoundError as error:
+            if error.name != f"dgov.{app}.permissions":
+                raise
+            continue
+        for role, perms in module.GRANTS.items():
+            merged[role] |= set(perms)
+    return merged
+
+
 def sync_roles(using: str = "default") -> None:
     from django.contrib.auth.models import Group, Permission
 
+    table = all_role_permissions()
     for role in Role:
         group, _created = Group.objects.using(using).get_or_create(name=role.value)
         wanted = []
-        for dotted in sorted(ROLE_PERMISSIONS[role]):
+        for dotted in sorted(table[role]):
             app_label, codename = dotted.split(".")
             wanted.append(Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)

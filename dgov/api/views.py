@@ -479,4 +479,21 @@ def lookup(request: HttpRequest, body: schemas.LookupIn) -> Any:
     }
 
 
+def _extension_routers() -> None:
+    """Apps built on the foundation expose ``router`` in ``dgov/<app>/api.py``; it lives under /api/v1/<app>/."""
+    import importlib
+
+    from dgov.accounts.roles import EXTENSION_APPS
+
+    for app in EXTENSION_APPS:
+        try:
+            module = importlib.import_module(f"dgov.{app}.api")
+        except ModuleNotFoundError as error:
+            if error.name != f"dgov.{app}.api":
+                raise
+            continue
+        v1.add_router(f"/{app}/", module.router)
+
+
+_extension_routers()
 api.add_router("/v1/", v1)

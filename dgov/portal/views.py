@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
+from dgov.lib.nav import links_for
 
 
 @dataclass(frozen=True)
@@ -86,5 +87,5 @@ def workbench(request: HttpRequest, role: str) -> HttpResponse:
     return render(
         request,
         "portal/workbench.html",
-        {"role": Role(role), "duty": DUTIES[Role(role)], "links": _links(user), "recent": recent},
+        {"role": Role(role), "duty": DUTIES[Role(role)], "links": [*_links(user), *links_for(user)], "recent": recent},
     )

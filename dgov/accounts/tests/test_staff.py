@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from dgov.accounts.models import Department, User
-from dgov.accounts.roles import ROLE_PERMISSIONS, Role
+from dgov.accounts.roles import Role, all_role_permissions
 from dgov.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ def test_every_role_is_a_group_with_exactly_its_permissions():
     for role in Role:
         group = Group.objects.get(name=role.value)
         granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
-        assert granted == ROLE_PERMISSIONS[role]
+        assert granted == all_role_permissions()[role]
 
 
 def test_an_administrator_creates_a_staff_account_and_it_is_audited(client, administrator):

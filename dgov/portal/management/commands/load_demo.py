@@ -1,3 +1,4 @@
+import importlib
 from typing import Any
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dgov.accounts import demo as accounts_demo
+from dgov.accounts.roles import EXTENSION_APPS
 from dgov.applications import demo as applications_demo
 from dgov.services import demo as services_demo
 
@@ -22,6 +24,15 @@ class Command(BaseCommand):
             district, logins = accounts_demo.load()
             services_demo.load(district)
             applications_demo.load(district)
+            # Apps built on the foundation load their own demo in ``dgov/<app>/demo.py``.
+            for app in EXTENSION_APPS:
+                try:
+                    module = importlib.import_module(f"dgov.{app}.demo")
+                except ModuleNotFoundError as error:
+                    if error.name != f"dgov.{app}.demo":
+                        raise
+                    continue
+                module.load(district)
         if quiet:
             return
         self.stdout.write(f"Demo district: {district}. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")

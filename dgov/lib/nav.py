@@ -1,0 +1,52 @@
+"""The staff sidebar's links, contributed by each app in ``dgov/<app>/nav.py``.
+
+An app lists ``LINKS: list[Link]``; a link shows to a user who holds its permission (or to
+every staff member when it has none). The sidebar and the workbenches read ``links_for``.
+"""
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str | Promise
+    url_name: str
+    permission: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def _all_links() -> list[Link]:
+    links: list[Link] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("dgov."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.nav")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.nav":
+                raise
+            continue
+        links.extend(module.LINKS)
+    return links
+
+
+def links_for(user: Any) -> list[Link]:
+    if not (user and user.is_authenticated and getattr(user, "kind", "") == "staff"):
+        return []
+    shown: list[Link] = []
+    seen: set[str] = set()
+    for link in _all_links():
+        if (link.permission and not user.has_perm(link.permission)) or link.url_name in seen:
+            continue
+        seen.add(link.url_name)
+        shown.append(link)
+    return shown
