@@ -169,10 +169,16 @@ def _is_staff(user: Any) -> bool:
 def get_application_for_user(request: HttpRequest, number: str, *, full: bool = False) -> Application:
     """The one guarded way to fetch an application: missing and not visible look alike.
 
-    Loads what the ``do_*`` functions read (applicant and their user, item version,
-    district) in one query and the deadlines in a second: a join of all nine tables
-    costs PostgreSQL more in planning than two small queries (bench/README.md)."""
-    related = ["applicant__user", "item_version", "district", *(["item", "department"] if full else [])]
+    Loads what the ``do_*`` functions and the reply read (applicant and their user, item
+    version, district, both deadlines) in one query."""
+    related = [
+        "applicant__user",
+        "item_version",
+        "district",
+        "legal_deadline",
+        "promised_deadline",
+        *(["item", "department"] if full else []),
+    ]
     try:
         application = (
             Application.objects.visible_to(request.user)
@@ -182,7 +188,6 @@ def get_application_for_user(request: HttpRequest, number: str, *, full: bool = 
         )
     except Application.DoesNotExist:
         raise Http404 from None
-    _load_deadlines(application)
     return application
 
 
@@ -305,7 +310,13 @@ def apply(
     materials = _materials_of(version, body.materials)
     if channel == Channel.ONLINE:
         application, created = actions.do_submit(
-            item=item, applicant=applicant, by=user, channel=channel, idempotency_key=key, materials=materials
+            item=item,
+            applicant=applicant,
+            by=user,
+            channel=channel,
+            idempotency_key=key,
+            materials=materials,
+            looked_up=True,
         )
     else:
         with transaction.atomic():
@@ -317,6 +328,7 @@ def apply(
                 idempotency_key=key,
                 materials=materials,
                 window=user.window,
+                looked_up=True,
             )
             if created:
                 # Filed at a window: the applicant is there in person (as on the pages).

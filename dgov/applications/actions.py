@@ -33,7 +33,7 @@ from dgov.applications.models import (
 )
 from dgov.audit.trail import record
 from dgov.notifications.outbox import notify
-from dgov.workdays.calendar import Calendar, add_working_days, working_days_between
+from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
 from dgov.workdays.models import Deadline
 
 # 行政许可法 Art. 32: the supplement notice is due within 5 (working) days of receipt.
@@ -140,14 +140,18 @@ def do_submit(
     materials: Sequence[tuple[Any, Any, bool]] = (),
     window: Any = None,
     today: dt.date | None = None,
+    looked_up: bool = False,
 ) -> tuple[Application, bool]:
     """File an application under the item's current version. ``materials`` holds
-    (material, document or None, promised-later). Returns (application, created)."""
+    (material, document or None, promised-later). Returns (application, created).
+    ``looked_up``: the caller has just searched for the key and found nothing (the
+    unique constraint still decides a race)."""
     if not idempotency_key:
         raise ValidationError(_("A submission needs an idempotency key."), code="idempotency")
-    existing = Application.objects.filter(submitted_by=by, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing, False
+    if not looked_up:
+        existing = Application.objects.filter(submitted_by=by, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
     version = item.current_version
     today = today or _today()
     for _attempt in range(5):
@@ -280,8 +284,10 @@ def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, b
 
 
 def _start_clocks(application: Application, accepted_on: dt.date) -> None:
+    # The process-wide calendar (cached WORKDAYS_CACHE_SECONDS): a calendar edit reaches
+    # every process within that time, and do_set_day recomputes the open deadlines it moves.
     version = application.item_version
-    calendar = Calendar()
+    calendar = default_calendar
     deadlines = []
     for label, days in (("legal", version.legal_limit_days), ("promised", version.promised_limit_days)):
         deadline = Deadline(

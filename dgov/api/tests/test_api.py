@@ -11,6 +11,7 @@ from dgov.api.models import ApiToken, digest
 from dgov.applications import actions
 from dgov.applications.models import Application, Channel, Status
 from dgov.audit.models import AuditEntry
+from dgov.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -370,15 +371,15 @@ def test_the_benchmark_view_writes_its_transaction(client: Client) -> None:
     assert sorted(BenchRow.objects.values_list("kind", "counter")) == [("first", 1), ("second", 0)]
 
 
-def test_a_transition_costs_nine_queries(
+def test_a_transition_costs_eight_queries(
     client: Client, application: Application, clerk: Any, reviewer: Any, bearer: Any, django_assert_num_queries: Any
 ) -> None:
     act(client, application, "accept", bearer(clerk))
     headers = bearer(reviewer)
     client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
-    # token and user; roles and permissions; the application; its deadlines; then the
-    # transition's UPDATE, event and audit entry between savepoint and release.
-    with django_assert_num_queries(9):
+    # token and user; roles and permissions; the application with its deadlines; then
+    # the transition's UPDATE, event and audit entry between savepoint and release.
+    with django_assert_num_queries(8):
         assert act(client, application, "review", headers).status_code == 200
 
 
@@ -391,3 +392,17 @@ def test_a_permission_given_to_the_user_directly_counts(
     assert act(client, application, "accept", bearer(clerk)).status_code == 403
     clerk.user_permissions.add(Permission.objects.get(codename="accept_application"))
     assert act(client, application, "accept", bearer(clerk)).status_code == 200
+
+
+def test_accepting_reads_the_calendar_once_per_process_not_per_request(
+    client: Client, application: Application, clerk: Any, bearer: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = bearer(clerk)
+    client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
+    add_working_days(application.received_on, 1)  # the process has read this year's calendar
+    with CaptureQueriesContext(connection) as queries:
+        assert act(client, application, "accept", headers).status_code == 200
+    assert not [q for q in queries.captured_queries if "workdays_calendar" in q["sql"]]
