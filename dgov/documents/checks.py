@@ -3,10 +3,12 @@
 1. The type comes from the first bytes: ``%PDF-``, JPEG ``FF D8 FF``, PNG's eight-byte
    signature, or a ZIP whose root holds ``OFD.xml`` (GB/T 33190 OFD).
 2. At most ``MAX_FILE_SIZE`` a file.
-3. A PDF may not carry JavaScript, embedded files, launch actions or rich media. Its name
-   tokens are read with ``#xx`` escapes undone, in the raw bytes and inside Flate-encoded
-   object streams (where a PDF 1.5+ writer hides dictionaries). An object stream that
-   cannot be read here is refused rather than let through.
+3. A PDF may not carry JavaScript, embedded files, launch actions, rich media or XFA
+   forms. Its name tokens are read with ``#xx`` escapes undone, in the raw bytes and
+   inside Flate-encoded object streams (where a PDF 1.5+ writer hides dictionaries); the
+   two-and-three-letter names only outside other streams' bodies, where random image bytes
+   would spell them. An object stream that cannot be read here is refused rather than let
+   through.
 4. An OFD archive may not declare more than ``MAX_OFD_UNPACKED`` or ``MAX_OFD_ENTRIES``;
    nothing is unpacked.
 """
@@ -39,8 +41,15 @@ JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ZIP_MAGIC = b"PK\x03\x04"
 
-# PDF names that run code or carry other files (ISO 32000-1 §12.6.4, §7.11.4, §13.6).
-FORBIDDEN_PDF_NAMES = frozenset({b"JavaScript", b"JS", b"EmbeddedFile", b"EmbeddedFiles", b"Launch", b"RichMedia"})
+# PDF names that run code or carry other files (ISO 32000-1 §12.6.4, §7.11.4, §13.6),
+# looked for everywhere in the file, stream bodies included: at six letters or more,
+# random bytes of an image do not spell them by chance.
+FORBIDDEN_PDF_NAMES = frozenset({b"JavaScript", b"EmbeddedFile", b"EmbeddedFiles", b"Launch", b"RichMedia"})
+# Short names random bytes do spell ("/JS" turns up in about 7% of 20 MB photographs):
+# looked for outside stream bodies and inside object streams, where dictionaries live.
+# Nothing is lost by not reading them in other streams' bodies: a JavaScript action needs
+# ``/S /JavaScript`` (found anywhere above), and an XFA form's key sits in the catalog.
+FORBIDDEN_SHORT_PDF_NAMES = frozenset({b"JS", b"XFA"})
 
 NOT_ACCEPTED_TYPE = _("%(name)s is not a PDF, JPEG, PNG or OFD file.")
 TOO_LARGE = _("%(name)s is larger than 20 MB.")
@@ -113,13 +122,34 @@ def pdf_names(data: bytes) -> Iterator[bytes]:
         yield _HEX_ESCAPE.sub(lambda h: bytes([int(h.group(1), 16)]), raw) if b"#" in raw else raw
 
 
-def _has_forbidden_name(data: bytes) -> bool:
-    return any(name in FORBIDDEN_PDF_NAMES for name in pdf_names(data))
+def _has_forbidden_name(data: bytes, forbidden: frozenset[bytes] = FORBIDDEN_PDF_NAMES) -> bool:
+    return any(name in forbidden for name in pdf_names(data))
+
+
+def outside_stream_bodies(data: bytes) -> Iterator[bytes]:
+    """The file with every stream body (from ``stream`` to the next ``endstream``) cut
+    out. Cutting more than a reader would only makes the short-name scan read more."""
+    position = 0
+    while True:
+        match = _STREAM.search(data, position)
+        if match is None:
+            yield data[position:]
+            return
+        yield data[position : match.start()]
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            return
+        position = end + len(b"endstream")
 
 
 def _check_pdf(data: bytes, params: dict[str, str]) -> None:
+    every = FORBIDDEN_PDF_NAMES | FORBIDDEN_SHORT_PDF_NAMES
     try:
-        bad = _has_forbidden_name(data) or any(_has_forbidden_name(part) for part in object_streams(data))
+        bad = (
+            _has_forbidden_name(data)
+            or any(_has_forbidden_name(part, FORBIDDEN_SHORT_PDF_NAMES) for part in outside_stream_bodies(data))
+            or any(_has_forbidden_name(part, every) for part in object_streams(data))
+        )
     except _Uncheckable:
         raise ValidationError(UNCHECKABLE_PDF, code="uncheckable", params=params) from None
     if bad:

@@ -60,6 +60,24 @@ def test_it_refuses_a_pdf_with_embedded_files_or_other_active_content(catalog_ex
     assert refusal("a.pdf", files.pdf(catalog_extra))
 
 
+def test_it_accepts_an_image_whose_bytes_happen_to_spell_short_forbidden_names():
+    # Compressed image data is random bytes: "/JS(" and "/XFA " turn up by chance.
+    noise = b"\x8f\x01/JS(\x93\xfe/XFA \x02" * 3 + bytes(range(256)) * 40
+    image = files._stream(b"/Type /XObject /Subtype /Image /Width 10 /Height 10 /Filter /DCTDecode", noise)
+
+    assert validate_upload(upload("photo.pdf", files.pdf(b"", extra_objects=[image]))) == "application/pdf"
+
+
+def test_it_refuses_an_xfa_form():
+    assert refusal("form.pdf", files.pdf(b"/AcroForm << /Fields [] /XFA 6 0 R >> "))
+
+
+def test_a_javascript_action_hidden_in_a_stream_body_is_still_found_by_its_type():
+    hidden = files._stream(b"", b"7 0 obj << /S /JavaScript /JS (app.alert\\(1\\)) >> endobj")
+
+    assert refusal("a.pdf", files.pdf(b"/OpenAction 7 0 R ", extra_objects=[hidden]))
+
+
 def test_it_does_not_mistake_names_that_only_begin_like_forbidden_ones():
     assert validate_upload(upload("a.pdf", files.pdf(b"/JSON 1 /Launcher 2 /EmbeddedFileX 3 "))) == "application/pdf"
 
