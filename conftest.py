@@ -31,6 +31,10 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
     settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "keys" / "audit.pem"
     settings.LANGUAGE_CODE = "en"
+    # Files a test writes go to its own temporary directory, never to var/.
+    settings.DOCUMENTS_ROOT = tmp_path / "uploads"
+    settings.CERTIFICATES_ROOT = tmp_path / "certificates"
+    settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
 
 
 @pytest.fixture

@@ -48,6 +48,14 @@ class AlreadyChanged(Exception):
 def do_change_status(certificate: Certificate, to: str, reason: str, by: Any) -> CertificateStatusChange:
     if not by.has_perm(CHANGE_STATUS) or by.district_id != certificate.district_id:
         raise PermissionDenied(_("Your role does not allow this action."))
+    if (
+        by.department_id is not None
+        and by.department.kind != by.department.Kind.SERVICE_CENTRE
+        and certificate.application.department_id != by.department_id
+    ):
+        # Suspension and revocation are the issuing department's decisions (the service
+        # centre, which issues for every department, excepted).
+        raise PermissionDenied(_("This certificate was issued for another department's item."))
     if not reason.strip():
         raise ValidationError(_("A status change states its reason."), code="reason")
     to = CertificateStatus(to)

@@ -570,6 +570,7 @@ def _issue_one(
                     actor=by,
                     changes={"identifier": certificate.identifier, "application": application.number},
                 )
+                _put_in_locker(certificate, application, signed, by=by)
                 os.replace(temporary, certificate.path)
             return certificate
         except IntegrityError:
@@ -585,6 +586,25 @@ def _issue_one(
             certificate.path.unlink(missing_ok=True)
             raise
     raise RuntimeError("could not allocate a certificate serial")
+
+
+def _put_in_locker(certificate: Certificate, application: Application, signed: bytes, *, by: Any) -> None:
+    """Once-only: the holder finds the certificate in their document locker and can hand
+    it in with one click wherever a material asks for an e-certificate already issued."""
+    holder = application.applicant.user
+    if holder is None:
+        return
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dgov.documents.storage import do_store_upload
+
+    do_store_upload(
+        SimpleUploadedFile(f"{certificate.identifier}.pdf", signed, content_type="application/pdf"),
+        owner=holder,
+        district=application.district,
+        label=f"{certificate.certificate_type.name} {certificate.number}",
+        by=by,
+    )
 
 
 class _Batch:

@@ -110,7 +110,11 @@ def test_neither_the_approver_nor_the_accepting_clerk_may_seal(approved, approve
 
 def test_staff_without_the_seal_officer_permission_cannot_seal(approved, make_staff):
     with pytest.raises(PermissionDenied):
-        do_issue(approved, by=make_staff("seal_officer", "plain"))
+        do_issue(approved, by=make_staff("centre_supervisor", "plain"))
+
+
+def test_the_seal_officer_role_alone_grants_sealing(approved, make_staff, seal):
+    assert do_issue(approved, by=make_staff("seal_officer", "byrole", department="ZWFW"))
 
 
 def test_every_seal_use_is_in_the_audit_trail(certificate, approved):
@@ -167,3 +171,14 @@ def test_each_certificate_type_has_its_layout(certificate, tmp_path):
         assert portrait == (layout == "permit"), info
         text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
         assert certificate.number in text
+
+
+def test_the_holder_finds_the_issued_certificate_in_their_document_locker(certificate, approved):
+    from dgov.documents.models import Document
+
+    holder = approved.applicant.user
+    in_locker = Document.objects.visible_to(holder).get(owner=holder, content_type="application/pdf")
+
+    assert in_locker.sha256 == certificate.file_sha256
+    assert in_locker.original_name == f"{certificate.identifier}.pdf"
+    assert in_locker.path.read_bytes() == certificate.path.read_bytes()

@@ -22,10 +22,29 @@ def test_a_status_change_needs_a_reason(certificate, status_officer):
     assert certificate.status == "01"
 
 
-def test_a_status_change_needs_the_permission(certificate, seal_officer, citizen, approver):
-    for somebody in (seal_officer, citizen, approver):
+def test_a_status_change_needs_the_permission(certificate, seal_officer, citizen, make_staff):
+    for somebody in (seal_officer, citizen, make_staff("reviewer", "plainreviewer")):
         with pytest.raises(PermissionDenied):
             do_change_status(certificate, "07", "吊销", by=somebody)
+
+
+def test_an_approver_of_another_department_cannot_revoke(certificate, make_staff):
+    from dgov.accounts.models import Department
+
+    Department.objects.create(district=certificate.district, code="WJJ", name="宽城区卫生健康局")
+    outsider = make_staff("department_approver", "outsider", department="WJJ")
+    assert outsider.department_id != certificate.application.department_id
+
+    with pytest.raises(PermissionDenied):
+        do_change_status(certificate, "03", "撤销", by=outsider)
+
+
+def test_the_issuing_departments_approver_may_suspend_by_role(certificate, make_staff):
+    own = make_staff("department_approver", "ownapprover", department=certificate.application.department.code)
+
+    do_change_status(certificate, "02", "暂扣整改", by=own)
+    certificate.refresh_from_db()
+    assert certificate.status == "02"
 
 
 def test_a_status_change_is_logged_and_audited(certificate, status_officer):

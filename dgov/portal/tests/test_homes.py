@@ -46,3 +46,10 @@ def test_loading_the_demo_twice_changes_nothing(db):
     assert [m.objects.count() for m in models] == counts
     assert counts[0] >= len(Role)
     assert set(Application.objects.values_list("status", flat=True)) == set(Status.values)
+    # The seal officer has certificates issued for completed cases, by seals of
+    # departments that carry their credit codes.
+    from dgov.certificates.models import Certificate, Seal
+
+    assert Certificate.objects.filter(application__status=Status.COMPLETED).exists()
+    assert all(len(seal.department.credit_code) == 18 for seal in Seal.objects.select_related("department"))
+    assert User.objects.get(username="seal").has_perm("certificates.issue_certificate")

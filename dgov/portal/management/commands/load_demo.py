@@ -8,6 +8,7 @@ from django.db import transaction
 from dgov.accounts import demo as accounts_demo
 from dgov.accounts.roles import EXTENSION_APPS
 from dgov.applications import demo as applications_demo
+from dgov.certificates import demo as certificates_demo
 from dgov.services import demo as services_demo
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             district, logins = accounts_demo.load()
             services_demo.load(district)
             applications_demo.load(district)
+            certificates_demo.load(district)
             # Apps built on the foundation load their own demo in ``dgov/<app>/demo.py``.
             for app in EXTENSION_APPS:
                 try:
