@@ -553,6 +553,7 @@ def _issue_one(
         certificate.seal_metadata = canonical(metadata(certificate, sealed_at=sealed_at)).decode()
         certificate.seal_value = key_store().sign(seal.key_id, certificate.seal_metadata.encode()).hex()
         temporary = write_file(certificate.storage_name, signed)
+        in_locker: Path | None = None
         try:
             with transaction.atomic():
                 certificate.save(force_insert=True)
@@ -570,11 +571,13 @@ def _issue_one(
                     actor=by,
                     changes={"identifier": certificate.identifier, "application": application.number},
                 )
-                _put_in_locker(certificate, application, signed, by=by)
+                in_locker = _put_in_locker(certificate, application, temporary, by=by)
                 os.replace(temporary, certificate.path)
             return certificate
         except IntegrityError:
             temporary.unlink(missing_ok=True)
+            if in_locker is not None:
+                in_locker.unlink(missing_ok=True)
             already = Certificate.objects.filter(
                 application=application, certificate_type=certificate_type, version=1
             ).first()
@@ -584,27 +587,31 @@ def _issue_one(
         except BaseException:
             temporary.unlink(missing_ok=True)
             certificate.path.unlink(missing_ok=True)
+            if in_locker is not None:
+                in_locker.unlink(missing_ok=True)
             raise
     raise RuntimeError("could not allocate a certificate serial")
 
 
-def _put_in_locker(certificate: Certificate, application: Application, signed: bytes, *, by: Any) -> None:
+def _put_in_locker(certificate: Certificate, application: Application, file: Path, *, by: Any) -> Path | None:
     """Once-only: the holder finds the certificate in their document locker and can hand
-    it in with one click wherever a material asks for an e-certificate already issued."""
+    it in with one click wherever a material asks for an e-certificate already issued.
+    Returns the locker's link, for the caller to remove if the issue rolls back."""
     holder = application.applicant.user
     if holder is None:
-        return
-    from django.core.files.uploadedfile import SimpleUploadedFile
+        return None
+    from dgov.documents.storage import do_file_produced
 
-    from dgov.documents.storage import do_store_upload
-
-    do_store_upload(
-        SimpleUploadedFile(f"{certificate.identifier}.pdf", signed, content_type="application/pdf"),
+    document = do_file_produced(
+        file,
         owner=holder,
         district=application.district,
         label=f"{certificate.certificate_type.name} {certificate.number}",
+        original_name=f"{certificate.identifier}.pdf",
+        sha256=certificate.file_sha256,
         by=by,
     )
+    return document.path
 
 
 class _Batch:

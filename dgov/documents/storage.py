@@ -6,6 +6,9 @@
 ``do_store_upload(uploaded_file, *, owner, district, label, by=None) -> Document``
     Check, store and audit one file. ``do_store_uploads`` does the same for several files
     in one transaction: all are stored or none.
+``do_file_produced(source, *, owner, district, label, original_name, sha256, by) -> Document``
+    Put a file the platform itself made (an issued certificate) in an owner's locker:
+    hard-linked, not copied, since such files never change; audited.
 ``reuse(document, by) -> Document``
     Once-only: the same document, unchanged and not copied, for attaching to another
     application; audited. Several applications may point at one document.
@@ -41,6 +44,7 @@ __all__ = [
     "can_see",
     "do_store_upload",
     "do_store_uploads",
+    "do_file_produced",
     "get_document_for_user",
     "reuse",
     "validate_upload",
@@ -134,6 +138,37 @@ def do_store_uploads(
 def do_store_upload(uploaded_file: Any, *, owner: Any, district: Any, label: str = "", by: Any = None) -> Document:
     """Check, store and audit one file (see the module docstring)."""
     return do_store_uploads([uploaded_file], owner=owner, district=district, label=label, by=by)[0]
+
+
+def do_file_produced(
+    source: Path, *, owner: Any, district: Any, label: str, original_name: str, sha256: str, by: Any
+) -> Document:
+    """Call inside the caller's transaction; on rollback the caller removes
+    ``document.path`` (the link), as it removes its own file."""
+    storage_name = secrets.token_hex(16)
+    final = storage_path(storage_name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, final)
+    except OSError:  # another filesystem: copy instead
+        final.write_bytes(source.read_bytes())
+    try:
+        document = Document.objects.create(
+            owner=owner,
+            district=district,
+            label=label[:200],
+            original_name=clean_name(original_name),
+            content_type="application/pdf",
+            size=final.stat().st_size,
+            sha256=sha256,
+            storage_name=storage_name,
+            created_by=by,
+        )
+        record("document.file", document, actor=by, changes={"owner": [None, owner.pk], "sha256": [None, sha256]})
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
+    return document
 
 
 def can_see(user: Any, document: Document) -> bool:

@@ -182,3 +182,4 @@ def test_the_holder_finds_the_issued_certificate_in_their_document_locker(certif
     assert in_locker.sha256 == certificate.file_sha256
     assert in_locker.original_name == f"{certificate.identifier}.pdf"
     assert in_locker.path.read_bytes() == certificate.path.read_bytes()
+    assert in_locker.path.stat().st_ino == certificate.path.stat().st_ino  # linked, not copied
