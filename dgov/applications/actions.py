@@ -32,6 +32,7 @@ from dgov.applications.models import (
     Visit,
 )
 from dgov.audit.trail import record
+from dgov.lib.fastsql import insert
 from dgov.notifications.outbox import notify
 from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
 from dgov.workdays.models import Deadline
@@ -92,8 +93,10 @@ def _notify_applicant(application: Application, subject: str, body: str) -> None
 
 
 def _event(application: Application, *, by: Any, verb: str, from_status: str = "", note: str = "") -> None:
-    ApplicationEvent.objects.create(
-        application=application, by=by, verb=verb, from_status=from_status, to_status=application.status, note=note
+    insert(
+        ApplicationEvent(
+            application=application, by=by, verb=verb, from_status=from_status, to_status=application.status, note=note
+        )
     )
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from dgov.audit import context
 from dgov.audit.models import AuditEntry, Outcome
+from dgov.lib.fastsql import insert
 from dgov.lib.personal import mask_id_number, mask_phone
 
 # Fields whose values are personal data: the trail keeps them masked.
@@ -69,7 +70,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     # One INSERT and nothing else: no savepoint, no read of the chain (dgov/audit/chain.py).
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=timezone.now(),
         district=district,
         actor=actor,
@@ -84,3 +85,4 @@ def record(
         request_id=ctx.request_id if ctx else "",
         outcome=outcome,
     )
+    return insert(entry)

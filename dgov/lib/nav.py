@@ -13,7 +13,6 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
-
 logger = logging.getLogger(__name__)
 
 

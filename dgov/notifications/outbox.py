@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from dgov.lib.fastsql import insert
 from dgov.notifications.models import Channel, Notification
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
@@ -69,6 +70,8 @@ def notify(
                 **related,
             )
         )
+    if len(rows) == 1:
+        return [insert(rows[0])]
     return Notification.objects.bulk_create(rows)
 
 
