@@ -30,6 +30,9 @@ def test_a_citizen_lands_on_their_own_page(client, citizen):
     assert response.status_code == 200
     assert "110105********002X" in response.content.decode()
     assert client.get(reverse("portal:workbench", args=["window_clerk"])).status_code == 403
+    page = response.content.decode()
+    for name in ("applications:mine", "applications:messages", "certificates:mine", "documents:locker", "ratings:mine"):
+        assert f'href="{reverse(name)}"' in page, name
 
 
 def test_the_language_switch_changes_the_page_language(client):

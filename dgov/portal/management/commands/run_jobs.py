@@ -19,6 +19,7 @@ def run_pass(*, sweep_deadlines: bool = True) -> dict[str, int]:
     from dgov.applications.actions import deem_accepted
     from dgov.audit.chain import chain_pending, due_for_checkpoint, write_checkpoint
     from dgov.notifications.outbox import send_pending
+    from dgov.ratings.actions import deem_ratings
     from dgov.workdays.actions import recompute_provisional
 
     done = {"notifications_sent": send_pending(), "audit_chained": chain_pending()}
@@ -28,6 +29,7 @@ def run_pass(*, sweep_deadlines: bool = True) -> dict[str, int]:
     if sweep_deadlines:
         done["deadlines_recomputed"] = len(recompute_provisional())
         done["deemed_accepted"] = deem_accepted()
+        done["ratings_deemed"] = deem_ratings()
     return done
 
 
