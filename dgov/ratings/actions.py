@@ -1,0 +1,374 @@
+"""Every write of the ratings app: one function, one transaction, with its audit entry.
+
+Concurrency: the second rating of a case or visit is refused by a partial unique index,
+so two submissions at the same instant leave exactly one (``AlreadyRated`` for the
+other); the steps of a rectification and the decision on an appeal are conditional
+UPDATEs, so of two supervisors acting at once one wins and the other gets
+``AlreadyHandled``.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from dgov.applications.models import Application, Status, Visit
+from dgov.audit.trail import record
+from dgov.notifications.outbox import notify
+from dgov.ratings.models import (
+    BAD_LEVELS,
+    DEEM_AFTER_DAYS,
+    Appeal,
+    Level,
+    Rating,
+    RatingPolicy,
+    Rectification,
+    Source,
+)
+from dgov.ratings.permissions import DECIDE_APPEAL, FILE_APPEAL, HANDLE_RECTIFICATION, MANAGE_POLICY
+from dgov.workdays.actions import do_create_deadline
+from dgov.workdays.models import Deadline
+
+# A case can be rated once its handling is over: completed, denied, or not accepted.
+RATEABLE_STATUSES = (Status.COMPLETED, Status.DENIED, Status.REFUSED)
+LINK_SALT = "dgov.ratings.window-link"
+
+
+class AlreadyRated(Exception):
+    def __init__(self) -> None:
+        super().__init__(_("This has already been rated; a rating cannot be given twice."))
+
+
+class AlreadyHandled(Exception):
+    def __init__(self) -> None:
+        super().__init__(_("Somebody else acted on this first; the page shows the current state."))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require(by: Any, permission: str) -> None:
+    if not by.has_perm(permission):
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def _same_district(obj: Any, by: Any) -> None:
+    if obj.district_id != by.district_id:
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+# Rating ---------------------------------------------------------------------------------
+
+
+def rating_problem(application: Application, visit: Visit | None) -> str:
+    """Why this case or visit cannot be rated now ('' when it can)."""
+    if visit is not None:
+        if visit.application_id != application.pk:
+            return _("This visit belongs to another case.")
+        return ""
+    if application.status not in RATEABLE_STATUSES:
+        return _("A case can be rated once it is completed, denied or not accepted.")
+    return ""
+
+
+def do_rate(
+    application: Application,
+    *,
+    level: int,
+    comment: str = "",
+    source: Source,
+    by: Any = None,
+    visit: Visit | None = None,
+    today: dt.date | None = None,
+) -> Rating:
+    """The applicant rates a case or one visit of it. ``by`` is the logged-in user (page,
+    API), or None when the applicant proves who they are with the signed window link.
+
+    A bad rating opens a rectification at once, due after the district's working days."""
+    if by is not None and (application.applicant.user_id is None or application.applicant.user_id != by.pk):
+        raise PermissionDenied(_("Only the applicant of the case may rate it."))
+    if level not in Level.values:
+        raise ValidationError(_("Choose one of the five levels."), code="level")
+    problem = rating_problem(application, visit)
+    if problem:
+        raise ValidationError(problem, code="not_rateable")
+    today = today or _today()
+    window_id = visit.window_id if visit is not None else application.window_id
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                district_id=application.district_id,
+                application=application,
+                visit=visit,
+                department_id=application.department_id,
+                window_id=window_id,
+                item_id=application.item_id,
+                level=level,
+                comment=comment.strip(),
+                source=source,
+                rated_by=by if by is not None else application.applicant.user,
+                rated_on=today,
+            )
+            record(
+                "rating.create",
+                rating,
+                actor=by,
+                district=application.district,
+                changes={"application": application.number, "level": level, "source": str(source)},
+            )
+            if level in BAD_LEVELS:
+                _open_rectification(rating, today)
+    except IntegrityError:
+        raise AlreadyRated from None
+    return rating
+
+
+def _open_rectification(rating: Rating, today: dt.date) -> Rectification:
+    policy = RatingPolicy.for_district(rating.district)
+    deadline = do_create_deadline(
+        district=rating.district,
+        label=f"{rating.application.number} rectification",
+        start_date=today,
+        working_days=policy.rectification_days,
+    )
+    rectification = Rectification.objects.create(district=rating.district, rating=rating, deadline=deadline)
+    record(
+        "rectification.open",
+        rectification,
+        district=rating.district,
+        changes={"due": deadline.due_date.isoformat(), "working_days": policy.rectification_days},
+    )
+    return rectification
+
+
+# The signed window link ----------------------------------------------------------------
+
+
+def link_minutes() -> int:
+    return int(getattr(settings, "RATING_LINK_MINUTES", 30))
+
+
+def window_token(application: Application, visit: Visit | None = None) -> str:
+    """A short-lived signed token naming the case (and visit) to rate without logging in."""
+    return signing.dumps({"a": application.pk, "v": visit.pk if visit else 0}, salt=LINK_SALT, compress=True)
+
+
+def read_window_token(token: str) -> tuple[int, int]:
+    """(application pk, visit pk or 0); ValidationError when forged or expired."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=dt.timedelta(minutes=link_minutes()))
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("This rating link has expired; ask the window for a new one."), code="expired"
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This rating link is not valid."), code="bad_link") from None
+    return int(data["a"]), int(data["v"])
+
+
+# Rectification ---------------------------------------------------------------------------
+
+
+def _step(rectification: Rectification, *, by: Any, verb: str, where: dict[str, Any], **fields: Any) -> None:
+    """A conditional UPDATE on an open rectification, audited."""
+    _require(by, HANDLE_RECTIFICATION)
+    _same_district(rectification, by)
+    changed = Rectification.objects.filter(pk=rectification.pk, status=Rectification.Status.OPEN, **where).update(
+        **fields
+    )
+    if changed != 1:
+        raise AlreadyHandled
+    for name, value in fields.items():
+        setattr(rectification, name, value)
+    record(f"rectification.{verb}", rectification, actor=by, changes={k: str(v) for k, v in fields.items()})
+
+
+def do_record_callback(rectification: Rectification, *, by: Any, note: str, today: dt.date | None = None) -> None:
+    """The supervisor called the applicant back and writes down what they said."""
+    if not note.strip():
+        raise ValidationError(_("Write down what the applicant said."), code="note")
+    with transaction.atomic():
+        _step(
+            rectification,
+            by=by,
+            verb="callback",
+            where={"called_back_on__isnull": True},
+            called_back_on=today or _today(),
+            callback_note=note.strip(),
+            called_back_by=by,
+        )
+
+
+def do_record_fix(rectification: Rectification, *, by: Any, fix: str) -> None:
+    if not fix.strip():
+        raise ValidationError(_("Describe the rectification measures."), code="fix")
+    if rectification.called_back_on is None:
+        raise ValidationError(_("Call the applicant back first."), code="no_callback")
+    with transaction.atomic():
+        _step(rectification, by=by, verb="fix", where={"called_back_on__isnull": False}, fix=fix.strip(), fixed_by=by)
+
+
+def do_reply(rectification: Rectification, *, by: Any, reply: str, today: dt.date | None = None) -> None:
+    """Reply to the applicant and close the rectification (and its deadline)."""
+    if not reply.strip():
+        raise ValidationError(_("Write the reply to the applicant."), code="reply")
+    if rectification.called_back_on is None or not rectification.fix:
+        raise ValidationError(_("Record the call-back and the measures before replying."), code="not_ready")
+    today = today or _today()
+    with transaction.atomic():
+        _step(
+            rectification,
+            by=by,
+            verb="close",
+            where={"called_back_on__isnull": False},
+            status=Rectification.Status.CLOSED,
+            reply=reply.strip(),
+            closed_on=today,
+            closed_by=by,
+        )
+        Deadline.objects.filter(pk=rectification.deadline_id, closed_at__isnull=True).update(closed_at=timezone.now())
+        application = rectification.rating.application
+        applicant = application.applicant
+        with translation.override(settings.LANGUAGE_CODE):
+            notify(
+                district=application.district,
+                recipient=applicant.user,
+                subject=_("Your rating of %(number)s: our reply") % {"number": application.number},
+                body=reply.strip(),
+                obj=application,
+                sms_to=applicant.phone if applicant.user_id is None else "",
+            )
+
+
+# Appeals ----------------------------------------------------------------------------------
+
+
+def may_appeal(rating: Rating, user: Any) -> bool:
+    return bool(
+        user.has_perm(FILE_APPEAL)
+        and user.district_id == rating.district_id
+        and user.department_id == rating.department_id
+        and rating.level in BAD_LEVELS
+        and not rating.excluded
+    )
+
+
+def do_file_appeal(rating: Rating, *, by: Any, ground: str, reason: str) -> Appeal:
+    """The rated unit appeals a mistaken or malicious bad rating; one appeal per rating."""
+    if not may_appeal(rating, by):
+        raise PermissionDenied(_("Only the rated department may appeal its bad ratings."))
+    if not reason.strip():
+        raise ValidationError(_("An appeal states its reasons."), code="reason")
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                district_id=rating.district_id, rating=rating, ground=ground, reason=reason.strip(), filed_by=by
+            )
+            record("rating.appeal", appeal, actor=by, changes={"ground": ground, "reason": reason.strip()})
+    except IntegrityError:
+        raise AlreadyHandled from None
+    return appeal
+
+
+def do_decide_appeal(appeal: Appeal, *, by: Any, uphold: bool, decision: str) -> None:
+    """A supervisor decides. Upheld: the rating leaves the statistics and its open
+    rectification is withdrawn."""
+    _require(by, DECIDE_APPEAL)
+    _same_district(appeal, by)
+    if appeal.filed_by_id == by.pk:
+        raise PermissionDenied(_("Nobody decides their own appeal."))
+    if not decision.strip():
+        raise ValidationError(_("A decision states its reasons."), code="decision")
+    to = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
+    with transaction.atomic():
+        changed = Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.PENDING).update(
+            status=to, decision=decision.strip(), decided_by=by, decided_at=timezone.now()
+        )
+        if changed != 1:
+            raise AlreadyHandled
+        appeal.status = to
+        appeal.decision = decision.strip()
+        if uphold:
+            Rating.objects.filter(pk=appeal.rating_id).update(excluded=True)
+            rectification = Rectification.objects.filter(rating_id=appeal.rating_id).first()
+            if rectification is not None and rectification.is_open:
+                Rectification.objects.filter(pk=rectification.pk, status=Rectification.Status.OPEN).update(
+                    status=Rectification.Status.WITHDRAWN, closed_on=_today(), closed_by=by
+                )
+                Deadline.objects.filter(pk=rectification.deadline_id, closed_at__isnull=True).update(
+                    closed_at=timezone.now()
+                )
+        record(
+            "rating.appeal_decide",
+            appeal,
+            actor=by,
+            changes={"status": [Appeal.Status.PENDING.value, to.value], "decision": decision.strip()},
+        )
+
+
+# Policy and the deemed ratings ------------------------------------------------------------
+
+
+def do_save_policy(district: Any, *, by: Any, deem_unrated: bool, rectification_days: int) -> RatingPolicy:
+    _require(by, MANAGE_POLICY)
+    if by.district_id != district.pk:
+        raise PermissionDenied(_("Your role does not allow this action."))
+    with transaction.atomic():
+        policy, _created = RatingPolicy.objects.select_for_update().get_or_create(district=district)
+        before = {"deem_unrated": policy.deem_unrated, "rectification_days": policy.rectification_days}
+        policy.deem_unrated = deem_unrated
+        policy.rectification_days = rectification_days
+        policy.updated_by = by
+        policy.save()
+        after = {"deem_unrated": deem_unrated, "rectification_days": rectification_days}
+        record(
+            "rating.policy",
+            policy,
+            actor=by,
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
+    return policy
+
+
+def deem_ratings(today: dt.date | None = None, limit: int = 500) -> int:
+    """Job: where the district's policy says so, a case completed 7 natural days ago and
+    still unrated counts as 基本满意. Idempotent: the unique index refuses a second
+    rating, and the candidates exclude rated cases. Returns how many were deemed."""
+    today = today or _today()
+    districts = list(RatingPolicy.objects.filter(deem_unrated=True).values_list("district_id", flat=True))
+    if not districts:
+        return 0
+    cutoff = today - dt.timedelta(days=DEEM_AFTER_DAYS)
+    candidates = (
+        Application.objects.filter(
+            district_id__in=districts, status=Status.COMPLETED, completed_on__lte=cutoff, completed_on__isnull=False
+        )
+        .exclude(pk__in=Rating.objects.filter(visit__isnull=True).values("application_id"))
+        .select_related("applicant", "district")
+        .order_by("completed_on", "pk")[:limit]
+    )
+    deemed = 0
+    for application in candidates:
+        try:
+            with transaction.atomic():
+                rating = Rating.objects.create(
+                    district_id=application.district_id,
+                    application=application,
+                    department_id=application.department_id,
+                    window_id=application.window_id,
+                    item_id=application.item_id,
+                    level=Level.BASICALLY_SATISFIED,
+                    source=Source.DEEMED,
+                    rated_on=application.completed_on + dt.timedelta(days=DEEM_AFTER_DAYS),  # type: ignore[operator]
+                )
+                record("rating.deem", rating, district=application.district, changes={"level": rating.level})
+        except IntegrityError:
+            continue
+        deemed += 1
+    return deemed

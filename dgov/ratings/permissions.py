@@ -1,0 +1,18 @@
+from dgov.accounts.roles import Role
+
+VIEW_RATINGS = "ratings.view_ratings"
+VIEW_COMPETITION = "ratings.view_competition"
+HANDLE_RECTIFICATION = "ratings.handle_rectification"
+FILE_APPEAL = "ratings.file_rating_appeal"
+DECIDE_APPEAL = "ratings.decide_rating_appeal"
+MANAGE_POLICY = "ratings.manage_rating_policy"
+
+GRANTS: dict[Role, set[str]] = {
+    Role.CENTRE_SUPERVISOR: {VIEW_RATINGS, VIEW_COMPETITION, HANDLE_RECTIFICATION, DECIDE_APPEAL, MANAGE_POLICY},
+    Role.UNIT_HEAD: {VIEW_RATINGS, VIEW_COMPETITION, FILE_APPEAL},
+    Role.DEPARTMENT_APPROVER: {VIEW_RATINGS, FILE_APPEAL},
+    Role.INSPECTOR: {VIEW_RATINGS, VIEW_COMPETITION},
+    Role.DISTRICT_LEADER: {VIEW_RATINGS, VIEW_COMPETITION},
+    Role.AUDITOR: {VIEW_RATINGS, VIEW_COMPETITION},
+    Role.ADMINISTRATOR: {VIEW_COMPETITION, MANAGE_POLICY},
+}

@@ -1,0 +1,630 @@
+"""The rating pages: the applicant rates online or on a phone from the window's QR code;
+supervisors handle rectifications and appeals; the public sees results; the window
+competition ranks windows and units every month.
+
+Every write goes through a ``do_*`` function of ``actions``; protected rows are fetched
+through the ``get_*_for_user`` accessors (404 alike for missing and forbidden).
+"""
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dgov.accounts.models import District, User
+from dgov.accounts.roles import ACCEPT
+from dgov.applications.models import Application, Visit
+from dgov.applications.views import yellow_days
+from dgov.ratings import actions
+from dgov.ratings.competition import chart_options, competition
+from dgov.ratings.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    CallbackForm,
+    FixForm,
+    MonthForm,
+    PolicyForm,
+    RatingForm,
+    RectificationFilterForm,
+    ReplyForm,
+)
+from dgov.ratings.models import Appeal, Level, Rating, RatingPolicy, Rectification, Source
+from dgov.ratings.permissions import (
+    DECIDE_APPEAL,
+    HANDLE_RECTIFICATION,
+    MANAGE_POLICY,
+    VIEW_COMPETITION,
+    VIEW_RATINGS,
+)
+
+PAGE_SIZE = 50
+SATISFIED_LEVELS = (Level.VERY_SATISFIED, Level.SATISFIED, Level.BASICALLY_SATISFIED)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _staff_district(request: HttpRequest) -> District:
+    user = request.user
+    if not (user.is_authenticated and user.kind == User.Kind.STAFF and user.district_id is not None):  # type: ignore[union-attr]
+        raise PermissionDenied
+    return user.district  # type: ignore[union-attr, return-value]
+
+
+def _uid(request: HttpRequest) -> int:
+    return int(request.user.pk or 0)
+
+
+# Accessors --------------------------------------------------------------------------------
+
+
+def get_own_application(request: HttpRequest, pk: int) -> Application:
+    """A case of the logged-in applicant (404 for anyone else's)."""
+    try:
+        return Application.objects.select_related("applicant", "item_version", "department", "window").get(
+            pk=pk, applicant__user_id=_uid(request)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def get_own_visit(request: HttpRequest, pk: int) -> Visit:
+    try:
+        return Visit.objects.select_related(
+            "window", "application__applicant", "application__item_version", "application__department"
+        ).get(pk=pk, application__applicant__user_id=_uid(request))
+    except Visit.DoesNotExist:
+        raise Http404 from None
+
+
+def get_application_for_staff(request: HttpRequest, pk: int) -> Application:
+    try:
+        return (
+            Application.objects.visible_to(request.user)
+            .select_related("applicant", "item_version", "department", "window")
+            .get(pk=pk)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def get_visit_for_staff(request: HttpRequest, pk: int) -> Visit:
+    try:
+        return Visit.objects.select_related("window", "application__item_version", "application__applicant").get(
+            pk=pk, application__in=Application.objects.visible_to(request.user)
+        )
+    except Visit.DoesNotExist:
+        raise Http404 from None
+
+
+def get_rectification_for_user(request: HttpRequest, pk: int) -> Rectification:
+    try:
+        return (
+            Rectification.objects.visible_to(request.user)
+            .select_related(
+                "deadline",
+                "rating__application__item_version",
+                "rating__application__applicant",
+                "rating__department",
+                "rating__window",
+                "called_back_by",
+                "fixed_by",
+                "closed_by",
+            )
+            .get(pk=pk)
+        )
+    except Rectification.DoesNotExist:
+        raise Http404 from None
+
+
+# Rating by the applicant ------------------------------------------------------------------
+
+
+def _existing(application: Application, visit: Visit | None) -> Rating | None:
+    if visit is not None:
+        return Rating.objects.filter(visit=visit).first()
+    return Rating.objects.filter(application=application, visit__isnull=True).first()
+
+
+def _rate(
+    request: HttpRequest,
+    application: Application,
+    visit: Visit | None,
+    *,
+    source: Source,
+    by: Any,
+    phone: bool = False,
+) -> HttpResponse:
+    """Show the form, or save the rating; the same for the page and the window link."""
+    context: dict[str, Any] = {
+        "application": application,
+        "visit": visit,
+        "existing": _existing(application, visit),
+        "problem": actions.rating_problem(application, visit),
+        "phone": phone,
+    }
+    form = RatingForm(request.POST if request.method == "POST" else None)
+    context["form"] = form
+    if request.method == "GET" or context["existing"] is not None or context["problem"]:
+        status = 200 if request.method == "GET" else (409 if context["existing"] else 400)
+        return render(request, "ratings/rate.html", context, status=status)
+    if not form.is_valid():
+        return render(request, "ratings/rate.html", context, status=400)
+    try:
+        rating = actions.do_rate(
+            application,
+            level=form.cleaned_data["level"],
+            comment=form.cleaned_data["comment"],
+            source=source,
+            by=by,
+            visit=visit,
+        )
+    except actions.AlreadyRated as error:
+        context.update(existing=_existing(application, visit), errors=[str(error)])
+        return render(request, "ratings/rate.html", context, status=409)
+    except ValidationError as error:
+        context["errors"] = list(error.messages)
+        return render(request, "ratings/rate.html", context, status=400)
+    context.update(existing=rating, thanks=True)
+    return render(request, "ratings/rate.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate_case(request: HttpRequest, pk: int) -> HttpResponse:
+    return _rate(request, get_own_application(request, pk), None, source=Source.PAGE, by=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_own_visit(request, pk)
+    return _rate(request, visit.application, visit, source=Source.PAGE, by=request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def rate_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the window's QR code opens on the applicant's phone: no login, the signed
+    short-lived link names the case (and visit)."""
+    try:
+        application_pk, visit_pk = actions.read_window_token(token)
+    except ValidationError as error:
+        return render(request, "ratings/rate.html", {"link_error": error.messages[0], "phone": True}, status=400)
+    application = (
+        Application.objects.select_related("applicant__user", "item_version", "department", "window")
+        .filter(pk=application_pk)
+        .first()
+    )
+    visit = Visit.objects.filter(pk=visit_pk, application_id=application_pk).first() if visit_pk else None
+    if application is None or (visit_pk and visit is None):
+        raise Http404
+    return _rate(request, application, visit, source=Source.WINDOW, by=None, phone=True)
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """The applicant's finished cases and visits, each with its rating or a link to rate."""
+    applications = list(
+        Application.objects.filter(applicant__user_id=_uid(request), status__in=actions.RATEABLE_STATUSES)
+        .select_related("item_version")
+        .order_by("-updated_at")[:PAGE_SIZE]
+    )
+    visits = list(
+        Visit.objects.filter(application__applicant__user_id=_uid(request))
+        .select_related("window", "application__item_version")
+        .order_by("-at")[:PAGE_SIZE]
+    )
+    rated_cases = dict(
+        Rating.objects.filter(application__in=applications, visit__isnull=True).values_list("application_id", "level")
+    )
+    rated_visits = dict(Rating.objects.filter(visit__in=visits).values_list("visit_id", "level"))
+    context = {
+        "cases": [(a, Level(rated_cases[a.pk]).label if a.pk in rated_cases else None) for a in applications],
+        "visits": [(v, Level(rated_visits[v.pk]).label if v.pk in rated_visits else None) for v in visits],
+    }
+    return render(request, "ratings/mine.html", context)
+
+
+# Handing over at the window --------------------------------------------------------------
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    return str(image.to_string(encoding="unicode"))
+
+
+@login_required
+@permission_required(ACCEPT, raise_exception=True)
+@require_GET
+def window(request: HttpRequest) -> HttpResponse:
+    """The clerk's list of cases and visits to hand over for rating."""
+    district = _staff_district(request)
+    user: User = request.user  # type: ignore[assignment]
+    since = timezone.now() - dt.timedelta(days=7)
+    visits = (
+        Visit.objects.filter(application__district=district, at__gte=since)
+        .filter(Q(window=user.window) if user.window_id else Q(clerk=user))
+        .select_related("window", "application__item_version")
+        .annotate(rated=Count("ratings"))
+        .order_by("-at")[:PAGE_SIZE]
+    )
+    cases = (
+        Application.objects.visible_to(user)
+        .filter(status__in=actions.RATEABLE_STATUSES)
+        .exclude(pk__in=Rating.objects.filter(visit__isnull=True).values("application_id"))
+        .select_related("item_version")
+        .order_by("-updated_at")[:PAGE_SIZE]
+    )
+    return render(request, "ratings/window.html", {"visits": visits, "cases": cases})
+
+
+def _handover(request: HttpRequest, application: Application, visit: Visit | None) -> HttpResponse:
+    url = request.build_absolute_uri(reverse("ratings:link", args=[actions.window_token(application, visit)]))
+    context = {
+        "application": application,
+        "visit": visit,
+        "url": url,
+        "qr": mark_safe(_qr_svg(url)),  # noqa: S308 — SVG generated here from our own URL
+        "minutes": actions.link_minutes(),
+        "existing": _existing(application, visit),
+        "problem": actions.rating_problem(application, visit),
+    }
+    return render(request, "ratings/handover.html", context)
+
+
+@login_required
+@permission_required(ACCEPT, raise_exception=True)
+@require_GET
+def handover_case(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handover(request, get_application_for_staff(request, pk), None)
+
+
+@login_required
+@permission_required(ACCEPT, raise_exception=True)
+@require_GET
+def handover_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for_staff(request, pk)
+    return _handover(request, visit.application, visit)
+
+
+# Rectifications -----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW_RATINGS, raise_exception=True)
+@require_GET
+def rectifications(request: HttpRequest) -> HttpResponse:
+    _staff_district(request)
+    form = RectificationFilterForm(request.GET)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    rows = Rectification.objects.visible_to(request.user).select_related(
+        "deadline", "rating__application", "rating__department", "rating__item__current_version"
+    )
+    rows = rows.filter(status=status or Rectification.Status.OPEN)
+    today, yellow = _today(), yellow_days()
+    shown = [(r, r.light(today, yellow)) for r in rows.order_by("deadline__due_date", "pk")[:PAGE_SIZE]]
+    return render(request, "ratings/rectifications.html", {"rows": shown, "form": form})
+
+
+@dataclass(frozen=True)
+class Step:
+    label: Promise
+    form: type
+    allowed: Callable[[Rectification, Any], bool]
+    run: Callable[[Rectification, Any, dict[str, Any]], str]
+
+
+def _handles(r: Rectification, u: Any) -> bool:
+    return r.is_open and u.has_perm(HANDLE_RECTIFICATION)
+
+
+def _appeal_of(r: Rectification) -> Appeal | None:
+    return Appeal.objects.filter(rating_id=r.rating_id).first()
+
+
+def _run_callback(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+    actions.do_record_callback(r, by=user, note=data["note"])
+    return _("The call-back is recorded.")
+
+
+def _run_fix(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+    actions.do_record_fix(r, by=user, fix=data["fix"])
+    return _("The rectification measures are recorded.")
+
+
+def _run_reply(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+    actions.do_reply(r, by=user, reply=data["reply"])
+    return _("The reply is sent and the rectification is closed.")
+
+
+def _run_appeal(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+    actions.do_file_appeal(r.rating, by=user, ground=data["ground"], reason=data["reason"])
+    return _("The appeal is filed; a supervisor will decide.")
+
+
+def _run_decide(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+    appeal = _appeal_of(r)
+    if appeal is None:
+        raise Http404
+    uphold = data["outcome"] == AppealDecisionForm.UPHOLD
+    actions.do_decide_appeal(appeal, by=user, uphold=uphold, decision=data["decision"])
+    return _("The appeal is upheld; the rating is excluded.") if uphold else _("The appeal is rejected.")
+
+
+def _may_decide(r: Rectification, u: Any) -> bool:
+    appeal = _appeal_of(r)
+    return (
+        appeal is not None
+        and appeal.status == Appeal.Status.PENDING
+        and appeal.filed_by_id != u.pk
+        and u.has_perm(DECIDE_APPEAL)
+    )
+
+
+STEPS: dict[str, Step] = {
+    "callback": Step(
+        gettext_lazy("Record the call-back"),
+        CallbackForm,
+        lambda r, u: _handles(r, u) and not r.called_back_on,
+        _run_callback,
+    ),
+    "fix": Step(
+        gettext_lazy("Record the rectification measures"),
+        FixForm,
+        lambda r, u: _handles(r, u) and bool(r.called_back_on) and not r.fix,
+        _run_fix,
+    ),
+    "reply": Step(
+        gettext_lazy("Reply and close"),
+        ReplyForm,
+        lambda r, u: _handles(r, u) and bool(r.called_back_on) and bool(r.fix),
+        _run_reply,
+    ),
+    "appeal": Step(
+        gettext_lazy("Appeal this rating"),
+        AppealForm,
+        lambda r, u: actions.may_appeal(r.rating, u) and _appeal_of(r) is None,
+        _run_appeal,
+    ),
+    "decide": Step(gettext_lazy("Decide the appeal"), AppealDecisionForm, _may_decide, _run_decide),
+}
+
+
+def _render_rectification(
+    request: HttpRequest, r: Rectification, *, status: int = 200, failed: str = "", form: Any = None, errors: Any = ()
+) -> HttpResponse:
+    user = request.user
+    steps = []
+    for name, step in STEPS.items():
+        if name == failed:
+            steps.append((name, step, form))
+        elif step.allowed(r, user):
+            steps.append((name, step, step.form(prefix=name)))
+    context = {
+        "r": r,
+        "rating": r.rating,
+        "light": r.light(_today(), yellow_days()),
+        "appeal": _appeal_of(r),
+        "steps": steps,
+        "errors": list(errors),
+        "due": r.deadline.compute_due(),
+    }
+    return render(request, "ratings/rectification.html", context, status=status)
+
+
+@login_required
+@permission_required(VIEW_RATINGS, raise_exception=True)
+@require_GET
+def rectification(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_rectification(request, get_rectification_for_user(request, pk))
+
+
+@login_required
+@permission_required(VIEW_RATINGS, raise_exception=True)
+@require_POST
+def rectification_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One step: the form validates, the ``do_*`` function decides (409 when someone
+    acted first, 403 when the role does not allow it, 400 when the input is wrong)."""
+    r = get_rectification_for_user(request, pk)
+    spec = STEPS.get(step)
+    if spec is None:
+        raise Http404
+    form = spec.form(request.POST, prefix=step)
+    if not form.is_valid():
+        return _render_rectification(request, r, status=400, failed=step, form=form)
+    try:
+        message = spec.run(r, request.user, form.cleaned_data)
+    except actions.AlreadyHandled as error:
+        return _render_rectification(request, get_rectification_for_user(request, pk), status=409, errors=[str(error)])
+    except PermissionDenied as error:
+        reason = str(error) or _("Your role does not allow this action.")
+        return _render_rectification(request, r, status=403, failed=step, form=form, errors=[reason])
+    except ValidationError as error:
+        return _render_rectification(request, r, status=400, failed=step, form=form, errors=error.messages)
+    messages.success(request, message)
+    return redirect("ratings:rectification", pk=r.pk)
+
+
+# Policy ----------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(MANAGE_POLICY, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    district = _staff_district(request)
+    current = RatingPolicy.for_district(district)
+    initial = {"deem_unrated": current.deem_unrated, "rectification_days": current.rectification_days}
+    form = PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "ratings/policy.html", {"form": form}, status=400)
+        actions.do_save_policy(district, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The rating policy is saved."))
+        return redirect("ratings:policy")
+    return render(request, "ratings/policy.html", {"form": form})
+
+
+# Public results ----------------------------------------------------------------------------------
+
+
+def _public_district(request: HttpRequest) -> District:
+    code = request.GET.get("district", "") or settings.DEFAULT_DISTRICT_CODE
+    district = District.objects.filter(code=code).first()
+    if district is None:
+        raise Http404
+    return district
+
+
+def _grouped(ratings: Any, key: str, name: str) -> list[dict[str, Any]]:
+    rows = (
+        ratings.values(key, name)
+        .annotate(
+            n=Count("pk"),
+            satisfied=Count("pk", filter=Q(level__in=SATISFIED_LEVELS)),
+            **{f"l{level.value}": Count("pk", filter=Q(level=level)) for level in Level},
+        )
+        .order_by(name)
+    )
+    out = []
+    for row in rows:
+        out.append(
+            {
+                "name": row[name],
+                "n": row["n"],
+                "levels": [row[f"l{level.value}"] for level in Level],
+                "rate": round(100 * row["satisfied"] / row["n"], 1) if row["n"] else None,
+            }
+        )
+    return out
+
+
+@require_GET
+def public(request: HttpRequest) -> HttpResponse:
+    """Results by department, window and item, and what was done about bad ratings —
+    no names, numbers, comments or anything else personal."""
+    district = _public_district(request)
+    ratings = Rating.objects.filter(district=district).counted()
+    rectified = (
+        Rectification.objects.filter(district=district, rating__excluded=False)
+        .exclude(status=Rectification.Status.WITHDRAWN)
+        .select_related("deadline", "rating__department", "rating__item__current_version")
+        .order_by("-rating__rated_on", "-pk")[:PAGE_SIZE]
+    )
+    context = {
+        "district": district,
+        "levels": Level.choices,
+        "total": ratings.count(),
+        "by_department": _grouped(ratings, "department_id", "department__name"),
+        "by_window": _grouped(ratings.filter(window__isnull=False), "window_id", "window__name"),
+        "by_item": _grouped(ratings, "item_id", "item__current_version__name"),
+        "rectified": rectified,
+    }
+    return render(request, "ratings/public.html", context)
+
+
+# The window competition ---------------------------------------------------------------------------
+
+
+def _month(request: HttpRequest) -> tuple[MonthForm, tuple[int, int]]:
+    form = MonthForm(request.GET)
+    chosen = form.cleaned_data["month"] if form.is_valid() else None
+    today = _today()
+    return form, chosen or (today.year, today.month)
+
+
+@login_required
+@permission_required(VIEW_COMPETITION, raise_exception=True)
+@require_GET
+def competition_page(request: HttpRequest) -> HttpResponse:
+    district = _staff_district(request)
+    form, (year, month) = _month(request)
+    status = 400 if form.errors else 200
+    ranking = competition(district, year, month, _today())
+    options = chart_options(ranking, _("Window scores %(month)s") % {"month": ranking.label}, _("Score"))
+    return render(
+        request, "ratings/competition.html", {"form": form, "ranking": ranking, "options": options}, status=status
+    )
+
+
+@login_required
+@permission_required(VIEW_COMPETITION, raise_exception=True)
+@require_GET
+def competition_export(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    district = _staff_district(request)
+    form, (year, month) = _month(request)
+    if form.errors:
+        return HttpResponse(" ".join(str(e) for e in form.errors.get("month", [])), status=400)
+    ranking = competition(district, year, month, _today())
+    book = Workbook()
+    sheets = [(book.active, _("Windows"), ranking.windows), (book.create_sheet(), _("Units"), ranking.units)]
+    header = [
+        _("Rank"),
+        _("Name"),
+        _("Ratings"),
+        _("Mean rating"),
+        _("Smoothed satisfaction"),
+        _("Decided cases"),
+        _("On-time rate"),
+        _("Red cards"),
+        _("Late rectifications"),
+        _("Score"),
+        _("Talk (约谈)"),
+    ]
+    for sheet, title, rows in sheets:
+        sheet.title = str(title)
+        sheet.append([str(h) for h in header])
+        for row in rows:
+            sheet.append(
+                [
+                    row.rank,
+                    row.name,
+                    row.ratings,
+                    row.raw_mean,
+                    round(row.satisfaction, 4),
+                    row.decided,
+                    round(row.on_time_rate, 4),
+                    row.red_cards,
+                    row.late_rectifications,
+                    row.score,
+                    _("yes") if row.talk else "",
+                ]
+            )
+        sheet.append([])
+        sheet.append([str(formula_text(ranking))])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="competition-{ranking.label}.xlsx"'
+    return response
+
+
+def formula_text(ranking: Any) -> str:
+    return _(
+        "Score = 70 × S + 30 × T − 5 × R − 3 × L; S = ((C × m + sum of scores) / (C + n) − 1) / 4 "
+        "with C = %(prior)s and m = %(mean)s this month; T = on-time rate; R = red cards; L = late rectifications."
+    ) % {"prior": ranking.prior, "mean": ranking.mean}
