@@ -31,6 +31,7 @@ from dgov.applications.models import (
     SupplementNotice,
     Visit,
 )
+from dgov.applications.signals import application_moved
 from dgov.audit.trail import record
 from dgov.lib.fastsql import insert
 from dgov.notifications.outbox import notify
@@ -122,6 +123,7 @@ def _move(
     for name, value in fields.items():
         setattr(application, name, value)
     _event(application, by=by, verb=verb, from_status=before, note=note)
+    application_moved.send(Application, application=application, verb=verb, by=by)
     record(
         f"application.{verb}",
         application,
@@ -286,11 +288,12 @@ def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, b
     return today, False
 
 
-def _start_clocks(application: Application, accepted_on: dt.date) -> None:
+def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, Deadline]:
+    """The legal and promised deadlines counted from ``accepted_on``, inserted in one
+    statement; the acceptance's UPDATE then points the application at them."""
     # The process-wide calendar (cached WORKDAYS_CACHE_SECONDS): a calendar edit reaches
     # every process within that time, and do_set_day recomputes the open deadlines it moves.
     version = application.item_version
-    calendar = default_calendar
     deadlines = []
     for label, days in (("legal", version.legal_limit_days), ("promised", version.promised_limit_days)):
         deadline = Deadline(
@@ -299,11 +302,10 @@ def _start_clocks(application: Application, accepted_on: dt.date) -> None:
             start_date=accepted_on,
             working_days=days,
         )
-        deadline.apply(deadline.compute_due(calendar))
+        deadline.apply(deadline.compute_due(default_calendar))
         deadlines.append(deadline)
     legal, promised = Deadline.objects.bulk_create(deadlines)
-    Application.objects.filter(pk=application.pk).update(legal_deadline=legal, promised_deadline=promised)
-    application.legal_deadline, application.promised_deadline = legal, promised
+    return legal, promised
 
 
 def do_accept(application: Application, *, by: Any, today: dt.date | None = None) -> None:
@@ -313,6 +315,7 @@ def do_accept(application: Application, *, by: Any, today: dt.date | None = None
     today = today or _today()
     accepted_on, deemed = acceptance_day(application, today)
     with transaction.atomic():
+        legal, promised = _clocks(application, accepted_on)
         _move(
             application,
             by=by,
@@ -322,8 +325,9 @@ def do_accept(application: Application, *, by: Any, today: dt.date | None = None
             accepted_on=accepted_on,
             accepted_by=by,
             deemed_accepted=deemed,
+            legal_deadline=legal,
+            promised_deadline=promised,
         )
-        _start_clocks(application, accepted_on)
         _notify_applicant(
             application,
             _("Application %(number)s accepted") % {"number": application.number},

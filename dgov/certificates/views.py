@@ -145,6 +145,8 @@ def _awaiting_issue(user: Any) -> Any:
             decided_by__isnull=False,
             item_id__in=items,
             certificates__isnull=True,
+            # A bundle's parts come out together through its own joint issue.
+            bundle_part__isnull=True,
         )
         .select_related("applicant", "item_version", "department")
         .order_by("decided_on", "pk")

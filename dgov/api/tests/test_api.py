@@ -406,3 +406,17 @@ def test_accepting_reads_the_calendar_once_per_process_not_per_request(
     with CaptureQueriesContext(connection) as queries:
         assert act(client, application, "accept", headers).status_code == 200
     assert not [q for q in queries.captured_queries if "workdays_calendar" in q["sql"]]
+
+
+def test_accepting_costs_eleven_queries(
+    client: Client, application: Application, clerk: Any, bearer: Any, django_assert_num_queries: Any
+) -> None:
+    headers = bearer(clerk)
+    client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
+    add_working_days(application.received_on, 1)  # the process has read this year's calendar
+    # token and user; roles and permissions; the application with its deadlines; then,
+    # between savepoint and release: both deadlines in one INSERT, the UPDATE that points
+    # at them, the event, the bundle lookup (does a bundle follow this part?), the audit
+    # entry and the notification.
+    with django_assert_num_queries(11):
+        assert act(client, application, "accept", headers).status_code == 200
