@@ -1,4 +1,8 @@
-"""Developer aid: fill zh_Hans msgstr from a Python dict file (``T = {...}``)."""
+"""Developer aid: fill zh_Hans msgstr from a Python dict file (``T = {...}``).
+
+A plural entry takes the one Chinese form for all counts; a msgid written with ``%%`` (a
+literal percent sign in a ``blocktranslate`` with variables) matches a key written with
+``%``, and its translation is escaped the same way."""
 
 import sys
 from pathlib import Path
@@ -11,10 +15,18 @@ table = namespace["T"]
 po = polib.pofile("locale/zh_Hans/LC_MESSAGES/django.po")
 filled = 0
 for entry in po:
-    if entry.msgid in table:
-        entry.msgstr = table[entry.msgid]
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-        filled += 1
+    value = table.get(entry.msgid)
+    if value is None and "%%" in entry.msgid:
+        plain = table.get(entry.msgid.replace("%%", "%"))
+        value = plain.replace("%", "%%") if plain is not None else None
+    if value is None:
+        continue
+    if entry.msgid_plural:
+        entry.msgstr_plural = {0: value}
+    else:
+        entry.msgstr = value
+    if "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+    filled += 1
 po.save()
 print(f"filled {filled}")
