@@ -55,8 +55,13 @@ def _links(user: User) -> list[Link]:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """The public portal's front page."""
-    return render(request, "portal/index.html")
+    """The public portal's front page, with what the district publishes."""
+    from django.conf import settings
+
+    from dgov.campaigns.models import Campaign
+
+    campaign = Campaign.objects.filter(district__code=settings.DEFAULT_DISTRICT_CODE).order_by("-starts_on").first()
+    return render(request, "portal/index.html", {"campaign": campaign})
 
 
 @login_required

@@ -56,3 +56,30 @@ def test_loading_the_demo_twice_changes_nothing(db):
     assert Certificate.objects.filter(application__status=Status.COMPLETED).exists()
     assert all(len(seal.department.credit_code) == 18 for seal in Seal.objects.select_related("department"))
     assert User.objects.get(username="seal").has_perm("certificates.issue_certificate")
+
+
+def test_the_front_page_links_what_the_district_publishes(client, district):
+    import datetime as dt
+
+    from dgov.campaigns.models import Campaign
+
+    campaign = Campaign.objects.create(
+        district=district, theme="解放思想大讨论", starts_on=dt.date(2018, 9, 1), ends_on=dt.date(2018, 12, 31)
+    )
+    page = client.get(reverse("portal:index")).content.decode()
+    for url in (
+        reverse("bundles:index"),
+        reverse("ratings:public"),
+        reverse("evaluation:public_index"),
+        reverse("evaluation:column"),
+        reverse("campaigns:public", args=[campaign.pk]),
+    ):
+        assert f'href="{url}"' in page, url
+
+
+def test_one_pass_of_the_job_runner_runs_every_apps_jobs(db):
+    from dgov.portal.management.commands.run_jobs import run_pass
+
+    done = run_pass(sweep_deadlines=True)
+
+    assert {"deemed_accepted", "ratings_deemed", "bundles_synced", "campaign_reminders"} <= set(done)

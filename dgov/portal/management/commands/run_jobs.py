@@ -19,6 +19,7 @@ def run_pass(*, sweep_deadlines: bool = True) -> dict[str, int]:
     from dgov.applications.actions import deem_accepted
     from dgov.audit.chain import chain_pending, due_for_checkpoint, write_checkpoint
     from dgov.bundles.actions import sync_open
+    from dgov.campaigns.actions import send_reminders
     from dgov.notifications.outbox import send_pending
     from dgov.ratings.actions import deem_ratings
     from dgov.workdays.actions import recompute_provisional
@@ -32,6 +33,7 @@ def run_pass(*, sweep_deadlines: bool = True) -> dict[str, int]:
         done["deemed_accepted"] = deem_accepted()
         done["ratings_deemed"] = deem_ratings()
         done["bundles_synced"] = sync_open()
+        done["campaign_reminders"] = send_reminders()
     return done
 
 

@@ -1,0 +1,309 @@
+"""A campaign's task table (任务分解表) as one .xlsx sheet, out and back in.
+
+Sheet ``tasks``, one header row: number, parent, form, content, measures, deadline,
+lead_unit, co_units, weight. ``parent`` is the number of the parent task (blank at the
+top level) and must come earlier in the file or already be in the table; units are
+department codes, co-units separated by commas; ``deadline`` is a date (a date cell or
+YYYY-MM-DD); ``weight`` is blank or a positive number, and siblings are either all
+weighted or none.
+
+Import reads everything first and reports every problem with its row and column; only a
+file without problems is imported (in one transaction). A row whose number is already in
+the table updates that task's text, units and weight; its deadline changes only through
+an extension, so a different deadline is a problem. Exporting and importing again
+changes nothing.
+"""
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dgov.accounts.models import Department
+from dgov.audit.trail import record
+from dgov.campaigns.models import Campaign, Event, Task
+
+COLUMNS = ["number", "parent", "form", "content", "measures", "deadline", "lead_unit", "co_units", "weight"]
+SHEET = "tasks"
+MAX_ROWS = 20_000
+MAX_FILE_BYTES = 10_000_000
+_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+class TaskFileError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ParsedTask:
+    row: int
+    number: str
+    parent: str
+    form: str
+    content: str
+    measures: str
+    deadline: dt.date
+    lead_unit: Department
+    co_units: list[Department] = field(default_factory=list)
+    weight: Decimal | None = None
+
+
+@dataclass
+class ImportResult:
+    created: list[Task] = field(default_factory=list)
+    updated: list[Task] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def export_tasks(campaign: Campaign) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SHEET
+    sheet.append(COLUMNS)
+    tasks = (
+        Task.objects.filter(campaign=campaign)
+        .select_related("parent", "lead_unit")
+        .prefetch_related("co_units")
+        .order_by("number")
+    )
+    for task in _parents_first(list(tasks)):
+        sheet.append(
+            [
+                task.number,
+                task.parent.number if task.parent else "",
+                task.form,
+                task.content,
+                task.measures,
+                task.due_on,
+                task.lead_unit.code,
+                ",".join(sorted(unit.code for unit in task.co_units.all())),
+                float(task.weight) if task.weight is not None else None,
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _parents_first(tasks: list[Task]) -> list[Task]:
+    by_parent: dict[int | None, list[Task]] = {}
+    for task in tasks:
+        by_parent.setdefault(task.parent_id, []).append(task)
+    ordered: list[Task] = []
+    stack = list(reversed(by_parent.get(None, [])))
+    while stack:
+        task = stack.pop()
+        ordered.append(task)
+        stack.extend(reversed(by_parent.get(task.pk, [])))
+    return ordered
+
+
+class _Reader:
+    def __init__(self, campaign: Campaign) -> None:
+        self.problems: list[str] = []
+        self.units = {d.code: d for d in Department.objects.filter(district_id=campaign.district_id)}
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        self.problems.append(
+            _("Row %(row)s, column %(column)s: %(message)s") % {"row": row, "column": column, "message": message}
+        )
+
+    @staticmethod
+    def text(value: Any) -> str:
+        return "" if value is None else str(value).strip()
+
+    def required(self, row: int, column: str, value: Any, limit: int) -> str:
+        text = self.text(value)
+        if not text:
+            self.problem(row, column, _("this column must not be empty."))
+        elif len(text) > limit:
+            self.problem(row, column, _("at most %(limit)s characters.") % {"limit": limit})
+        return text
+
+    def date(self, row: int, column: str, value: Any) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(self.text(value))
+        except ValueError:
+            self.problem(
+                row, column, _("a date such as 2018-11-15 is needed, not “%(value)s”.") % {"value": self.text(value)}
+            )
+            return None
+
+    def unit(self, row: int, column: str, code: str) -> Department | None:
+        unit = self.units.get(code)
+        if unit is None:
+            self.problem(row, column, _("no unit has the code “%(code)s”.") % {"code": code})
+        return unit
+
+    def weight(self, row: int, column: str, value: Any) -> Decimal | None:
+        text = self.text(value)
+        if not text:
+            return None
+        try:
+            weight = Decimal(text)
+            if not Decimal(0) < weight < Decimal(10000):
+                raise InvalidOperation
+        except InvalidOperation:
+            self.problem(row, column, _("a positive number is needed, not “%(value)s”.") % {"value": text})
+            return None
+        return weight.quantize(Decimal("0.01"))
+
+
+def parse_tasks(content: bytes, campaign: Campaign) -> list[ParsedTask]:
+    """Read a workbook; raise ``TaskFileError`` listing every problem."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a file that is not .xlsx
+        raise TaskFileError([_("The file is not an .xlsx workbook.")]) from None
+    if SHEET not in book.sheetnames:
+        raise TaskFileError([_("The workbook has no sheet named “%(name)s”.") % {"name": SHEET}])
+    reader = _Reader(campaign)
+    rows = book[SHEET].iter_rows(values_only=True)
+    header = [reader.text(v) for v in next(rows, ())]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise TaskFileError([_("The sheet lacks the columns %(columns)s.") % {"columns": ", ".join(missing)}])
+    existing = {t.number: t for t in Task.objects.filter(campaign=campaign).select_related("parent")}
+    parsed: list[ParsedTask] = []
+    seen: dict[str, ParsedTask] = {}
+    for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS:
+            reader.problems.append(_("The sheet has too many rows."))
+            break
+        row = dict(zip(header, values, strict=False))
+        if all(reader.text(row.get(c)) == "" for c in COLUMNS):
+            continue
+        task_number = reader.required(number, "number", row["number"], 20).removesuffix(".0")
+        if task_number in seen:
+            reader.problem(number, "number", _("the number %(number)s is listed twice.") % {"number": task_number})
+        parent = reader.text(row["parent"]).removesuffix(".0")
+        if parent and parent not in seen and parent not in existing:
+            reader.problem(
+                number,
+                "parent",
+                _("the parent %(number)s is neither above this row nor in the table.") % {"number": parent},
+            )
+        known = existing.get(task_number)
+        if known is not None and (known.parent.number if known.parent else "") != parent:
+            reader.problem(number, "parent", _("a task's parent cannot change."))
+        form = reader.required(number, "form", row["form"], 200)
+        text = reader.required(number, "content", row["content"], 5000)
+        deadline = reader.date(number, "deadline", row["deadline"])
+        if known is not None and deadline is not None and deadline != known.due_on:
+            reader.problem(
+                number,
+                "deadline",
+                _("the deadline of task %(number)s is %(date)s; it changes only through an extension.")
+                % {"number": task_number, "date": known.due_on},
+            )
+        lead = reader.unit(number, "lead_unit", reader.text(row["lead_unit"]))
+        co_units = [
+            reader.unit(number, "co_units", code) for code in _SPLIT.split(reader.text(row["co_units"])) if code
+        ]
+        weight = reader.weight(number, "weight", row["weight"])
+        if deadline is None or lead is None or None in co_units or not (task_number and form and text):
+            continue
+        item = ParsedTask(
+            row=number,
+            number=task_number,
+            parent=parent,
+            form=form,
+            content=text,
+            measures=reader.text(row["measures"]),
+            deadline=deadline,
+            lead_unit=lead,
+            co_units=[u for u in co_units if u is not None and u != lead],
+            weight=weight,
+        )
+        seen.setdefault(task_number, item)
+        parsed.append(item)
+    siblings: dict[str, list[ParsedTask]] = {}
+    for item in parsed:
+        siblings.setdefault(item.parent, []).append(item)
+    for parent, items in siblings.items():
+        weighted = {item.weight is not None for item in items}
+        if len(weighted) > 1:
+            reader.problem(
+                items[0].row,
+                "weight",
+                _("the subtasks of %(parent)s must all have a weight or none.") % {"parent": parent or "—"},
+            )
+    if reader.problems:
+        raise TaskFileError(reader.problems)
+    return parsed
+
+
+def do_import_tasks(campaign: Campaign, parsed: list[ParsedTask], *, by: Any) -> ImportResult:
+    """All or nothing: create new tasks, update the text of known ones; audited."""
+    from dgov.campaigns.actions import supervises
+
+    if not supervises(by, campaign):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    result = ImportResult()
+    with transaction.atomic():
+        tasks = {t.number: t for t in Task.objects.select_for_update().filter(campaign=campaign)}
+        for item in parsed:
+            fields = {
+                "form": item.form,
+                "content": item.content,
+                "measures": item.measures,
+                "lead_unit": item.lead_unit,
+                "weight": item.weight,
+            }
+            task = tasks.get(item.number)
+            if task is None:
+                task = Task.objects.create(
+                    campaign=campaign,
+                    number=item.number,
+                    parent=tasks[item.parent] if item.parent else None,
+                    due_on=item.deadline,
+                    original_due_on=item.deadline,
+                    created_by=by,
+                    **fields,
+                )
+                tasks[item.number] = task
+                task.co_units.set(item.co_units)
+                Event.objects.create(task=task, by=by, verb=Event.Verb.CREATE)
+                result.created.append(task)
+            else:
+                before = {name: getattr(task, name) for name in fields}
+                co_before = set(task.co_units.values_list("pk", flat=True))
+                if before == fields and co_before == {u.pk for u in item.co_units}:
+                    result.unchanged += 1
+                    continue
+                for name, value in fields.items():
+                    setattr(task, name, value)
+                task.save()
+                task.co_units.set(item.co_units)
+                result.updated.append(task)
+        units = {item.lead_unit.pk for item in parsed} | {u.pk for item in parsed for u in item.co_units}
+        campaign.units.add(*units)
+        for parent in {t.parent for t in result.created + result.updated if t.parent is not None}:
+            parent.progress = parent.rolled_up_progress(list(parent.children.all()))
+            parent.save(update_fields=["progress"])
+        record(
+            "campaigns.task_table.import",
+            campaign,
+            actor=by,
+            district=campaign.district,
+            changes={"created": [None, len(result.created)], "updated": [None, len(result.updated)]},
+        )
+    return result

@@ -1,0 +1,421 @@
+"""The task table: lights across holidays, the catch-up rule, roll-up, closing, extensions,
+red cards, reminders and the .xlsx import/export."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dgov.audit.models import AuditEntry
+from dgov.campaigns import actions
+from dgov.campaigns.models import Event, Extension, Light, LightThresholds, Status, Task
+from dgov.campaigns.spreadsheet import TaskFileError, do_import_tasks, export_tasks, parse_tasks
+from dgov.campaigns.tests.conftest import workbook
+from dgov.campaigns.views import board_rows
+from dgov.notifications.models import Notification
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def lights_on(task: Task, day: dt.date) -> tuple[Light, Light]:
+    """The light of the task page (Python) and of the board (SQL) must agree."""
+    task.refresh_from_db()
+    limits = LightThresholds(task.campaign, day)
+    tasks = Task.objects.filter(pk=task.pk)
+    sql = (
+        Light.RED
+        if tasks.filter(limits.red()).exists()
+        else Light.YELLOW
+        if tasks.filter(limits.yellow()).exists()
+        else Light.GREEN
+    )
+    return task.light(day), sql
+
+
+# Traffic lights --------------------------------------------------------------------------
+
+
+def test_lights_count_working_days_across_the_national_day_holiday(make_task):
+    # Due Monday 8 October 2018: from Friday 28 September that is 10 calendar days but,
+    # with 1–3 October off, only 3 working days (4, 5 and 8 October): yellow, not green.
+    task = make_task("1", D(2018, 10, 8))
+    assert lights_on(task, D(2018, 9, 28)) == (Light.YELLOW, Light.YELLOW)
+    assert lights_on(task, D(2018, 9, 27)) == (Light.GREEN, Light.GREEN)
+    assert lights_on(task, D(2018, 10, 2)) == (Light.YELLOW, Light.YELLOW)
+    assert lights_on(task, D(2018, 10, 8)) == (Light.YELLOW, Light.YELLOW)
+    assert lights_on(task, D(2018, 10, 9)) == (Light.RED, Light.RED)
+
+
+def test_the_yellow_threshold_is_a_setting(make_task, settings):
+    task = make_task("1", D(2018, 10, 8))
+    settings.CAMPAIGN_YELLOW_DAYS = 2
+    assert lights_on(task, D(2018, 9, 28)) == (Light.GREEN, Light.GREEN)
+
+
+def test_a_red_task_that_catches_up_shows_yellow_until_the_next_reporting_period(make_task, head, on_day):
+    task = make_task("1", D(2018, 11, 5))  # a Monday
+    assert lights_on(task, D(2018, 11, 7)) == (Light.RED, Light.RED)
+    on_day(D(2018, 11, 7))
+    actions.do_close_task(task, by=head)
+    assert lights_on(task, D(2018, 11, 7)) == (Light.YELLOW, Light.YELLOW)
+    assert lights_on(task, D(2018, 11, 11)) == (Light.YELLOW, Light.YELLOW)  # Sunday, same week
+    assert lights_on(task, D(2018, 11, 12)) == (Light.GREEN, Light.GREEN)  # the next week
+
+
+def test_a_task_closed_on_time_is_green_at_once(make_task, head, on_day):
+    task = make_task("1", D(2018, 11, 9))
+    on_day(D(2018, 11, 8))
+    actions.do_close_task(task, by=head)
+    assert lights_on(task, D(2018, 11, 8)) == (Light.GREEN, Light.GREEN)
+
+
+def test_monthly_reporting_keeps_a_caught_up_task_yellow_to_the_end_of_the_month(make_task, head, on_day):
+    task = make_task("1", D(2018, 11, 5))
+    task.campaign.reporting_period = "month"
+    task.campaign.save()
+    on_day(D(2018, 11, 7))
+    actions.do_close_task(task, by=head)
+    assert lights_on(task, D(2018, 11, 30)) == (Light.YELLOW, Light.YELLOW)
+    assert lights_on(task, D(2018, 12, 3)) == (Light.GREEN, Light.GREEN)
+
+
+def test_an_inspector_shows_a_red_card_with_a_reason_and_the_unit_is_told(make_task, inspector, head):
+    task = make_task("1", D(2018, 12, 28))
+    actions.do_red_card(task, by=inspector, reason="台账不实")
+    assert lights_on(task, D(2018, 11, 1)) == (Light.RED, Light.RED)
+    assert Event.objects.get(task=task, verb=Event.Verb.RED_CARD).note == "台账不实"
+    assert Notification.objects.filter(recipient=head, subject__contains="1").exists()
+    assert AuditEntry.objects.filter(verb="campaigns.task.red_card").exists()
+
+
+def test_lifting_a_red_card_is_catching_up(make_task, inspector, on_day):
+    task = make_task("1", D(2018, 12, 28))
+    actions.do_red_card(task, by=inspector, reason="台账不实")
+    on_day(D(2018, 11, 6))
+    actions.do_lift_red_card(task, by=inspector, reason="已整改")
+    assert lights_on(task, D(2018, 11, 6)) == (Light.YELLOW, Light.YELLOW)
+    assert lights_on(task, D(2018, 11, 12)) == (Light.GREEN, Light.GREEN)
+
+
+def test_a_unit_head_cannot_show_a_red_card(make_task, head):
+    task = make_task("1", D(2018, 12, 28))
+    with pytest.raises(PermissionDenied):
+        actions.do_red_card(task, by=head, reason="x")
+    assert not Task.objects.get(pk=task.pk).red_carded
+
+
+# Roll-up and closing ----------------------------------------------------------------------
+
+
+def test_a_parents_progress_is_the_weighted_sum_of_its_children(make_task, head, units):
+    parent = make_task("1", D(2018, 12, 28))
+    a = make_task("1.1", D(2018, 12, 28), parent=parent, weight=Decimal(70))
+    make_task("1.2", D(2018, 12, 28), parent=parent, weight=Decimal(30))
+    actions.do_report_progress(a, by=head, text="三地常驻招商点已设立", percent=50)
+    parent.refresh_from_db()
+    assert parent.progress == 35  # 0.7 × 50 + 0.3 × 0
+
+
+def test_unweighted_children_give_the_plain_average(make_task, head):
+    parent = make_task("1", D(2018, 12, 28))
+    a = make_task("1.1", D(2018, 12, 28), parent=parent)
+    b = make_task("1.2", D(2018, 12, 28), parent=parent)
+    make_task("1.3", D(2018, 12, 28), parent=parent)
+    actions.do_report_progress(a, by=head, text="a", percent=90)
+    actions.do_report_progress(b, by=head, text="b", percent=60)
+    parent.refresh_from_db()
+    assert parent.progress == 50
+
+
+def test_roll_up_reaches_the_grandparent(make_task, head):
+    root = make_task("1", D(2018, 12, 28))
+    mid = make_task("1.1", D(2018, 12, 28), parent=root)
+    make_task("1.2", D(2018, 12, 28), parent=root)
+    leaf = make_task("1.1.1", D(2018, 12, 28), parent=mid)
+    actions.do_report_progress(leaf, by=head, text="done", percent=100)
+    root.refresh_from_db()
+    assert root.progress == 50
+
+
+def test_a_parent_cannot_close_while_a_subtask_is_open_and_the_refusal_names_it(make_task, head, client):
+    parent = make_task("1", D(2018, 12, 28))
+    make_task("1.1", D(2018, 12, 28), parent=parent)
+    client.force_login(head)
+    response = client.post(reverse("campaigns:task_act", args=[parent.pk, "close"]), {"note": ""})
+    assert response.status_code == 409
+    assert "1.1" in response.content.decode()
+    assert "任务 1.1" in response.content.decode()
+    assert Task.objects.get(pk=parent.pk).status == Status.OPEN
+
+
+def test_a_parent_closes_once_its_subtasks_are_closed(make_task, head):
+    parent = make_task("1", D(2018, 12, 28))
+    child = make_task("1.1", D(2018, 12, 28), parent=parent)
+    actions.do_close_task(child, by=head)
+    actions.do_close_task(parent, by=head)
+    parent.refresh_from_db()
+    assert parent.status == Status.CLOSED
+    assert parent.progress == 100
+
+
+def test_a_unit_reports_progress_with_evidence_files(make_task, head, client):
+    from dgov.documents.tests import files
+
+    task = make_task("1", D(2018, 12, 28))
+    client.force_login(head)
+    upload = SimpleUploadedFile("台账.pdf", files.pdf(), content_type="application/pdf")
+    response = client.post(
+        reverse("campaigns:task_act", args=[task.pk, "report"]),
+        {"text": "签约3个项目", "percent": "40", "uploads": upload},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.progress == 40
+    event = Event.objects.get(task=task, verb=Event.Verb.REPORT)
+    document = event.documents.get()
+    assert client.get(reverse("campaigns:document", args=[document.pk])).status_code == 200
+
+
+def test_a_report_sent_twice_is_recorded_once(make_task, head, client):
+    task = make_task("1", D(2018, 12, 28))
+    client.force_login(head)
+    url = reverse("campaigns:task_act", args=[task.pk, "report"])
+    for _ in range(2):
+        assert client.post(url, {"text": "签约3个项目", "percent": "40"}).status_code == 302
+    assert Event.objects.filter(task=task, verb=Event.Verb.REPORT).count() == 1
+
+
+def test_an_inspector_opens_a_campaign(inspector, client):
+    client.force_login(inspector)
+    data = {
+        "theme": "解放思想推动宽城高质量发展大讨论",
+        "starts_on": "2018-06-01",
+        "ends_on": "2018-12-31",
+        "publication_deadline": "2018-11-15",
+        "reporting_period": "week",
+    }
+    response = client.post(reverse("campaigns:new"), data)
+    assert response.status_code == 302
+    assert client.post(reverse("campaigns:new"), {**data, "ends_on": "2018-01-01"}).status_code == 400
+    assert AuditEntry.objects.filter(verb="campaigns.campaign.create").count() == 1
+
+
+def test_another_units_head_neither_sees_nor_reports_on_the_task(make_task, other_head, client):
+    task = make_task("1", D(2018, 12, 28))
+    client.force_login(other_head)
+    assert client.get(reverse("campaigns:task", args=[task.pk])).status_code == 404
+    response = client.post(reverse("campaigns:task_act", args=[task.pk, "report"]), {"text": "x", "percent": "90"})
+    assert response.status_code == 404
+    assert Task.objects.get(pk=task.pk).progress == 0
+
+
+def test_staff_of_another_district_do_not_see_the_board(campaign, make_staff, other_district, client):
+    stranger = make_staff("inspector", "stranger", department=None, in_district=other_district)
+    client.force_login(stranger)
+    assert client.get(reverse("campaigns:board", args=[campaign.pk])).status_code == 404
+
+
+# Extensions -------------------------------------------------------------------------------
+
+
+def test_a_granted_extension_keeps_the_original_deadline_beside_the_new_one(make_task, head, inspector, client, on_day):
+    task = make_task("1", D(2018, 11, 5))
+    on_day(D(2018, 11, 7))  # overdue: red
+    extension = actions.do_request_extension(task, by=head, reason="项目落位周期长", new_due_on=D(2018, 12, 14))
+    actions.do_decide_extension(extension, by=inspector, grant=True)
+    task.refresh_from_db()
+    assert (task.due_on, task.original_due_on, task.extensions) == (D(2018, 12, 14), D(2018, 11, 5), 1)
+    assert lights_on(task, D(2018, 11, 7)) == (Light.YELLOW, Light.YELLOW)  # caught up
+    assert lights_on(task, D(2018, 11, 12)) == (Light.GREEN, Light.GREEN)
+    second = actions.do_request_extension(task, by=head, reason="再延", new_due_on=D(2018, 12, 28))
+    actions.do_decide_extension(second, by=inspector, grant=True)
+    task.refresh_from_db()
+    assert (task.due_on, task.original_due_on, task.extensions) == (D(2018, 12, 28), D(2018, 11, 5), 2)
+    client.force_login(head)
+    html = client.get(reverse("campaigns:task", args=[task.pk])).content.decode()
+    assert 'data-original-due="2018-11-05"' in html
+    assert 'data-due="2018-12-28"' in html
+    assert 'data-extensions="2"' in html
+
+
+def test_a_refused_extension_leaves_the_deadline(make_task, head, inspector):
+    task = make_task("1", D(2018, 11, 5))
+    extension = actions.do_request_extension(task, by=head, reason="r", new_due_on=D(2018, 12, 14))
+    actions.do_decide_extension(extension, by=inspector, grant=False, note="理由不充分")
+    task.refresh_from_db()
+    assert (task.due_on, task.extensions) == (D(2018, 11, 5), 0)
+
+
+def test_the_board_lists_what_waits_for_an_inspector(make_task, head, inspector, client):
+    task = make_task("1", D(2018, 11, 5))
+    actions.do_request_extension(task, by=head, reason="r", new_due_on=D(2018, 12, 14))
+    client.force_login(inspector)
+    html = client.get(reverse("campaigns:board", args=[task.campaign.pk])).content.decode()
+    assert "data-waiting-extension" in html
+    assert reverse("campaigns:task", args=[task.pk]) in html
+
+
+def test_a_second_pending_request_is_refused_and_a_decision_is_taken_once(make_task, head, inspector):
+    task = make_task("1", D(2018, 11, 5))
+    extension = actions.do_request_extension(task, by=head, reason="r", new_due_on=D(2018, 12, 14))
+    with pytest.raises(ValidationError):
+        actions.do_request_extension(task, by=head, reason="r", new_due_on=D(2018, 12, 21))
+    actions.do_decide_extension(extension, by=inspector, grant=True)
+    with pytest.raises(ValidationError):
+        actions.do_decide_extension(Extension.objects.get(pk=extension.pk), by=inspector, grant=True)
+    assert Task.objects.get(pk=task.pk).extensions == 1
+
+
+def test_a_new_deadline_must_be_later(make_task, head, client):
+    task = make_task("1", D(2018, 11, 5))
+    client.force_login(head)
+    response = client.post(
+        reverse("campaigns:task_act", args=[task.pk, "request_extension"]),
+        {"new_due_on": "2018-11-01", "reason": "x"},
+    )
+    assert response.status_code == 400
+    assert not Extension.objects.exists()
+
+
+# Reminders ----------------------------------------------------------------------------------
+
+
+def test_reminders_go_out_once_before_the_deadline_and_once_on_red(make_task, head, campaign):
+    campaign.ends_on = D(2030, 12, 31)
+    campaign.save()
+    soon = make_task("1", D(2018, 11, 8))
+    late = make_task("2", D(2018, 11, 1))
+    make_task("3", D(2018, 12, 28))
+    done = make_task("4", D(2018, 11, 1))
+    Task.objects.filter(pk=done.pk).update(status=Status.CLOSED)
+    assert actions.send_reminders(D(2018, 11, 5)) == 2
+    assert actions.send_reminders(D(2018, 11, 5)) == 0  # idempotent
+    assert soon.reminders.get().kind == "before"
+    assert late.reminders.get().kind == "red"
+    assert Notification.objects.filter(recipient=head, channel="app").count() == 2
+    assert actions.send_reminders(D(2018, 11, 9)) == 1  # task 1 turned red
+    assert soon.reminders.count() == 2
+
+
+# Import and export -------------------------------------------------------------------------
+
+
+ROWS = [
+    [
+        "1",
+        "",
+        "走出去招商",
+        "强化开放意识，打造开放合作新高地",
+        "设立常驻招商点",
+        "2018-12-28",
+        "TCJ",
+        "SCJG,WJJ",
+        None,
+    ],
+    ["1.1", "1", "走出去招商", "北京常驻招商点", "聘请当地人员", dt.datetime(2018, 11, 30), "TCJ", "", 60],
+    ["1.2", "1", "走出去招商", "深圳常驻招商点", "", "2018-11-30", "TCJ", "", 40],
+]
+
+
+def test_an_import_creates_the_task_table_with_subtasks_and_co_units(campaign, inspector, units):
+    result = do_import_tasks(campaign, parse_tasks(workbook(ROWS), campaign), by=inspector)
+    assert len(result.created) == 3
+    top = Task.objects.get(campaign=campaign, number="1")
+    assert {u.code for u in top.co_units.all()} == {"SCJG", "WJJ"}
+    assert [c.number for c in top.children.order_by("number")] == ["1.1", "1.2"]
+    assert Task.objects.get(number="1.1").weight == Decimal(60)
+    assert set(campaign.units.values_list("code", flat=True)) == {"TCJ", "SCJG", "WJJ"}
+
+
+def test_an_import_reports_every_bad_row_and_writes_nothing(campaign, inspector, units, client):
+    bad = [
+        *ROWS,
+        ["", "", "f", "c", "", "2018-12-01", "TCJ", "", None],
+        ["2", "9", "f", "c", "", "someday", "NOPE", "XYZ", None],
+        ["1", "", "f", "c", "", "2018-12-01", "TCJ", "", "-3"],
+    ]
+    client.force_login(inspector)
+    upload = SimpleUploadedFile("t.xlsx", workbook(bad))
+    response = client.post(reverse("campaigns:import", args=[campaign.pk]), {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    for expected in (
+        "Row 5, column number",
+        "Row 6, column parent",
+        "Row 6, column deadline",
+        "Row 6, column lead_unit",
+        "Row 6, column co_units",
+        "Row 7, column number",
+        "Row 7, column weight",
+    ):
+        assert expected in html
+    assert not Task.objects.exists()
+
+
+def test_siblings_are_weighted_all_or_none(campaign, units):
+    rows = [ROWS[0], ROWS[1], [*ROWS[2][:8], None]]
+    with pytest.raises(TaskFileError) as error:
+        parse_tasks(workbook(rows), campaign)
+    assert "weight" in error.value.problems[0]
+
+
+def test_exporting_and_importing_again_changes_nothing(campaign, inspector, units):
+    do_import_tasks(campaign, parse_tasks(workbook(ROWS), campaign), by=inspector)
+    again = do_import_tasks(campaign, parse_tasks(export_tasks(campaign), campaign), by=inspector)
+    assert (again.created, again.updated, again.unchanged) == ([], [], 3)
+
+
+def test_an_import_does_not_move_a_deadline(campaign, inspector, units):
+    do_import_tasks(campaign, parse_tasks(workbook(ROWS), campaign), by=inspector)
+    moved = [[*ROWS[0][:5], "2019-01-31", *ROWS[0][6:]]]
+    with pytest.raises(TaskFileError) as error:
+        parse_tasks(workbook(moved), campaign)
+    assert "extension" in error.value.problems[0]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(campaign, inspector, client):
+    client.force_login(inspector)
+    response = client.post(
+        reverse("campaigns:import", args=[campaign.pk]), {"file": SimpleUploadedFile("t.xlsx", b"not a zip")}
+    )
+    assert response.status_code == 400
+    assert not Task.objects.exists()
+
+
+def test_a_unit_head_cannot_import(campaign, head, client):
+    client.force_login(head)
+    response = client.post(
+        reverse("campaigns:import", args=[campaign.pk]), {"file": SimpleUploadedFile("t.xlsx", workbook(ROWS))}
+    )
+    assert response.status_code == 403
+    assert not Task.objects.exists()
+
+
+# The board ----------------------------------------------------------------------------------
+
+
+def test_the_board_counts_lights_per_unit_in_a_fixed_number_of_queries(campaign, make_task, inspector, units, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(12):
+        make_task(f"{n}", D(2018, 11, 1) if n % 3 == 0 else D(2018, 12, 28), unit="TCJ" if n % 2 else "WJJ")
+    campaign.units.add(units["TCJ"], units["WJJ"])
+    rows = {r.unit.code: r for r in board_rows(campaign, D(2018, 11, 5))}
+    assert (rows["TCJ"].tasks, rows["TCJ"].red) == (6, 2)
+    assert (rows["WJJ"].tasks, rows["WJJ"].red) == (6, 2)
+    client.force_login(inspector)
+    url = reverse("campaigns:board", args=[campaign.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(12, 40):
+        make_task(f"{n}", D(2018, 12, 28), unit=("SCJG", "DCS", "TCJ")[n % 3])
+    campaign.units.add(units["SCJG"], units["DCS"])
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

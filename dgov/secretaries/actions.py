@@ -1,0 +1,823 @@
+"""Every act of project service and of the green channel: one function, one transaction,
+its audit entry written with it (全程留痕).
+
+Concurrency: state changes are conditional UPDATEs (``WHERE status = …``); of two people
+acting at once one wins and the other gets ``AlreadyHandled``. A contact is counted once
+(``counted_at IS NULL``), and the project's last counted contact only moves forward.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dgov.accounts.models import User
+from dgov.accounts.roles import Role
+from dgov.audit.trail import record
+from dgov.investment.models import Project, Stage
+from dgov.secretaries import rules
+from dgov.secretaries.models import (
+    AssignmentChange,
+    Contact,
+    Engagement,
+    EnterpriseIssue,
+    GreenChannelCase,
+    IssueStatus,
+    IssueStep,
+    Level,
+    Method,
+    Rating,
+    Secretaryship,
+)
+from dgov.secretaries.permissions import ASSIGN, CHAIR_JOINT_MEETING, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN
+from dgov.workdays.calendar import add_working_days
+from dgov.workdays.models import Deadline
+
+CONFIRM_SALT = "secretaries.contact.confirm"
+RATE_SALT = "secretaries.issue.rate"
+LINK_MAX_AGE = 60 * 60 * 24 * 30  # a confirmation or rating link works for 30 days
+
+
+class AlreadyHandled(Exception):
+    """Somebody else acted first."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This was already handled by someone else."))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require(by: Any, permission: str) -> None:
+    if not by.has_perm(permission):
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def _same_district(obj: Any, by: Any) -> None:
+    if by.district_id is None or obj.district_id != by.district_id:
+        raise PermissionDenied(_("This belongs to another district."))
+
+
+def _staff_with_role(user: Any, role: Role, district_id: int) -> bool:
+    return user.kind == User.Kind.STAFF and user.district_id == district_id and user.has_role(role)
+
+
+# Assignment ------------------------------------------------------------------------------
+
+
+def do_assign(
+    project: Project, *, secretary: Any, leader: Any, by: Any, reason: str = "", today: dt.date | None = None
+) -> Secretaryship:
+    """Name the key project's secretary and responsible leader, or reassign them; the
+    previous holders stay in the trail."""
+    _require(by, ASSIGN)
+    _same_district(project, by)
+    if not project.is_key:
+        raise ValidationError(_("Only a project on the key-project list gets a secretary."), code="not_key")
+    if not _staff_with_role(secretary, Role.PROJECT_SECRETARY, project.district_id):
+        raise ValidationError(_("The secretary must be a project secretary of this district."), code="secretary")
+    if not _staff_with_role(leader, Role.DISTRICT_LEADER, project.district_id):
+        raise ValidationError(_("The responsible leader must be a district leader."), code="leader")
+    today = today or _today()
+    with transaction.atomic():
+        current = Secretaryship.objects.select_for_update().filter(project=project).first()
+        if current is None:
+            try:
+                with transaction.atomic():
+                    current = Secretaryship.objects.create(
+                        district_id=project.district_id,
+                        project=project,
+                        secretary=secretary,
+                        leader=leader,
+                        assigned_on=today,
+                        stage_when_assigned=project.stage,
+                        last_contact_on=today,
+                    )
+            except IntegrityError:
+                raise AlreadyHandled from None
+            before_secretary, before_leader = None, None
+        else:
+            if current.secretary_id == secretary.pk and current.leader_id == leader.pk:
+                raise ValidationError(_("Nothing changes: they already answer for this project."), code="same")
+            if not reason.strip():
+                raise ValidationError(_("A reassignment states its reason."), code="reason")
+            before_secretary, before_leader = current.secretary, current.leader
+            if current.secretary_id != secretary.pk:
+                # The new secretary's scorecard measures progress from the day they took over.
+                current.assigned_on, current.stage_when_assigned = today, project.stage
+            current.secretary, current.leader = secretary, leader
+            current.save()
+        AssignmentChange.objects.create(
+            secretaryship=current,
+            from_secretary=before_secretary,
+            to_secretary=secretary,
+            from_leader=before_leader,
+            to_leader=leader,
+            reason=reason,
+            by=by,
+        )
+        record(
+            "secretaries.assign",
+            current,
+            actor=by,
+            changes={
+                "secretary": [getattr(before_secretary, "pk", None), secretary.pk],
+                "leader": [getattr(before_leader, "pk", None), leader.pk],
+                **({"reason": reason} if reason else {}),
+            },
+        )
+    return current
+
+
+def secretaryship_of(project: Project) -> Secretaryship | None:
+    return Secretaryship.objects.filter(project=project).select_related("secretary", "leader").first()
+
+
+def _require_secretary(project: Project, by: Any) -> Secretaryship:
+    _require(by, LOG_CONTACT)
+    _same_district(project, by)
+    current = secretaryship_of(project)
+    if current is None or current.secretary_id != by.pk:
+        raise PermissionDenied(_("Only the project's own secretary can do this."))
+    return current
+
+
+# Contacts --------------------------------------------------------------------------------
+
+
+def do_log_contact(
+    project: Project,
+    *,
+    by: Any,
+    on: dt.date,
+    method: str,
+    people: str,
+    discussion: str,
+    issues_raised: str = "",
+    documents: Sequence[Any] = (),
+    idempotency_key: str = "",
+    today: dt.date | None = None,
+) -> Contact:
+    """Record a contact; with evidence attached it counts at once, otherwise when the
+    enterprise confirms it. A repeated submission (same key) returns the first contact."""
+    secretaryship = _require_secretary(project, by)
+    if idempotency_key:
+        existing = Contact.objects.filter(secretary=by, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    today = today or _today()
+    if on > today:
+        raise ValidationError(_("A contact cannot be dated in the future."), code="future")
+    if on < secretaryship.assigned_on - dt.timedelta(days=30):
+        raise ValidationError(_("A contact cannot be dated before the project had its secretary."), code="past")
+    if method not in Method.values:
+        raise ValidationError(_("Choose how the contact took place."), code="method")
+    try:
+        with transaction.atomic():
+            return _create_contact(
+                project, by, on, method, people, discussion, issues_raised, documents, idempotency_key
+            )
+    except IntegrityError:
+        existing = Contact.objects.filter(secretary=by, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_contact(
+    project: Project,
+    by: Any,
+    on: dt.date,
+    method: str,
+    people: str,
+    discussion: str,
+    issues_raised: str,
+    documents: Sequence[Any],
+    idempotency_key: str,
+) -> Contact:
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            district_id=project.district_id,
+            project=project,
+            secretary=by,
+            on=on,
+            method=method,
+            people=people,
+            discussion=discussion,
+            issues_raised=issues_raised,
+            idempotency_key=idempotency_key,
+        )
+        if documents:
+            contact.attachments.add(*documents)
+        record(
+            "secretaries.contact.log",
+            contact,
+            actor=by,
+            changes={"on": on.isoformat(), "method": method, "attachments": len(documents)},
+        )
+        if documents:
+            _count(contact, by=by, why="evidence")
+    return contact
+
+
+def do_attach_evidence(contact: Contact, *, by: Any, documents: Sequence[Any]) -> None:
+    _require_secretary(contact.project, by)
+    if not documents:
+        raise ValidationError(_("Attach at least one file."), code="empty")
+    with transaction.atomic():
+        contact.attachments.add(*documents)
+        record("secretaries.contact.evidence", contact, actor=by, changes={"attachments": len(documents)})
+        _count(contact, by=by, why="evidence")
+
+
+def do_confirm_contact(contact: Contact, *, name: str, user: Any = None) -> bool:
+    """The enterprise confirms the contact (through the signed link, or as its user).
+    Returns False when it was confirmed before (nothing changes)."""
+    if user is not None and not enterprise_may_answer(user, contact.project):
+        raise PermissionDenied(_("Only the enterprise of this project can confirm."))
+    name = name.strip() or (str(user) if user is not None else "")
+    if not name:
+        raise ValidationError(_("Say who confirms for the enterprise."), code="name")
+    with transaction.atomic():
+        changed = Contact.objects.filter(pk=contact.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now(), confirmed_by_name=name[:100]
+        )
+        if not changed:
+            return False
+        contact.refresh_from_db(fields=["confirmed_at", "confirmed_by_name"])
+        record(
+            "secretaries.contact.confirm",
+            contact,
+            actor=user,
+            district=contact.district,
+            changes={"confirmed_by": name[:100], "via": "user" if user is not None else "link"},
+        )
+        _count(contact, by=user, why="confirmed")
+    return True
+
+
+def _count(contact: Contact, *, by: Any, why: str) -> None:
+    """Count the contact toward the weekly rule, once; move the project's last contact
+    forward (never back) and mark the month's visit or the quarter's meeting as held."""
+    if not Contact.objects.filter(pk=contact.pk, counted_at__isnull=True).update(counted_at=timezone.now()):
+        return
+    Secretaryship.objects.filter(project_id=contact.project_id).update(counted_contacts=F("counted_contacts") + 1)
+    Secretaryship.objects.filter(project_id=contact.project_id, last_contact_on__lt=contact.on).update(
+        last_contact_on=contact.on
+    )
+    kind = {Method.VISIT: Engagement.Kind.MONTHLY_VISIT, Method.MEETING: Engagement.Kind.QUARTERLY_MEETING}.get(
+        Method(contact.method)
+    )
+    if kind is not None:
+        Engagement.objects.filter(
+            project_id=contact.project_id, kind=kind, period_start=period_start(kind, contact.on), held_by__isnull=True
+        ).update(held_by=contact)
+    record("secretaries.contact.count", contact, actor=by, district=contact.district, changes={"why": why})
+
+
+def confirmation_token(contact: Contact) -> str:
+    return signing.dumps({"contact": contact.pk}, salt=CONFIRM_SALT, compress=True)
+
+
+def contact_from_token(token: str) -> Contact | None:
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Contact.objects.select_related("project", "district").filter(pk=data.get("contact")).first()
+
+
+def enterprise_may_answer(user: Any, project: Project) -> bool:
+    """An enterprise user answers for a project whose investor's credit code is theirs."""
+    if not getattr(user, "is_authenticated", False) or user.kind != User.Kind.ENTERPRISE:
+        return False
+    if not project.investor_credit_code:
+        return False
+    return user.applicant_profiles.filter(
+        district_id=project.district_id, credit_code=project.investor_credit_code
+    ).exists()
+
+
+# Visits and meetings ---------------------------------------------------------------------
+
+
+def period_start(kind: str, day: dt.date) -> dt.date:
+    if kind == Engagement.Kind.MONTHLY_VISIT:
+        return day.replace(day=1)
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def do_schedule(project: Project, *, by: Any, kind: str, planned_on: dt.date) -> Engagement:
+    """Plan the month's visit or the quarter's meeting (one of each per period)."""
+    _require_secretary(project, by)
+    if kind not in Engagement.Kind.values:
+        raise ValidationError(_("Choose a visit or a meeting."), code="kind")
+    start = period_start(kind, planned_on)
+    try:
+        with transaction.atomic():
+            engagement = Engagement.objects.create(
+                district_id=project.district_id,
+                project=project,
+                kind=kind,
+                period_start=start,
+                planned_on=planned_on,
+                created_by=by,
+            )
+            # A visit or meeting already held and counted in that period fulfils it.
+            method = Method.VISIT if kind == Engagement.Kind.MONTHLY_VISIT else Method.MEETING
+            held = (
+                Contact.objects.counted()
+                .filter(project=project, method=method, on__gte=start, on__lte=engagement.period_end)
+                .order_by("on")
+                .first()
+            )
+            if held is not None:
+                engagement.held_by = held
+                engagement.save(update_fields=["held_by"])
+            record(
+                "secretaries.schedule",
+                engagement,
+                actor=by,
+                changes={"kind": kind, "planned_on": planned_on.isoformat()},
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("This project already has its %(kind)s for that period.") % {"kind": Engagement.Kind(kind).label.lower()},
+            code="duplicate",
+        ) from None
+    return engagement
+
+
+# Enterprise issues -----------------------------------------------------------------------
+
+
+def _deadline(issue_label: str, district_id: int, level: str, start: dt.date) -> Deadline:
+    deadline = Deadline(
+        district_id=district_id, label=issue_label[:200], start_date=start, working_days=rules.issue_days(level)
+    )
+    deadline.apply(deadline.compute_due())
+    deadline.save()
+    return deadline
+
+
+def _check_department(department: Any, project: Project) -> None:
+    if department is None:
+        raise ValidationError(_("Choose the department the issue goes to."), code="department")
+    if department.district_id != project.district_id:
+        raise ValidationError(_("The department must belong to the project's district."), code="department")
+
+
+def do_raise_issue(
+    project: Project,
+    *,
+    by: Any,
+    kind: str,
+    title: str,
+    department: Any,
+    description: str = "",
+    contact: Contact | None = None,
+    idempotency_key: str = "",
+    today: dt.date | None = None,
+) -> EnterpriseIssue:
+    """Route the enterprise's issue to a department, with a deadline in working days.
+    A repeated submission (same key) returns the first issue."""
+    _require_secretary(project, by)
+    if idempotency_key:
+        existing = EnterpriseIssue.objects.filter(raised_by=by, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    _check_department(department, project)
+    if contact is not None and contact.project_id != project.pk:
+        raise ValidationError(_("That contact belongs to another project."), code="contact")
+    today = today or _today()
+    try:
+        with transaction.atomic():
+            return _create_issue(project, by, kind, title, department, description, contact, idempotency_key, today)
+    except IntegrityError:
+        existing = EnterpriseIssue.objects.filter(raised_by=by, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_issue(
+    project: Project,
+    by: Any,
+    kind: str,
+    title: str,
+    department: Any,
+    description: str,
+    contact: Contact | None,
+    idempotency_key: str,
+    today: dt.date,
+) -> EnterpriseIssue:
+    with transaction.atomic():
+        deadline = _deadline(f"{project.name} {title}", project.district_id, Level.DEPARTMENT, today)
+        issue = EnterpriseIssue.objects.create(
+            district_id=project.district_id,
+            project=project,
+            contact=contact,
+            raised_by=by,
+            raised_on=today,
+            kind=kind,
+            title=title,
+            description=description,
+            level=Level.DEPARTMENT,
+            department=department,
+            deadline=deadline,
+            idempotency_key=idempotency_key,
+        )
+        IssueStep.objects.create(
+            issue=issue,
+            level=Level.DEPARTMENT,
+            department=department,
+            started_on=today,
+            due_on=deadline.due_date,
+            by=by,
+        )
+        record(
+            "secretaries.issue.raise",
+            issue,
+            actor=by,
+            changes={"kind": kind, "department": department.pk, "due": deadline.due_date.isoformat()},
+        )
+    return issue
+
+
+def may_handle(issue: EnterpriseIssue, user: Any) -> bool:
+    """Who answers at the issue's present level: the department's staff (department and
+    lead department), the joint meeting's chair, or a district leader."""
+    if getattr(user, "kind", "") != User.Kind.STAFF or user.district_id != issue.district_id:
+        return False
+    if issue.level in (Level.DEPARTMENT, Level.LEAD_DEPARTMENT):
+        return user.department_id == issue.department_id and user.has_perm(HANDLE_ISSUE)
+    if issue.level == Level.JOINT_MEETING:
+        return bool(user.has_perm(CHAIR_JOINT_MEETING))
+    return bool(user.has_role(Role.DISTRICT_LEADER))
+
+
+def may_escalate(issue: EnterpriseIssue, user: Any) -> bool:
+    """The project's secretary or responsible leader carries an issue up the ladder."""
+    if getattr(user, "kind", "") != User.Kind.STAFF or user.district_id != issue.district_id:
+        return False
+    current = secretaryship_of(issue.project)
+    return current is not None and user.pk in (current.secretary_id, current.leader_id)
+
+
+def _close_step(issue: EnterpriseIssue, outcome: str, *, by: Any, note: str, today: dt.date) -> None:
+    IssueStep.objects.filter(issue=issue, outcome=IssueStep.Outcome.PENDING).update(
+        outcome=outcome, note=note, closed_by=by, closed_on=today
+    )
+
+
+def do_resolve_issue(
+    issue: EnterpriseIssue, *, by: Any, resolution: str, today: dt.date | None = None
+) -> EnterpriseIssue:
+    if not may_handle(issue, by):
+        raise PermissionDenied(_("This issue is not for you to answer at its present level."))
+    if not resolution.strip():
+        raise ValidationError(_("Say how the issue was resolved."), code="resolution")
+    today = today or _today()
+    on_time = today <= issue.deadline.due_date
+    with transaction.atomic():
+        changed = EnterpriseIssue.objects.filter(pk=issue.pk, level=issue.level, status=IssueStatus.OPEN).update(
+            status=IssueStatus.RESOLVED,
+            resolution=resolution,
+            resolved_on=today,
+            resolved_by=by,
+            resolved_on_time=on_time,
+        )
+        if changed != 1:
+            raise AlreadyHandled
+        issue.refresh_from_db()
+        Deadline.objects.filter(pk=issue.deadline_id, closed_at__isnull=True).update(closed_at=timezone.now())
+        _close_step(issue, IssueStep.Outcome.RESOLVED, by=by, note=resolution, today=today)
+        record(
+            "secretaries.issue.resolve",
+            issue,
+            actor=by,
+            changes={"status": ["open", "resolved"], "level": issue.level, "on_time": on_time},
+        )
+    return issue
+
+
+def do_decline_issue(issue: EnterpriseIssue, *, by: Any, reason: str, today: dt.date | None = None) -> None:
+    """The present level says it cannot solve the issue: the way up opens."""
+    if not may_handle(issue, by):
+        raise PermissionDenied(_("This issue is not for you to answer at its present level."))
+    if not reason.strip():
+        raise ValidationError(_("A decline states its reason."), code="reason")
+    if issue.next_level is None:
+        raise ValidationError(_("The district leader is the top of the ladder and answers."), code="top")
+    today = today or _today()
+    with transaction.atomic():
+        changed = EnterpriseIssue.objects.filter(pk=issue.pk, level=issue.level, status=IssueStatus.OPEN).update(
+            status=IssueStatus.DECLINED
+        )
+        if changed != 1:
+            raise AlreadyHandled
+        issue.status = IssueStatus.DECLINED
+        _close_step(issue, IssueStep.Outcome.DECLINED, by=by, note=reason, today=today)
+        record(
+            "secretaries.issue.decline",
+            issue,
+            actor=by,
+            changes={"status": ["open", "declined"], "level": issue.level, "reason": reason},
+        )
+
+
+def do_escalate(
+    issue: EnterpriseIssue,
+    *,
+    by: Any,
+    to_level: str,
+    reason: str,
+    department: Any = None,
+    today: dt.date | None = None,
+) -> EnterpriseIssue:
+    """Carry the issue one rung up: only to the next level, and only when the present level
+    declined or its time ran out (a level may not be skipped while it can still act)."""
+    if not may_escalate(issue, by):
+        raise PermissionDenied(_("Only the project's secretary or responsible leader escalates its issues."))
+    today = today or _today()
+    if issue.status == IssueStatus.RESOLVED:
+        raise ValidationError(_("A resolved issue is not escalated."), code="resolved")
+    target = issue.next_level
+    if target is None or to_level != target:
+        raise ValidationError(
+            _("A level may not be skipped: the next level is %(level)s.")
+            % {"level": target.label if target else _("none")},
+            code="skipped",
+        )
+    expired = today > issue.deadline.due_date
+    if issue.status != IssueStatus.DECLINED and not expired:
+        raise ValidationError(
+            _("The present level can still act until %(due)s; escalate when it declines or its time runs out.")
+            % {"due": issue.deadline.due_date.isoformat()},
+            code="too_early",
+        )
+    if not reason.strip():
+        raise ValidationError(_("An escalation states its reason."), code="reason")
+    if target == Level.LEAD_DEPARTMENT:
+        _check_department(department, issue.project)
+        if department.pk == issue.department_id:
+            raise ValidationError(_("The lead department is another department."), code="department")
+    else:
+        department = None
+    with transaction.atomic():
+        before = (issue.level, issue.status)
+        deadline = _deadline(f"{issue.project.name} {issue.title}", issue.district_id, target, today)
+        changed = EnterpriseIssue.objects.filter(pk=issue.pk, level=issue.level, status=issue.status).update(
+            level=target, status=IssueStatus.OPEN, department=department, deadline=deadline
+        )
+        if changed != 1:
+            raise AlreadyHandled
+        Deadline.objects.filter(pk=issue.deadline_id, closed_at__isnull=True).update(closed_at=timezone.now())
+        if before[1] == IssueStatus.OPEN:
+            _close_step(issue, IssueStep.Outcome.EXPIRED, by=by, note=reason, today=today)
+        IssueStep.objects.create(
+            issue=issue,
+            level=target,
+            department=department,
+            started_on=today,
+            due_on=deadline.due_date,
+            note=reason,
+            by=by,
+        )
+        issue.refresh_from_db()
+        record(
+            "secretaries.issue.escalate",
+            issue,
+            actor=by,
+            changes={
+                "level": [before[0], str(target)],
+                "why": "declined" if before[1] == IssueStatus.DECLINED else "expired",
+                "reason": reason,
+            },
+        )
+    return issue
+
+
+def rating_token(issue: EnterpriseIssue) -> str:
+    return signing.dumps({"issue": issue.pk}, salt=RATE_SALT, compress=True)
+
+
+def issue_from_token(token: str) -> EnterpriseIssue | None:
+    try:
+        data = signing.loads(token, salt=RATE_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return EnterpriseIssue.objects.select_related("project", "district").filter(pk=data.get("issue")).first()
+
+
+def do_rate_issue(issue: EnterpriseIssue, *, rating: int, comment: str = "", user: Any = None) -> None:
+    """The enterprise rates the outcome: once, after the issue is resolved."""
+    if user is not None and not enterprise_may_answer(user, issue.project):
+        raise PermissionDenied(_("Only the enterprise of this project can rate."))
+    if rating not in Rating.values:
+        raise ValidationError(_("Choose one of the five levels."), code="rating")
+    if issue.status != IssueStatus.RESOLVED:
+        raise ValidationError(_("The issue can be rated once it is resolved."), code="open")
+    with transaction.atomic():
+        changed = EnterpriseIssue.objects.filter(pk=issue.pk, status=IssueStatus.RESOLVED, rating__isnull=True).update(
+            rating=rating, rating_comment=comment[:500], rated_at=timezone.now()
+        )
+        if changed != 1:
+            raise ValidationError(_("This issue has already been rated."), code="rated")
+        issue.rating, issue.rating_comment = rating, comment
+        record(
+            "secretaries.issue.rate",
+            issue,
+            actor=user,
+            district=issue.district,
+            changes={"rating": rating, "via": "user" if user is not None else "link"},
+        )
+
+
+# Scorecard -------------------------------------------------------------------------------
+
+STAGE_ORDER = [s for s in Stage.values if s != Stage.LOST]
+
+
+def stage_rank(stage: str) -> int:
+    return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else -1
+
+
+def _weeks(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Mondays of the weeks that lie wholly or partly in [start, end]."""
+    monday = start - dt.timedelta(days=start.weekday())
+    weeks = []
+    while monday <= end:
+        weeks.append(monday)
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+def scorecard(secretary: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The scorecard of ``secretary`` for [start, end] (see ``rules.Score``):
+
+    1. contacts on time: weeks with a counted contact / project-weeks the secretary held;
+    2. issues resolved on time: issues of their projects resolved in the period on time /
+       issues resolved in the period plus issues whose deadline passed unresolved in it;
+    3. enterprise ratings: mean rating of those issues, 非常不满意 → 0 … 非常满意 → 1;
+    4. projects advanced: projects whose stage is later than when the secretary took over.
+    """
+    held = list(Secretaryship.objects.filter(secretary=secretary).select_related("project"))
+    contacted: dict[int, set[dt.date]] = {}
+    first_monday = start - dt.timedelta(days=start.weekday())
+    for project_id, on in (
+        Contact.objects.counted()
+        .filter(project_id__in=[s.project_id for s in held], on__gte=first_monday, on__lte=end)
+        .values_list("project_id", "on")
+    ):
+        contacted.setdefault(project_id, set()).add(on - dt.timedelta(days=on.weekday()))
+    expected, met = 0, 0
+    for s in held:
+        weeks = _weeks(max(start, s.assigned_on), end)
+        expected += len(weeks)
+        met += len(contacted.get(s.project_id, set()) & set(weeks))
+    projects = [s.project_id for s in held]
+    resolved = EnterpriseIssue.objects.filter(project_id__in=projects, resolved_on__gte=start, resolved_on__lte=end)
+    late_open = EnterpriseIssue.objects.open().filter(
+        project_id__in=projects, deadline__due_date__gte=start, deadline__due_date__lt=min(end, _today())
+    )
+    on_time = resolved.filter(resolved_on_time=True).count()
+    judged = resolved.count() + late_open.count()
+    ratings = list(resolved.exclude(rating__isnull=True).values_list("rating", flat=True))
+    average = sum(ratings) / len(ratings) if ratings else None
+    advanced = sum(1 for s in held if stage_rank(s.project.stage) > stage_rank(s.stage_when_assigned))
+    score = rules.Score(
+        contacts=met / expected if expected else None,
+        issues=on_time / judged if judged else None,
+        ratings=rules.rating_share(average),
+        advanced=advanced / len(held) if held else None,
+    )
+    return {
+        "secretary": secretary,
+        "projects": len(held),
+        "weeks_expected": expected,
+        "weeks_met": met,
+        "issues_on_time": on_time,
+        "issues_judged": judged,
+        "ratings": len(ratings),
+        "average_rating": average,
+        "advanced": advanced,
+        "score": score,
+        "total": score.total,
+    }
+
+
+# Green channel ---------------------------------------------------------------------------
+
+
+def green_due(application: Any, days: int) -> dt.date | None:
+    """The shortened promised due date: ``days`` working days after acceptance."""
+    if application.accepted_on is None:
+        return None
+    return add_working_days(application.accepted_on, days).date
+
+
+def do_enter_green_channel(
+    application: Any,
+    *,
+    project: Project,
+    lead_official: Any,
+    reason: str,
+    by: Any,
+    days: int | None = None,
+    today: dt.date | None = None,
+) -> GreenChannelCase:
+    """Put an open application of a key project into the green channel, under a named
+    lead official and a shortened promised limit."""
+    from dgov.applications.models import OPEN_STATUSES
+
+    _require(by, MANAGE_GREEN)
+    _same_district(application, by)
+    if project.district_id != application.district_id:
+        raise ValidationError(_("The project belongs to another district."), code="district")
+    if not project.is_key:
+        raise ValidationError(_("Only applications of key projects enter the green channel."), code="not_key")
+    if application.status not in OPEN_STATUSES:
+        raise ValidationError(_("Only an open application can enter the green channel."), code="closed")
+    if lead_official.kind != User.Kind.STAFF or lead_official.district_id != application.district_id:
+        raise ValidationError(_("The lead official must be staff of this district."), code="lead")
+    if not reason.strip():
+        raise ValidationError(_("Say why the application enters the green channel."), code="reason")
+    ordinary = application.item_version.promised_limit_days
+    longest = rules.shortened_days(ordinary)
+    days = longest if days is None else days
+    if days < 1 or days > longest:
+        raise ValidationError(
+            _("The green channel's limit is at most %(max)d working days (the item promises %(days)d).")
+            % {"max": longest, "days": ordinary},
+            code="days",
+        )
+    today = today or _today()
+    try:
+        with transaction.atomic():
+            case = GreenChannelCase.objects.create(
+                district_id=application.district_id,
+                application=application,
+                project=project,
+                lead_official=lead_official,
+                promised_days=days,
+                promised_due_on=green_due(application, days),
+                reason=reason,
+                entered_on=today,
+                entered_by=by,
+            )
+            record(
+                "secretaries.green_channel.enter",
+                case,
+                actor=by,
+                changes={
+                    "application": application.number,
+                    "project": project.pk,
+                    "lead_official": lead_official.pk,
+                    "promised_days": [ordinary, days],
+                },
+            )
+    except IntegrityError:
+        raise ValidationError(_("This application is already in the green channel."), code="duplicate") from None
+    return case
+
+
+def do_change_lead_official(case: GreenChannelCase, *, lead_official: Any, reason: str, by: Any) -> None:
+    _require(by, MANAGE_GREEN)
+    _same_district(case, by)
+    if lead_official.kind != User.Kind.STAFF or lead_official.district_id != case.district_id:
+        raise ValidationError(_("The lead official must be staff of this district."), code="lead")
+    if not reason.strip():
+        raise ValidationError(_("A change of lead official states its reason."), code="reason")
+    with transaction.atomic():
+        before = case.lead_official_id
+        changed = GreenChannelCase.objects.filter(pk=case.pk, lead_official_id=before).update(
+            lead_official=lead_official
+        )
+        if changed != 1:
+            raise AlreadyHandled
+        case.lead_official = lead_official
+        record(
+            "secretaries.green_channel.lead_official",
+            case,
+            actor=by,
+            changes={"lead_official": [before, lead_official.pk], "reason": reason},
+        )
+
+
+def refresh_green_dues() -> int:
+    """Fill the shortened due date of green-channel cases accepted since they entered."""
+    filled = 0
+    for case in GreenChannelCase.objects.filter(
+        promised_due_on__isnull=True, application__accepted_on__isnull=False
+    ).select_related("application"):
+        due = green_due(case.application, case.promised_days)
+        filled += GreenChannelCase.objects.filter(pk=case.pk, promised_due_on__isnull=True).update(promised_due_on=due)
+    return filled

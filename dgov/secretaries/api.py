@@ -1,0 +1,94 @@
+"""``/api/v1/secretaries/``: the overdue-contact list of the token's holder (as secretary
+or responsible leader), and a green-channel tracking card, for staff systems."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from dgov.secretaries import actions, rules
+from dgov.secretaries.models import GreenChannelCase, Secretaryship
+from dgov.secretaries.permissions import VIEW_GREEN, VIEW_SERVICE
+
+router = Router(tags=["secretaries"])
+MAX_ROWS = 500
+
+
+class OverdueOut(Schema):
+    project: str
+    investor: str
+    secretary: str
+    leader: str
+    last_counted_contact: dt.date
+    days_since: int
+
+
+class GreenCardOut(Schema):
+    application: str
+    status: str
+    project: str
+    lead_official: str
+    accepted_on: dt.date | None
+    promised_days: int
+    green_due: dt.date | None
+    ordinary_due: dt.date | None
+    decided_on: dt.date | None
+
+
+def _staff(request: HttpRequest, permission: str) -> Any:
+    user = request.user
+    if getattr(user, "kind", "") != "staff" or not user.has_perm(permission):
+        raise PermissionDenied
+    return user
+
+
+@router.get("/overdue", response=list[OverdueOut], summary="My key projects whose last counted contact is too old")
+def overdue(request: HttpRequest) -> list[dict[str, Any]]:
+    user = _staff(request, VIEW_SERVICE)
+    today = timezone.localdate()
+    rows = (
+        Secretaryship.objects.visible_to(user)
+        .of_person(user)
+        .overdue(today)
+        .select_related("project", "secretary", "leader")
+        .order_by("last_contact_on", "pk")[:MAX_ROWS]
+    )
+    return [
+        {
+            "project": s.project.name,
+            "investor": s.project.investor,
+            "secretary": str(s.secretary),
+            "leader": str(s.leader),
+            "last_counted_contact": s.last_contact_on,
+            "days_since": rules.counted_days_between(s.last_contact_on, today),
+        }
+        for s in rows
+    ]
+
+
+@router.get("/green/{number}", response=GreenCardOut, summary="The green-channel tracking card of an application")
+def green_card(request: HttpRequest, number: str) -> dict[str, Any]:
+    user = _staff(request, VIEW_GREEN)
+    case = (
+        GreenChannelCase.objects.visible_to(user)
+        .select_related("application__promised_deadline", "project", "lead_official")
+        .filter(application__number=number.strip())
+        .first()
+    )
+    if case is None:
+        raise Http404
+    application = case.application
+    return {
+        "application": application.number,
+        "status": application.status,
+        "project": case.project.name,
+        "lead_official": str(case.lead_official),
+        "accepted_on": application.accepted_on,
+        "promised_days": case.promised_days,
+        "green_due": case.promised_due_on or actions.green_due(application, case.promised_days),
+        "ordinary_due": application.promised_deadline.due_date if application.promised_deadline else None,
+        "decided_on": application.decided_on,
+    }

@@ -1,0 +1,159 @@
+"""The green channel for major projects (重大项目绿色通道 · 领办制) and its report on the
+ordinary queue."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from dgov.applications import actions as application_actions
+from dgov.applications.models import Application, Channel
+from dgov.audit.models import AuditEntry
+from dgov.investment.models import Project
+from dgov.secretaries import actions, reports
+from dgov.secretaries.models import GreenChannelCase
+from dgov.workdays.calendar import add_working_days
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def supervisor(make_staff):
+    return make_staff("centre_supervisor", "supervisor", department="ZWFW")
+
+
+def accepted(item, applicant, clerk, key):
+    application, _ = application_actions.do_submit(
+        item=item, applicant=applicant, by=clerk, channel=Channel.WINDOW, idempotency_key=key
+    )
+    application_actions.do_accept(application, by=clerk)
+    application.refresh_from_db()
+    return application
+
+
+def test_a_key_projects_application_enters_with_a_lead_official_and_a_shortened_limit(
+    item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    application = accepted(item, enterprise_applicant, clerk, "g1")
+    case = actions.do_enter_green_channel(
+        application, project=project, lead_official=leader, reason="重大项目领办", by=supervisor
+    )
+    assert case.promised_days == 5  # half of the item's 10 working days
+    assert case.promised_due_on == add_working_days(application.accepted_on, 5).date
+    assert case.promised_due_on < application.promised_deadline.due_date
+    assert AuditEntry.objects.filter(verb="secretaries.green_channel.enter", object_id=str(case.pk)).exists()
+    with pytest.raises(ValidationError):
+        actions.do_enter_green_channel(
+            application, project=project, lead_official=leader, reason="again", by=supervisor
+        )
+    assert GreenChannelCase.objects.count() == 1
+
+
+def test_it_refuses_ordinary_projects_longer_limits_and_people_without_the_power(
+    district, item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    application = accepted(item, enterprise_applicant, clerk, "g2")
+    ordinary = Project.objects.create(district=district, name="普通项目", investor="某公司")
+    with pytest.raises(ValidationError):
+        actions.do_enter_green_channel(application, project=ordinary, lead_official=leader, reason="x", by=supervisor)
+    with pytest.raises(ValidationError):
+        actions.do_enter_green_channel(
+            application, project=project, lead_official=leader, reason="x", by=supervisor, days=6
+        )
+    with pytest.raises(PermissionDenied):
+        actions.do_enter_green_channel(application, project=project, lead_official=leader, reason="x", by=clerk)
+    assert not GreenChannelCase.objects.exists()
+
+
+def test_the_tracking_card_shows_the_lead_official_and_both_due_dates(
+    client, item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    client.force_login(supervisor)
+    application = accepted(item, enterprise_applicant, clerk, "g3")
+    response = client.post(
+        reverse("secretaries:green_new"),
+        {"number": application.number, "project": project.pk, "lead_official": leader.pk, "days": 3, "reason": "领办"},
+    )
+    assert response.status_code == 302
+    case = GreenChannelCase.objects.get()
+    page = client.get(reverse("secretaries:green_case", args=[case.pk])).content.decode()
+    assert f'data-green-due="{add_working_days(application.accepted_on, 3).date.isoformat()}"' in page
+    assert str(leader) in page
+    assert application.promised_deadline.due_date.isoformat() in page
+
+
+def test_a_wrong_number_is_a_400_and_writes_nothing(client, project, leader, supervisor):
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("secretaries:green_new"),
+        {"number": "NOPE", "project": project.pk, "lead_official": leader.pk, "reason": "x"},
+    )
+    assert response.status_code == 400
+    assert not GreenChannelCase.objects.exists()
+
+
+def test_the_report_compares_ordinary_waits_in_weeks_with_and_without_green_load(
+    item, enterprise_applicant, clerk, project, leader, supervisor, district
+):
+    week1, week2 = dt.date(2025, 6, 9), dt.date(2025, 6, 16)  # two Mondays
+    waits = {
+        "o1": (week1 - dt.timedelta(days=7), week1 + dt.timedelta(days=2)),  # 7 working days
+        "o2": (week2 - dt.timedelta(days=14), week2 + dt.timedelta(days=2)),
+    }  # 12 working days
+    for key, (accepted_on, decided_on) in waits.items():
+        application = accepted(item, enterprise_applicant, clerk, key)
+        Application.objects.filter(pk=application.pk).update(accepted_on=accepted_on, decided_on=decided_on)
+    fast = accepted(item, enterprise_applicant, clerk, "fast")
+    case = actions.do_enter_green_channel(fast, project=project, lead_official=leader, reason="x", by=supervisor)
+    GreenChannelCase.objects.filter(pk=case.pk).update(entered_on=week2)
+    Application.objects.filter(pk=fast.pk).update(accepted_on=week2, decided_on=week2 + dt.timedelta(days=1))
+
+    report = reports.queue_impact(district.pk, week1, week2 + dt.timedelta(days=6))
+    assert [(w.monday, w.waits, w.green_load) for w in report["weeks"]] == [(week1, [7], 0), (week2, [12], 1)]
+    assert (report["loaded"].mean, report["quiet"].mean, report["difference"]) == (12, 7, 5)
+
+
+def test_the_report_page_and_its_export(client, supervisor):
+    client.force_login(supervisor)
+    url = reverse("secretaries:green_report")
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"start": "2025-06-30", "end": "2025-06-01"}).status_code == 400
+    response = client.get(url, {"start": "2025-06-02", "end": "2025-06-29", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 4  # a header and four weeks
+
+
+def test_a_case_entered_before_acceptance_gets_its_due_date_once_accepted(
+    item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    from django.core.management import call_command
+
+    application, _ = application_actions.do_submit(
+        item=item, applicant=enterprise_applicant, by=clerk, channel=Channel.WINDOW, idempotency_key="early"
+    )
+    case = actions.do_enter_green_channel(application, project=project, lead_official=leader, reason="x", by=supervisor)
+    assert case.promised_due_on is None
+    application_actions.do_accept(application, by=clerk)
+    call_command("refresh_green_channel", stdout=io.StringIO())
+    case.refresh_from_db()
+    application.refresh_from_db()
+    assert case.promised_due_on == add_working_days(application.accepted_on, 5).date
+
+
+def test_the_api_gives_the_tracking_card(client, item, enterprise_applicant, clerk, project, leader, supervisor):
+    from dgov.api.actions import do_create_api_token
+
+    application = accepted(item, enterprise_applicant, clerk, "api")
+    actions.do_enter_green_channel(application, project=project, lead_official=leader, reason="x", by=supervisor)
+    _token, secret = do_create_api_token(supervisor, "card")
+    data = client.get(f"/api/v1/secretaries/green/{application.number}", HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+    assert data["green_due"] == add_working_days(application.accepted_on, 5).date.isoformat()
+    assert data["ordinary_due"] == application.promised_deadline.due_date.isoformat()
+    missing = client.get("/api/v1/secretaries/green/NOPE", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert missing.status_code == 404
