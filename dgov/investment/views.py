@@ -1,0 +1,850 @@
+"""Pages of investment attraction: the pipeline and its charts, a project and its actions,
+resident offices, agents (and an agent's own limited view), parks and land, settings.
+
+Every write goes through a ``do_*`` function of ``actions``; every project is fetched
+through ``get_project_for_user`` (404 alike for missing and forbidden). Each list page
+answers ``?format=xlsx`` with the same list as a workbook.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dgov.accounts.models import District, User
+from dgov.audit.trail import diff, record
+from dgov.investment import actions, reports
+from dgov.investment.forms import (
+    ActivityForm,
+    AgentForm,
+    AllocationForm,
+    AmountForm,
+    ClaimForm,
+    GateForm,
+    ImportForm,
+    IncentiveRuleForm,
+    LeadForm,
+    NoteForm,
+    OccupantReportForm,
+    OfficeStaffForm,
+    PauseForm,
+    PaymentForm,
+    PipelineFilterForm,
+    PolicyForm,
+    ProbabilityForm,
+    ProjectForm,
+    ReasonForm,
+    StagePolicyForm,
+    TargetForm,
+    TransferForm,
+    WaitingForm,
+)
+from dgov.investment.models import (
+    PIPELINE,
+    Agent,
+    AgentClaim,
+    Gate,
+    InvestmentPolicy,
+    OccupantReport,
+    Parcel,
+    Park,
+    Project,
+    ResidentOffice,
+    Stage,
+    StagePolicy,
+    entitlement,
+    plain,
+    stage_settings,
+)
+from dgov.investment.permissions import (
+    MANAGE_AGENTS,
+    MANAGE_PARKS,
+    MANAGE_POLICY,
+    MANAGE_PROJECT,
+    SUBMIT_LEAD,
+    VIEW_PIPELINE,
+)
+from dgov.investment.spreadsheet import COLUMNS, XLSX, ImportFileError, parse_projects, workbook
+
+PAGE_SIZE = 50
+ORDERS = {
+    "": ("-is_key", "-agreed_amount", "id"),
+    "score": ("-selection_score", "id"),
+    "idle": ("last_activity_at", "id"),
+}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _district(request: HttpRequest) -> District:
+    user = request.user
+    if not (user.is_authenticated and user.kind == User.Kind.STAFF and user.district_id is not None):  # type: ignore[union-attr]
+        raise PermissionDenied
+    return user.district  # type: ignore[union-attr, return-value]
+
+
+def _xlsx(name: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    response = HttpResponse(workbook(name, header, rows), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _wants_xlsx(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "xlsx"
+
+
+def get_project_for_user(request: HttpRequest, pk: int) -> Project:
+    """The one guarded way to fetch a project: staff who see the pipeline get their
+    district's; an agent only the projects they claimed. Missing and forbidden look alike."""
+    user: Any = request.user
+    projects = Project.objects.visible_to(user).select_related(
+        "owner", "office", "industry", "created_by", "paid_in_verified_by"
+    )
+    if not user.has_perm(VIEW_PIPELINE):
+        if not user.has_perm(SUBMIT_LEAD):
+            raise Http404
+        projects = projects.filter(agent_claim__agent__user=user)
+    try:
+        return projects.get(pk=pk)
+    except Project.DoesNotExist:
+        raise Http404 from None
+
+
+# The pipeline -----------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW_PIPELINE, raise_exception=True)
+def pipeline(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    today = _today()
+    table = stage_settings(district.pk)
+    form = PipelineFilterForm(request.GET or None, district=district)
+    projects = Project.objects.filter(district=district).select_related("owner", "office", "industry")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["stage"]:
+            projects = projects.filter(stage=data["stage"])
+        if data["office"]:
+            projects = projects.filter(office=data["office"])
+        if data["idle"]:
+            projects = projects.filter(reports.idle_filter(table, today, data["idle"]))
+        if data["key"]:
+            projects = projects.filter(is_key=True)
+        if data["q"]:
+            projects = projects.filter(Q(name__icontains=data["q"]) | Q(investor__icontains=data["q"]))
+    order = form.cleaned_data.get("order") if form.is_valid() else ""
+    projects = projects.order_by(*ORDERS.get(order or "", ORDERS[""]))
+    if _wants_xlsx(request):
+        return _xlsx(
+            "projects",
+            [*COLUMNS, "owner", "probability", "probability_by_hand", "score", "idle"],
+            (
+                [
+                    p.name,
+                    p.investor,
+                    p.investor_credit_code,
+                    p.stage,
+                    p.industry.code if p.industry else "",
+                    p.office.name if p.office else "",
+                    p.source,
+                    "yes" if p.is_key else "no",
+                    p.agreed_amount,
+                    p.paid_in,
+                    p.fixed_asset_investment,
+                    p.jobs,
+                    p.expected_output,
+                    p.expected_tax,
+                    p.land_mu,
+                    p.floor_space,
+                    p.energy_tce,
+                    p.electricity_kwh,
+                    str(p.owner or ""),
+                    p.effective_probability(table),
+                    "yes" if p.probability_is_manual else "no",
+                    p.selection_score,
+                    p.idle_flag(today, table),
+                ]
+                for p in projects.iterator(chunk_size=1000)
+            ),
+        )
+    rows, total = reports.pipeline_summary(district.pk, table)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    for p in page:
+        p.flag = p.idle_flag(today, table)  # type: ignore[attr-defined]
+        p.shown_probability = p.effective_probability(table)  # type: ignore[attr-defined]
+        p.paused = p.is_paused(today)  # type: ignore[attr-defined]
+    context = {
+        "form": form,
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "funnel": reports.funnel_options(rows),
+        "amounts": reports.amounts_options(rows),
+    }
+    return render(request, "investment/pipeline.html", context)
+
+
+@login_required
+@permission_required(VIEW_PIPELINE, raise_exception=True)
+def charts(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    table = stage_settings(district.pk)
+    rows, _total = reports.pipeline_summary(district.pk, table)
+    results = reports.office_results(district.pk)
+    context = {
+        "funnel": reports.funnel_options(rows),
+        "amounts": reports.amounts_options(rows),
+        "ages": reports.ages_options(actions.stage_ages(district.pk)),
+        "offices": reports.offices_options(results),
+    }
+    return render(request, "investment/charts.html", context)
+
+
+# A project ---------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(MANAGE_PROJECT, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def project_new(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    form = ProjectForm(request.POST or None, district=district)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                project = actions.do_create_project(district, form.cleaned_data, by=request.user)
+            except ValidationError as error:
+                form.add_error("name", error)
+            else:
+                messages.success(request, _("Lead recorded."))
+                return redirect("investment:project", project.pk)
+        return render(request, "investment/project_form.html", {"form": form}, status=400)
+    return render(request, "investment/project_form.html", {"form": form})
+
+
+@login_required
+@permission_required(MANAGE_PROJECT, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request, pk)
+    form = ProjectForm(request.POST or None, instance=project, district=project.district)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.do_update_project(Project.objects.get(pk=pk), form.cleaned_data, by=request.user)
+            except ValidationError as error:
+                form.add_error("name", error)
+            else:
+                messages.success(request, _("Project saved."))
+                return redirect("investment:project", pk)
+        return render(request, "investment/project_form.html", {"form": form, "project": project}, status=400)
+    return render(request, "investment/project_form.html", {"form": form, "project": project})
+
+
+def _project_context(request: HttpRequest, project: Project, forms: dict[str, Any] | None = None) -> dict[str, Any]:
+    user: Any = request.user
+    district = project.district
+    table = stage_settings(project.district_id)
+    policy = InvestmentPolicy.for_district(project.district_id)
+    today = _today()
+    claim = (
+        AgentClaim.objects.filter(project=project)
+        .select_related("agent", "rule", "project")
+        .prefetch_related("rule__tiers", "rule__instalments", "payments")
+        .first()
+    )
+    limited = not user.has_perm(VIEW_PIPELINE)
+    checks = actions.gate_checks(project, policy)
+    latest = actions.latest_reviews(project)
+    context: dict[str, Any] = {
+        "project": project,
+        "limited": limited,
+        "probability": project.effective_probability(table),
+        "flag": project.idle_flag(today, table),
+        "idle_days": project.idle_days(today),
+        "paused": project.is_paused(today),
+        "selection": project.selection(policy),
+        "claim": claim,
+        "entitlement": entitlement(claim) if claim else None,
+        "stage_changes": project.stage_changes.select_related("by"),
+        "gates": [(gate, checks[gate], latest.get(gate)) for gate in Gate],
+        "stale_reviews": [r for r in latest.values() if not r.is_current(project)],
+        "pipeline": PIPELINE,
+        "stage_position": PIPELINE.index(Stage(project.stage)) if project.stage in PIPELINE else -1,
+    }
+    if limited:
+        return context
+    context |= {
+        "owner_changes": project.owner_changes.select_related("by", "from_owner", "to_owner"),
+        "activities": project.activities.select_related("by")[:20],
+        "gate_reviews": project.gate_reviews.select_related("reviewer"),
+        "allocations": project.allocations.select_related("parcel"),
+        "missing_gates": actions.missing_gates(project),
+        "note_form": NoteForm(),
+        "reason_form": ReasonForm(),
+        "activity_form": ActivityForm(),
+        "probability_form": ProbabilityForm(initial={"probability": project.probability}),
+        "transfer_form": TransferForm(district=district),
+        "pause_form": PauseForm(),
+        "gate_form": GateForm(),
+        "claim_form": ClaimForm(district=district),
+        "verify_form": AmountForm(initial={"amount": project.paid_in}),
+        "payment_form": PaymentForm(initial={"paid_on": today}),
+    }
+    context |= forms or {}
+    return context
+
+
+@login_required
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request, pk)
+    return render(request, "investment/project.html", _project_context(request, project))
+
+
+# action name -> (form class or None, permission, form key in the page, handler)
+Handler = Callable[[Project, dict[str, Any], Any], str]
+
+
+def _advance(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_advance(p, by=by, note=d["note"])
+    return _("The project moved to %(stage)s.") % {"stage": Stage(p.stage).label}
+
+
+def _lose(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_lose(p, by=by, reason=d["reason"])
+    return _("The project is marked lost.")
+
+
+def _restore(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_restore(p, by=by, note=d["note"])
+    return _("The project is back at %(stage)s.") % {"stage": Stage(p.stage).label}
+
+
+def _probability(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_set_probability(p, d["probability"], by=by)
+    return _("Probability saved.")
+
+
+def _transfer(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_transfer(p, to=d["owner"], by=by, reason=d["reason"])
+    return _("The project now belongs to %(name)s.") % {"name": d["owner"]}
+
+
+def _pause(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_pause(p, until=d["until"], reason=d["reason"], by=by)
+    return _("The project is paused.")
+
+
+def _resume(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_resume(p, by=by)
+    return _("The project is resumed.")
+
+
+def _activity(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_note_activity(p, text=d["text"], by=by)
+    return _("Activity recorded.")
+
+
+def _gate(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_review_gate(p, Gate(d["gate"]), passed=d["passed"], by=by, reference=d["reference"], note=d["note"])
+    return _("Gate review recorded.")
+
+
+def _claim(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_claim(d["agent"], p, by=by)
+    return _("The agent's claim is recorded.")
+
+
+def _verify(p: Project, d: dict[str, Any], by: Any) -> str:
+    actions.do_verify_paid_in(p, amount=d["amount"], by=by)
+    return _("Paid-in capital verified.")
+
+
+def _pay(p: Project, d: dict[str, Any], by: Any) -> str:
+    claim = AgentClaim.objects.filter(project=p).first()
+    if claim is None:
+        raise ValidationError(_("No agent has claimed this project."))
+    actions.do_pay_agent(claim, amount=d["amount"], paid_on=d["paid_on"], by=by, note=d["note"])
+    return _("Payment recorded.")
+
+
+ACTIONS: dict[str, tuple[Any, str, str, Handler]] = {
+    "advance": (NoteForm, MANAGE_PROJECT, "note_form", _advance),
+    "lose": (ReasonForm, MANAGE_PROJECT, "reason_form", _lose),
+    "restore": (NoteForm, MANAGE_PROJECT, "note_form", _restore),
+    "probability": (ProbabilityForm, MANAGE_PROJECT, "probability_form", _probability),
+    "transfer": (TransferForm, MANAGE_PROJECT, "transfer_form", _transfer),
+    "pause": (PauseForm, MANAGE_PROJECT, "pause_form", _pause),
+    "resume": (NoteForm, MANAGE_PROJECT, "note_form", _resume),
+    "activity": (ActivityForm, MANAGE_PROJECT, "activity_form", _activity),
+    "gate": (GateForm, "investment.review_gate", "gate_form", _gate),
+    "claim": (ClaimForm, MANAGE_AGENTS, "claim_form", _claim),
+    "verify": (AmountForm, "investment.verify_paid_in", "verify_form", _verify),
+    "pay": (PaymentForm, "investment.verify_paid_in", "payment_form", _pay),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    form_class, permission, key, handler = ACTIONS[action]
+    project = get_project_for_user(request, pk)
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    kwargs: dict[str, Any] = {"district": project.district} if form_class in (TransferForm, ClaimForm) else {}
+    form = form_class(request.POST, **kwargs)
+    status = 400
+    if form.is_valid():
+        try:
+            messages.success(request, handler(project, form.cleaned_data, request.user))
+            return redirect("investment:project", pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        except actions.AlreadyHandled as error:
+            form.add_error(None, str(error))
+            status = 409
+        project = get_project_for_user(request, pk)
+    context = _project_context(request, project, {key: form, "failed": action, "failed_form": form})
+    return render(request, "investment/project.html", context, status=status)
+
+
+# Import ----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(MANAGE_PROJECT, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def import_projects(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    if request.method == "GET":
+        if _wants_xlsx(request):
+            return _xlsx("projects", COLUMNS, [])
+        return render(request, "investment/import.html", {"form": ImportForm(), "columns": COLUMNS})
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            rows = parse_projects(form.cleaned_data["file"], district)
+            created = actions.do_import_projects(district, rows, by=request.user)
+        except ImportFileError as error:
+            for problem in error.problems[:500]:
+                form.add_error(None, problem)
+        except ValidationError as error:  # a project of the file was added meanwhile
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Imported %(n)s projects.") % {"n": len(created)})
+            return redirect("investment:pipeline")
+    return render(request, "investment/import.html", {"form": form, "columns": COLUMNS}, status=400)
+
+
+# Resident offices ------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW_PIPELINE, raise_exception=True)
+def offices(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    results = reports.office_results(district.pk)
+    if _wants_xlsx(request):
+        return _xlsx(
+            "offices",
+            ["office", "city", "staff", "targets", "visited", "projects", "signed", "signed_amount"],
+            (
+                [
+                    r.office.name,
+                    r.office.city,
+                    ", ".join(str(u) for u in r.office.staff.all()),
+                    r.targets,
+                    r.visited,
+                    r.projects,
+                    r.signed,
+                    r.signed_amount,
+                ]
+                for r in results
+            ),
+        )
+    return render(request, "investment/offices.html", {"results": results, "chart": reports.offices_options(results)})
+
+
+@login_required
+@permission_required(VIEW_PIPELINE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def office(request: HttpRequest, pk: int) -> HttpResponse:
+    district = _district(request)
+    try:
+        the_office = ResidentOffice.objects.filter(district=district).prefetch_related("staff").get(pk=pk)
+    except ResidentOffice.DoesNotExist:
+        raise Http404 from None
+    form = TargetForm(request.POST if request.POST.get("which") != "staff" else None)
+    staff_form = OfficeStaffForm(
+        request.POST if request.POST.get("which") == "staff" else None,
+        district=district,
+        initial={"staff": list(the_office.staff.all())},
+    )
+    status = 200
+    if request.method == "POST" and request.POST.get("which") == "staff":
+        if not request.user.has_perm(MANAGE_PROJECT):
+            raise PermissionDenied
+        if staff_form.is_valid():
+            with transaction.atomic():
+                before = sorted(u.pk for u in the_office.staff.all())
+                the_office.staff.set(staff_form.cleaned_data["staff"])
+                after = sorted(u.pk for u in staff_form.cleaned_data["staff"])
+                record("investment.office_staff", the_office, actor=request.user, changes={"staff": [before, after]})
+            messages.success(request, _("Staff saved."))
+            return redirect("investment:office", pk)
+        status = 400
+    elif request.method == "POST":
+        if not request.user.has_perm(MANAGE_PROJECT):
+            raise PermissionDenied
+        if form.is_valid():
+            if the_office.targets.filter(name=form.cleaned_data["name"]).exists():
+                form.add_error("name", _("This company is already on the list."))
+            else:
+                with transaction.atomic():
+                    target = form.save(commit=False)
+                    target.office = the_office
+                    target.save()
+                    record("investment.target_add", the_office, actor=request.user, changes={"name": target.name})
+                messages.success(request, _("Company added to the target list."))
+                return redirect("investment:office", pk)
+        status = 400
+    targets = the_office.targets.select_related("project")
+    if _wants_xlsx(request):
+        return _xlsx(
+            "targets",
+            ["company", "industry", "status", "project", "note"],
+            ([t.name, t.industry, t.get_status_display(), str(t.project or ""), t.note] for t in targets),
+        )
+    projects = the_office.projects.order_by("-agreed_amount")
+    context = {
+        "office": the_office,
+        "targets": targets,
+        "projects": projects,
+        "form": form,
+        "staff_form": staff_form,
+    }
+    return render(request, "investment/office.html", context, status=status)
+
+
+# Agents ----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW_PIPELINE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def agents(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    form = AgentForm(request.POST or None, district=district)
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm(MANAGE_AGENTS):
+            raise PermissionDenied
+        if form.is_valid():
+            actions.do_register_agent(district, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Agent registered."))
+            return redirect("investment:agents")
+        status = 400
+    table = actions.owed_by_agent(district.pk)
+    if _wants_xlsx(request):
+        return _xlsx(
+            "agents",
+            ["agent", "office", "registered_at", "project", "claimed_at", "earned", "due", "paid", "owed", "why"],
+            (
+                [
+                    agent.name,
+                    str(agent.office or ""),
+                    f"{timezone.localtime(agent.registered_at):%Y-%m-%d %H:%M}",
+                    claim.project.name,
+                    f"{timezone.localtime(claim.claimed_at):%Y-%m-%d %H:%M}",
+                    e.earned,
+                    e.due,
+                    e.paid,
+                    e.owed,
+                    " ".join(e.reasons),
+                ]
+                for agent, claims, _owed in table
+                for claim, e in claims
+            ),
+        )
+    rule = actions.current_rule(district.pk)
+    context = {"table": table, "form": form, "rule": rule}
+    return render(request, "investment/agents.html", context, status=status)
+
+
+@login_required
+@permission_required(SUBMIT_LEAD, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def my_leads(request: HttpRequest) -> HttpResponse:
+    """The agent's limited view: their own leads and what they are owed, nothing else."""
+    user: User = request.user  # type: ignore[assignment]
+    agent = Agent.objects.filter(user=user).first()
+    if agent is None:
+        return render(request, "investment/my_leads.html", {"agent": None}, status=403)
+    form = LeadForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data) | {"source": "agent", "office": agent.office}
+            try:
+                with transaction.atomic():
+                    project = actions.do_create_project(agent.district, data, by=request.user)
+                    actions.do_claim(agent, project, by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Lead recorded."))
+                return redirect("investment:my_leads")
+        status = 400
+    claims = (
+        agent.claims.select_related("project", "rule", "agent")
+        .prefetch_related("rule__tiers", "rule__instalments", "payments")
+        .order_by("-claimed_at")
+    )
+    rows = [(claim, entitlement(claim)) for claim in claims]
+    context = {"agent": agent, "rows": rows, "form": form}
+    return render(request, "investment/my_leads.html", context, status=status)
+
+
+# Parks and land --------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW_PIPELINE, raise_exception=True)
+def parks(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    year = _today().year - 1
+    all_parks = list(Park.objects.filter(district=district))
+    areas = {
+        row["park"]: row
+        for row in Parcel.objects.filter(district=district)
+        .values("park")
+        .annotate(area=Sum("area"), allocated=Sum("allocated"))
+        .order_by()
+    }
+    reported = {
+        row["park"]: row
+        for row in OccupantReport.objects.filter(park__district=district)
+        .values("park")
+        .annotate(output=Sum("output"), tax=Sum("tax"))
+        .order_by()
+    }
+    rows = []
+    for park in all_parks:
+        area = areas.get(park.pk, {})
+        total, allocated = area.get("area") or Decimal(0), area.get("allocated") or Decimal(0)
+        rows.append(
+            {
+                "park": park,
+                "area": total,
+                "allocated": allocated,
+                "free": total - allocated,
+                "output": reported.get(park.pk, {}).get("output") or Decimal(0),
+                "tax": reported.get(park.pk, {}).get("tax") or Decimal(0),
+                "waiting": park.waiting.count(),
+            }
+        )
+    standalone = Parcel.objects.filter(district=district, park__isnull=True)
+    if _wants_xlsx(request):
+        return _xlsx(
+            "parks",
+            ["park", "area_m2", "allocated_m2", "free_m2", "output", "tax", "waiting"],
+            ([r["park"].name, r["area"], r["allocated"], r["free"], r["output"], r["tax"], r["waiting"]] for r in rows),
+        )
+    context = {"rows": rows, "standalone": standalone, "year": year}
+    return render(request, "investment/parks.html", context)
+
+
+@login_required
+@permission_required(VIEW_PIPELINE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def park(request: HttpRequest, pk: int) -> HttpResponse:
+    district = _district(request)
+    try:
+        the_park = Park.objects.filter(district=district).get(pk=pk)
+    except Park.DoesNotExist:
+        raise Http404 from None
+    allocation_form = AllocationForm(district=district)
+    waiting_form = WaitingForm(district=district)
+    report_form = OccupantReportForm()
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm(MANAGE_PARKS):
+            raise PermissionDenied
+        which = request.POST.get("which")
+        if which == "allocate":
+            allocation_form = AllocationForm(request.POST, district=district)
+            form: Any = allocation_form
+            parcel_id = request.POST.get("parcel", "")
+            parcel = Parcel.objects.filter(park=the_park, pk=int(parcel_id)).first() if parcel_id.isdigit() else None
+            if form.is_valid() and parcel is None:
+                form.add_error(None, _("Choose a parcel of this park."))
+        elif which == "waiting":
+            waiting_form = WaitingForm(request.POST, district=district)
+            form = waiting_form
+        elif which == "report":
+            report_form = OccupantReportForm(request.POST)
+            form = report_form
+        else:
+            raise Http404
+        if form.is_valid():
+            try:
+                if which == "report":
+                    actions.do_report_occupant(the_park, by=request.user, **form.cleaned_data)
+                    messages.success(request, _("Report saved."))
+                elif which == "allocate":
+                    assert parcel is not None
+                    actions.do_allocate(
+                        parcel, form.cleaned_data["project"], area=form.cleaned_data["area"], by=request.user
+                    )
+                    messages.success(request, _("Land allocated."))
+                else:
+                    actions.do_add_waiting(
+                        the_park, form.cleaned_data["project"], area=form.cleaned_data["area"], by=request.user
+                    )
+                    messages.success(request, _("The firm is on the waiting list."))
+                return redirect("investment:park", pk)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+        status = 400
+    parcels = list(the_park.parcels.prefetch_related("allocations__project"))
+    waiting = actions.waiting_list(the_park)
+    policy = InvestmentPolicy.for_district(district.pk)
+    waiting_rows = [(entry, entry.project.selection(policy)) for entry in waiting]
+    if _wants_xlsx(request):
+        return _xlsx(
+            "waiting",
+            ["rank", "project", "investor", "area_wanted", "score", "formula", "since"],
+            (
+                [n, e.project.name, e.project.investor, e.area_wanted, s.total, s.formula, f"{e.since:%Y-%m-%d}"]
+                for n, (e, s) in enumerate(waiting_rows, start=1)
+            ),
+        )
+    context = {
+        "park": the_park,
+        "parcels": parcels,
+        "waiting_rows": waiting_rows,
+        "reports": the_park.reports.select_related("project"),
+        "allocation_form": allocation_form,
+        "waiting_form": waiting_form,
+        "report_form": report_form,
+        "total": sum((p.area for p in parcels), Decimal(0)),
+        "allocated": sum((p.allocated for p in parcels), Decimal(0)),
+    }
+    context["free"] = context["total"] - context["allocated"]
+    return render(request, "investment/park.html", context, status=status)
+
+
+# Settings --------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(MANAGE_POLICY, raise_exception=True)
+@require_POST
+def incentive_rule(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    form = IncentiveRuleForm(request.POST)
+    if form.is_valid():
+        actions.do_set_incentive_rule(district, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The new incentive rule is in force for new claims."))
+        return redirect("investment:policy")
+    return _policy_page(request, district, rule_form=form, status=400)
+
+
+@login_required
+@permission_required(MANAGE_POLICY, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    current = InvestmentPolicy.for_district(district.pk)
+    table = stage_settings(district.pk)
+    form = PolicyForm(request.POST or None, instance=current)
+    stage_forms = [
+        (
+            stage,
+            StagePolicyForm(
+                request.POST or None,
+                prefix=stage.value,
+                instance=StagePolicy.objects.filter(district=district, stage=stage).first()
+                or StagePolicy(district=district, stage=stage, **vars(table[stage])),
+            ),
+        )
+        for stage in PIPELINE
+    ]
+    if request.method == "GET":
+        return _policy_page(request, district)
+    if form.is_valid() and all(f.is_valid() for _s, f in stage_forms):
+        with transaction.atomic():
+            before = {k: str(v) for k, v in vars(InvestmentPolicy.for_district(district.pk)).items()}
+            saved = form.save(commit=False)
+            saved.district = district
+            saved.save()
+            for _stage, stage_form in stage_forms:
+                stage_form.save()
+            after = {k: str(v) for k, v in vars(saved).items()}
+            record(
+                "investment.policy_change",
+                saved,
+                actor=request.user,
+                changes=diff(
+                    {k: v for k, v in before.items() if not k.startswith("_")},
+                    {k: v for k, v in after.items() if not k.startswith("_")},
+                )
+                | {s.value: f.cleaned_data for s, f in stage_forms if f.has_changed()},
+            )
+        messages.success(request, _("Settings saved."))
+        return redirect("investment:policy")
+    return _policy_page(request, district, form=form, stage_forms=stage_forms, status=400)
+
+
+def _policy_page(request: HttpRequest, district: District, status: int = 200, **forms: Any) -> HttpResponse:
+    current = InvestmentPolicy.for_district(district.pk)
+    table = stage_settings(district.pk)
+    rule = actions.current_rule(district.pk)
+    context: dict[str, Any] = {
+        "form": PolicyForm(instance=current),
+        "stage_forms": [
+            (
+                stage,
+                StagePolicyForm(
+                    prefix=stage.value,
+                    instance=StagePolicy(district=district, stage=stage, **vars(table[stage])),
+                ),
+            )
+            for stage in PIPELINE
+        ],
+        "rule": rule,
+        "rule_form": IncentiveRuleForm(
+            initial={
+                "floor_fixed_assets": rule.floor_fixed_assets if rule else 3000,
+                "cap": rule.cap if rule else 100,
+                "tiers": ", ".join(
+                    f"{plain(t.up_to) if t.up_to is not None else ''}:{plain(t.rate_permille)}"
+                    for t in (rule.tiers.all() if rule else [])
+                )
+                or "1000:3, 10000:4, :5",
+                "instalments": ", ".join(f"{i.stage}:{i.percent}" for i in (rule.instalments.all() if rule else []))
+                or "construction:50, operation:50",
+            }
+        ),
+    }
+    context |= forms
+    return render(request, "investment/policy.html", context, status=status)
