@@ -15,7 +15,9 @@ table = namespace["T"]
 po = polib.pofile("locale/zh_Hans/LC_MESSAGES/django.po")
 filled = 0
 for entry in po:
-    value = table.get(entry.msgid)
+    # A key "context\x04msgid" fills the entry of that context (pgettext) only.
+    key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+    value = table.get(key)
     if value is None and "%%" in entry.msgid:
         plain = table.get(entry.msgid.replace("%%", "%"))
         value = plain.replace("%", "%%") if plain is not None else None

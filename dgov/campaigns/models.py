@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dgov.accounts.models import DistrictScopedQuerySet
 
@@ -356,7 +357,7 @@ class Evidence(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Awaiting review")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("evidence", "Accepted")
         REJECTED = "rejected", _("Rejected")
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="evidence")

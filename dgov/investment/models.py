@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dgov.accounts.models import DistrictScopedQuerySet
 
@@ -24,7 +25,7 @@ ZERO = Decimal("0")
 
 class Stage(models.TextChoices):
     LEAD = "lead", _("Lead")
-    TALKS = "talks", _("Talks")
+    TALKS = "talks", pgettext_lazy("investment stage", "Talks")
     LETTER_OF_INTENT = "intent", _("Letter of intent")
     SIGNED = "signed", _("Signed")
     LAND = "land", _("Land granted")

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class RatingsConfig(AppConfig):
     name = "dgov.ratings"
-    verbose_name = _("Ratings and the window competition")
+    verbose_name = _("Service ratings and the window competition")
