@@ -130,5 +130,5 @@ def load() -> tuple[District, list[tuple[str, str]]]:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
         Applicant.objects.create(district=district, user=user, kind=kind, name=name, phone=phone, **lookup)
-    logins += [("citizen", "Citizen"), ("enterprise", "Enterprise")]
+    logins += [("citizen", str(User.Kind.CITIZEN.label)), ("enterprise", str(User.Kind.ENTERPRISE.label))]
     return district, logins

@@ -136,6 +136,8 @@ def test_the_holder_gets_the_copy_from_the_page(client, certificate, citizen):
 def test_the_officer_with_both_permissions_may_change_status(certificate, seal_officer):
     officer = grant(seal_officer, "change_certificate_status")
     do_change_status(certificate, "04", "持证人申请注销", by=officer)
+    certificate.refresh_from_db()
+    assert certificate.status == "04"
 
 
 def test_the_seal_officer_issues_from_the_queue(client, approved, seal_officer, django_assert_max_num_queries):
