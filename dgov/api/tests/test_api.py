@@ -47,6 +47,9 @@ def test_the_openapi_document_is_openapi_3_and_lists_the_paths(client: Client) -
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
     assert document["info"]["version"] == "1"
+    # Every app built on the foundation publishes its routes in the same document.
+    sections = {path.split("/")[3] for path in document["paths"] if path.startswith("/api/v1/")}
+    assert {"bundles", "ratings", "investment", "secretaries", "campaigns", "evaluation"} <= sections
     for path in (
         "/api/v1/items",
         "/api/v1/items/{code}",
