@@ -157,3 +157,20 @@ def test_the_api_gives_the_tracking_card(client, item, enterprise_applicant, cle
     assert data["ordinary_due"] == application.promised_deadline.due_date.isoformat()
     missing = client.get("/api/v1/secretaries/green/NOPE", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert missing.status_code == 404
+
+
+def test_the_application_case_page_carries_the_tracking_card(
+    client, item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    application = accepted(item, enterprise_applicant, clerk, "card1")
+    case_page = reverse("applications:case", args=[application.pk])
+    client.force_login(clerk)
+    assert "data-green-card" not in client.get(case_page).content.decode()
+
+    case = actions.do_enter_green_channel(
+        application, project=project, lead_official=leader, reason="重大项目领办", by=supervisor
+    )
+    page = client.get(case_page).content.decode()
+
+    assert f'data-green-card="{application.number}"' in page
+    assert f'data-green-due="{case.promised_due_on:%Y-%m-%d}"' in page
