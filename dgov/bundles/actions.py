@@ -81,6 +81,12 @@ def _same_district(bundle_application: BundleApplication, by: Any) -> None:
         raise PermissionDenied(_("Your role does not allow this action."))
 
 
+def _not_own(bundle_application: BundleApplication, by: Any) -> None:
+    user_id = bundle_application.applicant.user_id
+    if user_id is not None and user_id == by.pk:
+        raise PermissionDenied(_("Nobody handles their own application."))
+
+
 @contextlib.contextmanager
 def _driving_parts() -> Iterator[None]:
     token = _driving.set(True)
@@ -499,6 +505,15 @@ def do_refuse_bundle(bundle_application: BundleApplication, *, by: Any, reasons:
         raise ValidationError(_("A refusal states its reasons."), code="reasons")
     with transaction.atomic(), _driving_parts():
         parts = parts_of(bundle_application, lock_applications=True)
+        moved_on = [p.application for p in parts if p.application.status != PartStatus.SUBMITTED]
+        if moved_on:
+            # A part already accepted (or waiting for a supplement) is under way: refusing
+            # the bundle would tell the applicant "not accepted" while a department works on.
+            raise ValidationError(
+                _("These parts have moved on and cannot be refused with the bundle: %(parts)s.")
+                % {"parts": ", ".join(f"{a.item_version.name} ({a.get_status_display()})" for a in moved_on)},
+                code="moved_on",
+            )
         _move(
             bundle_application,
             by=by,
@@ -730,6 +745,7 @@ def do_extend_bundle(bundle_application: BundleApplication, *, by: Any, days: in
     approval of the district government, the reason told to the applicant)."""
     _require(by, EXTEND)
     _same_district(bundle_application, by)
+    _not_own(bundle_application, by)
     if not reason.strip():
         raise ValidationError(_("An extension states its reason."), code="reason")
     if days < 1 or bundle_application.extended_days + days > MAX_EXTENSION_DAYS:
@@ -771,6 +787,7 @@ def do_issue_bundle(bundle_application: BundleApplication, *, by: Any, today: dt
 
     _require(by, ISSUE_CERTIFICATE)
     _same_district(bundle_application, by)
+    _not_own(bundle_application, by)
     today = today or _today()
     with transaction.atomic():
         parts = parts_of(bundle_application, lock=True)

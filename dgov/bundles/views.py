@@ -433,7 +433,7 @@ def window_new(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             return render(request, "bundles/window_new.html", context, status=400)
         picked = request.GET.get("applicant", "")
-        context["chosen"] = applicants.filter(pk=int(picked)).first() if picked.isdigit() else None
+        context["chosen"] = applicants.filter(pk=int(picked)).first() if picked.isascii() and picked.isdigit() else None
         return render(request, "bundles/window_new.html", context)
     applicant, bundle = start.cleaned_data["applicant"], start.cleaned_data["bundle"]
     context.update(_guide_context(bundle))

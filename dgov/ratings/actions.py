@@ -211,7 +211,15 @@ def do_record_fix(rectification: Rectification, *, by: Any, fix: str) -> None:
     if rectification.called_back_on is None:
         raise ValidationError(_("Call the applicant back first."), code="no_callback")
     with transaction.atomic():
-        _step(rectification, by=by, verb="fix", where={"called_back_on__isnull": False}, fix=fix.strip(), fixed_by=by)
+        # A fix once recorded stands: a second one (another supervisor, a double submit) is refused.
+        _step(
+            rectification,
+            by=by,
+            verb="fix",
+            where={"called_back_on__isnull": False, "fix": ""},
+            fix=fix.strip(),
+            fixed_by=by,
+        )
 
 
 def do_reply(rectification: Rectification, *, by: Any, reply: str, today: dt.date | None = None) -> None:
@@ -298,17 +306,28 @@ def do_decide_appeal(appeal: Appeal, *, by: Any, uphold: bool, decision: str) ->
             Rating.objects.filter(pk=appeal.rating_id).update(excluded=True)
             rectification = Rectification.objects.filter(rating_id=appeal.rating_id).first()
             if rectification is not None and rectification.is_open:
-                Rectification.objects.filter(pk=rectification.pk, status=Rectification.Status.OPEN).update(
+                withdrawn = Rectification.objects.filter(pk=rectification.pk, status=Rectification.Status.OPEN).update(
                     status=Rectification.Status.WITHDRAWN, closed_on=_today(), closed_by=by
                 )
                 Deadline.objects.filter(pk=rectification.deadline_id, closed_at__isnull=True).update(
                     closed_at=timezone.now()
                 )
+                if withdrawn:
+                    record(
+                        "rectification.withdraw",
+                        rectification,
+                        actor=by,
+                        changes={"status": [Rectification.Status.OPEN.value, Rectification.Status.WITHDRAWN.value]},
+                    )
         record(
             "rating.appeal_decide",
             appeal,
             actor=by,
-            changes={"status": [Appeal.Status.PENDING.value, to.value], "decision": decision.strip()},
+            changes={
+                "status": [Appeal.Status.PENDING.value, to.value],
+                "decision": decision.strip(),
+                **({"rating_excluded": [False, True]} if uphold else {}),
+            },
         )
 
 

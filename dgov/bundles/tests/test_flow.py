@@ -494,3 +494,43 @@ def test_the_seal_officers_single_issue_queue_leaves_bundle_parts_to_the_joint_i
     page = client.get(reverse("certificates:issue_queue")).content.decode()
 
     assert approved.number not in page
+
+
+def test_a_bundle_with_a_part_already_under_way_cannot_be_refused_whole(citizen, citizen_applicant, clerk, bundle):
+    bundle_application = submit(bundle, citizen, citizen_applicant)
+    started = part(bundle_application, "SCJG")
+    application_actions.do_accept(started, by=clerk)
+
+    with pytest.raises(ValidationError):
+        actions.do_refuse_bundle(bundle_application, by=clerk, reasons="材料不全")
+
+    bundle_application.refresh_from_db()
+    assert bundle_application.status == Status.SUBMITTED
+    assert sorted(
+        Application.objects.filter(bundle_part__bundle_application=bundle_application).values_list("status", flat=True)
+    ) == ["accepted", "submitted"]
+
+
+def test_nobody_extends_the_time_limit_of_their_own_bundle(district, citizen_applicant, clerk, bundle, make_staff):
+    from dgov.accounts.models import Applicant
+    from dgov.lib.idnumbers import id_check_character
+
+    leader = make_staff("district_leader", "ownleader")
+    own = Applicant.objects.create(
+        district=district,
+        user=leader,
+        kind=citizen_applicant.kind,
+        name="区领导本人",
+        id_number="22010319790315234" + id_check_character("22010319790315234"),
+    )
+    bundle_application = accepted(bundle, leader, own, clerk)
+
+    with pytest.raises(PermissionDenied):
+        actions.do_extend_bundle(bundle_application, by=leader, days=5, reason="自己延期")
+    bundle_application.refresh_from_db()
+    assert bundle_application.extended_days == 0
+
+
+def test_a_malformed_applicant_choice_on_the_window_page_is_not_a_server_error(client, clerk):
+    client.force_login(clerk)
+    assert client.get(reverse("bundles:window_new") + "?applicant=%C2%B2").status_code == 200

@@ -65,6 +65,7 @@ def test_the_supervisor_calls_back_fixes_and_replies_and_each_step_is_audited(ba
     assert client.post(url + "callback/", {"callback-note": "已回访，申请人反映窗口推诿"}).status_code == 302
     assert client.post(url + "callback/", {"callback-note": "again"}).status_code == 409
     assert client.post(url + "fix/", {"fix-fix": "对窗口人员批评教育，实行首问负责制"}).status_code == 302
+    assert client.post(url + "fix/", {"fix-fix": "a second fix overwriting the first"}).status_code == 409
     assert client.post(url + "reply/", {"reply-reply": "感谢监督，已整改"}).status_code == 302
 
     bad.refresh_from_db()
@@ -132,7 +133,9 @@ def test_an_upheld_appeal_excludes_the_rating_and_withdraws_the_rectification(ba
     assert Rating.objects.counted().count() == 0
     bad.refresh_from_db()
     assert bad.status == Rectification.Status.WITHDRAWN
+    assert bad.fix == "" or "overwriting" not in bad.fix
     assert AuditEntry.objects.filter(verb="rating.appeal_decide", actor=supervisor).exists()
+    assert AuditEntry.objects.filter(verb="rectification.withdraw", actor=supervisor, object_id=str(bad.pk)).exists()
     assert AuditEntry.objects.filter(verb="rating.appeal", actor=unit_head).exists()
 
 
