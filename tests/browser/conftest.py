@@ -47,3 +47,30 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def as_user(browser: Any, live_server: Any) -> Iterator[Any]:
+    """``as_user("clerk")``: a fresh browser context per person, logged in through the
+    login form (``as_user(None)``: not logged in); keyword options go to the context
+    (a phone's ``viewport``, say)."""
+    from conftest import PASSWORD
+
+    contexts = []
+
+    def log_in(username: str | None = None, **options: Any) -> Any:
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if username:
+            page.goto("/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            with page.expect_navigation():
+                page.click("main form button[type=submit]")
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()

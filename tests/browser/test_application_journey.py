@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
 from dgov.accounts.models import Applicant, Department
 from dgov.applications import actions
 from dgov.applications.models import Application, Channel, Status
@@ -61,28 +60,6 @@ def pdf_file(tmp_path: Path) -> Path:
     path = tmp_path / "申请书.pdf"
     path.write_bytes(files.pdf())
     return path
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    """A fresh browser context per person, logged in through the login form."""
-    contexts = []
-
-    def log_in(username: str):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto("/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
 
 
 def status_of(page) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD
 from dgov.bundles.models import BundleApplication
 from dgov.bundles.tests import conftest as bundle_fixtures
 from dgov.documents.tests import files
@@ -28,27 +27,6 @@ def storage(settings, tmp_path: Path, live_server) -> None:
     settings.SEAL_KEY_DIR = tmp_path / "seal-keys"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
     settings.PUBLIC_BASE_URL = live_server.url
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def log_in(username: str):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto("/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
 
 
 def act(page, action: str) -> None:

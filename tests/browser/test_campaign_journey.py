@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
 from dgov.accounts.models import Department
 from dgov.campaigns.models import Campaign, Problem, Task
 from dgov.campaigns.tests.conftest import workbook
@@ -72,28 +71,6 @@ def pdf_file(tmp_path: Path) -> Path:
     path = tmp_path / "招商点协议.pdf"
     path.write_bytes(files.pdf())
     return path
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def log_in(username: str | None, **options):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        if username:
-            page.goto("/accounts/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            with page.expect_navigation():
-                page.click("main form button[type=submit]")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
 
 
 def submit(page, action: str) -> None:

@@ -7,7 +7,6 @@ Elements are found by names and ``data-*`` attributes, not by translated text.""
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
 from dgov.accounts.models import Applicant, Department
 from dgov.applications import actions
 from dgov.applications.models import Channel
@@ -50,28 +49,6 @@ def completed(district, administrator, citizen, clerk, make_staff, approver):
     actions.do_decide(application, by=approver, approve=True)
     actions.do_complete(application, by=clerk)
     return application
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def log_in(username: str | None = None):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        if username:
-            page.goto("/accounts/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            with page.expect_navigation():
-                page.click("main form button[type=submit]")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
 
 
 def submit(page, name: str) -> None:
