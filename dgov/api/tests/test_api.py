@@ -374,15 +374,16 @@ def test_the_benchmark_view_writes_its_transaction(client: Client) -> None:
     assert sorted(BenchRow.objects.values_list("kind", "counter")) == [("first", 1), ("second", 0)]
 
 
-def test_a_transition_costs_eight_queries(
+def test_a_transition_costs_seven_queries(
     client: Client, application: Application, clerk: Any, reviewer: Any, bearer: Any, django_assert_num_queries: Any
 ) -> None:
     act(client, application, "accept", bearer(clerk))
     headers = bearer(reviewer)
     client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
-    # token and user; roles and permissions; the application with its deadlines; then
-    # the transition's UPDATE, event and audit entry between savepoint and release.
-    with django_assert_num_queries(8):
+    # token, user, roles and permissions in one statement; the application with its
+    # deadlines; then the transition's UPDATE, event and audit entry between savepoint
+    # and release.
+    with django_assert_num_queries(7):
         assert act(client, application, "review", headers).status_code == 200
 
 
@@ -411,15 +412,15 @@ def test_accepting_reads_the_calendar_once_per_process_not_per_request(
     assert not [q for q in queries.captured_queries if "workdays_calendar" in q["sql"]]
 
 
-def test_accepting_costs_eleven_queries(
+def test_accepting_costs_ten_queries(
     client: Client, application: Application, clerk: Any, bearer: Any, django_assert_num_queries: Any
 ) -> None:
     headers = bearer(clerk)
     client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
     add_working_days(application.received_on, 1)  # the process has read this year's calendar
-    # token and user; roles and permissions; the application with its deadlines; then,
-    # between savepoint and release: both deadlines in one INSERT, the UPDATE that points
+    # token, user, roles and permissions in one statement; the application with its
+    # deadlines; then, between savepoint and release: both deadlines in one INSERT, the UPDATE that points
     # at them, the event, the bundle lookup (does a bundle follow this part?), the audit
     # entry and the notification.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert act(client, application, "accept", headers).status_code == 200
