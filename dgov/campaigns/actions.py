@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -380,9 +380,9 @@ def send_reminders(on: dt.date | None = None) -> int:
     ]
     sent = 0
     for kind, tasks in due:
-        pending = tasks.exclude(reminders__kind=kind, reminders__due_on=F("due_on")).select_related(
-            "campaign__district", "lead_unit"
-        )
+        # One EXISTS for both conditions: the same reminder must match kind and deadline.
+        already = Reminder.objects.filter(task=OuterRef("pk"), kind=kind, due_on=OuterRef("due_on"))
+        pending = tasks.exclude(Exists(already)).select_related("campaign__district", "lead_unit")
         for task in pending.iterator(chunk_size=500):
             try:
                 with transaction.atomic():

@@ -120,7 +120,9 @@ def published(request: HttpRequest, campaign_id: int, unit_code: str) -> dict[st
     events = Event.objects.filter(problem__in=problems, verb__in=PUBLIC_VERBS).order_by("at", "pk")
     for event in events:
         assert event.problem_id is not None
-        steps.setdefault(event.problem_id, []).append({"on": event.at.date(), "verb": event.verb, "note": event.note})
+        steps.setdefault(event.problem_id, []).append(
+            {"on": event.at.date(), "verb": event.verb, "note": event.public_note}
+        )
     return {
         "campaign": publication.campaign.pk,
         "theme": publication.campaign.theme,

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dgov.accounts.models import DistrictScopedQuerySet
+from dgov.lib.personal import mask_text
 
 SUPERVISE = "campaigns.supervise_campaign"
 VIEW_BOARD = "campaigns.view_campaign_board"
@@ -312,6 +313,11 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.at:%Y-%m-%d}"
+
+    @property
+    def public_note(self) -> str:
+        """The note as the public sees it: ID and mobile numbers masked."""
+        return mask_text(self.note)
 
 
 class Extension(models.Model):

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department
@@ -154,13 +155,18 @@ class _Reader:
         if not text:
             return None
         try:
-            weight = Decimal(text)
+            # Round first: 9999.995 becomes 10000.00, which the column cannot hold.
+            weight = Decimal(text).quantize(Decimal("0.01"))
             if not Decimal(0) < weight < Decimal(10000):
                 raise InvalidOperation
         except InvalidOperation:
             self.problem(row, column, _("a positive number is needed, not “%(value)s”.") % {"value": text})
             return None
-        return weight.quantize(Decimal("0.01"))
+        return weight
+
+
+def _closed_parent_message(parent: str) -> str:
+    return _("task %(number)s is closed; a closed task gets no new subtask.") % {"number": parent}
 
 
 def parse_tasks(content: bytes, campaign: Campaign) -> list[ParsedTask]:
@@ -174,7 +180,21 @@ def parse_tasks(content: bytes, campaign: Campaign) -> list[ParsedTask]:
     if SHEET not in book.sheetnames:
         raise TaskFileError([_("The workbook has no sheet named “%(name)s”.") % {"name": SHEET}])
     reader = _Reader(campaign)
-    rows = book[SHEET].iter_rows(values_only=True)
+    try:
+        parsed = _read_rows(book[SHEET], campaign, reader)
+    except (TaskFileError, DatabaseError):
+        raise
+    except Exception:  # read-only openpyxl parses the sheet's XML lazily, row by row
+        raise TaskFileError([_("The file is not an .xlsx workbook.")]) from None
+    finally:
+        book.close()
+    if reader.problems:
+        raise TaskFileError(reader.problems)
+    return parsed
+
+
+def _read_rows(sheet: Any, campaign: Campaign, reader: _Reader) -> list[ParsedTask]:
+    rows = sheet.iter_rows(values_only=True)
     header = [reader.text(v) for v in next(rows, ())]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -186,7 +206,9 @@ def parse_tasks(content: bytes, campaign: Campaign) -> list[ParsedTask]:
         if number > MAX_ROWS:
             reader.problems.append(_("The sheet has too many rows."))
             break
-        row = dict(zip(header, values, strict=False))
+        # A sheet without <dimension> gives short rows: pad them to the header.
+        padded = (*values, *([None] * (len(header) - len(values))))
+        row = dict(zip(header, padded, strict=False))
         if all(reader.text(row.get(c)) == "" for c in COLUMNS):
             continue
         task_number = reader.required(number, "number", row["number"], 20).removesuffix(".0")
@@ -202,6 +224,9 @@ def parse_tasks(content: bytes, campaign: Campaign) -> list[ParsedTask]:
         known = existing.get(task_number)
         if known is not None and (known.parent.number if known.parent else "") != parent:
             reader.problem(number, "parent", _("a task's parent cannot change."))
+        closed_parent = existing.get(parent)
+        if known is None and closed_parent is not None and not closed_parent.is_open:
+            reader.problem(number, "parent", _closed_parent_message(parent))
         form = reader.required(number, "form", row["form"], 200)
         text = reader.required(number, "content", row["content"], 5000)
         deadline = reader.date(number, "deadline", row["deadline"])
@@ -244,8 +269,6 @@ def parse_tasks(content: bytes, campaign: Campaign) -> list[ParsedTask]:
                 "weight",
                 _("the subtasks of %(parent)s must all have a weight or none.") % {"parent": parent or "—"},
             )
-    if reader.problems:
-        raise TaskFileError(reader.problems)
     return parsed
 
 
@@ -270,6 +293,8 @@ def do_import_tasks(campaign: Campaign, parsed: list[ParsedTask], *, by: Any) ->
             }
             task = tasks.get(item.number)
             if task is None:
+                if item.parent and not tasks[item.parent].is_open:  # closed since the file was read
+                    raise TaskFileError([_closed_parent_message(item.parent)])
                 task = Task.objects.create(
                     campaign=campaign,
                     number=item.number,
@@ -296,9 +321,7 @@ def do_import_tasks(campaign: Campaign, parsed: list[ParsedTask], *, by: Any) ->
                 result.updated.append(task)
         units = {item.lead_unit.pk for item in parsed} | {u.pk for item in parsed for u in item.co_units}
         campaign.units.add(*units)
-        for parent in {t.parent for t in result.created + result.updated if t.parent is not None}:
-            parent.progress = parent.rolled_up_progress(list(parent.children.all()))
-            parent.save(update_fields=["progress"])
+        _roll_up_ancestors(result.created + result.updated, tasks)
         record(
             "campaigns.task_table.import",
             campaign,
@@ -307,3 +330,23 @@ def do_import_tasks(campaign: Campaign, parsed: list[ParsedTask], *, by: Any) ->
             changes={"created": [None, len(result.created)], "updated": [None, len(result.updated)]},
         )
     return result
+
+
+def _roll_up_ancestors(changed: list[Task], tasks: dict[str, Task]) -> None:
+    """Recompute the progress of every ancestor of the changed tasks, deepest first, so
+    that a grandparent sums its children's new progress (rule 3)."""
+    by_pk = {task.pk: task for task in tasks.values()}
+    depth: dict[int, int] = {}
+    for task in changed:
+        chain: list[int] = []
+        ancestor_id = task.parent_id
+        while ancestor_id is not None:
+            chain.append(ancestor_id)
+            ancestor_id = by_pk[ancestor_id].parent_id
+        for level, pk in enumerate(reversed(chain)):  # the top-level task is at depth 0
+            depth[pk] = level
+    for pk in sorted(depth, key=depth.__getitem__, reverse=True):
+        parent = Task.objects.get(pk=pk)
+        value = parent.rolled_up_progress(list(parent.children.all()))
+        if value != parent.progress:
+            Task.objects.filter(pk=pk).update(progress=value, modified_at=timezone.now())

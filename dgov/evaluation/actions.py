@@ -11,12 +11,14 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from dgov.evaluation.models import (
     CommentStatus,
     Evaluation,
     Invitation,
+    LimitLock,
     Question,
     ReportStatus,
     ResearchReport,
@@ -51,6 +54,8 @@ from dgov.evaluation.permissions import (
 from dgov.lib.personal import mask_text
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# Stripes of the abuse-limit lock per kind (address, device): see LimitLock.
+LOCK_STRIPES = 1024
 
 
 class Refused(Exception):
@@ -74,6 +79,22 @@ def keyed(value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def _lock_limits(device: str, address: str) -> None:
+    """Inside the transaction that writes the evaluation: lock the address's and the
+    device's stripe (an UPDATE, so SQLite serialises too), always in the same order."""
+    stripes = sorted(
+        {
+            zlib.crc32(value.encode()) % LOCK_STRIPES + offset
+            for value, offset in ((address, 0), (device, LOCK_STRIPES))
+            if value
+        }
+    )
+    for stripe in stripes:
+        if not LimitLock.objects.filter(stripe=stripe).update(hits=F("hits") + 1):
+            LimitLock.objects.get_or_create(stripe=stripe)
+            LimitLock.objects.filter(stripe=stripe).update(hits=F("hits") + 1)
+
+
 def _check_limits(device: str, address: str) -> None:
     since = timezone.now() - dt.timedelta(minutes=setting("EVALUATION_LIMIT_WINDOW_MINUTES"))
     recent = Evaluation.objects.filter(created_at__gte=since)
@@ -83,12 +104,17 @@ def _check_limits(device: str, address: str) -> None:
         raise Refused(_("Too many evaluations from this device. Please try again later."), status=429)
 
 
-def _save(evaluation: Evaluation, scores: list[Score], duplicate: str) -> Evaluation:
+def _save(evaluation: Evaluation, scores: list[Score], duplicate: str, *, limited: bool = False) -> Evaluation:
+    """``limited``: count the address's and device's recent evaluations under a lock,
+    in the transaction that writes this one (no count-then-insert race)."""
     # Comments are written to be published: ID and phone numbers typed into them are masked.
     evaluation.comment = mask_text(evaluation.comment.strip())
     evaluation.comment_status = CommentStatus.PENDING if evaluation.comment else CommentStatus.NONE
     try:
         with transaction.atomic():
+            if limited:
+                _lock_limits(evaluation.device, evaluation.address)
+                _check_limits(evaluation.device, evaluation.address)
             evaluation.save()
             for score in scores:
                 score.evaluation = evaluation
@@ -111,7 +137,6 @@ def do_evaluate_public(
     """社会评议: anyone rates a unit on each measure; once per unit, day and device."""
     if unit.district_id != campaign.district_id:
         raise Refused(_("This unit does not take part in the campaign."), status=404)
-    _check_limits(device, address)
     evaluation = Evaluation(
         district_id=campaign.district_id,
         campaign=campaign,
@@ -126,6 +151,7 @@ def do_evaluate_public(
         evaluation,
         [Score(measure=measure, value=value) for measure, value in scores.items()],
         _("You have already evaluated this unit today."),
+        limited=True,
     )
 
 
@@ -163,7 +189,6 @@ def do_answer_survey(
         raise Refused(_("This survey is not open."), status=403)
     if not survey.unit_choices().filter(pk=unit.pk).exists():
         raise Refused(_("This unit is not evaluated in this survey."), status=404)
-    _check_limits(device, address)
     for question, value in answers.items():
         low, high = question.bounds
         if question.survey_id != survey.pk or not low <= value <= high:
@@ -183,6 +208,7 @@ def do_answer_survey(
         evaluation,
         [Score(question=question, value=value) for question, value in answers.items()],
         _("You have already answered this survey for this unit."),
+        limited=True,
     )
 
 

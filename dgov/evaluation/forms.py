@@ -206,7 +206,8 @@ class MonthForm(forms.Form):
         if not value:
             return timezone.localdate().replace(day=1)
         match = _MONTH.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        # Up to 9998: the page also reads the month after, and 9999-12 has none.
+        if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 9998:
             raise ValidationError(_("Enter a month as YYYY-MM."))
         return dt.date(int(match.group(1)), int(match.group(2)), 1)
 

@@ -245,6 +245,18 @@ class Evaluation(models.Model):
         return f"{self.unit_id} {self.channel} {self.day}"
 
 
+class LimitLock(models.Model):
+    """A row locked while an address's or a device's recent evaluations are counted and the
+    new one is written, so that parallel requests cannot each find room under the limit.
+    Addresses and devices share a fixed number of stripes: the table stays small."""
+
+    stripe = models.PositiveIntegerField(primary_key=True)
+    hits = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.stripe)
+
+
 class Score(models.Model):
     """The value given to one measure (public, served) or one survey question."""
 

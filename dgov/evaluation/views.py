@@ -445,7 +445,9 @@ def talks(request: HttpRequest) -> HttpResponse:
     counts = in_month.values("unit__code", "unit__name").annotate(n=Count("id")).order_by("unit__code")
     rule = setting("EVALUATION_TALKS_PER_MONTH")
     behind = (
-        User.objects.filter(district=user.district, kind=User.Kind.STAFF, groups__name=Role.UNIT_HEAD.value)
+        User.objects.filter(
+            district=user.district, kind=User.Kind.STAFF, is_active=True, groups__name=Role.UNIT_HEAD.value
+        )
         .annotate(n=Count("talks_led", filter=Q(talks_led__held_on__gte=first, talks_led__held_on__lt=end)))
         .filter(n__lt=rule)
         .select_related("department")

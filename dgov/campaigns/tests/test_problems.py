@@ -118,6 +118,18 @@ def test_the_public_sees_only_published_lists_with_original_dates_and_the_timeli
     assert client.get(reverse("campaigns:public", args=[campaign.pk])).status_code == 200
 
 
+def test_the_public_timeline_masks_phone_and_id_numbers_in_notes(campaign, units, problem, head, inspector, client):
+    actions.do_report_problem(problem, by=head, text="已电话回访投诉人，手机13812345678")
+    evidence = actions.do_submit_evidence(problem, by=head, note="投诉人身份证110105194912310025已核实")
+    actions.do_decide_evidence(evidence, by=inspector, accept=True, note="回访13987654321满意")
+    actions.do_publish(campaign, units["TCJ"], by=head)
+    html = client.get(reverse("campaigns:public_unit", args=[campaign.pk, "TCJ"])).content.decode()
+    api = client.get(f"/api/v1/campaigns/public/{campaign.pk}/TCJ").content.decode()
+    for page in (html, api):
+        assert "138****5678" in page and "110105********0025" in page and "139****4321" in page
+        assert "13812345678" not in page and "110105194912310025" not in page and "13987654321" not in page
+
+
 def test_publishing_twice_keeps_the_first_date(campaign, units, problem, head, on_day):
     on_day(D(2018, 11, 14))
     actions.do_publish(campaign, units["TCJ"], by=head)

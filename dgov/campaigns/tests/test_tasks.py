@@ -2,6 +2,9 @@
 red cards, reminders and the .xlsx import/export."""
 
 import datetime as dt
+import io
+import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -301,6 +304,25 @@ def test_reminders_go_out_once_before_the_deadline_and_once_on_red(make_task, he
     assert soon.reminders.count() == 2
 
 
+def test_a_task_extended_after_its_red_reminder_gets_a_new_red_reminder_when_overdue_again(
+    make_task, head, inspector, campaign, on_day
+):
+    campaign.ends_on = D(2030, 12, 31)
+    campaign.save()
+    task = make_task("1", D(2018, 11, 1))
+    assert actions.send_reminders(D(2018, 11, 5)) == 1  # red for 1 November
+    on_day(D(2018, 11, 5))
+    extension = actions.do_request_extension(task, by=head, reason="落位周期长", new_due_on=D(2018, 11, 8))
+    actions.do_decide_extension(extension, by=inspector, grant=True)
+    assert actions.send_reminders(D(2018, 11, 6)) == 1  # before 8 November
+    assert actions.send_reminders(D(2018, 11, 9)) == 1  # red again, for 8 November
+    assert sorted((r.kind, r.due_on) for r in task.reminders.all()) == [
+        ("before", D(2018, 11, 8)),
+        ("red", D(2018, 11, 1)),
+        ("red", D(2018, 11, 8)),
+    ]
+
+
 # Import and export -------------------------------------------------------------------------
 
 
@@ -419,3 +441,68 @@ def test_the_board_counts_lights_per_unit_in_a_fixed_number_of_queries(campaign,
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def _rewrite_sheet(content: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML passed through ``change``."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_workbook_with_a_broken_sheet_is_refused_with_a_clear_error(campaign, inspector, client):
+    broken = _rewrite_sheet(workbook(ROWS), lambda xml: xml[: len(xml) // 2])
+    client.force_login(inspector)
+    response = client.post(
+        reverse("campaigns:import", args=[campaign.pk]), {"file": SimpleUploadedFile("t.xlsx", broken)}
+    )
+    assert response.status_code == 400
+    assert "The file is not an .xlsx workbook." in response.content.decode()
+    assert not Task.objects.exists()
+
+
+def test_short_rows_of_a_sheet_without_dimensions_are_read_as_blank_cells(campaign, inspector, units):
+    rows = [["1", "", "走出去招商", "北京常驻招商点", "", "2018-11-30", "TCJ"]]  # no co_units, no weight
+    content = _rewrite_sheet(workbook(rows), lambda xml: re.sub(rb"<dimension[^>]*/>", b"", xml))
+    assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    [item] = parse_tasks(content, campaign)
+    assert (item.number, item.lead_unit.code, item.co_units, item.weight) == ("1", "TCJ", [], None)
+
+
+def test_an_import_rolls_progress_up_to_the_grandparent(campaign, make_task, inspector):
+    top = make_task("1", D(2018, 12, 28))
+    middle = make_task("1.1", D(2018, 12, 28), parent=top)
+    make_task("1.1.1", D(2018, 12, 28), parent=middle)
+    Task.objects.update(progress=100)
+    new = [["1.1.2", "1.1", "走出去招商", "深圳常驻招商点", "", "2018-12-28", "TCJ", "", None]]
+    do_import_tasks(campaign, parse_tasks(workbook(new), campaign), by=inspector)
+    assert Task.objects.get(number="1.1").progress == 50
+    assert Task.objects.get(number="1").progress == 50
+
+
+def test_a_weight_that_rounds_beyond_the_column_is_a_row_problem(campaign, units):
+    rows = [ROWS[0], [*ROWS[1][:8], "9999.999"], ROWS[2]]
+    with pytest.raises(TaskFileError) as error:
+        parse_tasks(workbook(rows), campaign)
+    assert error.value.problems[0] == "Row 3, column weight: a positive number is needed, not “9999.999”."
+
+
+def test_an_import_gives_a_closed_task_no_new_subtask(campaign, make_task, inspector):
+    top = make_task("1", D(2018, 12, 28))
+    Task.objects.filter(pk=top.pk).update(status=Status.CLOSED)
+    new = [["1.1", "1", "走出去招商", "北京常驻招商点", "", "2018-12-28", "TCJ", "", None]]
+    with pytest.raises(TaskFileError) as error:
+        parse_tasks(workbook(new), campaign)
+    assert error.value.problems == ["Row 2, column parent: task 1 is closed; a closed task gets no new subtask."]
+    Task.objects.filter(pk=top.pk).update(status=Status.OPEN)
+    parsed = parse_tasks(workbook(new), campaign)
+    Task.objects.filter(pk=top.pk).update(status=Status.CLOSED)  # closed while the file was checked
+    with pytest.raises(TaskFileError):
+        do_import_tasks(campaign, parsed, by=inspector)
+    assert not Task.objects.filter(number="1.1").exists()

@@ -2,8 +2,10 @@
 
 import datetime as dt
 import io
+import threading
 
 import pytest
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -321,3 +323,34 @@ def test_a_visit_in_person_gets_its_own_invitation(campaign, application, clerk)
     staff.post(reverse("evaluation:invite"), {**data, "per_visit": "on"})
     assert Invitation.objects.filter(application=application).count() == 1
     assert Invitation.objects.get(visit__isnull=False).visit == visit
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_evaluation_from_the_same_address_waits_and_is_counted(settings, campaign, unit, other_unit):
+    settings.EVALUATION_MAX_PER_ADDRESS = 1
+    address = actions.keyed("203.0.113.7")
+    outcome: list[object] = []
+
+    def second() -> None:
+        try:
+            actions.do_evaluate_public(
+                campaign=campaign, unit=other_unit, scores={"attitude": 4}, comment="", device="b", address=address
+            )
+            outcome.append("saved")
+        except actions.Refused as refused:
+            outcome.append(refused.status)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=second)
+    with transaction.atomic():  # the first request, not yet committed
+        actions.do_evaluate_public(
+            campaign=campaign, unit=unit, scores={"attitude": 5}, comment="", device="a", address=address
+        )
+        thread.start()
+        thread.join(1)
+        assert thread.is_alive(), "the second request must wait for the first one's count and insert"
+    thread.join(10)
+    assert outcome == [429]
+    assert Evaluation.objects.count() == 1

@@ -107,6 +107,20 @@ def test_a_bad_month_is_a_form_error(clerk):
     assert logged_in(clerk).get(reverse("evaluation:talks"), {"month": "2026-13"}).status_code == 400
 
 
+def test_the_last_month_of_year_9999_is_a_form_error_not_a_crash(clerk):
+    response = logged_in(clerk).get(reverse("evaluation:talks"), {"month": "9999-12"})
+    assert response.status_code == 400
+    assert "Enter a month as YYYY-MM." in response.content.decode()
+
+
+def test_a_deactivated_unit_head_is_not_listed_behind_the_rule(head, other_head, clerk):
+    other_head.is_active = False
+    other_head.save()
+    response = logged_in(clerk).get(reverse("evaluation:talks"))
+    assert [u.username for u in response.context["behind"]] == ["head"]
+    assert 'data-leader="other_head"' not in response.content.decode()
+
+
 def test_staff_without_the_permission_cannot_record_talks(clerk):
     assert logged_in(clerk).get(reverse("evaluation:talk_new")).status_code == 403
 
