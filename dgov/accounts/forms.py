@@ -36,7 +36,7 @@ class ApplicantForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"].strip()
-        if value and not (len(value) == 11 and value.isdigit() and value[0] == "1"):
+        if value and not (len(value) == 11 and value.isascii() and value.isdigit() and value[0] == "1"):
             raise forms.ValidationError(_("A mobile number has 11 digits and starts with 1."))
         return value
 

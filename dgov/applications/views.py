@@ -242,7 +242,7 @@ def window_new(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             return render(request, "applications/window_new.html", context, status=400)
         picked = request.GET.get("applicant", "")
-        context["chosen"] = applicants.filter(pk=int(picked)).first() if picked.isdigit() else None
+        context["chosen"] = applicants.filter(pk=int(picked)).first() if picked.isascii() and picked.isdigit() else None
         return render(request, "applications/window_new.html", context)
     applicant, item = start.cleaned_data["applicant"], start.cleaned_data["item"]
     version = item.current_version
@@ -425,7 +425,7 @@ def _open_notice_materials(application: Application) -> list[Material]:
 def _supplement_form(application: Application, request: HttpRequest, bound: bool) -> Any:
     data, files = _bind(request, bound)
     owner_id = application.applicant.user_id
-    documents = Document.objects.filter(owner_id=owner_id) if owner_id else None
+    documents = Document.objects.visible_to(request.user).filter(owner_id=owner_id) if owner_id else None
     return SupplementForm(
         data, files, materials=_open_notice_materials(application), documents=documents, prefix="supplement"
     )

@@ -16,10 +16,26 @@ from django.utils import timezone
 from dgov.audit import context
 from dgov.audit.models import AuditEntry, Outcome
 from dgov.lib.fastsql import insert
-from dgov.lib.personal import mask_id_number, mask_phone
+from dgov.lib.personal import mask_id_number, mask_phone, mask_text
 
 # Fields whose values are personal data: the trail keeps them masked.
 PERSONAL_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+# Free text staff type (reasons, notes, replies): ID and mobile numbers in it are masked.
+# Only these keys: masking every string would also "mask" digits inside hashes and codes.
+FREE_TEXT_KEYS = frozenset(
+    {"note", "notes", "reason", "reasons", "decision", "comment", "body", "fix", "reply", "callback_note"}
+)
+
+
+def _mask_free_text(changes: dict[str, Any]) -> dict[str, Any]:
+    def masked(value: Any) -> Any:
+        if isinstance(value, str):
+            return mask_text(value)
+        if isinstance(value, list):
+            return [masked(v) for v in value]
+        return value
+
+    return {key: masked(value) if key in FREE_TEXT_KEYS else value for key, value in changes.items()}
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -81,7 +97,7 @@ def record(
         object_type=object_type,
         object_id=object_id,
         object_repr=str(obj)[:200] if obj is not None else "",
-        changes=changes or {},
+        changes=_mask_free_text(changes) if changes else {},
         request_id=ctx.request_id if ctx else "",
         outcome=outcome,
     )

@@ -14,7 +14,9 @@ import re
 ROOT = "1.2.156.3005.2"
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _M = 36
-_PATTERN = re.compile(r"1\.2\.156\.3005\.2\.([0-9A-Z]{1,20})\.([0-9A-Z]{1,18})\.(\d{6,10})\.(\d{3})\.([0-9A-Z])")
+_PATTERN = re.compile(
+    r"1\.2\.156\.3005\.2\.([0-9A-Z]{1,20})\.([0-9A-Z]{1,18})\.(\d{6,10})\.(\d{3})\.([0-9A-Z])", re.ASCII
+)
 # Where an identifier may appear inside a file (metadata written uncompressed).
 SEARCH_PATTERN = re.compile(rb"1\.2\.156\.3005\.2\.[0-9A-Z]{1,20}\.[0-9A-Z]{1,18}\.\d{6,10}\.\d{3}\.[0-9A-Z]")
 

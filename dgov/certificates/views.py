@@ -163,7 +163,7 @@ def issue_queue(request: HttpRequest) -> HttpResponse:
         raise Http404
     waiting = _awaiting_issue(user)
     if request.method == "POST":
-        chosen = [int(pk) for pk in request.POST.getlist("application") if pk.isdigit()]
+        chosen = [int(pk) for pk in request.POST.getlist("application") if pk.isascii() and pk.isdigit()]
         issued, refused = do_issue_batch(list(waiting.filter(pk__in=chosen)), user)
         if issued:
             messages.success(request, _("%(count)d certificate(s) issued.") % {"count": len(issued)})

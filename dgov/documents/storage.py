@@ -192,9 +192,41 @@ def reuse(document: Document, by: Any) -> Document:
     return document
 
 
+def sweep_orphan_files(*, older_than: float = 3600.0, now: float | None = None) -> int:
+    """Job: remove files under the documents root that no row points at and that are older
+    than ``older_than`` seconds. They are what a rolled-back transaction leaves behind (the
+    file is placed inside the transaction, the row is gone with the rollback) and the odd
+    ``.part`` of a crash. Returns how many files were removed."""
+    import time
+
+    from dgov.documents.models import documents_root
+
+    root = documents_root()
+    if not root.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - older_than
+    removed = 0
+    for directory in root.glob("*/*"):
+        if not directory.is_dir():
+            continue
+        candidates = {}
+        for path in directory.iterdir():
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                candidates[path.name.removesuffix(".part")] = path
+        if not candidates:
+            continue
+        kept = set(Document.objects.filter(storage_name__in=list(candidates)).values_list("storage_name", flat=True))
+        for name, path in candidates.items():
+            if name not in kept or path.name.endswith(".part"):
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def record_download(document: Document, user: Any) -> None:
-    """Staff reading an applicant's file is an access to personal data: audit it.
-    The owner reading their own file is not."""
-    if document.owner_id != user.pk:
+    """Staff reading a file is an access to personal data: audit it, even where the
+    clerk is the owner of record (a walk-in applicant's scans). An applicant reading
+    their own file is not."""
+    if document.owner_id != user.pk or getattr(user, "kind", "") == "staff":
         with transaction.atomic():
             record("document.download", document, actor=user)

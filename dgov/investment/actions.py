@@ -43,6 +43,7 @@ from dgov.investment.models import (
     Project,
     Stage,
     StageChange,
+    TargetCompany,
     WaitingEntry,
     entitlement,
     gate_facts,
@@ -91,6 +92,45 @@ def refresh_score(project: Project, policy: InvestmentPolicy | None = None) -> N
     project.selection_score = project.selection(policy).total
 
 
+def do_update_target(target: TargetCompany, *, status: str, project: Project | None, by: Any) -> TargetCompany:
+    """Record what became of a target company (visited, became a project, dropped)."""
+    _require(by, "investment.manage_project")
+    if status not in TargetCompany.Status.values:
+        raise ValidationError(_("Choose one of the statuses."), code="status")
+    if status == TargetCompany.Status.LANDED and project is None:
+        raise ValidationError(_("Name the project the company became."), code="project")
+    if project is not None and (status != TargetCompany.Status.LANDED or project.district_id != by.district_id):
+        raise ValidationError(_("Only a company that became a project is linked to one."), code="project")
+    with transaction.atomic():
+        locked = TargetCompany.objects.select_for_update().select_related("office").get(pk=target.pk)
+        if locked.office.district_id != by.district_id:
+            raise PermissionDenied(_("Your role does not allow this action."))
+        before = {"status": locked.status, "project": locked.project_id}
+        locked.status, locked.project = status, project
+        locked.save(update_fields=["status", "project"])
+        record(
+            "investment.target_update",
+            locked.office,
+            actor=by,
+            changes={"target": locked.name} | diff(before, {"status": status, "project": locked.project_id}),
+        )
+    return locked
+
+
+def refresh_scores(district_id: int, policy: InvestmentPolicy) -> int:
+    """Score the district's open projects again under ``policy`` (the waiting lists are
+    ordered by the stored score); call it in the transaction that saves the policy.
+    Returns how many scores changed."""
+    changed = []
+    for project in Project.objects.filter(district_id=district_id).open().select_related("industry"):
+        score = project.selection(policy).total
+        if score != project.selection_score:
+            project.selection_score = score
+            changed.append(project)
+    Project.objects.bulk_update(changed, ["selection_score"], batch_size=500)
+    return len(changed)
+
+
 # Creating and editing ----------------------------------------------------------------
 
 
@@ -106,7 +146,9 @@ def do_create_project(district: Any, data: Mapping[str, Any], *, by: Any, stage:
     try:
         return _create_project(district, data, by=by, stage=stage)
     except IntegrityError:  # the same name arrived twice at once
-        raise ValidationError(_("A project named %(name)s already exists.") % {"name": name}) from None
+        raise ValidationError(
+            _("A project named %(name)s already exists.") % {"name": name}, code="duplicate"
+        ) from None
 
 
 def _create_project(district: Any, data: Mapping[str, Any], *, by: Any, stage: Stage) -> Project:
@@ -130,6 +172,19 @@ def do_update_project(project: Project, data: Mapping[str, Any], *, by: Any) -> 
     before = _snapshot(project)
     try:
         with transaction.atomic():
+            if (
+                before.get("is_key")
+                and "is_key" in data
+                and not data["is_key"]
+                and Project.objects.filter(pk=project.pk, secretaryship__isnull=False).exists()
+            ):
+                raise ValidationError(
+                    _(
+                        "This key project has a project secretary; it stays on the key-project list while "
+                        "the secretaryship exists."
+                    ),
+                    code="secretaryship",
+                )
             for name in EDITABLE:
                 if name in data:
                     setattr(project, name, data[name])

@@ -50,9 +50,7 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = ResidentOffice.objects.filter(district=district)  # type: ignore[attr-defined]
         self.fields["industry"].queryset = Industry.objects.filter(district=district)  # type: ignore[attr-defined]
-        for name in ("agreed_amount", "paid_in", "fixed_asset_investment", "expected_output", "expected_tax"):
-            self.fields[name].min_value = 0  # type: ignore[attr-defined]
-            self.fields[name].validators.append(_non_negative)
+        _no_negative_numbers(self)
 
     def clean_investor_credit_code(self) -> str:
         from dgov.lib.idnumbers import credit_code_validator
@@ -68,12 +66,26 @@ def _non_negative(value: Decimal) -> None:
         raise ValidationError(_("The value cannot be negative."), code="negative")
 
 
+def _no_negative_numbers(form: forms.BaseForm) -> None:
+    """Every number a project states is a fact about money, land, jobs or energy: none is
+    negative (a negative energy use would make the energy review exempt)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField | forms.IntegerField):
+            field.min_value = 0
+            field.widget.attrs.setdefault("min", "0")
+            field.validators.append(_non_negative)
+
+
 class LeadForm(forms.ModelForm):
     """What an agent gives for a new lead."""
 
     class Meta:
         model = Project
         fields = ["name", "investor", "agreed_amount", "fixed_asset_investment"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _no_negative_numbers(self)
 
 
 class PipelineFilterForm(forms.Form):
@@ -206,6 +218,31 @@ class TargetForm(forms.ModelForm):
         fields = ["name", "industry", "status", "note"]
 
 
+class TargetResultForm(forms.Form):
+    """What became of a company on the target list: its status and, once it became a
+    project, which one."""
+
+    target = forms.ModelChoiceField(label=_("Company"), queryset=TargetCompany.objects.none())
+    status = forms.ChoiceField(label=_("Status"), choices=TargetCompany.Status.choices)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
+
+    def __init__(self, *args: Any, office: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = office.targets.all()  # type: ignore[attr-defined]
+        self.fields["project"].queryset = Project.objects.filter(  # type: ignore[attr-defined]
+            district_id=office.district_id
+        ).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        landed = data.get("status") == TargetCompany.Status.LANDED
+        if landed and data.get("project") is None:
+            self.add_error("project", _("Name the project the company became."))
+        if not landed and data.get("project") is not None:
+            self.add_error("project", _("Only a company that became a project is linked to one."))
+        return data
+
+
 class AllocationForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())
     area = forms.DecimalField(label=_("Area (㎡)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
@@ -264,14 +301,18 @@ class IncentiveRuleForm(forms.Form):
         try:
             for part in self.cleaned_data["tiers"].split(","):
                 bound, rate = (x.strip() for x in part.split(":"))
-                tiers.append((Decimal(bound) if bound else None, Decimal(rate)))
+                numbers = [Decimal(rate)] + ([Decimal(bound)] if bound else [])
+                if not all(n.is_finite() for n in numbers):  # NaN and Infinity parse, then fail to compare
+                    raise ValueError
+                tiers.append((numbers[1] if bound else None, numbers[0]))
         except (ValueError, ArithmeticError):
             raise ValidationError(_("Write each band as bound:rate, separated by commas."), code="format") from None
         bounds = [b for b, _r in tiers]
         if bounds[-1] is not None or None in bounds[:-1]:
             raise ValidationError(_("Only the last band has no upper bound, and it must have none."), code="last")
         finite = [b for b in bounds if b is not None]
-        if finite != sorted(set(finite)) or any(b <= 0 for b in finite) or any(r < 0 or r > 1000 for _b, r in tiers):
+        too_big = any(b >= Decimal("1e12") for b in finite) or any(r >= 1000 for _b, r in tiers)  # the columns' sizes
+        if finite != sorted(set(finite)) or any(b <= 0 for b in finite) or any(r < 0 for _b, r in tiers) or too_big:
             raise ValidationError(_("Bounds must rise and be positive; rates lie from 0 to 1000‰."), code="order")
         return tiers
 

@@ -9,6 +9,7 @@ column; only a file without problems is imported, all at once.
 """
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -74,10 +75,20 @@ def workbook(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -
     return out.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Any) -> str:
+    """Text for a cell that a spreadsheet will never run as a formula (openpyxl stores a
+    string starting with "=" as one; Excel also reads "+", "-", "@")."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> Any:
     if value is None or isinstance(value, int | float | Decimal | bool):
         return value
-    return str(value)
+    return safe_text(value)
 
 
 def _text(value: Any) -> str:
@@ -181,16 +192,24 @@ def parse_projects(content: bytes, district: Any) -> list[dict[str, Any]]:
         data["is_key"] = flag in TRUE
         for column in DECIMALS:
             text = _text(row.get(column)) or "0"
+            field: Any = Project._meta.get_field(column)
+            # The column's own bound (max_digits), so the database never overflows.
+            bound = Decimal(10) ** (field.max_digits - field.decimal_places)
             try:
                 value = Decimal(text)
-                if not value.is_finite() or value < 0 or value >= Decimal("1e11"):
+                if not value.is_finite() or value < 0:
                     raise InvalidOperation
             except InvalidOperation:
                 problem(number, column, _("must be a number, 0 or more, not “%(value)s”.") % {"value": text})
                 value = Decimal(0)
+            if value >= bound:
+                problem(
+                    number, column, _("must be less than %(bound)s, not “%(value)s”.") % {"bound": bound, "value": text}
+                )
+                value = Decimal(0)
             data[column] = value.quantize(Decimal("0.01"))
         jobs = _text(row.get("jobs")) or "0"
-        if not jobs.removesuffix(".0").isdigit():
+        if not re.fullmatch(r"\d{1,9}", jobs.removesuffix(".0"), flags=re.ASCII):
             problem(number, "jobs", _("must be a whole number, not “%(value)s”.") % {"value": jobs})
             jobs = "0"
         data["jobs"] = int(jobs.removesuffix(".0"))

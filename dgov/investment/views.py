@@ -48,6 +48,7 @@ from dgov.investment.forms import (
     ReasonForm,
     StagePolicyForm,
     TargetForm,
+    TargetResultForm,
     TransferForm,
     WaitingForm,
 )
@@ -248,7 +249,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 actions.do_update_project(Project.objects.get(pk=pk), form.cleaned_data, by=request.user)
             except ValidationError as error:
-                form.add_error("name", error)
+                form.add_error("is_key" if error.code == "secretaryship" else "name", error)
             else:
                 messages.success(request, _("Project saved."))
                 return redirect("investment:project", pk)
@@ -492,14 +493,31 @@ def office(request: HttpRequest, pk: int) -> HttpResponse:
         the_office = ResidentOffice.objects.filter(district=district).prefetch_related("staff").get(pk=pk)
     except ResidentOffice.DoesNotExist:
         raise Http404 from None
-    form = TargetForm(request.POST if request.POST.get("which") != "staff" else None)
+    which = request.POST.get("which", "target") if request.method == "POST" else None  # a GET binds no form
+    form = TargetForm(request.POST if which not in (None, "staff", "result") else None)
     staff_form = OfficeStaffForm(
-        request.POST if request.POST.get("which") == "staff" else None,
+        request.POST if which == "staff" else None,
         district=district,
         initial={"staff": list(the_office.staff.all())},
     )
+    result_form = TargetResultForm(request.POST if which == "result" else None, office=the_office, prefix="result")
     status = 200
-    if request.method == "POST" and request.POST.get("which") == "staff":
+    if which == "result":
+        if not request.user.has_perm(MANAGE_PROJECT):
+            raise PermissionDenied
+        if result_form.is_valid():
+            data = result_form.cleaned_data
+            try:
+                actions.do_update_target(
+                    data["target"], status=data["status"], project=data["project"], by=request.user
+                )
+            except ValidationError as error:
+                result_form.add_error(None, error)
+            else:
+                messages.success(request, _("The result is recorded."))
+                return redirect("investment:office", pk)
+        status = 400
+    elif request.method == "POST" and request.POST.get("which") == "staff":
         if not request.user.has_perm(MANAGE_PROJECT):
             raise PermissionDenied
         if staff_form.is_valid():
@@ -540,6 +558,7 @@ def office(request: HttpRequest, pk: int) -> HttpResponse:
         "projects": projects,
         "form": form,
         "staff_form": staff_form,
+        "result_form": result_form,
     }
     return render(request, "investment/office.html", context, status=status)
 
@@ -608,6 +627,11 @@ def my_leads(request: HttpRequest) -> HttpResponse:
                     project = actions.do_create_project(agent.district, data, by=request.user)
                     actions.do_claim(agent, project, by=request.user)
             except ValidationError as error:
+                if error.code == "duplicate":
+                    # An agent must not learn which projects the district already has.
+                    error = ValidationError(
+                        _("This lead cannot be recorded; ask the investment promotion bureau."), code="refused"
+                    )
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Lead recorded."))
@@ -693,7 +717,8 @@ def park(request: HttpRequest, pk: int) -> HttpResponse:
             allocation_form = AllocationForm(request.POST, district=district)
             form: Any = allocation_form
             parcel_id = request.POST.get("parcel", "")
-            parcel = Parcel.objects.filter(park=the_park, pk=int(parcel_id)).first() if parcel_id.isdigit() else None
+            is_id = parcel_id.isascii() and parcel_id.isdigit() and len(parcel_id) <= 9  # "²" is a digit to isdigit()
+            parcel = Parcel.objects.filter(park=the_park, pk=int(parcel_id)).first() if is_id else None
             if form.is_valid() and parcel is None:
                 form.add_error(None, _("Choose a parcel of this park."))
         elif which == "waiting":
@@ -799,6 +824,7 @@ def policy(request: HttpRequest) -> HttpResponse:
             saved.save()
             for _stage, stage_form in stage_forms:
                 stage_form.save()
+            actions.refresh_scores(district.pk, saved)
             after = {k: str(v) for k, v in vars(saved).items()}
             record(
                 "investment.policy_change",

@@ -50,7 +50,7 @@ def validate_resident_id(value: str, *, today: date | None = None) -> str:
             _("An ID card number has 18 characters; this one has %(n)d.") % {"n": len(number)},
             code="length",
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError(_("An ID card number is 17 digits followed by a digit or X."), code="characters")
     if number[:6] not in region_codes():
         raise ValidationError(

@@ -140,7 +140,9 @@ def secretaryship_of(project: Project) -> Secretaryship | None:
     return Secretaryship.objects.filter(project=project).select_related("secretary", "leader").first()
 
 
-def _require_secretary(project: Project, by: Any) -> Secretaryship:
+def require_secretary(project: Project, by: Any) -> Secretaryship:
+    """The project's secretaryship, when ``by`` is its own secretary (else PermissionDenied).
+    Views call it before they store any upload, so a refused request leaves no file."""
     _require(by, LOG_CONTACT)
     _same_district(project, by)
     current = secretaryship_of(project)
@@ -150,6 +152,13 @@ def _require_secretary(project: Project, by: Any) -> Secretaryship:
 
 
 # Contacts --------------------------------------------------------------------------------
+
+
+def contact_by_key(by: Any, idempotency_key: str) -> Contact | None:
+    """The contact a repeated submission (same key, same secretary) already recorded."""
+    if not idempotency_key:
+        return None
+    return Contact.objects.filter(secretary=by, idempotency_key=idempotency_key).first()
 
 
 def do_log_contact(
@@ -167,11 +176,10 @@ def do_log_contact(
 ) -> Contact:
     """Record a contact; with evidence attached it counts at once, otherwise when the
     enterprise confirms it. A repeated submission (same key) returns the first contact."""
-    secretaryship = _require_secretary(project, by)
-    if idempotency_key:
-        existing = Contact.objects.filter(secretary=by, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    secretaryship = require_secretary(project, by)
+    existing = contact_by_key(by, idempotency_key)
+    if existing is not None:
+        return existing
     today = today or _today()
     if on > today:
         raise ValidationError(_("A contact cannot be dated in the future."), code="future")
@@ -228,7 +236,7 @@ def _create_contact(
 
 
 def do_attach_evidence(contact: Contact, *, by: Any, documents: Sequence[Any]) -> None:
-    _require_secretary(contact.project, by)
+    require_secretary(contact.project, by)
     if not documents:
         raise ValidationError(_("Attach at least one file."), code="empty")
     with transaction.atomic():
@@ -316,7 +324,7 @@ def period_start(kind: str, day: dt.date) -> dt.date:
 
 def do_schedule(project: Project, *, by: Any, kind: str, planned_on: dt.date) -> Engagement:
     """Plan the month's visit or the quarter's meeting (one of each per period)."""
-    _require_secretary(project, by)
+    require_secretary(project, by)
     if kind not in Engagement.Kind.values:
         raise ValidationError(_("Choose a visit or a meeting."), code="kind")
     start = period_start(kind, planned_on)
@@ -388,7 +396,7 @@ def do_raise_issue(
 ) -> EnterpriseIssue:
     """Route the enterprise's issue to a department, with a deadline in working days.
     A repeated submission (same key) returns the first issue."""
-    _require_secretary(project, by)
+    require_secretary(project, by)
     if idempotency_key:
         existing = EnterpriseIssue.objects.filter(raised_by=by, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -744,6 +752,15 @@ def do_enter_green_channel(
         raise ValidationError(_("The project belongs to another district."), code="district")
     if not project.is_key:
         raise ValidationError(_("Only applications of key projects enter the green channel."), code="not_key")
+    applicant_code = (application.applicant.credit_code or "").strip().upper()
+    if not applicant_code or applicant_code != (project.investor_credit_code or "").strip().upper():
+        raise ValidationError(
+            _(
+                "The application's applicant is not this project's investor: their unified social credit "
+                "codes must be the same."
+            ),
+            code="not_investor",
+        )
     if application.status not in OPEN_STATUSES:
         raise ValidationError(_("Only an open application can enter the green channel."), code="closed")
     if lead_official.kind != User.Kind.STAFF or lead_official.district_id != application.district_id:

@@ -11,7 +11,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from dgov.accounts.models import Department, District, User
+from dgov.accounts.demo import demo_credit_code
+from dgov.accounts.models import Applicant, Department, District, User
 from dgov.investment.models import Project, Stage
 from dgov.secretaries import actions
 from dgov.secretaries.models import Contact, Engagement, EnterpriseIssue, GreenChannelCase, IssueKind, Method
@@ -96,21 +97,43 @@ def load(district: District) -> None:
         _green_channel(district, projects["泰盟智慧化工厂"], leader, officer)
 
 
+# The investor of 泰盟智慧化工厂 as an applicant (a made-up code with a valid check character).
+TAIMENG_CREDIT_CODE = demo_credit_code("91220103MA0YBT7W3")
+GREEN_ITEM = "SCJG-002"
+
+
 def _green_channel(district: District, project: Project, leader: User, officer: User) -> None:
-    from dgov.applications.models import Application, Status
+    """One application of 泰盟's own investor (same credit code as the project) enters the
+    green channel."""
+    from dgov.applications import actions as application_actions
+    from dgov.applications.models import OPEN_STATUSES, Application, Channel
+    from dgov.services.models import ServiceItem
 
     if GreenChannelCase.objects.filter(project=project).exists():
         return
+    clerk = User.objects.filter(username="clerk", district=district).first()
+    item = ServiceItem.objects.filter(district=district, code=f"{district.code}-{GREEN_ITEM}").first()
+    if clerk is None or item is None:
+        return
+    if not project.investor_credit_code:
+        Project.objects.filter(pk=project.pk).update(investor_credit_code=TAIMENG_CREDIT_CODE)
+        project.investor_credit_code = TAIMENG_CREDIT_CODE
+    investor, _created = Applicant.objects.get_or_create(
+        district=district,
+        credit_code=project.investor_credit_code,
+        defaults={"kind": Applicant.Kind.ENTERPRISE, "name": project.investor},
+    )
     application = (
-        Application.objects.filter(
-            district=district, status__in=[Status.ACCEPTED, Status.REVIEWED], applicant__kind="enterprise"
-        )
-        .select_related("item_version")
+        Application.objects.filter(district=district, applicant=investor, status__in=OPEN_STATUSES)
         .order_by("pk")
         .first()
     )
     if application is None:
-        return
+        application, _new = application_actions.do_submit(
+            item=item, applicant=investor, by=clerk, channel=Channel.WINDOW, idempotency_key="demo-green-taimeng"
+        )
+        application_actions.do_accept(application, by=clerk)
+        application.refresh_from_db()
     actions.do_enter_green_channel(
         application, project=project, lead_official=leader, reason="重大项目领办：泰盟智慧化工厂配套审批", by=officer
     )

@@ -118,10 +118,32 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=_("Period start"), widget=DateInput, required=False)
     end = forms.DateField(label=_("Period end"), widget=DateInput, required=False)
 
+    FIRST_YEAR, LAST_YEAR = 1900, 9998  # date arithmetic on week boundaries overflows past year 9999
+    LONGEST_DAYS = 3 * 366
+
+    def _in_range(self, name: str) -> Any:
+        day = self.cleaned_data.get(name)
+        if day is not None and not self.FIRST_YEAR <= day.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a date between the years %(first)d and %(last)d.")
+                % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR},
+                code="year",
+            )
+        return day
+
+    def clean_start(self) -> Any:
+        return self._in_range("start")
+
+    def clean_end(self) -> Any:
+        return self._in_range("end")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("The period must start before it ends."))
+        start, end = data.get("start"), data.get("end") or timezone.localdate()
+        if start is not None and (end - start).days > self.LONGEST_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most three years."), code="too_long")
         return data
 
 

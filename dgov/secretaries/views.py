@@ -27,6 +27,7 @@ from dgov.accounts.models import User
 from dgov.accounts.roles import Role
 from dgov.documents.storage import do_store_uploads
 from dgov.investment.models import Project
+from dgov.investment.spreadsheet import safe_text
 from dgov.secretaries import actions, reports, rules
 from dgov.secretaries.forms import (
     AssignForm,
@@ -94,7 +95,7 @@ def _xlsx(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -
     sheet = book.create_sheet()
     sheet.append([str(h) for h in header])
     for row in rows:
-        sheet.append([v if isinstance(v, int | float | dt.date) or v is None else str(v) for v in row])
+        sheet.append([v if isinstance(v, int | float | dt.date) or v is None else safe_text(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
@@ -390,14 +391,17 @@ def project_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
                 message = _("The secretary and the responsible leader are recorded.")
             elif action == "contact":
+                # Refuse, or recognise a repeat, before any file is stored.
+                actions.require_secretary(found, user)
+                earlier = actions.contact_by_key(user, str(data["key"] or ""))
                 documents = (
                     do_store_uploads(
                         data["evidence"], owner=user, district=found.district, label=_("Contact evidence"), by=user
                     )
-                    if data["evidence"]
+                    if data["evidence"] and earlier is None
                     else []
                 )
-                actions.do_log_contact(
+                contact = actions.do_log_contact(
                     found,
                     by=user,
                     on=data["on"],
@@ -410,7 +414,7 @@ def project_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
                 message = (
                     _("The contact is logged and counts: evidence is attached.")
-                    if documents
+                    if documents or (earlier is not None and contact.attachments.exists())
                     else _("The contact is logged; it counts once the enterprise confirms it or evidence is attached.")
                 )
             elif action == "schedule":
@@ -452,6 +456,7 @@ def contact_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         context = _project_context(request, contact.project, errors=[e for errs in form.errors.values() for e in errs])
         return render(request, "secretaries/project.html", context, status=400)
     try:
+        actions.require_secretary(contact.project, user)  # before any file is stored
         with transaction.atomic():
             documents = do_store_uploads(
                 form.cleaned_data["evidence"],
@@ -709,7 +714,12 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 
 
 def _enterprise_user(request: HttpRequest, project: Project) -> Any:
+    """The logged-in enterprise user answering for ``project``, or ``None`` for a bearer of
+    the link. Staff are refused outright: the secretary holds the link to send it, and must
+    not confirm their own contacts or rate their own issues with it."""
     user = request.user
+    if user.is_authenticated and user.kind == User.Kind.STAFF:  # type: ignore[union-attr]
+        raise PermissionDenied(_("Staff cannot answer for the enterprise."))
     return user if actions.enterprise_may_answer(user, project) else None
 
 
@@ -737,6 +747,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     found = actions.issue_from_token(token)
     if found is None:
         return render(request, "secretaries/rate.html", {"invalid": True}, status=404)
+    user = _enterprise_user(request, found.project)
     form = RateForm(request.POST or None)
     context: dict[str, Any] = {"issue": found, "form": form}
     if request.method == "POST":
@@ -747,7 +758,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
                 found,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
-                user=_enterprise_user(request, found.project),
+                user=user,
             )
         except ValidationError as error:
             context["errors"] = _messages_of(error)
@@ -763,8 +774,11 @@ def enterprise(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.kind != User.Kind.ENTERPRISE:
         raise PermissionDenied
-    codes = [c for c in user.applicant_profiles.values_list("credit_code", flat=True) if c]
-    mine = Project.objects.filter(investor_credit_code__in=codes, is_key=True)
+    # Each profile answers for its own district's projects only (as ``enterprise_may_answer``).
+    mine_q = Q(pk__in=[])
+    for district_id, code in user.applicant_profiles.exclude(credit_code="").values_list("district_id", "credit_code"):
+        mine_q |= Q(district_id=district_id, investor_credit_code=code)
+    mine = Project.objects.filter(mine_q, is_key=True)
     contacts = list(Contact.objects.filter(project__in=mine, confirmed_at__isnull=True).select_related("project")[:50])
     for c in contacts:
         c.token = actions.confirmation_token(c)  # type: ignore[attr-defined]

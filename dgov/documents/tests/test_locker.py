@@ -269,3 +269,35 @@ def test_nobody_reuses_a_document_they_may_not_see(stranger, licence):
     with pytest.raises(PermissionDenied):
         reuse(licence, by=stranger)
     assert not AuditEntry.objects.filter(verb="document.reuse").exists()
+
+
+def test_staff_reading_a_file_is_audited_even_when_the_clerk_is_its_owner(client, clerk):
+    from dgov.audit.models import AuditEntry
+    from dgov.documents.storage import do_store_upload
+
+    # A walk-in applicant without an account: the clerk holds the scan.
+    document = do_store_upload(upload("scan.pdf", files.pdf()), owner=clerk, district=clerk.district)
+    client.force_login(clerk)
+
+    assert client.get(reverse("documents:download", args=[document.pk])).status_code == 200
+    assert AuditEntry.objects.filter(verb="document.download", object_id=str(document.pk), actor=clerk).exists()
+
+
+def test_the_job_removes_files_no_row_points_at_and_keeps_the_rest(clerk):
+    import os
+    import time
+
+    from dgov.documents.models import storage_path
+    from dgov.documents.storage import do_store_upload, sweep_orphan_files
+
+    kept = do_store_upload(upload("kept.pdf", files.pdf()), owner=clerk, district=clerk.district)
+    orphan = storage_path("ab" * 16)
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"left by a rolled-back transaction")
+    hour_ago = time.time() - 7200
+    for path in (orphan, kept.path):
+        os.utime(path, (hour_ago, hour_ago))
+
+    assert sweep_orphan_files() == 1
+    assert not orphan.exists()
+    assert kept.path.exists()

@@ -122,3 +122,24 @@ def test_the_agents_page_says_what_each_is_owed_and_why(at_intent, agent, rule, 
     assert "24.5" in page and "at 3‰" in page
     response = client.get("/investment/agents/?format=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_an_agent_is_not_told_which_projects_exist(agent, rule, agent_user, make_project, client):
+    make_project("中融国投")
+    response = login(client, agent_user).post(
+        "/investment/my-leads/",
+        {"name": "中融国投", "investor": "某公司", "agreed_amount": "100", "fixed_asset_investment": "100"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "already exists" not in page and "This lead cannot be recorded" in page
+    assert Project.objects.filter(name="中融国投").count() == 1
+
+
+def test_a_lead_with_a_negative_amount_is_a_form_error(agent, rule, agent_user, client):
+    response = login(client, agent_user).post(
+        "/investment/my-leads/",
+        {"name": "负数项目", "investor": "某公司", "agreed_amount": "-5", "fixed_asset_investment": "100"},
+    )
+    assert response.status_code == 400 and "agreed_amount" in response.context["form"].errors
+    assert not Project.objects.filter(name="负数项目").exists()

@@ -194,3 +194,45 @@ def test_an_occupant_reports_output_and_tax_once_a_year(park, officer, client):
     assert [(r.enterprise, r.tax) for r in park.reports.all()] == [("世久电气", Decimal(2700))]
     page = client.get("/investment/parks/").content.decode()
     assert "40000" in page and "2700" in page
+
+
+def test_an_exported_text_that_looks_like_a_formula_stays_text(make_project, officer, client):
+    make_project('=HYPERLINK("http://x","点击")', investor="@SUM(1+1)")
+    response = login(client, officer).get("/investment/?format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    row = list(next(sheet.iter_rows(min_row=2, max_row=2)))
+    assert row[0].data_type == "s" and row[0].value == '\'=HYPERLINK("http://x","点击")'
+    assert row[1].value == "'@SUM(1+1)"
+
+
+@pytest.mark.parametrize("parcel", ["²", "99999999999999999999999"])
+def test_a_parcel_that_is_not_a_number_is_a_form_error(park, make_project, officer, client, parcel):
+    response = login(client, officer).post(
+        f"/investment/parks/{park.pk}/",
+        {"which": "allocate", "parcel": parcel, "project": make_project().pk, "area": "100"},
+    )
+    assert response.status_code == 400 and "Choose a parcel of this park." in response.content.decode()
+    assert not Allocation.objects.exists()
+
+
+def test_an_import_with_odd_numbers_reports_them_as_row_errors(officer, encouraged, client):
+    content = _book(
+        [
+            _row(name="一", investor="甲", jobs="²"),
+            _row(name="二", investor="乙", jobs="12345678901234567890123"),
+            _row(name="三", investor="丙", land_mu="100000000"),
+            _row(name="四", investor="丁", floor_space="1e30"),
+        ]
+    )
+    response = _upload(login(client, officer), content)
+    page = response.content.decode()
+    assert response.status_code == 400
+    for problem in [
+        "Row 2, column jobs: must be a whole number",
+        "Row 3, column jobs: must be a whole number",
+        "Row 4, column land_mu: must be less than",
+        "Row 5, column floor_space: must be less than",
+    ]:
+        assert problem in page, problem
+    assert not Project.objects.exists()

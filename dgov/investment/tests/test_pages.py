@@ -2,8 +2,18 @@
 
 from typing import Any
 
+import pytest
+
 from dgov.audit.models import AuditEntry
-from dgov.investment.models import Agent, InvestmentPolicy, ResidentOffice, Stage, StagePolicy, stage_settings
+from dgov.investment.models import (
+    Agent,
+    IncentiveRule,
+    InvestmentPolicy,
+    ResidentOffice,
+    Stage,
+    StagePolicy,
+    stage_settings,
+)
 from dgov.investment.tests.conftest import login
 
 
@@ -124,3 +134,63 @@ def test_a_new_incentive_rule_applies_to_new_claims_only(district, administrator
     rule.refresh_from_db()
     assert not rule.active
     assert "2019 办法" in client.get("/investment/settings/").content.decode()
+
+
+@pytest.mark.parametrize("tiers", ["1000:NaN, :5", "NaN:3, :5", "1000:3, :Infinity", "1e13:3, :5", "1000:3, :1000"])
+def test_an_incentive_tier_that_is_not_a_finite_number_in_range_is_a_form_error(
+    district, administrator, rule, client, tiers
+):
+    url = "/investment/settings/incentive-rule/"
+    data = {"name": "坏规则", "floor_fixed_assets": "5000", "cap": "80", "tiers": tiers, "instalments": "signed:100"}
+    assert login(client, administrator).post(url, data).status_code == 400
+    rule.refresh_from_db()
+    assert rule.active and IncentiveRule.objects.count() == 1
+
+
+def test_the_office_page_shows_an_empty_target_form_without_errors(district, officer, client):
+    office = ResidentOffice.objects.create(district=district, name="北京驻点招商处", city="北京")
+    response = login(client, officer).get(f"/investment/offices/{office.pk}/")
+    assert response.status_code == 200
+    assert not response.context["form"].is_bound
+    assert "This field is required." not in response.content.decode()
+
+
+def test_saving_the_policy_scores_the_open_projects_again(district, administrator, make_project, client):
+    from decimal import Decimal
+
+    small = make_project("小项目", fixed_asset_investment=Decimal(3000), expected_tax=Decimal(100), land_mu=Decimal(20))
+    before = small.selection_score
+    data: dict[str, Any] = {
+        "min_fixed_assets_per_mu": "200",
+        "min_tax_per_mu": "15",
+        "province_review_tce": "5000",
+        "county_review_tce": "1000",
+        "exempt_below_kwh": "500",
+        "score_full_scale": "3000",  # the small project now earns the whole scale share
+    }
+    for stage in ("lead", "talks", "intent", "signed", "land", "construction", "operation", "full_production"):
+        data |= {f"{stage}-probability": 50, f"{stage}-yellow_days": 10, f"{stage}-red_days": 20}
+    assert login(client, administrator).post("/investment/settings/", data).status_code == 302
+    small.refresh_from_db()
+    policy = InvestmentPolicy.objects.get(district=district)
+    assert small.selection_score != before
+    assert small.selection_score == small.selection(policy).total
+
+
+def test_an_office_records_what_became_of_a_target_company(district, officer, leader, make_project, client):
+    office = ResidentOffice.objects.create(district=district, name="上海驻点招商处", city="上海")
+    url = f"/investment/offices/{office.pk}/"
+    login(client, officer)
+    assert client.post(url, {"name": "中融国投", "status": "to_visit"}).status_code == 302
+    target = office.targets.get()
+    project = make_project("中融国投项目")
+    result = {"which": "result", "result-target": target.pk, "result-status": "landed"}
+    assert client.post(url, result).status_code == 400  # became a project, but which?
+    assert client.post(url, result | {"result-project": project.pk}).status_code == 302
+    target.refresh_from_db()
+    assert (target.status, target.project) == ("landed", project)
+    entry = AuditEntry.objects.get(verb="investment.target_update")
+    assert entry.actor == officer and entry.changes["target"] == "中融国投"
+    assert "中融国投项目" in client.get(url).content.decode()
+    login(client, leader)
+    assert client.post(url, result | {"result-status": "dropped"}).status_code == 403  # leaders watch

@@ -233,3 +233,34 @@ def test_the_pipeline_can_be_ordered_by_the_selection_score(make_project, office
     page = login(client, officer).get("/investment/?order=score").content.decode()
     assert page.index(f'data-project="{high.pk}"') < page.index(f'data-project="{low.pk}"')
     assert client.get("/investment/?order=nonsense").status_code == 200
+
+
+def test_a_key_project_with_a_secretary_stays_on_the_key_list(make_project, officer, leader, make_staff):
+    from dgov.secretaries import actions as secretaries
+
+    project = make_project("泰盟智慧化工厂", is_key=True)
+    secretary = make_staff("project_secretary", "secretary", department=None)
+    secretaries.do_assign(project, secretary=secretary, leader=leader, by=officer)
+    with pytest.raises(ValidationError) as refused:
+        actions.do_update_project(project, {"is_key": False, "jobs": 10}, by=officer)
+    assert refused.value.code == "secretaryship"
+    project.refresh_from_db()
+    assert project.is_key and project.jobs != 10
+    other = make_project("未配秘书的项目", is_key=True)
+    actions.do_update_project(other, {"is_key": False}, by=officer)  # no secretary: may leave the list
+    other.refresh_from_db()
+    assert not other.is_key
+
+
+@pytest.mark.parametrize("field", ["land_mu", "floor_space", "energy_tce", "electricity_kwh", "jobs", "paid_in"])
+def test_no_fact_of_a_project_may_be_negative(make_project, officer, client, field):
+    project = make_project("负数项目")
+    url = f"/investment/projects/{project.pk}/edit/"
+    form = login(client, officer).get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data |= {"source": project.source, "industry": project.industry_id, field: "-100000"}
+    response = client.post(url, data)
+    assert response.status_code == 400 and field in response.context["form"].errors
+    project.refresh_from_db()
+    assert getattr(project, field) >= 0
+    assert client.post(url, data | {field: "5"}).status_code == 302  # only the negative number was wrong

@@ -76,3 +76,11 @@ def test_a_credit_code_with_forbidden_letters_names_them():
     error = error_of(validate_credit_code, "91350100M0001O0Y43")
     assert error.code == "characters"
     assert "O" in error.messages[0]
+
+
+@pytest.mark.parametrize(
+    "value", ["11010519491231\u00b202X", "110105\u0661\u0669\u0664\u0669\u0661\u0662\u0663\u0661\u0660\u0660\u0662X"]
+)
+def test_an_id_number_with_digits_that_are_not_ascii_is_refused(value):
+    with pytest.raises(ValidationError):
+        validate_resident_id(value)

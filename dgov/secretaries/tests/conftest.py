@@ -2,11 +2,14 @@ from typing import Any
 
 import pytest
 
+from dgov.accounts.demo import demo_credit_code
 from dgov.accounts.models import Applicant, Department
 from dgov.investment.models import Project, Stage
 from dgov.secretaries import actions
 from dgov.services.actions import do_publish_version
 from dgov.services.models import Audience, Material, OnlineLevel, Trips
+
+TAIMENG_CODE = demo_credit_code("91220103MA0YBT7W3")
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +63,7 @@ def project(district: Any) -> Project:
         investor="泰盟（长春）智能科技有限公司",
         stage=Stage.SIGNED,
         is_key=True,
+        investor_credit_code=TAIMENG_CODE,
     )
 
 
@@ -107,5 +111,5 @@ def item(district: Any, administrator: Any) -> Any:
 @pytest.fixture
 def enterprise_applicant(district: Any) -> Applicant:
     return Applicant.objects.create(
-        district=district, kind=Applicant.Kind.ENTERPRISE, name="泰盟（长春）智能科技有限公司", credit_code=""
+        district=district, kind=Applicant.Kind.ENTERPRISE, name="泰盟（长春）智能科技有限公司", credit_code=TAIMENG_CODE
     )

@@ -174,3 +174,33 @@ def test_the_application_case_page_carries_the_tracking_card(
 
     assert f'data-green-card="{application.number}"' in page
     assert f'data-green-due="{case.promised_due_on:%Y-%m-%d}"' in page
+
+
+def test_only_an_application_of_the_projects_investor_enters_the_green_channel(
+    district, item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    from dgov.accounts.demo import demo_credit_code
+    from dgov.accounts.models import Applicant
+
+    stranger = Applicant.objects.create(
+        district=district,
+        kind=Applicant.Kind.ENTERPRISE,
+        name="长春某餐饮有限公司",
+        credit_code=demo_credit_code("91220103MA0Y8K2Q1"),
+    )
+    nameless = Applicant.objects.create(
+        district=district, kind=Applicant.Kind.ENTERPRISE, name="无代码", credit_code=""
+    )
+    for applicant, key in ((stranger, "other"), (nameless, "blank")):
+        application = accepted(item, applicant, clerk, key)
+        with pytest.raises(ValidationError) as refused:
+            actions.do_enter_green_channel(
+                application, project=project, lead_official=leader, reason="x", by=supervisor
+            )
+        assert refused.value.code == "not_investor"
+    Project.objects.filter(pk=project.pk).update(investor_credit_code="")
+    project.refresh_from_db()
+    application = accepted(item, enterprise_applicant, clerk, "code-less project")
+    with pytest.raises(ValidationError):
+        actions.do_enter_green_channel(application, project=project, lead_official=leader, reason="x", by=supervisor)
+    assert not GreenChannelCase.objects.exists()

@@ -137,3 +137,15 @@ def test_a_skipped_level_through_the_page_is_a_400(client, issue, secretary, lan
     )
     assert response.status_code == 400
     assert EnterpriseIssue.objects.get().level == Level.DEPARTMENT
+
+
+def test_staff_cannot_rate_an_issue_through_the_enterprises_link(client, issue, secretary, land_staff):
+    actions.do_resolve_issue(issue, by=land_staff, resolution="已解决")
+    url = reverse("secretaries:rate", args=[actions.rating_token(issue)])
+    for person in (secretary, land_staff):
+        client.force_login(person)
+        assert client.post(url, {"rating": 5}).status_code == 403
+    issue.refresh_from_db()
+    assert issue.rating is None
+    client.logout()
+    assert client.post(url, {"rating": 4}).status_code == 200

@@ -112,3 +112,30 @@ def test_the_api_lists_my_overdue_projects_and_refuses_others(client, district, 
     assert {row["project"] for row in response.json()} == {"项目0", "项目1"}
     _token, clerks = do_create_api_token(clerk, "clerk")
     assert client.get("/api/v1/secretaries/overdue", HTTP_AUTHORIZATION=f"Bearer {clerks}").status_code == 403
+
+
+def test_an_exported_text_that_looks_like_a_formula_stays_text(client, district, secretary, leader, officer):
+    many_overdue(district, secretary, leader, officer, 1)
+    Project.objects.update(name="=1+2", investor="-cmd|' /C calc'!A0")
+    client.force_login(leader)
+    response = client.get(OVERDUE, {"format": "xlsx"})
+    row = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, max_row=2))
+    assert [c.data_type for c in row[:2]] == ["s", "s"]
+    assert [c.value for c in row[:2]] == ["'=1+2", "'-cmd|' /C calc'!A0"]
+
+
+@pytest.mark.parametrize("name", ["scorecard", "green_report"])
+@pytest.mark.parametrize(
+    "period",
+    [
+        {"start": "9999-12-01", "end": "9999-12-31"},
+        {"start": "0001-01-01"},
+        {"start": "2020-01-01", "end": "2025-01-01"},
+    ],
+)
+def test_a_period_out_of_range_or_too_long_is_a_400(client, assigned, leader, make_staff, name, period):
+    client.force_login(
+        make_staff("centre_supervisor", "supervisor", department="ZWFW") if name == "green_report" else leader
+    )
+    response = client.get(reverse(f"secretaries:{name}"), period)
+    assert response.status_code == 400

@@ -272,3 +272,81 @@ def test_the_contact_rule_is_a_setting(settings, assigned):
     settings.SECRETARY_CONTACT_DAYS = 14
     assert not Secretaryship.objects.overdue(dt.date(2025, 6, 17)).exists()
     assert Secretaryship.objects.overdue(dt.date(2025, 6, 24)).exists()
+
+
+def test_the_secretary_cannot_confirm_their_own_contact_through_the_link(client, assigned, project, secretary):
+    contact = log(project, secretary, days_ago=1)
+    url = reverse("secretaries:confirm", args=[actions.confirmation_token(contact)])
+    client.force_login(secretary)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"name": "刘总"}).status_code == 403
+    contact.refresh_from_db()
+    assert contact.confirmed_at is None and not contact.counts
+    client.logout()
+    assert client.post(url, {"name": "刘总"}).status_code == 200  # the enterprise, without logging in
+    contact.refresh_from_db()
+    assert contact.counts
+
+
+def _stored_files(root):
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_a_refused_or_repeated_upload_stores_no_file(client, assigned, project, secretary, make_staff, documents_root):
+    from dgov.documents.models import Document
+
+    def contact_with_evidence(key):
+        return {
+            "contact-on": TODAY.isoformat(),
+            "contact-method": Method.VISIT,
+            "contact-people": "刘总",
+            "contact-discussion": "现场查看",
+            "contact-key": key,
+            "contact-evidence": SimpleUploadedFile("纪要.pdf", files.pdf(), content_type="application/pdf"),
+        }
+
+    url = reverse("secretaries:project_act", args=[project.pk, "contact"])
+    client.force_login(make_staff("project_secretary", "another", department="TCJ"))  # not this project's secretary
+    assert client.post(url, contact_with_evidence("6f1c1f0e-2b7a-4d3e-9a0b-0c1d2e3f4a5b")).status_code == 403
+    earlier = log(project, secretary)
+    evidence = {"evidence-evidence": SimpleUploadedFile("纪要.pdf", files.pdf(), content_type="application/pdf")}
+    assert client.post(reverse("secretaries:contact_evidence", args=[earlier.pk]), evidence).status_code == 403
+    assert not Document.objects.exists() and _stored_files(documents_root) == []
+
+    client.force_login(secretary)
+    key = "0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d"
+    assert client.post(url, contact_with_evidence(key)).status_code == 302
+    assert client.post(url, contact_with_evidence(key)).status_code == 302  # the same form sent again
+    assert Document.objects.count() == 1 and len(_stored_files(documents_root)) == 1
+    assert Contact.objects.filter(idempotency_key=key).get().attachments.count() == 1
+
+
+def test_the_enterprise_page_lists_only_its_own_districts_projects(
+    client, district, other_district, assigned, project, secretary
+):
+    from dgov.accounts.demo import demo_credit_code
+    from dgov.accounts.models import Applicant, User
+
+    code = demo_credit_code("91220103MA0Y8K2Q1")
+    Project.objects.filter(pk=project.pk).update(investor_credit_code=code)
+    contact = log(project, secretary)
+    elsewhere = Project.objects.create(
+        district=other_district, name="外区项目", investor="泰盟", is_key=True, investor_credit_code=code
+    )
+    user = User.objects.create_user("taimeng", password="x-1-y-2-z", kind=User.Kind.ENTERPRISE, full_name="泰盟科技")
+    Applicant.objects.create(
+        district=district, user=user, kind=Applicant.Kind.ENTERPRISE, name="泰盟", credit_code=code
+    )
+    stray = Contact.objects.create(
+        district=other_district,
+        project=elsewhere,
+        secretary=secretary,
+        on=TODAY,
+        method=Method.PHONE,
+        people="外区",
+        discussion="外区",
+    )
+    client.force_login(user)
+    page = client.get(reverse("secretaries:enterprise")).content.decode()
+    assert actions.confirmation_token(contact)[:20] in page
+    assert actions.confirmation_token(stray)[:20] not in page and "外区项目" not in page

@@ -20,6 +20,7 @@ def run_pass(*, sweep_deadlines: bool = True) -> dict[str, int]:
     from dgov.audit.chain import chain_pending, due_for_checkpoint, write_checkpoint
     from dgov.bundles.actions import sync_open
     from dgov.campaigns.actions import send_reminders
+    from dgov.documents.storage import sweep_orphan_files
     from dgov.notifications.outbox import send_pending
     from dgov.ratings.actions import deem_ratings
     from dgov.workdays.actions import recompute_provisional
@@ -34,6 +35,7 @@ def run_pass(*, sweep_deadlines: bool = True) -> dict[str, int]:
         done["ratings_deemed"] = deem_ratings()
         done["bundles_synced"] = sync_open()
         done["campaign_reminders"] = send_reminders()
+        done["orphan_files_removed"] = sweep_orphan_files()
     return done
 
 
