@@ -556,9 +556,9 @@ def do_extend(application: Application, *, by: Any, days: int, reason: str) -> N
 def do_check_in(application: Application, *, by: Any, window: Any = None) -> Visit:
     """The applicant checks in at a window: one more visit in person."""
     _require(by, "applications.accept_application")
+    # A visit after the decision (to collect a result, say) is still a trip the applicant
+    # made, so closed cases take visits too; nobody records their own.
     _not_own(application, by)
-    if not application.is_open:
-        raise ValidationError(_("A closed application takes no more visits."), code="closed")
     with transaction.atomic():
         visit = Visit.objects.create(application=application, window=window or by.window, clerk=by)
         Application.objects.filter(pk=application.pk).update(visits=F("visits") + 1)

@@ -1,7 +1,6 @@
 """Inputs and paths a reviewer found outside the happy path."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dgov.applications import actions
@@ -21,14 +20,27 @@ def refused(item, citizen, citizen_applicant, clerk) -> Application:
     return application
 
 
-def test_a_closed_application_takes_no_more_visits(refused, clerk, client):
-    with pytest.raises(ValidationError):
-        actions.do_check_in(refused, by=clerk)
+def test_nobody_records_a_visit_on_their_own_application(item, clerk, district):
+    from django.core.exceptions import PermissionDenied
 
-    client.force_login(clerk)
-    assert client.post(reverse("applications:act", args=[refused.pk, "check_in"])).status_code == 400
-    refused.refresh_from_db()
-    assert refused.visits == 0
+    from dgov.accounts.models import Applicant
+    from dgov.lib.idnumbers import id_check_character
+
+    own = Applicant.objects.create(
+        district=district,
+        user=clerk,
+        kind="citizen",
+        name="窗口人员本人",
+        id_number="22010319850612345" + id_check_character("22010319850612345"),
+    )
+    application, _ = actions.do_submit(
+        item=item, applicant=own, by=clerk, channel=Channel.ONLINE, idempotency_key="own-visit"
+    )
+
+    with pytest.raises(PermissionDenied):
+        actions.do_check_in(application, by=clerk)
+    application.refresh_from_db()
+    assert application.visits == 0
 
 
 def test_numbers_typed_into_a_reason_are_masked_in_the_audit_trail(refused):
