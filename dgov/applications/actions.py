@@ -74,21 +74,24 @@ def _own_department(application: Application, by: Any) -> None:
         raise PermissionDenied(_("This application belongs to another department."))
 
 
-def new_number(district_code: str, today: dt.date) -> str:
-    """Readable and unique without a shared counter: district, date, 6 random characters."""
+def new_number(district_code: str, today: dt.date, *, kind: str = "") -> str:
+    """Readable and unique without a shared counter: district, ``kind`` (``N`` for a
+    bundle), date, 6 random characters."""
     suffix = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
-    return f"{district_code}-{today:%Y%m%d}-{suffix}"
+    return f"{district_code}-{kind}{today:%Y%m%d}-{suffix}"
 
 
-def _notify_applicant(application: Application, subject: str, body: str) -> None:
-    applicant = application.applicant
+def notify_applicant(case: Any, subject: str, body: str) -> None:
+    """Tell the applicant of ``case`` (an application or a bundle application): in the
+    app when they have an account, by text message to the phone on file when they do not."""
+    applicant = case.applicant
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            district=application.district,
+            district=case.district,
             recipient=applicant.user,
             subject=str(subject),
             body=str(body),
-            obj=application,
+            obj=case,
             sms_to=applicant.phone if applicant.user_id is None else "",
         )
 
@@ -182,7 +185,7 @@ def do_submit(
                 )
                 _event(application, by=by, verb="submit")
                 record("application.submit", application, actor=by, changes={"item": item.code, "channel": channel})
-                _notify_applicant(
+                notify_applicant(
                     application,
                     _("Application %(number)s received") % {"number": application.number},
                     _("Your application for %(item)s was received on %(date)s. Verification code: %(code)s.")
@@ -227,7 +230,7 @@ def do_request_supplement(
             SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems
         )
         listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
-        _notify_applicant(
+        notify_applicant(
             application,
             _("Application %(number)s: please supplement your materials") % {"number": application.number},
             _("Please supplement all of the following at once:\n%(list)s") % {"list": listing},
@@ -272,7 +275,7 @@ def do_refuse(application: Application, *, by: Any, reasons: str) -> None:
             note=reasons,
             reasons=reasons,
         )
-        _notify_applicant(
+        notify_applicant(
             application,
             _("Application %(number)s not accepted") % {"number": application.number},
             _("Reasons: %(reasons)s") % {"reasons": reasons},
@@ -328,7 +331,7 @@ def do_accept(application: Application, *, by: Any, today: dt.date | None = None
             legal_deadline=legal,
             promised_deadline=promised,
         )
-        _notify_applicant(
+        notify_applicant(
             application,
             _("Application %(number)s accepted") % {"number": application.number},
             _("Accepted on %(date)s; the decision is due by %(due)s.")
@@ -413,7 +416,7 @@ def do_decide(application: Application, *, by: Any, approve: bool, reasons: str 
         else:
             subject = _("Application %(number)s denied") % {"number": application.number}
             body = _("Reasons: %(reasons)s") % {"reasons": reasons}
-        _notify_applicant(application, subject, body)
+        notify_applicant(application, subject, body)
 
 
 def do_complete(application: Application, *, by: Any) -> None:
@@ -428,7 +431,7 @@ def do_complete(application: Application, *, by: Any) -> None:
             verb="complete",
             completed_on=_today(),
         )
-        _notify_applicant(
+        notify_applicant(
             application,
             _("Application %(number)s completed") % {"number": application.number},
             _("Your application is completed."),
@@ -478,7 +481,7 @@ def do_stop_clock(
             actor=by,
             changes={"procedure": procedure, "expected_days": expected_days},
         )
-        _notify_applicant(
+        notify_applicant(
             application,
             _("Application %(number)s: %(procedure)s") % {"number": application.number, "procedure": procedure},
             notice,
@@ -545,7 +548,7 @@ def do_extend(application: Application, *, by: Any, days: int, reason: str) -> N
                 do_extend_deadline(deadline, days=days, reason=reason, by=by)
         _event(application, by=by, verb="extend", note=reason)
         record("application.extend", application, actor=by, changes={"days": days, "reason": reason})
-        _notify_applicant(
+        notify_applicant(
             application,
             _("Application %(number)s: time limit extended") % {"number": application.number},
             _("The time limit is extended by %(days)d working days. Reason: %(reason)s")

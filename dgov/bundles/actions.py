@@ -10,7 +10,6 @@ the applicant told at once of a denial, ready to issue when every part is decide
 
 import contextlib
 import datetime as dt
-import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -49,7 +48,6 @@ EXTEND = "bundles.extend_bundle"
 
 DECIDED = (PartStatus.APPROVED, PartStatus.DENIED, PartStatus.COMPLETED)
 GRANTED = (PartStatus.APPROVED, PartStatus.COMPLETED)
-_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 # Set while a bundle action drives its parts, so the per-part hook leaves the bundle to it.
 _driving: ContextVar[bool] = ContextVar("bundles_driving", default=False)
@@ -265,21 +263,7 @@ def material_groups(items: Sequence[ServiceItem]) -> list[MaterialGroup]:
 
 
 def new_number(district_code: str, today: dt.date) -> str:
-    suffix = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
-    return f"{district_code}-N{today:%Y%m%d}-{suffix}"
-
-
-def _notify_applicant(bundle_application: BundleApplication, subject: str, body: str) -> None:
-    applicant = bundle_application.applicant
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            district=bundle_application.district,
-            recipient=applicant.user,
-            subject=str(subject),
-            body=str(body),
-            obj=bundle_application,
-            sms_to=applicant.phone if applicant.user_id is None else "",
-        )
+    return application_actions.new_number(district_code, today, kind="N")
 
 
 def _event(bundle_application: BundleApplication, *, by: Any, verb: str, from_status: str = "", note: str = "") -> None:
@@ -379,7 +363,7 @@ def do_submit_bundle(
                 actor=by,
                 changes={"bundle": bundle.code, "channel": channel, "items": [item.code for item in items]},
             )
-            _notify_applicant(
+            application_actions.notify_applicant(
                 bundle_application,
                 _("Bundle application %(number)s received") % {"number": bundle_application.number},
                 _("Your application for “%(bundle)s” (%(count)d licences) was received on %(date)s.")
@@ -486,7 +470,7 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: Any, today: d
         bundle_application.accepted_on = accepted_on
         _start_joint_clock(bundle_application, accepted_on)
         due = bundle_application.joint_deadline.due_date  # type: ignore[union-attr]
-        _notify_applicant(
+        application_actions.notify_applicant(
             bundle_application,
             _("Bundle application %(number)s accepted") % {"number": bundle_application.number},
             _(
@@ -526,7 +510,7 @@ def do_refuse_bundle(bundle_application: BundleApplication, *, by: Any, reasons:
         for part in parts:
             if part.application.status == PartStatus.SUBMITTED:
                 application_actions.do_refuse(part.application, by=by, reasons=reasons)
-        _notify_applicant(
+        application_actions.notify_applicant(
             bundle_application,
             _("Bundle application %(number)s not accepted") % {"number": bundle_application.number},
             _("Reasons: %(reasons)s") % {"reasons": reasons},
@@ -573,7 +557,7 @@ def sync(bundle_application: BundleApplication, *, by: Any = None) -> None:
             granted = [p for p in live if p.application.status in GRANTED]
             if granted:
                 _move(bundle_application, by=by, to=Status.READY, allowed_from=[Status.ACCEPTED], verb="decided")
-                _notify_applicant(
+                application_actions.notify_applicant(
                     bundle_application,
                     _("Bundle application %(number)s: every part decided") % {"number": bundle_application.number},
                     _("%(count)d of %(total)d licences are approved; their certificates will be issued together.")
@@ -615,7 +599,7 @@ def _announce_denial(
         ) % {"parts": names}
     else:
         next_steps = _("The other parts are decided; the certificates of the approved ones will be issued together.")
-    _notify_applicant(
+    application_actions.notify_applicant(
         bundle_application,
         _("Bundle application %(number)s: %(item)s denied")
         % {"number": bundle_application.number, "item": application.item_version.name},
@@ -764,7 +748,7 @@ def do_extend_bundle(bundle_application: BundleApplication, *, by: Any, days: in
         bundle_application.joint_deadline = deadline
         _event(bundle_application, by=by, verb="extend", note=reason)
         record("bundle_application.extend", bundle_application, actor=by, changes={"days": days, "reason": reason})
-        _notify_applicant(
+        application_actions.notify_applicant(
             bundle_application,
             _("Bundle application %(number)s: joint time limit extended") % {"number": bundle_application.number},
             _(
@@ -809,7 +793,7 @@ def do_issue_bundle(bundle_application: BundleApplication, *, by: Any, today: dt
             if application.item_id in with_types:
                 certificates.extend(do_issue(application, by=by, today=today))
         listing = "\n".join(f"{c.item_name}: {c.number}" for c in certificates)
-        _notify_applicant(
+        application_actions.notify_applicant(
             bundle_application,
             _("Bundle application %(number)s: certificates issued") % {"number": bundle_application.number},
             _(
