@@ -96,6 +96,7 @@ TEMPLATES = [
 # Databases -------------------------------------------------------------------------
 DB_ENGINE = env_str("DB_ENGINE", "sqlite")
 if DB_ENGINE == "postgres":
+    PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 0)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
@@ -108,6 +109,12 @@ if DB_ENGINE == "postgres":
             # throughput on this machine (shared/PERFORMANCE.md).
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {
+                # Plans kept per connection for the hot path's hand-written statements
+                # (dgov/lib/fastsql.py, decision 0011); the ORM's client-side binding is
+                # never prepared. Behind a transaction-mode pooler set DB_PREPARE_THRESHOLD=-1.
+                "prepare_threshold": None if PREPARE_THRESHOLD < 0 else PREPARE_THRESHOLD,
+            },
         }
     }
 else:

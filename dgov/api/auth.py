@@ -11,6 +11,7 @@ from ninja.security import HttpBearer
 
 from dgov.accounts.models import User
 from dgov.api.models import ApiToken, digest
+from dgov.lib import fastsql
 
 
 @cache
@@ -51,31 +52,19 @@ def _token_sql() -> tuple[str, list[Any], list[Any]]:
     return sql, token_fields, user_fields
 
 
-def _from_row(model: Any, fields: list[Any], values: list[Any], alias: str) -> Any:
-    """A model instance from raw column values, converted as the ORM would (SQLite keeps
-    datetimes as text and booleans as integers)."""
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        column = field.get_col(model._meta.db_table)
-        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-            value = converter(value, column, connection)
-        converted.append(value)
-    return model.from_db(alias, [f.attname for f in fields], converted)
-
-
 def authenticate_token(token: str) -> ApiToken | None:
     """The active token and its user, with the user's roles and permissions loaded."""
     sql, token_fields, user_fields = _token_sql()
     key = digest(token)
-    with connection.cursor() as cursor:
+    with fastsql.cursor() as cursor:
         cursor.execute(sql, [key, key, key])
         rows = cursor.fetchall()
     head = [row for row in rows if row[0] == 0]
     if not head:
         return None
     values = list(head[0][1:-3])
-    found = _from_row(ApiToken, token_fields, values[: len(token_fields)], connection.alias)
-    user = _from_row(User, user_fields, values[len(token_fields) :], connection.alias)
+    found = fastsql.from_row(ApiToken, token_fields, values[: len(token_fields)])
+    user = fastsql.from_row(User, user_fields, values[len(token_fields) :])
     found.user = user
     roles, perms = set(), set()
     for row in rows:

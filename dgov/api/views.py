@@ -23,7 +23,7 @@ from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import ACCEPT
 from dgov.api import schemas
 from dgov.api.auth import token_auth
-from dgov.applications import actions
+from dgov.applications import actions, loading
 from dgov.applications.models import Application, ApplicationEvent, Channel, Status
 from dgov.applications.views import LOOKUP_MAX_FAILURES, LOOKUP_WINDOW_SECONDS, VERBS
 from dgov.services.models import Material, ServiceItem, ServiceItemVersion
@@ -171,23 +171,20 @@ def get_application_for_user(request: HttpRequest, number: str, *, full: bool = 
 
     Loads what the ``do_*`` functions and the reply read (applicant and their user, item
     version, district, both deadlines) in one query."""
-    related = [
-        "applicant__user",
-        "item_version",
-        "district",
-        "legal_deadline",
-        "promised_deadline",
-        *(["item", "department"] if full else []),
-    ]
-    try:
-        application = (
-            Application.objects.visible_to(request.user)
-            .select_related(*related)
-            .order_by()
-            .get(number=number.strip().upper())
-        )
-    except Application.DoesNotExist:
-        raise Http404 from None
+    number = number.strip().upper()
+    if full:
+        try:
+            return (
+                Application.objects.visible_to(request.user)
+                .select_related(*loading.RELATED, "item", "department")
+                .order_by()
+                .get(number=number)
+            )
+        except Application.DoesNotExist:
+            raise Http404 from None
+    application = loading.load_visible(number, request.user)
+    if application is None:
+        raise Http404
     return application
 
 

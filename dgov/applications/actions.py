@@ -33,7 +33,7 @@ from dgov.applications.models import (
 )
 from dgov.applications.signals import application_moved
 from dgov.audit.trail import record
-from dgov.lib.fastsql import insert
+from dgov.lib import fastsql
 from dgov.notifications.outbox import notify
 from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
 from dgov.workdays.models import Deadline
@@ -97,7 +97,7 @@ def notify_applicant(case: Any, subject: str, body: str) -> None:
 
 
 def _event(application: Application, *, by: Any, verb: str, from_status: str = "", note: str = "") -> None:
-    insert(
+    fastsql.insert(
         ApplicationEvent(
             application=application, by=by, verb=verb, from_status=from_status, to_status=application.status, note=note
         )
@@ -115,9 +115,12 @@ def _move(
     **fields: Any,
 ) -> None:
     """The conditional UPDATE at the heart of every transition."""
-    allowed = list(allowed_from)
-    changed = Application.objects.filter(pk=application.pk, status__in=allowed).update(
-        status=to, updated_at=timezone.now(), **fields
+    changed = fastsql.update_where(
+        Application,
+        application.pk,
+        {"status": to, "updated_at": timezone.now(), **fields},
+        column="status",
+        allowed=list(allowed_from),
     )
     if changed != 1:
         raise AlreadyHandled(application)
@@ -307,7 +310,7 @@ def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, D
         )
         deadline.apply(deadline.compute_due(default_calendar))
         deadlines.append(deadline)
-    legal, promised = Deadline.objects.bulk_create(deadlines)
+    legal, promised = fastsql.insert_many(deadlines)
     return legal, promised
 
 
@@ -380,8 +383,10 @@ def do_review(application: Application, *, by: Any, note: str = "") -> None:
 
 
 def _close_clocks(application: Application) -> None:
-    ids = [i for i in (application.legal_deadline_id, application.promised_deadline_id) if i]
-    Deadline.objects.filter(pk__in=ids, closed_at__isnull=True).update(closed_at=timezone.now())
+    now = timezone.now()
+    for pk in (application.legal_deadline_id, application.promised_deadline_id):
+        if pk:
+            fastsql.update_where(Deadline, pk, {"closed_at": now}, column="closed_at", allowed=[None])
 
 
 def do_decide(application: Application, *, by: Any, approve: bool, reasons: str = "") -> None:
