@@ -243,11 +243,14 @@ def _idempotency_key(value: str | None) -> str:
 
 
 def _item_to_apply_for(user: Any, code: str) -> ServiceItem:
+    """The published item ``code``: of the staff member's district; for an applicant, of
+    a district where they have a profile (with it as ``own_applicant``), else the public one."""
+    if not _is_staff(user):
+        item = loading.item_for_own_applicant(user, code)
+        if item is not None:
+            return item
     items = ServiceItem.objects.published().filter(code=code).select_related("current_version__department", "district")
-    if _is_staff(user):
-        item = items.filter(district_id=user.district_id).first()
-    else:
-        item = items.filter(district__applicants__user_id=user.pk).first() or items.public().first()
+    item = items.filter(district_id=user.district_id).first() if _is_staff(user) else items.public().first()
     if item is None:
         raise ValidationError(_("There is no published service item %(code)s.") % {"code": code})
     return item
@@ -263,7 +266,9 @@ def _applicant_for(user: Any, item: ServiceItem, body: schemas.ApplyIn) -> Appli
         if applicant is None:
             raise ValidationError(_("There is no applicant %(id)s in your district.") % {"id": body.applicant})
         return applicant
-    applicant = Applicant.objects.filter(user_id=user.pk, district_id=item.district_id).first()
+    applicant = getattr(item, "own_applicant", None)
+    if applicant is None:
+        applicant = Applicant.objects.filter(user_id=user.pk, district_id=item.district_id).first()
     if applicant is None:
         raise PermissionDenied(_("You have no applicant profile in this district."))
     applicant.user = user  # the notification goes to them: no need to read them again
@@ -273,7 +278,7 @@ def _applicant_for(user: Any, item: ServiceItem, body: schemas.ApplyIn) -> Appli
 def _materials_of(version: ServiceItemVersion, wanted: list[schemas.MaterialIn]) -> list[tuple[Material, None, bool]]:
     if not wanted:
         return []
-    materials = {m.pk: m for m in version.materials.all() if m.to_submit}
+    materials = {m.pk: m for m in loading.materials_of(version) if m.to_submit}
     chosen = []
     for row in wanted:
         material = materials.get(row.material)
@@ -295,9 +300,8 @@ def apply(
     key = _idempotency_key(idempotency_key)
     user: Any = request.user
     # A repeat answers with the first application even if the item changed since.
-    existing = Application.objects.filter(submitted_by=user, idempotency_key=key).order_by().first()
+    existing = loading.filed_with_key(user, key)
     if existing is not None:
-        _load_deadlines(existing)
         return Reply(200, _application(existing, code=True))
     item = _item_to_apply_for(user, body.item)
     version = item.current_version

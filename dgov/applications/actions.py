@@ -32,9 +32,10 @@ from dgov.applications.models import (
     Visit,
 )
 from dgov.applications.signals import application_moved
+from dgov.audit.trail import entry as audit_entry
 from dgov.audit.trail import record
 from dgov.lib import fastsql
-from dgov.notifications.outbox import notify
+from dgov.notifications.outbox import notifications, notify
 from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
 from dgov.workdays.models import Deadline
 
@@ -81,9 +82,24 @@ def new_number(district_code: str, today: dt.date, *, kind: str = "") -> str:
     return f"{district_code}-{kind}{today:%Y%m%d}-{suffix}"
 
 
+def applicant_notices(case: Any, subject: str, body: str) -> list[Any]:
+    """The notifications that tell the applicant of ``case`` (an application or a bundle
+    application), unsaved: in the app when they have an account, by text message to the
+    phone on file when they do not."""
+    applicant = case.applicant
+    with translation.override(settings.LANGUAGE_CODE):
+        return notifications(
+            district=case.district,
+            recipient=applicant.user,
+            subject=str(subject),
+            body=str(body),
+            obj=case,
+            sms_to=applicant.phone if applicant.user_id is None else "",
+        )
+
+
 def notify_applicant(case: Any, subject: str, body: str) -> None:
-    """Tell the applicant of ``case`` (an application or a bundle application): in the
-    app when they have an account, by text message to the phone on file when they do not."""
+    """Tell the applicant of ``case`` (see ``applicant_notices``)."""
     applicant = case.applicant
     with translation.override(settings.LANGUAGE_CODE):
         notify(
@@ -112,30 +128,37 @@ def _move(
     allowed_from: Iterable[Status],
     verb: str,
     note: str = "",
+    notice: tuple[str, str] | None = None,
     **fields: Any,
 ) -> None:
-    """The conditional UPDATE at the heart of every transition."""
+    """The conditional UPDATE at the heart of every transition, written in one statement
+    with its timeline event, its audit entry and, given ``notice`` (subject, body), the
+    applicant's notifications (``fastsql.update_where``)."""
+    before = application.status
+    event = ApplicationEvent(
+        application=application, by=by, verb=verb, from_status=before, to_status=str(to), note=note
+    )
+    trace = audit_entry(
+        f"application.{verb}",
+        application,
+        actor=by,
+        changes={"status": [before, str(to)], **({"note": note} if note else {})},
+    )
+    rows = [event, trace, *(applicant_notices(application, *notice) if notice else [])]
     changed = fastsql.update_where(
         Application,
         application.pk,
         {"status": to, "updated_at": timezone.now(), **fields},
         column="status",
         allowed=list(allowed_from),
+        then=rows,
     )
     if changed != 1:
         raise AlreadyHandled(application)
-    before = application.status
     application.status = to
     for name, value in fields.items():
         setattr(application, name, value)
-    _event(application, by=by, verb=verb, from_status=before, note=note)
     application_moved.send(Application, application=application, verb=verb, by=by)
-    record(
-        f"application.{verb}",
-        application,
-        actor=by,
-        changes={"status": [before, str(to)], **({"note": note} if note else {})},
-    )
 
 
 # Creation ------------------------------------------------------------------------------
@@ -168,7 +191,7 @@ def do_submit(
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                application = Application.objects.create(
+                application = Application(
                     district=item.district,
                     number=new_number(item.district.code, today),
                     verification_code=f"{secrets.randbelow(10**6):06d}",
@@ -182,17 +205,28 @@ def do_submit(
                     idempotency_key=idempotency_key,
                     received_on=today,
                 )
-                SubmittedMaterial.objects.bulk_create(
-                    SubmittedMaterial(application=application, material=material, document=document, promised=promised)
-                    for material, document, promised in materials
-                )
-                _event(application, by=by, verb="submit")
-                record("application.submit", application, actor=by, changes={"item": item.code, "channel": channel})
-                notify_applicant(
-                    application,
-                    _("Application %(number)s received") % {"number": application.number},
-                    _("Your application for %(item)s was received on %(date)s. Verification code: %(code)s.")
-                    % {"item": version.name, "date": today.isoformat(), "code": application.verification_code},
+                fastsql.insert(application)
+                # The materials, the timeline event, the audit entry and the notification:
+                # one statement on PostgreSQL.
+                fastsql.insert_together(
+                    [
+                        *(
+                            SubmittedMaterial(
+                                application=application, material=material, document=document, promised=promised
+                            )
+                            for material, document, promised in materials
+                        ),
+                        ApplicationEvent(application=application, by=by, verb="submit", to_status=application.status),
+                        audit_entry(
+                            "application.submit", application, actor=by, changes={"item": item.code, "channel": channel}
+                        ),
+                        *applicant_notices(
+                            application,
+                            _("Application %(number)s received") % {"number": application.number},
+                            _("Your application for %(item)s was received on %(date)s. Verification code: %(code)s.")
+                            % {"item": version.name, "date": today.isoformat(), "code": application.verification_code},
+                        ),
+                    ]
                 )
                 return application, True
         except IntegrityError:
@@ -226,17 +260,22 @@ def do_request_supplement(
             % {"date": application.received_on.isoformat()},
             code="too_late",
         )
+    listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
     with transaction.atomic():
-        _move(application, by=by, to=Status.SUPPLEMENT, allowed_from=[Status.SUBMITTED], verb="request_supplement")
+        _move(
+            application,
+            by=by,
+            to=Status.SUPPLEMENT,
+            allowed_from=[Status.SUBMITTED],
+            verb="request_supplement",
+            notice=(
+                _("Application %(number)s: please supplement your materials") % {"number": application.number},
+                _("Please supplement all of the following at once:\n%(list)s") % {"list": listing},
+            ),
+        )
         notice = SupplementNotice.objects.create(application=application, issued_on=today, issued_by=by)
         SupplementItem.objects.bulk_create(
             SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems
-        )
-        listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
-        notify_applicant(
-            application,
-            _("Application %(number)s: please supplement your materials") % {"number": application.number},
-            _("Please supplement all of the following at once:\n%(list)s") % {"list": listing},
         )
     return notice
 
@@ -276,12 +315,11 @@ def do_refuse(application: Application, *, by: Any, reasons: str) -> None:
             allowed_from=[Status.SUBMITTED],
             verb="refuse",
             note=reasons,
+            notice=(
+                _("Application %(number)s not accepted") % {"number": application.number},
+                _("Reasons: %(reasons)s") % {"reasons": reasons},
+            ),
             reasons=reasons,
-        )
-        notify_applicant(
-            application,
-            _("Application %(number)s not accepted") % {"number": application.number},
-            _("Reasons: %(reasons)s") % {"reasons": reasons},
         )
 
 
@@ -333,12 +371,11 @@ def do_accept(application: Application, *, by: Any, today: dt.date | None = None
             deemed_accepted=deemed,
             legal_deadline=legal,
             promised_deadline=promised,
-        )
-        notify_applicant(
-            application,
-            _("Application %(number)s accepted") % {"number": application.number},
-            _("Accepted on %(date)s; the decision is due by %(due)s.")
-            % {"date": accepted_on.isoformat(), "due": application.promised_deadline.due_date.isoformat()},  # type: ignore[union-attr]
+            notice=(
+                _("Application %(number)s accepted") % {"number": application.number},
+                _("Accepted on %(date)s; the decision is due by %(due)s.")
+                % {"date": accepted_on.isoformat(), "due": promised.due_date.isoformat()},
+            ),
         )
 
 
@@ -402,6 +439,12 @@ def do_decide(application: Application, *, by: Any, approve: bool, reasons: str 
     if application.clock_stopped:
         raise ValidationError(_("Resume the clock before deciding."), code="clock_stopped")
     to = Status.APPROVED if approve else Status.DENIED
+    if approve:
+        subject = _("Application %(number)s approved") % {"number": application.number}
+        body = _("Your application was approved; the result will be issued at the exit window or online.")
+    else:
+        subject = _("Application %(number)s denied") % {"number": application.number}
+        body = _("Reasons: %(reasons)s") % {"reasons": reasons}
     with transaction.atomic():
         _move(
             application,
@@ -410,18 +453,12 @@ def do_decide(application: Application, *, by: Any, approve: bool, reasons: str 
             allowed_from=[Status.REVIEWED],
             verb="approve" if approve else "deny",
             note=reasons,
+            notice=(subject, body),
             decided_by=by,
             decided_on=_today(),
             reasons=reasons,
         )
         _close_clocks(application)
-        if approve:
-            subject = _("Application %(number)s approved") % {"number": application.number}
-            body = _("Your application was approved; the result will be issued at the exit window or online.")
-        else:
-            subject = _("Application %(number)s denied") % {"number": application.number}
-            body = _("Reasons: %(reasons)s") % {"reasons": reasons}
-        notify_applicant(application, subject, body)
 
 
 def do_complete(application: Application, *, by: Any) -> None:
@@ -434,12 +471,11 @@ def do_complete(application: Application, *, by: Any) -> None:
             to=Status.COMPLETED,
             allowed_from=[Status.APPROVED],
             verb="complete",
+            notice=(
+                _("Application %(number)s completed") % {"number": application.number},
+                _("Your application is completed."),
+            ),
             completed_on=_today(),
-        )
-        notify_applicant(
-            application,
-            _("Application %(number)s completed") % {"number": application.number},
-            _("Your application is completed."),
         )
 
 

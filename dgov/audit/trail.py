@@ -73,6 +73,34 @@ def record(
 ) -> AuditEntry:
     """Append one entry. Actor, role, address and request id default to the current
     request's; district defaults to the object's, then the actor's."""
+    # One INSERT and nothing else: no savepoint, no read of the chain (dgov/audit/chain.py).
+    return insert(
+        entry(
+            verb,
+            obj,
+            actor=actor,
+            changes=changes,
+            outcome=outcome,
+            district=district,
+            object_type=object_type,
+            object_id=object_id,
+        )
+    )
+
+
+def entry(
+    verb: str,
+    obj: models.Model | None = None,
+    *,
+    actor: Any = None,
+    changes: dict[str, Any] | None = None,
+    outcome: str = Outcome.OK,
+    district: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEntry:
+    """The entry ``record`` appends, unsaved: for a caller that writes it together with
+    other rows in one statement (``dgov.lib.fastsql.update_where``)."""
     ctx = context.current.get()
     if actor is None and ctx is not None:
         user = getattr(ctx.request, "user", None)
@@ -85,8 +113,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    # One INSERT and nothing else: no savepoint, no read of the chain (dgov/audit/chain.py).
-    entry = AuditEntry(
+    return AuditEntry(
         at=timezone.now(),
         district=district,
         actor=actor,
@@ -101,4 +128,3 @@ def record(
         request_id=ctx.request_id if ctx else "",
         outcome=outcome,
     )
-    return insert(entry)

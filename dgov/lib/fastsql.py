@@ -11,6 +11,11 @@ and PostgreSQL keeps its plan for the connection. Everything else stays on the O
   its primary key (no ``pre_save``/``post_save`` signals: for append-only rows).
 - ``update_where(model, pk, fields, column, allowed)``: one conditional UPDATE, the number
   of rows changed.
+- ``insert_together(rows)``: unsaved rows of several models in one statement on
+  PostgreSQL (one after the other elsewhere).
+- ``select_one(model, joins, where, params)``: one row with its related rows, as
+  ``select_related(…).filter(…).first()`` would give it.
+- ``select_all(model, where, params)``: every row of one model meeting ``where``.
 - ``from_row(model, fields, values)``: a model instance from raw column values, converted
   as the ORM would.
 - ``cursor()``: the cursor for such statements (Django's wrapper, so the execute wrappers
@@ -19,6 +24,7 @@ and PostgreSQL keeps its plan for the connection. Everything else stays on the O
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
@@ -53,8 +59,7 @@ def _insert_statement(model: type[models.Model], connection: Any) -> tuple[str, 
     if found is None:
         meta = model._meta
         pk = meta.pk
-        # An automatic primary key is left to the database (its default or sequence).
-        fields = [f for f in meta.local_concrete_fields if not (f is pk and isinstance(f, models.AutoField))]
+        fields = _insert_fields(model)
         quote = connection.ops.quote_name
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 — names from the model, values bound
             quote(meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
@@ -83,7 +88,7 @@ def insert_many(instances: Sequence[M]) -> list[M]:
         head, tail = sql.split(" VALUES ", 1)
         row, rest = tail.split(")", 1)
         sql = f"{head} VALUES {', '.join([row + ')'] * len(instances))}{rest}"
-    params = [field.get_db_prep_save(field.pre_save(i, True), connection) for i in instances for field in fields]
+    params = [value for instance in instances for value in _insert_params(instance, connection)]
     with cursor(alias) as c:
         c.execute(sql, params)
         if returning:
@@ -104,11 +109,17 @@ def update_where(
     *,
     column: str,
     allowed: Sequence[Any],
+    then: Sequence[models.Model] = (),
 ) -> int:
     """``UPDATE model SET values WHERE pk = pk AND column IN allowed`` (``None`` in
     ``allowed`` meaning ``IS NULL``): the conditional UPDATE of a transition, returning how
     many rows changed (0 or 1). ``values`` maps field names (``accepted_by`` or
-    ``accepted_by_id`` alike) to Python values or model instances."""
+    ``accepted_by_id`` alike) to Python values or model instances.
+
+    ``then``: unsaved rows to insert if and only if the row changed (a transition's
+    timeline event, audit entry and notifications). On PostgreSQL the UPDATE and the
+    inserts are one statement, the inserts reading the UPDATE's result; elsewhere they
+    follow it. Either way the caller's transaction holds them together."""
     alias = router.db_for_write(model)
     connection = connections[alias]
     meta = model._meta
@@ -116,7 +127,9 @@ def update_where(
     condition = meta.get_field(column)
     present = [v for v in allowed if v is not None]
     null = len(present) != len(allowed)
-    key = (model, connection.vendor, tuple(f.attname for f in fields), column, len(present), null)
+    together = bool(then) and connection.vendor == "postgresql"
+    shape = tuple(type(row) for row in then) if together else ()
+    key = (model, connection.vendor, tuple(f.attname for f in fields), column, len(present), null, shape)
     sql = _updates.get(key)
     if sql is None:
         quote = connection.ops.quote_name
@@ -124,19 +137,71 @@ def update_where(
         tests = [f"{quote(condition.column)} IN ({', '.join(['%s'] * len(present))})"] if present else []
         if null:
             tests.append(f"{quote(condition.column)} IS NULL")
-        sql = _updates[key] = (
+        sql = (
             f"UPDATE {quote(meta.db_table)} SET {sets}"  # noqa: S608 — names from the model, values bound
             f" WHERE {quote(meta.pk.column)} = %s AND ({' OR '.join(tests)})"
         )
+        if together:
+            sql = _together(sql, meta, shape, connection)
+        _updates[key] = sql
     params = [
         field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
         for field, value in zip(fields, values.values(), strict=True)
     ]
     params.append(meta.pk.get_db_prep_save(pk, connection))
     params += [condition.get_db_prep_save(v, connection) for v in present]
+    if not together:
+        with cursor(alias) as c:
+            c.execute(sql, params)
+            changed = int(c.rowcount)
+        if changed:
+            for row in then:
+                insert(row)
+        return changed
+    for row in then:
+        params += _insert_params(row, connection)
     with cursor(alias) as c:
         c.execute(sql, params)
-        return int(c.rowcount)
+        changed, *pks = c.fetchone()
+    if changed:
+        for row, row_pk in zip(then, pks, strict=True):
+            row.pk = row_pk
+            row._state.adding = False
+            row._state.db = alias
+    return int(changed)
+
+
+def _insert_fields(model: type[models.Model]) -> list[models.Field]:
+    pk = model._meta.pk
+    # An automatic primary key is left to the database (its default or sequence).
+    return [f for f in model._meta.local_concrete_fields if not (f is pk and isinstance(f, models.AutoField))]
+
+
+def _insert_params(row: models.Model, connection: Any) -> list[Any]:
+    return [field.get_db_prep_save(field.pre_save(row, True), connection) for field in _insert_fields(type(row))]
+
+
+def _together(update: str, meta: Any, shape: tuple[type[models.Model], ...], connection: Any) -> str:
+    """``WITH moved AS (UPDATE … RETURNING pk), w0 AS (INSERT … SELECT … FROM moved
+    RETURNING pk), … SELECT count(moved), pk of w0, …``: the inserts happen only when the
+    UPDATE changed a row. Values are cast to their column types (a parameter in a SELECT
+    list has no type of its own)."""
+    quote = connection.ops.quote_name
+    parts = [f"moved AS ({update} RETURNING {quote(meta.pk.column)})"]
+    for n, model in enumerate(shape):
+        fields = _insert_fields(model)
+        values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+        parts.append(
+            f"w{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608 — names from the models
+            f" SELECT {values} FROM moved RETURNING {quote(model._meta.pk.column)})"
+        )
+    results = ", ".join(
+        [
+            "(SELECT count(*) FROM moved)",
+            *(f"(SELECT {quote(m._meta.pk.column)} FROM w{n})" for n, m in enumerate(shape)),  # noqa: S608
+        ]
+    )
+    return f"WITH {', '.join(parts)} SELECT {results}"
 
 
 def _converters(model: type[models.Model], fields: tuple[models.Field, ...], alias: str) -> list[tuple[Any, list[Any]]]:
@@ -162,3 +227,118 @@ def from_row(model: type[M], fields: Sequence[models.Field], values: Sequence[An
             value = converter(value, column, connection)
         converted.append(value)
     return model.from_db(alias, [f.attname for f in fields], converted)
+
+
+def insert_together(rows: Sequence[models.Model]) -> None:
+    """Insert unsaved ``rows`` (of any models, none referring to another of them): on
+    PostgreSQL in one statement of data-modifying CTEs, elsewhere one INSERT each."""
+    if not rows:
+        return
+    alias = router.db_for_write(type(rows[0]))
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or len(rows) == 1:
+        for row in rows:
+            insert(row)
+        return
+    shape = tuple(type(row) for row in rows)
+    key = ("together", connection.vendor, shape)
+    sql = _updates.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        parts, results = [], []
+        for n, model in enumerate(shape):
+            fields = _insert_fields(model)
+            parts.append(
+                f"w{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608 — names from the models
+                f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)})"
+            )
+            results.append(f"(SELECT {quote(model._meta.pk.column)} FROM w{n})")  # noqa: S608
+        sql = _updates[key] = f"WITH {', '.join(parts)} SELECT {', '.join(results)}"
+    params = [value for row in rows for value in _insert_params(row, connection)]
+    with cursor(alias) as c:
+        c.execute(sql, params)
+        pks = c.fetchone()
+    for row, pk in zip(rows, pks, strict=True):
+        row.pk = pk
+        row._state.adding = False
+        row._state.db = alias
+
+
+@dataclass(frozen=True)
+class Join:
+    """A row joined to ``parent`` (the alias of the base row, ``a``, or of another join)
+    on ``on`` (SQL over the aliases), set as ``attr`` of the parent's instance; ``outer``
+    when it may be missing (its attribute is then left alone)."""
+
+    attr: str
+    model: type[models.Model]
+    alias: str
+    on: str
+    parent: str = "a"
+    outer: bool = False
+
+
+_selects: dict[tuple[Any, ...], str] = {}
+
+
+def select_one(
+    model: type[M], joins: Sequence[Join], where: str, params: Sequence[Any], *, order_by: str = ""
+) -> M | None:
+    """The first row of ``model`` (alias ``a``) meeting ``where``, its ``joins`` attached:
+    one statement, built once (``where`` and ``order_by`` are SQL over the aliases with
+    ``%s`` for ``params``, in the order they appear, joins first)."""
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    key = (model, tuple(joins), where, order_by, connection.vendor)
+    sql = _selects.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = [f"a.{quote(f.column)}" for f in model._meta.concrete_fields]
+        tables = [f"{quote(model._meta.db_table)} a"]
+        for join in joins:
+            columns += [f"{join.alias}.{quote(f.column)}" for f in join.model._meta.concrete_fields]
+            kind = "LEFT JOIN" if join.outer else "JOIN"
+            tables.append(f"{kind} {quote(join.model._meta.db_table)} {join.alias} ON {join.on}")
+        sql = f"SELECT {', '.join(columns)} FROM {' '.join(tables)} WHERE {where}"  # noqa: S608 — names from the models
+        sql += f" ORDER BY {order_by} LIMIT 1" if order_by else " LIMIT 1"
+        _selects[key] = sql
+    with cursor(alias) as c:
+        c.execute(sql, list(params))
+        row = c.fetchone()
+    if row is None:
+        return None
+    fields = list(model._meta.concrete_fields)
+    found = from_row(model, fields, row[: len(fields)], alias)
+    instances: dict[str, Any] = {"a": found}
+    start = len(fields)
+    for join in joins:
+        fields = list(join.model._meta.concrete_fields)
+        values = row[start : start + len(fields)]
+        start += len(fields)
+        owner = instances.get(join.parent)
+        if owner is None or values[0] is None:  # a missing optional row (primary key NULL)
+            instances[join.alias] = None
+            continue
+        instances[join.alias] = from_row(join.model, fields, values, alias)
+        setattr(owner, join.attr, instances[join.alias])
+    return found
+
+
+def select_all(model: type[M], where: str, params: Sequence[Any], *, order_by: str = "") -> list[M]:
+    """Every row of ``model`` (alias ``a``) meeting ``where``, in one prepared statement."""
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    key = (model, "all", where, order_by, connection.vendor)
+    sql = _selects.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(f"a.{quote(f.column)}" for f in model._meta.concrete_fields)
+        sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} a WHERE {where}"  # noqa: S608 — names from the model
+        if order_by:
+            sql += f" ORDER BY {order_by}"
+        _selects[key] = sql
+    with cursor(alias) as c:
+        c.execute(sql, list(params))
+        rows = c.fetchall()
+    fields = list(model._meta.concrete_fields)
+    return [from_row(model, fields, row, alias) for row in rows]

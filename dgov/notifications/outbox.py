@@ -37,6 +37,26 @@ def notify(
 ) -> list[Notification]:
     """Queue an in-app notice for ``recipient``, an e-mail where they have an address,
     and a text message to ``sms_to``; returns the rows (one bulk insert)."""
+    rows = notifications(
+        district=district, recipient=recipient, subject=subject, body=body, obj=obj, email=email, sms_to=sms_to
+    )
+    if len(rows) == 1:
+        return [insert(rows[0])]
+    return Notification.objects.bulk_create(rows)
+
+
+def notifications(
+    *,
+    district: Any,
+    recipient: Any,
+    subject: str,
+    body: str,
+    obj: models.Model | None = None,
+    email: bool = True,
+    sms_to: str = "",
+) -> list[Notification]:
+    """The rows ``notify`` writes, unsaved: for a caller that writes them together with
+    other rows in one statement (``dgov.lib.fastsql.update_where``)."""
     related = {"object_type": obj._meta.label_lower, "object_id": str(obj.pk)} if obj is not None else {}
     rows = []
     if recipient is not None:
@@ -70,9 +90,7 @@ def notify(
                 **related,
             )
         )
-    if len(rows) == 1:
-        return [insert(rows[0])]
-    return Notification.objects.bulk_create(rows)
+    return rows
 
 
 def _claim(pk: int, now: Any) -> bool:
