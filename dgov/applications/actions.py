@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -129,6 +129,7 @@ def _move(
     verb: str,
     note: str = "",
     notice: tuple[str, str] | None = None,
+    also: Sequence[tuple[str, Sequence[Any]]] = (),
     **fields: Any,
 ) -> None:
     """The conditional UPDATE at the heart of every transition, written in one statement
@@ -152,6 +153,7 @@ def _move(
         column="status",
         allowed=list(allowed_from),
         then=rows,
+        also=also,
     )
     if changed != 1:
         raise AlreadyHandled(application)
@@ -419,11 +421,21 @@ def do_review(application: Application, *, by: Any, note: str = "") -> None:
         )
 
 
-def _close_clocks(application: Application) -> None:
-    now = timezone.now()
-    for pk in (application.legal_deadline_id, application.promised_deadline_id):
-        if pk:
-            fastsql.update_where(Deadline, pk, {"closed_at": now}, column="closed_at", allowed=[None])
+def _closing_clocks(application: Application) -> list[tuple[str, list[Any]]]:
+    """The UPDATE that closes the application's open deadlines, for ``_move``'s ``also``."""
+    ids = [i for i in (application.legal_deadline_id, application.promised_deadline_id) if i]
+    if not ids:
+        return []
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} = %s WHERE {} IN ({}) AND {} IS NULL".format(  # noqa: S608 — names from the model
+        quote(Deadline._meta.db_table),
+        quote("closed_at"),
+        quote(Deadline._meta.pk.column),
+        ", ".join(["%s"] * len(ids)),
+        quote("closed_at"),
+    )
+    now = Deadline._meta.get_field("closed_at").get_db_prep_save(timezone.now(), connection)
+    return [(sql, [now, *ids])]
 
 
 def do_decide(application: Application, *, by: Any, approve: bool, reasons: str = "") -> None:
@@ -454,11 +466,11 @@ def do_decide(application: Application, *, by: Any, approve: bool, reasons: str 
             verb="approve" if approve else "deny",
             note=reasons,
             notice=(subject, body),
+            also=_closing_clocks(application),
             decided_by=by,
             decided_on=_today(),
             reasons=reasons,
         )
-        _close_clocks(application)
 
 
 def do_complete(application: Application, *, by: Any) -> None:

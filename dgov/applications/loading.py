@@ -47,13 +47,25 @@ ITEM_JOINS = (
 )
 
 
+# Facts other apps read on every transition, loaded with the application instead of by a
+# query of their own: {name: SQL over alias ``a``}, registered in their ``ready``
+# (bundles: the bundle the application is a part of). ``application.facts[name]``.
+FACTS: dict[str, str] = {}
+
+
+def add_fact(name: str, expression: str) -> None:
+    FACTS[name] = expression
+
+
 def load_visible(number: str, user: Any) -> Application | None:
     conditions = visibility(user)
     if conditions is None:
         return None
     lookups = sorted(conditions)
     where = " AND ".join(["a.number = %s", *(f"{CONDITIONS[lookup]} = %s" for lookup in lookups)])
-    return fastsql.select_one(Application, APPLICATION_JOINS, where, [number, *(conditions[k] for k in lookups)])
+    return fastsql.select_one(
+        Application, APPLICATION_JOINS, where, [number, *(conditions[k] for k in lookups)], facts=FACTS
+    )
 
 
 def filed_with_key(user: Any, key: str) -> Application | None:

@@ -665,7 +665,7 @@ def _tell_department(bundle_application: BundleApplication, part: BundlePart, de
             )
 
 
-_PART_OF_SQL = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 — names from the model
+PART_OF_SQL = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 — names from the model
     BundlePart._meta.get_field("bundle_application").column,
     BundlePart._meta.db_table,
     BundlePart._meta.get_field("application").column,
@@ -677,12 +677,18 @@ def part_moved(application: Application, *, by: Any = None) -> None:
     the applications app, see ``apps.BundlesConfig.ready``)."""
     if _driving.get():
         return  # a bundle action drives its parts and moves the bundle itself
-    # Every transition of every application asks: one prepared statement (decision 0011).
-    with fastsql.cursor() as cursor:
-        cursor.execute(_PART_OF_SQL, [application.pk])
-        row = cursor.fetchone()
-    if row is not None:
-        sync(BundleApplication(pk=row[0]), by=by)
+    # Every transition of every application asks. An application loaded by the API's
+    # loader knows already (``apps.BundlesConfig.ready``); otherwise one prepared statement.
+    facts = getattr(application, "facts", None)
+    if facts is not None and "bundle" in facts:
+        bundle_pk = facts["bundle"]
+    else:
+        with fastsql.cursor() as cursor:
+            cursor.execute(PART_OF_SQL, [application.pk])
+            row = cursor.fetchone()
+        bundle_pk = row[0] if row is not None else None
+    if bundle_pk is not None:
+        sync(BundleApplication(pk=bundle_pk), by=by)
 
 
 def _needs_sync(status: str, parts: list[tuple[str, bool, bool]]) -> bool:

@@ -23,7 +23,7 @@ and PostgreSQL keeps its plan for the connection. Everything else stays on the O
   client-binding cursor, which Django logs with the statement's text).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -110,6 +110,7 @@ def update_where(
     column: str,
     allowed: Sequence[Any],
     then: Sequence[models.Model] = (),
+    also: Sequence[tuple[str, Sequence[Any]]] = (),
 ) -> int:
     """``UPDATE model SET values WHERE pk = pk AND column IN allowed`` (``None`` in
     ``allowed`` meaning ``IS NULL``): the conditional UPDATE of a transition, returning how
@@ -119,7 +120,10 @@ def update_where(
     ``then``: unsaved rows to insert if and only if the row changed (a transition's
     timeline event, audit entry and notifications). On PostgreSQL the UPDATE and the
     inserts are one statement, the inserts reading the UPDATE's result; elsewhere they
-    follow it. Either way the caller's transaction holds them together."""
+    follow it. Either way the caller's transaction holds them together.
+
+    ``also``: (SQL, params) of further UPDATEs, each with a WHERE clause, run likewise
+    only if the row changed (in the same statement on PostgreSQL)."""
     alias = router.db_for_write(model)
     connection = connections[alias]
     meta = model._meta
@@ -127,9 +131,10 @@ def update_where(
     condition = meta.get_field(column)
     present = [v for v in allowed if v is not None]
     null = len(present) != len(allowed)
-    together = bool(then) and connection.vendor == "postgresql"
+    together = bool(then or also) and connection.vendor == "postgresql"
     shape = tuple(type(row) for row in then) if together else ()
-    key = (model, connection.vendor, tuple(f.attname for f in fields), column, len(present), null, shape)
+    extra = tuple(sql for sql, _params in also) if together else ()
+    key = (model, connection.vendor, tuple(f.attname for f in fields), column, len(present), null, shape, extra)
     sql = _updates.get(key)
     if sql is None:
         quote = connection.ops.quote_name
@@ -142,7 +147,7 @@ def update_where(
             f" WHERE {quote(meta.pk.column)} = %s AND ({' OR '.join(tests)})"
         )
         if together:
-            sql = _together(sql, meta, shape, connection)
+            sql = _together(sql, meta, shape, extra, connection)
         _updates[key] = sql
     params = [
         field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
@@ -157,9 +162,14 @@ def update_where(
         if changed:
             for row in then:
                 insert(row)
+            with cursor(alias) as c:
+                for statement, statement_params in also:
+                    c.execute(statement, list(statement_params))
         return changed
     for row in then:
         params += _insert_params(row, connection)
+    for _sql, statement_params in also:
+        params += list(statement_params)
     with cursor(alias) as c:
         c.execute(sql, params)
         changed, *pks = c.fetchone()
@@ -181,7 +191,9 @@ def _insert_params(row: models.Model, connection: Any) -> list[Any]:
     return [field.get_db_prep_save(field.pre_save(row, True), connection) for field in _insert_fields(type(row))]
 
 
-def _together(update: str, meta: Any, shape: tuple[type[models.Model], ...], connection: Any) -> str:
+def _together(
+    update: str, meta: Any, shape: tuple[type[models.Model], ...], extra: tuple[str, ...], connection: Any
+) -> str:
     """``WITH moved AS (UPDATE … RETURNING pk), w0 AS (INSERT … SELECT … FROM moved
     RETURNING pk), … SELECT count(moved), pk of w0, …``: the inserts happen only when the
     UPDATE changed a row. Values are cast to their column types (a parameter in a SELECT
@@ -195,6 +207,8 @@ def _together(update: str, meta: Any, shape: tuple[type[models.Model], ...], con
             f"w{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608 — names from the models
             f" SELECT {values} FROM moved RETURNING {quote(model._meta.pk.column)})"
         )
+    for n, statement in enumerate(extra):
+        parts.append(f"x{n} AS ({statement} AND EXISTS (SELECT 1 FROM moved))")  # noqa: S608 — the caller's SQL, values bound
     results = ", ".join(
         [
             "(SELECT count(*) FROM moved)",
@@ -282,14 +296,23 @@ _selects: dict[tuple[Any, ...], str] = {}
 
 
 def select_one(
-    model: type[M], joins: Sequence[Join], where: str, params: Sequence[Any], *, order_by: str = ""
+    model: type[M],
+    joins: Sequence[Join],
+    where: str,
+    params: Sequence[Any],
+    *,
+    order_by: str = "",
+    facts: Mapping[str, str] | None = None,
 ) -> M | None:
     """The first row of ``model`` (alias ``a``) meeting ``where``, its ``joins`` attached:
     one statement, built once (``where`` and ``order_by`` are SQL over the aliases with
-    ``%s`` for ``params``, in the order they appear, joins first)."""
+    ``%s`` for ``params``, in the order they appear, joins first). ``facts``: {name: SQL
+    expression without parameters}, read in the same statement into the dict
+    ``instance.facts``."""
     alias = router.db_for_read(model)
     connection = connections[alias]
-    key = (model, tuple(joins), where, order_by, connection.vendor)
+    facts = facts or {}
+    key = (model, tuple(joins), where, order_by, tuple(facts.items()), connection.vendor)
     sql = _selects.get(key)
     if sql is None:
         quote = connection.ops.quote_name
@@ -299,6 +322,7 @@ def select_one(
             columns += [f"{join.alias}.{quote(f.column)}" for f in join.model._meta.concrete_fields]
             kind = "LEFT JOIN" if join.outer else "JOIN"
             tables.append(f"{kind} {quote(join.model._meta.db_table)} {join.alias} ON {join.on}")
+        columns += [f"({expression})" for expression in facts.values()]
         sql = f"SELECT {', '.join(columns)} FROM {' '.join(tables)} WHERE {where}"  # noqa: S608 — names from the models
         sql += f" ORDER BY {order_by} LIMIT 1" if order_by else " LIMIT 1"
         _selects[key] = sql
@@ -321,6 +345,8 @@ def select_one(
             continue
         instances[join.alias] = from_row(join.model, fields, values, alias)
         setattr(owner, join.attr, instances[join.alias])
+    if facts:
+        found.facts = dict(zip(facts, row[start:], strict=True))  # type: ignore[attr-defined]
     return found
 
 
