@@ -63,8 +63,8 @@ def authenticate_token(token: str) -> ApiToken | None:
     if not head:
         return None
     values = list(head[0][1:-3])
-    found = fastsql.from_row(ApiToken, token_fields, values[: len(token_fields)])
-    user = fastsql.from_row(User, user_fields, values[len(token_fields) :])
+    found = fastsql.from_row(ApiToken, values[: len(token_fields)])
+    user = fastsql.from_row(User, values[len(token_fields) :])
     found.user = user
     roles, perms = set(), set()
     for row in rows:

@@ -16,8 +16,8 @@ and PostgreSQL keeps its plan for the connection. Everything else stays on the O
 - ``select_one(model, joins, where, params)``: one row with its related rows, as
   ``select_related(…).filter(…).first()`` would give it.
 - ``select_all(model, where, params)``: every row of one model meeting ``where``.
-- ``from_row(model, fields, values)``: a model instance from raw column values, converted
-  as the ORM would.
+- ``from_row(model, values)``: a model instance from the raw values of its columns,
+  converted as the ORM would.
 - ``cursor()``: the cursor for such statements (Django's wrapper, so the execute wrappers
   and the test suite's query counts see them; while queries are logged it is the ordinary
   client-binding cursor, which Django logs with the statement's text).
@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
+from django.db.models.base import ModelState
 
 M = TypeVar("M", bound=models.Model)
 
 _inserts: dict[tuple[type[models.Model], str], tuple[str, list[models.Field], bool]] = {}
-_conversions: dict[tuple[Any, ...], list[tuple[Any, list[Any]]]] = {}
+_readers: dict[tuple[Any, ...], tuple[list[str], list[tuple[int, Any, list[Any]]]]] = {}
 _updates: dict[tuple[Any, ...], str] = {}
 
 
@@ -218,29 +219,44 @@ def _together(
     return f"WITH {', '.join(parts)} SELECT {results}"
 
 
-def _converters(model: type[models.Model], fields: tuple[models.Field, ...], alias: str) -> list[tuple[Any, list[Any]]]:
-    key = (model, fields, alias)
-    found = _conversions.get(key)
+def _reader(model: type[models.Model], alias: str) -> tuple[list[str], list[tuple[int, Any, list[Any]]]]:
+    """The attribute names of the model's concrete fields, and the converters the ORM
+    would apply to some of them (none for most on PostgreSQL)."""
+    key = (model, alias)
+    found = _readers.get(key)
     if found is None:
         connection = connections[alias]
-        found = []
-        for field in fields:
+        fields = model._meta.concrete_fields
+        conversions = []
+        for n, field in enumerate(fields):
             column = field.get_col(model._meta.db_table)
-            found.append((column, connection.ops.get_db_converters(column) + column.get_db_converters(connection)))
-        _conversions[key] = found
+            converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if converters:
+                conversions.append((n, column, converters))
+        found = _readers[key] = ([f.attname for f in fields], conversions)
     return found
 
 
-def from_row(model: type[M], fields: Sequence[models.Field], values: Sequence[Any], alias: str = "default") -> M:
-    """A model instance from raw column values of ``fields``, converted as the ORM would
-    (SQLite keeps datetimes as text and booleans as integers)."""
-    connection = connections[alias]
-    converted = []
-    for (column, converters), value in zip(_converters(model, tuple(fields), alias), values, strict=True):
-        for converter in converters:
-            value = converter(value, column, connection)
-        converted.append(value)
-    return model.from_db(alias, [f.attname for f in fields], converted)
+def from_row(model: type[M], values: Sequence[Any], alias: str = "default") -> M:
+    """A model instance from the raw values of its concrete fields in ``_meta`` order,
+    converted as the ORM would (SQLite keeps datetimes as text and booleans as integers),
+    built as ``Model.from_db`` builds it but without running ``__init__`` field by field
+    (no ``pre_init``/``post_init`` signals: none of our models listens to them)."""
+    attnames, conversions = _reader(model, alias)
+    if conversions:
+        values = list(values)
+        connection = connections[alias]
+        for n, column, converters in conversions:
+            value = values[n]
+            for converter in converters:
+                value = converter(value, column, connection)
+            values[n] = value
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding = False
+    state.db = alias
+    return instance
 
 
 def insert_together(rows: Sequence[models.Model]) -> None:
@@ -331,19 +347,18 @@ def select_one(
         row = c.fetchone()
     if row is None:
         return None
-    fields = list(model._meta.concrete_fields)
-    found = from_row(model, fields, row[: len(fields)], alias)
+    start = len(model._meta.concrete_fields)
+    found = from_row(model, row[:start], alias)
     instances: dict[str, Any] = {"a": found}
-    start = len(fields)
     for join in joins:
-        fields = list(join.model._meta.concrete_fields)
-        values = row[start : start + len(fields)]
-        start += len(fields)
+        width = len(join.model._meta.concrete_fields)
+        values = row[start : start + width]
+        start += width
         owner = instances.get(join.parent)
         if owner is None or values[0] is None:  # a missing optional row (primary key NULL)
             instances[join.alias] = None
             continue
-        instances[join.alias] = from_row(join.model, fields, values, alias)
+        instances[join.alias] = from_row(join.model, values, alias)
         setattr(owner, join.attr, instances[join.alias])
     if facts:
         found.facts = dict(zip(facts, row[start:], strict=True))  # type: ignore[attr-defined]
@@ -366,5 +381,4 @@ def select_all(model: type[M], where: str, params: Sequence[Any], *, order_by: s
     with cursor(alias) as c:
         c.execute(sql, list(params))
         rows = c.fetchall()
-    fields = list(model._meta.concrete_fields)
-    return [from_row(model, fields, row, alias) for row in rows]
+    return [from_row(model, row, alias) for row in rows]
