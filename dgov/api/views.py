@@ -243,12 +243,7 @@ def _idempotency_key(value: str | None) -> str:
 
 
 def _item_to_apply_for(user: Any, code: str) -> ServiceItem:
-    """The published item ``code``: of the staff member's district; for an applicant, of
-    a district where they have a profile (with it as ``own_applicant``), else the public one."""
-    if not _is_staff(user):
-        item = loading.item_for_own_applicant(user, code)
-        if item is not None:
-            return item
+    """The published item ``code``: of the staff member's district, else the public one."""
     items = ServiceItem.objects.published().filter(code=code).select_related("current_version__department", "district")
     item = items.filter(district_id=user.district_id).first() if _is_staff(user) else items.public().first()
     if item is None:
@@ -299,11 +294,16 @@ def apply(
     with 200 instead of 201."""
     key = _idempotency_key(idempotency_key)
     user: Any = request.user
-    # A repeat answers with the first application even if the item changed since.
-    existing = loading.filed_with_key(user, key)
-    if existing is not None:
-        return Reply(200, _application(existing, code=True))
-    item = _item_to_apply_for(user, body.item)
+    # An applicant's item in a district where they have a profile, the profile and any
+    # application already filed under the key: one statement.
+    item = None if _is_staff(user) else loading.item_for_own_applicant(user, body.item, key)
+    if item is None or getattr(item, "filed", None) is not None:
+        # A repeat answers with the first application even if the item changed since.
+        existing = loading.filed_with_key(user, key)
+        if existing is not None:
+            return Reply(200, _application(existing, code=True))
+    if item is None:
+        item = _item_to_apply_for(user, body.item)
     version = item.current_version
     assert version is not None
     applicant = _applicant_for(user, item, body)

@@ -130,11 +130,13 @@ def _move(
     note: str = "",
     notice: tuple[str, str] | None = None,
     also: Sequence[tuple[str, Sequence[Any]]] = (),
+    first: Sequence[Any] = (),
     **fields: Any,
 ) -> None:
     """The conditional UPDATE at the heart of every transition, written in one statement
     with its timeline event, its audit entry and, given ``notice`` (subject, body), the
-    applicant's notifications (``fastsql.update_where``)."""
+    applicant's notifications; ``also`` and ``first`` as in ``fastsql.update_where``'s
+    ``also`` and ``before``."""
     before = application.status
     event = ApplicationEvent(
         application=application, by=by, verb=verb, from_status=before, to_status=str(to), note=note
@@ -154,6 +156,7 @@ def _move(
         allowed=list(allowed_from),
         then=rows,
         also=also,
+        before=first,
     )
     if changed != 1:
         raise AlreadyHandled(application)
@@ -207,11 +210,19 @@ def do_submit(
                     idempotency_key=idempotency_key,
                     received_on=today,
                 )
-                fastsql.insert(application)
-                # The materials, the timeline event, the audit entry and the notification:
-                # one statement on PostgreSQL.
+                notices = applicant_notices(
+                    application,
+                    _("Application %(number)s received") % {"number": application.number},
+                    _("Your application for %(item)s was received on %(date)s. Verification code: %(code)s.")
+                    % {"item": version.name, "date": today.isoformat(), "code": application.verification_code},
+                )
+                for notice in notices:
+                    notice.object_id = fastsql.HEAD_PK
+                # The application with its materials, timeline event, audit entry and
+                # notification: one statement on PostgreSQL.
                 fastsql.insert_together(
                     [
+                        application,
                         *(
                             SubmittedMaterial(
                                 application=application, material=material, document=document, promised=promised
@@ -220,14 +231,13 @@ def do_submit(
                         ),
                         ApplicationEvent(application=application, by=by, verb="submit", to_status=application.status),
                         audit_entry(
-                            "application.submit", application, actor=by, changes={"item": item.code, "channel": channel}
-                        ),
-                        *applicant_notices(
+                            "application.submit",
                             application,
-                            _("Application %(number)s received") % {"number": application.number},
-                            _("Your application for %(item)s was received on %(date)s. Verification code: %(code)s.")
-                            % {"item": version.name, "date": today.isoformat(), "code": application.verification_code},
+                            actor=by,
+                            changes={"item": item.code, "channel": channel},
+                            object_id=fastsql.HEAD_PK,
                         ),
+                        *notices,
                     ]
                 )
                 return application, True
@@ -335,8 +345,8 @@ def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, b
 
 
 def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, Deadline]:
-    """The legal and promised deadlines counted from ``accepted_on``, inserted in one
-    statement; the acceptance's UPDATE then points the application at them."""
+    """The legal and promised deadlines counted from ``accepted_on``, unsaved: the
+    acceptance's statement inserts them and points the application at them."""
     # The process-wide calendar (cached WORKDAYS_CACHE_SECONDS): a calendar edit reaches
     # every process within that time, and do_set_day recomputes the open deadlines it moves.
     version = application.item_version
@@ -350,7 +360,7 @@ def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, D
         )
         deadline.apply(deadline.compute_due(default_calendar))
         deadlines.append(deadline)
-    legal, promised = fastsql.insert_many(deadlines)
+    legal, promised = deadlines
     return legal, promised
 
 
@@ -373,6 +383,7 @@ def do_accept(application: Application, *, by: Any, today: dt.date | None = None
             deemed_accepted=deemed,
             legal_deadline=legal,
             promised_deadline=promised,
+            first=[legal, promised],
             notice=(
                 _("Application %(number)s accepted") % {"number": application.number},
                 _("Accepted on %(date)s; the decision is due by %(due)s.")

@@ -8,8 +8,9 @@ connection instead of on every request (1 ms of planning for 0.1 ms of work) and
 does not compile it every time.
 
 ``filed_with_key(user, key)`` and ``materials_of(version)`` serve a submission; and
-``item_for_own_applicant(user, code)`` returns the published item ``code`` in a district
-where ``user`` has an applicant profile, with that profile as ``item.own_applicant``.
+``item_for_own_applicant(user, code, key)`` returns the published item ``code`` in a
+district where ``user`` has an applicant profile, with that profile and any application
+already filed under ``key``.
 """
 
 from typing import Any
@@ -44,6 +45,7 @@ ITEM_JOINS = (
     Join("department", Department, "dep", "dep.id = v.department_id", parent="v"),
     Join("district", District, "d", "d.id = a.district_id"),
     Join("own_applicant", Applicant, "p", "p.district_id = a.district_id AND p.user_id = %s"),
+    Join("filed", Application, "e", "e.submitted_by_id = %s AND e.idempotency_key = %s", outer=True),
 )
 
 
@@ -80,10 +82,15 @@ def materials_of(version: Any) -> list[Material]:
     return fastsql.select_all(Material, "a.version_id = %s", [version.pk], order_by='a."order", a.id')
 
 
-def item_for_own_applicant(user: Any, code: str) -> ServiceItem | None:
+def item_for_own_applicant(user: Any, code: str, key: str) -> ServiceItem | None:
     """As ``ServiceItem.objects.published().filter(code=code,
     district__applicants__user_id=user.pk).first()``, with the user's newest applicant
-    profile in that district."""
+    profile in that district as ``item.own_applicant`` and, as ``item.filed``, the
+    application they filed with idempotency key ``key`` if there is one."""
     return fastsql.select_one(
-        ServiceItem, ITEM_JOINS, "a.code = %s", [user.pk, code], order_by="a.district_id, p.created_at DESC"
+        ServiceItem,
+        ITEM_JOINS,
+        "a.code = %s",
+        [user.pk, user.pk, key, code],
+        order_by="a.district_id, p.created_at DESC",
     )

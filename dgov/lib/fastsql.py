@@ -112,6 +112,7 @@ def update_where(
     allowed: Sequence[Any],
     then: Sequence[models.Model] = (),
     also: Sequence[tuple[str, Sequence[Any]]] = (),
+    before: Sequence[models.Model] = (),
 ) -> int:
     """``UPDATE model SET values WHERE pk = pk AND column IN allowed`` (``None`` in
     ``allowed`` meaning ``IS NULL``): the conditional UPDATE of a transition, returning how
@@ -119,47 +120,21 @@ def update_where(
     ``accepted_by_id`` alike) to Python values or model instances.
 
     ``then``: unsaved rows to insert if and only if the row changed (a transition's
-    timeline event, audit entry and notifications). On PostgreSQL the UPDATE and the
-    inserts are one statement, the inserts reading the UPDATE's result; elsewhere they
-    follow it. Either way the caller's transaction holds them together.
-
-    ``also``: (SQL, params) of further UPDATEs, each with a WHERE clause, run likewise
-    only if the row changed (in the same statement on PostgreSQL)."""
+    timeline event, audit entry and notifications). ``also``: (SQL, params) of further
+    UPDATEs, each with a WHERE clause, run likewise only if the row changed.
+    ``before``: unsaved rows inserted first, whatever happens, that ``values`` may point
+    at (an acceptance's deadlines): the caller's transaction rolls them back when nothing
+    changed. On PostgreSQL all of it is one statement; elsewhere one statement each.
+    Either way the caller's transaction holds them together."""
     alias = router.db_for_write(model)
     connection = connections[alias]
-    meta = model._meta
-    fields = [meta.get_field(name) for name in values]
-    condition = meta.get_field(column)
-    present = [v for v in allowed if v is not None]
-    null = len(present) != len(allowed)
-    together = bool(then or also) and connection.vendor == "postgresql"
-    shape = tuple(type(row) for row in then) if together else ()
-    extra = tuple(sql for sql, _params in also) if together else ()
-    key = (model, connection.vendor, tuple(f.attname for f in fields), column, len(present), null, shape, extra)
-    sql = _updates.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-        tests = [f"{quote(condition.column)} IN ({', '.join(['%s'] * len(present))})"] if present else []
-        if null:
-            tests.append(f"{quote(condition.column)} IS NULL")
-        sql = (
-            f"UPDATE {quote(meta.db_table)} SET {sets}"  # noqa: S608 — names from the model, values bound
-            f" WHERE {quote(meta.pk.column)} = %s AND ({' OR '.join(tests)})"
-        )
-        if together:
-            sql = _together(sql, meta, shape, extra, connection)
-        _updates[key] = sql
-    params = [
-        field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
-        for field, value in zip(fields, values.values(), strict=True)
-    ]
-    params.append(meta.pk.get_db_prep_save(pk, connection))
-    params += [condition.get_db_prep_save(v, connection) for v in present]
-    if not together:
-        with cursor(alias) as c:
-            c.execute(sql, params)
-            changed = int(c.rowcount)
+    if connection.vendor != "postgresql":
+        if before and len({type(row) for row in before}) == 1:
+            insert_many(before)
+        else:
+            for row in before:
+                insert(row)
+        changed = _update(model, pk, values, column, allowed, connection, alias)
         if changed:
             for row in then:
                 insert(row)
@@ -167,6 +142,28 @@ def update_where(
                 for statement, statement_params in also:
                     c.execute(statement, list(statement_params))
         return changed
+    if not (then or also or before):
+        return _update(model, pk, values, column, allowed, connection, alias)
+    meta = model._meta
+    fields = [meta.get_field(name) for name in values]
+    # Which values are rows of ``before`` (their primary key comes from the statement).
+    pointers = tuple(next((n for n, row in enumerate(before) if row is value), None) for value in values.values())
+    present = [v for v in allowed if v is not None]
+    null = len(present) != len(allowed)
+    shape = (tuple(type(r) for r in before), tuple(type(r) for r in then), tuple(sql for sql, _p in also))
+    key = (model, "together", tuple(f.attname for f in fields), pointers, column, len(present), null, shape)
+    sql = _updates.get(key)
+    if sql is None:
+        sql = _updates[key] = _together(meta, fields, pointers, column, len(present), null, shape, connection)
+    params = [value for row in before for value in _insert_params(row, connection)]
+    params += [
+        field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
+        for field, value, pointer in zip(fields, values.values(), pointers, strict=True)
+        if pointer is None
+    ]
+    condition = meta.get_field(column)
+    params.append(meta.pk.get_db_prep_save(pk, connection))
+    params += [condition.get_db_prep_save(v, connection) for v in present]
     for row in then:
         params += _insert_params(row, connection)
     for _sql, statement_params in also:
@@ -174,12 +171,60 @@ def update_where(
     with cursor(alias) as c:
         c.execute(sql, params)
         changed, *pks = c.fetchone()
-    if changed:
-        for row, row_pk in zip(then, pks, strict=True):
-            row.pk = row_pk
-            row._state.adding = False
-            row._state.db = alias
+    for row, row_pk in zip([*before, *then], pks, strict=True):
+        if row_pk is not None:
+            _saved(row, row_pk, alias)
     return int(changed)
+
+
+def _saved(row: models.Model, pk: Any, alias: str) -> None:
+    row.pk = pk
+    row._state.adding = False
+    row._state.db = alias
+
+
+def _update_sql(meta: Any, sets: list[str], column: str, present: int, null: bool, connection: Any) -> str:
+    quote = connection.ops.quote_name
+    condition = quote(meta.get_field(column).column)
+    tests = [f"{condition} IN ({', '.join(['%s'] * present)})"] if present else []
+    if null:
+        tests.append(f"{condition} IS NULL")
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)}"  # noqa: S608 — names from the model, values bound
+        f" WHERE {quote(meta.pk.column)} = %s AND ({' OR '.join(tests)})"
+    )
+
+
+def _update(
+    model: type[models.Model],
+    pk: Any,
+    values: dict[str, Any],
+    column: str,
+    allowed: Sequence[Any],
+    connection: Any,
+    alias: str,
+) -> int:
+    """The UPDATE alone."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in values]
+    present = [v for v in allowed if v is not None]
+    null = len(present) != len(allowed)
+    key = (model, connection.vendor, tuple(f.attname for f in fields), column, len(present), null)
+    sql = _updates.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        sets = [f"{quote(f.column)} = %s" for f in fields]
+        sql = _updates[key] = _update_sql(meta, sets, column, len(present), null, connection)
+    params = [
+        field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    condition = meta.get_field(column)
+    params.append(meta.pk.get_db_prep_save(pk, connection))
+    params += [condition.get_db_prep_save(v, connection) for v in present]
+    with cursor(alias) as c:
+        c.execute(sql, params)
+        return int(c.rowcount)
 
 
 def _insert_fields(model: type[models.Model]) -> list[models.Field]:
@@ -188,35 +233,57 @@ def _insert_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.local_concrete_fields if not (f is pk and isinstance(f, models.AutoField))]
 
 
-def _insert_params(row: models.Model, connection: Any) -> list[Any]:
-    return [field.get_db_prep_save(field.pre_save(row, True), connection) for field in _insert_fields(type(row))]
+def _insert_params(row: models.Model, connection: Any, skip: tuple[int, ...] = ()) -> list[Any]:
+    return [
+        field.get_db_prep_save(field.pre_save(row, True), connection)
+        for n, field in enumerate(_insert_fields(type(row)))
+        if n not in skip
+    ]
 
 
 def _together(
-    update: str, meta: Any, shape: tuple[type[models.Model], ...], extra: tuple[str, ...], connection: Any
+    meta: Any,
+    fields: list[models.Field],
+    pointers: tuple[int | None, ...],
+    column: str,
+    present: int,
+    null: bool,
+    shape: tuple[tuple[type[models.Model], ...], tuple[type[models.Model], ...], tuple[str, ...]],
+    connection: Any,
 ) -> str:
-    """``WITH moved AS (UPDATE … RETURNING pk), w0 AS (INSERT … SELECT … FROM moved
-    RETURNING pk), … SELECT count(moved), pk of w0, …``: the inserts happen only when the
-    UPDATE changed a row. Values are cast to their column types (a parameter in a SELECT
-    list has no type of its own)."""
+    """``WITH b0 AS (INSERT … RETURNING pk), …, moved AS (UPDATE … RETURNING pk),
+    w0 AS (INSERT … SELECT … FROM moved RETURNING pk), …, x0 AS (UPDATE … AND EXISTS
+    (SELECT 1 FROM moved)), … SELECT count(moved), pk of b0, …, pk of w0, …``: the ``then``
+    inserts and ``also`` updates happen only when the UPDATE changed a row. Values in a
+    SELECT list are cast to their column types (a parameter there has no type of its own)."""
     quote = connection.ops.quote_name
-    parts = [f"moved AS ({update} RETURNING {quote(meta.pk.column)})"]
-    for n, model in enumerate(shape):
-        fields = _insert_fields(model)
-        values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+    before, then, also = shape
+    parts, results = [], ["(SELECT count(*) FROM moved)"]
+    for n, model in enumerate(before):
+        columns = _insert_fields(model)
         parts.append(
-            f"w{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608 — names from the models
+            f"b{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)})"  # noqa: S608 — names from the models
+            f" VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote(model._meta.pk.column)})"
+        )
+        results.append(f"(SELECT {quote(model._meta.pk.column)} FROM b{n})")  # noqa: S608
+    pointed = [
+        f"(SELECT {quote(before[pointer]._meta.pk.column)} FROM b{pointer})" if pointer is not None else "%s"  # noqa: S608 — names from the models
+        for pointer in pointers
+    ]
+    sets = [f"{quote(f.column)} = {value}" for f, value in zip(fields, pointed, strict=True)]
+    update = _update_sql(meta, sets, column, present, null, connection)
+    parts.append(f"moved AS ({update} RETURNING {quote(meta.pk.column)})")
+    for n, model in enumerate(then):
+        columns = _insert_fields(model)
+        values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in columns)
+        parts.append(
+            f"w{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)})"  # noqa: S608 — names from the models
             f" SELECT {values} FROM moved RETURNING {quote(model._meta.pk.column)})"
         )
-    for n, statement in enumerate(extra):
+        results.append(f"(SELECT {quote(model._meta.pk.column)} FROM w{n})")  # noqa: S608
+    for n, statement in enumerate(also):
         parts.append(f"x{n} AS ({statement} AND EXISTS (SELECT 1 FROM moved))")  # noqa: S608 — the caller's SQL, values bound
-    results = ", ".join(
-        [
-            "(SELECT count(*) FROM moved)",
-            *(f"(SELECT {quote(m._meta.pk.column)} FROM w{n})" for n, m in enumerate(shape)),  # noqa: S608
-        ]
-    )
-    return f"WITH {', '.join(parts)} SELECT {results}"
+    return f"WITH {', '.join(parts)} SELECT {', '.join(results)}"
 
 
 def _reader(model: type[models.Model], alias: str) -> tuple[list[str], list[tuple[int, Any, list[Any]]]]:
@@ -259,39 +326,79 @@ def from_row(model: type[M], values: Sequence[Any], alias: str = "default") -> M
     return instance
 
 
+class _HeadPk:
+    def __repr__(self) -> str:
+        return "HEAD_PK"
+
+
+# A field value meaning "the primary key of the first row of this ``insert_together``".
+HEAD_PK: Any = _HeadPk()
+
+
 def insert_together(rows: Sequence[models.Model]) -> None:
-    """Insert unsaved ``rows`` (of any models, none referring to another of them): on
-    PostgreSQL in one statement of data-modifying CTEs, elsewhere one INSERT each."""
+    """Insert unsaved ``rows`` of any models: on PostgreSQL in one statement of
+    data-modifying CTEs, elsewhere one INSERT each. Later rows may point at the first (an
+    application and its materials, event, audit entry and notification), by a foreign key
+    to it or by a field set to ``HEAD_PK``; no other row may point at another of them."""
     if not rows:
         return
-    alias = router.db_for_write(type(rows[0]))
+    head = rows[0]
+    # For each later row, the positions of its insert fields that take the first row's
+    # primary key: foreign keys to it, and fields set to ``HEAD_PK`` (an object id).
+    refs = [
+        tuple(
+            n
+            for n, field in enumerate(_insert_fields(type(row)))
+            if getattr(row, field.attname) is HEAD_PK
+            or (field.is_relation and field.is_cached(row) and field.get_cached_value(row) is head)
+        )
+        for row in rows[1:]
+    ]
+    alias = router.db_for_write(type(head))
     connection = connections[alias]
     if connection.vendor != "postgresql" or len(rows) == 1:
-        for row in rows:
+        insert(head)
+        for row, positions in zip(rows[1:], refs, strict=True):
+            _point_at(row, positions, head)
             insert(row)
         return
     shape = tuple(type(row) for row in rows)
-    key = ("together", connection.vendor, shape)
+    key = ("together", connection.vendor, shape, tuple(refs))
     sql = _updates.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         parts, results = [], []
         for n, model in enumerate(shape):
             fields = _insert_fields(model)
+            positions = refs[n - 1] if n else ()
+            head_pk = f"(SELECT {quote(shape[0]._meta.pk.column)} FROM w0)"  # noqa: S608 — names from the model
+            values = ", ".join(
+                f"CAST({head_pk} AS {fields[i].db_type(connection)})" if i in positions else "%s"
+                for i in range(len(fields))
+            )
             parts.append(
                 f"w{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608 — names from the models
-                f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)})"
+                f" VALUES ({values}) RETURNING {quote(model._meta.pk.column)})"
             )
             results.append(f"(SELECT {quote(model._meta.pk.column)} FROM w{n})")  # noqa: S608
         sql = _updates[key] = f"WITH {', '.join(parts)} SELECT {', '.join(results)}"
-    params = [value for row in rows for value in _insert_params(row, connection)]
+    params = _insert_params(head, connection)
+    for row, positions in zip(rows[1:], refs, strict=True):
+        params += _insert_params(row, connection, skip=positions)
     with cursor(alias) as c:
         c.execute(sql, params)
         pks = c.fetchone()
     for row, pk in zip(rows, pks, strict=True):
-        row.pk = pk
-        row._state.adding = False
-        row._state.db = alias
+        _saved(row, pk, alias)
+    for row, positions in zip(rows[1:], refs, strict=True):
+        _point_at(row, positions, head)
+
+
+def _point_at(row: models.Model, positions: tuple[int, ...], head: models.Model) -> None:
+    """Set the foreign keys at ``positions`` of ``row`` to the now saved ``head``."""
+    fields = _insert_fields(type(row))
+    for n in positions:
+        setattr(row, fields[n].attname, fields[n].to_python(head.pk))
 
 
 @dataclass(frozen=True)
