@@ -304,6 +304,58 @@ def worker_pids(master: int) -> list[int]:
     return sorted(pids)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of ``pids`` so far (those still alive)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def database_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL server: its live processes, plus the children its
+    postmaster has reaped (backends of closed connections, autovacuum workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parent = Path(f"/proc/{fields[1]}/comm").read_text().strip()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+        if parent != "postgres":  # the postmaster
+            total += int(fields[13]) + int(fields[14])
+    return total / tick
+
+
+@dataclass
+class Cpu:
+    """CPU seconds spent in a phase's measured window by the server's workers, PostgreSQL
+    and this process (the clients)."""
+
+    workers: float = 0.0
+    database: float = 0.0
+    clients: float = 0.0
+
+    def per_request_ms(self, requests: int) -> str:
+        if not requests:
+            return "-"
+        return (
+            f"workers {self.workers / requests * 1000:.2f}, PostgreSQL {self.database / requests * 1000:.2f}, "
+            f"clients {self.clients / requests * 1000:.2f} ms CPU per request"
+        )
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -419,18 +471,23 @@ def lifecycle_client(
 
 
 def run_phase(
-    target: Any, args_of: list[tuple[Any, ...]], warmup: float, seconds: float
+    target: Any, args_of: list[tuple[Any, ...]], warmup: float, seconds: float, workers: list[int], cpu: Cpu
 ) -> tuple[list[ClientLog], float, float]:
     """Run ``target(*args, stop, log)`` in one thread per entry of ``args_of``; the
-    measured window is [start, end], after the warm-up."""
+    measured window is [start, end], after the warm-up. Adds the window's CPU to ``cpu``."""
     stop = threading.Event()
     logs = [ClientLog() for _ in args_of]
     threads = [threading.Thread(target=target, args=(*a, stop, log)) for a, log in zip(args_of, logs, strict=True)]
     for thread in threads:
         thread.start()
-    start = time.monotonic() + warmup
-    time.sleep(warmup + seconds)
+    time.sleep(warmup)
+    start = time.monotonic()
+    before = (cpu_seconds(workers), database_cpu_seconds(), sum(os.times()[:2]))
+    time.sleep(seconds)
     end = time.monotonic()
+    cpu.workers += cpu_seconds(workers) - before[0]
+    cpu.database += database_cpu_seconds() - before[1]
+    cpu.clients += sum(os.times()[:2]) - before[2]
     stop.set()
     for thread in threads:
         thread.join()
@@ -546,6 +603,11 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     people = create_people(args.clients)
     queries = count_queries(people)
+    if connection.vendor == "postgresql":
+        # Statistics, as a database in service has them: without them the planner may
+        # pick the district index over the unique number until autovacuum first runs.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     port = free_port()
     rows_before = BenchRow.objects.count()
@@ -556,19 +618,32 @@ def main() -> int:
     ceiling_samples: list[Sample] = []
     life_samples: list[Sample] = []
     ceiling_time = life_time = 0.0
+    ceiling_cpu, life_cpu = Cpu(), Cpu()
+    rounds = []
     try:
+        workers = worker_pids(server.pid)
         # Alternate the phases so that whatever else the machine does weighs on both alike.
         for _round in range(args.rounds):
-            logs, start, end = run_phase(ceiling_client, [(port,)] * args.clients, args.warmup, args.seconds)
+            logs, start, end = run_phase(
+                ceiling_client, [(port,)] * args.clients, args.warmup, args.seconds, workers, ceiling_cpu
+            )
             ceiling_logs += logs
             ceiling_samples += measured(logs, start, end)
             ceiling_time += end - start
+            ceiling_round = sum(s.ok for s in measured(logs, start, end)) / (end - start)
             logs, start, end = run_phase(
-                lifecycle_client, [(i, port, people, args) for i in range(args.clients)], args.warmup, args.seconds
+                lifecycle_client,
+                [(i, port, people, args) for i in range(args.clients)],
+                args.warmup,
+                args.seconds,
+                workers,
+                life_cpu,
             )
             life_logs += logs
             life_samples += measured(logs, start, end)
             life_time += end - start
+            life_round = sum(s.ok for s in measured(logs, start, end) if s.step in TRANSITIONS) / (end - start)
+            rounds.append((ceiling_round, life_round))
         workers = worker_pids(server.pid)
         rss = {pid: rss_mb(pid) for pid in workers}
     finally:
@@ -609,6 +684,12 @@ def main() -> int:
         f"{completed} applications completed in all"
     )
     print(f"ratio transitions/s ÷ ceiling req/s: {ratio:.0%} (target ≥ {TARGET_RATIO:.0%})")
+    print(
+        "by round (ceiling req/s, transitions/s, ratio): "
+        + "; ".join(f"{c:.0f}, {t:.0f}, {t / c:.0%}" for c, t in rounds if c)
+    )
+    print(f"ceiling CPU:   {ceiling_cpu.per_request_ms(sum(s.ok for s in ceiling_samples))}")
+    print(f"lifecycle CPU: {life_cpu.per_request_ms(sum(s.ok for s in life_samples))}")
     print(f"{'step':<20}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for step in STEPS:
         if step in table:

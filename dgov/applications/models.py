@@ -71,17 +71,28 @@ class ApplicationQuerySet(DistrictScopedQuerySet):
 
 
 class Application(models.Model):
-    district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="applications")
-    number = models.CharField(_("application number"), max_length=32, unique=True)
+    # Every transition rewrites every index of this table (the status is indexed, so no
+    # update is HOT): foreign keys that no query looks up by, or that lead a composite
+    # index below, carry no index of their own (decision 0011).
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
+    number = models.CharField(_("application number"), max_length=32)
     verification_code = models.CharField(_("verification code"), max_length=8)
     item = models.ForeignKey("services.ServiceItem", on_delete=models.PROTECT, related_name="applications")
-    item_version = models.ForeignKey("services.ServiceItemVersion", on_delete=models.PROTECT, related_name="+")
+    item_version = models.ForeignKey(
+        "services.ServiceItemVersion", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="applications")
-    applicant = models.ForeignKey("accounts.Applicant", on_delete=models.PROTECT, related_name="applications")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applicant = models.ForeignKey(
+        "accounts.Applicant", on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     window = models.ForeignKey(
-        "accounts.ServiceWindow", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.ServiceWindow", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     idempotency_key = models.CharField(max_length=64)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
@@ -91,13 +102,13 @@ class Application(models.Model):
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
@@ -129,6 +140,8 @@ class Application(models.Model):
             ("stop_clock", "Can stop the clock for a special procedure"),
         ]
         constraints = [
+            # A constraint rather than unique=True: no second, LIKE-pattern index on PostgreSQL.
+            models.UniqueConstraint(fields=["number"], name="application_number_unique"),
             models.UniqueConstraint(fields=["submitted_by", "idempotency_key"], name="application_idempotency"),
         ]
         indexes = [
@@ -168,7 +181,15 @@ class ApplicationEvent(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,  # as the audit entry's actor (decision 0011)
+    )
     verb = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)

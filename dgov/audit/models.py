@@ -97,9 +97,18 @@ class AuditEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        # No database constraint on the district and the actor (PROTECT still holds in
+        # the ORM): every act appends an entry, and a foreign-key check takes a share lock
+        # on the same district and user rows from every concurrent transaction (decision 0011).
+        db_constraint=False,
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=200, blank=True)

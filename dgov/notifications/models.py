@@ -25,9 +25,19 @@ class Notification(models.Model):
     UPDATE so two runners never send the same message.
     """
 
-    district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="+")
+    # Written on every transition: no index of their own (the inbox index leads with the
+    # recipient; nothing looks notifications up by district), and no database constraint
+    # on the district, which every transaction would share-lock (decision 0011).
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     address = models.CharField(_("address"), max_length=200, blank=True)

@@ -93,7 +93,11 @@ class Deadline(models.Model):
     a year it touches changes, and every change is appended to ``DeadlineChange``.
     """
 
-    district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="deadlines")
+    # No database constraint (PROTECT holds in the ORM): every acceptance inserts two
+    # deadlines, and the check would share-lock the district row each time (decision 0011).
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.PROTECT, related_name="deadlines", db_constraint=False
+    )
     label = models.CharField(_("label"), max_length=200)
     start_date = models.DateField(_("acceptance day"))
     working_days = models.PositiveIntegerField(_("working days"))
