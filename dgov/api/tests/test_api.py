@@ -119,6 +119,29 @@ def test_applying_twice_with_one_key_files_one_application(
     assert application.materials.count() == 1
 
 
+def test_a_submission_is_written_with_its_trail_pointing_at_it(
+    client: Client, item: Any, citizen_applicant: Any, bearer: Any
+) -> None:
+    from dgov.audit.models import AuditEntry
+    from dgov.notifications.models import Notification
+
+    headers = bearer(citizen_applicant.user)
+    material = item.current_version.materials.get(name="食品经营许可申请书")
+    number = file_one(client, headers, materials=[{"material": material.pk}]).json()["number"]
+    application = Application.objects.get(number=number)
+    assert application.materials.get().material == material
+    assert application.events.get().verb == "submit"
+    trace = AuditEntry.objects.get(verb="application.submit")
+    assert (trace.object_type, trace.object_id, trace.actor) == (
+        "applications.application",
+        str(application.pk),
+        citizen_applicant.user,
+    )
+    notice = Notification.objects.get(recipient=citizen_applicant.user)
+    assert (notice.object_type, notice.object_id) == ("applications.application", str(application.pk))
+    assert number in notice.subject
+
+
 def test_a_staff_system_files_on_behalf_of_an_applicant(
     client: Client, item: Any, citizen_applicant: Any, clerk: Any, bearer: Any
 ) -> None:

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -208,3 +209,45 @@ def test_visits_beyond_the_promised_trips_are_flagged(item, citizen, citizen_app
     assert not application.trips_exceeded
     actions.do_check_in(application, by=clerk)
     assert application.trips_exceeded
+
+
+def test_the_one_statement_loader_sees_exactly_what_visible_to_sees(
+    item: Any,
+    citizen: Any,
+    citizen_applicant: Any,
+    clerk: Any,
+    make_staff: Any,
+    other_district: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from dgov.applications import loading
+
+    application, _created = actions.do_submit(
+        item=item, applicant=citizen_applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="loader"
+    )
+    actions.do_accept(application, by=clerk)
+    people = [
+        AnonymousUser(),
+        citizen,
+        clerk,
+        make_staff("reviewer", "own_reviewer", department=application.department.code),
+        make_staff("reviewer", "other_reviewer", department="ZWFW"),
+    ]
+    outsider = make_staff("window_clerk", "outsider")
+    outsider.district = other_district
+    outsider.save()
+    people.append(outsider)
+    for person in people:
+        expected = Application.objects.visible_to(person).filter(number=application.number).first()
+        found = loading.load_visible(application.number, person)
+        assert (found is None) == (expected is None), person
+        if found is not None:
+            with django_assert_num_queries(0):  # everything a transition reads came with it
+                assert found.applicant.user == citizen
+                assert found.item_version.pk == application.item_version_id
+                assert found.promised_deadline.due_date == application.promised_deadline.due_date
+                assert found.legal_deadline.due_date == application.legal_deadline.due_date
+                assert found.district.code == application.district.code
+                assert found.facts == {"bundle": None}

@@ -534,3 +534,28 @@ def test_nobody_extends_the_time_limit_of_their_own_bundle(district, citizen_app
 def test_a_malformed_applicant_choice_on_the_window_page_is_not_a_server_error(client, clerk):
     client.force_login(clerk)
     assert client.get(reverse("bundles:window_new") + "?applicant=%C2%B2").status_code == 200
+
+
+def test_a_part_approved_through_the_api_moves_the_bundle_from_the_fact_read_with_it(
+    client, citizen, citizen_applicant, clerk, officers, bundle
+):
+    from dgov.api.actions import do_create_api_token
+    from dgov.applications import loading
+
+    bundle_application = accepted(bundle, citizen, citizen_applicant, clerk)
+    decide(part(bundle_application, "ZJJ"), officers["zjj_reviewer"], officers["zjj_approver"])
+    last = part(bundle_application, "SCJG")
+    application_actions.do_review(last, by=officers["scjg_reviewer"])
+    # The API's loader knows the bundle of the part: no lookup of its own on the transition.
+    assert loading.load_visible(last.number, officers["scjg_approver"]).facts["bundle"] == bundle_application.pk
+    secret = do_create_api_token(officers["scjg_approver"], "department system")[1]
+
+    response = client.post(
+        f"/api/v1/applications/{last.number}/approve",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+
+    assert response.status_code == 200, response.content
+    bundle_application.refresh_from_db()
+    assert bundle_application.status == Status.READY
