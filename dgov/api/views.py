@@ -361,7 +361,7 @@ def request_supplement(request: HttpRequest, number: str, body: schemas.Suppleme
 
     def run(application: Application, by: Any) -> None:
         wanted = {p.material for p in body.problems if p.material is not None}
-        materials = {m.pk: m for m in application.item_version.materials.filter(pk__in=wanted)} if wanted else {}
+        materials = {m.pk: m for m in loading.materials_of(application.item_version) if m.pk in wanted}
         problems = []
         for p in body.problems:
             if p.material is not None and p.material not in materials:
@@ -378,7 +378,7 @@ def supplement(request: HttpRequest, number: str, body: schemas.SupplementIn) ->
     """The supplement is handed in (materials on paper, by their ids)."""
 
     def run(application: Application, by: Any) -> None:
-        materials = {m.pk: m for m in application.item_version.materials.filter(pk__in=body.materials)}
+        materials = {m.pk: m for m in loading.materials_of(application.item_version) if m.pk in body.materials}
         missing = [pk for pk in body.materials if pk not in materials]
         if missing:
             raise ValidationError(_("Material %(id)s is not one of this item's materials.") % {"id": missing[0]})

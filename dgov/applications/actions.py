@@ -131,12 +131,13 @@ def _move(
     notice: tuple[str, str] | None = None,
     also: Sequence[tuple[str, Sequence[Any]]] = (),
     first: Sequence[Any] = (),
+    rows: Sequence[Any] = (),
     **fields: Any,
 ) -> None:
     """The conditional UPDATE at the heart of every transition, written in one statement
     with its timeline event, its audit entry and, given ``notice`` (subject, body), the
-    applicant's notifications; ``also`` and ``first`` as in ``fastsql.update_where``'s
-    ``also`` and ``before``."""
+    applicant's notifications and further ``rows`` to insert; ``also`` and ``first`` as in
+    ``fastsql.update_where``'s ``also`` and ``before``."""
     before = application.status
     event = ApplicationEvent(
         application=application, by=by, verb=verb, from_status=before, to_status=str(to), note=note
@@ -147,14 +148,14 @@ def _move(
         actor=by,
         changes={"status": [before, str(to)], **({"note": note} if note else {})},
     )
-    rows = [event, trace, *(applicant_notices(application, *notice) if notice else [])]
+    written = [event, trace, *(applicant_notices(application, *notice) if notice else []), *rows]
     changed = fastsql.update_where(
         Application,
         application.pk,
         {"status": to, "updated_at": timezone.now(), **fields},
         column="status",
         allowed=list(allowed_from),
-        then=rows,
+        then=written,
         also=also,
         before=first,
     )
@@ -273,7 +274,9 @@ def do_request_supplement(
             code="too_late",
         )
     listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
+    notice = SupplementNotice(application=application, issued_on=today, issued_by=by)
     with transaction.atomic():
+        # The notice and its items are written in the transition's statement.
         _move(
             application,
             by=by,
@@ -284,10 +287,10 @@ def do_request_supplement(
                 _("Application %(number)s: please supplement your materials") % {"number": application.number},
                 _("Please supplement all of the following at once:\n%(list)s") % {"list": listing},
             ),
-        )
-        notice = SupplementNotice.objects.create(application=application, issued_on=today, issued_by=by)
-        SupplementItem.objects.bulk_create(
-            SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems
+            rows=[
+                notice,
+                *(SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems),
+            ],
         )
     return notice
 
@@ -298,6 +301,20 @@ def do_supplement(application: Application, *, by: Any, documents: Sequence[tupl
     if application.applicant.user_id != by.pk and not by.has_perm("applications.accept_application"):
         raise PermissionDenied(_("Your role does not allow this action."))
     today = _today()
+    handed_in = [SubmittedMaterial(application=application, material=m, document=d) for m, d in documents]
+    # Materials on paper (no document) cannot repeat a row: they go in the transition's
+    # statement; an uploaded document handed in again is skipped (ignore_conflicts).
+    on_paper = all(d is None for _m, d in documents)
+    quote = connection.ops.quote_name
+    completing = (
+        "UPDATE {} SET {} = %s WHERE {} = %s AND {} IS NULL".format(  # noqa: S608 — names from the model
+            quote(SupplementNotice._meta.db_table),
+            quote("completed_on"),
+            quote(SupplementNotice._meta.get_field("application").column),
+            quote("completed_on"),
+        ),
+        [SupplementNotice._meta.get_field("completed_on").get_db_prep_save(today, connection), application.pk],
+    )
     with transaction.atomic():
         _move(
             application,
@@ -305,13 +322,12 @@ def do_supplement(application: Application, *, by: Any, documents: Sequence[tupl
             to=Status.SUBMITTED,
             allowed_from=[Status.SUPPLEMENT],
             verb="supplement",
+            also=[completing],
+            rows=handed_in if on_paper else [],
             supplemented_on=today,
         )
-        SubmittedMaterial.objects.bulk_create(
-            [SubmittedMaterial(application=application, material=m, document=d) for m, d in documents],
-            ignore_conflicts=True,
-        )
-        SupplementNotice.objects.filter(application=application, completed_on__isnull=True).update(completed_on=today)
+        if not on_paper:
+            SubmittedMaterial.objects.bulk_create(handed_in, ignore_conflicts=True)
 
 
 def do_refuse(application: Application, *, by: Any, reasons: str) -> None:

@@ -120,7 +120,8 @@ def update_where(
     ``accepted_by_id`` alike) to Python values or model instances.
 
     ``then``: unsaved rows to insert if and only if the row changed (a transition's
-    timeline event, audit entry and notifications). ``also``: (SQL, params) of further
+    timeline event, audit entry and notifications); a row may point at an earlier one by
+    a foreign key (a supplement notice's items at the notice). ``also``: (SQL, params) of further
     UPDATEs, each with a WHERE clause, run likewise only if the row changed.
     ``before``: unsaved rows inserted first, whatever happens, that ``values`` may point
     at (an acceptance's deadlines): the caller's transaction rolls them back when nothing
@@ -136,7 +137,8 @@ def update_where(
                 insert(row)
         changed = _update(model, pk, values, column, allowed, connection, alias)
         if changed:
-            for row in then:
+            for row, row_links in zip(then, _links(then), strict=True):
+                _link(row, row_links, then)
                 insert(row)
             with cursor(alias) as c:
                 for statement, statement_params in also:
@@ -150,11 +152,12 @@ def update_where(
     pointers = tuple(next((n for n, row in enumerate(before) if row is value), None) for value in values.values())
     present = [v for v in allowed if v is not None]
     null = len(present) != len(allowed)
+    links = _links(then)
     shape = (tuple(type(r) for r in before), tuple(type(r) for r in then), tuple(sql for sql, _p in also))
-    key = (model, "together", tuple(f.attname for f in fields), pointers, column, len(present), null, shape)
+    key = (model, "together", tuple(f.attname for f in fields), pointers, column, len(present), null, shape, links)
     sql = _updates.get(key)
     if sql is None:
-        sql = _updates[key] = _together(meta, fields, pointers, column, len(present), null, shape, connection)
+        sql = _updates[key] = _together(meta, fields, pointers, column, len(present), null, shape, links, connection)
     params = [value for row in before for value in _insert_params(row, connection)]
     params += [
         field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
@@ -164,8 +167,8 @@ def update_where(
     condition = meta.get_field(column)
     params.append(meta.pk.get_db_prep_save(pk, connection))
     params += [condition.get_db_prep_save(v, connection) for v in present]
-    for row in then:
-        params += _insert_params(row, connection)
+    for row, row_links in zip(then, links, strict=True):
+        params += _insert_params(row, connection, skip=tuple(position for position, _k in row_links))
     for _sql, statement_params in also:
         params += list(statement_params)
     with cursor(alias) as c:
@@ -174,7 +177,31 @@ def update_where(
     for row, row_pk in zip([*before, *then], pks, strict=True):
         if row_pk is not None:
             _saved(row, row_pk, alias)
+    if changed:
+        for row, row_links in zip(then, links, strict=True):
+            _link(row, row_links, then)
     return int(changed)
+
+
+def _links(rows: Sequence[models.Model]) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """For each row, (position of an insert field, index of the earlier row it points at)."""
+    found = []
+    for n, row in enumerate(rows):
+        mine = []
+        for position, field in enumerate(_insert_fields(type(row))):
+            if field.is_relation and field.is_cached(row):
+                target = field.get_cached_value(row)
+                earlier = next((k for k in range(n) if rows[k] is target), None)
+                if earlier is not None:
+                    mine.append((position, earlier))
+        found.append(tuple(mine))
+    return tuple(found)
+
+
+def _link(row: models.Model, row_links: tuple[tuple[int, int], ...], rows: Sequence[models.Model]) -> None:
+    fields = _insert_fields(type(row))
+    for position, k in row_links:
+        setattr(row, fields[position].attname, rows[k].pk)
 
 
 def _saved(row: models.Model, pk: Any, alias: str) -> None:
@@ -249,6 +276,7 @@ def _together(
     present: int,
     null: bool,
     shape: tuple[tuple[type[models.Model], ...], tuple[type[models.Model], ...], tuple[str, ...]],
+    links: tuple[tuple[tuple[int, int], ...], ...],
     connection: Any,
 ) -> str:
     """``WITH b0 AS (INSERT … RETURNING pk), …, moved AS (UPDATE … RETURNING pk),
@@ -275,7 +303,13 @@ def _together(
     parts.append(f"moved AS ({update} RETURNING {quote(meta.pk.column)})")
     for n, model in enumerate(then):
         columns = _insert_fields(model)
-        values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in columns)
+        pointing = dict(links[n])  # position → the earlier row it points at
+        values = ", ".join(
+            f"CAST((SELECT {quote(then[pointing[i]]._meta.pk.column)} FROM w{pointing[i]}) AS {f.db_type(connection)})"  # noqa: S608 — names from the models
+            if i in pointing
+            else f"CAST(%s AS {f.db_type(connection)})"
+            for i, f in enumerate(columns)
+        )
         parts.append(
             f"w{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)})"  # noqa: S608 — names from the models
             f" SELECT {values} FROM moved RETURNING {quote(model._meta.pk.column)})"

@@ -217,9 +217,17 @@ def test_a_supplement_round_runs_through_the_api(
     )
     assert issued.status_code == 200, issued.content
     assert issued.json()["status"] == Status.SUPPLEMENT
+    notice = application.supplement_notices.get()
+    assert (notice.items.get().material, notice.completed_on) == (material, None)
     handed = act(client, application, "supplement", bearer(citizen), {"materials": [material.pk]})
     assert handed.json()["status"] == Status.SUBMITTED
-    assert application.supplement_notices.get().items.get().problem == "未签字"
+    notice.refresh_from_db()
+    application.refresh_from_db()
+    assert notice.items.get().problem == "未签字"
+    assert notice.completed_on == application.supplemented_on is not None
+    assert application.materials.filter(material=material, document=None).exists()
+    # A second round waits for the notice of its own: the first stays completed.
+    assert act(client, application, "supplement", bearer(citizen), {"materials": [material.pk]}).status_code == 409
 
 
 def test_a_supplement_notice_lists_at_least_one_problem(
