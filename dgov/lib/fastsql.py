@@ -260,12 +260,55 @@ def _insert_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.local_concrete_fields if not (f is pk and isinstance(f, models.AutoField))]
 
 
+# Field classes whose get_db_prep_save leaves a value of these Python types as it is.
+_PLAIN: dict[type[models.Field], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.BigAutoField: (int,),
+    models.AutoField: (int,),
+}
+_preparers: dict[tuple[type[models.Model], str], list[tuple[Any, Any, tuple[type, ...]]]] = {}
+
+
+def _preparer(model: type[models.Model], connection: Any) -> list[tuple[Any, Any, tuple[type, ...]]]:
+    """Per insert field: how to read its value (``pre_save`` only where a field sets one,
+    as ``auto_now``), how to prepare it, and the types that need no preparing."""
+    key = (model, connection.vendor)
+    found = _preparers.get(key)
+    if found is None:
+        found = []
+        for field in _insert_fields(model):
+            target = field.target_field if field.is_relation else field
+            plain = _PLAIN.get(type(target), ())
+            stamps = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            read = field.pre_save if stamps else None
+            found.append((field, read, plain))
+        _preparers[key] = found
+    return found
+
+
 def _insert_params(row: models.Model, connection: Any, skip: tuple[int, ...] = ()) -> list[Any]:
-    return [
-        field.get_db_prep_save(field.pre_save(row, True), connection)
-        for n, field in enumerate(_insert_fields(type(row)))
-        if n not in skip
-    ]
+    """The INSERT's parameters for ``row``: what ``field.get_db_prep_save(field.pre_save(row,
+    True))`` gives for each field, without the calls where a value needs no preparing."""
+    params = []
+    values = row.__dict__
+    for n, (field, read, plain) in enumerate(_preparer(type(row), connection)):
+        if n in skip:
+            continue
+        if read is not None:
+            value = read(row, True)
+        else:
+            value = values[field.attname] if field.attname in values else getattr(row, field.attname)
+        if value is not None and type(value) not in plain:
+            value = field.get_db_prep_save(value, connection)
+        params.append(value)
+    return params
 
 
 def _together(
