@@ -74,7 +74,7 @@ def authenticate_token(token: str) -> ApiToken | None:
             perms.add(f"{row[-2]}.{row[-1]}")
     user._role_codes = sorted(roles)
     if user.is_active and not user.is_superuser:
-        user._perm_cache = perms
+        user._perm_cache = perms  # type: ignore[attr-defined]
     return found
 
 

@@ -41,12 +41,12 @@ def cursor(alias: str = "default") -> Any:
     """A cursor on ``alias`` that the database may keep plans for: on PostgreSQL a
     server-binding psycopg cursor (prepared after ``prepare_threshold`` uses, psycopg's
     default 5) in the connection's transaction; elsewhere the ordinary cursor."""
-    connection = connections[alias]
+    connection: Any = connections[alias]
     if connection.vendor != "postgresql" or connection.queries_logged:
         # Django logs a server-bound statement without its text: where queries are
         # logged (DEBUG, or a test counting them) the ordinary cursor shows them whole.
         return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg 3 only
+    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]  # psycopg 3 only
 
     connection.close_if_health_check_failed()
     connection.ensure_connection()
@@ -147,7 +147,7 @@ def update_where(
     if not (then or also or before):
         return _update(model, pk, values, column, allowed, connection, alias)
     meta = model._meta
-    fields = [meta.get_field(name) for name in values]
+    fields: list[Any] = [meta.get_field(name) for name in values]
     # Which values are rows of ``before`` (their primary key comes from the statement).
     pointers = tuple(next((n for n, row in enumerate(before) if row is value), None) for value in values.values())
     present = [v for v in allowed if v is not None]
@@ -164,7 +164,7 @@ def update_where(
         for field, value, pointer in zip(fields, values.values(), pointers, strict=True)
         if pointer is None
     ]
-    condition = meta.get_field(column)
+    condition: Any = meta.get_field(column)
     params.append(meta.pk.get_db_prep_save(pk, connection))
     params += [condition.get_db_prep_save(v, connection) for v in present]
     for row, row_links in zip(then, links, strict=True):
@@ -233,7 +233,7 @@ def _update(
 ) -> int:
     """The UPDATE alone."""
     meta = model._meta
-    fields = [meta.get_field(name) for name in values]
+    fields: list[Any] = [meta.get_field(name) for name in values]
     present = [v for v in allowed if v is not None]
     null = len(present) != len(allowed)
     key = (model, connection.vendor, tuple(f.attname for f in fields), column, len(present), null)
@@ -246,7 +246,7 @@ def _update(
         field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
         for field, value in zip(fields, values.values(), strict=True)
     ]
-    condition = meta.get_field(column)
+    condition: Any = meta.get_field(column)
     params.append(meta.pk.get_db_prep_save(pk, connection))
     params += [condition.get_db_prep_save(v, connection) for v in present]
     with cursor(alias) as c:
@@ -254,7 +254,7 @@ def _update(
         return int(c.rowcount)
 
 
-def _insert_fields(model: type[models.Model]) -> list[models.Field]:
+def _insert_fields(model: type[models.Model]) -> list[Any]:
     pk = model._meta.pk
     # An automatic primary key is left to the database (its default or sequence).
     return [f for f in model._meta.local_concrete_fields if not (f is pk and isinstance(f, models.AutoField))]
