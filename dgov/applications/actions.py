@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from dgov.applications.signals import application_moved
 from dgov.audit.trail import entry as audit_entry
 from dgov.audit.trail import record
 from dgov.lib import fastsql
-from dgov.notifications.outbox import notifications, notify
+from dgov.notifications.outbox import notifications, queue
 from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
 from dgov.workdays.models import Deadline
 
@@ -100,16 +100,7 @@ def applicant_notices(case: Any, subject: str, body: str) -> list[Any]:
 
 def notify_applicant(case: Any, subject: str, body: str) -> None:
     """Tell the applicant of ``case`` (see ``applicant_notices``)."""
-    applicant = case.applicant
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            district=case.district,
-            recipient=applicant.user,
-            subject=str(subject),
-            body=str(body),
-            obj=case,
-            sms_to=applicant.phone if applicant.user_id is None else "",
-        )
+    queue(applicant_notices(case, subject, body))
 
 
 def _event(application: Application, *, by: Any, verb: str, from_status: str = "", note: str = "") -> None:
@@ -305,15 +296,8 @@ def do_supplement(application: Application, *, by: Any, documents: Sequence[tupl
     # Materials on paper (no document) cannot repeat a row: they go in the transition's
     # statement; an uploaded document handed in again is skipped (ignore_conflicts).
     on_paper = all(d is None for _m, d in documents)
-    quote = connection.ops.quote_name
-    completing = (
-        "UPDATE {} SET {} = %s WHERE {} = %s AND {} IS NULL".format(  # noqa: S608 — names from the model
-            quote(SupplementNotice._meta.db_table),
-            quote("completed_on"),
-            quote(SupplementNotice._meta.get_field("application").column),
-            quote("completed_on"),
-        ),
-        [SupplementNotice._meta.get_field("completed_on").get_db_prep_save(today, connection), application.pk],
+    completing = fastsql.update_statement(
+        SupplementNotice, {"completed_on": today}, {"application": application.pk, "completed_on": None}
     )
     with transaction.atomic():
         _move(
@@ -453,16 +437,7 @@ def _closing_clocks(application: Application) -> list[tuple[str, list[Any]]]:
     ids = [i for i in (application.legal_deadline_id, application.promised_deadline_id) if i]
     if not ids:
         return []
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} = %s WHERE {} IN ({}) AND {} IS NULL".format(  # noqa: S608 — names from the model
-        quote(Deadline._meta.db_table),
-        quote("closed_at"),
-        quote(Deadline._meta.pk.column),
-        ", ".join(["%s"] * len(ids)),
-        quote("closed_at"),
-    )
-    now = Deadline._meta.get_field("closed_at").get_db_prep_save(timezone.now(), connection)
-    return [(sql, [now, *ids])]
+    return [fastsql.update_statement(Deadline, {"closed_at": timezone.now()}, {"id": ids, "closed_at": None})]
 
 
 def do_decide(application: Application, *, by: Any, approve: bool, reasons: str = "") -> None:

@@ -16,6 +16,7 @@ and PostgreSQL keeps its plan for the connection. Everything else stays on the O
 - ``select_one(model, joins, where, params)``: one row with its related rows, as
   ``select_related(…).filter(…).first()`` would give it.
 - ``select_all(model, where, params)``: every row of one model meeting ``where``.
+- ``update_statement(model, values, where)``: an UPDATE as (SQL, params) for ``also``.
 - ``from_row(model, values)``: a model instance from the raw values of its columns,
   converted as the ORM would.
 - ``cursor()``: the cursor for such statements (Django's wrapper, so the execute wrappers
@@ -202,6 +203,32 @@ def _link(row: models.Model, row_links: tuple[tuple[int, int], ...], rows: Seque
     fields = _insert_fields(type(row))
     for position, k in row_links:
         setattr(row, fields[position].attname, rows[k].pk)
+
+
+def update_statement(model: type[models.Model], values: dict[str, Any], where: dict[str, Any]) -> tuple[str, list[Any]]:
+    """``UPDATE model SET values WHERE where`` as (SQL, params), for ``update_where``'s
+    ``also``: ``where`` maps field names to a value, a list (IN) or None (IS NULL)."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    sets, tests, params = [], [], []
+    for name, value in values.items():
+        field: Any = meta.get_field(name)
+        sets.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    for name, value in where.items():
+        field = meta.get_field(name)
+        target = field.target_field if field.is_relation else field
+        if value is None:
+            tests.append(f"{quote(field.column)} IS NULL")
+        elif isinstance(value, list | tuple):
+            tests.append(f"{quote(field.column)} IN ({', '.join(['%s'] * len(value))})")
+            params += [target.get_db_prep_save(v, connection) for v in value]
+        else:
+            tests.append(f"{quote(field.column)} = %s")
+            params.append(target.get_db_prep_save(value, connection))
+    sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {' AND '.join(tests)}"  # noqa: S608 — names from the model
+    return sql, params
 
 
 def _saved(row: models.Model, pk: Any, alias: str) -> None:

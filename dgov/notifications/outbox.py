@@ -37,9 +37,15 @@ def notify(
 ) -> list[Notification]:
     """Queue an in-app notice for ``recipient``, an e-mail where they have an address,
     and a text message to ``sms_to``; returns the rows (one bulk insert)."""
-    rows = notifications(
-        district=district, recipient=recipient, subject=subject, body=body, obj=obj, email=email, sms_to=sms_to
+    return queue(
+        notifications(
+            district=district, recipient=recipient, subject=subject, body=body, obj=obj, email=email, sms_to=sms_to
+        )
     )
+
+
+def queue(rows: list[Notification]) -> list[Notification]:
+    """Write the rows of ``notifications``: one INSERT."""
     if len(rows) == 1:
         return [insert(rows[0])]
     return Notification.objects.bulk_create(rows)
