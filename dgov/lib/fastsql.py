@@ -26,6 +26,7 @@ and PostgreSQL keeps its plan for the connection. Everything else stays on the O
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
@@ -98,9 +99,7 @@ def insert_many(instances: Sequence[M]) -> list[M]:
         else:
             pks = [connection.ops.last_insert_id(c, model._meta.db_table, model._meta.pk.column)]
     for instance, pk in zip(instances, pks, strict=True):
-        instance.pk = pk
-        instance._state.adding = False
-        instance._state.db = alias
+        _saved(instance, pk, alias)
     return list(instances)
 
 
@@ -160,14 +159,7 @@ def update_where(
     if sql is None:
         sql = _updates[key] = _together(meta, fields, pointers, column, len(present), null, shape, links, connection)
     params = [value for row in before for value in _insert_params(row, connection)]
-    params += [
-        field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
-        for field, value, pointer in zip(fields, values.values(), pointers, strict=True)
-        if pointer is None
-    ]
-    condition: Any = meta.get_field(column)
-    params.append(meta.pk.get_db_prep_save(pk, connection))
-    params += [condition.get_db_prep_save(v, connection) for v in present]
+    params += _update_params(model, pk, values, column, present, connection, pointers)
     for row, row_links in zip(then, links, strict=True):
         params += _insert_params(row, connection, skip=tuple(position for position, _k in row_links))
     for _sql, statement_params in also:
@@ -269,18 +261,37 @@ def _update(
         quote = connection.ops.quote_name
         sets = [f"{quote(f.column)} = %s" for f in fields]
         sql = _updates[key] = _update_sql(meta, sets, column, len(present), null, connection)
-    params = [
-        field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
-        for field, value in zip(fields, values.values(), strict=True)
-    ]
-    condition: Any = meta.get_field(column)
-    params.append(meta.pk.get_db_prep_save(pk, connection))
-    params += [condition.get_db_prep_save(v, connection) for v in present]
+    params = _update_params(model, pk, values, column, present, connection)
     with cursor(alias) as c:
         c.execute(sql, params)
         return int(c.rowcount)
 
 
+def _update_params(
+    model: type[models.Model],
+    pk: Any,
+    values: dict[str, Any],
+    column: str,
+    present: list[Any],
+    connection: Any,
+    pointers: tuple[int | None, ...] = (),
+) -> list[Any]:
+    """The parameters of the conditional UPDATE: the values (but those taken from a row of
+    ``before``, at ``pointers``), the primary key, then the allowed values of ``column``."""
+    meta = model._meta
+    pointers = pointers or (None,) * len(values)
+    params = []
+    for (name, value), pointer in zip(values.items(), pointers, strict=True):
+        if pointer is None:
+            field: Any = meta.get_field(name)
+            params.append(field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection))
+    condition: Any = meta.get_field(column)
+    params.append(meta.pk.get_db_prep_save(pk, connection))
+    params += [condition.get_db_prep_save(v, connection) for v in present]
+    return params
+
+
+@cache
 def _insert_fields(model: type[models.Model]) -> list[Any]:
     pk = model._meta.pk
     # An automatic primary key is left to the database (its default or sequence).
