@@ -170,7 +170,9 @@ def get_application_for_user(request: HttpRequest, number: str, *, full: bool = 
     """The one guarded way to fetch an application: missing and not visible look alike.
 
     Loads what the ``do_*`` functions and the reply read (applicant and their user, item
-    version, district, both deadlines) in one query."""
+    version, district, both deadlines; with ``full`` item and department too) in one
+    query: for a transition the literal statement of ``loading.load_visible``, with
+    ``visible_to``'s own conditions."""
     number = number.strip().upper()
     if full:
         try:
@@ -299,7 +301,11 @@ def apply(
     item = None if _is_staff(user) else loading.item_for_own_applicant(user, body.item, key)
     if item is None or getattr(item, "filed", None) is not None:
         # A repeat answers with the first application even if the item changed since.
-        existing = loading.filed_with_key(user, key)
+        existing = (
+            Application.objects.filter(submitted_by=user, idempotency_key=key)
+            .select_related("item", "item_version", "department", "legal_deadline", "promised_deadline")
+            .first()
+        )
         if existing is not None:
             return Reply(200, _application(existing, code=True))
     if item is None:

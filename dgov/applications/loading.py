@@ -1,96 +1,172 @@
-"""What the API's hot paths read, each in one prepared statement (decision 0011).
+"""What the API's transitions and submissions read, each in one literal statement
+(decision 0011; measurements in ``bench/README.md``).
 
-``load_visible(number, user)`` returns what
-``Application.objects.visible_to(user).select_related(*RELATED).get(number=number)``
-would, or None: the same visibility rules (``models.visibility``) and related rows, but
-SQL built once and sent through ``fastsql``, so that PostgreSQL plans it once per
-connection instead of on every request (1 ms of planning for 0.1 ms of work) and the ORM
-does not compile it every time.
+- ``load_visible(number, user)``: what
+  ``Application.objects.visible_to(user).select_related(*RELATED).get(number=number)``
+  gives, or None: the conditions are ``visible_to``'s own (``models.visibility``), the
+  statement ``APPLICATION``.
+- ``item_for_own_applicant(user, code, key)``: a submission's item (``ITEM``).
+- ``materials_of(version)``: an item version's materials (``MATERIALS``).
 
-``filed_with_key(user, key)`` and ``materials_of(version)`` serve a submission; and
-``item_for_own_applicant(user, code, key)`` returns the published item ``code`` in a
-district where ``user`` has an applicant profile, with that profile and any application
-already filed under ``key``.
+Facts other apps need on every transition are read in the same statement: ``add_fact``
+(bundles: the bundle an application is a part of), read back with ``fact``.
 """
 
 from typing import Any
 
-from dgov.accounts.models import Applicant, Department, District, User
 from dgov.applications.models import Application, visibility
 from dgov.lib import fastsql
-from dgov.lib.fastsql import Join
-from dgov.services.models import Material, ServiceItem, ServiceItemVersion
-from dgov.workdays.models import Deadline
+from dgov.services.models import Material, ServiceItem
 
 RELATED = ("district", "item_version", "applicant__user", "legal_deadline", "promised_deadline")
-APPLICATION_JOINS = (
-    Join("district", District, "d", "d.id = a.district_id"),
-    Join("item_version", ServiceItemVersion, "v", "v.id = a.item_version_id"),
-    Join("applicant", Applicant, "p", "p.id = a.applicant_id"),
-    Join("user", User, "u", "u.id = p.user_id", parent="p", outer=True),
-    Join("legal_deadline", Deadline, "ld", "ld.id = a.legal_deadline_id", outer=True),
-    Join("promised_deadline", Deadline, "pd", "pd.id = a.promised_deadline_id", outer=True),
-)
-# …and what the API's reply shows besides.
-REPLY_JOINS = (
-    *APPLICATION_JOINS,
-    Join("item", ServiceItem, "i", "i.id = a.item_id"),
-    Join("department", Department, "dep", "dep.id = a.department_id"),
-)
-# The lookups ``visibility`` may return, as columns of the statement.
-CONDITIONS = {"district_id": "a.district_id", "department_id": "a.department_id", "applicant__user_id": "p.user_id"}
 
-ITEM_JOINS = (
-    Join("current_version", ServiceItemVersion, "v", "v.id = a.current_version_id"),
-    Join("department", Department, "dep", "dep.id = v.department_id", parent="v"),
-    Join("district", District, "d", "d.id = a.district_id"),
-    Join("own_applicant", Applicant, "p", "p.district_id = a.district_id AND p.user_id = %s"),
-    Join("filed", Application, "e", "e.submitted_by_id = %s AND e.idempotency_key = %s", outer=True),
+# The application with its district, item version, applicant and their user, and both
+# deadlines; {facts} and {visible} are filled in by ``_application_statement``.
+APPLICATION = """
+    SELECT a.id, a.district_id, a.number, a.verification_code, a.item_id, a.item_version_id,
+           a.department_id, a.applicant_id, a.submitted_by_id, a.channel, a.window_id,
+           a.idempotency_key, a.status, a.received_on, a.supplemented_on, a.accepted_on,
+           a.deemed_accepted, a.accepted_by_id, a.reviewed_by_id, a.decided_by_id, a.decided_on,
+           a.completed_on, a.reasons, a.legal_deadline_id, a.promised_deadline_id,
+           a.clock_stopped, a.extended_days, a.visits, a.created_at, a.updated_at,
+           d.id, d.city_id, d.code, d.name,
+           v.id, v.item_id, v.number, v.name, v.kind, v.department_id, v.legal_basis, v.conditions,
+           v.legal_limit_days, v.promised_limit_days, v.max_trips, v.online_level, v.fees,
+           v.fee_basis, v.keywords, v.created_at, v.created_by_id,
+           p.id, p.district_id, p.user_id, p.kind, p.name, p.id_number, p.credit_code, p.phone,
+           p.created_at, p.created_by_id,
+           u.id, u.password, u.last_login, u.is_superuser, u.username, u.first_name, u.last_name,
+           u.email, u.is_staff, u.is_active, u.date_joined, u.kind, u.full_name, u.district_id,
+           u.department_id, u.window_id, u.phone,
+           ld.id, ld.district_id, ld.label, ld.start_date, ld.working_days, ld.extra_days,
+           ld.due_date, ld.provisional, ld.closed_at, ld.created_at,
+           pd.id, pd.district_id, pd.label, pd.start_date, pd.working_days, pd.extra_days,
+           pd.due_date, pd.provisional, pd.closed_at, pd.created_at{facts}
+      FROM applications_application a
+      JOIN accounts_district d ON d.id = a.district_id
+      JOIN services_serviceitemversion v ON v.id = a.item_version_id
+      JOIN accounts_applicant p ON p.id = a.applicant_id
+      LEFT JOIN accounts_user u ON u.id = p.user_id
+      LEFT JOIN workdays_deadline ld ON ld.id = a.legal_deadline_id
+      LEFT JOIN workdays_deadline pd ON pd.id = a.promised_deadline_id
+     WHERE a.number = %s{visible}
+"""
+# The lookups ``visibility`` may return, as conditions of ``APPLICATION``.
+CONDITIONS = {
+    "district_id": "a.district_id = %s",
+    "department_id": "a.department_id = %s",
+    "applicant__user_id": "p.user_id = %s",
+}
+
+# The published item ``code`` in a district where the user (the first %s) has an
+# applicant profile, newest profile first, with the item's current version, its
+# department, the district and, as ``filed``, the application the user (second %s)
+# filed with the idempotency key (third %s), if any.
+ITEM = fastsql.Statement(
+    """
+    SELECT i.id, i.district_id, i.code, i.current_version_id, i.search_text,
+           v.id, v.item_id, v.number, v.name, v.kind, v.department_id, v.legal_basis, v.conditions,
+           v.legal_limit_days, v.promised_limit_days, v.max_trips, v.online_level, v.fees,
+           v.fee_basis, v.keywords, v.created_at, v.created_by_id,
+           dep.id, dep.district_id, dep.code, dep.name, dep.kind, dep.credit_code,
+           d.id, d.city_id, d.code, d.name,
+           p.id, p.district_id, p.user_id, p.kind, p.name, p.id_number, p.credit_code, p.phone,
+           p.created_at, p.created_by_id,
+           e.id AS filed
+      FROM services_serviceitem i
+      JOIN services_serviceitemversion v ON v.id = i.current_version_id
+      JOIN accounts_department dep ON dep.id = v.department_id
+      JOIN accounts_district d ON d.id = i.district_id
+      JOIN accounts_applicant p ON p.district_id = i.district_id AND p.user_id = %s
+      LEFT JOIN applications_application e ON e.submitted_by_id = %s AND e.idempotency_key = %s
+     WHERE i.code = %s
+     ORDER BY i.district_id, p.created_at DESC
+     LIMIT 1
+    """
 )
 
+MATERIALS = fastsql.Statement(
+    """
+    SELECT m.id, m.version_id, m.name, m.form, m.copies, m.source, m.legal_basis, m.required,
+           m.rongque, m."order"
+      FROM services_material m
+     WHERE m.version_id = %s
+     ORDER BY m."order", m.id
+    """
+)
 
-# Facts other apps read on every transition, loaded with the application instead of by a
-# query of their own: {name: SQL over alias ``a``}, registered in their ``ready``
-# (bundles: the bundle the application is a part of). ``application.facts[name]``.
+# Facts other apps need on every transition: {name: SQL over the application ``a``},
+# registered in their ``AppConfig.ready``.
 FACTS: dict[str, str] = {}
+MISSING: Any = object()
+_statements: dict[tuple[Any, ...], fastsql.Statement] = {}
 
 
 def add_fact(name: str, expression: str) -> None:
     FACTS[name] = expression
 
 
+def fact(application: Any, name: str) -> Any:
+    """The fact ``name`` if ``application`` was loaded with it, else ``MISSING`` (the
+    caller then reads it itself)."""
+    return application.__dict__.get(name, MISSING)
+
+
+def _application_statement(lookups: tuple[str, ...]) -> fastsql.Statement:
+    key = (lookups, tuple(FACTS.items()))
+    statement = _statements.get(key)
+    if statement is None:
+        facts = "".join(f", ({expression}) AS {name}" for name, expression in FACTS.items())
+        visible = "".join(f" AND {CONDITIONS[lookup]}" for lookup in lookups)
+        statement = _statements[key] = fastsql.Statement(APPLICATION.format(facts=facts, visible=visible))
+    return statement
+
+
 def load_visible(number: str, user: Any) -> Application | None:
+    """As ``Application.objects.visible_to(user).select_related(*RELATED).get(number=
+    number)``, in one literal statement where the ORM spends MEASURE_APPLICATION."""
     conditions = visibility(user)
     if conditions is None:
         return None
-    lookups = sorted(conditions)
-    where = " AND ".join(["a.number = %s", *(f"{CONDITIONS[lookup]} = %s" for lookup in lookups)])
-    return fastsql.select_one(
-        Application, APPLICATION_JOINS, where, [number, *(conditions[k] for k in lookups)], facts=FACTS
-    )
-
-
-def filed_with_key(user: Any, key: str) -> Application | None:
-    """The application ``user`` filed with idempotency key ``key``, ready for the reply."""
-    return fastsql.select_one(
-        Application, REPLY_JOINS, "a.submitted_by_id = %s AND a.idempotency_key = %s", [user.pk, key]
-    )
-
-
-def materials_of(version: Any) -> list[Material]:
-    """The materials of an item version (never changed once published)."""
-    return fastsql.select_all(Material, "a.version_id = %s", [version.pk], order_by='a."order", a.id')
+    lookups = tuple(sorted(conditions))
+    statement = _application_statement(lookups)
+    rows = fastsql.read(statement, [number, *(conditions[lookup] for lookup in lookups)])
+    if not rows:
+        return None
+    row = rows[0]
+    application = row["a"]
+    application.district = row["d"]
+    application.item_version = row["v"]
+    application.applicant = row["p"]
+    if row["u"] is not None:
+        application.applicant.user = row["u"]
+    application.legal_deadline = row["ld"]
+    application.promised_deadline = row["pd"]
+    first_fact = len(statement.columns) - len(FACTS)
+    for n, name in enumerate(FACTS):
+        setattr(application, name, row[first_fact + n])
+    return application
 
 
 def item_for_own_applicant(user: Any, code: str, key: str) -> ServiceItem | None:
     """As ``ServiceItem.objects.published().filter(code=code,
     district__applicants__user_id=user.pk).first()``, with the user's newest applicant
-    profile in that district as ``item.own_applicant`` and, as ``item.filed``, the
-    application they filed with idempotency key ``key`` if there is one."""
-    return fastsql.select_one(
-        ServiceItem,
-        ITEM_JOINS,
-        "a.code = %s",
-        [user.pk, user.pk, key, code],
-        order_by="a.district_id, p.created_at DESC",
-    )
+    profile in that district as ``item.own_applicant`` and, as ``item.filed``, the id of
+    the application they filed with idempotency key ``key`` if there is one: one
+    statement where the ORM takes three (MEASURE_ITEM)."""
+    rows = fastsql.read(ITEM, [user.pk, user.pk, key, code])
+    if not rows:
+        return None
+    row = rows[0]
+    item, version = row["i"], row["v"]
+    version.department = row["dep"]
+    item.current_version = version
+    item.district = row["d"]
+    item.own_applicant = row["p"]
+    item.filed = row[len(ITEM.columns) - 1]
+    return item
+
+
+def materials_of(version: Any) -> list[Material]:
+    """The materials of an item version (never changed once published)."""
+    return [row["m"] for row in fastsql.read(MATERIALS, [version.pk])]

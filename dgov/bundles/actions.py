@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from dgov.accounts.roles import ACCEPT, ISSUE_CERTIFICATE, Role
 from dgov.applications import actions as application_actions
+from dgov.applications import loading
 from dgov.applications.models import Application, Channel
 from dgov.applications.models import Status as PartStatus
 from dgov.audit import context as audit_context
@@ -39,7 +40,6 @@ from dgov.bundles.models import (
     OnDenial,
     Status,
 )
-from dgov.lib import fastsql
 from dgov.notifications.outbox import notify
 from dgov.services.models import Material, ServiceItem
 from dgov.workdays.actions import do_close_deadline, do_create_deadline, do_extend_deadline
@@ -665,11 +665,9 @@ def _tell_department(bundle_application: BundleApplication, part: BundlePart, de
             )
 
 
-PART_OF_SQL = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 — names from the model
-    BundlePart._meta.get_field("bundle_application").column,
-    BundlePart._meta.db_table,
-    BundlePart._meta.get_field("application").column,
-)
+# Which bundle, if any, the application ``a`` is a part of: read with the application on
+# every transition (``apps.BundlesConfig.ready``, ``dgov.applications.loading.add_fact``).
+PART_OF_SQL = "SELECT bundle_application_id FROM bundles_bundlepart WHERE application_id = a.id"
 
 
 def part_moved(application: Application, *, by: Any = None) -> None:
@@ -678,15 +676,11 @@ def part_moved(application: Application, *, by: Any = None) -> None:
     if _driving.get():
         return  # a bundle action drives its parts and moves the bundle itself
     # Every transition of every application asks. An application loaded by the API's
-    # loader knows already (``apps.BundlesConfig.ready``); otherwise one prepared statement.
-    facts = getattr(application, "facts", None)
-    if facts is not None and "bundle" in facts:
-        bundle_pk = facts["bundle"]
-    else:
-        with fastsql.cursor() as cursor:
-            cursor.execute(PART_OF_SQL, [application.pk])
-            row = cursor.fetchone()
-        bundle_pk = row[0] if row is not None else None
+    # loader knows already; otherwise one query.
+    bundle_pk = loading.fact(application, "part_of_bundle")
+    if bundle_pk is loading.MISSING:
+        parts = BundlePart.objects.filter(application=application)
+        bundle_pk = parts.values_list("bundle_application_id", flat=True).first()
     if bundle_pk is not None:
         sync(BundleApplication(pk=bundle_pk), by=by)
 

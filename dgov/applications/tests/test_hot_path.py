@@ -1,0 +1,112 @@
+"""A transition's hand-written write (decision 0011): all of it or nothing, in one
+statement on PostgreSQL."""
+
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from dgov.applications import actions
+from dgov.applications.models import Application, ApplicationEvent, Channel, Status, SubmittedMaterial
+from dgov.audit.models import AuditEntry
+from dgov.notifications.models import Notification
+from dgov.workdays.models import Deadline
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accepted(item: Any, citizen: Any, citizen_applicant: Any, clerk: Any) -> Application:
+    application, _ = actions.do_submit(
+        item=item, applicant=citizen_applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="hot"
+    )
+    actions.do_accept(application, by=clerk)
+    return application
+
+
+def _written(application: Application, verb: str) -> tuple[int, int, int]:
+    return (
+        ApplicationEvent.objects.filter(application=application, verb=verb).count(),
+        AuditEntry.objects.filter(verb=f"application.{verb}", object_id=str(application.pk)).count(),
+        Notification.objects.filter(object_id=str(application.pk), subject__contains="approved").count(),
+    )
+
+
+def test_a_transition_that_lost_the_race_writes_nothing(accepted: Application, reviewer: Any, approver: Any) -> None:
+    actions.do_review(accepted, by=reviewer)
+    # Someone else decided meanwhile: this copy still says "reviewed".
+    Application.objects.filter(pk=accepted.pk).update(status=Status.DENIED)
+
+    with pytest.raises(actions.AlreadyHandled):
+        actions.do_decide(accepted, by=approver, approve=True)
+
+    assert _written(accepted, "approve") == (0, 0, 0)
+    assert Deadline.objects.filter(closed_at__isnull=False).count() == 0
+    assert Application.objects.get(pk=accepted.pk).decided_by_id is None
+
+
+def test_a_transition_writes_all_of_it_in_one_statement_on_postgresql(
+    accepted: Application, reviewer: Any, approver: Any, django_assert_num_queries: Any
+) -> None:
+    from dgov.applications import loading
+
+    actions.do_review(accepted, by=reviewer)
+    application = loading.load_visible(accepted.number, approver)  # as the API loads it
+    assert approver.has_perm("applications.decide_application") and approver.role_codes
+    # Savepoint, the statement, release; elsewhere the UPDATE, the event, the audit entry,
+    # the notification and the deadlines' UPDATE one after the other.
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 7):
+        actions.do_decide(application, by=approver, approve=True)
+
+    assert _written(accepted, "approve") == (1, 1, 1)
+    row = Application.objects.get(pk=accepted.pk)
+    assert (row.status, row.decided_by_id, row.accepted_by_id) == (
+        Status.APPROVED,
+        approver.pk,
+        accepted.accepted_by_id,
+    )
+    assert row.decided_on is not None and row.accepted_on is not None  # kept where no value was given
+    closed = Deadline.objects.filter(pk__in=[row.legal_deadline_id, row.promised_deadline_id], closed_at__isnull=False)
+    assert closed.count() == 2
+
+
+def test_a_submission_writes_its_rows_pointing_at_the_new_application(
+    item: Any, citizen: Any, citizen_applicant: Any
+) -> None:
+    material = item.current_version.materials.first()
+
+    application, created = actions.do_submit(
+        item=item,
+        applicant=citizen_applicant,
+        by=citizen,
+        channel=Channel.ONLINE,
+        idempotency_key="rows",
+        materials=[(material, None, True)],
+    )
+
+    assert created
+    assert list(SubmittedMaterial.objects.filter(application=application).values_list("material_id", "promised")) == [
+        (material.pk, True)
+    ]
+    assert ApplicationEvent.objects.get(application=application).to_status == Status.SUBMITTED
+    trace = AuditEntry.objects.get(verb="application.submit")
+    assert (trace.object_id, trace.object_repr) == (str(application.pk), application.number)
+    assert Notification.objects.filter(object_id=str(application.pk), recipient=citizen).exists()
+
+
+def test_a_transition_sets_only_what_it_may(accepted: Application, reviewer: Any) -> None:
+    with pytest.raises(TypeError, match="MOVE does not set visits"):
+        actions._move(accepted, by=reviewer, to=Status.REVIEWED, was=Status.ACCEPTED, verb="review", visits=3)
+    assert actions.TRANSITION_FIELDS == (
+        "supplemented_on",
+        "accepted_on",
+        "deemed_accepted",
+        "accepted_by",
+        "legal_deadline",
+        "promised_deadline",
+        "reviewed_by",
+        "decided_by",
+        "decided_on",
+        "completed_on",
+        "reasons",
+    )
