@@ -34,8 +34,9 @@ from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.core import checks
-from django.db import connection, models
-from django.db.models.signals import post_save, pre_save
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, post_save, pre_init, pre_save
 
 STATEMENTS: list["Statement"] = []
 
@@ -112,7 +113,8 @@ class Statement:
             model = self.aliases[alias]
             field = next(f for f in model._meta.concrete_fields if f.column == column)
             col = field.get_col(alias)
-            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            db = _db()
+            converters = db.ops.get_db_converters(col) + col.get_db_converters(db)
             found.setdefault(alias, []).append((position, col, converters))
         for readers in found.values():
             readers.sort(key=lambda reader: not reader[1].target.primary_key)
@@ -155,17 +157,19 @@ class Write(NamedTuple):
 def inserting(statement: Statement, row: models.Model) -> Write:
     """The INSERT of an unsaved ``row``: each column's field value as the ORM saves it
     (``pre_save``, which sets ``auto_now_add``, then ``get_db_prep_save``)."""
-    params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in statement.fields]
+    db = _db()
+    params = [field.get_db_prep_save(field.pre_save(row, True), db) for field in statement.fields]
     return Write(statement, params, row)
 
 
 def values(model: type[models.Model], **given: Any) -> list[Any]:
     """``given`` field values (by field name, in order; a row for a foreign key) as the
     ORM saves them."""
+    db = _db()
     found = []
     for name, value in given.items():
         field: Any = model._meta.get_field(name)
-        found.append(field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection))
+        found.append(field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, db))
     return found
 
 
@@ -174,23 +178,24 @@ def run(writes: Sequence[Write]) -> list[Any]:
     nothing) in order; return the id each returned, or None. On PostgreSQL several are one
     statement of data-modifying CTEs: all of them run, whatever the others' results, so a
     caller that needs one's result to decide about the rest rolls back its transaction."""
-    if connection.vendor != "postgresql" or len(writes) == 1:
+    db = _db()
+    if db.vendor != "postgresql" or len(writes) == 1:
         found = []
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             for statement, params, _row in writes:
                 cursor.execute(statement.sql, list(params))
                 row = cursor.fetchone() if statement.returns else None
                 found.append(row[0] if row is not None else None)
     else:
         sql = _together(tuple(write.statement for write in writes))
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(sql, [value for write in writes for value in write.params])
             found = list(cursor.fetchone())
     for write, pk in zip(writes, found, strict=True):
         if write.row is not None:
             write.row.pk = pk
             write.row._state.adding = False
-            write.row._state.db = connection.alias
+            write.row._state.db = db.alias
     return found
 
 
@@ -213,28 +218,40 @@ def _together(statements: tuple[Statement, ...]) -> str:
 def read(statement: Statement, params: Sequence[Any]) -> list[dict[Any, Any]]:
     """The rows of a SELECT, each as {alias: model instance, or None where an outer
     join found no row; position: value for the other items of the list}."""
-    with connection.cursor() as cursor:
+    db = _db()
+    with db.cursor() as cursor:
         cursor.execute(statement.sql, list(params))
         rows = cursor.fetchall()
-    return [_instances(statement, row) for row in rows]
+    return [_instances(statement, row, db) for row in rows]
 
 
-def _instances(statement: Statement, row: Sequence[Any]) -> dict[Any, Any]:
+def _instances(statement: Statement, row: Sequence[Any], db: Any) -> dict[Any, Any]:
     found: dict[Any, Any] = {n: value for n, value in enumerate(row) if statement.columns[n] is None}
     for alias, readers in statement.readers.items():
         if row[readers[0][0]] is None:  # no primary key: an outer join found no row
             found[alias] = None
             continue
-        given = {}
+        model = statement.aliases[alias]
+        # As Model.from_db, without running __init__ field by field (no pre_init or
+        # post_init signal: none of our models listens to them); a column the statement
+        # does not read would be loaded when first used, as a deferred field.
+        instance = found[alias] = model.__new__(model)
+        values = instance.__dict__
         for position, col, converters in readers:
             value = row[position]
             for converter in converters:
-                value = converter(value, col, connection)
-            given[col.target.attname] = value
-        model = statement.aliases[alias]
-        ordered = [given[f.attname] for f in model._meta.concrete_fields if f.attname in given]
-        found[alias] = model.from_db(connection.alias, list(given), ordered)
+                value = converter(value, col, db)
+            values[col.target.attname] = value
+        state = instance._state = ModelState()
+        state.adding = False
+        state.db = db.alias
     return found
+
+
+def _db() -> Any:
+    """The connection (resolved once: each attribute read through ``django.db.connection``
+    costs a context-local lookup)."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 # The system check -----------------------------------------------------------------------
@@ -267,7 +284,8 @@ def _skipped(model: type[models.Model]) -> Iterable[str]:
 
 @checks.register(checks.Tags.models)
 def check_hand_written(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """Refuse on a model written by hand what the hand-written statement would skip."""
+    """Refuse on a model written by hand what the hand-written statement would skip, and
+    on a model read by hand what building its instances would skip."""
     errors: list[checks.CheckMessage] = []
     for model in sorted(written_by_hand(), key=lambda m: m._meta.label):
         for problem in _skipped(model):
@@ -280,6 +298,18 @@ def check_hand_written(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                     id="dgov.E011",
                 )
             )
+    read = {model for statement in STATEMENTS if statement.kind == "SELECT" for model in statement.aliases.values()}
+    for model in sorted(read, key=lambda m: m._meta.label):
+        for signal, name in ((pre_init, "pre_init"), (post_init, "post_init")):
+            if signal.has_listeners(model):
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label} is read by hand-written SQL on the hot path, but it has {name} receivers.",
+                        hint="Its instances are built without __init__ (dgov/lib/fastsql.py, decision 0011).",
+                        obj=model,
+                        id="dgov.E013",
+                    )
+                )
     for statement in STATEMENTS:
         if statement.kind == "INSERT":
             missing = _unlisted(statement)

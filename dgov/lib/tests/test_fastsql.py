@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, models
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_init, post_save, pre_init, pre_save
 
 from dgov.lib import fastsql
 
@@ -120,6 +120,23 @@ def test_the_check_refuses_save_receivers(signal: Any) -> None:
     assert refused == [
         f"workdays.Deadline is written by hand-written SQL on the hot path, but it has {name} receivers."
     ]
+
+
+@pytest.mark.parametrize("signal", [pre_init, post_init], ids=["pre_init", "post_init"])
+def test_the_check_refuses_init_receivers_on_a_model_read_by_hand(signal: Any) -> None:
+    from dgov.workdays.models import Deadline
+
+    def receiver(**kwargs: Any) -> None:
+        pass
+
+    signal.connect(receiver, sender=Deadline)
+    try:
+        refused = _refused("_init receivers")
+    finally:
+        signal.disconnect(receiver, sender=Deadline)
+
+    name = "pre_init" if signal is pre_init else "post_init"
+    assert refused == [f"workdays.Deadline is read by hand-written SQL on the hot path, but it has {name} receivers."]
 
 
 def test_the_check_refuses_an_insert_that_leaves_out_a_column(monkeypatch: Any) -> None:
