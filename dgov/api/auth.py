@@ -52,17 +52,18 @@ def authenticate_token(token: str) -> ApiToken | None:
     statement (``TOKEN``) where the ORM takes four (the token with its user, the roles,
     the user's and the roles' permissions). Measured (``bench/README.md``): MEASURE_TOKEN."""
     key = digest(token)
-    rows = fastsql.read(TOKEN, [key, key, key])
+    rows = fastsql.fetch(TOKEN, [key, key, key])
     head = next((row for row in rows if row[0] == 0), None)
     if head is None:
         return None
-    found, user = head["t"], head["u"]
-    found.user = user
+    found = fastsql.instances(TOKEN, head)
+    token_row, user = found["t"], found["u"]
+    token_row.user = user
     user._role_codes = sorted({row[26] for row in rows if row[0] == 1})
     if user.is_active and not user.is_superuser:
         # What ModelBackend.get_all_permissions would read, in its cache.
         user._perm_cache = {f"{row[27]}.{row[28]}" for row in rows if row[0] != 0 and row[28] is not None}
-    return found
+    return token_row
 
 
 class TokenAuth(HttpBearer):

@@ -166,25 +166,13 @@ def _is_staff(user: Any) -> bool:
     return bool(user.kind == User.Kind.STAFF and user.district_id is not None)
 
 
-def get_application_for_user(request: HttpRequest, number: str, *, full: bool = False) -> Application:
+def get_application_for_user(request: HttpRequest, number: str) -> Application:
     """The one guarded way to fetch an application: missing and not visible look alike.
 
     Loads what the ``do_*`` functions and the reply read (applicant and their user, item
-    version, district, both deadlines; with ``full`` item and department too) in one
-    query: for a transition the literal statement of ``loading.load_visible``, with
-    ``visible_to``'s own conditions."""
-    number = number.strip().upper()
-    if full:
-        try:
-            return (
-                Application.objects.visible_to(request.user)
-                .select_related(*loading.RELATED, "item", "department")
-                .order_by()
-                .get(number=number)
-            )
-        except Application.DoesNotExist:
-            raise Http404 from None
-    application = loading.load_visible(number, request.user)
+    and version, department, district, both deadlines) in one literal statement with
+    ``visible_to``'s own conditions (``loading.load_visible``)."""
+    application = loading.load_visible(number.strip().upper(), request.user)
     if application is None:
         raise Http404
     return application
@@ -299,13 +287,9 @@ def apply(
     # An applicant's item in a district where they have a profile, the profile and any
     # application already filed under the key: one statement.
     item = None if _is_staff(user) else loading.item_for_own_applicant(user, body.item, key)
-    if item is None or getattr(item, "filed", None) is not None:
+    if item is None or getattr(item, "filed", False):
         # A repeat answers with the first application even if the item changed since.
-        existing = (
-            Application.objects.filter(submitted_by=user, idempotency_key=key)
-            .select_related("item", "item_version", "department", "legal_deadline", "promised_deadline")
-            .first()
-        )
+        existing = loading.load_filed(user, key)
         if existing is not None:
             return Reply(200, _application(existing, code=True))
     if item is None:
@@ -347,7 +331,7 @@ def apply(
 
 @v1.get("/applications/{number}", response={200: schemas.ApplicationOut, **ERRORS})
 def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _application(get_application_for_user(request, number, full=True))
+    return _application(get_application_for_user(request, number))
 
 
 def _act(request: HttpRequest, number: str, run: Any) -> dict[str, Any]:

@@ -5,6 +5,8 @@
   ``Application.objects.visible_to(user).select_related(*RELATED).get(number=number)``
   gives, or None: the conditions are ``visible_to``'s own (``models.visibility``), the
   statement ``APPLICATION``.
+- ``load_filed(user, key)``: the application ``user`` filed with idempotency key
+  ``key`` (a repeated submission's reply), the same statement.
 - ``item_for_own_applicant(user, code, key)``: a submission's item (``ITEM``).
 - ``materials_of(version)``: an item version's materials (``MATERIALS``).
 
@@ -18,10 +20,10 @@ from dgov.applications.models import Application, visibility
 from dgov.lib import fastsql
 from dgov.services.models import Material, ServiceItem
 
-RELATED = ("district", "item_version", "applicant__user", "legal_deadline", "promised_deadline")
+RELATED = ("district", "item", "item_version", "department", "applicant__user", "legal_deadline", "promised_deadline")
 
-# The application with its district, item version, applicant and their user, and both
-# deadlines; {facts} and {visible} are filled in by ``_application_statement``.
+# The application with its district, item and version, department, applicant and their
+# user, and both deadlines; {facts} and {where} are filled in by ``_application_statement``.
 APPLICATION = """
     SELECT a.id, a.district_id, a.number, a.verification_code, a.item_id, a.item_version_id,
            a.department_id, a.applicant_id, a.submitted_by_id, a.channel, a.window_id,
@@ -30,9 +32,11 @@ APPLICATION = """
            a.completed_on, a.reasons, a.legal_deadline_id, a.promised_deadline_id,
            a.clock_stopped, a.extended_days, a.visits, a.created_at, a.updated_at,
            d.id, d.city_id, d.code, d.name,
+           i.id, i.district_id, i.code, i.current_version_id, i.search_text,
            v.id, v.item_id, v.number, v.name, v.kind, v.department_id, v.legal_basis, v.conditions,
            v.legal_limit_days, v.promised_limit_days, v.max_trips, v.online_level, v.fees,
            v.fee_basis, v.keywords, v.created_at, v.created_by_id,
+           dep.id, dep.district_id, dep.code, dep.name, dep.kind, dep.credit_code,
            p.id, p.district_id, p.user_id, p.kind, p.name, p.id_number, p.credit_code, p.phone,
            p.created_at, p.created_by_id,
            u.id, u.password, u.last_login, u.is_superuser, u.username, u.first_name, u.last_name,
@@ -44,14 +48,16 @@ APPLICATION = """
            pd.due_date, pd.provisional, pd.closed_at, pd.created_at{facts}
       FROM applications_application a
       JOIN accounts_district d ON d.id = a.district_id
+      JOIN services_serviceitem i ON i.id = a.item_id
       JOIN services_serviceitemversion v ON v.id = a.item_version_id
+      JOIN accounts_department dep ON dep.id = a.department_id
       JOIN accounts_applicant p ON p.id = a.applicant_id
       LEFT JOIN accounts_user u ON u.id = p.user_id
       LEFT JOIN workdays_deadline ld ON ld.id = a.legal_deadline_id
       LEFT JOIN workdays_deadline pd ON pd.id = a.promised_deadline_id
-     WHERE a.number = %s{visible}
+     WHERE {where}
 """
-# The lookups ``visibility`` may return, as conditions of ``APPLICATION``.
+# The lookups ``visibility`` may return, as conditions of ``APPLICATION`` (after the number).
 CONDITIONS = {
     "district_id": "a.district_id = %s",
     "department_id": "a.department_id = %s",
@@ -60,8 +66,8 @@ CONDITIONS = {
 
 # The published item ``code`` in a district where the user (the first %s) has an
 # applicant profile, newest profile first, with the item's current version, its
-# department, the district and, as ``filed``, the application the user (second %s)
-# filed with the idempotency key (third %s), if any.
+# department, the district and, as ``filed``, whether the user (second %s) filed an
+# application with the idempotency key (third %s).
 ITEM = fastsql.Statement(
     """
     SELECT i.id, i.district_id, i.code, i.current_version_id, i.search_text,
@@ -72,7 +78,7 @@ ITEM = fastsql.Statement(
            d.id, d.city_id, d.code, d.name,
            p.id, p.district_id, p.user_id, p.kind, p.name, p.id_number, p.credit_code, p.phone,
            p.created_at, p.created_by_id,
-           e.id AS filed
+           e.id IS NOT NULL AS filed
       FROM services_serviceitem i
       JOIN services_serviceitemversion v ON v.id = i.current_version_id
       JOIN accounts_department dep ON dep.id = v.department_id
@@ -112,17 +118,38 @@ def fact(application: Any, name: str) -> Any:
     return application.__dict__.get(name, MISSING)
 
 
-def _application_statement(lookups: tuple[str, ...]) -> fastsql.Statement:
-    key = (lookups, tuple(FACTS.items()))
+def _application_statement(where: str) -> fastsql.Statement:
+    key = (where, tuple(FACTS.items()))
     statement = _statements.get(key)
     if statement is None:
         facts = "".join(f", ({expression}) AS {name}" for name, expression in FACTS.items())
-        visible = "".join(f" AND {CONDITIONS[lookup]}" for lookup in lookups)
-        statement = _statements[key] = fastsql.Statement(APPLICATION.format(facts=facts, visible=visible))
+        statement = _statements[key] = fastsql.Statement(APPLICATION.format(facts=facts, where=where))
     return statement
 
 
-_application_statement(())  # registered for the system check and the tests at once
+_application_statement("a.number = %s")  # registered for the system check and the tests at once
+
+
+def _application(statement: fastsql.Statement, params: list[Any]) -> Application | None:
+    rows = fastsql.fetch(statement, params)
+    if not rows:
+        return None
+    row = rows[0]
+    found = fastsql.instances(statement, row)
+    application = found["a"]
+    application.district = found["d"]
+    application.item = found["i"]
+    application.item_version = found["v"]
+    application.department = found["dep"]
+    application.applicant = found["p"]
+    if found["u"] is not None:
+        application.applicant.user = found["u"]
+    application.legal_deadline = found["ld"]
+    application.promised_deadline = found["pd"]
+    first_fact = len(statement.columns) - len(FACTS)
+    for n, name in enumerate(FACTS):
+        setattr(application, name, row[first_fact + n])
+    return application
 
 
 def load_visible(number: str, user: Any) -> Application | None:
@@ -131,45 +158,37 @@ def load_visible(number: str, user: Any) -> Application | None:
     conditions = visibility(user)
     if conditions is None:
         return None
-    lookups = tuple(sorted(conditions))
-    statement = _application_statement(lookups)
-    rows = fastsql.read(statement, [number, *(conditions[lookup] for lookup in lookups)])
-    if not rows:
-        return None
-    row = rows[0]
-    application = row["a"]
-    application.district = row["d"]
-    application.item_version = row["v"]
-    application.applicant = row["p"]
-    if row["u"] is not None:
-        application.applicant.user = row["u"]
-    application.legal_deadline = row["ld"]
-    application.promised_deadline = row["pd"]
-    first_fact = len(statement.columns) - len(FACTS)
-    for n, name in enumerate(FACTS):
-        setattr(application, name, row[first_fact + n])
-    return application
+    lookups = sorted(conditions)
+    where = " AND ".join(["a.number = %s", *(CONDITIONS[lookup] for lookup in lookups)])
+    return _application(_application_statement(where), [number, *(conditions[lookup] for lookup in lookups)])
+
+
+def load_filed(user: Any, key: str) -> Application | None:
+    """The application ``user`` filed with idempotency key ``key``, as ``load_visible``
+    loads one."""
+    return _application(_application_statement("a.submitted_by_id = %s AND a.idempotency_key = %s"), [user.pk, key])
 
 
 def item_for_own_applicant(user: Any, code: str, key: str) -> ServiceItem | None:
     """As ``ServiceItem.objects.published().filter(code=code,
     district__applicants__user_id=user.pk).first()``, with the user's newest applicant
-    profile in that district as ``item.own_applicant`` and, as ``item.filed``, the id of
-    the application they filed with idempotency key ``key`` if there is one: one
-    statement where the ORM takes three (MEASURE_ITEM)."""
-    rows = fastsql.read(ITEM, [user.pk, user.pk, key, code])
+    profile in that district as ``item.own_applicant`` and, as ``item.filed``, whether
+    they filed an application with idempotency key ``key``: one statement where the ORM
+    takes three (MEASURE_ITEM)."""
+    rows = fastsql.fetch(ITEM, [user.pk, user.pk, key, code])
     if not rows:
         return None
     row = rows[0]
-    item, version = row["i"], row["v"]
-    version.department = row["dep"]
+    found = fastsql.instances(ITEM, row)
+    item, version = found["i"], found["v"]
+    version.department = found["dep"]
     item.current_version = version
-    item.district = row["d"]
-    item.own_applicant = row["p"]
-    item.filed = row[len(ITEM.columns) - 1]
+    item.district = found["d"]
+    item.own_applicant = found["p"]
+    item.filed = bool(row[len(ITEM.columns) - 1])
     return item
 
 
 def materials_of(version: Any) -> list[Material]:
     """The materials of an item version (never changed once published)."""
-    return [row["m"] for row in fastsql.read(MATERIALS, [version.pk])]
+    return [fastsql.instances(MATERIALS, row)["m"] for row in fastsql.fetch(MATERIALS, [version.pk])]

@@ -23,8 +23,8 @@ and PostgreSQL keeps its plan for the connection.
   data-modifying CTEs; the id each returned, or None.
 - ``inserting(statement, row)``: the INSERT of an unsaved instance, its values converted
   as the ORM converts what it saves; ``values(model, **given)`` likewise for an UPDATE.
-- ``read(statement, params)``: the rows of a SELECT as model instances, converted as the
-  ORM converts what it reads.
+- ``fetch(statement, params)``: the rows of a SELECT; ``instances(statement, row)`` the
+  model instances of one, converted as the ORM converts what it reads.
 """
 
 import re
@@ -101,11 +101,11 @@ class Statement:
         return [by_column[column] for _alias, column in self.columns]  # type: ignore[misc]
 
     @cached_property
-    def readers(self) -> dict[str, list[tuple[int, Any, list[Any]]]]:
-        """For each alias of a SELECT: (position in the row, column expression, the
-        converters the ORM applies to it on this database) of its columns, the primary
-        key's first."""
-        found: dict[str, list[tuple[int, Any, list[Any]]]] = {}
+    def readers(self) -> dict[str, list[tuple[int, str, Any, list[Any]]]]:
+        """For each alias of a SELECT: (position in the row, attribute name, column
+        expression, the converters the ORM applies to it on this database) of its
+        columns, the primary key's first."""
+        found: dict[str, list[tuple[int, str, Any, list[Any]]]] = {}
         for position, item in enumerate(self.columns):
             if item is None:
                 continue
@@ -115,9 +115,9 @@ class Statement:
             col = field.get_col(alias)
             db = _db()
             converters = db.ops.get_db_converters(col) + col.get_db_converters(db)
-            found.setdefault(alias, []).append((position, col, converters))
+            found.setdefault(alias, []).append((position, field.attname, col, converters))
         for readers in found.values():
-            readers.sort(key=lambda reader: not reader[1].target.primary_key)
+            readers.sort(key=lambda reader: not reader[2].target.primary_key)
         return found
 
 
@@ -158,7 +158,10 @@ def inserting(statement: Statement, row: models.Model) -> Write:
     """The INSERT of an unsaved ``row``: each column's field value as the ORM saves it
     (``pre_save``, which sets ``auto_now_add``, then ``get_db_prep_save``)."""
     db = _db()
-    params = [field.get_db_prep_save(field.pre_save(row, True), db) for field in statement.fields]
+    params = []
+    for field in statement.fields:
+        value = field.pre_save(row, True)
+        params.append(None if value is None else field.get_db_prep_save(value, db))
     return Write(statement, params, row)
 
 
@@ -166,8 +169,11 @@ def values(model: type[models.Model], **given: Any) -> list[Any]:
     """``given`` field values (by field name, in order; a row for a foreign key) as the
     ORM saves them."""
     db = _db()
-    found = []
+    found: list[Any] = []
     for name, value in given.items():
+        if value is None:
+            found.append(None)
+            continue
         field: Any = model._meta.get_field(name)
         found.append(field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, db))
     return found
@@ -215,33 +221,33 @@ def _together(statements: tuple[Statement, ...]) -> str:
     return sql
 
 
-def read(statement: Statement, params: Sequence[Any]) -> list[dict[Any, Any]]:
-    """The rows of a SELECT, each as {alias: model instance, or None where an outer
-    join found no row; position: value for the other items of the list}."""
-    db = _db()
-    with db.cursor() as cursor:
+def fetch(statement: Statement, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT, as the database gave them (``instances`` makes models of one)."""
+    with _db().cursor() as cursor:
         cursor.execute(statement.sql, list(params))
-        rows = cursor.fetchall()
-    return [_instances(statement, row, db) for row in rows]
+        return cursor.fetchall()
 
 
-def _instances(statement: Statement, row: Sequence[Any], db: Any) -> dict[Any, Any]:
-    found: dict[Any, Any] = {n: value for n, value in enumerate(row) if statement.columns[n] is None}
+def instances(statement: Statement, row: Sequence[Any]) -> dict[str, Any]:
+    """{alias: model instance} from a row of ``statement``, its values converted as the
+    ORM converts what it reads; None for an alias an outer join found no row for."""
+    db = _db()
+    found: dict[str, Any] = {}
     for alias, readers in statement.readers.items():
-        if row[readers[0][0]] is None:  # no primary key: an outer join found no row
+        if row[readers[0][0]] is None:  # no primary key: no row
             found[alias] = None
             continue
         model = statement.aliases[alias]
         # As Model.from_db, without running __init__ field by field (no pre_init or
-        # post_init signal: none of our models listens to them); a column the statement
-        # does not read would be loaded when first used, as a deferred field.
+        # post_init signal: the system check refuses receivers of them); a column the
+        # statement does not read would be loaded when first used, as a deferred field.
         instance = found[alias] = model.__new__(model)
         values = instance.__dict__
-        for position, col, converters in readers:
+        for position, attname, col, converters in readers:
             value = row[position]
             for converter in converters:
                 value = converter(value, col, db)
-            values[col.target.attname] = value
+            values[attname] = value
         state = instance._state = ModelState()
         state.adding = False
         state.db = db.alias
