@@ -37,8 +37,16 @@ from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, post_save, pre_init, pre_save
+from psycopg import _queries as psycopg_queries
 
 STATEMENTS: list["Statement"] = []
+
+# psycopg converts a statement's %s placeholders in Python and caches the result, but
+# only for statements of at most 50 parameters (psycopg/_queries.py: against ORM-made
+# INSERTs of varying rows). A transition's statement has 53 (approval) to 68 (two
+# notifications); converted afresh each time it cost 0.4 ms of CPU per transition
+# (measured: an approval 853 µs against 586 µs for a completion of 50 parameters).
+psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, 128)
 
 _TABLE = r'"?(\w+)"?'
 _COLUMN = re.compile(r'^(?:(\w+)\.)?"?(\w+)"?$')
