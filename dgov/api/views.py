@@ -7,10 +7,8 @@ Thin like the pages: every write goes through a ``do_*`` function of
 ``PermissionDenied`` 403, ``ValidationError`` 400, each with its (translated) message.
 """
 
-import secrets
 from typing import Any, Literal
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,14 +17,14 @@ from ninja import Header, NinjaAPI, Query, Router
 from ninja.errors import AuthenticationError
 from ninja.responses import Status as Reply
 
-from dgov.accounts.models import Applicant, User
-from dgov.accounts.roles import ACCEPT
+from dgov.accounts.access import is_staff
+from dgov.accounts.models import Applicant
 from dgov.api import schemas
 from dgov.api.auth import token_auth
-from dgov.applications import actions, loading
-from dgov.applications.models import Application, ApplicationEvent, Channel, Status
-from dgov.applications.views import LOOKUP_MAX_FAILURES, LOOKUP_WINDOW_SECONDS, VERBS
+from dgov.applications import actions, loading, rules
+from dgov.applications.models import Application, Channel, Status
 from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import enforce
 from dgov.services.models import Material, ServiceItem, ServiceItemVersion
 from dgov.services.search import search
 from dgov.workdays.models import Deadline
@@ -163,10 +161,6 @@ def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
 # Applications ---------------------------------------------------------------------------
 
 
-def _is_staff(user: Any) -> bool:
-    return bool(user.kind == User.Kind.STAFF and user.district_id is not None)
-
-
 def get_application_for_user(request: HttpRequest, number: str, *, full: bool = False) -> Application:
     """The one guarded way to fetch an application: missing and not visible look alike.
 
@@ -246,16 +240,15 @@ def _idempotency_key(value: str | None) -> str:
 def _item_to_apply_for(user: Any, code: str) -> ServiceItem:
     """The published item ``code``: of the staff member's district, else the public one."""
     items = ServiceItem.objects.published().filter(code=code).select_related("current_version__department", "district")
-    item = items.filter(district_id=user.district_id).first() if _is_staff(user) else items.public().first()
+    item = items.filter(district_id=user.district_id).first() if is_staff(user) else items.public().first()
     if item is None:
         raise ValidationError(_("There is no published service item %(code)s.") % {"code": code})
     return item
 
 
 def _applicant_for(user: Any, item: ServiceItem, body: schemas.ApplyIn) -> Applicant:
-    if _is_staff(user):
-        if not user.has_perm(ACCEPT):
-            raise PermissionDenied(_("Your role does not allow this action."))
+    if is_staff(user):
+        enforce(rules.may_file(user, item.district_id))
         if body.applicant is None:
             raise ValidationError(_("Name the applicant you file for."))
         applicant = Applicant.objects.visible_to(user).filter(pk=body.applicant, district_id=item.district_id).first()
@@ -265,8 +258,8 @@ def _applicant_for(user: Any, item: ServiceItem, body: schemas.ApplyIn) -> Appli
     applicant = getattr(item, "own_applicant", None)
     if applicant is None:
         applicant = Applicant.objects.filter(user_id=user.pk, district_id=item.district_id).first()
-    if applicant is None:
-        raise PermissionDenied(_("You have no applicant profile in this district."))
+    enforce(rules.may_file(user, item.district_id, applicant))
+    assert applicant is not None
     applicant.user = user  # the notification goes to them: no need to read them again
     return applicant
 
@@ -297,7 +290,7 @@ def apply(
     user: Any = request.user
     # An applicant's item in a district where they have a profile, the profile and any
     # application already filed under the key: one statement.
-    item = None if _is_staff(user) else loading.item_for_own_applicant(user, body.item, key)
+    item = None if is_staff(user) else loading.item_for_own_applicant(user, body.item, key)
     if item is None or getattr(item, "filed", None) is not None:
         # A repeat answers with the first application even if the item changed since.
         existing = loading.filed_with_key(user, key)
@@ -308,7 +301,7 @@ def apply(
     version = item.current_version
     assert version is not None
     applicant = _applicant_for(user, item, body)
-    channel = Channel.WINDOW if body.channel == "window" and _is_staff(user) else Channel.ONLINE
+    channel = Channel.WINDOW if body.channel == "window" and is_staff(user) else Channel.ONLINE
     materials = _materials_of(version, body.materials)
     if channel == Channel.ONLINE:
         application, created = actions.do_submit(
@@ -446,8 +439,6 @@ def check_in(request: HttpRequest, number: str) -> dict[str, Any]:
     """A visit in person, recorded by the window clerk."""
 
     def run(application: Application, by: Any) -> None:
-        if not application.is_open:
-            raise ValidationError(_("The application is closed."))
         actions.do_check_in(application, by=by, window=by.window)
 
     return _act(request, number, run)
@@ -461,19 +452,12 @@ def lookup(request: HttpRequest, body: schemas.LookupIn) -> Any:
     """Status and timeline by number and verification code, without personal data. A
     wrong number and a wrong code get the same answer; failures are limited per address
     (the same counter as the lookup page's)."""
-    counter = f"applications:lookup-failures:{request.META.get('REMOTE_ADDR', '')}"
-    if cache.get(counter, 0) >= LOOKUP_MAX_FAILURES:
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    if rules.lookup_limited(address):
         return _error(request, 429, _("Too many failed lookups from your address; try again later."))
-    application = (
-        Application.objects.filter(number=body.number.strip().upper())
-        .select_related("item_version", "promised_deadline")
-        .first()
-    )
-    if application is None or not secrets.compare_digest(application.verification_code, body.code.strip()):
-        try:
-            cache.incr(counter)
-        except ValueError:
-            cache.set(counter, 1, LOOKUP_WINDOW_SECONDS)
+    application = Application.objects.by_code(body.number, body.code)
+    if application is None:
+        rules.count_lookup_failure(address)
         return _error(request, 404, _("No application matches this number and verification code."))
     return {
         "number": application.number,
@@ -483,12 +467,7 @@ def lookup(request: HttpRequest, body: schemas.LookupIn) -> Any:
         "received_on": application.received_on,
         "promised_due": application.promised_deadline.due_date if application.promised_deadline else None,
         "timeline": [
-            {
-                "at": event.at,
-                "event": str(VERBS.get(event.verb, event.verb)),
-                "status": str(Status(event.to_status).label) if event.to_status in Status.values else event.to_status,
-            }
-            for event in ApplicationEvent.objects.filter(application=application)
+            {"at": t["at"], "event": t["label"], "status": t["status"]} for t in application.public_timeline()
         ],
     }
 

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department
-from dgov.applications.actions import MAX_EXTENSION_DAYS
-from dgov.applications.models import Light, Status
+from dgov.applications.models import MAX_EXTENSION_DAYS, Status
 from dgov.documents.forms import MultipleFileField
 from dgov.services.models import Material, ServiceItem
+from dgov.workdays.lights import Light
 
 
 class DocumentChoiceField(forms.ModelChoiceField):

@@ -505,8 +505,11 @@ def test_the_full_flow_through_the_case_page(client, clerk, reviewer, approver, 
         "stop_clock-notice": "需现场核查，预计5个工作日",
     }
     assert client.post(act_url(application, "stop_clock"), stop).status_code == 302
+    page = client.get(case_url(application)).content.decode()
+    assert 'data-disabled-action="approve"' in page and 'data-action="approve"' not in page
+    assert "Resume the clock before deciding." in page
     stopped = client.post(act_url(application, "approve"))
-    assert stopped.status_code == 400
+    assert stopped.status_code == 403
     assert "Resume the clock before deciding." in stopped.content.decode()
     assert client.post(act_url(application, "resume_clock")).status_code == 302
     extend = {"extend-days": "3", "extend-reason": "需专家论证"}
