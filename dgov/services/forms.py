@@ -106,7 +106,7 @@ class CatalogueImportForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"), help_text=_("The same three sheets as the export."))
 
     def clean_file(self) -> bytes:
-        from dgov.services.spreadsheet import MAX_FILE_BYTES
+        from dgov.lib.xlsx import MAX_FILE_BYTES
 
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:

@@ -14,11 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
 from dgov.audit.trail import diff, record
 from dgov.lib import clock
+from dgov.lib.rules import enforce
 from dgov.workdays import calendar, importfile
 from dgov.workdays.calendar import HOLIDAY, WORKDAY, Calendar
 from dgov.workdays.models import CalendarDay, CalendarYear, Deadline, DeadlineChange, Source
+from dgov.workdays.rules import may_edit_calendar
 
 
 @dataclass
@@ -45,8 +48,9 @@ def _days_of_year(year: int) -> dict[dt.date, tuple[str, str]]:
     return {d: (kind, note) for d, kind, note in rows}
 
 
-def do_import_year(text: str, *, by: Any = None) -> ImportResult:
-    """Replace the years a calendar file covers and mark them official.
+def do_import_year(text: str, *, by: User | None = None) -> ImportResult:
+    """Replace the years a calendar file covers and mark them official (``by`` None: the
+    platform itself, a command without ``--by``).
 
     1. Every line is checked first; any bad line raises ``CalendarFileError`` listing
        all of them, and nothing is written.
@@ -54,6 +58,8 @@ def do_import_year(text: str, *, by: Any = None) -> ImportResult:
        official (source: imported), and an audit entry lists what was added and removed.
     3. Every open deadline touching a covered year is recomputed (``_recompute``).
     """
+    if by is not None:
+        enforce(may_edit_calendar(by))
     lines = importfile.parse(text)
     years = sorted({line.date.year for line in lines})
     result = ImportResult(years=years, stored=0, skipped=0)
@@ -115,9 +121,11 @@ def check_day(day: dt.date, kind: str) -> None:
         )
 
 
-def do_set_day(day: dt.date, kind: str, note: str = "", *, by: Any = None) -> list[Deadline]:
+def do_set_day(day: dt.date, kind: str, note: str = "", *, by: User | None = None) -> list[Deadline]:
     """Make one day of an official year a holiday or a make-up working day (audited);
     returns the open deadlines whose due date moved."""
+    if by is not None:
+        enforce(may_edit_calendar(by))
     if kind not in (HOLIDAY, WORKDAY):
         raise ValidationError(_("Unknown kind “%(kind)s”."), code="kind", params={"kind": kind})
     check_day(day, kind)
@@ -141,9 +149,11 @@ def do_set_day(day: dt.date, kind: str, note: str = "", *, by: Any = None) -> li
     return changed
 
 
-def do_clear_day(day: dt.date, *, by: Any = None) -> list[Deadline]:
+def do_clear_day(day: dt.date, *, by: User | None = None) -> list[Deadline]:
     """Return one day to the Monday-to-Friday default (audited); returns the open
     deadlines whose due date moved."""
+    if by is not None:
+        enforce(may_edit_calendar(by))
     try:
         with transaction.atomic():
             row = CalendarDay.objects.select_for_update().filter(date=day).first()

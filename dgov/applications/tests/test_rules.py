@@ -95,8 +95,8 @@ def cases(item, citizen, citizen_applicant, clerk, reviewer, approver, make_staf
     return {"states": states, "own_clerk": own_clerk}
 
 
-def test_every_button_on_the_case_page_is_the_rule_its_action_enforces(client, cases, citizen, make_staff):
-    people = {role.value: make_staff(role.value, f"walk_{role.value}", department="SCJG") for role in Role}
+def test_every_button_on_the_case_page_is_the_rule_its_action_enforces(client, cases, citizen, every_role):
+    people = dict(every_role)
     people["the applicant"] = citizen
     people["a clerk who is also an applicant"] = cases["own_clerk"]
     factory = RequestFactory()
