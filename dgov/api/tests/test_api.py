@@ -5,12 +5,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django.utils import timezone
 
 from dgov.api.models import ApiToken, digest
 from dgov.applications import actions
 from dgov.applications.models import Application, Channel, Status
 from dgov.audit.models import AuditEntry
+from dgov.lib import clock
 from dgov.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -314,7 +314,7 @@ def test_a_wrong_or_revoked_token_gets_401(client: Client, application: Applicat
         assert response.status_code == 401
         assert response.json()["detail"]
     headers = bearer(clerk)
-    ApiToken.objects.update(revoked_at=timezone.now())
+    ApiToken.objects.update(revoked_at=clock.now())
     assert act(client, application, "accept", headers).status_code == 401
     assert Application.objects.get().status == Status.SUBMITTED
 
