@@ -23,7 +23,6 @@ from dgov.accounts.models import User
 from dgov.applications import rules
 from dgov.applications.models import (
     CLOCK_STATUSES,
-    MAX_EXTENSION_DAYS,
     Application,
     ApplicationEvent,
     Channel,
@@ -529,13 +528,7 @@ def do_extend(application: Application, *, by: User, days: int, reason: str) -> 
     from dgov.workdays.actions import do_extend_deadline
 
     enforce(rules.may_extend(by, application))
-    if not reason.strip():
-        raise ValidationError(_("An extension states its reason."), code="reason")
-    if days < 1 or application.extended_days + days > MAX_EXTENSION_DAYS:
-        raise ValidationError(
-            _("The limit can be extended by at most %(max)d working days in all.") % {"max": MAX_EXTENSION_DAYS},
-            code="too_long",
-        )
+    rules.EXTENSION.check(application.extended_days, days, reason)
     with transaction.atomic():
         changed = Application.objects.filter(
             pk=application.pk, status__in=CLOCK_STATUSES, extended_days=application.extended_days

@@ -127,22 +127,45 @@ class ApplicantSearchForm(forms.Form):
     )
 
 
-class WindowStartForm(forms.Form):
-    """Who applies for what: chosen before the materials are listed."""
+def applicant_search(query: Any, applicants: Any) -> dict[str, Any]:
+    """The first step of every window intake page: the search form and its results
+    (None before a search) among ``applicants``."""
+    search = ApplicantSearchForm(query)
+    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    return {"search": search, "results": applicants.search(q) if q else None}
+
+
+def picked_applicant(query: Any, applicants: Any) -> Any:
+    """The applicant chosen from the search results (``?applicant=``), or None."""
+    picked = query.get("applicant", "")
+    return applicants.filter(pk=int(picked)).first() if picked.isascii() and picked.isdigit() else None
+
+
+class ApplicantChoiceForm(forms.Form):
+    """Who applies, chosen from ``applicants`` at the window before the materials are
+    listed; subclasses add what they apply for."""
 
     applicant = forms.IntegerField(widget=forms.HiddenInput)
-    item = forms.ModelChoiceField(label=_("Service item"), queryset=ServiceItem.objects.none())
 
-    def __init__(self, *args: Any, applicants: Any, items: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, applicants: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.applicants = applicants
-        self.fields["item"].queryset = items  # type: ignore[attr-defined]
 
     def clean_applicant(self) -> Any:
         applicant = self.applicants.filter(pk=self.cleaned_data["applicant"]).first()
         if applicant is None:
             raise ValidationError(_("Choose an applicant from the search results."))
         return applicant
+
+
+class WindowStartForm(ApplicantChoiceForm):
+    """Who applies for which item."""
+
+    item = forms.ModelChoiceField(label=_("Service item"), queryset=ServiceItem.objects.none())
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
 
 
 class WindowMaterialsForm(MaterialFieldsMixin, forms.Form):

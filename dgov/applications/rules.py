@@ -16,10 +16,14 @@ The case page builds its buttons from these predicates, and each ``do_*`` of
 Also here: the abuse limit of the public status lookup (pages and API).
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dgov.accounts.access import is_staff
 from dgov.accounts.models import Applicant, User
@@ -32,6 +36,34 @@ from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 # Abuse limit of the public lookup: failed attempts per client address and window.
 LOOKUP_MAX_FAILURES = 20
 LOOKUP_WINDOW_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class ExtensionLimit:
+    """How far a time limit may be extended in all (Art. 42), and the words that say so."""
+
+    days: int
+    too_long: Promise  # with %(max)d
+
+    def message(self) -> str:
+        return str(self.too_long) % {"max": self.days}
+
+    def room(self, extended: int) -> Verdict:
+        """The predicate's part: no room left once the limit is reached."""
+        return deny(self.message()) if extended >= self.days else allow()
+
+    def check(self, extended: int, days: int, reason: str) -> None:
+        """The input's part: a reason told to the applicant, and ``days`` that fit."""
+        if not reason.strip():
+            raise ValidationError(_("An extension states its reason."), code="reason")
+        if days < 1 or extended + days > self.days:
+            raise ValidationError(self.message(), code="too_long")
+
+
+# Art. 42 para. 1: by the head of the agency, at most 10 working days.
+EXTENSION = ExtensionLimit(
+    MAX_EXTENSION_DAYS, gettext_lazy("The limit can be extended by at most %(max)d working days in all.")
+)
 
 
 def already_handled(application: Application) -> Conflict:
@@ -164,11 +196,7 @@ def may_extend(user: User, application: Application) -> Verdict:
         & _at(application, *CLOCK_STATUSES)
         & not_own(application, user)
     )
-    if verdict and application.extended_days >= MAX_EXTENSION_DAYS:
-        return deny(
-            _("The limit can be extended by at most %(max)d working days in all.") % {"max": MAX_EXTENSION_DAYS}
-        )
-    return verdict
+    return verdict & EXTENSION.room(application.extended_days)
 
 
 def may_check_in(user: User, application: Application) -> Verdict:

@@ -29,7 +29,6 @@ from dgov.accounts.models import Applicant, Department, User
 from dgov.accounts.roles import ACCEPT, Role
 from dgov.applications import actions, rules
 from dgov.applications.forms import (
-    ApplicantSearchForm,
     ApplyForm,
     ConfirmForm,
     ExtendForm,
@@ -42,6 +41,8 @@ from dgov.applications.forms import (
     SupplementForm,
     WindowMaterialsForm,
     WindowStartForm,
+    applicant_search,
+    picked_applicant,
 )
 from dgov.applications.models import (
     CLOCK_STATUSES,
@@ -182,17 +183,14 @@ def window_new(request: AuthedRequest) -> HttpResponse:
     district = user.district
     applicants = Applicant.objects.visible_to(user)
     items = ServiceItem.objects.published().filter(district=district).select_related("current_version")
-    search = ApplicantSearchForm(request.GET)
-    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    context: dict[str, Any] = {"search": search, "results": applicants.search(q) if q else None}
+    context: dict[str, Any] = applicant_search(request.GET, applicants)
     chosen_both = "applicant" in request.GET and "item" in request.GET
     start = WindowStartForm(request.GET if chosen_both else None, applicants=applicants, items=items)
     context["start"] = start
     if not start.is_bound or not start.is_valid():
         if request.method == "POST":
             return render(request, "applications/window_new.html", context, status=400)
-        picked = request.GET.get("applicant", "")
-        context["chosen"] = applicants.filter(pk=int(picked)).first() if picked.isascii() and picked.isdigit() else None
+        context["chosen"] = picked_applicant(request.GET, applicants)
         return render(request, "applications/window_new.html", context)
     applicant, item = start.cleaned_data["applicant"], start.cleaned_data["item"]
     version = item.current_version

@@ -32,7 +32,6 @@ from dgov.audit.trail import diff, record
 from dgov.bundles import rules
 from dgov.bundles.models import (
     JOINT_LIMIT_DAYS,
-    MAX_EXTENSION_DAYS,
     Bundle,
     BundleApplication,
     BundleEvent,
@@ -699,13 +698,7 @@ def do_extend_bundle(bundle_application: BundleApplication, *, by: User, days: i
     """Extend the joint limit (Art. 42 para. 2: by at most 15 working days in all, with the
     approval of the district government, the reason told to the applicant)."""
     enforce(rules.may_extend_bundle(by, bundle_application))
-    if not reason.strip():
-        raise ValidationError(_("An extension states its reason."), code="reason")
-    if days < 1 or bundle_application.extended_days + days > MAX_EXTENSION_DAYS:
-        raise ValidationError(
-            _("The joint limit can be extended by at most %(max)d working days in all.") % {"max": MAX_EXTENSION_DAYS},
-            code="too_long",
-        )
+    rules.JOINT_EXTENSION.check(bundle_application.extended_days, days, reason)
     with transaction.atomic():
         changed = BundleApplication.objects.filter(
             pk=bundle_application.pk, status=Status.ACCEPTED, extended_days=bundle_application.extended_days

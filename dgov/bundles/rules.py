@@ -13,18 +13,24 @@ bundle page as its buttons and enforced by each ``do_*`` of ``actions`` first.
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dgov.accounts.access import is_staff
 from dgov.accounts.models import Applicant, District, User
 from dgov.accounts.roles import ACCEPT, ISSUE_CERTIFICATE
 from dgov.applications.models import Status as PartStatus
-from dgov.applications.rules import may_file, not_own, staff_act
+from dgov.applications.rules import ExtensionLimit, may_file, not_own, staff_act
 from dgov.bundles.models import MAX_EXTENSION_DAYS, Bundle, BundleApplication, BundlePart, Status
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 
 MANAGE = "bundles.manage_bundles"
 EXTEND = "bundles.extend_bundle"
+
+# Art. 42 para. 2: with the approval of the government at the same level, at most 15.
+JOINT_EXTENSION = ExtensionLimit(
+    MAX_EXTENSION_DAYS, gettext_lazy("The joint limit can be extended by at most %(max)d working days in all.")
+)
 
 
 def already_handled(bundle_application: BundleApplication) -> Conflict:
@@ -98,11 +104,7 @@ def may_extend_bundle(user: User, bundle_application: BundleApplication) -> Verd
         & _at(bundle_application, Status.ACCEPTED)
         & not_own(bundle_application, user)
     )
-    if verdict and bundle_application.extended_days >= MAX_EXTENSION_DAYS:
-        return deny(
-            _("The joint limit can be extended by at most %(max)d working days in all.") % {"max": MAX_EXTENSION_DAYS}
-        )
-    return verdict
+    return verdict & JOINT_EXTENSION.room(bundle_application.extended_days)
 
 
 def may_issue_bundle(user: User, bundle_application: BundleApplication) -> Verdict:

@@ -27,7 +27,7 @@ from dgov.accounts.access import AuthedRequest, is_staff, staff_district, staff_
 from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import ACCEPT
 from dgov.applications.actions import do_check_in
-from dgov.applications.forms import ApplicantSearchForm
+from dgov.applications.forms import applicant_search, picked_applicant
 from dgov.applications.models import Channel
 from dgov.bundles import actions, rules
 from dgov.bundles.forms import (
@@ -356,17 +356,14 @@ def window_new(request: AuthedRequest) -> HttpResponse:
     user = staff_or_403(request, ACCEPT)
     applicants = Applicant.objects.visible_to(user)
     bundles = Bundle.objects.published().filter(district_id=user.district_id).order_by("name")
-    search = ApplicantSearchForm(request.GET)
-    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    context: dict[str, Any] = {"search": search, "results": applicants.search(q) if q else None}
+    context: dict[str, Any] = applicant_search(request.GET, applicants)
     chosen_both = "applicant" in request.GET and "bundle" in request.GET
     start = WindowStartForm(request.GET if chosen_both else None, applicants=applicants, bundles=bundles)
     context["start"] = start
     if not start.is_bound or not start.is_valid():
         if request.method == "POST":
             return render(request, "bundles/window_new.html", context, status=400)
-        picked = request.GET.get("applicant", "")
-        context["chosen"] = applicants.filter(pk=int(picked)).first() if picked.isascii() and picked.isdigit() else None
+        context["chosen"] = picked_applicant(request.GET, applicants)
         return render(request, "bundles/window_new.html", context)
     applicant, bundle = start.cleaned_data["applicant"], start.cleaned_data["bundle"]
     context.update(_guide_context(bundle))

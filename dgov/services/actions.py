@@ -14,28 +14,21 @@ from dgov.audit.trail import diff, record
 from dgov.lib.rules import enforce
 from dgov.lib.xlsx import ImportRejected
 from dgov.services import search
-from dgov.services.models import Event, Material, ServiceItem, ServiceItemVersion, SpecialProcedure, promised_over_legal
+from dgov.services.models import (
+    MATERIAL_FIELDS,
+    PROCEDURE_FIELDS,
+    VERSION_FIELDS,
+    Event,
+    Material,
+    ServiceItem,
+    ServiceItemVersion,
+    SpecialProcedure,
+    promised_over_legal,
+)
 from dgov.services.rules import may_manage_catalogue
 
 # Catch-all materials (兜底材料) let a window ask for anything; guides may not list them.
 CATCH_ALL = ("其他材料", "其他相关材料", "等材料", "有关材料")
-
-VERSION_FIELDS = (
-    "name",
-    "kind",
-    "department",
-    "legal_basis",
-    "conditions",
-    "legal_limit_days",
-    "promised_limit_days",
-    "max_trips",
-    "online_level",
-    "fees",
-    "fee_basis",
-    "keywords",
-)
-MATERIAL_FIELDS = ("name", "form", "copies", "source", "legal_basis", "required", "rongque")
-PROCEDURE_FIELDS = ("name", "counts_toward_limit", "max_days")
 
 
 def check_guide(version_data: Mapping[str, Any], materials: Iterable[Mapping[str, Any]]) -> list[str]:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department, District
-from dgov.services.models import Material, ServiceItemVersion, SpecialProcedure
+from dgov.services.models import VERSION_FIELDS, Material, ServiceItemVersion, SpecialProcedure
 
 
 class SearchForm(forms.Form):
@@ -29,20 +29,7 @@ class VersionForm(forms.ModelForm):
 
     class Meta:
         model = ServiceItemVersion
-        fields = [
-            "name",
-            "kind",
-            "department",
-            "legal_basis",
-            "conditions",
-            "legal_limit_days",
-            "promised_limit_days",
-            "max_trips",
-            "online_level",
-            "fees",
-            "fee_basis",
-            "keywords",
-        ]
+        fields = list(VERSION_FIELDS)
         widgets = {
             "legal_basis": forms.Textarea(attrs={"rows": 3}),
             "conditions": forms.Textarea(attrs={"rows": 4}),

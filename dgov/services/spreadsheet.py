@@ -25,25 +25,20 @@ from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department, District
 from dgov.lib import xlsx
-from dgov.services.models import Audience, Material, OnlineLevel, ServiceItem, Trips
+from dgov.services.models import (
+    MATERIAL_FIELDS,
+    PROCEDURE_FIELDS,
+    VERSION_FIELDS,
+    Audience,
+    Material,
+    OnlineLevel,
+    ServiceItem,
+    Trips,
+)
 
-ITEM_COLUMNS = [
-    "code",
-    "name",
-    "kind",
-    "department",
-    "legal_basis",
-    "conditions",
-    "legal_limit_days",
-    "promised_limit_days",
-    "max_trips",
-    "online_level",
-    "fees",
-    "fee_basis",
-    "keywords",
-]
-MATERIAL_COLUMNS = ["item", "name", "form", "copies", "source", "legal_basis", "required", "rongque"]
-PROCEDURE_COLUMNS = ["item", "name", "counts_toward_limit", "max_days"]
+ITEM_COLUMNS = ["code", *VERSION_FIELDS]
+MATERIAL_COLUMNS = ["item", *MATERIAL_FIELDS]
+PROCEDURE_COLUMNS = ["item", *PROCEDURE_FIELDS]
 
 
 @dataclass
@@ -136,6 +131,18 @@ class _Reader:
         return False
 
 
+def _rows_of_items(
+    content: bytes, sheet: str, columns: list[str], items: dict[str, ParsedItem], reader: _Reader
+) -> Iterator[tuple[int, dict[str, Any], ParsedItem]]:
+    """The rows of a sheet of ``materials`` or ``procedures``, each with its item."""
+    for number, row in xlsx.read_sheet(content, sheet, required=columns):
+        parent = items.get(xlsx.text(row["item"]))
+        if parent is None:
+            reader.problem(sheet, number, _("no item has the code “%(code)s”.") % {"code": xlsx.text(row["item"])})
+            continue
+        yield number, row, parent
+
+
 def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
     """Read a workbook; raise ``xlsx.ImportRejected`` listing every problem by sheet and row."""
     reader = _Reader(district)
@@ -176,11 +183,7 @@ def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
                 reader.problem(sheet, number, _("%(column)s is missing.") % {"column": column})
         items[code] = ParsedItem(code=code, data=data)
     sheet = "materials"
-    for number, row in xlsx.read_sheet(content, sheet, required=MATERIAL_COLUMNS):
-        parent = items.get(text(row["item"]))
-        if parent is None:
-            reader.problem(sheet, number, _("no item has the code “%(code)s”.") % {"code": text(row["item"])})
-            continue
+    for number, row, parent in _rows_of_items(content, sheet, MATERIAL_COLUMNS, items, reader):
         parent.materials.append(
             {
                 "name": text(row["name"]),
@@ -193,11 +196,7 @@ def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
             }
         )
     sheet = "procedures"
-    for number, row in xlsx.read_sheet(content, sheet, required=PROCEDURE_COLUMNS):
-        parent = items.get(text(row["item"]))
-        if parent is None:
-            reader.problem(sheet, number, _("no item has the code “%(code)s”.") % {"code": text(row["item"])})
-            continue
+    for number, row, parent in _rows_of_items(content, sheet, PROCEDURE_COLUMNS, items, reader):
         parent.procedures.append(
             {
                 "name": text(row["name"]),

@@ -140,9 +140,7 @@ def do_set_day(day: dt.date, kind: str, note: str = "", *, by: User | None = Non
                 date=day, defaults={"kind": kind, "note": note, "source": Source.MANUAL, "updated_by": by}
             )
             record("calendar.set_day", row, actor=by, changes=diff(before, after))
-            reason = _("Working-day calendar changed on %(date)s") % {"date": day.isoformat()}
-            changed = _recompute(_deadlines_counting(day), by=by, reason=reason)
-            _calendar_changed([day.year])
+            changed = _day_changed(day, by=by)
     except BaseException:
         calendar.invalidate([day.year])
         raise
@@ -165,12 +163,19 @@ def do_clear_day(day: dt.date, *, by: User | None = None) -> list[Deadline]:
                 )
             record("calendar.clear_day", row, actor=by, changes=diff({"kind": row.kind, "note": row.note}, {}))
             row.delete()
-            reason = _("Working-day calendar changed on %(date)s") % {"date": day.isoformat()}
-            changed = _recompute(_deadlines_counting(day), by=by, reason=reason)
-            _calendar_changed([day.year])
+            changed = _day_changed(day, by=by)
     except BaseException:
         calendar.invalidate([day.year])
         raise
+    return changed
+
+
+def _day_changed(day: dt.date, *, by: User | None) -> list[Deadline]:
+    """After one day of the calendar changed: the open deadlines counting over it are
+    recomputed, and the year's cached calendar forgotten."""
+    reason = _("Working-day calendar changed on %(date)s") % {"date": day.isoformat()}
+    changed = _recompute(_deadlines_counting(day), by=by, reason=reason)
+    _calendar_changed([day.year])
     return changed
 
 
