@@ -8,6 +8,7 @@ lists each place where the page and the action tell different stories.
 import html
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -54,3 +55,52 @@ def disagreement(shown: str | None, result: tuple[str, str]) -> str:
             return ""
         return f"disabled with {shown!r}, but the act answered {status} {message!r}"
     return "" if status in ("403", "409") else "no button, but the act was done"
+
+
+@dataclass
+class Walk:
+    """What a walk found: each disagreement, the buttons met for each act, and the pages
+    a person could not see (state, person)."""
+
+    wrong: list[str] = field(default_factory=list)
+    seen: dict[str, set[str]] = field(default_factory=dict)
+    unseen: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> set[str]:
+        return set().union(*self.seen.values()) - {ENABLED, "hidden"}
+
+
+def walk(
+    client: Any,
+    cases: dict[str, Any],
+    people: dict[str, Any],
+    *,
+    page: Callable[[Any], str],
+    load: Callable[[Any, Any], Any],
+    verbs: list[str],
+    act: Callable[[str, Any, Any], Any],
+) -> Walk:
+    """Every act of ``verbs`` × every person of ``people`` × every case of ``cases``: the
+    page at ``page(case)`` as the person sees it against ``act(verb, person, obj)``, done
+    on ``load(person, case)`` and rolled back (loaded again after an act that was done)."""
+    found = Walk(seen={verb: set() for verb in verbs})
+    for state, case in cases.items():
+        for who, person in people.items():
+            client.force_login(person)
+            response = client.get(page(case))
+            if response.status_code == 404:
+                found.unseen.append((state, who))
+                continue
+            shown = offers_on_page(response.content.decode())
+            obj = None
+            for verb in verbs:
+                obj = obj or load(person, case)
+                result = outcome(lambda verb=verb, person=person, obj=obj: act(verb, person, obj))
+                if result[0] == "done":
+                    obj = None
+                problem = disagreement(shown.get(verb), result)
+                if problem:
+                    found.wrong.append(f"{state} · {who} · {verb}: {problem}")
+                found.seen[verb].add(shown.get(verb) or "hidden")
+    return found

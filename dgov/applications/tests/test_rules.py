@@ -13,7 +13,7 @@ from dgov.accounts.models import Applicant
 from dgov.accounts.roles import Role
 from dgov.applications import actions, views
 from dgov.applications.models import Channel
-from dgov.lib.testing import ENABLED, disagreement, offers_on_page, outcome
+from dgov.lib.testing import ENABLED, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -96,47 +96,38 @@ def cases(item, citizen, citizen_applicant, clerk, reviewer, approver, make_staf
 
 
 def test_every_button_on_the_case_page_is_the_rule_its_action_enforces(client, cases, citizen, every_role):
-    people = dict(every_role)
-    people["the applicant"] = citizen
-    people["a clerk who is also an applicant"] = cases["own_clerk"]
+    people = {**every_role, "the applicant": citizen, "a clerk who is also an applicant": cases["own_clerk"]}
     factory = RequestFactory()
-    wrong: list[str] = []
-    seen: dict[str, set[str]] = {verb: set() for verb in views.ACTIONS}
 
-    for state, application in cases["states"].items():
-        url = reverse("applications:case", args=[application.pk])
-        for who, person in people.items():
-            client.force_login(person)
-            page = client.get(url)
-            if page.status_code == 404:  # not theirs to see: an applicant's own cases
-                assert who == "the applicant" and state == "the clerk's own, submitted"
-                continue
-            shown = offers_on_page(page.content.decode())
-            fresh = None
-            for verb, spec in views.ACTIONS.items():
-                request: Any = factory.post(url, INPUT[verb])
-                request.user = person
-                # An act that was done changed the case in memory (its rows are rolled back).
-                fresh = fresh or views.get_application_for_user(request, application.pk)
-                form = spec.form(fresh, request, True)
-                assert form.is_valid(), (verb, form.errors)
-                result = outcome(
-                    lambda spec=spec, fresh=fresh, request=request, form=form: spec.run(fresh, request, form)
-                )
-                if result[0] == "done":
-                    fresh = None
-                problem = disagreement(shown.get(verb), result)
-                if problem:
-                    wrong.append(f"{state} · {who} · {verb}: {problem}")
-                seen[verb].add(shown.get(verb) or "hidden")
+    def request(person: Any, application: Any, verb: str = "") -> Any:
+        made: Any = factory.post("/", INPUT.get(verb, {}))
+        made.user = person
+        return made
 
-    assert wrong == []
+    def act(verb: str, person: Any, application: Any) -> Any:
+        spec = views.ACTIONS[verb]
+        made = request(person, application, verb)
+        form = spec.form(application, made, True)
+        assert form.is_valid(), (verb, form.errors)
+        return spec.run(application, made, form)
+
+    found = walk(
+        client,
+        cases["states"],
+        people,
+        page=lambda application: reverse("applications:case", args=[application.pk]),
+        load=lambda person, application: views.get_application_for_user(request(person, application), application.pk),
+        verbs=list(views.ACTIONS),
+        act=act,
+    )
+
+    assert found.wrong == []
+    assert found.unseen == [("the clerk's own, submitted", "the applicant")]  # another applicant's case
     # The walk met every act enabled, and the reasons the rules give.
-    assert all(ENABLED in shown for shown in seen.values()), seen
-    reasons = set().union(*seen.values())
+    assert all(ENABLED in shown for shown in found.seen.values()), found.seen
     assert {
         "Nobody handles their own application.",
         "Resume the clock before deciding.",
         "The limit can be extended by at most 10 working days in all.",
-    } <= reasons
-    assert any(r.startswith("The 5 working days for a supplement notice have passed") for r in reasons)
+    } <= found.reasons
+    assert any(r.startswith("The 5 working days for a supplement notice have passed") for r in found.reasons)

@@ -13,7 +13,7 @@ from dgov.accounts.roles import Role
 from dgov.applications import actions as application_actions
 from dgov.applications.models import Application, Channel
 from dgov.bundles import actions, views
-from dgov.lib.testing import ENABLED, disagreement, offers_on_page, outcome
+from dgov.lib.testing import ENABLED, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -82,42 +82,34 @@ def bundles(bundle, citizen, citizen_applicant, clerk, officers, make_staff, dis
 
 
 def test_every_button_on_the_bundle_page_is_the_rule_its_action_enforces(client, bundles, citizen, every_role):
-    people = dict(every_role)
-    people["the applicant"] = citizen
-    people["a clerk who is also an applicant"] = bundles["own_clerk"]
+    people = {**every_role, "the applicant": citizen, "a clerk who is also an applicant": bundles["own_clerk"]}
     factory = RequestFactory()
-    wrong: list[str] = []
-    seen: dict[str, set[str]] = {verb: set() for verb in views.ACTIONS}
 
-    for state, bundle_application in bundles["states"].items():
-        url = reverse("bundles:case", args=[bundle_application.pk])
-        for who, person in people.items():
-            client.force_login(person)
-            page = client.get(url)
-            if page.status_code == 404:  # not theirs to see: an applicant's own bundles
-                assert who == "the applicant" and state == "the clerk's own, submitted"
-                continue
-            shown = offers_on_page(page.content.decode())
-            fresh = None
-            for verb, spec in views.ACTIONS.items():
-                request: Any = factory.post(url)
-                request.user = person
-                # An act that was done changed the bundle in memory (its rows are rolled back).
-                fresh = fresh or views.get_bundle_application_for_user(request, bundle_application.pk)
-                form = spec.form(INPUT[verb], prefix=verb)
-                assert form.is_valid(), (verb, form.errors)
-                result = outcome(lambda spec=spec, fresh=fresh, person=person, form=form: spec.run(fresh, person, form))
-                if result[0] == "done":
-                    fresh = None
-                problem = disagreement(shown.get(verb), result)
-                if problem:
-                    wrong.append(f"{state} · {who} · {verb}: {problem}")
-                seen[verb].add(shown.get(verb) or "hidden")
+    def load(person: Any, bundle_application: Any) -> Any:
+        request: Any = factory.get("/")
+        request.user = person
+        return views.get_bundle_application_for_user(request, bundle_application.pk)
 
-    assert wrong == []
-    assert all(ENABLED in shown for shown in seen.values()), seen
-    reasons = set().union(*seen.values())
-    assert "Nobody handles their own application." in reasons
-    assert "The joint limit can be extended by at most 15 working days in all." in reasons
-    assert any("cannot be accepted yet" in r for r in reasons)
-    assert any("cannot be refused with the bundle" in r for r in reasons)
+    def act(verb: str, person: Any, bundle_application: Any) -> Any:
+        spec = views.ACTIONS[verb]
+        form = spec.form(INPUT[verb], prefix=verb)
+        assert form.is_valid(), (verb, form.errors)
+        return spec.run(bundle_application, person, form)
+
+    found = walk(
+        client,
+        bundles["states"],
+        people,
+        page=lambda bundle_application: reverse("bundles:case", args=[bundle_application.pk]),
+        load=load,
+        verbs=list(views.ACTIONS),
+        act=act,
+    )
+
+    assert found.wrong == []
+    assert found.unseen == [("the clerk's own, submitted", "the applicant")]
+    assert all(ENABLED in shown for shown in found.seen.values()), found.seen
+    assert "Nobody handles their own application." in found.reasons
+    assert "The joint limit can be extended by at most 15 working days in all." in found.reasons
+    assert any("cannot be accepted yet" in r for r in found.reasons)
+    assert any("cannot be refused with the bundle" in r for r in found.reasons)
