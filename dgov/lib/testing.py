@@ -9,6 +9,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -93,10 +94,10 @@ def walk(
                 found.unseen.append((state, who))
                 continue
             shown = offers_on_page(response.content.decode())
-            obj = None
+            obj: Any = None
             for verb in verbs:
                 obj = obj or load(person, case)
-                result = outcome(lambda verb=verb, person=person, obj=obj: act(verb, person, obj))
+                result = outcome(partial(act, verb, person, obj))
                 if result[0] == "done":
                     obj = None
                 problem = disagreement(shown.get(verb), result)

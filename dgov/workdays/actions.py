@@ -184,7 +184,7 @@ def _deadlines_counting(day: dt.date) -> Any:
     return Deadline.objects.open().filter(start_date__lt=day, due_date__gte=day)
 
 
-def _recompute(deadlines: Any, *, by: Any, reason: str) -> list[Deadline]:
+def _recompute(deadlines: Any, *, by: User | None, reason: str) -> list[Deadline]:
     """Recount each deadline on the calendar as this transaction sees it; for each one
     that changed, save it, append a ``DeadlineChange`` and an audit entry."""
     fresh = Calendar()
@@ -200,7 +200,7 @@ def _recompute(deadlines: Any, *, by: Any, reason: str) -> list[Deadline]:
 
 
 def _log_change(
-    deadline: Deadline, old_due: dt.date, old_provisional: bool, *, reason: str, by: Any, verb: str
+    deadline: Deadline, old_due: dt.date, old_provisional: bool, *, reason: str, by: User | None, verb: str
 ) -> None:
     DeadlineChange.objects.create(
         deadline=deadline,
@@ -234,7 +234,7 @@ def do_create_deadline(
     return deadline
 
 
-def do_extend_deadline(deadline: Deadline, *, days: int, reason: str, by: Any = None) -> Deadline:
+def do_extend_deadline(deadline: Deadline, *, days: int, reason: str, by: User | None = None) -> Deadline:
     """Add ``days`` working days (e.g. the 10-day extension of 行政许可法 Art. 42, with
     the reason told to the applicant); logged and audited."""
     if days <= 0:
@@ -260,7 +260,7 @@ def do_close_deadline(deadline: Deadline, *, at: dt.datetime | None = None) -> b
     return closed
 
 
-def recompute_provisional(*, by: Any = None) -> list[Deadline]:
+def recompute_provisional(*, by: User | None = None) -> list[Deadline]:
     """Sweep open provisional deadlines against the calendar as committed.
 
     Catches a deadline created by a process whose transaction raced an import; meant

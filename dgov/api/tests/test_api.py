@@ -459,3 +459,19 @@ def test_accepting_costs_five_queries_on_postgresql_and_nine_elsewhere(
     # them, the event, the audit entry and the notification (five statements elsewhere).
     with django_assert_num_queries(5 if connection.vendor == "postgresql" else 9):
         assert act(client, application, "accept", headers).status_code == 200
+
+
+def test_a_token_is_issued_for_oneself_or_by_the_districts_administrator(
+    clerk: Any, reviewer: Any, administrator: Any
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from dgov.api.actions import do_create_api_token, do_revoke_api_token
+
+    own, _secret = do_create_api_token(clerk, "my desk", by=clerk)
+    for_system, _secret = do_create_api_token(reviewer, "department system", by=administrator)
+    with pytest.raises(PermissionDenied):
+        do_create_api_token(reviewer, "not mine", by=clerk)
+    with pytest.raises(PermissionDenied):
+        do_revoke_api_token(for_system, by=clerk)
+    assert do_revoke_api_token(own, by=clerk) and do_revoke_api_token(for_system, by=administrator)
