@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
@@ -10,6 +10,15 @@ Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 class Error(Schema):
     detail: str
     messages: list[str] = []
+
+
+# The answers every route that acts may give besides its own (``dgov.api.views`` handlers).
+ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409), Error)
+
+
+def error_body(detail: Any, messages: list[str] | None = None) -> dict[str, Any]:
+    """An error's body: ``detail`` and every message (``Error``)."""
+    return {"detail": str(detail), "messages": messages or [str(detail)]}
 
 
 class DepartmentOut(Schema):
