@@ -1,6 +1,6 @@
 """The JSON API (``/api/v1/``), described at ``/api/openapi.json``: the one ``NinjaAPI``,
-its token authentication, and the answers to errors. The routes live in their apps'
-``api.py`` (the catalogue in ``dgov.services.api``, applications in
+its token authentication and strict parser, and the answers to errors. The routes live in
+their apps' ``api.py`` (the catalogue in ``dgov.services.api``, applications in
 ``dgov.applications.api``, …), found by discovery.
 
 The errors the ``do_*`` functions raise become status codes here: ``Conflict`` 409,
@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
 
 from dgov.api import schemas
 from dgov.api.auth import token_auth
+from dgov.api.parser import StrictParser
 from dgov.lib.conflicts import Conflict
 
 api = NinjaAPI(
@@ -25,6 +27,7 @@ api = NinjaAPI(
     auth=token_auth,
     # Swagger UI would load its assets from a CDN; the document itself is the contract.
     docs_url=None,
+    parser=StrictParser(),
 )
 v1 = Router(tags=["v1"])
 
@@ -34,6 +37,22 @@ v1 = Router(tags=["v1"])
 
 def _error(request: HttpRequest, status: int, detail: str, messages: list[str] | None = None) -> HttpResponse:
     return api.create_response(request, schemas.error_body(detail, messages), status=status)
+
+
+@api.exception_handler(SchemaError)
+def _schema_error(request: HttpRequest, error: SchemaError) -> HttpResponse:
+    """A parameter or body field outside its declared type or bounds: 422, each field named."""
+    messages = [
+        f"{'.'.join(str(part) for part in e.get('loc', ()))}: {e.get('msg', '')}".strip(": ") for e in error.errors
+    ]
+    return _error(request, 422, _("The request does not match the API's schema."), messages)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
+        return _error(request, 400, _("The request body is not valid JSON in UTF-8 (or holds a lone surrogate)."))
+    return _error(request, error.status_code, str(error))
 
 
 @api.exception_handler(Conflict)

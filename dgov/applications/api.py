@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Router
+from ninja import Router
+from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 
 from dgov.accounts.access import is_staff
@@ -22,7 +23,8 @@ from dgov.accounts.models import Applicant
 from dgov.api import schemas
 from dgov.api.schemas import ERRORS, error_body
 from dgov.applications import actions, loading, rules
-from dgov.applications.models import Application, Channel, Status
+from dgov.applications.models import LOOKUP_LIMIT, Application, Channel, Status, SubmittedMaterial
+from dgov.lib.ratelimit import client_address
 from dgov.lib.rules import enforce
 from dgov.services.models import Material, ServiceItem, ServiceItemVersion
 from dgov.workdays.models import Deadline
@@ -33,7 +35,7 @@ router = Router()  # tagged "v1" by the router it is mounted on
 MAX_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length or 64
 
 
-def get_application_for_user(request: HttpRequest, number: str, *, full: bool = False) -> Application:
+def get_application_for_user(request: HttpRequest, number: schemas.CaseNumber, *, full: bool = False) -> Application:
     """The one guarded way to fetch an application: missing and not visible look alike.
 
     Loads what the ``do_*`` functions and the reply read (applicant and their user, item
@@ -149,11 +151,29 @@ def _materials_of(version: ServiceItemVersion, wanted: list[schemas.MaterialIn])
     return chosen
 
 
+def _same_request(application: Application, body: schemas.ApplyIn) -> bool:
+    """Whether a repeat under the same Idempotency-Key asks for what the first request
+    filed: the same item, applicant, channel and materials (a retry), not a new request."""
+    code = (
+        ServiceItemVersion.objects.filter(pk=application.item_version_id).values_list("item__code", flat=True).first()
+    )
+    if code != body.item.strip() or application.channel != body.channel:
+        return False
+    if body.applicant is not None and body.applicant != application.applicant_id:
+        return False
+    filed = set(
+        SubmittedMaterial.objects.filter(application=application, document__isnull=True).values_list(
+            "material_id", "promised"
+        )
+    )
+    return filed == {(row.material, row.promised) for row in body.materials}
+
+
 @router.post("/applications", response={200: schemas.ApplicationCreated, 201: schemas.ApplicationCreated, **ERRORS})
 def apply(
     request: HttpRequest,
     body: schemas.ApplyIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: schemas.IdempotencyKey = None,
 ) -> Reply[dict[str, Any]]:
     """File an application (an applicant's token, or a staff system on behalf of an
     applicant). A repeat with the same ``Idempotency-Key`` returns the first application
@@ -167,6 +187,15 @@ def apply(
         # A repeat answers with the first application even if the item changed since.
         existing = loading.filed_with_key(user, key)
         if existing is not None:
+            if not _same_request(existing, body):
+                raise HttpError(
+                    422,
+                    _(
+                        "This Idempotency-Key was already used for a different application (%(number)s): "
+                        "use a new key for a new application."
+                    )
+                    % {"number": existing.number},
+                )
             return Reply(200, _application(existing, code=True))
     if item is None:
         item = _item_to_apply_for(user, body.item)
@@ -206,23 +235,25 @@ def apply(
 
 
 @router.get("/applications/{number}", response={200: schemas.ApplicationOut, **ERRORS})
-def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_application(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     return _application(get_application_for_user(request, number, full=True))
 
 
-def _act(request: HttpRequest, number: str, run: Any) -> dict[str, Any]:
+def _act(request: HttpRequest, number: schemas.CaseNumber, run: Any) -> dict[str, Any]:
     application = get_application_for_user(request, number)
     run(application, request.user)
     return _state(application)
 
 
 @router.post("/applications/{number}/accept", response={200: schemas.ApplicationState, **ERRORS})
-def accept(request: HttpRequest, number: str) -> dict[str, Any]:
+def accept(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_accept(a, by=by))
 
 
 @router.post("/applications/{number}/request-supplement", response={200: schemas.ApplicationState, **ERRORS})
-def request_supplement(request: HttpRequest, number: str, body: schemas.SupplementRequestIn) -> dict[str, Any]:
+def request_supplement(
+    request: HttpRequest, number: schemas.CaseNumber, body: schemas.SupplementRequestIn
+) -> dict[str, Any]:
     """One notice listing every missing or faulty material (一次性告知)."""
 
     def run(application: Application, by: Any) -> None:
@@ -240,7 +271,7 @@ def request_supplement(request: HttpRequest, number: str, body: schemas.Suppleme
 
 
 @router.post("/applications/{number}/supplement", response={200: schemas.ApplicationState, **ERRORS})
-def supplement(request: HttpRequest, number: str, body: schemas.SupplementIn) -> dict[str, Any]:
+def supplement(request: HttpRequest, number: schemas.CaseNumber, body: schemas.SupplementIn) -> dict[str, Any]:
     """The supplement is handed in (materials on paper, by their ids)."""
 
     def run(application: Application, by: Any) -> None:
@@ -256,38 +287,38 @@ def supplement(request: HttpRequest, number: str, body: schemas.SupplementIn) ->
 
 
 @router.post("/applications/{number}/refuse", response={200: schemas.ApplicationState, **ERRORS})
-def refuse(request: HttpRequest, number: str, body: schemas.ReasonsIn) -> dict[str, Any]:
+def refuse(request: HttpRequest, number: schemas.CaseNumber, body: schemas.ReasonsIn) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_refuse(a, by=by, reasons=body.reasons))
 
 
 @router.post("/applications/{number}/review", response={200: schemas.ApplicationState, **ERRORS})
-def review(request: HttpRequest, number: str, body: schemas.ReviewIn | None = None) -> dict[str, Any]:
+def review(request: HttpRequest, number: schemas.CaseNumber, body: schemas.ReviewIn | None = None) -> dict[str, Any]:
     note = body.note if body is not None else ""
     return _act(request, number, lambda a, by: actions.do_review(a, by=by, note=note))
 
 
 @router.post("/applications/{number}/approve", response={200: schemas.ApplicationState, **ERRORS})
-def approve(request: HttpRequest, number: str) -> dict[str, Any]:
+def approve(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_decide(a, by=by, approve=True))
 
 
 @router.post("/applications/{number}/deny", response={200: schemas.ApplicationState, **ERRORS})
-def deny(request: HttpRequest, number: str, body: schemas.ReasonsIn) -> dict[str, Any]:
+def deny(request: HttpRequest, number: schemas.CaseNumber, body: schemas.ReasonsIn) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_decide(a, by=by, approve=False, reasons=body.reasons))
 
 
 @router.post("/applications/{number}/complete", response={200: schemas.ApplicationState, **ERRORS})
-def complete(request: HttpRequest, number: str) -> dict[str, Any]:
+def complete(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_complete(a, by=by))
 
 
 @router.post("/applications/{number}/stop-clock", response={200: schemas.ApplicationState, **ERRORS})
-def stop_clock(request: HttpRequest, number: str, body: schemas.StopClockIn) -> dict[str, Any]:
+def stop_clock(request: HttpRequest, number: schemas.CaseNumber, body: schemas.StopClockIn) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_stop_clock(a, by=by, **body.dict()))
 
 
 @router.post("/applications/{number}/resume-clock", response={200: schemas.ApplicationState, **ERRORS})
-def resume_clock(request: HttpRequest, number: str) -> dict[str, Any]:
+def resume_clock(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     """The clock runs again; the due dates move by the working days it stood still."""
 
     def run(application: Application, by: Any) -> None:
@@ -298,7 +329,7 @@ def resume_clock(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.post("/applications/{number}/extend", response={200: schemas.ApplicationState, **ERRORS})
-def extend(request: HttpRequest, number: str, body: schemas.ExtendIn) -> dict[str, Any]:
+def extend(request: HttpRequest, number: schemas.CaseNumber, body: schemas.ExtendIn) -> dict[str, Any]:
     def run(application: Application, by: Any) -> None:
         actions.do_extend(application, by=by, days=body.days, reason=body.reason)
         _load_deadlines(application)  # moved by do_extend_deadline on copies of its own
@@ -307,7 +338,7 @@ def extend(request: HttpRequest, number: str, body: schemas.ExtendIn) -> dict[st
 
 
 @router.post("/applications/{number}/check-in", response={200: schemas.ApplicationState, **ERRORS})
-def check_in(request: HttpRequest, number: str) -> dict[str, Any]:
+def check_in(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     """A visit in person, recorded by the window clerk."""
 
     def run(application: Application, by: Any) -> None:
@@ -324,13 +355,13 @@ def lookup(request: HttpRequest, body: schemas.LookupIn) -> Any:
     """Status and timeline by number and verification code, without personal data. A
     wrong number and a wrong code get the same answer; failures are limited per address
     (the same counter as the lookup page's)."""
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    if rules.lookup_limited(address):
+    address = client_address(request)
+    if not LOOKUP_LIMIT.take(address):
         return Reply(429, error_body(_("Too many failed lookups from your address; try again later.")))
     application = Application.objects.by_code(body.number, body.code)
     if application is None:
-        rules.count_lookup_failure(address)
         return Reply(404, error_body(_("No application matches this number and verification code.")))
+    LOOKUP_LIMIT.give_back(address)  # only failures are limited
     return {
         "number": application.number,
         "status": application.status,

@@ -16,8 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.accounts.roles import DEPARTMENT_SCOPED
+from dgov.lib.ratelimit import RateLimit
 from dgov.workdays import lights
 from dgov.workdays.lights import Light
+
+# Abuse limit of the public lookup (page and API alike): failed attempts per client
+# address in a window of ten minutes, counted for every worker together.
+LOOKUP_LIMIT = RateLimit("applications.lookup", limit=20, window_seconds=600)
 
 # 行政许可法 Art. 32: the supplement notice is due within 5 (working) days of receipt.
 SUPPLEMENT_NOTICE_DAYS = 5

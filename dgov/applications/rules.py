@@ -12,14 +12,11 @@ The case page builds its buttons from these predicates, and each ``do_*`` of
    it, a stopped clock is resumed before deciding, an extension stays within Art. 42 and a
    supplement notice within the 5 working days of Art. 32: a disabled button with the
    reason (``deny``; the action answers 403 with the same reason).
-
-Also here: the abuse limit of the public status lookup (pages and API).
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -32,10 +29,6 @@ from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, Applica
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
-
-# Abuse limit of the public lookup: failed attempts per client address and window.
-LOOKUP_MAX_FAILURES = 20
-LOOKUP_WINDOW_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -203,23 +196,3 @@ def may_check_in(user: User, application: Application) -> Verdict:
     """A visit in person, recorded by a window clerk. A visit after the decision (to
     collect a result, say) is still a trip the applicant made: any state will do."""
     return staff_act(user, application, ACCEPT) & not_own(application, user)
-
-
-# The public lookup ------------------------------------------------------------------------
-
-
-def _lookup_counter(address: str) -> str:
-    return f"applications:lookup-failures:{address}"
-
-
-def lookup_limited(address: str) -> bool:
-    """Too many failed lookups from ``address`` within the window."""
-    return int(cache.get(_lookup_counter(address), 0)) >= LOOKUP_MAX_FAILURES
-
-
-def count_lookup_failure(address: str) -> None:
-    counter = _lookup_counter(address)
-    try:
-        cache.incr(counter)
-    except ValueError:
-        cache.set(counter, 1, LOOKUP_WINDOW_SECONDS)

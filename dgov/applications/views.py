@@ -46,6 +46,7 @@ from dgov.applications.forms import (
 )
 from dgov.applications.models import (
     CLOCK_STATUSES,
+    LOOKUP_LIMIT,
     OPEN_STATUSES,
     VERBS,
     Application,
@@ -58,6 +59,7 @@ from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.ratelimit import client_address
 from dgov.lib.rules import Verdict, enforce, offers
 from dgov.notifications.models import Notification
 from dgov.services.models import Material, ServiceItem
@@ -615,10 +617,6 @@ def inbox(request: AuthedRequest) -> HttpResponse:
 # Public lookup ----------------------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     """Status and timeline by number and verification code, without personal data.
@@ -627,17 +625,17 @@ def lookup(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if request.method == "GET":
         return render(request, "applications/lookup.html", context)
-    address = _client_address(request)
-    if rules.lookup_limited(address):
-        context["limited"] = True
-        return render(request, "applications/lookup.html", context, status=429)
     if not form.is_valid():
         return render(request, "applications/lookup.html", context, status=400)
+    address = client_address(request)
+    if not LOOKUP_LIMIT.take(address):
+        context["limited"] = True
+        return render(request, "applications/lookup.html", context, status=429)
     application = Application.objects.by_code(form.cleaned_data["number"], form.cleaned_data["code"])
     if application is None:
-        rules.count_lookup_failure(address)
         context["not_found"] = True
         return render(request, "applications/lookup.html", context, status=404)
+    LOOKUP_LIMIT.give_back(address)  # only failures are limited
     context["application"] = application
     context["timeline"] = application.public_timeline()
     return render(request, "applications/lookup.html", context)

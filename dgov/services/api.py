@@ -4,7 +4,7 @@
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Router
 
 from dgov.api import schemas
 from dgov.services.models import ServiceItem, ServiceItemVersion
@@ -33,11 +33,11 @@ def _item(item: ServiceItem) -> dict[str, Any]:
 @router.get("/items", response=schemas.ItemList, auth=None, summary="List the published service items")
 def list_items(
     request: HttpRequest,
-    department: str = "",
+    department: schemas.CodeFilter = "",
     kind: Literal["citizen", "enterprise"] | None = None,
-    q: str = "",
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    q: schemas.SearchText = "",
+    limit: schemas.Limit = 50,
+    offset: schemas.Offset = 0,
 ) -> dict[str, Any]:
     """The public catalogue; ``q`` searches as the portal does (colloquial names,
     Traditional or Simplified Chinese), best match first; otherwise ordered by code."""
@@ -54,7 +54,7 @@ def list_items(
 
 
 @router.get("/items/{code}", response={200: schemas.ItemDetail, 404: schemas.Error}, auth=None)
-def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_item(request: HttpRequest, code: schemas.ItemCode) -> dict[str, Any]:
     """One item's current guide with its materials."""
     item = (
         ServiceItem.objects.public()
