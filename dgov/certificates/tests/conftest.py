@@ -3,14 +3,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.utils import timezone
+from django.core.cache import cache
 
 from dgov.accounts.models import Department
 from dgov.applications import actions
 from dgov.applications.models import Channel
 from dgov.applications.tests import conftest as applications_fixtures
 from dgov.certificates.models import CertificateType, Layout
-from dgov.certificates.sealing import do_create_seal
+from dgov.certificates.ca import do_create_seal
+from dgov.lib import clock as platform_clock
 
 ISSUER_CREDIT_CODE = "11220103MB1234567X"
 
@@ -23,8 +24,19 @@ citizen_applicant = applications_fixtures.citizen_applicant
 @pytest.fixture(autouse=True)
 def _certificate_settings(settings: Any, tmp_path: Any) -> None:
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
+    settings.SEAL_CA_DIR = tmp_path / "keys" / "ca"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
-    settings.PUBLIC_BASE_URL = "https://gov.example"
+    settings.DGOV_PUBLIC_URL = "https://gov.example"
+    settings.DGOV_TSA_URL = ""
+    settings.DGOV_CRL_URL = ""
+    cache.clear()  # the verification pages' rate limits
+
+
+@pytest.fixture
+def clock() -> Any:
+    """Until main's root conftest has it: the platform's clock, reset after the test."""
+    yield platform_clock
+    platform_clock.set(None)
 
 
 def grant(user: Any, *codenames: str) -> Any:
@@ -55,7 +67,7 @@ def certificate_type(district: Any, item: Any) -> CertificateType:
 
 @pytest.fixture
 def seal(district: Any, certificate_type: CertificateType) -> Any:
-    today = timezone.localdate()
+    today = platform_clock.today()
     return do_create_seal(
         district=district,
         department=Department.objects.get(district=district, code="SCJG"),
