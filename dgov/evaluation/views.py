@@ -51,6 +51,7 @@ from dgov.evaluation.permissions import (
     VIEW_RESULTS,
     WRITE_COLUMN,
 )
+from dgov.lib.links import public_url
 
 # Failed invitation-code look-ups per client address and window (guessing codes).
 CODE_MAX_FAILURES = 20
@@ -382,7 +383,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             visit=visit,
         )
         context["invitation"] = invitation
-        context["link"] = request.build_absolute_uri(reverse("evaluation:served", args=[invitation.code]))
+        context["link"] = public_url(reverse("evaluation:served", args=[invitation.code]))
     return render(request, "evaluation/invite.html", context)
 
 

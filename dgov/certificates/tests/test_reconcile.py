@@ -29,7 +29,7 @@ def test_a_seal_use_without_an_approval_is_listed(certificate, capsys):
     Application.objects.filter(pk=use.application_id).update(status="reviewed", decided_by=None)
     assert reconcile(timezone.localdate()) == 1
     out = capsys.readouterr().out
-    assert "seal use without approval" in out
+    assert "Seal use without an approval" in out
     assert certificate.file_sha256 in out
 
 
