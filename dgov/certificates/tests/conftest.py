@@ -109,3 +109,15 @@ def certificate(approved: Any, seal_officer: Any) -> Any:
     from dgov.certificates.sealing import do_issue
 
     return do_issue(approved, by=seal_officer)[0]
+
+
+@pytest.fixture
+def crl_published(settings: Any) -> Any:
+    """The district CA's CRL distribution point on a loopback server (set before the seal
+    is made: the address goes into its certificate); ``.publish(district)`` serves the
+    current list."""
+    from dgov.certificates.tests.tools import crl_server
+
+    with crl_server() as server:
+        settings.DGOV_CRL_URL = server.url
+        yield server
