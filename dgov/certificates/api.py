@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from dgov.api.schemas import Error
 from dgov.certificates import publish
@@ -78,7 +79,7 @@ def pki(request: HttpRequest, district: str = "") -> dict[str, Any]:
 )
 def verify(request: HttpRequest, code: str) -> Any:
     if not allowed(request):
-        return 429, {"detail": _("Too many verifications from your address; try again later."), "messages": []}
+        return Status(429, {"detail": _("Too many verifications from your address; try again later."), "messages": []})
     verdict = verify_code(code)
     return {
         "outcome": verdict.outcome.value,
