@@ -123,9 +123,7 @@ class DistrictCA:
     def pem(self) -> str:
         return _pem(self.certificate)
 
-    def _leaf(
-        self, public_key: Any, common_name: str, start: dt.datetime, end: dt.datetime
-    ) -> x509.CertificateBuilder:
+    def _leaf(self, public_key: Any, common_name: str, start: dt.datetime, end: dt.datetime) -> x509.CertificateBuilder:
         return (
             x509.CertificateBuilder()
             .subject_name(_name(self.district, common_name))
@@ -156,7 +154,12 @@ class DistrictCA:
     def issue_tsa_certificate(self, public_key: Any) -> str:
         now = clock.now()
         builder = (
-            self._leaf(public_key, f"{self.district} 时间戳服务", now - dt.timedelta(days=1), now + dt.timedelta(days=365 * TSA_YEARS))
+            self._leaf(
+                public_key,
+                f"{self.district} 时间戳服务",
+                now - dt.timedelta(days=1),
+                now + dt.timedelta(days=365 * TSA_YEARS),
+            )
             .add_extension(_key_usage(sign=True, commit=True), critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
         )
@@ -276,4 +279,3 @@ def do_revoke_seal(seal: Seal, *, reason: str, at: dt.datetime | None = None) ->
         seal.revoked_at, seal.revocation_reason = at, reason.strip()
         record("seal.revoke", seal, changes={"revoked_at": at.isoformat(), "reason": reason.strip()})
         return DistrictCA(seal.district).issue_crl()
-

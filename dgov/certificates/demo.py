@@ -11,8 +11,8 @@ from typing import Any
 
 from dgov.accounts.models import Department, User
 from dgov.applications.models import Application, Status
-from dgov.certificates.models import CertificateType, Layout, Seal
 from dgov.certificates.ca import DistrictCA, current_crl_needed, do_create_seal
+from dgov.certificates.models import CertificateType, Layout, Seal
 from dgov.certificates.sealing import add_years, do_issue
 from dgov.lib import clock
 from dgov.lib.idnumbers import uscc_check_character

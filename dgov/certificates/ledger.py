@@ -23,7 +23,6 @@ auditors' pages.
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -114,8 +113,8 @@ def _ledger_both_ways() -> list[Finding]:
             )
         )
     copy_use = SealUse.objects.filter(annotated_copy=OuterRef("pk"), document_sha256=OuterRef("file_sha256"))
-    for copy in AnnotatedCopy.objects.filter(seal__isnull=False).filter(~Exists(copy_use)).select_related(
-        "certificate"
+    for copy in (
+        AnnotatedCopy.objects.filter(seal__isnull=False).filter(~Exists(copy_use)).select_related("certificate")
     ):
         found.append(
             Finding(
@@ -151,7 +150,9 @@ def _ledger_and_audit() -> list[Finding]:
         entry["object_id"]: entry
         for entry in AuditEntry.objects.filter(verb="seal.use").values("id", "object_id", "changes", "district_id")
     }
-    uses = {str(use["pk"]): use for use in SealUse.objects.values("pk", "district_id", "document_sha256", "seal__key_id")}
+    uses = {
+        str(use["pk"]): use for use in SealUse.objects.values("pk", "district_id", "document_sha256", "seal__key_id")
+    }
     for pk, use in uses.items():
         entry = entries.get(pk)
         changes = (entry or {}).get("changes") or {}

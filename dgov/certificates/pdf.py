@@ -46,10 +46,10 @@ class SealMark:
 
 # Where the seal is drawn (centre x, centre y, radius) per layout; the signature field is
 # placed on the same square (``seal_box``).
-_SEAL_PLACES = {"licence": (470.0, 150.0, 62.0), "permit": (280.0, 150.0, 62.0)}
+_SEAL_PLACES = {"licence": (470, 150, 62), "permit": (280, 150, 62)}
 
 
-def seal_box(layout: str) -> tuple[float, float, float, float]:
+def seal_box(layout: str) -> tuple[int, int, int, int]:
     x, y, r = _SEAL_PLACES.get(layout, _SEAL_PLACES["permit"])
     return (x - r, y - r, x + r, y + r)
 

@@ -161,9 +161,13 @@ class LocalTSA:
         from asn1crypto import cms, keys, pem
         from asn1crypto import x509 as asn1_x509
         from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
         from pyhanko.sign import general
 
-        self.key = serialization.load_pem_private_key(key_pem, password=None)
+        key = serialization.load_pem_private_key(key_pem, password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ValueError("pyHanko's timestamper signs with RSA")
+        self.key = key
         self.key_info = keys.PrivateKeyInfo.load(pem.unarmor(key_pem)[2])
         self.certificate = asn1_x509.Certificate.load(pem.unarmor(cert_pem)[2])
         self.ca = asn1_x509.Certificate.load(pem.unarmor(ca_pem)[2])
@@ -194,12 +198,19 @@ class LocalTSA:
                         simple_cms_attribute("message_digest", digest.finalize()),
                     ]
                 )
-                signature = tsa.key.sign(  # type: ignore[union-attr, call-arg]
+                signature = tsa.key.sign(
                     signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper())
                 )
                 return signature, signed_attrs
 
-        return Stamper(self.certificate, self.key_info, certs_to_embed=[self.ca], fixed_dt=clock.now())
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        return Stamper(
+            self.certificate,
+            self.key_info,
+            certs_to_embed=SimpleCertificateStore.from_certs([self.ca]),
+            fixed_dt=clock.now(),
+        )
 
 
 def write_private(path: Path, text: str | bytes) -> None:
@@ -291,9 +302,13 @@ class FileKeyStore:
         self._tsas.pop(key_id, None)
         write_private(
             self._path(key_id, "key.pem"),
-            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ),
         )
-        public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        public = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
         return public.decode()
 
     def install_certificate(self, key_id: str, certificate_pem: str, ca_pem: str) -> None:
@@ -398,7 +413,7 @@ def pades_sign(
     seal: Seal,
     *,
     reason: str = "电子证照签章",
-    box: tuple[float, float, float, float] | None = None,
+    box: tuple[int, int, int, int] | None = None,
     seal_material: Material | None = None,
 ) -> bytes:
     """Certify the PDF (DocMDP: no changes) with the seal's PDF key, a timestamp and, in
@@ -411,9 +426,7 @@ def pades_sign(
 
     seal_material = seal_material or material(seal)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-    DocumentSecurityStore.supply_dss_in_writer(
-        writer, None, certs=seal_material.certificates, crls=[seal_material.crl]
-    )
+    DocumentSecurityStore.supply_dss_in_writer(writer, None, certs=seal_material.certificates, crls=[seal_material.crl])
     meta = signers.PdfSignatureMetadata(
         field_name="Seal",
         subfilter=fields.SigSeedSubFilter.PADES,

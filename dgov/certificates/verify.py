@@ -275,7 +275,7 @@ def judge(
     if signed_at is None:
         copy_sealed = read_seal(copy.seal, copy.seal_metadata, copy.seal_value) if copy is not None else None
         signed_at = dt.datetime.fromisoformat(str((copy_sealed or sealed)["sealed_at"]))
-    found = {"sealed": sealed, "signed_at": signed_at, "seal": seal, "detailed": detailed}
+    found: dict[str, Any] = {"sealed": sealed, "signed_at": signed_at, "seal": seal, "detailed": detailed}
     revoked_at = seal_revoked_at(seal)
     if revoked_at is not None and signed_at >= revoked_at:
         return Verdict(Outcome.SEAL_REVOKED, certificate, copy, revoked_at.date(), **found)

@@ -14,8 +14,8 @@ from conftest import PASSWORD
 from dgov.accounts.models import Applicant, Department
 from dgov.applications import actions
 from dgov.applications.models import Channel
-from dgov.certificates.models import CertificateType
 from dgov.certificates.ca import do_create_seal
+from dgov.certificates.models import CertificateType
 from dgov.certificates.sealing import do_issue, verify_url
 from dgov.services.actions import do_publish_version
 from dgov.services.models import Audience, OnlineLevel, Trips

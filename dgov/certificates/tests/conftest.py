@@ -9,8 +9,8 @@ from dgov.accounts.models import Department
 from dgov.applications import actions
 from dgov.applications.models import Channel
 from dgov.applications.tests import conftest as applications_fixtures
-from dgov.certificates.models import CertificateType, Layout
 from dgov.certificates.ca import do_create_seal
+from dgov.certificates.models import CertificateType, Layout
 from dgov.lib import clock as platform_clock
 
 ISSUER_CREDIT_CODE = "11220103MB1234567X"

@@ -81,7 +81,9 @@ def sealed_outside_the_ledger(approved, seal_officer):
     )
     signed = sealing.pades_sign(pdf.render(sealing.content_for(certificate, url="https://gov.example/")), seal)
     certificate.file_sha256 = hashlib.sha256(signed).hexdigest()
-    certificate.seal_metadata = sealing.canonical(sealing.metadata(certificate, sealed_at="2026-01-01T00:00:00")).decode()
+    certificate.seal_metadata = sealing.canonical(
+        sealing.metadata(certificate, sealed_at="2026-01-01T00:00:00")
+    ).decode()
     certificate.seal_value = sealing.key_store().sign(seal.key_id, certificate.seal_metadata.encode()).hex()
     certificate.save()
     temporary = sealing.write_file(certificate.storage_name, signed)
@@ -128,7 +130,9 @@ def test_the_annotated_copy_carries_its_own_sm2_seal_and_ledger_entry(certificat
     from dgov.certificates.tests.tools import openssl_sm2_verify
 
     copy = do_annotated_copy(certificate, "办理银行开户", timezone.localdate() + dt.timedelta(days=10), by=citizen)
-    assert openssl_sm2_verify(tmp_path, copy.seal.sm2_public_key_pem, copy.seal_metadata.encode(), bytes.fromhex(copy.seal_value))
+    assert openssl_sm2_verify(
+        tmp_path, copy.seal.sm2_public_key_pem, copy.seal_metadata.encode(), bytes.fromhex(copy.seal_value)
+    )
     assert copy.file_sha256 in copy.seal_metadata
     assert SealUse.objects.get(annotated_copy=copy).document_sha256 == copy.file_sha256
     assert reconcile(timezone.localdate()) == 0

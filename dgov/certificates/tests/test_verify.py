@@ -13,8 +13,8 @@ from reportlab.pdfgen import canvas
 
 from dgov.certificates import pdf, sealing
 from dgov.certificates.actions import do_change_status
-from dgov.certificates.models import Certificate
 from dgov.certificates.ca import do_create_seal
+from dgov.certificates.models import Certificate
 from dgov.certificates.verify import Outcome, pades_check, verify_code, verify_file, verify_reference
 
 pytestmark = pytest.mark.django_db

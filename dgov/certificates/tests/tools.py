@@ -27,9 +27,7 @@ def nss_store(directory: Path, ca_pem: str) -> str:
 
 
 def pdfsig(path: Path, nssdir: str) -> str:
-    return subprocess.run(
-        ["pdfsig", "-nssdir", nssdir, str(path)], capture_output=True, text=True, check=False
-    ).stdout
+    return subprocess.run(["pdfsig", "-nssdir", nssdir, str(path)], capture_output=True, text=True, check=False).stdout
 
 
 def pyhanko_validate(path: Path, ca_file: Path) -> tuple[bool, str]:

@@ -13,8 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dgov.accounts.models import Department, District
-from dgov.certificates.models import CertificateType
 from dgov.certificates.ca import do_create_seal
+from dgov.certificates.models import CertificateType
 from dgov.certificates.sealing import add_years
 from dgov.lib import clock
 
