@@ -498,7 +498,7 @@ def _extension_routers() -> None:
 
     from dgov.accounts.roles import EXTENSION_APPS
 
-    for app in EXTENSION_APPS:
+    for app in ("certificates", *EXTENSION_APPS):
         try:
             module = importlib.import_module(f"dgov.{app}.api")
         except ModuleNotFoundError as error:
