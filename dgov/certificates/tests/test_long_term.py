@@ -160,3 +160,27 @@ def test_sealing_stops_when_the_revocation_list_has_lapsed(approved, seal_office
     with pytest.raises(ValidationError) as refused:
         do_issue(approved, by=seal_officer)
     assert "revocation list" in str(refused.value)
+
+
+def test_a_configured_timestamp_authority_is_asked_over_http(settings, seal, make_approved, seal_officer):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from dgov.certificates import sealing
+    from dgov.certificates.models import Authority
+    from dgov.certificates.tests.tools import http_tsa
+    from dgov.certificates.verify import _timestamp_time
+
+    tsa_key_id = Authority.objects.get(district=seal.district).tsa_key_id
+    asked = []
+
+    def remote():  # stands in for the province's TSA: its own key, reached over HTTP
+        asked.append(1)
+        return sealing.key_store().timestamper(tsa_key_id)
+
+    with http_tsa(remote) as url:
+        settings.DGOV_TSA_URL = url
+        certificate = do_issue(make_approved(), by=seal_officer)[0]
+    assert asked == [1]
+    signature = PdfFileReader(io.BytesIO(certificate.path.read_bytes()), strict=False).embedded_signatures[0]
+    assert _timestamp_time(signature) is not None
+    assert verify_file(certificate.path.read_bytes()).outcome == Outcome.VALID

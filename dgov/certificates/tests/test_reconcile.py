@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from dgov.applications.models import Application
 from dgov.certificates.models import SealUse
+from dgov.lib import clock as platform_clock
 from dgov.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +20,14 @@ def reconcile(day):
 
 
 def test_a_day_of_sealing_on_approvals_is_clean(certificate, capsys):
-    assert reconcile(timezone.localdate()) == 0
+    assert reconcile(platform_clock.today()) == 0
     assert "no findings" in capsys.readouterr().out
 
 
 def test_a_seal_use_without_an_approval_is_listed(certificate, capsys):
     use = SealUse.objects.get(certificate=certificate)
     Application.objects.filter(pk=use.application_id).update(status="reviewed", decided_by=None)
-    assert reconcile(timezone.localdate()) == 1
+    assert reconcile(platform_clock.today()) == 1
     out = capsys.readouterr().out
     assert "Seal use without an approval" in out
     assert certificate.file_sha256 in out
@@ -55,7 +55,7 @@ def sealed_outside_the_ledger(approved, seal_officer):
     from dgov.certificates.models import Certificate, CertificateType
 
     certificate_type = CertificateType.objects.get(code="JYXK")
-    seal = sealing.seal_for(approved, certificate_type, timezone.localdate())
+    seal = sealing.seal_for(approved, certificate_type, platform_clock.today())
     holder_name, holder_code, kind = sealing._holder(approved)
     certificate = Certificate(
         district=approved.district,
@@ -71,9 +71,9 @@ def sealed_outside_the_ledger(approved, seal_officer):
         issuer_code=approved.department.credit_code,
         region="220103",
         item_name=approved.item_version.name,
-        issued_on=timezone.localdate(),
-        valid_from=timezone.localdate(),
-        valid_to=timezone.localdate() + dt.timedelta(days=365),
+        issued_on=platform_clock.today(),
+        valid_from=platform_clock.today(),
+        valid_to=platform_clock.today() + dt.timedelta(days=365),
         seal=seal,
         issued_by=seal_officer,
         storage_name=secrets.token_hex(16),
@@ -95,7 +95,7 @@ def test_a_certificate_sealed_outside_the_ledger_is_found_and_refused(approved, 
     from dgov.certificates.verify import Outcome, verify_code
 
     certificate = sealed_outside_the_ledger(approved, seal_officer)
-    assert reconcile(timezone.localdate()) == 1
+    assert reconcile(platform_clock.today()) == 1
     out = capsys.readouterr().out
     assert "Certificate sealed outside the ledger" in out and certificate.number in out
     assert verify_code(certificate.verification_code).outcome == Outcome.RECORDS_DISAGREE
@@ -106,7 +106,7 @@ def test_a_deleted_ledger_entry_is_found_through_the_audit_trail(certificate, ca
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM certificates_sealuse")
-    assert reconcile(timezone.localdate()) == 1
+    assert reconcile(platform_clock.today()) == 1
     out = capsys.readouterr().out
     assert "missing from the ledger" in out
     assert "Certificate sealed outside the ledger" in out
@@ -117,11 +117,11 @@ def test_a_seal_use_without_its_document_or_reason_is_found(certificate, capsys)
 
     use = SealUse.objects.get(certificate=certificate)
     SealUse.objects.filter(pk=use.pk).update(purpose=SealUsePurpose.OTHER, note="")
-    assert reconcile(timezone.localdate()) == 1
+    assert reconcile(platform_clock.today()) == 1
     assert "without its certificate or a recorded reason" in capsys.readouterr().out
     SealUse.objects.filter(pk=use.pk).update(note="盖章用于内部函件（经批准）")
     # The certificate has lost its "issue" use: still a finding, but not this one.
-    assert reconcile(timezone.localdate()) == 1
+    assert reconcile(platform_clock.today()) == 1
     assert "recorded reason" not in capsys.readouterr().out
 
 
@@ -129,15 +129,15 @@ def test_the_annotated_copy_carries_its_own_sm2_seal_and_ledger_entry(certificat
     from dgov.certificates.actions import do_annotated_copy
     from dgov.certificates.tests.tools import openssl_sm2_verify
 
-    copy = do_annotated_copy(certificate, "办理银行开户", timezone.localdate() + dt.timedelta(days=10), by=citizen)
+    copy = do_annotated_copy(certificate, "办理银行开户", platform_clock.today() + dt.timedelta(days=10), by=citizen)
     assert openssl_sm2_verify(
         tmp_path, copy.seal.sm2_public_key_pem, copy.seal_metadata.encode(), bytes.fromhex(copy.seal_value)
     )
     assert copy.file_sha256 in copy.seal_metadata
     assert SealUse.objects.get(annotated_copy=copy).document_sha256 == copy.file_sha256
-    assert reconcile(timezone.localdate()) == 0
+    assert reconcile(platform_clock.today()) == 0
     SealUse.objects.filter(annotated_copy=copy).update(annotated_copy=None)
-    assert reconcile(timezone.localdate()) == 1
+    assert reconcile(platform_clock.today()) == 1
     assert "Annotated copy sealed outside the ledger" in capsys.readouterr().out
 
 

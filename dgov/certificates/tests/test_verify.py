@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from reportlab.pdfgen import canvas
 
 from dgov.certificates import pdf, sealing
@@ -16,6 +15,7 @@ from dgov.certificates.actions import do_change_status
 from dgov.certificates.ca import do_create_seal
 from dgov.certificates.models import Certificate
 from dgov.certificates.verify import Outcome, pades_check, verify_code, verify_file, verify_reference
+from dgov.lib import clock as platform_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +155,7 @@ def test_a_revoked_certificate_says_so_with_the_date(client, certificate, status
     do_change_status(certificate, "07", "经营场所不符合条件，依法吊销", by=status_officer)
     response = page(client, certificate)
     assert outcome_of(response) == "revoked"
-    assert timezone.localdate().isoformat() in response.content.decode()
+    assert platform_clock.today().isoformat() in response.content.decode()
     assert verify_file(certificate.path.read_bytes()).outcome == Outcome.REVOKED
 
 
@@ -163,7 +163,7 @@ def test_a_suspended_certificate_says_so_with_the_date(client, certificate, stat
     do_change_status(certificate, "02", "暂扣整改", by=status_officer)
     verdict = verify_reference(certificate.identifier)
     assert verdict.outcome == Outcome.SUSPENDED
-    assert verdict.date == timezone.localdate()
+    assert verdict.date == platform_clock.today()
     assert outcome_of(page(client, certificate)) == "suspended"
 
 

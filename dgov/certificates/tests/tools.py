@@ -90,3 +90,34 @@ def crl_server() -> Iterator[CrlServer]:
     finally:
         server.httpd.shutdown()
         server.httpd.server_close()
+
+
+@contextmanager
+def http_tsa(timestamper_factory: object) -> Iterator[str]:
+    """An RFC 3161 server over HTTP on a loopback port, answering with the timestamper
+    ``timestamper_factory()`` makes; yields its URL."""
+    from asn1crypto import tsp
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        requests = 0
+
+        def do_POST(self) -> None:  # noqa: N802 — http.server's name
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            answer = timestamper_factory().request_tsa_response(request).dump()  # type: ignore[operator]
+            Handler.requests += 1
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/tsa"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
