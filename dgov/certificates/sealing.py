@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dgov.applications.models import Application, Status
@@ -362,8 +363,13 @@ def material(seal: Seal) -> Material:
     now = clock.now()
     if not crl.this_update <= now < crl.next_update:
         raise ValidationError(
-            _("The district CA's revocation list expired on %(date)s: sealing resumes once the CA issues a new one.")
-            % {"date": clock.today().isoformat() if crl.next_update > now else crl.next_update.date().isoformat()}
+            _(
+                "The district CA's revocation list is valid %(start)s – %(end)s, not now: sealing resumes once the CA issues a new one."
+            )
+            % {
+                "start": timezone.localtime(crl.this_update).strftime("%Y-%m-%d %H:%M"),
+                "end": timezone.localtime(crl.next_update).strftime("%Y-%m-%d %H:%M"),
+            }
         )
     if seal.revoked_at is not None:
         raise ValidationError(_("The seal %(seal)s is revoked.") % {"seal": seal.name})
