@@ -3,7 +3,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 
 from dgov.accounts.models import Department
 from dgov.applications import actions
@@ -17,7 +16,6 @@ ISSUER_CREDIT_CODE = "11220103MB1234567X"
 
 # The applications suite's personas and service item, shared.
 item = applications_fixtures.item
-reviewer = applications_fixtures.reviewer
 citizen_applicant = applications_fixtures.citizen_applicant
 
 
@@ -29,14 +27,6 @@ def _certificate_settings(settings: Any, tmp_path: Any) -> None:
     settings.DGOV_PUBLIC_URL = "https://gov.example"
     settings.DGOV_TSA_URL = ""
     settings.DGOV_CRL_URL = ""
-    cache.clear()  # the verification pages' rate limits
-
-
-@pytest.fixture
-def clock() -> Any:
-    """Until main's root conftest has it: the platform's clock, reset after the test."""
-    yield platform_clock
-    platform_clock.set(None)
 
 
 def grant(user: Any, *codenames: str) -> Any:
