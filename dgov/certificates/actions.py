@@ -7,12 +7,12 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
 from dgov.audit.trail import record
 from dgov.certificates import pdf, sealing
 from dgov.certificates.models import (
@@ -22,8 +22,11 @@ from dgov.certificates.models import (
     CertificateStatusChange,
     SealUsePurpose,
 )
+from dgov.certificates.rules import may_change_status, may_make_copy
 from dgov.certificates.verify import Outcome, judge
 from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import enforce
 
 CHANGE_STATUS = "certificates.change_certificate_status"
 
@@ -47,21 +50,8 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class AlreadyChanged(Exception):
-    """Someone else changed the certificate's status first."""
-
-
-def do_change_status(certificate: Certificate, to: str, reason: str, by: Any) -> CertificateStatusChange:
-    if not by.has_perm(CHANGE_STATUS) or by.district_id != certificate.district_id:
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if (
-        by.department_id is not None
-        and by.department.kind != by.department.Kind.SERVICE_CENTRE
-        and certificate.application.department_id != by.department_id
-    ):
-        # Suspension and revocation are the issuing department's decisions (the service
-        # centre, which issues for every department, excepted).
-        raise PermissionDenied(_("This certificate was issued for another department's item."))
+def do_change_status(certificate: Certificate, to: str, reason: str, by: User) -> CertificateStatusChange:
+    enforce(may_change_status(by, certificate))
     if not reason.strip():
         raise ValidationError(_("A status change states its reason."), code="reason")
     to = CertificateStatus(to)
@@ -78,7 +68,7 @@ def do_change_status(certificate: Certificate, to: str, reason: str, by: Any) ->
             status=to, status_changed_on=today
         )
         if changed != 1:
-            raise AlreadyChanged
+            raise Conflict(_("Someone else changed this certificate's status first."))
         certificate.status, certificate.status_changed_on = to, today
         change = CertificateStatusChange.objects.create(
             certificate=certificate, by=by, from_status=before, to_status=to, reason=reason
@@ -92,12 +82,12 @@ def do_change_status(certificate: Certificate, to: str, reason: str, by: Any) ->
     return change
 
 
-def do_annotated_copy(certificate: Certificate, purpose: str, expires_on: dt.date, by: Any) -> AnnotatedCopy:
+def do_annotated_copy(certificate: Certificate, purpose: str, expires_on: dt.date, by: User) -> AnnotatedCopy:
     """The holder makes a copy bound to one use: it states the purpose and an expiry,
-    is signed by the certificate's seal, and verifies as such until it expires."""
+    carries the seal in force (PAdES and its own SM2 seal), and verifies as such until it
+    expires."""
+    enforce(may_make_copy(by, certificate))
     application = certificate.application
-    if application.applicant.user_id is None or application.applicant.user_id != by.pk:
-        raise PermissionDenied(_("Only the holder can make an annotated copy."))
     purpose = purpose.strip()
     if not purpose:
         raise ValidationError(_("State what the copy is for."), code="purpose")

@@ -55,8 +55,10 @@ from dgov.certificates.models import (
     SealUsePurpose,
     storage_path,
 )
+from dgov.certificates.rules import may_issue
 from dgov.lib import clock
 from dgov.lib.links import public_url
+from dgov.lib.rules import enforce
 
 T = TypeVar("T")
 ISSUE = "certificates.issue_certificate"
@@ -469,26 +471,6 @@ def write_file(storage_name: str, data: bytes) -> Path:
     return temporary
 
 
-def _require_issue(application: Application, by: Any) -> None:
-    """Three separate hands (行政审批专用章集中托管): intake, approval and sealing.
-
-    1. The officer holds the seal officer's permission, in the application's district.
-    2. A decision to approve is on record (approved or completed, with its decider).
-    3. The approver is not the clerk who accepted the application.
-    4. The officer is neither the approver nor the accepting clerk, nor the applicant.
-    """
-    if not by.has_perm(ISSUE) or by.district_id != application.district_id:
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if application.status not in APPROVED_STATUSES or application.decided_by_id is None:
-        raise PermissionDenied(_("There is no recorded approval to seal."))
-    if application.accepted_by_id is not None and application.accepted_by_id == application.decided_by_id:
-        raise PermissionDenied(_("The approver is the clerk who accepted the application: the seal refuses."))
-    if by.pk in (application.decided_by_id, application.accepted_by_id):
-        raise PermissionDenied(_("Intake, approval and sealing must be three separate hands."))
-    if application.applicant.user_id is not None and application.applicant.user_id == by.pk:
-        raise PermissionDenied(_("Nobody handles their own application."))
-
-
 def seal_for(application: Application, certificate_type: CertificateType, day: dt.date) -> Seal:
     candidates = Seal.objects.filter(
         Q(certificate_type=certificate_type) | Q(department_id=application.department_id, certificate_type=None),
@@ -778,7 +760,7 @@ def do_issue(
     """Issue and seal the certificates of an approved application (one per certificate
     type of its service item; a bundle yields several). Already issued ones are returned
     as they are, so issuing twice is harmless."""
-    _require_issue(application, by)
+    enforce(may_issue(by, application))
     today = today or clock.today()
     batch = batch or _Batch()
     types = list(certificate_types or batch.types(application))

@@ -10,16 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dgov.accounts.roles import VIEW_AUDIT
+from dgov.accounts.access import AuthedRequest, StaffRequest, staff_or_403
 from dgov.applications.models import Application
 from dgov.certificates import publish
-from dgov.certificates.actions import CHANGE_STATUS, AlreadyChanged, do_annotated_copy, do_change_status
+from dgov.certificates.actions import CHANGE_STATUS, do_annotated_copy, do_change_status
 from dgov.certificates.forms import AnnotatedCopyForm, StatusForm, VerifyForm
 from dgov.certificates.models import Certificate, CertificateType, LedgerFinding, Seal
+from dgov.certificates.rules import may_change_status, may_make_copy, may_see_ledger
 from dgov.certificates.sealing import APPROVED_STATUSES, ISSUE, do_issue_batch
 from dgov.certificates.throttle import throttled
 from dgov.certificates.verify import Verdict, verify_code, verify_copy_code, verify_file, verify_reference
 from dgov.lib import clock
+from dgov.lib.rules import enforce
 
 
 def _result(request: HttpRequest, verdict: Verdict, form: VerifyForm | None = None) -> HttpResponse:
@@ -133,18 +135,13 @@ def sealed_record(request: HttpRequest, code: str, name: str) -> HttpResponse:
     raise Http404
 
 
-def may_see_ledger(user: Any) -> bool:
-    return bool(getattr(user, "kind", "") == "staff" and (user.has_perm(ISSUE) or user.has_perm(VIEW_AUDIT)))
-
-
 @login_required
 @require_GET
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: StaffRequest) -> HttpResponse:
     """Seal officers and auditors: what reconciliation and verification found."""
-    user: Any = request.user
-    if not may_see_ledger(user):
-        raise Http404
-    findings = LedgerFinding.objects.filter(district_id=user.district_id)[:500]
+    user = staff_or_403(request)
+    enforce(may_see_ledger(user))
+    findings = LedgerFinding.objects.filter(district=user.district)[:500]
     return render(request, "certificates/ledger.html", {"findings": findings})
 
 
@@ -165,8 +162,12 @@ def get_certificate_for_user(request: HttpRequest, pk: int) -> Certificate:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
-    certificates = Certificate.objects.held_by(request.user).select_related("certificate_type")
+def mine(request: AuthedRequest) -> HttpResponse:
+    certificates = list(
+        Certificate.objects.held_by(request.user).select_related("certificate_type", "application__applicant")
+    )
+    for certificate in certificates:
+        certificate.may_copy = may_make_copy(request.user, certificate)  # type: ignore[attr-defined]
     return render(request, "certificates/mine.html", {"certificates": certificates, "copy_form": AnnotatedCopyForm()})
 
 
@@ -184,7 +185,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def annotated_copy(request: HttpRequest, pk: int) -> HttpResponseBase:
+def annotated_copy(request: AuthedRequest, pk: int) -> HttpResponseBase:
     certificate = get_certificate_for_user(request, pk)
     form = AnnotatedCopyForm(request.POST)
     if form.is_valid():
@@ -208,17 +209,19 @@ def annotated_copy(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: StaffRequest, pk: int) -> HttpResponse:
     """Staff: a certificate, its status log, and the status change form."""
+    user = staff_or_403(request)
     certificate = get_certificate_for_user(request, pk)
-    if request.user.kind != "staff":  # type: ignore[union-attr]
-        raise Http404
+    may_change = may_change_status(user, certificate)
     form = StatusForm(request.POST or None)
+    if request.method == "POST":
+        enforce(may_change)
     if request.method == "POST" and form.is_valid():
         try:
-            do_change_status(certificate, form.cleaned_data["to"], form.cleaned_data["reason"], by=request.user)
-        except (ValidationError, PermissionDenied, AlreadyChanged) as error:
-            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+            do_change_status(certificate, form.cleaned_data["to"], form.cleaned_data["reason"], by=user)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
         else:
             messages.success(request, _("The status is changed."))
             return redirect("certificates:detail", pk=certificate.pk)
@@ -227,7 +230,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "certificates/detail.html",
-        {"certificate": certificate, "changes": changes, "form": form},
+        {"certificate": certificate, "changes": changes, "form": form, "may_change": may_change},
         status=status,
     )
 
@@ -253,12 +256,10 @@ def _awaiting_issue(user: Any) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def issue_queue(request: HttpRequest) -> HttpResponse:
+def issue_queue(request: StaffRequest) -> HttpResponse:
     """Seal officer: approved applications waiting for their certificates; issue the
     chosen ones in one batch."""
-    user: Any = request.user
-    if user.kind != "staff" or not user.has_perm(ISSUE):
-        raise Http404
+    user = staff_or_403(request, ISSUE)
     waiting = _awaiting_issue(user)
     if request.method == "POST":
         chosen = [int(pk) for pk in request.POST.getlist("application") if pk.isascii() and pk.isdigit()]
@@ -268,5 +269,5 @@ def issue_queue(request: HttpRequest) -> HttpResponse:
         for application, reason in refused:
             messages.error(request, f"{application.number}: {reason}")
         return redirect("certificates:issue_queue")
-    findings = LedgerFinding.objects.filter(district_id=user.district_id)[:20]
+    findings = LedgerFinding.objects.filter(district=user.district)[:20]
     return render(request, "certificates/issue_queue.html", {"applications": waiting[:200], "findings": findings})

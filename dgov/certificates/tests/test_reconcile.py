@@ -164,4 +164,4 @@ def test_the_job_runner_reconciles_daily_and_the_findings_show_to_officer_and_au
     client.force_login(seal_officer)
     assert "data-finding=" in client.get("/certificates/issue/").content.decode()
     client.force_login(make_staff("reviewer", "nosy"))
-    assert client.get("/certificates/ledger/").status_code == 404
+    assert client.get("/certificates/ledger/").status_code == 403

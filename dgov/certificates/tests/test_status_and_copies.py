@@ -155,4 +155,34 @@ def test_the_seal_officer_issues_from_the_queue(client, approved, seal_officer, 
 def test_only_seal_officers_see_the_issue_queue(client, approved, approver, citizen):
     for somebody in (approver, citizen):
         client.force_login(somebody)
-        assert client.get(reverse("certificates:issue_queue")).status_code == 404
+        assert client.get(reverse("certificates:issue_queue")).status_code == 403
+
+
+def test_the_pages_offer_only_what_the_rules_allow(client, certificate, citizen, status_officer, make_staff):
+    from dgov.accounts.models import Department
+
+    client.force_login(citizen)
+    assert 'data-copy="' in client.get(reverse("certificates:mine")).content.decode()
+    do_change_status(certificate, "02", "暂扣整改", by=status_officer)
+    page = client.get(reverse("certificates:mine")).content.decode()
+    assert "disabled" in page and "Only a valid certificate can be copied." in page
+
+    Department.objects.create(district=certificate.district, code="WJJ", name="宽城区卫生健康局")
+    outsider = make_staff("department_approver", "outsider2", department="WJJ")
+    outsider.user_permissions.add(*status_officer.user_permissions.all())
+    url = reverse("certificates:detail", args=[certificate.pk])
+    client.force_login(status_officer)
+    assert 'data-submit="status"' in client.get(url).content.decode()
+    client.force_login(outsider)
+    assert client.post(url, {"to": "07", "reason": "越权"}).status_code == 403
+    certificate.refresh_from_db()
+    assert certificate.status == "02"
+
+
+def test_a_lost_race_on_the_status_is_a_conflict(certificate, status_officer):
+    from dgov.lib.conflicts import Conflict
+
+    stale = type(certificate).objects.get(pk=certificate.pk)
+    do_change_status(certificate, "02", "暂扣整改", by=status_officer)
+    with pytest.raises(Conflict):
+        do_change_status(stale, "07", "吊销", by=status_officer)
