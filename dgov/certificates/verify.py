@@ -30,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -115,7 +115,12 @@ class Verdict:
 
     @property
     def signed_on(self) -> dt.date | None:
-        return self.signed_at.astimezone(clock.now().tzinfo).date() if self.signed_at else None
+        return timezone.localtime(self.signed_at).date() if self.signed_at else None
+
+
+def _sealed_time(value: Any) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(str(value))
+    return timezone.make_aware(moment, dt.UTC) if timezone.is_naive(moment) else moment
 
 
 def _certificates() -> Any:
@@ -274,7 +279,7 @@ def judge(
     seal = copy.seal if copy is not None and copy.seal is not None else certificate.seal
     if signed_at is None:
         copy_sealed = read_seal(copy.seal, copy.seal_metadata, copy.seal_value) if copy is not None else None
-        signed_at = dt.datetime.fromisoformat(str((copy_sealed or sealed)["sealed_at"]))
+        signed_at = _sealed_time((copy_sealed or sealed)["sealed_at"])
     found: dict[str, Any] = {"sealed": sealed, "signed_at": signed_at, "seal": seal, "detailed": detailed}
     revoked_at = seal_revoked_at(seal)
     if revoked_at is not None and signed_at >= revoked_at:
@@ -427,7 +432,7 @@ def verify_file(data: bytes, today: dt.date | None = None, *, check_signatures: 
         if check_signatures:
             seal = copy.seal if copy is not None and copy.seal is not None else certificate.seal
             sealed = read_seal(certificate.seal, certificate.seal_metadata, certificate.seal_value) or {}
-            fallback = dt.datetime.fromisoformat(str(sealed["sealed_at"])) if "sealed_at" in sealed else None
+            fallback = _sealed_time(sealed["sealed_at"]) if "sealed_at" in sealed else None
             check = pades_check(data, seal.ca_certificate_pem, fallback_time=fallback)
             if not check.intact:
                 return Verdict(Outcome.ALTERED, certificate, copy)

@@ -82,7 +82,7 @@ def sealed_outside_the_ledger(approved, seal_officer):
     signed = sealing.pades_sign(pdf.render(sealing.content_for(certificate, url="https://gov.example/")), seal)
     certificate.file_sha256 = hashlib.sha256(signed).hexdigest()
     certificate.seal_metadata = sealing.canonical(
-        sealing.metadata(certificate, sealed_at="2026-01-01T00:00:00")
+        sealing.metadata(certificate, sealed_at="2026-01-01T00:00:00+00:00")
     ).decode()
     certificate.seal_value = sealing.key_store().sign(seal.key_id, certificate.seal_metadata.encode()).hex()
     certificate.save()
