@@ -59,3 +59,23 @@ def test_a_stored_file_swapped_on_disk_is_refused(certificate):
     verdict = verify_code(certificate.verification_code)
     assert verdict.outcome == Outcome.RECORDS_DISAGREE
     assert any("stored file" in problem for problem in verdict.problems)
+
+
+def test_an_annotated_copy_edited_in_the_database_is_refused(certificate, citizen):
+    from dgov.certificates.actions import do_annotated_copy
+    from dgov.certificates.models import AnnotatedCopy
+    from dgov.certificates.verify import verify_copy_code
+    from dgov.lib import clock
+
+    copy = do_annotated_copy(certificate, "办理银行开户", clock.today() + dt.timedelta(days=10), by=citizen)
+    assert verify_copy_code(copy.code).outcome == Outcome.VALID
+    AnnotatedCopy.objects.filter(pk=copy.pk).update(expires_on=clock.today() + dt.timedelta(days=300))
+    assert verify_copy_code(copy.code).outcome == Outcome.RECORDS_DISAGREE
+
+
+def test_a_revocation_list_about_to_lapse_is_a_finding(certificate, clock, settings):
+    from dgov.certificates import ledger
+
+    clock.set(clock.now() + dt.timedelta(days=settings.DGOV_CRL_DAYS - 1))
+    findings = ledger.reconcile(clock.today())
+    assert [f.kind for f in findings] == [FindingKind.CRL_EXPIRING]
