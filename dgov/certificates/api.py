@@ -3,11 +3,11 @@
 
 import base64
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 
 from dgov.api.schemas import Error
@@ -16,6 +16,8 @@ from dgov.certificates.throttle import allowed
 from dgov.certificates.verify import verify_code
 
 router = Router(tags=["certificates"])
+DistrictCode = Annotated[str, Query(max_length=6)]
+VerificationCode = Annotated[str, Path(max_length=32)]
 
 
 class SealOut(Schema):
@@ -55,7 +57,7 @@ class VerificationOut(Schema):
 
 
 @router.get("/pki", response={200: PkiOut, 404: Error}, auth=None, summary="Trust root, seals, TSA and current CRL")
-def pki(request: HttpRequest, district: str = "") -> dict[str, Any]:
+def pki(request: HttpRequest, district: DistrictCode = "") -> dict[str, Any]:
     published = publish.pki_for(publish.district_for(district))
     crl = published.crl
     return {
@@ -77,7 +79,7 @@ def pki(request: HttpRequest, district: str = "") -> dict[str, Any]:
     auth=None,
     summary="A certificate's standing by its verification code",
 )
-def verify(request: HttpRequest, code: str) -> Any:
+def verify(request: HttpRequest, code: VerificationCode) -> Any:
     if not allowed(request):
         return Status(429, {"detail": _("Too many verifications from your address; try again later."), "messages": []})
     verdict = verify_code(code)
