@@ -122,8 +122,8 @@ def certificates_for(district: Any, departments: Any, food_item: Any, drain_item
     """Certificate types for both items and a valid seal for each department."""
     import datetime as dt
 
+    from dgov.certificates.ca import do_create_seal
     from dgov.certificates.models import CertificateType
-    from dgov.certificates.sealing import do_create_seal
     from dgov.lib import clock
 
     today = clock.today()
