@@ -35,6 +35,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
+    settings.LOCK_DIR = tmp_path / "locks"
 
 
 @pytest.fixture

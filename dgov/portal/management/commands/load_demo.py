@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from dgov.accounts import demo as accounts_demo
 from dgov.accounts.roles import EXTENSION_APPS
@@ -40,4 +41,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo district: {district}. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
-        self.stdout.write("Open http://127.0.0.1:8000/accounts/login/")
+        self.stdout.write(f"Open {settings.PUBLIC_URL.rstrip('/')}{reverse('accounts:login')}")
