@@ -246,6 +246,11 @@ DEFAULT_DISTRICT_CODE = env_str("DGOV_DEFAULT_DISTRICT", "220103")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 SMS_BACKEND = env_str("SMS_BACKEND", "dgov.notifications.sms.ConsoleBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@dgov.local")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # The address citizens reach; every link sent out is built from it (dgov/lib/links.py).
 PUBLIC_URL = env_str("DGOV_PUBLIC_URL", "http://127.0.0.1:8000")
@@ -254,6 +259,8 @@ PUBLIC_URL = env_str("DGOV_PUBLIC_URL", "http://127.0.0.1:8000")
 RUNNER_STALE_AFTER = timedelta(seconds=env_int("DGOV_RUNNER_STALE_SECONDS", 60))
 MIN_FREE_DISK_MB = env_int("DGOV_MIN_FREE_DISK_MB", 2048)
 METRICS_TOKEN = env_str("DGOV_METRICS_TOKEN", "")
+# Addresses of the reverse proxies whose X-Forwarded-For names the client (nginx: 127.0.0.1).
+TRUSTED_PROXIES = env_list("DGOV_TRUSTED_PROXIES", "")
 METRICS_DB_CACHE_SECONDS = env_int("DGOV_METRICS_DB_CACHE_SECONDS", 10)
 # Periodic jobs: a lease outlives a runner that died by this much at most (SQLite; on
 # PostgreSQL the job's advisory lock goes with the runner's connection at once).
