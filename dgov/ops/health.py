@@ -25,7 +25,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Max
-from django.utils import timezone
+
+from dgov.lib import clock
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def check_job_runner() -> Verdict:
     seen = Runner.objects.aggregate(seen=Max("seen_at"))["seen"]
     if seen is None:
         return Verdict(False, "no job runner has run")
-    age = (timezone.now() - seen).total_seconds()
+    age = (clock.now() - seen).total_seconds()
     limit = settings.RUNNER_STALE_AFTER
     if age > limit.total_seconds():
         return Verdict(False, f"last seen {age:.0f} s ago (limit {limit.total_seconds():.0f} s)")

@@ -26,8 +26,8 @@ from typing import Protocol
 from django.conf import settings
 from django.db import IntegrityError, connection
 from django.db.models import F, Q
-from django.utils import timezone
 
+from dgov.lib import clock
 from dgov.ops.locks import try_lock
 from dgov.ops.models import JobLease, Runner
 
@@ -52,7 +52,7 @@ def runner_name() -> str:
 
 def heartbeat(name: str, now: dt.datetime | None = None) -> None:
     """Record that runner ``name`` is alive (readiness and ``/metrics`` read it)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if Runner.objects.filter(name=name).update(seen_at=now, passes=F("passes") + 1):
         return
     try:
@@ -63,7 +63,7 @@ def heartbeat(name: str, now: dt.datetime | None = None) -> None:
 
 def forget_runners(older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
     """Drop the rows of runners not seen for ``older_than`` (restarts leave one per pid)."""
-    return Runner.objects.filter(seen_at__lt=(now or timezone.now()) - older_than).delete()[0]
+    return Runner.objects.filter(seen_at__lt=(now or clock.now()) - older_than).delete()[0]
 
 
 def ensure_rows(jobs: Sequence[Schedule], now: dt.datetime) -> None:
@@ -78,7 +78,7 @@ def run_due(
 ) -> dict[str, int]:
     """Run each job that is due (every one with ``force``) and that no other runner holds;
     returns what each did, -1 for a job that failed (logged, the others still run)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ensure_rows(jobs, now)
     done: dict[str, int] = {}
     for job in jobs:
@@ -97,7 +97,7 @@ def run_one(job: Schedule, *, runner: str, now: dt.datetime, force: bool = False
     try:
         if not _claim(job, runner=runner, now=now, force=force):
             return None
-        started = timezone.now()
+        started = clock.now()
         try:
             result = int(job.run(now) or 0)
         except Exception as error:
@@ -116,13 +116,12 @@ def _claim(job: Schedule, *, runner: str, now: dt.datetime, force: bool) -> bool
         due &= Q(leased_until__isnull=True) | Q(leased_until__lt=now)
     lease = max(job.every * 3, settings.JOB_LEASE)
     return (
-        JobLease.objects.filter(due).update(holder=runner, leased_until=now + lease, last_started_at=timezone.now())
-        == 1
+        JobLease.objects.filter(due).update(holder=runner, leased_until=now + lease, last_started_at=clock.now()) == 1
     )
 
 
 def _finish(job: Schedule, *, runner: str, started: dt.datetime, done: int, error: str) -> None:
-    finished = timezone.now()
+    finished = clock.now()
     failed = 1 if error else 0
     JobLease.objects.filter(name=job.name, holder=runner).update(
         due_at=max(started + job.every, finished) if job.every else finished,

@@ -25,7 +25,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -37,6 +36,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from dgov.lib import clock
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -90,7 +91,7 @@ def database_metrics() -> Iterator[Any]:
     from dgov.notifications.models import Notification
     from dgov.ops.models import JobLease, Runner
 
-    now = timezone.now()
+    now = clock.now()
 
     queue = GaugeMetricFamily("dgov_queue_depth", "Open applications, by status", labels=["status"])
     counts = dict(
