@@ -51,6 +51,7 @@ from dgov.evaluation.permissions import (
     WRITE_COLUMN,
 )
 from dgov.lib import clock
+from dgov.ops.replica import reads_from_replica
 
 # Failed invitation-code look-ups per client address and window (guessing codes).
 CODE_MAX_FAILURES = 20
@@ -293,6 +294,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/results.html", context)
 
 
+@reads_from_replica
 @login_required
 @permission_required(VIEW_RESULTS, raise_exception=True)
 def results_export(request: HttpRequest) -> HttpResponse:

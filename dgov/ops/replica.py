@@ -9,7 +9,9 @@ to the primary, and so do, within a marked view:
    request reads what it wrote;
 2. every read inside a transaction on the primary;
 3. every read while the replica is unreachable or more than ``DB_REPLICA_MAX_LAG_SECONDS``
-   behind, measured at most every ``REPLICA_PROBE_SECONDS`` per process.
+   behind, measured at most every ``REPLICA_PROBE_SECONDS`` per process;
+4. every read of who is asking (sessions, users, groups and permissions, API tokens,
+   lock-outs): a person who just logged in must not be logged out by a lagging replica.
 
 Writes made with a raw cursor (``dgov.lib.fastsql``, the audit trail) go to the primary's
 connection directly and never pass the router; they are not reads to redirect either.
@@ -27,6 +29,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 REPLICA = "replica"
 REPLICA_PROBE_SECONDS = 5.0
+# Who is asking is always read from the primary (rule 4).
+PRIMARY_APPS = frozenset({"sessions", "auth", "contenttypes", "axes", "api"})
+PRIMARY_MODELS = frozenset({"accounts.user"})
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
@@ -47,7 +52,7 @@ routing: ContextVar[RequestRouting | None] = ContextVar("dgov_request_routing", 
 
 
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    return REPLICA in connections.settings
 
 
 class _Probe:
@@ -96,6 +101,8 @@ class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
         state = routing.get()
         if state is None or not state.prefer_replica or state.wrote or not replica_configured():
+            return None
+        if model._meta.app_label in PRIMARY_APPS or model._meta.label_lower in PRIMARY_MODELS:
             return None
         if connections[DEFAULT_DB_ALIAS].in_atomic_block or not probe():
             return None

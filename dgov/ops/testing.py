@@ -71,7 +71,7 @@ class Cluster:
 
     def start(self, *options: str) -> "Cluster":
         settings = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c max_connections=100 "
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c max_connections=200 "
             + " ".join(options)
         )
         run(

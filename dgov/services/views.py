@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department, District
+from dgov.ops.replica import reads_from_replica
 from dgov.services import actions, search
 from dgov.services.forms import CatalogueImportForm, MaterialFormSet, ProcedureFormSet, SearchForm, VersionForm
 from dgov.services.models import (
@@ -110,6 +111,7 @@ def guide(request: HttpRequest, code: str, number: int | None = None) -> HttpRes
     )
 
 
+@reads_from_replica
 def search_view(request: HttpRequest) -> HttpResponse:
     district = _public_district()
     form = SearchForm(request.GET)
@@ -193,6 +195,7 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "services/staff_edit.html", context, status=400)
 
 
+@reads_from_replica
 @login_required
 @permission_required(MANAGE_CATALOGUE, raise_exception=True)
 def staff_export(request: HttpRequest) -> HttpResponse:
