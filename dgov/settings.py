@@ -270,6 +270,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 PUBLIC_URL = env_str("DGOV_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Operations (dgov/ops/, docs/operations.md) ----------------------------------------
+# Where files live: "local" — DGOV_VAR_DIR on this machine or on a POSIX mount every node
+# shares (NFS, CephFS); "object" — an S3-compatible bucket mounted as a filesystem, which
+# has no hard links: the document locker copies instead of linking (docs/scale.md).
+FILE_STORAGE = env_str("DGOV_FILE_STORAGE", "local")
+if FILE_STORAGE not in {"local", "object"}:
+    raise ImproperlyConfigured("DGOV_FILE_STORAGE is local or object.")
 RUNNER_STALE_AFTER = timedelta(seconds=env_int("DGOV_RUNNER_STALE_SECONDS", 60))
 MIN_FREE_DISK_MB = env_int("DGOV_MIN_FREE_DISK_MB", 2048)
 METRICS_TOKEN = env_str("DGOV_METRICS_TOKEN", "")
