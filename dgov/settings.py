@@ -265,6 +265,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (development, drills).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # The address citizens reach; every link sent out is built from it (dgov/lib/links.py).
 PUBLIC_URL = env_str("DGOV_PUBLIC_URL", "http://127.0.0.1:8000")
