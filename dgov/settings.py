@@ -18,6 +18,8 @@ VAR_DIR = Path(env_str("DGOV_VAR_DIR", str(BASE_DIR / "var")))
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET_KEY)
+# Rotation: the previous keys, still accepted for sessions and signed links until they expire.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 PRODUCTION = env_str("DGOV_ENV", "development") == "production"

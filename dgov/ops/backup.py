@@ -204,6 +204,21 @@ def _tool(pg_bin: str, name: str) -> str:
     return found
 
 
+def prune(dest: Path, keep_days: int, *, now: dt.datetime | None = None) -> list[Path]:
+    """Remove the backups under ``dest`` older than ``keep_days``, never the newest one.
+    Nothing of the audit trail goes with them: every dump holds every audit entry ever
+    written (the table is append-only) and every backup the whole checkpoint file."""
+    now = now or dt.datetime.now(dt.UTC)
+    backups = sorted(path for path in Path(dest).iterdir() if (path / MANIFEST).exists())
+    removed = []
+    for path in backups[:-1]:
+        taken = dt.datetime.strptime(path.name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+        if now - taken > dt.timedelta(days=keep_days):
+            shutil.rmtree(path)
+            removed.append(path)
+    return removed
+
+
 # -- Restoring -------------------------------------------------------------------------
 
 

@@ -183,3 +183,48 @@ def test_point_in_time_recovery_lands_between_two_transitions(
             if cluster is not None:
                 cluster.stop("immediate")
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_backup_on_sqlite_carries_database_files_and_checkpoints(tmp_path: Path, db: Any, citizen: Any,
+                                                                    district: Any) -> None:  # fmt: skip
+    """Both databases can be backed up; counts and hashes land in the manifest."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from dgov.audit.chain import write_checkpoint
+    from dgov.documents.storage import do_store_upload
+    from dgov.ops.backup import read_manifest
+
+    do_store_upload(SimpleUploadedFile("plan.png", png()), owner=citizen, district=district, label="图")
+    write_checkpoint()
+    out = io.StringIO()
+    call_command("backup", str(tmp_path / "backups"), stdout=out)
+    target = Path(out.getvalue().strip())
+    manifest = read_manifest(target)
+    assert manifest["counts"]["documents_document"] == 1
+    assert manifest["files"] >= 1
+    assert manifest["audit_head"] >= 1
+    (target / "files.tar").write_bytes(b"damaged")
+    with pytest.raises(Exception, match="does not match its SHA-256"):
+        read_manifest(target)
+    assert json.loads((target / "manifest.json").read_text())["vendor"] == connection.vendor
+
+
+def test_pruning_keeps_the_newest_backup_and_removes_only_old_ones(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from dgov.ops.backup import MANIFEST, prune
+
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    for stamp in ("20260101T000000000000Z", "20261120T000000000000Z", "20261130T000000000000Z"):
+        (tmp_path / stamp).mkdir()
+        (tmp_path / stamp / MANIFEST).write_text("{}")
+    (tmp_path / "not-a-backup").mkdir()
+    removed = prune(tmp_path, 30, now=now)
+    assert [path.name for path in removed] == ["20260101T000000000000Z"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "20261120T000000000000Z", "20261130T000000000000Z", "not-a-backup"]  # fmt: skip
+    assert prune(tmp_path, 0, now=now + dt.timedelta(days=400))[-1].name == "20261120T000000000000Z"
+    assert (tmp_path / "20261130T000000000000Z").exists()  # the newest always stays

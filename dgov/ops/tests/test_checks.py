@@ -104,9 +104,7 @@ def test_the_filesystem_is_read_from_the_longest_mount_point(tmp_path: Path) -> 
 
 
 def run_check(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DGOV_", "PYTEST", "DJANGO_ALLOW_ASYNC"))
-    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DGOV_", "PYTEST", "DJANGO_ALLOW_ASYNC"))}
     clean.update(
         DGOV_ENV="production",
         SECRET_KEY="kQ7-x2Lp9@vZ" * 6,

@@ -26,7 +26,7 @@ def test_two_nodes_and_two_runners_survive_kills_losing_and_doubling_nothing() -
     env.update(DB_ENGINE="postgres", DB_HOST=database["HOST"], DB_PORT=str(database["PORT"]), DB_USER=database["USER"],
                DB_PASSWORD=database["PASSWORD"] or "", DB_NAME=database["NAME"])  # fmt: skip
     done = subprocess.run(
-        [sys.executable, "bench/multinode.py", "--no-migrate", "--seconds", "10", "--clients", "3", "--kills", "3"],
+        [sys.executable, "bench/multinode.py", "--no-migrate", "--seconds", "6", "--clients", "2", "--kills", "2"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
