@@ -53,3 +53,30 @@ def test_no_cleanup_deletes_audit_entries_even_years_later(db: Any, clock: Any, 
         leases.run_due(all_jobs(), runner="a:1", force=True)
     assert list(AuditEntry.objects.order_by("id").values_list("id", "verb"))[: len(entries)] == entries
     assert AuditLink.objects.filter(seq__in=[pk for pk, _verb in entries]).count() == len(entries)
+
+
+def test_the_audit_chainer_and_exporter_stay_put_while_another_node_holds_them(
+    db: Any, citizen: Any, settings: Any
+) -> None:
+    """One node at a time: while another runner holds the chainer's and the exporter's
+    locks, this runner neither chains nor writes a checkpoint; once they are free, it does."""
+    from django.db import transaction
+
+    from dgov.audit.models import AuditCheckpoint, AuditLink
+    from dgov.audit.trail import record
+    from dgov.ops import leases
+    from dgov.ops.tests.test_leases import hold_elsewhere
+
+    with transaction.atomic():
+        record("account.login", citizen, actor=citizen)
+    jobs = [job for job in all_jobs() if job.name in {"audit_chained", "audit_checkpoints"}]
+    held = [hold_elsewhere(f"job:{job.name}") for job in jobs]
+    try:
+        assert leases.run_due(jobs, runner="b:2", force=True) == {}
+        assert not AuditLink.objects.exists() and not AuditCheckpoint.objects.exists()
+    finally:
+        for lock in held:
+            lock.close() if hasattr(lock, "close") else lock.release()
+    done = leases.run_due(jobs, runner="b:2", force=True)
+    assert done["audit_chained"] >= 1 and AuditCheckpoint.objects.count() == 1
+    assert (settings.AUDIT_CHECKPOINT_DIR / "checkpoints.jsonl").read_text().count("\n") == 1
