@@ -170,6 +170,10 @@ def _raw(database: dict[str, Any]) -> Iterator[Any]:
 
 
 def _copy_sqlite(path: Path, connection: Any) -> tuple[dict[str, int], int]:
+    if connection.in_atomic_block:
+        # SQLite's online backup waits for the writer's lock, which an open transaction of
+        # this very connection holds: it would wait for ever.
+        raise BackupError("take a backup outside a transaction")
     connection.ensure_connection()
     copy = sqlite3.connect(path)
     try:

@@ -185,8 +185,8 @@ def test_point_in_time_recovery_lands_between_two_transitions(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def test_a_backup_on_sqlite_carries_database_files_and_checkpoints(tmp_path: Path, db: Any, citizen: Any,
-                                                                    district: Any) -> None:  # fmt: skip
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_carries_database_files_and_checkpoints(tmp_path: Path, citizen: Any, district: Any) -> None:
     """Both databases can be backed up; counts and hashes land in the manifest."""
     import io
     import json
@@ -228,3 +228,11 @@ def test_pruning_keeps_the_newest_backup_and_removes_only_old_ones(tmp_path: Pat
         "20261120T000000000000Z", "20261130T000000000000Z", "not-a-backup"]  # fmt: skip
     assert prune(tmp_path, 0, now=now + dt.timedelta(days=400))[-1].name == "20261120T000000000000Z"
     assert (tmp_path / "20261130T000000000000Z").exists()  # the newest always stays
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's online backup waits for the writer's lock")
+def test_a_backup_inside_a_transaction_is_refused_rather_than_waiting_for_ever(tmp_path: Path, db: Any) -> None:
+    from dgov.ops.backup import BackupError, take
+
+    with pytest.raises(BackupError, match="outside a transaction"):
+        take(tmp_path)
