@@ -23,8 +23,8 @@ as one partition (no rewrite: the old table is attached, not copied):
 import datetime as dt
 
 DROP_PRIMARY_KEY = (
-    "DO $$ DECLARE pk text; BEGIN SELECT conname INTO pk FROM pg_constraint WHERE conrelid = 'TABLE'::regclass"
-    " AND contype = 'p'; EXECUTE format('ALTER TABLE TABLE DROP CONSTRAINT %I', pk); END $$"
+    "DO $$ DECLARE pk text; BEGIN SELECT conname INTO pk FROM pg_constraint WHERE conrelid = '<legacy>'::regclass"
+    " AND contype = 'p'; EXECUTE format('ALTER TABLE <legacy> DROP CONSTRAINT %I', pk); END $$"
 )
 
 
@@ -64,7 +64,7 @@ def switch(table: str, column: str, first: dt.date, months_ahead: int = 3) -> li
     statements = [
         f"ALTER TABLE {table} RENAME TO {legacy}",
         # The old primary key (id) gives way to the unique index (id, column) of step 1.
-        DROP_PRIMARY_KEY.replace("TABLE", legacy),
+        DROP_PRIMARY_KEY.replace("<legacy>", legacy),
         f"ALTER TABLE {legacy} ADD PRIMARY KEY USING INDEX {table}_id_{column}_key",
         f"CREATE TABLE {table} (LIKE {legacy} INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMMENTS)"
         f" PARTITION BY RANGE ({column})",

@@ -96,7 +96,7 @@ def test_a_backup_restores_into_a_fresh_cluster_whole(
 
 def pgbackrest(*args: str, repo: Path, cluster: Cluster) -> str:
     common = [f"--repo1-path={repo}", f"--pg1-path={cluster.data}", f"--log-path={repo}", f"--lock-path={repo}",
-              "--log-level-console=warn", "--log-level-file=off", "--stanza=drill", "--compress-type=none"]  # fmt: skip
+              "--log-level-console=warn", "--log-level-file=off", "--stanza=drill"]  # fmt: skip
     if "restore" not in args:  # the options that reach a running cluster
         common += [f"--pg1-port={cluster.port}", f"--pg1-socket-path={cluster.directory}", "--pg1-user=dgov"]
     return run([shutil.which("pgbackrest") or "pgbackrest", *common, *args]).stdout
@@ -140,7 +140,7 @@ def test_point_in_time_recovery_lands_between_two_transitions(
                    f"--lock-path={repo} --log-level-file=off --compress-type=none archive-push %p")  # fmt: skip
         primary.start("-c wal_level=replica", "-c archive_mode=on", f"-c archive_command='{archive}'")
         pgbackrest("stanza-create", repo=repo, cluster=primary)
-        pgbackrest("--type=full", "--start-fast", "backup", repo=repo, cluster=primary)
+        pgbackrest("--type=full", "--start-fast", "--compress-type=none", "backup", repo=repo, cluster=primary)
 
         script = (
             "import time; from django.db import connection;"

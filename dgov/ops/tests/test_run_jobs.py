@@ -2,13 +2,15 @@ import datetime as dt
 import io
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 
 from dgov.lib.jobs import all_jobs
 from dgov.ops.models import JobLease, Runner
 
 
-def test_run_jobs_leases_every_discovered_job_and_leaves_a_heartbeat(db: Any) -> None:
+@pytest.mark.django_db(transaction=True)  # run_jobs manages its connection as a process does
+def test_run_jobs_leases_every_discovered_job_and_leaves_a_heartbeat() -> None:
     out = io.StringIO()
     call_command("run_jobs", once=True, stdout=out)
     names = {job.name for job in all_jobs()}
