@@ -30,8 +30,8 @@ run: $(STAMP)
 	$(PY) manage.py run_jobs & \
 	$(VENV)/bin/gunicorn dgov.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --capture-output
 
-# Debian packages the tests need: PostgreSQL 15, Chromium, poppler (pdfsig), gettext;
-# nginx, pgBackRest and systemd-analyze for the deploy/ files and the backup drills.
+# Debian packages the tests need: PostgreSQL 15, Chromium, poppler (pdfsig), NSS tools (pdfsig's
+# trust store), gettext; nginx, pgBackRest and systemd-analyze for deploy/ and the backup drills.
 system-deps:
 	@missing=""; \
 	test -x /usr/lib/postgresql/15/bin/initdb || missing="$$missing postgresql-15"; \
@@ -42,6 +42,7 @@ system-deps:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v certutil >/dev/null || missing="$$missing libnss3-tools"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -6,7 +6,7 @@ A backup is one directory ``<dest>/<UTC time>/`` holding
    the row counts of ``manifest.json`` are those of the dump exactly (SQLite: the online
    backup API, ``database.sqlite3``). Point-in-time recovery (base backup and WAL with
    pgBackRest) is set up on the database host beside it: ``docs/operations.md``.
-2. ``files.tar`` — uploads, issued certificates, the seal keys and the audit signing key,
+2. ``files.tar`` — uploads, issued certificates, the seal and CA keys, the audit signing key,
    taken after the database: a file is placed before its row commits, so every row of
    the dump finds its file in the archive.
 3. ``audit-checkpoints.tar`` — the signed checkpoint file and its public key.
@@ -58,6 +58,9 @@ def file_roots() -> dict[str, Path]:
         "documents": documents_root(),
         "certificates": certificates_root(),
         "seal-keys": key_dir(),
+        # The district CA's key where it is kept on this host (docs/operations.md: better
+        # offline, backed up apart); needed to make seals after a loss.
+        "ca-keys": Path(settings.SEAL_CA_DIR),
         "audit-key.pem": Path(settings.AUDIT_SIGNING_KEY_FILE),
     }
 

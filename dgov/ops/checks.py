@@ -4,18 +4,18 @@ or evidence. Registered with Django's check framework (``manage.py check`` and e
 systemd units (``ExecStartPre``): an unfit production host never serves a request.
 
 1. SQLite is for one machine in development: production needs PostgreSQL.
-2. Every link the platform sends out is built from ``DGOV_PUBLIC_URL``: production needs
-   it, on https.
-3. The signed audit checkpoints exist so that whoever controls the database cannot rewrite
+2. The signed audit checkpoints exist so that whoever controls the database cannot rewrite
    the trail unseen: they must not live on the database host. When the database is on
    this machine, the checkpoint directory must be on a network filesystem.
+
+The public address (``DGOV_PUBLIC_URL`` on https) is checked where it is defined
+(``dgov.lib.links``, ``dgov.E001``, and at settings load).
 """
 
 import socket
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -33,7 +33,7 @@ NETWORK_FILESYSTEMS = frozenset(
 def production_checks(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     if not getattr(settings, "PRODUCTION", False):
         return []
-    return [*_database(), *_public_url(), *_checkpoints()]
+    return [*_database(), *_checkpoints()]
 
 
 def default_database() -> dict[str, Any]:
@@ -47,17 +47,6 @@ def _database() -> Iterable[checks.CheckMessage]:
             "Production refuses to run on SQLite.",
             hint="Set DB_ENGINE=postgres and DB_HOST, DB_NAME, DB_USER, DB_PASSWORD (docs/operations.md).",
             id="dgov_ops.E001",
-        )
-
-
-def _public_url() -> Iterable[checks.CheckMessage]:
-    url = getattr(settings, "PUBLIC_URL", "") or ""
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc:
-        yield checks.Error(
-            f"Production needs DGOV_PUBLIC_URL on https (now {url!r}).",
-            hint="The address citizens reach, e.g. https://zwfw.kuancheng.gov.cn: QR codes and notices carry it.",
-            id="dgov_ops.E002",
         )
 
 

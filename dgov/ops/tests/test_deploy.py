@@ -93,7 +93,7 @@ def test_the_upload_limit_matches_the_application() -> None:
 def production_setting(name: str) -> Any:
     code = f"import django; django.setup(); from django.conf import settings; import json; print(json.dumps(settings.{name}))"
     env = {"DJANGO_SETTINGS_MODULE": "dgov.settings", "DGOV_ENV": "production", "SECRET_KEY": "kQ7-x2Lp9@vZ" * 6,
-           "ALLOWED_HOSTS": "gov.example", "PATH": "/usr/bin:/bin"}  # fmt: skip
+           "ALLOWED_HOSTS": "gov.example", "PATH": "/usr/bin:/bin", "DGOV_PUBLIC_URL": "https://gov.example"}  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 

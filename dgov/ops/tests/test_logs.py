@@ -55,6 +55,7 @@ def test_the_settings_choose_json_in_production() -> None:
         "DGOV_ENV": "production",
         "SECRET_KEY": "kQ7-x2Lp9@vZ" * 6,
         "ALLOWED_HOSTS": "gov.example",
+        "DGOV_PUBLIC_URL": "https://gov.example",
         "PATH": "/usr/bin:/bin",
     }
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)

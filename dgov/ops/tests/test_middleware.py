@@ -56,7 +56,7 @@ def test_make_run_takes_a_port_and_gives_load_demo_the_address_on_it(settings: A
     assert "--bind 127.0.0.1:8123" in dry
     assert "run: DGOV_PUBLIC_URL = http://127.0.0.1:$(PORT)" in dry  # exported to load_demo and the server
 
-    settings.PUBLIC_URL = "http://127.0.0.1:8123"
+    settings.DGOV_PUBLIC_URL = "http://127.0.0.1:8123"
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert "Open http://127.0.0.1:8123/accounts/login/" in out.getvalue()
