@@ -172,7 +172,13 @@ class User(AbstractUser):
 
 
 class ApplicantQuerySet(DistrictScopedQuerySet):
-    pass
+    def search(self, q: str, limit: int = 20) -> Self:
+        """The window's search: by name, or by the last 4 characters of the ID card
+        number or credit code (what an applicant reads out without showing the card)."""
+        match = models.Q(name__icontains=q)
+        if len(q) == 4:
+            match |= models.Q(id_number__iendswith=q) | models.Q(credit_code__iendswith=q)
+        return self.filter(match).order_by("name")[:limit]
 
 
 class Applicant(models.Model):
@@ -231,3 +237,19 @@ class Applicant(models.Model):
 
 def applicants_for(user: Any) -> "QuerySet[Applicant]":
     return Applicant.objects.visible_to(user)
+
+
+class RateCounter(models.Model):
+    """Attempts per key in the current window of a rate limit (``dgov.lib.ratelimit``):
+    shared by every worker and node, kept across restarts."""
+
+    key = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

@@ -1,34 +1,23 @@
-"""The JSON API (``/api/v1/``), described at ``/api/openapi.json``.
+"""The JSON API (``/api/v1/``), described at ``/api/openapi.json``: the one ``NinjaAPI``,
+its token authentication and strict parser, and the answers to errors. The routes live in
+their apps' ``api.py`` (the catalogue in ``dgov.services.api``, applications in
+``dgov.applications.api``, …), found by discovery.
 
-Thin like the pages: every write goes through a ``do_*`` function of
-``dgov.applications.actions``, every protected row is fetched through
-``get_application_for_user`` (404 alike for missing and not visible), and the errors the
-``do_*`` functions raise become status codes here: ``AlreadyHandled`` 409,
+The errors the ``do_*`` functions raise become status codes here: ``Conflict`` 409,
 ``PermissionDenied`` 403, ``ValidationError`` 400, each with its (translated) message.
 """
 
-import secrets
-from typing import Any, Literal
-
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, NinjaAPI, Query, Router
-from ninja.errors import AuthenticationError
-from ninja.responses import Status as Reply
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
 
-from dgov.accounts.models import Applicant, User
-from dgov.accounts.roles import ACCEPT
 from dgov.api import schemas
 from dgov.api.auth import token_auth
-from dgov.applications import actions, loading
-from dgov.applications.models import Application, ApplicationEvent, Channel, Status
-from dgov.applications.views import LOOKUP_MAX_FAILURES, LOOKUP_WINDOW_SECONDS, VERBS
-from dgov.services.models import Material, ServiceItem, ServiceItemVersion
-from dgov.services.search import search
-from dgov.workdays.models import Deadline
+from dgov.api.parser import StrictParser
+from dgov.lib.conflicts import Conflict
 
 api = NinjaAPI(
     title="dgov",
@@ -38,22 +27,36 @@ api = NinjaAPI(
     auth=token_auth,
     # Swagger UI would load its assets from a CDN; the document itself is the contract.
     docs_url=None,
+    parser=StrictParser(),
 )
 v1 = Router(tags=["v1"])
-
-ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409), schemas.Error)
-MAX_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length or 64
 
 
 # Errors ---------------------------------------------------------------------------------
 
 
 def _error(request: HttpRequest, status: int, detail: str, messages: list[str] | None = None) -> HttpResponse:
-    return api.create_response(request, {"detail": str(detail), "messages": messages or [str(detail)]}, status=status)
+    return api.create_response(request, schemas.error_body(detail, messages), status=status)
 
 
-@api.exception_handler(actions.AlreadyHandled)
-def _already_handled(request: HttpRequest, error: actions.AlreadyHandled) -> HttpResponse:
+@api.exception_handler(SchemaError)
+def _schema_error(request: HttpRequest, error: SchemaError) -> HttpResponse:
+    """A parameter or body field outside its declared type or bounds: 422, each field named."""
+    messages = [
+        f"{'.'.join(str(part) for part in e.get('loc', ()))}: {e.get('msg', '')}".strip(": ") for e in error.errors
+    ]
+    return _error(request, 422, _("The request does not match the API's schema."), messages)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
+        return _error(request, 400, _("The request body is not valid JSON in UTF-8 (or holds a lone surrogate)."))
+    return _error(request, error.status_code, str(error))
+
+
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, error: Conflict) -> HttpResponse:
     return _error(request, 409, str(error))
 
 
@@ -80,423 +83,16 @@ def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpRe
     return response
 
 
-# The catalogue (public) -----------------------------------------------------------------
-
-
-def _item(item: ServiceItem) -> dict[str, Any]:
-    version = item.current_version
-    assert version is not None
-    return {
-        "code": item.code,
-        "name": version.name,
-        "kind": version.kind,
-        "department": {"code": version.department.code, "name": version.department.name},
-        "online_level": version.online_level,
-        "max_trips": version.max_trips,
-        "legal_limit_days": version.legal_limit_days,
-        "promised_limit_days": version.promised_limit_days,
-        "fees": version.fees,
-    }
-
-
-@v1.get("/items", response=schemas.ItemList, auth=None, summary="List the published service items")
-def list_items(
-    request: HttpRequest,
-    department: str = "",
-    kind: Literal["citizen", "enterprise"] | None = None,
-    q: str = "",
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
-) -> dict[str, Any]:
-    """The public catalogue; ``q`` searches as the portal does (colloquial names,
-    Traditional or Simplified Chinese), best match first; otherwise ordered by code."""
-    items = ServiceItem.objects.public()
-    if department:
-        items = items.filter(current_version__department__code=department)
-    if kind:
-        items = items.filter(current_version__kind=kind)
-    if q.strip():
-        results = search(items, q, limit=offset + limit)
-        return {"total": results.total, "items": [_item(item) for item in results.items[offset:]]}
-    page = items.select_related("current_version__department").order_by("code")[offset : offset + limit]
-    return {"total": items.count(), "items": [_item(item) for item in page]}
-
-
-@v1.get("/items/{code}", response={200: schemas.ItemDetail, 404: schemas.Error}, auth=None)
-def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
-    """One item's current guide with its materials."""
-    item = (
-        ServiceItem.objects.public()
-        .filter(code=code)
-        .select_related("current_version__department")
-        .prefetch_related("current_version__materials")
-        .first()
-    )
-    if item is None:
-        raise Http404
-    version: ServiceItemVersion = item.current_version  # type: ignore[assignment]
-    return {
-        **_item(item),
-        "version": version.number,
-        "legal_basis": version.legal_basis,
-        "conditions": version.conditions,
-        "fee_basis": version.fee_basis,
-        "keywords": version.keyword_list,
-        "materials": [
-            {
-                "id": m.pk,
-                "name": m.name,
-                "form": m.form,
-                "copies": m.copies,
-                "source": m.source,
-                "to_submit": m.to_submit,
-                "required": m.required,
-                "rongque": m.rongque,
-                "legal_basis": m.legal_basis,
-            }
-            for m in version.materials.all()
-        ],
-    }
-
-
-# Applications ---------------------------------------------------------------------------
-
-
-def _is_staff(user: Any) -> bool:
-    return bool(user.kind == User.Kind.STAFF and user.district_id is not None)
-
-
-def get_application_for_user(request: HttpRequest, number: str) -> Application:
-    """The one guarded way to fetch an application: missing and not visible look alike.
-
-    Loads what the ``do_*`` functions and the reply read (applicant and their user, item
-    and version, department, district, both deadlines) in one literal statement with
-    ``visible_to``'s own conditions (``loading.load_visible``)."""
-    application = loading.load_visible(number.strip().upper(), request.user)
-    if application is None:
-        raise Http404
-    return application
-
-
-def _load_deadlines(application: Application) -> None:
-    ids = [pk for pk in (application.legal_deadline_id, application.promised_deadline_id) if pk is not None]
-    if ids:
-        deadlines = Deadline.objects.in_bulk(ids)
-        if application.legal_deadline_id is not None:
-            application.legal_deadline = deadlines[application.legal_deadline_id]
-        if application.promised_deadline_id is not None:
-            application.promised_deadline = deadlines[application.promised_deadline_id]
-
-
-def _state(application: Application) -> dict[str, Any]:
-    """What a transition changed."""
-    return {
-        "number": application.number,
-        "status": application.status,
-        "status_label": str(Status(application.status).label),
-        "accepted_on": application.accepted_on,
-        "decided_on": application.decided_on,
-        "completed_on": application.completed_on,
-        "clock_stopped": application.clock_stopped,
-        "extended_days": application.extended_days,
-        "visits": application.visits,
-        "legal_due": application.legal_deadline.due_date if application.legal_deadline else None,
-        "promised_due": application.promised_deadline.due_date if application.promised_deadline else None,
-    }
-
-
-def _application(application: Application, *, code: bool = False) -> dict[str, Any]:
-    data = {
-        **_state(application),
-        "item": application.item.code,
-        "item_name": application.item_version.name,
-        "department": application.department.code,
-        "channel": application.channel,
-        "received_on": application.received_on,
-    }
-    if code:
-        data["verification_code"] = application.verification_code
-    return data
-
-
-def _idempotency_key(value: str | None) -> str:
-    key = (value or "").strip()
-    if not key:
-        raise ValidationError(
-            _("Send an Idempotency-Key header: a retried request with the same key is not filed twice.")
-        )
-    if len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
-        raise ValidationError(
-            _("The Idempotency-Key is at most %(max)d printable ASCII characters.") % {"max": MAX_KEY_LENGTH}
-        )
-    return key
-
-
-def _item_to_apply_for(user: Any, code: str) -> ServiceItem:
-    """The published item ``code``: of the staff member's district, else the public one."""
-    items = ServiceItem.objects.published().filter(code=code).select_related("current_version__department", "district")
-    item = items.filter(district_id=user.district_id).first() if _is_staff(user) else items.public().first()
-    if item is None:
-        raise ValidationError(_("There is no published service item %(code)s.") % {"code": code})
-    return item
-
-
-def _applicant_for(user: Any, item: ServiceItem, body: schemas.ApplyIn) -> Applicant:
-    if _is_staff(user):
-        if not user.has_perm(ACCEPT):
-            raise PermissionDenied(_("Your role does not allow this action."))
-        if body.applicant is None:
-            raise ValidationError(_("Name the applicant you file for."))
-        applicant = Applicant.objects.visible_to(user).filter(pk=body.applicant, district_id=item.district_id).first()
-        if applicant is None:
-            raise ValidationError(_("There is no applicant %(id)s in your district.") % {"id": body.applicant})
-        return applicant
-    applicant = getattr(item, "own_applicant", None)
-    if applicant is None:
-        applicant = Applicant.objects.filter(user_id=user.pk, district_id=item.district_id).first()
-    if applicant is None:
-        raise PermissionDenied(_("You have no applicant profile in this district."))
-    applicant.user = user  # the notification goes to them: no need to read them again
-    return applicant
-
-
-def _materials_of(version: ServiceItemVersion, wanted: list[schemas.MaterialIn]) -> list[tuple[Material, None, bool]]:
-    if not wanted:
-        return []
-    materials = {m.pk: m for m in loading.materials_of(version) if m.to_submit}
-    chosen = []
-    for row in wanted:
-        material = materials.get(row.material)
-        if material is None:
-            raise ValidationError(_("Material %(id)s is not one of this item's materials.") % {"id": row.material})
-        chosen.append((material, None, row.promised))
-    return chosen
-
-
-@v1.post("/applications", response={200: schemas.ApplicationCreated, 201: schemas.ApplicationCreated, **ERRORS})
-def apply(
-    request: HttpRequest,
-    body: schemas.ApplyIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
-) -> Reply[dict[str, Any]]:
-    """File an application (an applicant's token, or a staff system on behalf of an
-    applicant). A repeat with the same ``Idempotency-Key`` returns the first application
-    with 200 instead of 201."""
-    key = _idempotency_key(idempotency_key)
-    user: Any = request.user
-    # An applicant's item in a district where they have a profile, the profile and any
-    # application already filed under the key: one statement.
-    item = None if _is_staff(user) else loading.item_for_own_applicant(user, body.item, key)
-    if item is None or getattr(item, "filed", False):
-        # A repeat answers with the first application even if the item changed since.
-        existing = loading.load_filed(user, key)
-        if existing is not None:
-            return Reply(200, _application(existing, code=True))
-    if item is None:
-        item = _item_to_apply_for(user, body.item)
-    version = item.current_version
-    assert version is not None
-    applicant = _applicant_for(user, item, body)
-    channel = Channel.WINDOW if body.channel == "window" and _is_staff(user) else Channel.ONLINE
-    materials = _materials_of(version, body.materials)
-    if channel == Channel.ONLINE:
-        application, created = actions.do_submit(
-            item=item,
-            applicant=applicant,
-            by=user,
-            channel=channel,
-            idempotency_key=key,
-            materials=materials,
-            looked_up=True,
-        )
-    else:
-        with transaction.atomic():
-            application, created = actions.do_submit(
-                item=item,
-                applicant=applicant,
-                by=user,
-                channel=channel,
-                idempotency_key=key,
-                materials=materials,
-                window=user.window,
-                looked_up=True,
-            )
-            if created:
-                # Filed at a window: the applicant is there in person (as on the pages).
-                actions.do_check_in(application, by=user, window=user.window)
-    if created:
-        application.department = version.department  # already loaded; saves a query
-    return Reply(201 if created else 200, _application(application, code=True))
-
-
-@v1.get("/applications/{number}", response={200: schemas.ApplicationOut, **ERRORS})
-def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _application(get_application_for_user(request, number))
-
-
-def _act(request: HttpRequest, number: str, run: Any) -> dict[str, Any]:
-    application = get_application_for_user(request, number)
-    run(application, request.user)
-    return _state(application)
-
-
-@v1.post("/applications/{number}/accept", response={200: schemas.ApplicationState, **ERRORS})
-def accept(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _act(request, number, lambda a, by: actions.do_accept(a, by=by))
-
-
-@v1.post("/applications/{number}/request-supplement", response={200: schemas.ApplicationState, **ERRORS})
-def request_supplement(request: HttpRequest, number: str, body: schemas.SupplementRequestIn) -> dict[str, Any]:
-    """One notice listing every missing or faulty material (一次性告知)."""
-
-    def run(application: Application, by: Any) -> None:
-        wanted = {p.material for p in body.problems if p.material is not None}
-        materials = {m.pk: m for m in loading.materials_of(application.item_version) if m.pk in wanted}
-        problems = []
-        for p in body.problems:
-            if p.material is not None and p.material not in materials:
-                raise ValidationError(_("Material %(id)s is not one of this item's materials.") % {"id": p.material})
-            if p.problem.strip():
-                problems.append((materials.get(p.material) if p.material else None, p.problem.strip()))
-        actions.do_request_supplement(application, by=by, problems=problems)
-
-    return _act(request, number, run)
-
-
-@v1.post("/applications/{number}/supplement", response={200: schemas.ApplicationState, **ERRORS})
-def supplement(request: HttpRequest, number: str, body: schemas.SupplementIn) -> dict[str, Any]:
-    """The supplement is handed in (materials on paper, by their ids)."""
-
-    def run(application: Application, by: Any) -> None:
-        materials = {m.pk: m for m in loading.materials_of(application.item_version) if m.pk in body.materials}
-        missing = [pk for pk in body.materials if pk not in materials]
-        if missing:
-            raise ValidationError(_("Material %(id)s is not one of this item's materials.") % {"id": missing[0]})
-        actions.do_supplement(
-            application, by=by, documents=[(materials[pk], None) for pk in dict.fromkeys(body.materials)]
-        )
-
-    return _act(request, number, run)
-
-
-@v1.post("/applications/{number}/refuse", response={200: schemas.ApplicationState, **ERRORS})
-def refuse(request: HttpRequest, number: str, body: schemas.ReasonsIn) -> dict[str, Any]:
-    return _act(request, number, lambda a, by: actions.do_refuse(a, by=by, reasons=body.reasons))
-
-
-@v1.post("/applications/{number}/review", response={200: schemas.ApplicationState, **ERRORS})
-def review(request: HttpRequest, number: str, body: schemas.ReviewIn | None = None) -> dict[str, Any]:
-    note = body.note if body is not None else ""
-    return _act(request, number, lambda a, by: actions.do_review(a, by=by, note=note))
-
-
-@v1.post("/applications/{number}/approve", response={200: schemas.ApplicationState, **ERRORS})
-def approve(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _act(request, number, lambda a, by: actions.do_decide(a, by=by, approve=True))
-
-
-@v1.post("/applications/{number}/deny", response={200: schemas.ApplicationState, **ERRORS})
-def deny(request: HttpRequest, number: str, body: schemas.ReasonsIn) -> dict[str, Any]:
-    return _act(request, number, lambda a, by: actions.do_decide(a, by=by, approve=False, reasons=body.reasons))
-
-
-@v1.post("/applications/{number}/complete", response={200: schemas.ApplicationState, **ERRORS})
-def complete(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _act(request, number, lambda a, by: actions.do_complete(a, by=by))
-
-
-@v1.post("/applications/{number}/stop-clock", response={200: schemas.ApplicationState, **ERRORS})
-def stop_clock(request: HttpRequest, number: str, body: schemas.StopClockIn) -> dict[str, Any]:
-    return _act(request, number, lambda a, by: actions.do_stop_clock(a, by=by, **body.dict()))
-
-
-@v1.post("/applications/{number}/resume-clock", response={200: schemas.ApplicationState, **ERRORS})
-def resume_clock(request: HttpRequest, number: str) -> dict[str, Any]:
-    """The clock runs again; the due dates move by the working days it stood still."""
-
-    def run(application: Application, by: Any) -> None:
-        actions.do_resume_clock(application, by=by)
-        _load_deadlines(application)  # moved by do_extend_deadline on copies of its own
-
-    return _act(request, number, run)
-
-
-@v1.post("/applications/{number}/extend", response={200: schemas.ApplicationState, **ERRORS})
-def extend(request: HttpRequest, number: str, body: schemas.ExtendIn) -> dict[str, Any]:
-    def run(application: Application, by: Any) -> None:
-        actions.do_extend(application, by=by, days=body.days, reason=body.reason)
-        _load_deadlines(application)  # moved by do_extend_deadline on copies of its own
-
-    return _act(request, number, run)
-
-
-@v1.post("/applications/{number}/check-in", response={200: schemas.ApplicationState, **ERRORS})
-def check_in(request: HttpRequest, number: str) -> dict[str, Any]:
-    """A visit in person, recorded by the window clerk."""
-
-    def run(application: Application, by: Any) -> None:
-        if not application.is_open:
-            raise ValidationError(_("The application is closed."))
-        actions.do_check_in(application, by=by, window=by.window)
-
-    return _act(request, number, run)
-
-
-# The public status lookup ---------------------------------------------------------------
-
-
-@v1.post("/lookup", response={200: schemas.LookupOut, 404: schemas.Error, 429: schemas.Error}, auth=None)
-def lookup(request: HttpRequest, body: schemas.LookupIn) -> Any:
-    """Status and timeline by number and verification code, without personal data. A
-    wrong number and a wrong code get the same answer; failures are limited per address
-    (the same counter as the lookup page's)."""
-    counter = f"applications:lookup-failures:{request.META.get('REMOTE_ADDR', '')}"
-    if cache.get(counter, 0) >= LOOKUP_MAX_FAILURES:
-        return _error(request, 429, _("Too many failed lookups from your address; try again later."))
-    application = (
-        Application.objects.filter(number=body.number.strip().upper())
-        .select_related("item_version", "promised_deadline")
-        .first()
-    )
-    if application is None or not secrets.compare_digest(application.verification_code, body.code.strip()):
-        try:
-            cache.incr(counter)
-        except ValueError:
-            cache.set(counter, 1, LOOKUP_WINDOW_SECONDS)
-        return _error(request, 404, _("No application matches this number and verification code."))
-    return {
-        "number": application.number,
-        "status": application.status,
-        "status_label": str(Status(application.status).label),
-        "item_name": application.item_version.name,
-        "received_on": application.received_on,
-        "promised_due": application.promised_deadline.due_date if application.promised_deadline else None,
-        "timeline": [
-            {
-                "at": event.at,
-                "event": str(VERBS.get(event.verb, event.verb)),
-                "status": str(Status(event.to_status).label) if event.to_status in Status.values else event.to_status,
-            }
-            for event in ApplicationEvent.objects.filter(application=application)
-        ],
-    }
-
-
-def _extension_routers() -> None:
-    """Apps built on the foundation expose ``router`` in ``dgov/<app>/api.py``; it lives under /api/v1/<app>/."""
-    import importlib
-
-    from dgov.accounts.roles import EXTENSION_APPS
-
-    for app in EXTENSION_APPS:
-        try:
-            module = importlib.import_module(f"dgov.{app}.api")
-        except ModuleNotFoundError as error:
-            if error.name != f"dgov.{app}.api":
-                raise
+def _app_routers() -> None:
+    """Each app exposes ``router`` in ``dgov/<app>/api.py``; it lives under /api/v1/<app>/
+    (or under ``PREFIX`` when the module names one)."""
+    from dgov.lib.plugins import discover
+
+    for app, module in discover("api"):
+        if getattr(module, "router", None) is None:
             continue
-        v1.add_router(f"/{app}/", module.router)
+        v1.add_router(getattr(module, "PREFIX", f"/{app}/"), module.router)
 
 
-_extension_routers()
+_app_routers()
 api.add_router("/v1/", v1)

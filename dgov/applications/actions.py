@@ -2,7 +2,7 @@
 event, its audit entry and its notification written together.
 
 Concurrency: a transition is a conditional UPDATE (``WHERE status IN (...)``); of two
-people acting at once exactly one changes the row, the other gets ``AlreadyHandled``
+people acting at once exactly one changes the row, the other gets ``Conflict``
 (409 in the API). Creation carries an idempotency key, so a retried or double-clicked
 submission returns the first application instead of making a second.
 """
@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
+from dgov.applications import rules
 from dgov.applications.models import (
     CLOCK_STATUSES,
     Application,
@@ -31,20 +33,19 @@ from dgov.applications.models import (
     SupplementNotice,
     Visit,
 )
+from dgov.applications.rules import already_handled
 from dgov.applications.signals import application_moved
 from dgov.audit import trail
 from dgov.audit.trail import entry as audit_entry
 from dgov.audit.trail import record
-from dgov.lib import fastsql
+from dgov.lib import clock, fastsql
+from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import enforce
 from dgov.notifications import outbox
 from dgov.notifications.outbox import notifications, queue
-from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
+from dgov.workdays.calendar import default_calendar, working_days_between
 from dgov.workdays.models import Deadline
 
-# 行政许可法 Art. 32: the supplement notice is due within 5 (working) days of receipt.
-SUPPLEMENT_NOTICE_DAYS = 5
-# Art. 42: the head of the agency may extend the decision limit by 10 working days.
-MAX_EXTENSION_DAYS = 10
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 # The hand-written writes of the hot path (decision 0011; ``_move`` and ``do_submit``
@@ -119,35 +120,6 @@ CLOSE_DEADLINES = fastsql.Statement(
 TRANSITION_FIELDS = tuple(field.name for field in MOVE.fields[2:])
 
 
-class AlreadyHandled(Exception):
-    """Somebody else acted on the application first."""
-
-    def __init__(self, application: Application) -> None:
-        super().__init__(
-            _("Application %(number)s was already handled by someone else.") % {"number": application.number}
-        )
-        self.application = application
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _require(by: Any, permission: str) -> None:
-    if not by.has_perm(permission):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
-def _not_own(application: Application, by: Any) -> None:
-    if application.applicant.user_id is not None and application.applicant.user_id == by.pk:
-        raise PermissionDenied(_("Nobody handles their own application."))
-
-
-def _own_department(application: Application, by: Any) -> None:
-    if by.department_id != application.department_id:
-        raise PermissionDenied(_("This application belongs to another department."))
-
-
 def new_number(district_code: str, today: dt.date, *, kind: str = "") -> str:
     """Readable and unique without a shared counter: district, ``kind`` (``N`` for a
     bundle), date, 6 random characters."""
@@ -176,7 +148,7 @@ def notify_applicant(case: Any, subject: str, body: str) -> None:
     queue(applicant_notices(case, subject, body))
 
 
-def _event(application: Application, *, by: Any, verb: str, from_status: str = "", note: str = "") -> None:
+def _event(application: Application, *, by: User | None, verb: str, from_status: str = "", note: str = "") -> None:
     event = ApplicationEvent(
         application=application, by=by, verb=verb, from_status=from_status, to_status=application.status, note=note
     )
@@ -186,7 +158,7 @@ def _event(application: Application, *, by: Any, verb: str, from_status: str = "
 def _move(
     application: Application,
     *,
-    by: Any,
+    by: User | None,
     to: Status,
     was: Status,
     verb: str,
@@ -198,7 +170,7 @@ def _move(
     """The conditional UPDATE at the heart of every transition (``MOVE``: from ``was`` to
     ``to``, setting ``fields``), written in one statement with its timeline event, its
     audit entry, given ``notice`` (subject, body) the applicant's notifications, and
-    ``also``. When someone else acted first the UPDATE changes nothing, ``AlreadyHandled``
+    ``also``. When someone else acted first the UPDATE changes nothing, ``Conflict``
     is raised and the transaction takes the other rows back with it.
 
     Measured (``bench/README.md``): MEASURE_MOVE."""
@@ -206,7 +178,7 @@ def _move(
     if unknown:
         raise TypeError(f"MOVE does not set {', '.join(sorted(unknown))}")
     if application.status != was:
-        raise AlreadyHandled(application)
+        raise already_handled(application)
     event = ApplicationEvent(application=application, by=by, verb=verb, from_status=was, to_status=str(to), note=note)
     trace = audit_entry(
         f"application.{verb}",
@@ -215,7 +187,7 @@ def _move(
         changes={"status": [str(was), str(to)], **({"note": note} if note else {})},
     )
     update = fastsql.values(
-        Application, status=to, updated_at=timezone.now(), **{name: fields.get(name) for name in TRANSITION_FIELDS}
+        Application, status=to, updated_at=clock.now(), **{name: fields.get(name) for name in TRANSITION_FIELDS}
     )
     writes = [
         fastsql.Write(MOVE, [*update, application.pk, was]),
@@ -227,7 +199,7 @@ def _move(
     with transaction.atomic(savepoint=False):
         moved, *_written = fastsql.run(writes)
         if moved is None:
-            raise AlreadyHandled(application)
+            raise already_handled(application)
     application.status = to
     for name, value in fields.items():
         setattr(application, name, value)
@@ -241,7 +213,7 @@ def do_submit(
     *,
     item: Any,
     applicant: Any,
-    by: Any,
+    by: User,
     channel: Channel,
     idempotency_key: str,
     materials: Sequence[tuple[Any, Any, bool]] = (),
@@ -253,6 +225,7 @@ def do_submit(
     (material, document or None, promised-later). Returns (application, created).
     ``looked_up``: the caller has just searched for the key and found nothing (the
     unique constraint still decides a race)."""
+    enforce(rules.may_submit(by, item, applicant))
     if not idempotency_key:
         raise ValidationError(_("A submission needs an idempotency key."), code="idempotency")
     if not looked_up:
@@ -260,7 +233,7 @@ def do_submit(
         if existing is not None:
             return existing, False
     version = item.current_version
-    today = today or _today()
+    today = today or clock.today()
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -329,25 +302,14 @@ def do_submit(
 # Intake (window clerk) -----------------------------------------------------------------
 
 
-def supplement_notice_due(application: Application) -> dt.date:
-    return add_working_days(application.received_on, SUPPLEMENT_NOTICE_DAYS).date
-
-
 def do_request_supplement(
-    application: Application, *, by: Any, problems: Sequence[tuple[Any, str]]
+    application: Application, *, by: User, problems: Sequence[tuple[Any, str]]
 ) -> SupplementNotice:
     """One notice that lists every missing or faulty material (一次性告知, Art. 32)."""
-    _require(by, "applications.accept_application")
-    _not_own(application, by)
+    enforce(rules.may_request_supplement(by, application))
     if not problems:
         raise ValidationError(_("List at least one missing or faulty material."), code="empty")
-    today = _today()
-    if application.supplemented_on is None and today > supplement_notice_due(application):
-        raise ValidationError(
-            _("The 5 working days for a supplement notice have passed: the application counts as accepted on %(date)s.")
-            % {"date": application.received_on.isoformat()},
-            code="too_late",
-        )
+    today = clock.today()
     listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
     with transaction.atomic():
         _move(
@@ -368,12 +330,11 @@ def do_request_supplement(
     return notice
 
 
-def do_supplement(application: Application, *, by: Any, documents: Sequence[tuple[Any, Any]]) -> None:
+def do_supplement(application: Application, *, by: User, documents: Sequence[tuple[Any, Any]]) -> None:
     """The applicant hands in the supplement; the day it is complete becomes the day the
     acceptance clock counts from (Art. 32)."""
-    if application.applicant.user_id != by.pk and not by.has_perm("applications.accept_application"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-    today = _today()
+    enforce(rules.may_supplement(by, application))
+    today = clock.today()
     with transaction.atomic():
         _move(application, by=by, to=Status.SUBMITTED, was=Status.SUPPLEMENT, verb="supplement", supplemented_on=today)
         SupplementNotice.objects.filter(application=application, completed_on__isnull=True).update(completed_on=today)
@@ -384,9 +345,8 @@ def do_supplement(application: Application, *, by: Any, documents: Sequence[tupl
         )
 
 
-def do_refuse(application: Application, *, by: Any, reasons: str) -> None:
-    _require(by, "applications.accept_application")
-    _not_own(application, by)
+def do_refuse(application: Application, *, by: User, reasons: str) -> None:
+    enforce(rules.may_refuse(by, application))
     if not reasons.strip():
         raise ValidationError(_("A refusal states its reasons."), code="reasons")
     with transaction.atomic():
@@ -409,7 +369,7 @@ def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, b
     """The day the clocks count from, and whether acceptance is deemed (Art. 32)."""
     if application.supplemented_on is not None:
         return application.supplemented_on, False
-    if today > supplement_notice_due(application):
+    if today > application.supplement_notice_due():
         return application.received_on, True
     return today, False
 
@@ -434,11 +394,11 @@ def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, D
     return legal, promised
 
 
-def do_accept(application: Application, *, by: Any, today: dt.date | None = None) -> None:
+def do_accept(application: Application, *, by: User | None, today: dt.date | None = None) -> None:
+    """Accept at the window; ``by`` None: deemed accepted by the platform (Art. 32)."""
     if by is not None:
-        _require(by, "applications.accept_application")
-        _not_own(application, by)
-    today = today or _today()
+        enforce(rules.may_accept(by, application))
+    today = today or clock.today()
     accepted_on, deemed = acceptance_day(application, today)
     legal, promised = _clocks(application, accepted_on)
     with transaction.atomic():
@@ -466,7 +426,7 @@ def do_accept(application: Application, *, by: Any, today: dt.date | None = None
 def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
     """Job: an application left without a supplement notice for 5 working days counts as
     accepted on the day it was received (Art. 32). Returns how many were moved."""
-    today = today or _today()
+    today = today or clock.today()
     moved = 0
     candidates = (
         Application.objects.filter(status=Status.SUBMITTED, supplemented_on__isnull=True)
@@ -474,11 +434,11 @@ def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
         .order_by("received_on")[:limit]
     )
     for application in candidates:
-        if today <= supplement_notice_due(application):
+        if today <= application.supplement_notice_due():
             continue
         try:
             do_accept(application, by=None, today=today)
-        except AlreadyHandled:
+        except Conflict:
             continue
         moved += 1
     return moved
@@ -487,10 +447,8 @@ def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
 # Review and decision -------------------------------------------------------------------
 
 
-def do_review(application: Application, *, by: Any, note: str = "") -> None:
-    _require(by, "applications.review_application")
-    _not_own(application, by)
-    _own_department(application, by)
+def do_review(application: Application, *, by: User, note: str = "") -> None:
+    enforce(rules.may_review(by, application))
     with transaction.atomic():
         _move(
             application,
@@ -507,24 +465,17 @@ def _closing_clocks(application: Application) -> list[fastsql.Write]:
     """The UPDATE that closes the application's open deadlines, for ``_move``'s ``also``."""
     if application.legal_deadline_id is None and application.promised_deadline_id is None:
         return []
-    closed_at = fastsql.values(Deadline, closed_at=timezone.now())
+    closed_at = fastsql.values(Deadline, closed_at=clock.now())
     return [
         fastsql.Write(CLOSE_DEADLINES, [*closed_at, application.legal_deadline_id, application.promised_deadline_id])
     ]
 
 
-def do_decide(application: Application, *, by: Any, approve: bool, reasons: str = "") -> None:
-    """Approve or deny. The clerk who accepted may not decide (intake and approval are
-    separate hands); a denial states its reasons."""
-    _require(by, "applications.decide_application")
-    _not_own(application, by)
-    _own_department(application, by)
-    if application.accepted_by_id == by.pk:
-        raise PermissionDenied(_("The clerk who accepted an application cannot approve it."))
+def do_decide(application: Application, *, by: User, approve: bool, reasons: str = "") -> None:
+    """Approve or deny (``rules.may_decide``); a denial states its reasons."""
+    enforce(rules.may_decide(by, application))
     if not approve and not reasons.strip():
         raise ValidationError(_("A denial states its reasons."), code="reasons")
-    if application.clock_stopped:
-        raise ValidationError(_("Resume the clock before deciding."), code="clock_stopped")
     to = Status.APPROVED if approve else Status.DENIED
     if approve:
         subject = _("Application %(number)s approved") % {"number": application.number}
@@ -543,14 +494,13 @@ def do_decide(application: Application, *, by: Any, approve: bool, reasons: str 
             notice=(subject, body),
             also=_closing_clocks(application),
             decided_by=by,
-            decided_on=_today(),
+            decided_on=clock.today(),
             reasons=reasons,
         )
 
 
-def do_complete(application: Application, *, by: Any) -> None:
-    _require(by, "applications.accept_application")
-    _not_own(application, by)
+def do_complete(application: Application, *, by: User) -> None:
+    enforce(rules.may_complete(by, application))
     with transaction.atomic():
         _move(
             application,
@@ -562,7 +512,7 @@ def do_complete(application: Application, *, by: Any) -> None:
                 _("Application %(number)s completed") % {"number": application.number},
                 _("Your application is completed."),
             ),
-            completed_on=_today(),
+            completed_on=clock.today(),
         )
 
 
@@ -572,16 +522,14 @@ def do_complete(application: Application, *, by: Any) -> None:
 def do_stop_clock(
     application: Application,
     *,
-    by: Any,
+    by: User,
     procedure: str,
     expected_days: int,
     notice: str,
     counts_toward_limit: bool = False,
 ) -> ClockStop:
     """A special procedure stops the clock (Art. 45); the applicant gets the written notice."""
-    _require(by, "applications.stop_clock")
-    _not_own(application, by)
-    _own_department(application, by)
+    enforce(rules.may_stop_clock(by, application))
     if not notice.strip():
         raise ValidationError(
             _("The applicant must be told in writing how long it is expected to take."), code="notice"
@@ -591,12 +539,12 @@ def do_stop_clock(
             clock_stopped=True
         )
         if changed != 1:
-            raise AlreadyHandled(application)
+            raise already_handled(application)
         application.clock_stopped = True
         stop = ClockStop.objects.create(
             application=application,
             procedure=procedure,
-            started_on=_today(),
+            started_on=clock.today(),
             expected_days=expected_days,
             notice=notice,
             counts_toward_limit=counts_toward_limit,
@@ -617,19 +565,17 @@ def do_stop_clock(
     return stop
 
 
-def do_resume_clock(application: Application, *, by: Any, today: dt.date | None = None) -> ClockStop:
+def do_resume_clock(application: Application, *, by: User, today: dt.date | None = None) -> ClockStop:
     """The clock runs again; unless the procedure counts toward the limit, both due dates
     move by the working days it stopped."""
     from dgov.workdays.actions import do_extend_deadline
 
-    _require(by, "applications.stop_clock")
-    _not_own(application, by)
-    _own_department(application, by)
-    today = today or _today()
+    enforce(rules.may_resume_clock(by, application))
+    today = today or clock.today()
     with transaction.atomic():
         changed = Application.objects.filter(pk=application.pk, clock_stopped=True).update(clock_stopped=False)
         if changed != 1:
-            raise AlreadyHandled(application)
+            raise already_handled(application)
         application.clock_stopped = False
         stop = ClockStop.objects.get(application=application, ended_on__isnull=True)
         stop.ended_on = today
@@ -649,27 +595,19 @@ def do_resume_clock(application: Application, *, by: Any, today: dt.date | None 
     return stop
 
 
-def do_extend(application: Application, *, by: Any, days: int, reason: str) -> None:
+def do_extend(application: Application, *, by: User, days: int, reason: str) -> None:
     """Extend the decision limit (Art. 42: by the agency head, at most 10 working days,
     the reason told to the applicant)."""
     from dgov.workdays.actions import do_extend_deadline
 
-    _require(by, "applications.extend_time_limit")
-    _not_own(application, by)
-    _own_department(application, by)
-    if not reason.strip():
-        raise ValidationError(_("An extension states its reason."), code="reason")
-    if days < 1 or application.extended_days + days > MAX_EXTENSION_DAYS:
-        raise ValidationError(
-            _("The limit can be extended by at most %(max)d working days in all.") % {"max": MAX_EXTENSION_DAYS},
-            code="too_long",
-        )
+    enforce(rules.may_extend(by, application))
+    rules.EXTENSION.check(application.extended_days, days, reason)
     with transaction.atomic():
         changed = Application.objects.filter(
             pk=application.pk, status__in=CLOCK_STATUSES, extended_days=application.extended_days
         ).update(extended_days=F("extended_days") + days)
         if changed != 1:
-            raise AlreadyHandled(application)
+            raise already_handled(application)
         application.extended_days += days
         for deadline in (application.legal_deadline, application.promised_deadline):
             if deadline is not None:
@@ -684,12 +622,9 @@ def do_extend(application: Application, *, by: Any, days: int, reason: str) -> N
         )
 
 
-def do_check_in(application: Application, *, by: Any, window: Any = None) -> Visit:
+def do_check_in(application: Application, *, by: User, window: Any = None) -> Visit:
     """The applicant checks in at a window: one more visit in person."""
-    _require(by, "applications.accept_application")
-    # A visit after the decision (to collect a result, say) is still a trip the applicant
-    # made, so closed cases take visits too; nobody records their own.
-    _not_own(application, by)
+    enforce(rules.may_check_in(by, application))
     with transaction.atomic():
         visit = Visit.objects.create(application=application, window=window or by.window, clerk=by)
         Application.objects.filter(pk=application.pk).update(visits=F("visits") + 1)

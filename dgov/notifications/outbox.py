@@ -5,8 +5,9 @@ back with it, so nothing is announced that did not happen and nothing that happe
 lost if the process dies before sending. ``send_pending`` (job runner) claims each row by
 a conditional UPDATE before sending, so two runners never send the same row; a claim left
 by a runner that died is taken over after ``CLAIM_TIMEOUT``. The one window where a message
-can go out twice (sent, then the process dies before marking it sent) is covered by the
-stable Message-ID of each e-mail.
+could go out twice (sent, then the process dies before marking it sent) is closed by the
+notification's stable key: a text message carries it as the gateway's de-duplication key
+(``dgov.notifications.sms``), an e-mail as its Message-ID.
 """
 
 from datetime import timedelta
@@ -15,10 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import models
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from dgov.lib import fastsql
+from dgov.lib import clock, fastsql
 from dgov.notifications.models import Channel, Notification
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
@@ -138,7 +138,7 @@ def _send(notification: Notification) -> None:
         message.send()
     elif notification.channel == Channel.SMS:
         backend = import_string(settings.SMS_BACKEND)()
-        backend.send(notification.address, notification.body)
+        backend.send(notification.address, notification.body, dedup_key=notification.dedup_key)
 
 
 def send_pending(limit: int = 200) -> int:
@@ -146,7 +146,7 @@ def send_pending(limit: int = 200) -> int:
     sent = 0
     candidates = list(Notification.objects.unsent().order_by("created_at").values_list("pk", flat=True)[:limit])
     for pk in candidates:
-        now = timezone.now()
+        now = clock.now()
         if not _claim(pk, now):
             continue
         notification = Notification.objects.get(pk=pk)
@@ -159,6 +159,6 @@ def send_pending(limit: int = 200) -> int:
                 failed=notification.attempts >= MAX_ATTEMPTS,
             )
             continue
-        Notification.objects.filter(pk=pk).update(sent_at=timezone.now())
+        Notification.objects.filter(pk=pk).update(sent_at=clock.now())
         sent += 1
     return sent

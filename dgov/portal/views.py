@@ -1,25 +1,15 @@
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dgov.accounts.models import Applicant, User
+from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
+from dgov.accounts.models import Applicant
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
 from dgov.lib.nav import links_for
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str | Promise
-    url: str
-    permission: str = ""
-
 
 # What each role answers for, in one sentence (the workbench's first line).
 DUTIES: dict[Role, Promise] = {
@@ -43,17 +33,6 @@ DUTIES: dict[Role, Promise] = {
 }
 
 
-def _links(user: User) -> list[Link]:
-    links = [
-        Link(_("Applicants"), reverse("accounts:applicants"), "accounts.view_applicant"),
-        Link(_("Register an applicant"), reverse("accounts:applicant_create"), "accounts.add_applicant"),
-        Link(_("Staff accounts"), reverse("accounts:staff"), "accounts.manage_staff"),
-        Link(_("Audit trail"), "/audit/", "audit.view_audit_trail"),
-        Link(_("Working-day calendar"), "/calendar/", ""),
-    ]
-    return [link for link in links if not link.permission or user.has_perm(link.permission)]
-
-
 def index(request: HttpRequest) -> HttpResponse:
     """The public portal's front page, with what the district publishes."""
     from django.conf import settings
@@ -65,11 +44,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Each person lands on their own home: staff on their role's workbench."""
     user = request.user
-    if user.kind == User.Kind.STAFF:  # type: ignore[union-attr]
-        role = user.primary_role  # type: ignore[union-attr]
+    if is_staff(user):
+        role = user.primary_role
         if role is None:
             raise PermissionDenied
         return redirect("portal:workbench", role=role.value)
@@ -77,20 +56,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my(request: HttpRequest) -> HttpResponse:
+def my(request: AuthedRequest) -> HttpResponse:
     """An applicant's own page."""
     profiles = Applicant.objects.filter(user_id=request.user.pk or 0).select_related("district__city")
     return render(request, "portal/my.html", {"profiles": profiles})
 
 
 @login_required
-def workbench(request: HttpRequest, role: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if user.kind != User.Kind.STAFF or role not in Role.values or not user.has_role(Role(role)):
+def workbench(request: AuthedRequest, role: str) -> HttpResponse:
+    user = staff_or_403(request)
+    if role not in Role.values or not user.has_role(Role(role)):
         raise PermissionDenied
     recent = AuditEntry.objects.filter(actor=user).order_by("-id")[:10]
     return render(
         request,
         "portal/workbench.html",
-        {"role": Role(role), "duty": DUTIES[Role(role)], "links": [*_links(user), *links_for(user)], "recent": recent},
+        {"role": Role(role), "duty": DUTIES[Role(role)], "links": links_for(user), "recent": recent},
     )

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 
+from dgov.api.schemas import CaseNumber
+from dgov.lib import clock
 from dgov.secretaries import actions, rules
 from dgov.secretaries.models import GreenChannelCase, Secretaryship
 from dgov.secretaries.permissions import VIEW_GREEN, VIEW_SERVICE
@@ -48,7 +49,7 @@ def _staff(request: HttpRequest, permission: str) -> Any:
 @router.get("/overdue", response=list[OverdueOut], summary="My key projects whose last counted contact is too old")
 def overdue(request: HttpRequest) -> list[dict[str, Any]]:
     user = _staff(request, VIEW_SERVICE)
-    today = timezone.localdate()
+    today = clock.today()
     rows = (
         Secretaryship.objects.visible_to(user)
         .of_person(user)
@@ -70,7 +71,7 @@ def overdue(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/green/{number}", response=GreenCardOut, summary="The green-channel tracking card of an application")
-def green_card(request: HttpRequest, number: str) -> dict[str, Any]:
+def green_card(request: HttpRequest, number: CaseNumber) -> dict[str, Any]:
     user = _staff(request, VIEW_GREEN)
     case = (
         GreenChannelCase.objects.visible_to(user)

@@ -5,12 +5,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django.utils import timezone
 
 from dgov.api.models import ApiToken, digest
 from dgov.applications import actions
 from dgov.applications.models import Application, Channel, Status
 from dgov.audit.models import AuditEntry
+from dgov.lib import clock
 from dgov.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,8 @@ def test_applying_twice_with_one_key_files_one_application(
     application = Application.objects.get()
     item.current_version = None
     item.save(update_fields=["current_version"])  # withdrawn since: the repeat still answers
-    assert file_one(client, headers).json()["number"] == application.number
+    repeat = file_one(client, headers, materials=[{"material": material.pk}])
+    assert repeat.json()["number"] == application.number
     assert application.channel == Channel.ONLINE
     assert application.submitted_by == citizen_applicant.user
     assert application.materials.count() == 1
@@ -314,7 +315,7 @@ def test_a_wrong_or_revoked_token_gets_401(client: Client, application: Applicat
         assert response.status_code == 401
         assert response.json()["detail"]
     headers = bearer(clerk)
-    ApiToken.objects.update(revoked_at=timezone.now())
+    ApiToken.objects.update(revoked_at=clock.now())
     assert act(client, application, "accept", headers).status_code == 401
     assert Application.objects.get().status == Status.SUBMITTED
 
@@ -429,8 +430,9 @@ STEP_QUERIES = {
     # token; the item with the applicant's profile and any earlier filing under the key;
     # the materials; the application; its material, event, audit entry and notification.
     "submit": (7, 10),
-    # token, item (with the earlier filing), the earlier filing for the reply.
-    "resubmit": (3, 3),
+    # token, item (with the earlier filing), the earlier filing for the reply; its
+    # item's code and its materials, to check that the repeat asks for the same.
+    "resubmit": (5, 5),
     # token, application, materials; the transition; the notice and its items (ORM).
     "request-supplement": (8, 11),
     # token, application, materials; the transition; the notice's completion and the
@@ -466,7 +468,7 @@ def test_every_step_of_the_lifecycle_costs_the_queries_pinned_for_it(
     for headers in heads.values():
         client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
     material = item.current_version.materials.get(name="食品经营许可申请书")
-    add_working_days(timezone.localdate(), 1)  # the process has read this year's calendar
+    add_working_days(clock.today(), 1)  # the process has read this year's calendar
     steps = [
         ("submit", "applicant", "", {"item": "KC-SCJG-001", "materials": [{"material": material.pk}]}),
         ("resubmit", "applicant", "", {"item": "KC-SCJG-001", "materials": [{"material": material.pk}]}),
@@ -533,3 +535,19 @@ def test_accepting_costs_six_queries_on_postgresql_and_ten_elsewhere(
     # statements elsewhere).
     with django_assert_num_queries(6 if connection.vendor == "postgresql" else 10):
         assert act(client, application, "accept", headers).status_code == 200
+
+
+def test_a_token_is_issued_for_oneself_or_by_the_districts_administrator(
+    clerk: Any, reviewer: Any, administrator: Any
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from dgov.api.actions import do_create_api_token, do_revoke_api_token
+
+    own, _secret = do_create_api_token(clerk, "my desk", by=clerk)
+    for_system, _secret = do_create_api_token(reviewer, "department system", by=administrator)
+    with pytest.raises(PermissionDenied):
+        do_create_api_token(reviewer, "not mine", by=clerk)
+    with pytest.raises(PermissionDenied):
+        do_revoke_api_token(for_system, by=clerk)
+    assert do_revoke_api_token(own, by=clerk) and do_revoke_api_token(for_system, by=administrator)

@@ -9,6 +9,7 @@ from django.db import connection
 from dgov.applications import actions
 from dgov.applications.models import Application, ApplicationEvent, Channel, Status, SubmittedMaterial
 from dgov.audit.models import AuditEntry
+from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
 from dgov.workdays.models import Deadline
 
@@ -37,7 +38,7 @@ def test_a_transition_that_lost_the_race_writes_nothing(accepted: Application, r
     # Someone else decided meanwhile: this copy still says "reviewed".
     Application.objects.filter(pk=accepted.pk).update(status=Status.DENIED)
 
-    with pytest.raises(actions.AlreadyHandled):
+    with pytest.raises(Conflict):
         actions.do_decide(accepted, by=approver, approve=True)
 
     assert _written(accepted, "approve") == (0, 0, 0)

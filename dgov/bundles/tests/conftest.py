@@ -8,7 +8,6 @@ from dgov.accounts.models import Applicant, Department
 from dgov.bundles.models import Bundle, BundleItem, OnDenial
 from dgov.services.actions import do_publish_version
 from dgov.services.models import Audience, Material, OnlineLevel, Trips
-from dgov.workdays import calendar
 
 FOOD_BASIS = "《中华人民共和国食品安全法》第三十五条"
 DRAIN_BASIS = "《城镇排水与污水处理条例》第二十一条"
@@ -36,13 +35,6 @@ def publish(code: str, name: str, department: Any, basis: str, legal: int, mater
         for n, source in materials
     ]
     return do_publish_version(None, data, rows, [], by=by)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> Any:
-    calendar.invalidate()
-    yield
-    calendar.invalidate()
 
 
 @pytest.fixture
@@ -118,11 +110,6 @@ def officers(make_staff: Any, departments: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def leader(make_staff: Any) -> Any:
-    return make_staff("district_leader", "leader", department=None)
-
-
-@pytest.fixture
 def citizen_applicant(citizen: Any) -> Applicant:
     return Applicant.objects.get(user=citizen)
 
@@ -135,12 +122,11 @@ def certificates_for(district: Any, departments: Any, food_item: Any, drain_item
     """Certificate types for both items and a valid seal for each department."""
     import datetime as dt
 
-    from django.utils import timezone
-
+    from dgov.certificates.ca import do_create_seal
     from dgov.certificates.models import CertificateType
-    from dgov.certificates.sealing import do_create_seal
+    from dgov.lib import clock
 
-    today = timezone.localdate()
+    today = clock.today()
     for code, credit_code, type_code, name, item in (
         ("SCJG", SCJG_CREDIT_CODE, "JYXK", "食品经营许可证", food_item),
         ("ZJJ", ZJJ_CREDIT_CODE, "PSXK", "城镇污水排入排水管网许可证", drain_item),
