@@ -146,6 +146,37 @@ def agent_user(make_staff: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def officer(make_staff: Callable[..., Any]) -> Any:
+    """An investment officer (投资促进局)."""
+    return make_staff("investment_officer", "officer", department=None)
+
+
+@pytest.fixture
+def secretary(make_staff: Callable[..., Any]) -> Any:
+    """A project secretary (项目秘书)."""
+    return make_staff("project_secretary", "secretary", department=None)
+
+
+@pytest.fixture
+def unit_head(make_staff: Callable[..., Any]) -> Any:
+    """The head of the market-supervision bureau (SCJG)."""
+    return make_staff("unit_head", "unithead", department="SCJG")
+
+
+@pytest.fixture
+def every_role(make_staff: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
+    """One staff member of each role, all of ``department`` (code; None for none):
+    ``every_role("SCJG")`` → {role: user}. For tests that walk every verb × every role."""
+    from dgov.accounts.roles import Role
+
+    def make(department: str | None = "SCJG", suffix: str = "") -> dict[str, Any]:
+        tag = suffix or (department or "none").lower()
+        return {role.value: make_staff(role.value, f"{role.value}-{tag}", department=department) for role in Role}
+
+    return make
+
+
+@pytest.fixture
 def administrator(make_staff: Callable[..., Any]) -> Any:
     return make_staff("administrator", "admin", department="ZWFW")
 
@@ -169,5 +200,24 @@ def citizen(district: Any) -> Any:
         name="李华",
         id_number="11010519491231002X",
         phone="13812345678",
+    )
+    return user
+
+
+@pytest.fixture
+def enterprise_user(district: Any) -> Any:
+    """An enterprise's account (its applicant profile carries a credit code)."""
+    from dgov.accounts.demo import demo_credit_code
+    from dgov.accounts.models import Applicant, User
+
+    user = User(username="enterprise", kind=User.Kind.ENTERPRISE, full_name="泰盟（长春）智能科技有限公司")
+    user.set_password(PASSWORD)
+    user.save()
+    Applicant.objects.create(
+        district=district,
+        user=user,
+        kind=Applicant.Kind.ENTERPRISE,
+        name="泰盟（长春）智能科技有限公司",
+        credit_code=demo_credit_code("91220103MA0YBT7W3"),
     )
     return user

@@ -5,6 +5,9 @@ verdict allows it, a disabled button with the reason when it is ``deny``-ed (the
 role fits but the case does not allow it yet), and nothing when it is ``hide``-den (not the
 person's business). The action calls ``enforce(may_x(by, obj))`` first, so the rule the
 page shows is the rule that holds.
+
+A step that is already done (the call-back recorded, the request decided) is ``settled``:
+no button, and the action answers 409 like any repeated act or lost race, not 403.
 """
 
 from dataclasses import dataclass
@@ -19,6 +22,8 @@ class Verdict:
     reason: str = ""
     # Shown as a disabled button with the reason; False: not this person's business.
     shown: bool = True
+    # Already done, or the case moved on: a repeated act, answered 409 (``Conflict``).
+    is_settled: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -44,6 +49,11 @@ def hide(reason: Any = "") -> Verdict:
     return Verdict(False, str(reason), shown=False)
 
 
+def settled(reason: Any) -> Verdict:
+    """Already done, or somebody else acted first: no button; the action answers 409."""
+    return Verdict(False, str(reason), shown=False, is_settled=True)
+
+
 def first_refusal(*verdicts: Verdict) -> Verdict:
     """The first verdict that refuses, or allow."""
     for verdict in verdicts:
@@ -53,8 +63,14 @@ def first_refusal(*verdicts: Verdict) -> Verdict:
 
 
 def enforce(verdict: Verdict) -> None:
-    """Raise ``PermissionDenied`` with the verdict's reason (403) unless it allows."""
+    """Raise ``PermissionDenied`` with the verdict's reason (403) unless it allows; a
+    ``settled`` verdict raises ``Conflict`` (409)."""
     if not verdict.allowed:
         from django.utils.translation import gettext as _
+
+        from dgov.lib.conflicts import Conflict
+
+        if verdict.is_settled:
+            raise Conflict(verdict.reason)
 
         raise PermissionDenied(verdict.reason or _("Your role does not allow this action."))

@@ -111,11 +111,22 @@ def test_the_page_shows_the_formula_and_the_chart_and_exports_to_excel(district,
     assert 'data-chart="competition-chart"' in html and 'id="competition-chart"' in html
     export = client.get(f"/ratings/competition/export.xlsx?month={year}-{month:02d}")
     assert export.status_code == 200
-    book = load_workbook(io.BytesIO(export.content))
+    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[1][:3] == (1, f"01 {windows['01'].name}", 2)
     assert client.get("/ratings/competition/?month=2026-13").status_code == 400
     assert client.get("/ratings/competition/export.xlsx?month=nonsense").status_code == 400
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(district, windows, give, supervisor, completed):
+    year, month = this_month()
+    Department.objects.filter(pk=completed.department_id).update(name="=SUM(1,1)")
+    give(windows["01"], [4], dt.date(year, month, 1))
+    export = logged_in(supervisor).get(f"/ratings/competition/export.xlsx?month={year}-{month:02d}")
+    units = load_workbook(io.BytesIO(b"".join(export.streaming_content))).worksheets[1]
+    names = [row[1] for row in units.iter_rows(min_row=2)]
+    cell = next(c for c in names if c.value and "SUM" in str(c.value))
+    assert cell.data_type == "s" and cell.value == "'=SUM(1,1)"
 
 
 def test_the_competition_is_not_for_everyone(clerk, citizen):

@@ -4,13 +4,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from dgov.applications.models import Light
 from dgov.audit.models import AuditEntry
 from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
 from dgov.ratings import actions
 from dgov.ratings.models import Appeal, Level, Rating, RatingPolicy, Rectification, Source
 from dgov.workdays.calendar import add_working_days
+from dgov.workdays.lights import Light
 from dgov.workdays.models import Deadline
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_a_good_rating_opens_no_rectification(citizen, completed):
 def test_the_supervisor_calls_back_fixes_and_replies_and_each_step_is_audited(bad, supervisor, citizen):
     client = logged_in(supervisor)
     url = f"/ratings/rectifications/{bad.pk}/"
-    assert client.post(url + "reply/", {"reply-reply": "已整改"}).status_code == 400  # not before the call-back
+    assert client.post(url + "reply/", {"reply-reply": "已整改"}).status_code == 403  # not before the call-back
     assert client.post(url + "callback/", {"callback-note": ""}).status_code == 400
     assert client.post(url + "callback/", {"callback-note": "已回访，申请人反映窗口推诿"}).status_code == 302
     assert client.post(url + "callback/", {"callback-note": "again"}).status_code == 409
@@ -73,7 +73,7 @@ def test_the_supervisor_calls_back_fixes_and_replies_and_each_step_is_audited(ba
     assert bad.status == Rectification.Status.CLOSED
     assert bad.closed_on == timezone.localdate()
     assert Deadline.objects.get(pk=bad.deadline_id).closed_at is not None
-    assert bad.light(timezone.localdate(), 1) == Light.GREEN
+    assert bad.light(timezone.localdate()) == Light.GREEN
     verbs = set(AuditEntry.objects.filter(actor=supervisor).values_list("verb", flat=True))
     assert {"rectification.callback", "rectification.fix", "rectification.close"} <= verbs
     assert Notification.objects.filter(recipient=citizen, body="感谢监督，已整改").exists()
