@@ -52,22 +52,30 @@ def walk(
     client: Any,
     user: Any,
     page: str,
-    verbs: Mapping[str, tuple[str, Mapping[str, Any]]],
+    verbs: Mapping[str, tuple[str, Mapping[str, Any] | Callable[[], Mapping[str, Any]]]],
     *,
     success: Callable[[HttpResponse], bool] = succeeded,
+    seen: list[tuple[str, str, str]] | None = None,
 ) -> list[str]:
     """Where ``page`` (as ``user`` sees it) and the actions ``verbs`` ({verb: (url, POST
-    data)}) disagree; an empty list when they agree."""
+    data)}) disagree; an empty list when they agree. POST data holding a file is given
+    as a function making it, since a posted file is read to its end. ``seen`` collects
+    (username, verb, "enabled" | "disabled" | "none") for the test to check the walk
+    met each kind of button."""
     client.force_login(user)
     shown = client.get(page)
     found = buttons(shown.content.decode()) if shown.status_code == 200 else {}
     problems = []
     for verb, (url, data) in verbs.items():
         with transaction.atomic():
-            answer = client.post(url, data)
+            answer = client.post(url, data() if callable(data) else data)
             transaction.set_rollback(True)
         button = found.get(verb)
         done = success(answer)
+        if seen is not None:
+            seen.append(
+                (user.username, verb, "none" if button is None else "enabled" if button.enabled else "disabled")
+            )
         who = f"{user.username} {verb}"
         if button is None:
             if done:

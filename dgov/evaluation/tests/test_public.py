@@ -285,7 +285,7 @@ def test_results_by_unit_and_measure_are_charted_and_exported(campaign, unit, ot
 
     export = staff.get(reverse("evaluation:results_export"), {"campaign": campaign.pk})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(export.getvalue())).active
     rows = [tuple(r) for r in sheet.iter_rows(min_row=3, values_only=True)]
     assert (unit.name, "Public evaluation", "Service attitude", 3, 3.0, 1) in rows
     assert (other_unit.name, "Public evaluation", "Service attitude", 1, 4.0, 0) in rows

@@ -125,7 +125,7 @@ def test_the_report_page_and_its_export(client, supervisor):
     assert client.get(url).status_code == 200
     assert client.get(url, {"start": "2025-06-30", "end": "2025-06-01"}).status_code == 400
     response = client.get(url, {"start": "2025-06-02", "end": "2025-06-29", "format": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert len(rows) == 1 + 4  # a header and four weeks
 
 

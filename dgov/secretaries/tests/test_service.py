@@ -52,7 +52,7 @@ def test_only_key_projects_get_a_secretary_and_only_real_secretaries_and_leaders
     district, secretary, leader, officer, project
 ):
     ordinary = Project.objects.create(district=district, name="小项目", investor="某公司", is_key=False)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="key-project list"):
         actions.do_assign(ordinary, secretary=secretary, leader=leader, by=officer)
     with pytest.raises(ValidationError):
         actions.do_assign(project, secretary=leader, leader=leader, by=officer)
