@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dgov.evaluation import actions
 from dgov.evaluation.models import ArticleStatus, ColumnArticle
+from dgov.lib.conflicts import Conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_approval_needs_a_batch_and_a_return_needs_a_note(campaign, head, inspec
 
 
 def test_an_approved_article_can_no_longer_be_revised(approved, head):
-    with pytest.raises(actions.Refused):
+    with pytest.raises(Conflict):
         actions.do_save_article(approved, by=head, campaign=approved.campaign, data={**PARTS, "title": "改"})
     approved.refresh_from_db()
     assert approved.title == PARTS["title"]
