@@ -8,7 +8,6 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from dgov.accounts.models import Department
@@ -17,6 +16,7 @@ from dgov.applications.models import Channel as ApplicationChannel
 from dgov.audit.models import AuditEntry
 from dgov.evaluation import actions
 from dgov.evaluation.models import Channel, CommentStatus, Evaluation, Invitation, Scale, Score, Survey
+from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_the_device_limit_is_kept_in_the_database(campaign, unit, other_unit):
     actions.do_evaluate_public(
         campaign=campaign, unit=other_unit, scores={"attitude": 5}, comment="", device=device, address=""
     )
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     actions.do_evaluate_public(
         campaign=campaign, unit=unit, scores={"attitude": 4}, comment="", device=device, address="", today=tomorrow
     )
@@ -198,7 +198,7 @@ def test_a_case_of_another_district_cannot_be_invited(campaign, application, mak
 
 @pytest.fixture
 def survey(campaign, administrator, unit):
-    today = timezone.localdate()
+    today = clock.today()
     return actions.do_create_survey(
         campaign=campaign,
         by=administrator,
@@ -258,7 +258,7 @@ def test_an_answer_outside_its_scale_is_refused(client, survey, unit):
 
 
 def test_a_closed_survey_takes_no_answers(client, survey, unit):
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     Survey.objects.filter(pk=survey.pk).update(opens_on=yesterday - dt.timedelta(days=7), closes_on=yesterday)
     url = reverse("evaluation:survey", args=[survey.pk])
     assert client.post(url, {"unit": unit.pk, **answers(survey, [4, 1, 9])}).status_code == 403

@@ -13,6 +13,7 @@ from dgov.investment import actions
 from dgov.investment.models import Gate, OwnerChange, Project, Stage, StageChange, StagePolicy, stage_settings
 from dgov.investment.reports import pipeline_summary
 from dgov.investment.tests.conftest import login, pass_gates
+from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 
 
@@ -146,9 +147,9 @@ def test_the_idle_flag_counts_working_days_across_a_holiday(make_project, distri
 def test_a_paused_project_is_not_flagged_until_its_resume_date(make_project, district, officer):
     table = stage_settings(district.pk)
     project = make_project()
-    Project.objects.filter(pk=project.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=90))
+    Project.objects.filter(pk=project.pk).update(last_activity_at=clock.now() - dt.timedelta(days=90))
     project.refresh_from_db()
-    today = timezone.localdate()
+    today = clock.today()
     assert project.idle_flag(today, table) == "red"
     actions.do_pause(project, until=today + dt.timedelta(days=10), reason="等待董事会决议", by=officer)
     assert project.idle_flag(today, table) == ""
@@ -157,7 +158,7 @@ def test_a_paused_project_is_not_flagged_until_its_resume_date(make_project, dis
 
 def test_the_idle_filter_lists_only_the_idle(make_project, officer, client):
     old, fresh = make_project("old"), make_project("fresh")
-    Project.objects.filter(pk=old.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=90))
+    Project.objects.filter(pk=old.pk).update(last_activity_at=clock.now() - dt.timedelta(days=90))
     page = login(client, officer).get("/investment/?idle=red").content.decode()
     assert f'data-project="{old.pk}"' in page and f'data-project="{fresh.pk}"' not in page
 

@@ -8,6 +8,7 @@ from django.test import Client
 from dgov.accounts.models import Applicant, User
 from dgov.applications import actions as application_actions
 from dgov.audit.models import AuditEntry
+from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.ratings import actions
 from dgov.ratings.models import Level, Rating, RatingPolicy, Rectification, Source
@@ -232,13 +233,12 @@ def test_the_case_page_offers_the_applicant_a_rating_and_the_clerk_a_handover(ci
 
 
 def test_the_job_runner_deems_unrated_cases_on_its_deadline_sweep(district, completed):
-    from django.utils import timezone
 
     from dgov.applications.models import Application
     from dgov.portal.management.commands.run_jobs import run_pass
 
     RatingPolicy.objects.create(district=district, deem_unrated=True)
-    Application.objects.filter(pk=completed.pk).update(completed_on=timezone.localdate() - dt.timedelta(days=8))
+    Application.objects.filter(pk=completed.pk).update(completed_on=clock.today() - dt.timedelta(days=8))
 
     assert run_pass(sweep_deadlines=True)["ratings_deemed"] == 1
     assert Rating.objects.get(application=completed).source == Source.DEEMED

@@ -7,20 +7,20 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from dgov.applications import actions as application_actions
 from dgov.applications.models import Application, Channel
 from dgov.audit.models import AuditEntry
 from dgov.investment.models import Project
+from dgov.lib import clock
 from dgov.secretaries import actions, reports
 from dgov.secretaries.models import GreenChannelCase
 from dgov.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -6,16 +6,16 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from dgov.audit.models import AuditEntry
+from dgov.lib import clock
 from dgov.secretaries import actions
 from dgov.secretaries.models import EnterpriseIssue, IssueStatus, IssueStep, Level
 from dgov.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 @pytest.fixture

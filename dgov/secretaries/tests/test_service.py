@@ -6,17 +6,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from dgov.audit.models import AuditEntry
 from dgov.documents.tests import files
 from dgov.investment.models import Project, Stage
+from dgov.lib import clock
 from dgov.secretaries import actions, rules
 from dgov.secretaries.models import AssignmentChange, Contact, Engagement, Method, Secretaryship
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 def log(project, secretary, days_ago=0, method=Method.PHONE, **extra):
