@@ -473,34 +473,43 @@ def _action_forms(
     return shown
 
 
-def _render_task(
+def _render_subject(
     request: HttpRequest,
-    task: Task,
+    subject: Task | Problem,
+    table: dict[str, Action],
+    template: str,
+    context: dict[str, Any],
     *,
     failed: str = "",
     failed_form: Any = None,
     errors: Any = None,
     status: int = 200,
 ) -> HttpResponse:
+    """A task's or a problem's page, with its actions (``_action_forms``)."""
+    context |= {
+        "campaign": subject.campaign,
+        "extensions": subject.extension_requests.select_related("requested_by", "decided_by"),
+        "action_forms": _action_forms(request, subject, table, failed, failed_form),
+        "failed": failed,
+        "action_errors": errors or [],
+    }
+    return render(request, template, context, status=status)
+
+
+def _render_task(request: HttpRequest, task: Task, **state: Any) -> HttpResponse:
     today = clock.today()
     children = list(task.children.select_related("lead_unit").order_by("number"))
     for child in children:
         child.campaign = task.campaign
         child.today_light = child.light(today)
-    events = task.events.select_related("by").prefetch_related("documents")
     context = {
         "task": task,
-        "campaign": task.campaign,
         "base": reverse("campaigns:task", args=[task.pk]),
         "light": task.light(today),
         "children": children,
-        "events": events,
-        "extensions": task.extension_requests.select_related("requested_by", "decided_by"),
-        "action_forms": _action_forms(request, task, TASK_ACTIONS, failed, failed_form),
-        "failed": failed,
-        "action_errors": errors or [],
+        "events": task.events.select_related("by").prefetch_related("documents"),
     }
-    return render(request, "campaigns/task.html", context, status=status)
+    return _render_subject(request, task, TASK_ACTIONS, "campaigns/task.html", context, **state)
 
 
 @login_required
@@ -623,27 +632,14 @@ PROBLEM_ACTIONS: dict[str, Action] = {
 }
 
 
-def _render_problem(
-    request: HttpRequest,
-    problem: Problem,
-    *,
-    failed: str = "",
-    failed_form: Any = None,
-    errors: Any = None,
-    status: int = 200,
-) -> HttpResponse:
+def _render_problem(request: HttpRequest, problem: Problem, **state: Any) -> HttpResponse:
     context = {
         "problem": problem,
-        "campaign": problem.campaign,
         "base": reverse("campaigns:problem", args=[problem.pk]),
         "events": problem.events.select_related("by"),
         "evidence": problem.evidence.select_related("submitted_by", "decided_by").prefetch_related("documents"),
-        "extensions": problem.extension_requests.select_related("requested_by", "decided_by"),
-        "action_forms": _action_forms(request, problem, PROBLEM_ACTIONS, failed, failed_form),
-        "failed": failed,
-        "action_errors": errors or [],
     }
-    return render(request, "campaigns/problem.html", context, status=status)
+    return _render_subject(request, problem, PROBLEM_ACTIONS, "campaigns/problem.html", context, **state)
 
 
 @login_required

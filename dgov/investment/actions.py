@@ -26,6 +26,7 @@ from dgov.investment import rules
 from dgov.investment.models import (
     BEFORE_SIGNING,
     PIPELINE,
+    PROJECT_FACTS,
     ZERO,
     Activity,
     Agent,
@@ -58,26 +59,6 @@ from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import enforce
 
-EDITABLE = [
-    "name",
-    "investor",
-    "investor_credit_code",
-    "is_key",
-    "source",
-    "office",
-    "industry",
-    "agreed_amount",
-    "paid_in",
-    "fixed_asset_investment",
-    "jobs",
-    "expected_output",
-    "expected_tax",
-    "land_mu",
-    "floor_space",
-    "energy_tce",
-    "electricity_kwh",
-]
-
 
 def already_handled(obj: Any) -> Conflict:
     """Somebody else changed the record first."""
@@ -87,7 +68,7 @@ def already_handled(obj: Any) -> Conflict:
 
 
 def _snapshot(project: Project) -> dict[str, Any]:
-    return {name: getattr(project, f"{name}_id" if name in ("office", "industry") else name) for name in EDITABLE}
+    return {name: getattr(project, f"{name}_id" if name in ("office", "industry") else name) for name in PROJECT_FACTS}
 
 
 def refresh_score(project: Project, policy: InvestmentPolicy | None = None) -> None:
@@ -197,7 +178,7 @@ def _create_project(district: Any, data: Mapping[str, Any], *, by: User, stage: 
     now = clock.now()
     with transaction.atomic():
         project = Project(district=district, stage=stage, created_by=by, owner=data.get("owner") or by)
-        for name in EDITABLE:
+        for name in PROJECT_FACTS:
             if name in data:
                 setattr(project, name, data[name])
         project.stage_entered_at = project.last_activity_at = now
@@ -227,7 +208,7 @@ def do_update_project(project: Project, data: Mapping[str, Any], *, by: User) ->
                     ),
                     code="secretaryship",
                 )
-            for name in EDITABLE:
+            for name in PROJECT_FACTS:
                 if name in data:
                     setattr(project, name, data[name])
             refresh_score(project)

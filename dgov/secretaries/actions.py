@@ -269,11 +269,16 @@ def confirmation_token(contact: Contact) -> str:
 
 
 def contact_from_token(token: str) -> Contact | None:
+    return _from_token(Contact.objects.all(), CONFIRM_PURPOSE, "contact", token)
+
+
+def _from_token(rows: Any, purpose: str, key: str, token: str) -> Any:
+    """The row a signed link names (None when forged, expired or gone)."""
     try:
-        data = read_link_token(CONFIRM_PURPOSE, token, LINK_MAX_AGE)
+        data = read_link_token(purpose, token, LINK_MAX_AGE)
     except (LinkExpired, LinkInvalid):
         return None
-    return Contact.objects.select_related("project", "district").filter(pk=data.get("contact")).first()
+    return rows.select_related("project", "district").filter(pk=data.get(key)).first()
 
 
 # Visits and meetings ---------------------------------------------------------------------
@@ -547,11 +552,7 @@ def rating_token(issue: EnterpriseIssue) -> str:
 
 
 def issue_from_token(token: str) -> EnterpriseIssue | None:
-    try:
-        data = read_link_token(RATE_PURPOSE, token, LINK_MAX_AGE)
-    except (LinkExpired, LinkInvalid):
-        return None
-    return EnterpriseIssue.objects.select_related("project", "district").filter(pk=data.get("issue")).first()
+    return _from_token(EnterpriseIssue.objects.all(), RATE_PURPOSE, "issue", token)
 
 
 def do_rate_issue(issue: EnterpriseIssue, *, rating: int, comment: str = "", user: User | None = None) -> None:

@@ -6,7 +6,7 @@ through the ``get_*_for_user`` accessors (404 alike for missing and forbidden).
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -80,6 +80,33 @@ def _wants_xlsx(request: HttpRequest) -> bool:
 
 def _messages_of(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
+
+
+def _perform(
+    request: HttpRequest,
+    verdict: Verdict,
+    form: Any,
+    run: Callable[[dict[str, Any]], str],
+    again: Callable[..., HttpResponse],
+    done: HttpResponse,
+) -> HttpResponse:
+    """One act of a page: refused by its predicate (403 with the reason, 409 when it was
+    done already) before the form is read or any file stored; then the form (400); then
+    the ``do_*`` in one transaction (409 when somebody else acted first)."""
+    try:
+        enforce(verdict)
+        if not form.is_valid():
+            return again(400)
+        with transaction.atomic():
+            message = run(form.cleaned_data)
+    except PermissionDenied as error:
+        return again(403, [str(error) or _("Your role does not allow this action.")])
+    except ValidationError as error:
+        return again(400, _messages_of(error))
+    except Conflict as error:
+        return again(409, [str(error)])
+    messages.success(request, message)
+    return done
 
 
 # Guarded accessors ---------------------------------------------------------------------------
@@ -365,68 +392,57 @@ def project_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         context = _project_context(request, found, **{action: form, "failed": action, "errors": errors or []})
         return render(request, "secretaries/project.html", context, status=status)
 
-    try:
-        enforce(PROJECT_VERBS[action](user, found))
-        if not form.is_valid():
-            return again(400)
-        data = form.cleaned_data
-        with transaction.atomic():
-            if action == "assign":
-                actions.do_assign(
-                    found, secretary=data["secretary"], leader=data["leader"], by=user, reason=data["reason"]
+    def run(data: dict[str, Any]) -> str:
+        if action == "assign":
+            actions.do_assign(found, secretary=data["secretary"], leader=data["leader"], by=user, reason=data["reason"])
+            message = _("The secretary and the responsible leader are recorded.")
+        elif action == "contact":
+            # A repeat is recognised before any file is stored.
+            earlier = actions.contact_by_key(user, str(data["key"] or ""))
+            documents = (
+                do_store_uploads(
+                    data["evidence"], owner=user, district=found.district, label=_("Contact evidence"), by=user
                 )
-                message = _("The secretary and the responsible leader are recorded.")
-            elif action == "contact":
-                # A repeat is recognised before any file is stored.
-                earlier = actions.contact_by_key(user, str(data["key"] or ""))
-                documents = (
-                    do_store_uploads(
-                        data["evidence"], owner=user, district=found.district, label=_("Contact evidence"), by=user
-                    )
-                    if data["evidence"] and earlier is None
-                    else []
-                )
-                contact = actions.do_log_contact(
-                    found,
-                    by=user,
-                    on=data["on"],
-                    method=data["method"],
-                    people=data["people"],
-                    discussion=data["discussion"],
-                    issues_raised=data["issues_raised"],
-                    documents=documents,
-                    idempotency_key=str(data["key"] or ""),
-                )
-                message = (
-                    _("The contact is logged and counts: evidence is attached.")
-                    if documents or (earlier is not None and contact.attachments.exists())
-                    else _("The contact is logged; it counts once the enterprise confirms it or evidence is attached.")
-                )
-            elif action == "schedule":
-                actions.do_schedule(found, by=user, kind=data["kind"], planned_on=data["planned_on"])
-                message = _("The visit or meeting is scheduled.")
-            else:
-                issue = actions.do_raise_issue(
-                    found,
-                    by=user,
-                    kind=data["kind"],
-                    title=data["title"],
-                    description=data["description"],
-                    department=data["department"],
-                    idempotency_key=str(data["key"] or ""),
-                )
-                message = _("The issue is routed to %(department)s, due %(due)s.") % {
-                    "department": issue.department,
-                    "due": issue.deadline.due_date.isoformat(),
-                }
-    except PermissionDenied as error:
-        return again(403, [str(error) or _("Your role does not allow this action.")])
-    except ValidationError as error:
-        return again(400, _messages_of(error))
-    except Conflict as error:
-        return again(409, [str(error)])
-    messages.success(request, message)
-    return redirect("secretaries:project", pk=found.pk)
+                if data["evidence"] and earlier is None
+                else []
+            )
+            contact = actions.do_log_contact(
+                found,
+                by=user,
+                on=data["on"],
+                method=data["method"],
+                people=data["people"],
+                discussion=data["discussion"],
+                issues_raised=data["issues_raised"],
+                documents=documents,
+                idempotency_key=str(data["key"] or ""),
+            )
+            message = (
+                _("The contact is logged and counts: evidence is attached.")
+                if documents or (earlier is not None and contact.attachments.exists())
+                else _("The contact is logged; it counts once the enterprise confirms it or evidence is attached.")
+            )
+        elif action == "schedule":
+            actions.do_schedule(found, by=user, kind=data["kind"], planned_on=data["planned_on"])
+            message = _("The visit or meeting is scheduled.")
+        else:
+            issue = actions.do_raise_issue(
+                found,
+                by=user,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                department=data["department"],
+                idempotency_key=str(data["key"] or ""),
+            )
+            message = _("The issue is routed to %(department)s, due %(due)s.") % {
+                "department": issue.department,
+                "due": issue.deadline.due_date.isoformat(),
+            }
+        return message
+
+    verdict = PROJECT_VERBS[action](user, found)
+    return _perform(request, verdict, form, run, again, redirect("secretaries:project", pk=found.pk))
 
 
 @login_required
@@ -629,31 +645,22 @@ def issue_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         context = _issue_context(request, found, **{action: form, "failed": action, "errors": errors or []})
         return render(request, "secretaries/issue.html", context, status=status)
 
-    try:
-        enforce(_issue_verdicts(user, found, clock.today())[action])
-        if not form.is_valid():
-            return again(400)
-        data = form.cleaned_data
-        with transaction.atomic():
-            if action == "resolve":
-                actions.do_resolve_issue(found, by=user, resolution=data["resolution"])
-                message = _("The issue is resolved; the enterprise can now rate the outcome.")
-            elif action == "decline":
-                actions.do_decline_issue(found, by=user, reason=data["reason"])
-                message = _("The issue is declined at this level; the secretary may escalate it.")
-            else:
-                actions.do_escalate(
-                    found, by=user, to_level=data["to_level"], department=data["department"], reason=data["reason"]
-                )
-                message = _("The issue is escalated.")
-    except PermissionDenied as error:
-        return again(403, [str(error) or _("Your role does not allow this action.")])
-    except ValidationError as error:
-        return again(400, _messages_of(error))
-    except Conflict as error:
-        return again(409, [str(error)])
-    messages.success(request, message)
-    return redirect("secretaries:issue", pk=found.pk)
+    def run(data: dict[str, Any]) -> str:
+        if action == "resolve":
+            actions.do_resolve_issue(found, by=user, resolution=data["resolution"])
+            message = _("The issue is resolved; the enterprise can now rate the outcome.")
+        elif action == "decline":
+            actions.do_decline_issue(found, by=user, reason=data["reason"])
+            message = _("The issue is declined at this level; the secretary may escalate it.")
+        else:
+            actions.do_escalate(
+                found, by=user, to_level=data["to_level"], department=data["department"], reason=data["reason"]
+            )
+            message = _("The issue is escalated.")
+        return message
+
+    verdict = _issue_verdicts(user, found, clock.today())[action]
+    return _perform(request, verdict, form, run, again, redirect("secretaries:issue", pk=found.pk))
 
 
 # Scorecard -------------------------------------------------------------------------------------------
