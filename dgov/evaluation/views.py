@@ -7,6 +7,7 @@ rows through one ``get_*_for_user`` accessor each (404 alike for missing and for
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -76,6 +77,33 @@ def _address(request: HttpRequest) -> str:
 
 def _errors(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
+
+
+def _one_form(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    act: Callable[[dict[str, Any]], Any],
+    message: str,
+    done: str,
+) -> HttpResponse:
+    """A page of one form whose POST does one act: refused by the page's predicate
+    (``context["verdict"]``: 403 with the reason, 409 when done already), 400 on bad input,
+    else the act, a message and a redirect to ``done`` (the saved thing's page)."""
+    form = context["form"]
+    if request.method != "POST":
+        return render(request, template, context)
+    enforce(context["verdict"])
+    if form.is_valid():
+        try:
+            saved = act(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, message)
+            return redirect(done, pk=saved.pk)
+    return render(request, template, context, status=400)
 
 
 # Public pages ----------------------------------------------------------------------------
@@ -477,27 +505,27 @@ def talks(request: HttpRequest) -> HttpResponse:
 def talk_new(request: HttpRequest) -> HttpResponse:
     user = staff_or_403(request)
     form = forms.TalkForm(request.POST or None, user=user)
+
+    def act(data: dict[str, Any]) -> Talk:
+        return actions.do_record_talk(
+            by=user,
+            counterpart=data["counterpart"],
+            held_on=data["held_on"],
+            topic=data["topic"],
+            content=data["content"],
+            follow_up=data["follow_up"],
+            campaign=data["campaign"],
+        )
+
     context = {"form": form, "verdict": rules.may_record_talk(user)}
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                talk = actions.do_record_talk(
-                    by=user,
-                    counterpart=data["counterpart"],
-                    held_on=data["held_on"],
-                    topic=data["topic"],
-                    content=data["content"],
-                    follow_up=data["follow_up"],
-                    campaign=data["campaign"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The talk is recorded."))
-                return redirect("evaluation:talk", pk=talk.pk)
-        return render(request, "evaluation/talk_new.html", context, status=400)
-    return render(request, "evaluation/talk_new.html", context)
+    return _one_form(
+        request,
+        "evaluation/talk_new.html",
+        context,
+        act=act,
+        message=_("The talk is recorded."),
+        done="evaluation:talk",
+    )
 
 
 @login_required
@@ -576,20 +604,23 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form.fields["campaign"] = forms.campaign_field(user)
         form.order_fields(["campaign", *forms.ArticleForm.Meta.fields])
     context = {"form": form, "article": article, "verdict": verdict}
-    if request.method == "POST":
-        enforce(verdict)
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in forms.ArticleForm.Meta.fields}
-            saved = actions.do_save_article(
-                article,
-                by=user,
-                campaign=form.cleaned_data.get("campaign") or (article.campaign if article else None),
-                data=data,
-            )
-            messages.success(request, _("The article is saved."))
-            return redirect("evaluation:article", pk=saved.pk)
-        return render(request, "evaluation/article_edit.html", context, status=400)
-    return render(request, "evaluation/article_edit.html", context)
+
+    def act(data: dict[str, Any]) -> ColumnArticle:
+        return actions.do_save_article(
+            article,
+            by=user,
+            campaign=data.get("campaign") or (article.campaign if article else None),
+            data={name: data[name] for name in forms.ArticleForm.Meta.fields},
+        )
+
+    return _one_form(
+        request,
+        "evaluation/article_edit.html",
+        context,
+        act=act,
+        message=_("The article is saved."),
+        done="evaluation:article",
+    )
 
 
 @login_required
@@ -692,25 +723,24 @@ def report_new(request: HttpRequest) -> HttpResponse:
     campaign = campaigns.filter(pk=wanted).first() if wanted.isdigit() else campaigns.first()
     verdict = rules.may_submit_report(user, campaign)
     context = {"form": form, "verdict": verdict}
-    if request.method == "POST":
-        enforce(verdict)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                report = actions.do_submit_report(
-                    campaign=data["campaign"],
-                    by=user,
-                    title=data["title"],
-                    contradiction=data["contradiction"],
-                    body=data["body"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The report is submitted."))
-                return redirect("evaluation:report", pk=report.pk)
-        return render(request, "evaluation/report_new.html", context, status=400)
-    return render(request, "evaluation/report_new.html", context)
+
+    def act(data: dict[str, Any]) -> ResearchReport:
+        return actions.do_submit_report(
+            campaign=data["campaign"],
+            by=user,
+            title=data["title"],
+            contradiction=data["contradiction"],
+            body=data["body"],
+        )
+
+    return _one_form(
+        request,
+        "evaluation/report_new.html",
+        context,
+        act=act,
+        message=_("The report is submitted."),
+        done="evaluation:report",
+    )
 
 
 @login_required

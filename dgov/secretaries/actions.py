@@ -10,8 +10,8 @@ acting at once one wins and the other gets ``Conflict``. A contact is counted on
 """
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -44,6 +44,7 @@ from dgov.secretaries.rules import enterprise_may_answer, green_due
 from dgov.workdays.lights import Light
 from dgov.workdays.models import Deadline
 
+T = TypeVar("T")
 CONFIRM_PURPOSE = "secretaries.contact.confirm"
 RATE_PURPOSE = "secretaries.issue.rate"
 LINK_MAX_AGE = 60 * 60 * 24 * 30  # a confirmation or rating link works for 30 days
@@ -125,11 +126,27 @@ def do_assign(
 # Contacts --------------------------------------------------------------------------------
 
 
+def _by_key(rows: Any, idempotency_key: str) -> Any:
+    """What a repeated submission (the same key, the same person) already recorded."""
+    return rows.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+
+
+def _once(rows: Any, idempotency_key: str, create: Callable[[], T]) -> T:
+    """Create, or return what the same submission made a moment before: when two arrive
+    at once, the unique index on (person, key) lets one in and the other finds it."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        existing = _by_key(rows, idempotency_key)
+        if existing is None:
+            raise
+        return existing  # type: ignore[no-any-return]
+
+
 def contact_by_key(by: User, idempotency_key: str) -> Contact | None:
     """The contact a repeated submission (same key, same secretary) already recorded."""
-    if not idempotency_key:
-        return None
-    return Contact.objects.filter(secretary=by, idempotency_key=idempotency_key).first()
+    return _by_key(Contact.objects.filter(secretary=by), idempotency_key)  # type: ignore[no-any-return]
 
 
 def do_log_contact(
@@ -160,16 +177,11 @@ def do_log_contact(
         raise ValidationError(_("A contact cannot be dated before the project had its secretary."), code="past")
     if method not in Method.values:
         raise ValidationError(_("Choose how the contact took place."), code="method")
-    try:
-        with transaction.atomic():
-            return _create_contact(
-                project, by, on, method, people, discussion, issues_raised, documents, idempotency_key
-            )
-    except IntegrityError:
-        existing = Contact.objects.filter(secretary=by, idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
+    return _once(
+        Contact.objects.filter(secretary=by),
+        idempotency_key,
+        lambda: _create_contact(project, by, on, method, people, discussion, issues_raised, documents, idempotency_key),
+    )
 
 
 def _create_contact(
@@ -365,22 +377,19 @@ def do_raise_issue(
     """Route the enterprise's issue to a department, with a deadline in working days.
     A repeated submission (same key) returns the first issue."""
     enforce(rules.may_serve(by, project))
-    if idempotency_key:
-        existing = EnterpriseIssue.objects.filter(raised_by=by, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    mine = EnterpriseIssue.objects.filter(raised_by=by)
+    existing = _by_key(mine, idempotency_key)
+    if existing is not None:
+        return existing  # type: ignore[no-any-return]
     _check_department(department, project)
     if contact is not None and contact.project_id != project.pk:
         raise ValidationError(_("That contact belongs to another project."), code="contact")
     today = today or clock.today()
-    try:
-        with transaction.atomic():
-            return _create_issue(project, by, kind, title, department, description, contact, idempotency_key, today)
-    except IntegrityError:
-        existing = EnterpriseIssue.objects.filter(raised_by=by, idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
+    return _once(
+        mine,
+        idempotency_key,
+        lambda: _create_issue(project, by, kind, title, department, description, contact, idempotency_key, today),
+    )
 
 
 def _create_issue(
