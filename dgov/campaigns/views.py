@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dgov.accounts.access import AuthedRequest, staff_or_403
+from dgov.accounts.access import AuthedRequest, staff_district, staff_or_403
 from dgov.accounts.models import Department, User
 from dgov.campaigns import actions, rules
 from dgov.campaigns.forms import (
@@ -104,18 +104,13 @@ def get_problem_for_user(request: HttpRequest, pk: int) -> Problem:
     user = staff_or_403(request)
     try:
         problem = Problem.objects.select_related("campaign__district", "unit").get(
-            pk=pk, campaign__district_id=_district_id(user)
+            pk=pk, campaign__district_id=staff_district(request).pk
         )
     except Problem.DoesNotExist:
         raise Http404 from None
     if not _sees_unit(user, {problem.unit_id}):
         raise Http404
     return problem
-
-
-def _district_id(user: User) -> int:
-    assert user.district_id is not None  # staff_or_403 lets only staff of a district through
-    return user.district_id
 
 
 def _unit_of(campaign: Campaign, pk: int) -> Department:
@@ -660,7 +655,7 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, to those who may see the task or problem it is attached to."""
     user = staff_or_403(request)
     try:
-        doc = Document.objects.get(pk=pk, district_id=_district_id(user))
+        doc = Document.objects.get(pk=pk, district_id=staff_district(request).pk)
     except Document.DoesNotExist:
         raise Http404 from None
     allowed = False

@@ -311,65 +311,65 @@ def project(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "investment/project.html", _project_context(request, project))
 
 
-Handler = Callable[[Project, dict[str, Any], Any], str]
+Handler = Callable[[Project, dict[str, Any], User], str]
 
 
-def _advance(p: Project, d: dict[str, Any], by: Any) -> str:
+def _advance(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_advance(p, by=by, note=d["note"])
     return _("The project moved to %(stage)s.") % {"stage": Stage(p.stage).label}
 
 
-def _lose(p: Project, d: dict[str, Any], by: Any) -> str:
+def _lose(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_lose(p, by=by, reason=d["reason"])
     return _("The project is marked lost.")
 
 
-def _restore(p: Project, d: dict[str, Any], by: Any) -> str:
+def _restore(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_restore(p, by=by, note=d["note"])
     return _("The project is back at %(stage)s.") % {"stage": Stage(p.stage).label}
 
 
-def _probability(p: Project, d: dict[str, Any], by: Any) -> str:
+def _probability(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_set_probability(p, d["probability"], by=by)
     return _("Probability saved.")
 
 
-def _transfer(p: Project, d: dict[str, Any], by: Any) -> str:
+def _transfer(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_transfer(p, to=d["owner"], by=by, reason=d["reason"])
     return _("The project now belongs to %(name)s.") % {"name": d["owner"]}
 
 
-def _pause(p: Project, d: dict[str, Any], by: Any) -> str:
+def _pause(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_pause(p, until=d["until"], reason=d["reason"], by=by)
     return _("The project is paused.")
 
 
-def _resume(p: Project, d: dict[str, Any], by: Any) -> str:
+def _resume(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_resume(p, by=by)
     return _("The project is resumed.")
 
 
-def _activity(p: Project, d: dict[str, Any], by: Any) -> str:
+def _activity(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_note_activity(p, text=d["text"], by=by)
     return _("Activity recorded.")
 
 
-def _gate(p: Project, d: dict[str, Any], by: Any) -> str:
+def _gate(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_review_gate(p, Gate(d["gate"]), passed=d["passed"], by=by, reference=d["reference"], note=d["note"])
     return _("Gate review recorded.")
 
 
-def _claim(p: Project, d: dict[str, Any], by: Any) -> str:
+def _claim(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_claim(d["agent"], p, by=by)
     return _("The agent's claim is recorded.")
 
 
-def _verify(p: Project, d: dict[str, Any], by: Any) -> str:
+def _verify(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_verify_paid_in(p, amount=d["amount"], by=by)
     return _("Paid-in capital verified.")
 
 
-def _pay(p: Project, d: dict[str, Any], by: Any) -> str:
+def _pay(p: Project, d: dict[str, Any], by: User) -> str:
     claim = AgentClaim.objects.filter(project=p).first()
     if claim is None:
         raise Conflict(_("No agent has claimed this project."))

@@ -327,27 +327,27 @@ def _appeal_of(r: Rectification) -> Appeal | None:
     return Appeal.objects.filter(rating_id=r.rating_id).first()
 
 
-def _run_callback(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_callback(r: Rectification, user: User, data: dict[str, Any]) -> str:
     actions.do_record_callback(r, by=user, note=data["note"])
     return _("The call-back is recorded.")
 
 
-def _run_fix(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_fix(r: Rectification, user: User, data: dict[str, Any]) -> str:
     actions.do_record_fix(r, by=user, fix=data["fix"])
     return _("The rectification measures are recorded.")
 
 
-def _run_reply(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_reply(r: Rectification, user: User, data: dict[str, Any]) -> str:
     actions.do_reply(r, by=user, reply=data["reply"])
     return _("The reply is sent and the rectification is closed.")
 
 
-def _run_appeal(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_appeal(r: Rectification, user: User, data: dict[str, Any]) -> str:
     actions.do_file_appeal(r.rating, by=user, ground=data["ground"], reason=data["reason"])
     return _("The appeal is filed; a supervisor will decide.")
 
 
-def _run_decide(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_decide(r: Rectification, user: User, data: dict[str, Any]) -> str:
     appeal = _appeal_of(r)
     if appeal is None:
         raise Http404

@@ -257,7 +257,7 @@ def do_confirm_contact(contact: Contact, *, name: str, user: User | None = None)
     return True
 
 
-def _count(contact: Contact, *, by: Any, why: str) -> None:
+def _count(contact: Contact, *, by: User | None, why: str) -> None:
     """Count the contact toward the weekly rule, once; move the project's last contact
     forward (never back) and mark the month's visit or the quarter's meeting as held."""
     if not Contact.objects.filter(pk=contact.pk, counted_at__isnull=True).update(counted_at=clock.now()):

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dgov.accounts.access import AuthedRequest, staff_or_403
+from dgov.accounts.access import AuthedRequest, staff_district, staff_or_403
 from dgov.accounts.models import User
 from dgov.accounts.roles import Role
 from dgov.documents.storage import do_store_uploads
@@ -63,11 +63,6 @@ from dgov.secretaries.reports import green_card
 from dgov.workdays.lights import Light, light_case
 
 PAGE_SIZE = 50
-
-
-def _district_id(user: User) -> int:
-    assert user.district_id is not None  # staff_or_403 lets only staff of a district through
-    return user.district_id
 
 
 def _xlsx(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> FileResponse:
@@ -193,7 +188,7 @@ def projects(request: HttpRequest) -> HttpResponseBase:
     if not everyone and (user.has_role(Role.PROJECT_SECRETARY) or user.has_role(Role.DISTRICT_LEADER)):
         rows = rows.of_person(user)
     if _wants_xlsx(request):
-        counts = _open_issue_counts(_district_id(user), None)
+        counts = _open_issue_counts(staff_district(request).pk, None)
         return _xlsx(
             "key-projects",
             [
@@ -228,7 +223,7 @@ def projects(request: HttpRequest) -> HttpResponseBase:
             .order_by("name")[:PAGE_SIZE]
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = _open_issue_counts(_district_id(user), [s.project_id for s in page])
+    counts = _open_issue_counts(staff_district(request).pk, [s.project_id for s in page])
     for s in page:
         s.contact_state = _contact_state(s, cutoff)  # type: ignore[attr-defined]
         s.open_issues = counts.get(s.project_id, 0)  # type: ignore[attr-defined]
@@ -681,7 +676,7 @@ def scorecard(request: HttpRequest) -> HttpResponseBase:
     elif form.is_bound:
         return render(request, "secretaries/scorecard.html", {"form": form, "cards": []}, status=400)
     secretaries = User.objects.filter(
-        kind=User.Kind.STAFF, district_id=_district_id(user), groups__name=Role.PROJECT_SECRETARY.value
+        kind=User.Kind.STAFF, district_id=staff_district(request).pk, groups__name=Role.PROJECT_SECRETARY.value
     ).order_by("username")
     if user.has_role(Role.PROJECT_SECRETARY) and not user.has_perm(ASSIGN):
         secretaries = secretaries.filter(pk=user.pk)
@@ -859,7 +854,7 @@ def green(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "secretaries/green.html",
-        {"page": page, "cards": cards, "may_manage": rules.may_manage_green(user, _district_id(user))},
+        {"page": page, "cards": cards, "may_manage": rules.may_manage_green(user, staff_district(request).pk)},
     )
 
 
@@ -868,12 +863,12 @@ def green(request: HttpRequest) -> HttpResponseBase:
 def green_new(request: HttpRequest) -> HttpResponse:
     user = staff_or_403(request, MANAGE_GREEN)
     form = GreenChannelForm(
-        request.POST or None, district_id=_district_id(user), initial={"number": request.GET.get("number", "")}
+        request.POST or None, district_id=staff_district(request).pk, initial={"number": request.GET.get("number", "")}
     )
     context: dict[str, Any] = {
         "form": form,
         "ratio": rules.green_channel_ratio(),
-        "verdict": rules.may_manage_green(user, _district_id(user)),
+        "verdict": rules.may_manage_green(user, staff_district(request).pk),
     }
     if request.method == "GET":
         return render(request, "secretaries/green_new.html", context)
@@ -942,7 +937,7 @@ def green_lead(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def green_report(request: HttpRequest) -> HttpResponseBase:
     """Ordinary applications' waits in weeks with and without green-channel load."""
-    user = staff_or_403(request, VIEW_GREEN)
+    district = staff_district(request, VIEW_GREEN)
     today = clock.today()
     form = PeriodForm(request.GET or None)
     start, end = today - dt.timedelta(weeks=12), today
@@ -954,7 +949,7 @@ def green_report(request: HttpRequest) -> HttpResponseBase:
     if (end - start).days > 3 * 366:
         form.add_error(None, _("Choose a period of at most three years."))
         return render(request, "secretaries/green_report.html", {"form": form}, status=400)
-    report = reports.queue_impact(_district_id(user), start, end)
+    report = reports.queue_impact(district.pk, start, end)
     if _wants_xlsx(request):
         return _xlsx(
             "green-channel-queue-impact",
