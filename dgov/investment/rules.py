@@ -20,6 +20,7 @@ from dgov.investment.permissions import (
     REVIEW_GATE,
     SUBMIT_LEAD,
     VERIFY_PAID_IN,
+    VIEW_PIPELINE,
 )
 from dgov.lib.rules import Verdict, allow, deny, hide, settled
 
@@ -93,6 +94,17 @@ def missing_gates(project: Project) -> list[Gate]:
 
 
 # Projects -------------------------------------------------------------------------------
+
+
+def projects_for(user: Any) -> Any:
+    """The projects a person may open: staff who see the pipeline, their district's; a
+    hired agent, only the projects they claimed (the page and the API alike)."""
+    projects = Project.objects.visible_to(user)
+    if user.has_perm(VIEW_PIPELINE):
+        return projects
+    if user.has_perm(SUBMIT_LEAD):
+        return projects.filter(agent_claim__agent__user=user)
+    return projects.none()
 
 
 def may_create_project(user: Any, district: Any) -> Verdict:

@@ -99,18 +99,13 @@ def _wants_xlsx(request: HttpRequest) -> bool:
 
 
 def get_project_for_user(request: HttpRequest, pk: int) -> Project:
-    """The one guarded way to fetch a project: staff who see the pipeline get their
-    district's; an agent only the projects they claimed. Missing and forbidden look alike."""
-    user: Any = request.user
-    projects = Project.objects.visible_to(user).select_related(
+    """The one guarded way to fetch a project (``rules.projects_for``): missing and
+    forbidden look alike."""
+    projects = rules.projects_for(request.user).select_related(
         "owner", "office", "industry", "created_by", "paid_in_verified_by"
     )
-    if not user.has_perm(VIEW_PIPELINE):
-        if not user.has_perm(SUBMIT_LEAD):
-            raise Http404
-        projects = projects.filter(agent_claim__agent__user=user)
     try:
-        return projects.get(pk=pk)
+        return projects.get(pk=pk)  # type: ignore[no-any-return]
     except Project.DoesNotExist:
         raise Http404 from None
 
