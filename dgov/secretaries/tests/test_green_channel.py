@@ -204,3 +204,22 @@ def test_only_an_application_of_the_projects_investor_enters_the_green_channel(
     with pytest.raises(ValidationError):
         actions.do_enter_green_channel(application, project=project, lead_official=leader, reason="x", by=supervisor)
     assert not GreenChannelCase.objects.exists()
+
+
+def test_the_cards_light_is_the_platforms_with_the_green_channels_own_yellow_threshold(
+    settings, item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    application = accepted(item, enterprise_applicant, clerk, "g-light")
+    case = actions.do_enter_green_channel(
+        application, project=project, lead_official=leader, reason="重大项目领办", by=supervisor
+    )
+    # Due Thursday 8 October 2026, the first working day after National Day.
+    GreenChannelCase.objects.filter(pk=case.pk).update(promised_due_on=dt.date(2026, 10, 8))
+    case.refresh_from_db()
+    monday = dt.date(2026, 9, 28)  # 28, 29, 30 September and 8 October: 3 working days left after it
+    settings.DGOV_YELLOW_DAYS = {**settings.DGOV_YELLOW_DAYS, "green_channel": 1}
+    assert reports.green_card(case, monday)["light"] == "green"
+    settings.DGOV_YELLOW_DAYS = {**settings.DGOV_YELLOW_DAYS, "green_channel": 3}
+    assert reports.green_card(case, monday)["light"] == "yellow"
+    assert reports.green_card(case, dt.date(2026, 10, 6))["light"] == "yellow"  # a holiday: still running
+    assert reports.green_card(case, dt.date(2026, 10, 9))["light"] == "red"
