@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from dgov.accounts.access import staff_district
+from dgov.api.schemas import PathId
 from dgov.investment import reports, rules
 from dgov.investment.models import Stage, stage_settings
 from dgov.investment.permissions import VIEW_PIPELINE
@@ -85,7 +86,7 @@ def pipeline(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/projects/{pk}", response={200: ProjectOut, 404: ErrorOut}, summary="A project's stage and its log")
-def project(request: HttpRequest, pk: int) -> dict[str, Any]:
+def project(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     found = rules.projects_for(request.user).filter(pk=pk).first()
     if found is None:
         raise Http404

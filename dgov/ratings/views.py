@@ -34,6 +34,7 @@ from dgov.accounts.roles import ACCEPT
 from dgov.applications.models import Application, Visit
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.links import public_url
 from dgov.lib.rules import Verdict, enforce
 from dgov.lib.xlsx import Sheet, workbook_response
 from dgov.ratings import actions, rules
@@ -267,7 +268,7 @@ def window(request: StaffRequest) -> HttpResponse:
 
 
 def _handover(request: HttpRequest, application: Application, visit: Visit | None) -> HttpResponse:
-    url = request.build_absolute_uri(reverse("ratings:link", args=[actions.window_token(application, visit)]))
+    url = public_url(reverse("ratings:link", args=[actions.window_token(application, visit)]))
     context = {
         "application": application,
         "visit": visit,

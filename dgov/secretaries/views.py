@@ -29,6 +29,7 @@ from dgov.documents.storage import do_store_uploads
 from dgov.investment.models import Project
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.links import public_url
 from dgov.lib.rules import Verdict, enforce
 from dgov.lib.xlsx import Sheet, workbook_response
 from dgov.secretaries import actions, reports, rules
@@ -313,7 +314,7 @@ def _project_context(request: AuthedRequest, project: Project, **forms: Any) -> 
     )
     for contact in contacts:
         contact.link = (  # type: ignore[attr-defined]
-            request.build_absolute_uri(reverse("secretaries:confirm", args=[actions.confirmation_token(contact)]))
+            public_url(reverse("secretaries:confirm", args=[actions.confirmation_token(contact)]))
             if is_secretary and contact.confirmed_at is None
             else ""
         )
@@ -607,9 +608,7 @@ def _issue_context(request: AuthedRequest, issue: EnterpriseIssue, **extra: Any)
             initial={"to_level": issue.next_level}, district_id=issue.district_id, prefix="escalate"
         )
     if issue.status == IssueStatus.RESOLVED and issue.rating is None and rules.answers_for(user, issue.project):
-        context["rating_link"] = request.build_absolute_uri(
-            reverse("secretaries:rate", args=[actions.rating_token(issue)])
-        )
+        context["rating_link"] = public_url(reverse("secretaries:rate", args=[actions.rating_token(issue)]))
     return context
 
 
