@@ -35,6 +35,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> Any:
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
+    settings.LOCK_DIR = tmp_path / "locks"
     settings.SEAL_CA_DIR = tmp_path / "keys" / "ca"
     # Each test starts with the real clock, a fresh calendar and an empty cache (rate
     # limits, cached years): what one test leaves must not decide another.
@@ -165,19 +166,6 @@ def unit_head(make_staff: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def every_role(make_staff: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
-    """One staff member of each role, all of ``department`` (code; None for none):
-    ``every_role("SCJG")`` → {role: user}. For tests that walk every verb × every role."""
-    from dgov.accounts.roles import Role
-
-    def make(department: str | None = "SCJG", suffix: str = "") -> dict[str, Any]:
-        tag = suffix or (department or "none").lower()
-        return {role.value: make_staff(role.value, f"{role.value}-{tag}", department=department) for role in Role}
-
-    return make
-
-
-@pytest.fixture
 def administrator(make_staff: Callable[..., Any]) -> Any:
     return make_staff("administrator", "admin", department="ZWFW")
 
@@ -185,6 +173,30 @@ def administrator(make_staff: Callable[..., Any]) -> Any:
 @pytest.fixture
 def auditor(make_staff: Callable[..., Any]) -> Any:
     return make_staff("auditor", "auditor", department=None)
+
+
+class RoleStaff(dict[str, Any]):
+    """One staff member of each role, of the SCJG department ({role: user}); called with
+    another department's code (None for none), one of each role there as well."""
+
+    def __init__(self, make_staff: Callable[..., Any]) -> None:
+        from dgov.accounts.roles import Role
+
+        self.roles = list(Role)
+        self.make_staff = make_staff
+        super().__init__({r.value: make_staff(r.value, f"every_{r.value}", department="SCJG") for r in self.roles})
+
+    def __call__(self, department: str | None, suffix: str = "") -> dict[str, Any]:
+        tag = suffix or (department or "none").lower()
+        return {r.value: self.make_staff(r.value, f"{r.value}-{tag}", department=department) for r in self.roles}
+
+
+@pytest.fixture
+def every_role(make_staff: Callable[..., Any]) -> RoleStaff:
+    """One staff member of each role (for the walks that hold every page's buttons
+    against its actions, ``dgov.lib.testing``): ``every_role`` is the SCJG department's,
+    ``every_role("TCJ")`` another department's."""
+    return RoleStaff(make_staff)
 
 
 @pytest.fixture

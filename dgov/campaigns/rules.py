@@ -22,7 +22,7 @@ from dgov.campaigns.models import (
     Publication,
     Task,
 )
-from dgov.lib.rules import Verdict, allow, deny, hide, settled
+from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 
 
 def watches(user: Any) -> bool:
@@ -87,8 +87,8 @@ def _is_open(subject: Task | Problem) -> bool:
 
 def _closed(subject: Task | Problem) -> Verdict:
     if isinstance(subject, Task):
-        return settled(_("This task is closed."))
-    return settled(_("This problem is already rectified."))
+        return moved_on(_("This task is closed."))
+    return moved_on(_("This problem is already rectified."))
 
 
 # Campaigns and the task table -----------------------------------------------------------
@@ -120,7 +120,7 @@ def may_close_task(user: Any, task: Task) -> Verdict:
         if not verdict:
             return verdict
     if not task.is_open:
-        return settled(_("This task is already closed."))
+        return moved_on(_("This task is already closed."))
     blocking = open_subtask(task)
     if blocking is not None:
         return deny(
@@ -133,7 +133,7 @@ def may_close_task(user: Any, task: Task) -> Verdict:
 def may_red_card(user: Any, task: Task) -> Verdict:
     verdict = _supervisor(user, task.campaign)
     if verdict and task.red_carded:
-        return settled(_("This task already has a red card."))
+        return moved_on(_("This task already has a red card."))
     if verdict and not task.is_open:
         return _closed(task)
     return verdict
@@ -142,7 +142,7 @@ def may_red_card(user: Any, task: Task) -> Verdict:
 def may_lift_red_card(user: Any, task: Task) -> Verdict:
     verdict = _supervisor(user, task.campaign)
     if verdict and not task.red_carded:
-        return settled(_("This task has no red card."))
+        return moved_on(_("This task has no red card."))
     return verdict
 
 
@@ -155,14 +155,14 @@ def may_request_extension(user: Any, subject: Task | Problem) -> Verdict:
     if verdict and not _is_open(subject):
         return _closed(subject)
     if verdict and pending_extension(subject) is not None:
-        return settled(_("A request for a new deadline is already waiting for a decision."))
+        return moved_on(_("A request for a new deadline is already waiting for a decision."))
     return verdict
 
 
 def may_decide_extension(user: Any, subject: Task | Problem) -> Verdict:
     verdict = _supervisor(user, subject.campaign)
     if verdict and pending_extension(subject) is None:
-        return settled(_("There is no request waiting for a decision."))
+        return moved_on(_("There is no request waiting for a decision."))
     return verdict
 
 
@@ -181,7 +181,7 @@ def may_report_problem(user: Any, problem: Problem) -> Verdict:
 def may_submit_evidence(user: Any, problem: Problem) -> Verdict:
     verdict = _unit(user, problem.campaign, {problem.unit_id})
     if verdict and problem.state != Problem.State.OPEN:
-        return settled(_("Evidence for this problem is already waiting or accepted."))
+        return moved_on(_("Evidence for this problem is already waiting or accepted."))
     return verdict
 
 
@@ -189,7 +189,7 @@ def may_decide_evidence(user: Any, problem: Problem) -> Verdict:
     """Only an inspector closes a problem, by accepting its evidence."""
     verdict = _supervisor(user, problem.campaign)
     if verdict and pending_evidence(problem) is None:
-        return settled(_("There is no evidence waiting for a decision."))
+        return moved_on(_("There is no evidence waiting for a decision."))
     return verdict
 
 
@@ -197,7 +197,7 @@ def may_publish(user: Any, campaign: Campaign, unit: Any) -> Verdict:
     """The unit publishes its problem list to the public (向社会公开), once it lists one."""
     verdict = _unit(user, campaign, {unit.pk})
     if verdict and Publication.objects.filter(campaign=campaign, unit=unit).exists():
-        return settled(_("The problem list is already published."))
+        return moved_on(_("The problem list is already published."))
     if verdict and not campaign.problems.filter(unit=unit).exists():
         return deny(_("List at least one problem before publishing."))
     return verdict

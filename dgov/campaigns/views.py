@@ -62,6 +62,7 @@ from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, enforce
 from dgov.lib.xlsx import ImportRejected, workbook_response
+from dgov.ops.replica import reads_from_replica
 
 UNIT_PAGE_TASKS = 100
 # Requests and evidence waiting for an inspector, listed on the board.
@@ -346,6 +347,7 @@ def import_tasks(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/import.html", context, status=400)
 
 
+@reads_from_replica
 @login_required
 @require_GET
 def export_tasks(request: HttpRequest, pk: int) -> FileResponse:

@@ -34,7 +34,7 @@ from dgov.evaluation.permissions import (
     SUBMIT_REPORT,
     WRITE_COLUMN,
 )
-from dgov.lib.rules import Verdict, allow, deny, hide, settled
+from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 
 EDITABLE = (ArticleStatus.DRAFT, ArticleStatus.RETURNED)
 
@@ -63,7 +63,7 @@ def may_evaluate_public(user: Any, campaign: Any, unit: Any) -> Verdict:
 def may_evaluate_served(user: Any, invitation: Invitation) -> Verdict:
     """服务对象测评: one evaluation per invitation."""
     if Evaluation.objects.filter(invitation=invitation).exists():
-        return settled(_("This invitation has already been used."))
+        return moved_on(_("This invitation has already been used."))
     return allow()
 
 
@@ -81,7 +81,7 @@ def may_moderate(user: Any, evaluation: Evaluation) -> Verdict:
     if not _holds(user, MODERATE, evaluation.district_id):
         return _role()
     if evaluation.comment_status != CommentStatus.PENDING:
-        return settled(_("This comment was already moderated."))
+        return moved_on(_("This comment was already moderated."))
     return allow()
 
 
@@ -135,7 +135,7 @@ def may_revise_article(user: Any, article: ColumnArticle) -> Verdict:
     if article.author_id != user.pk or not _holds(user, WRITE_COLUMN):
         return hide(_("Only the author revises an article."))
     if article.status not in EDITABLE:
-        return settled(_("This article is under review or approved and can no longer be changed."))
+        return moved_on(_("This article is under review or approved and can no longer be changed."))
     return allow()
 
 
@@ -143,14 +143,14 @@ def may_submit_article(user: Any, article: ColumnArticle) -> Verdict:
     if article.author_id != user.pk:
         return hide(_("Only the author submits an article."))
     if article.status not in EDITABLE:
-        return settled(_("This article was already handled by someone else."))
+        return moved_on(_("This article was already handled by someone else."))
     return allow()
 
 
 def may_review_article(user: Any, article: ColumnArticle) -> Verdict:
     verdict = may_review_column(user, article.district_id)
     if verdict and article.status != ArticleStatus.SUBMITTED:
-        return settled(_("This article was already handled by someone else."))
+        return moved_on(_("This article was already handled by someone else."))
     return verdict
 
 
@@ -176,5 +176,5 @@ def may_review_report(user: Any, report: ResearchReport) -> Verdict:
     if not _holds(user, REVIEW_REPORT, report.district_id):
         return _role()
     if report.status != ReportStatus.SUBMITTED:
-        return settled(_("This report was already reviewed."))
+        return moved_on(_("This report was already reviewed."))
     return allow()

@@ -56,6 +56,7 @@ from dgov.lib.links import public_url
 from dgov.lib.ratelimit import RateLimit, client_address
 from dgov.lib.rules import enforce
 from dgov.lib.xlsx import workbook_response
+from dgov.ops.replica import reads_from_replica
 
 # Failed invitation-code look-ups per client address and window (guessing codes).
 # Wrong invitation codes per client address in ten minutes, for every worker together.
@@ -227,7 +228,7 @@ def served(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, error.message)
             status = 409
     verdict = rules.may_evaluate_served(None, invitation)
-    context = {"invitation": invitation, "form": form, "used": verdict.is_settled, "verdict": verdict}
+    context = {"invitation": invitation, "form": form, "used": verdict.conflict, "verdict": verdict}
     return render(request, "evaluation/served.html", context, status=status)
 
 
@@ -321,6 +322,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/results.html", context)
 
 
+@reads_from_replica
 @login_required
 @permission_required(VIEW_RESULTS, raise_exception=True)
 def results_export(request: HttpRequest) -> FileResponse:

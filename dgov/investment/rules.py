@@ -22,7 +22,7 @@ from dgov.investment.permissions import (
     VERIFY_PAID_IN,
     VIEW_PIPELINE,
 )
-from dgov.lib.rules import Verdict, allow, deny, hide, settled
+from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 
 
 def _holds(user: Any, permission: str, district_id: int) -> bool:
@@ -136,7 +136,7 @@ def may_advance(user: Any, project: Project) -> Verdict:
         return verdict
     to = project.next_stage
     if project.is_lost or to is None:
-        return settled(_("This project has no next stage."))
+        return moved_on(_("This project has no next stage."))
     if to == Stage.SIGNED:
         missing = missing_gates(project)
         if missing:
@@ -150,7 +150,7 @@ def may_advance(user: Any, project: Project) -> Verdict:
 def may_lose(user: Any, project: Project) -> Verdict:
     verdict = may_manage(user, project)
     if verdict and project.is_lost:
-        return settled(_("The project is already lost."))
+        return moved_on(_("The project is already lost."))
     return verdict
 
 
@@ -158,21 +158,21 @@ def may_restore(user: Any, project: Project) -> Verdict:
     """Bring a lost project back to the stage it left."""
     verdict = may_manage(user, project)
     if verdict and not (project.is_lost and project.lost_from):
-        return settled(_("Only a lost project can be restored."))
+        return moved_on(_("Only a lost project can be restored."))
     return verdict
 
 
 def may_pause(user: Any, project: Project, today: Any) -> Verdict:
     verdict = may_manage(user, project)
     if verdict and project.is_paused(today):
-        return settled(_("The project is paused already; resume it first."))
+        return moved_on(_("The project is paused already; resume it first."))
     return verdict
 
 
 def may_resume(user: Any, project: Project, today: Any) -> Verdict:
     verdict = may_manage(user, project)
     if verdict and not project.is_paused(today):
-        return settled(_("The project is not paused."))
+        return moved_on(_("The project is not paused."))
     return verdict
 
 
@@ -193,7 +193,7 @@ def may_claim(user: Any, project: Project, agent: Any = None) -> Verdict:
     if not (_holds(user, MANAGE_AGENTS, project.district_id) or own):
         return hide(_("Your role does not allow this action."))
     if AgentClaim.objects.filter(project=project).exists():
-        return settled(_("Another agent has already claimed this project."))
+        return moved_on(_("Another agent has already claimed this project."))
     return allow()
 
 

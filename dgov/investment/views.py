@@ -81,6 +81,7 @@ from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, enforce
 from dgov.lib.xlsx import ImportRejected, Sheet, workbook_response
+from dgov.ops.replica import reads_from_replica
 
 PAGE_SIZE = 50
 ORDERS = {
@@ -186,6 +187,7 @@ def pipeline(request: HttpRequest) -> HttpResponseBase:
     return render(request, "investment/pipeline.html", context)
 
 
+@reads_from_replica
 @login_required
 @permission_required(VIEW_PIPELINE, raise_exception=True)
 def charts(request: HttpRequest) -> HttpResponse:

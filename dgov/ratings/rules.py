@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dgov.accounts.access import is_staff
 from dgov.applications.models import Application, Status, Visit
-from dgov.lib.rules import Verdict, allow, deny, hide, settled
+from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 from dgov.ratings.models import BAD_LEVELS, Appeal, Rating, Rectification
 from dgov.ratings.permissions import DECIDE_APPEAL, FILE_APPEAL, HANDLE_RECTIFICATION, MANAGE_POLICY
 
@@ -44,7 +44,7 @@ def may_rate(user: Any, application: Application, visit: Visit | None = None) ->
     if problem:
         return deny(problem)
     if existing_rating(application, visit) is not None:
-        return settled(_("This has already been rated; a rating cannot be given twice."))
+        return moved_on(_("This has already been rated; a rating cannot be given twice."))
     return allow()
 
 
@@ -52,13 +52,13 @@ def _handles(user: Any, r: Rectification) -> Verdict:
     if not (is_staff(user) and user.district_id == r.district_id and user.has_perm(HANDLE_RECTIFICATION)):
         return hide(_("Your role does not allow this action."))
     if not r.is_open:
-        return settled(_("This rectification is closed."))
+        return moved_on(_("This rectification is closed."))
     return allow()
 
 
 def may_record_callback(user: Any, r: Rectification) -> Verdict:
     if r.called_back_on is not None:
-        return _handles(user, r) & settled(_("The call-back is already recorded."))
+        return _handles(user, r) & moved_on(_("The call-back is already recorded."))
     return _handles(user, r)
 
 
@@ -67,7 +67,7 @@ def may_record_fix(user: Any, r: Rectification) -> Verdict:
     if r.called_back_on is None:
         return verdict & deny(_("Call the applicant back first."))
     if r.fix:
-        return verdict & settled(_("The rectification measures are already recorded."))
+        return verdict & moved_on(_("The rectification measures are already recorded."))
     return verdict
 
 
@@ -89,7 +89,7 @@ def may_appeal(user: Any, rating: Rating) -> Verdict:
     ):
         return hide(_("Only the rated department may appeal its bad ratings."))
     if rating.excluded or Appeal.objects.filter(rating_id=rating.pk).exists():
-        return settled(_("This rating has already been appealed."))
+        return moved_on(_("This rating has already been appealed."))
     return allow()
 
 
@@ -99,7 +99,7 @@ def may_decide_appeal(user: Any, appeal: Appeal | None) -> Verdict:
     ):
         return hide(_("Your role does not allow this action."))
     if appeal.status != Appeal.Status.PENDING:
-        return settled(_("Somebody else acted on this first; the page shows the current state."))
+        return moved_on(_("Somebody else acted on this first; the page shows the current state."))
     if appeal.filed_by_id == user.pk:
         return deny(_("Nobody decides their own appeal."))
     return allow()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from dgov.accounts.access import is_staff
 from dgov.accounts.models import User
 from dgov.accounts.roles import Role
-from dgov.lib.rules import Verdict, allow, deny, hide, settled
+from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 from dgov.secretaries.permissions import ASSIGN, CHAIR_JOINT_MEETING, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN
 from dgov.workdays.calendar import add_working_days, year_calendar
 from dgov.workdays.lights import Light
@@ -189,7 +189,7 @@ def may_resolve_issue(user: Any, issue: Any) -> Verdict:
     if not _answers_at_level(user, issue):
         return hide(_("This issue is not for you to answer at its present level."))
     if issue.status != IssueStatus.OPEN:
-        return settled(_("This was already handled by someone else."))
+        return moved_on(_("This was already handled by someone else."))
     return allow()
 
 
@@ -210,7 +210,7 @@ def may_escalate(user: Any, issue: Any, today: dt.date) -> Verdict:
     if not answers_for(user, issue.project):
         return hide(_("Only the project's secretary or responsible leader escalates its issues."))
     if issue.status == IssueStatus.RESOLVED:
-        return settled(_("A resolved issue is not escalated."))
+        return moved_on(_("A resolved issue is not escalated."))
     if issue.next_level is None:
         return deny(_("The district leader is the top of the ladder and answers."))
     if issue.status != IssueStatus.DECLINED and issue.light(today) != Light.RED:
@@ -254,7 +254,7 @@ def may_rate_issue(user: Any, issue: Any) -> Verdict:
     if verdict and issue.status != IssueStatus.RESOLVED:
         return deny(_("The issue can be rated once it is resolved."))
     if verdict and issue.rating is not None:
-        return settled(_("This issue has already been rated."))
+        return moved_on(_("This issue has already been rated."))
     return verdict
 
 

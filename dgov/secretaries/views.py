@@ -751,7 +751,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "secretaries/rate.html", {"invalid": True}, status=404)
     user = _answering(request)
     verdict = rules.may_rate_issue(user, found)
-    if not verdict.shown and not verdict.is_settled:
+    if not verdict.shown and not verdict.conflict:
         enforce(verdict)
     form = RateForm(request.POST or None)
     context: dict[str, Any] = {"issue": found, "form": form, "verdict": verdict}

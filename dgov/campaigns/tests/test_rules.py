@@ -9,7 +9,7 @@ from django.test import Client
 
 from dgov.campaigns import actions
 from dgov.campaigns.models import Problem, Task
-from dgov.lib.testing import walk
+from dgov.lib.testing import walk_pages
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -67,7 +67,9 @@ def test_on_a_task_in_each_state_the_buttons_and_the_actions_agree(make_task, pe
     for state, task in tasks.items():
         who = people if state == "parent" else [head, inspector, people[0], people[-1]]
         for person in who:
-            found = walk(client, person, f"/campaigns/tasks/{task.pk}/", verbs("tasks", task.pk, TASK_DATA), seen=seen)
+            found = walk_pages(
+                client, person, f"/campaigns/tasks/{task.pk}/", verbs("tasks", task.pk, TASK_DATA), seen=seen
+            )
             problems += [f"{state}: {p}" for p in found]
     assert problems == []
     assert ("head", "close", "disabled") in seen  # the parent, while its subtask is open
@@ -88,7 +90,7 @@ def test_on_a_problem_in_each_state_the_buttons_and_the_actions_agree(campaign, 
     for state, problem in {"open": fresh, "evidence": waiting, "closed": closed}.items():
         who = people if state == "open" else [head, inspector, people[0]]
         for person in who:
-            found = walk(
+            found = walk_pages(
                 client, person, f"/campaigns/problems/{problem.pk}/", verbs("problems", problem.pk, PROBLEM_DATA)
             )
             problems += [f"{state}: {p}" for p in found]
@@ -105,9 +107,9 @@ def test_on_the_unit_page_only_its_head_lists_and_publishes_once_a_problem_is_li
     }
     client = Client()
     seen: list[tuple[str, str, str]] = []
-    problems = [p for person in people for p in walk(client, person, page, unit_verbs, seen=seen)]
+    problems = [p for person in people for p in walk_pages(client, person, page, unit_verbs, seen=seen)]
     actions.do_add_problem(campaign, unit, by=head, data={**PROBLEM, "problem": "另一问题", "due_on": D(2018, 12, 31)})
-    problems += [p for person in people for p in walk(client, person, page, unit_verbs, seen=seen)]
+    problems += [p for person in people for p in walk_pages(client, person, page, unit_verbs, seen=seen)]
     assert problems == []
     assert {("head", "publish", "disabled"), ("head", "publish", "enabled")} <= set(seen)
 
@@ -118,7 +120,7 @@ def test_only_an_inspector_creates_a_campaign(every_role, inspector):
     problems = [
         p
         for person in (*every_role("TCJ").values(), inspector)
-        for p in walk(client, person, "/campaigns/new/", {"create": ("/campaigns/new/", data)})
+        for p in walk_pages(client, person, "/campaigns/new/", {"create": ("/campaigns/new/", data)})
     ]
     assert problems == []
     assert not Task.objects.exists()

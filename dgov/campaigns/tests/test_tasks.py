@@ -151,7 +151,7 @@ def test_a_parent_cannot_close_while_a_subtask_is_open_and_the_refusal_names_it(
     make_task("1.1", D(2018, 12, 28), parent=parent)
     client.force_login(head)
     page = client.get(reverse("campaigns:task", args=[parent.pk])).content.decode()
-    assert 'data-denied="close"' in page and "任务 1.1" in page  # a disabled button with the reason
+    assert 'data-disabled-action="close"' in page and "任务 1.1" in page  # a disabled button with the reason
     response = client.post(reverse("campaigns:task_act", args=[parent.pk, "close"]), {"note": ""})
     assert response.status_code == 403
     assert "1.1" in response.content.decode()

@@ -14,7 +14,7 @@ from dgov.applications.models import Channel
 from dgov.evaluation import actions
 from dgov.evaluation.models import Evaluation, Scale
 from dgov.lib import clock as the_clock
-from dgov.lib.testing import walk
+from dgov.lib.testing import walk_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def people(every_role, head, other_head, inspector, leader, administrator):
 
 def check(people, page, verbs, **kwargs) -> list[str]:
     client = Client()
-    return [p for person in people for p in walk(client, person, page, verbs, **kwargs)]
+    return [p for person in people for p in walk_pages(client, person, page, verbs, **kwargs)]
 
 
 def test_moderation_invitations_and_surveys_are_for_whoever_holds_the_role(people, campaign, unit, item, citizen):

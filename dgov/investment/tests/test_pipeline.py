@@ -21,7 +21,7 @@ def test_signing_is_refused_until_every_gate_is_passed(at_intent, officer, leade
     login(client, officer)
     # "Move to 签约" is a disabled button with the reason, and the action refuses with it.
     page = client.get(f"/investment/projects/{at_intent.pk}/").content.decode()
-    assert 'data-denied="advance"' in page and "cannot be signed until these gates are passed" in page
+    assert 'data-disabled-action="advance"' in page and "cannot be signed until these gates are passed" in page
     response = client.post(f"/investment/projects/{at_intent.pk}/advance/", {"note": ""})
     assert response.status_code == 403
     assert "cannot be signed until these gates are passed" in response.content.decode()

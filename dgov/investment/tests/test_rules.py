@@ -13,7 +13,7 @@ from dgov.investment import actions
 from dgov.investment.models import Stage
 from dgov.investment.tests.conftest import pass_gates
 from dgov.lib import clock as the_clock
-from dgov.lib.testing import walk
+from dgov.lib.testing import walk_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_through_the_pipeline_the_buttons_and_the_acts_agree(
     for state, project in states.items():
         who = people if state == "lead" else [officer, leader, people[0]]
         for person in who:
-            found = walk(
+            found = walk_pages(
                 client, person, f"/investment/projects/{project.pk}/", verbs(project, leader, agent), seen=seen
             )
             problems += [f"{state}: {p}" for p in found]
@@ -120,7 +120,10 @@ def test_offices_agents_and_parks_are_kept_by_whoever_holds_the_role(make_projec
     client = Client()
     seen: list[tuple[str, str, str]] = []
     problems = [
-        p for person in people for page, acts in pages.items() for p in walk(client, person, page, acts, seen=seen)
+        p
+        for person in people
+        for page, acts in pages.items()
+        for p in walk_pages(client, person, page, acts, seen=seen)
     ]
     assert problems == []
     enabled = {(who, verb) for who, verb, button in seen if button == "enabled"}

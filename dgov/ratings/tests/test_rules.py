@@ -5,7 +5,7 @@ reason is the 403's message (one predicate, ``dgov/ratings/rules.py``, behind bo
 import pytest
 from django.test import Client
 
-from dgov.lib.testing import walk
+from dgov.lib.testing import walk_pages
 from dgov.ratings import actions
 from dgov.ratings.models import Appeal, Level, Rectification, Source
 
@@ -51,7 +51,7 @@ def test_every_role_sees_on_the_fresh_rectification_exactly_what_it_may_do(bad, 
     client = Client()
     problems = []
     for person in people:
-        problems += walk(client, person, f"/ratings/rectifications/{bad.pk}/", steps(bad))
+        problems += walk_pages(client, person, f"/ratings/rectifications/{bad.pk}/", steps(bad))
     assert problems == []
 
 
@@ -61,7 +61,9 @@ def test_through_every_state_the_buttons_and_the_actions_agree(bad, supervisor, 
     for state, r in states(bad, supervisor, unit_head):
         r = Rectification.objects.get(pk=r.pk)
         for person in (supervisor, unit_head, approver, clerk):
-            problems += [f"{state}: {p}" for p in walk(client, person, f"/ratings/rectifications/{r.pk}/", steps(r))]
+            problems += [
+                f"{state}: {p}" for p in walk_pages(client, person, f"/ratings/rectifications/{r.pk}/", steps(r))
+            ]
     assert problems == []
 
 
@@ -69,7 +71,7 @@ def test_a_step_out_of_order_is_a_disabled_button_with_the_reason_the_action_giv
     client = Client()
     client.force_login(supervisor)
     page = client.get(f"/ratings/rectifications/{bad.pk}/").content.decode()
-    assert 'data-denied="reply"' in page and "Record the call-back and the measures before replying." in page
+    assert 'data-disabled-action="reply"' in page and "Record the call-back and the measures before replying." in page
     answer = client.post(f"/ratings/rectifications/{bad.pk}/reply/", STEP_DATA["reply"])
     assert answer.status_code == 403
     assert "Record the call-back and the measures before replying." in answer.content.decode()
@@ -83,7 +85,7 @@ def test_the_applicant_rates_a_finished_case_and_not_an_unfinished_one(citizen, 
     for application in (done, open_case):
         url = f"/ratings/case/{application.pk}/"
         for person in people:
-            problems += walk(client, person, url, {"rate": (url, {"level": Level.SATISFIED})}, success=rated)
+            problems += walk_pages(client, person, url, {"rate": (url, {"level": Level.SATISFIED})}, success=rated)
     assert problems == []
 
 
@@ -96,5 +98,5 @@ def test_only_whoever_keeps_the_policy_may_save_it(every_role, citizen):
     data = {"deem_unrated": "on", "rectification_days": 10}
     problems = []
     for person in (*every_role("ZWFW").values(), citizen):
-        problems += walk(client, person, "/ratings/policy/", {"save_policy": ("/ratings/policy/", data)})
+        problems += walk_pages(client, person, "/ratings/policy/", {"save_policy": ("/ratings/policy/", data)})
     assert problems == []

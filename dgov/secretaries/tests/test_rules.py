@@ -11,7 +11,7 @@ from django.test import Client
 from dgov.applications import actions as application_actions
 from dgov.applications.models import Channel
 from dgov.lib import clock as the_clock
-from dgov.lib.testing import walk
+from dgov.lib.testing import walk_pages
 from dgov.secretaries import actions
 from dgov.secretaries.models import Contact, EnterpriseIssue, Level
 
@@ -78,7 +78,7 @@ def test_on_a_key_project_only_its_secretary_serves_and_only_assigners_assign(
     problems: list[str] = []
     seen: list[tuple[str, str, str]] = []
     for person in people:
-        problems += walk(client, person, f"/secretaries/projects/{project.pk}/", verbs, seen=seen)
+        problems += walk_pages(client, person, f"/secretaries/projects/{project.pk}/", verbs, seen=seen)
     assert problems == []
     enabled = {(who, verb) for who, verb, button in seen if button == "enabled"}
     assert {(secretary.username, v) for v in ("contact", "schedule", "issue", "evidence")} <= enabled
@@ -115,7 +115,9 @@ def test_up_the_ladder_the_issue_page_and_its_acts_agree(
         problems = [
             f"{state}: {p}"
             for person in who
-            for p in walk(client, person, f"/secretaries/issues/{found.pk}/", issue_verbs(found, departments), seen=met)
+            for p in walk_pages(
+                client, person, f"/secretaries/issues/{found.pk}/", issue_verbs(found, departments), seen=met
+            )
         ]
         seen[state] = set(met)
         return problems
@@ -162,7 +164,7 @@ def test_the_green_channel_lead_official_is_changed_by_whoever_manages_the_chann
     client = Client()
     problems = []
     for person in (*people, leader):
-        problems += walk(client, person, f"/secretaries/green/{case.pk}/", verbs)
+        problems += walk_pages(client, person, f"/secretaries/green/{case.pk}/", verbs)
     assert problems == []
 
 
@@ -189,10 +191,10 @@ def test_the_enterprise_answers_through_its_links_and_staff_never_do(
             actions.do_rate_issue(EnterpriseIssue.objects.get(pk=issue.pk), rating=5)
         for person in (enterprise_user, citizen, secretary, land_staff):
             verbs = {"rate": (rate_url, {"rating": 4})}
-            problems += walk(client, person, rate_url, verbs, success=answered, seen=seen)
+            problems += walk_pages(client, person, rate_url, verbs, success=answered, seen=seen)
     for person in (enterprise_user, citizen, secretary):
         verbs = {"confirm": (confirm_url, {"name": "刘总"})}
-        problems += walk(client, person, confirm_url, verbs, success=answered, seen=seen)
+        problems += walk_pages(client, person, confirm_url, verbs, success=answered, seen=seen)
     assert problems == []
     assert {("enterprise", "rate", "disabled"), ("enterprise", "rate", "enabled")} <= set(seen)
     assert ("secretary", "confirm", "none") in seen and ("enterprise", "confirm", "enabled") in seen
