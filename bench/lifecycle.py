@@ -285,11 +285,13 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/openapi.json")
+            # Liveness (dgov.ops): the API's docs page needs collected static files with DEBUG off.
+            conn.request("GET", "/healthz")
             if conn.getresponse().status == 200:
                 return server
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     server.kill()
     raise SystemExit(f"gunicorn did not start:\n{(WORKDIR / 'gunicorn.log').read_text()}")
 

@@ -49,6 +49,8 @@ STATEMENTS: list["Statement"] = []
 psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, 128)
 
 _TABLE = r'"?(\w+)"?'
+# A table a statement names and its alias: ``FROM table alias``, ``JOIN table alias``.
+_NAMED = rf"(?:INSERT INTO|UPDATE|FROM|JOIN) {_TABLE}(?: (?!ON\b|WHERE\b|SET\b|JOIN\b|LEFT\b|\()(\w+))?"
 _COLUMN = re.compile(r'^(?:(\w+)\.)?"?(\w+)"?$')
 
 
@@ -70,12 +72,14 @@ class Statement:
     @cached_property
     def aliases(self) -> dict[str, type[models.Model]]:
         """alias (or table name) → model, for every table the statement names."""
-        by_table = {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
-        found = {}
-        pattern = rf"(?:INSERT INTO|UPDATE|FROM|JOIN) {_TABLE}(?: (?!ON\b|WHERE\b|SET\b|JOIN\b|LEFT\b|\()(\w+))?"
-        for table, alias in re.findall(pattern, self.sql, flags=re.IGNORECASE):
-            found[alias or table] = by_table[table]
-        return found
+        by_table = _models_by_table()
+        return {alias: by_table[table] for alias, table in self.tables}
+
+    @cached_property
+    def tables(self) -> list[tuple[str, str]]:
+        """(alias or table name, table name) of every table the statement names."""
+        found = re.findall(_NAMED, self.sql, flags=re.IGNORECASE)
+        return [(alias or table, table) for table, alias in found]
 
     @cached_property
     def model(self) -> type[models.Model]:
@@ -89,10 +93,10 @@ class Statement:
         if self.kind == "INSERT":
             listed = re.search(r"\(([^)]*)\) VALUES", self.sql)
             assert listed is not None, self.sql
-            table = next(iter(self.aliases))
+            table = self.tables[0][0]
             return [(table, name.strip().strip('"')) for name in listed.group(1).split(",")]
         if self.kind == "UPDATE":
-            table = next(iter(self.aliases))
+            table = self.tables[0][0]
             sets = self.sql.split(" SET ", 1)[1].split(" WHERE ", 1)[0]
             return [(table, item.split("=", 1)[0].strip().strip('"')) for item in _top_level(sets)]
         items = _top_level(self.sql[len("SELECT ") : _top_level_from(self.sql)])
@@ -262,6 +266,10 @@ def instances(statement: Statement, row: Sequence[Any]) -> dict[str, Any]:
     return found
 
 
+def _models_by_table() -> dict[str, type[models.Model]]:
+    return {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
+
+
 def _db() -> Any:
     """The connection (resolved once: each attribute read through ``django.db.connection``
     costs a context-local lookup)."""
@@ -325,7 +333,16 @@ def check_hand_written(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                     )
                 )
     for statement in STATEMENTS:
-        if statement.kind == "INSERT":
+        shape = list(_out_of_step(statement))
+        for problem in shape:
+            errors.append(
+                checks.Error(
+                    f"A hand-written statement on the hot path {problem}: {statement.sql[:80]}…",
+                    hint="Change the statement together with the model (dgov/lib/fastsql.py, decision 0011).",
+                    id="dgov.E014",
+                )
+            )
+        if statement.kind == "INSERT" and not shape:
             missing = _unlisted(statement)
             if missing:
                 errors.append(
@@ -337,6 +354,34 @@ def check_hand_written(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                     )
                 )
     return errors
+
+
+def _out_of_step(statement: Statement) -> Iterable[str]:
+    """How ``statement`` no longer fits the models it names: a table no model has, a
+    column its model lacks (renamed or removed), or, for a SELECT, a model's column it
+    does not read (added: each instance would fetch it again when first used)."""
+    by_table = _models_by_table()
+    missing = list(dict.fromkeys(table for _alias, table in statement.tables if table not in by_table))
+    if missing:
+        yield f"names table {', '.join(missing)}, which no model has"
+        return
+    aliases = statement.aliases
+    read: dict[str, set[str]] = {}
+    for item in statement.columns:
+        if item is None:
+            continue
+        alias, column = item
+        model = aliases[alias]
+        if column not in {f.column for f in model._meta.concrete_fields}:
+            yield f"names {model._meta.db_table}.{column}, which {model._meta.label} does not have"
+        read.setdefault(alias, set()).add(column)
+    if statement.kind != "SELECT":
+        return
+    for alias, columns in read.items():
+        model = aliases[alias]
+        unread = [f.column for f in model._meta.concrete_fields if f.column not in columns]
+        if unread:
+            yield f"does not read {', '.join(unread)} of {model._meta.label} ({alias})"
 
 
 def _unlisted(statement: Statement) -> list[str]:

@@ -3,6 +3,7 @@ write (decision 0011): a column added to a model fails here (and in the system c
 instead of in production, and the system check refuses what a hand-written write would
 skip."""
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,12 +14,34 @@ from dgov.lib import fastsql
 
 
 def _statements() -> list[fastsql.Statement]:
-    from dgov.applications import loading
-
-    fastsql.written_by_hand()  # imports the modules that hold them
-    for lookups in ((), ("applicant__user_id",), ("district_id",), ("department_id", "district_id")):
-        loading._application_statement(lookups)
+    fastsql.written_by_hand()  # imports the modules that hold them (each variant registered)
     return list(fastsql.STATEMENTS)
+
+
+@pytest.mark.parametrize(
+    ("user", "lookups"),
+    [
+        (SimpleNamespace(is_authenticated=True, kind="applicant", pk=1), ["applicant__user_id"]),
+        (
+            SimpleNamespace(is_authenticated=True, kind="staff", district_id=1, department_id=2, roles=["reviewer"]),
+            ["department_id", "district_id"],
+        ),
+        (
+            SimpleNamespace(is_authenticated=True, kind="staff", district_id=1, department_id=2, roles=["leader"]),
+            ["district_id"],
+        ),
+    ],
+    ids=["applicant", "department-scoped", "district-wide"],
+)
+def test_every_application_statement_a_user_can_send_is_registered_for_the_check(user: Any, lookups: Any) -> None:
+    from dgov.applications import loading
+    from dgov.applications.models import visibility
+
+    conditions = visibility(user)
+    assert conditions is not None and sorted(conditions) == lookups
+    where = loading._visible_where(lookups)
+
+    assert where in loading.WHERES
 
 
 def _columns(model: type[models.Model]) -> set[str]:
@@ -148,6 +171,49 @@ def test_the_check_refuses_an_insert_that_leaves_out_a_column(monkeypatch: Any) 
 
     assert [error.id for error in errors] == ["dgov.E012"]
     assert "does not list created_at" in errors[0].msg
+
+
+def test_the_check_refuses_a_field_added_to_a_model_read_by_hand(monkeypatch: Any) -> None:
+    """A field added without the statement: each instance would fetch it again (a query
+    per transition) or, were it read positionally, read the wrong column."""
+    from dgov.services.models import Material
+
+    colour = models.CharField(max_length=10)
+    colour.set_attributes_from_name("colour")
+    monkeypatch.setattr(Material._meta, "concrete_fields", (*Material._meta.concrete_fields, colour))
+
+    errors = [error for error in fastsql.check_hand_written() if error.id == "dgov.E014"]
+
+    assert [error.msg.split(":")[0] for error in errors] == [
+        "A hand-written statement on the hot path does not read colour of services.Material (m)"
+    ]
+
+
+def test_the_check_refuses_a_column_renamed_under_a_statement(monkeypatch: Any) -> None:
+    from dgov.notifications.models import Notification
+
+    monkeypatch.setattr(Notification._meta.get_field("subject"), "column", "title")
+
+    errors = fastsql.check_hand_written()
+
+    assert {error.msg.split(":")[0] for error in errors} == {
+        "A hand-written statement on the hot path names notifications_notification.subject, "
+        "which notifications.Notification does not have"
+    }
+    assert {error.id for error in errors} == {"dgov.E014"}
+
+
+def test_the_check_refuses_a_table_renamed_under_a_statement(monkeypatch: Any) -> None:
+    from dgov.workdays.models import Deadline
+
+    monkeypatch.setattr(Deadline._meta, "db_table", "workdays_due")
+
+    errors = fastsql.check_hand_written()
+
+    assert errors
+    assert {error.msg.split(":")[0] for error in errors} == {
+        "A hand-written statement on the hot path names table workdays_deadline, which no model has"
+    }
 
 
 @pytest.mark.django_db
