@@ -157,6 +157,13 @@ def _top_level_from(sql: str) -> int:
     raise ValueError(sql)
 
 
+class Ref(NamedTuple):
+    """A value to ``run``: the id returned by an earlier write of the same call (its
+    index), e.g. a new application's id in its event's ``application_id``."""
+
+    write: int
+
+
 class Write(NamedTuple):
     """An INSERT or UPDATE to ``run``, and the unsaved row an INSERT writes (given its
     primary key and marked saved once written)."""
@@ -166,12 +173,17 @@ class Write(NamedTuple):
     row: models.Model | None = None
 
 
-def inserting(statement: Statement, row: models.Model) -> Write:
+def inserting(statement: Statement, row: models.Model, **refs: Ref) -> Write:
     """The INSERT of an unsaved ``row``: each column's field value as the ORM saves it
-    (``pre_save``, which sets ``auto_now_add``, then ``get_db_prep_save``)."""
+    (``pre_save``, which sets ``auto_now_add``, then ``get_db_prep_save``), but the
+    fields named in ``refs`` (by attname), which take the id an earlier write returns
+    (set on ``row`` once written)."""
     db = _db()
-    params = []
+    params: list[Any] = []
     for field in statement.fields:
+        if field.attname in refs:
+            params.append(refs[field.attname])
+            continue
         value = field.pre_save(row, True)
         params.append(None if value is None else field.get_db_prep_save(value, db))
     return Write(statement, params, row)
@@ -179,12 +191,15 @@ def inserting(statement: Statement, row: models.Model) -> Write:
 
 def values(model: type[models.Model], **given: Any) -> list[Any]:
     """``given`` field values (by field name, in order; a row for a foreign key) as the
-    ORM saves them."""
+    ORM saves them; a ``Ref`` is passed on to ``run``."""
     db = _db()
     found: list[Any] = []
     for name, value in given.items():
         if value is None:
             found.append(None)
+            continue
+        if isinstance(value, Ref):
+            found.append(value)
             continue
         field: Any = model._meta.get_field(name)
         found.append(field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, db))
@@ -198,38 +213,57 @@ def run(writes: Sequence[Write]) -> list[Any]:
     caller that needs one's result to decide about the rest rolls back its transaction."""
     db = _db()
     if db.vendor != "postgresql" or len(writes) == 1:
-        found = []
+        found: list[Any] = []
         with db.cursor() as cursor:
             for statement, params, _row in writes:
-                cursor.execute(statement.sql, list(params))
+                cursor.execute(statement.sql, [found[p.write] if isinstance(p, Ref) else p for p in params])
                 row = cursor.fetchone() if statement.returns else None
                 found.append(row[0] if row is not None else None)
     else:
-        sql = _together(tuple(write.statement for write in writes))
+        refs = tuple(
+            (n, k, p.write) for n, write in enumerate(writes) for k, p in enumerate(write.params) if isinstance(p, Ref)
+        )
+        sql = _together(tuple(write.statement for write in writes), refs)
         with db.cursor() as cursor:
-            cursor.execute(sql, [value for write in writes for value in write.params])
+            cursor.execute(sql, [p for write in writes for p in write.params if not isinstance(p, Ref)])
             found = list(cursor.fetchone())
     for write, pk in zip(writes, found, strict=True):
         if write.row is not None:
             write.row.pk = pk
             write.row._state.adding = False
             write.row._state.db = db.alias
+            for field, p in zip(write.statement.fields, write.params, strict=True):
+                if isinstance(p, Ref):
+                    setattr(write.row, field.attname, field.to_python(found[p.write]))
     return found
 
 
-_composed: dict[tuple[Statement, ...], str] = {}
+_composed: dict[tuple[Any, ...], str] = {}
 
 
-def _together(statements: tuple[Statement, ...]) -> str:
-    """``WITH s0 AS (…), s1 AS (…) SELECT (SELECT id FROM s0), (SELECT id FROM s1)``."""
-    sql = _composed.get(statements)
+def _earlier(write: int) -> str:
+    return f"(SELECT id FROM s{int(write)})"  # noqa: S608 — a number of our own
+
+
+def _together(statements: tuple[Statement, ...], refs: tuple[tuple[int, int, int], ...] = ()) -> str:
+    """``WITH s0 AS (…), s1 AS (…) SELECT (SELECT id FROM s0), (SELECT id FROM s1)``;
+    ``refs`` (write, placeholder, earlier write): placeholders that read an earlier
+    write's id, ``(SELECT id FROM s<earlier>)``."""
+    sql = _composed.get((statements, refs))
     if sql is None:
-        parts = ", ".join(f"s{n} AS ({statement.sql})" for n, statement in enumerate(statements))
+        texts = [statement.sql for statement in statements]
+        for n in {n for n, _k, _m in refs}:
+            pieces = texts[n].split("%s")
+            taken = {k: m for write, k, m in refs if write == n}
+            texts[n] = pieces[0] + "".join(
+                (_earlier(taken[k]) if k in taken else "%s") + piece for k, piece in enumerate(pieces[1:])
+            )
+        parts = ", ".join(f"s{n} AS ({text})" for n, text in enumerate(texts))
         results = ", ".join(
             f"(SELECT id FROM s{n})" if statement.returns else "NULL"  # noqa: S608 — names of our own
             for n, statement in enumerate(statements)
         )
-        sql = _composed[statements] = f"WITH {parts} SELECT {results}"  # noqa: S608 — literal statements
+        sql = _composed[(statements, refs)] = f"WITH {parts} SELECT {results}"  # noqa: S608 — literal statements
     return sql
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dgov.applications import actions
 from dgov.applications.models import Application, ApplicationEvent, Channel, Status, SubmittedMaterial
@@ -111,3 +112,47 @@ def test_a_transition_sets_only_what_it_may(accepted: Application, reviewer: Any
         "completed_on",
         "reasons",
     )
+
+
+def test_acceptance_writes_its_deadlines_with_the_transition_pointing_at_them(
+    item: Any, citizen: Any, citizen_applicant: Any, clerk: Any
+) -> None:
+    application, _ = actions.do_submit(
+        item=item, applicant=citizen_applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="deadlines"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        actions.do_accept(application, by=clerk)
+
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].split(" ", 1)[0] in ("INSERT", "UPDATE", "WITH")]
+    if connection.vendor == "postgresql":  # one statement: both deadlines, then the UPDATE
+        assert len(writes) == 1 and writes[0].index("workdays_deadline") < writes[0].index("UPDATE applications")
+    else:  # the two deadlines, the UPDATE, the event, the audit entry, the notification
+        assert len(writes) == 6
+
+    row = Application.objects.select_related("legal_deadline", "promised_deadline").get(pk=application.pk)
+    assert row.status == Status.ACCEPTED
+    assert row.legal_deadline is not None and row.promised_deadline is not None
+    assert (row.legal_deadline_id, row.promised_deadline_id) == (
+        application.legal_deadline.pk,
+        application.promised_deadline.pk,
+    )
+    assert row.legal_deadline.working_days == item.current_version.legal_limit_days
+    assert Deadline.objects.count() == 2
+
+
+def test_a_submission_that_collides_writes_none_of_its_rows(
+    item: Any, citizen: Any, citizen_applicant: Any, monkeypatch: Any
+) -> None:
+    """The rows pointing at the new application go with it when its INSERT fails."""
+    first, _ = actions.do_submit(
+        item=item, applicant=citizen_applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="one"
+    )
+    monkeypatch.setattr(actions, "new_number", lambda *args, **kwargs: first.number)
+
+    with pytest.raises(RuntimeError, match="could not allocate"):
+        actions.do_submit(
+            item=item, applicant=citizen_applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="two"
+        )
+
+    assert Application.objects.count() == 1
+    assert ApplicationEvent.objects.count() == AuditEntry.objects.filter(verb="application.submit").count() == 1
