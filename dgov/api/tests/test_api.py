@@ -521,7 +521,7 @@ def test_accepting_reads_the_calendar_once_per_process_not_per_request(
     assert not [q for q in queries.captured_queries if "workdays_calendar" in q["sql"]]
 
 
-def test_accepting_costs_six_queries_on_postgresql_and_ten_elsewhere(
+def test_accepting_costs_five_queries_on_postgresql_and_ten_elsewhere(
     client: Client, application: Application, clerk: Any, bearer: Any, django_assert_num_queries: Any
 ) -> None:
     from django.db import connection
@@ -531,10 +531,9 @@ def test_accepting_costs_six_queries_on_postgresql_and_ten_elsewhere(
     add_working_days(application.received_on, 1)  # the process has read this year's calendar
     # token, user, roles and permissions in one statement; the application with its
     # deadlines and the bundle it is a part of, if any; then, between savepoint and
-    # release, both deadlines in one statement and the UPDATE that points at them with
-    # the event, the audit entry and the notification in another on PostgreSQL (six
-    # statements elsewhere).
-    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 10):
+    # release, both deadlines and the UPDATE that points at them with the event, the audit
+    # entry and the notification in one statement on PostgreSQL (six statements elsewhere).
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 10):
         assert act(client, application, "accept", headers).status_code == 200
 
 
