@@ -35,10 +35,6 @@ class FileType(models.TextChoices):
     OFD = "application/ofd", "OFD"
 
 
-# Types a browser may show in place; anything else is always a download.
-INLINE_TYPES = frozenset({FileType.PDF.value, FileType.JPEG.value, FileType.PNG.value})
-
-
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> "DocumentQuerySet":
         """The owner's own documents; staff also see their district's, with permission."""
@@ -87,10 +83,6 @@ class Document(models.Model):
     @property
     def path(self) -> Path:
         return storage_path(self.storage_name)
-
-    @property
-    def inline(self) -> bool:
-        return self.content_type in INLINE_TYPES
 
 
 def storage_path(storage_name: str) -> Path:
