@@ -221,10 +221,22 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # Audit trail -----------------------------------------------------------------------
 # Signed checkpoints of the hash chain are written outside the database; the signing
-# key lives outside the repository and the database.
+# key and the key that seals each entry live outside the repository and the database
+# (in production off the database host: dgov/audit/checks.py, decision 0013).
 AUDIT_CHECKPOINT_DIR = Path(env_str("DGOV_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
 AUDIT_SIGNING_KEY_FILE = Path(env_str("DGOV_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-ed25519.pem")))
-AUDIT_CHECKPOINT_INTERVAL = timedelta(minutes=env_int("DGOV_AUDIT_CHECKPOINT_MINUTES", 60))
+AUDIT_SEAL_KEY_FILE = Path(env_str("DGOV_AUDIT_SEAL_KEY_FILE", str(VAR_DIR / "keys" / "audit-seal.key")))
+AUDIT_CHECKPOINT_INTERVAL = timedelta(minutes=env_int("DGOV_AUDIT_CHECKPOINT_MINUTES", 1))
+AUDIT_CHECKPOINT_ENTRIES = env_int("DGOV_AUDIT_CHECKPOINT_ENTRIES", 1000)
+# The first checkpoint must follow the first entry within this: a checkpoint file that
+# starts later was replaced.
+AUDIT_CHECKPOINT_GRACE = timedelta(minutes=env_int("DGOV_AUDIT_CHECKPOINT_GRACE_MINUTES", 60))
+# A copy of every checkpoint line: udp://host:514, tcp://host:514 or /dev/log (empty: none).
+AUDIT_SYSLOG = env_str("DGOV_AUDIT_SYSLOG", "")
+# Entries up to this number were written before entries were sealed (an upgraded database).
+AUDIT_UNSEALED_UPTO = env_int("DGOV_AUDIT_UNSEALED_UPTO", 0)
+# Where a PostgreSQL on this host keeps its data (the off-host check compares filesystems).
+DB_DATA_DIR = Path(env_str("DGOV_DB_DATA_DIR", "/var/lib/postgresql"))
 
 # Uploads: the largest file accepted (MB). A request body may hold ten such files and
 # a megabyte of form; a larger one is refused from its Content-Length, unread.

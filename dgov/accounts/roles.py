@@ -35,6 +35,7 @@ VIEW_APPLICANTS = "accounts.view_applicant"
 ADD_APPLICANT = "accounts.add_applicant"
 MANAGE_STAFF = "accounts.manage_staff"
 VIEW_AUDIT = "audit.view_audit_trail"
+REBASELINE_AUDIT = "audit.rebaseline_audit_trail"
 EDIT_CALENDAR = "workdays.edit_calendar"
 MANAGE_CATALOGUE = "services.manage_catalogue"
 VIEW_DOCUMENTS = "documents.view_document"
@@ -59,7 +60,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.UNIT_HEAD: set(),
     Role.DISTRICT_LEADER: {VIEW_APPLICANTS},
     Role.AUDITOR: {VIEW_AUDIT, VIEW_APPLICANTS},
-    Role.ADMINISTRATOR: {MANAGE_STAFF, EDIT_CALENDAR, VIEW_APPLICANTS, MANAGE_CATALOGUE},
+    Role.ADMINISTRATOR: {MANAGE_STAFF, EDIT_CALENDAR, VIEW_APPLICANTS, MANAGE_CATALOGUE, REBASELINE_AUDIT},
 }
 
 

@@ -1,0 +1,145 @@
+"""The seal of an audit entry: a MAC written with the entry, keyed by a secret that is
+not in the database (issue 19 §3).
+
+The hash chain is computed by the chainer after the fact, from what the table holds: a
+database writer who inserts a row before the chainer reaches it, or who edits rows and
+recomputes the chain past the last checkpoint, leaves a chain that agrees with itself.
+The seal closes that gap. ``trail.entry`` seals each entry where it is built, in Python,
+before the INSERT; the chainer refuses an entry whose seal does not verify (and names
+it), and ``verify_audit`` checks every seal. Without the key a forged or edited row
+cannot carry a valid seal.
+
+``seal = nonce (16 hex) || HMAC-SHA256(key, sealed_bytes)[:32 hex]`` over every column
+the chain covers but the entry number, which the database hands out at the INSERT. The
+random nonce makes every seal unique, so a genuine row copied into another number is
+found as a repeated seal. The values are read as the database will give them back:
+``changes`` as JSON with its numbers as decimals (PostgreSQL's jsonb writes ``1e20`` as
+``100000000000000000000`` and ``1.0`` as ``1.0``), the address as the field stores it.
+
+The key (``settings.AUDIT_SEAL_KEY_FILE``, 32 random bytes in hex) is separate from the
+checkpoint signing key. Outside production it is created on first use; in production it
+must be provisioned (``manage.py audit_keys``), since a fresh key would make every
+earlier entry look forged. Entries numbered up to ``settings.AUDIT_UNSEALED_UPTO`` were
+written before entries were sealed and are accepted without a seal.
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+from dgov.audit.models import utc_text
+
+SEAL_LENGTH = 48
+_NONCE = 16
+
+
+def seal_key_path() -> Path:
+    return Path(settings.AUDIT_SEAL_KEY_FILE)
+
+
+@cache
+def _key_at(path: str, stamp: tuple[int, int]) -> bytes:
+    return bytes.fromhex(Path(path).read_text(encoding="ascii").strip())
+
+
+def seal_key() -> bytes:
+    """The key, read once per file version (the hot path pays a ``stat``)."""
+    path = seal_key_path()
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        if settings.PRODUCTION:
+            raise ImproperlyConfigured(
+                _("The audit seal key %(path)s is missing: provision it with manage.py audit_keys.") % {"path": path}
+            ) from None
+        create_seal_key(path)
+        status = path.stat()
+    key = _key_at(str(path), (status.st_ino, status.st_mtime_ns))
+    if len(key) < 32:
+        raise ImproperlyConfigured(_("The audit seal key %(path)s is shorter than 32 bytes.") % {"path": path})
+    return key
+
+
+def create_seal_key(path: Path) -> bool:
+    """Write a new key at ``path`` unless one exists (then False), readable by its owner only."""
+    from dgov.audit.chain import _create_exclusively
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return _create_exclusively(path, secrets.token_hex(32).encode("ascii") + b"\n", mode=0o600)
+
+
+def _canonical_json(value: Any) -> str:
+    """Sorted keys, ASCII, numbers as normalised decimals: one text whatever the
+    database did to the JSON on its way in and out."""
+    if isinstance(value, dict):
+        return "{" + ",".join(json.dumps(k) + ":" + _canonical_json(value[k]) for k in sorted(value)) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_canonical_json(item) for item in value) + "]"
+    if isinstance(value, Decimal):
+        return "0" if value.is_zero() else str(value.normalize())
+    return json.dumps(value)
+
+
+def _decimal_json(changes: Any) -> Any:
+    text = changes if isinstance(changes, str | bytes) else json.dumps(changes)
+    return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+
+
+def sealed_bytes(values: Sequence[Any], nonce: str) -> bytes:
+    """What the MAC covers: ``values`` are the raw ``CANONICAL_COLUMNS`` of an entry
+    (its number first, which is left out) as a cursor or the model gives them."""
+    at, district, actor, actor_name, role, ip, verb, object_type, object_id, object_repr, changes = values[1:12]
+    request_id, outcome = values[12], values[13]
+    body = [
+        nonce,
+        utc_text(at),
+        district,
+        actor,
+        actor_name,
+        role,
+        ip,
+        verb,
+        object_type,
+        object_id,
+        object_repr,
+        _canonical_json(_decimal_json(changes if changes is not None else {})),
+        request_id,
+        outcome,
+    ]
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def _mac(values: Sequence[Any], nonce: str, key: bytes) -> str:
+    return hmac.new(key, sealed_bytes(values, nonce), hashlib.sha256).hexdigest()[: SEAL_LENGTH - _NONCE]
+
+
+def seal(values: Sequence[Any], key: bytes | None = None) -> str:
+    """A fresh seal for an entry's raw ``CANONICAL_COLUMNS`` values."""
+    nonce = os.urandom(_NONCE // 2).hex()
+    return nonce + _mac(values, nonce, key or seal_key())
+
+
+def seal_holds(values: Sequence[Any], given: str | None, key: bytes) -> bool:
+    """True when ``given`` is a valid seal of the entry (raw ``CANONICAL_COLUMNS``)."""
+    if not given or len(given) != SEAL_LENGTH:
+        return False
+    nonce, mac = given[:_NONCE], given[_NONCE:]
+    try:
+        return hmac.compare_digest(_mac(values, nonce, key), mac)
+    except (TypeError, ValueError):  # a forged row with values no genuine entry has
+        return False
+
+
+def needs_seal(seq: int) -> bool:
+    return seq > int(getattr(settings, "AUDIT_UNSEALED_UPTO", 0))
