@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "dgov.accounts.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dgov.lib.conflicts.ConflictMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -241,6 +242,19 @@ DB_DATA_DIR = Path(env_str("DGOV_DB_DATA_DIR", "/var/lib/postgresql"))
 # Uploads: the largest file accepted (MB). A request body may hold ten such files and
 # a megabyte of form; a larger one is refused from its Content-Length, unread.
 UPLOAD_MAX_MB = env_int("DGOV_UPLOAD_MAX_MB", 20)
+
+# The deadline light (dgov/workdays/lights.py): working days left when a deadline of each
+# kind turns yellow. DGOV_YELLOW_DAYS="campaign=3,application=1" overrides single kinds.
+DGOV_YELLOW_DAYS: dict[str, int] = {
+    "default": 1,
+    "application": 1,  # a common local rule: 1 working day before the limit
+    "bundle": 1,
+    "rating": 1,
+    "secretary": 1,
+    "green_channel": 1,
+    "campaign": 3,  # published practice for task tables: 3 days or less left
+    **{k.strip(): int(v) for k, _sep, v in (pair.partition("=") for pair in env_list("DGOV_YELLOW_DAYS")) if v},
+}
 
 # The district a fresh public visitor sees first (several districts may share one instance).
 DEFAULT_DISTRICT_CODE = env_str("DGOV_DEFAULT_DISTRICT", "220103")

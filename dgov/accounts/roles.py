@@ -1,8 +1,8 @@
 """Staff roles as groups with explicit permissions.
 
 Each role is a ``Group`` named by its code; ``sync_roles`` makes the groups' permissions
-exactly what ``ROLE_PERMISSIONS`` says (run after every migrate). Later apps add their
-permission codenames here, so one table answers "who may do what".
+exactly what the apps' ``permissions.py`` grant (run after every migrate), so one merged
+table answers "who may do what". The permission names other apps import live here.
 """
 
 from typing import Any
@@ -35,7 +35,6 @@ VIEW_APPLICANTS = "accounts.view_applicant"
 ADD_APPLICANT = "accounts.add_applicant"
 MANAGE_STAFF = "accounts.manage_staff"
 VIEW_AUDIT = "audit.view_audit_trail"
-REBASELINE_AUDIT = "audit.rebaseline_audit_trail"
 EDIT_CALENDAR = "workdays.edit_calendar"
 MANAGE_CATALOGUE = "services.manage_catalogue"
 VIEW_DOCUMENTS = "documents.view_document"
@@ -47,39 +46,14 @@ STOP_CLOCK = "applications.stop_clock"
 ISSUE_CERTIFICATE = "certificates.issue_certificate"
 CHANGE_CERTIFICATE_STATUS = "certificates.change_certificate_status"
 
-ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.WINDOW_CLERK: {VIEW_APPLICANTS, ADD_APPLICANT, REVEAL, VIEW_DOCUMENTS, ACCEPT},
-    Role.REVIEWER: {VIEW_APPLICANTS, VIEW_DOCUMENTS, REVIEW, STOP_CLOCK},
-    Role.DEPARTMENT_APPROVER: {VIEW_APPLICANTS, VIEW_DOCUMENTS, DECIDE, EXTEND, STOP_CLOCK, CHANGE_CERTIFICATE_STATUS},
-    Role.SEAL_OFFICER: {VIEW_DOCUMENTS, ISSUE_CERTIFICATE},
-    Role.CENTRE_SUPERVISOR: {VIEW_APPLICANTS, REVEAL, VIEW_AUDIT, VIEW_DOCUMENTS},
-    Role.PROJECT_SECRETARY: set(),
-    Role.INVESTMENT_OFFICER: set(),
-    Role.HIRED_AGENT: set(),
-    Role.INSPECTOR: {VIEW_AUDIT},
-    Role.UNIT_HEAD: set(),
-    Role.DISTRICT_LEADER: {VIEW_APPLICANTS},
-    Role.AUDITOR: {VIEW_AUDIT, VIEW_APPLICANTS},
-    Role.ADMINISTRATOR: {MANAGE_STAFF, EDIT_CALENDAR, VIEW_APPLICANTS, MANAGE_CATALOGUE, REBASELINE_AUDIT},
-}
-
-
-# Apps built on the foundation grant their own permissions in ``dgov/<app>/permissions.py``
-# as ``GRANTS: dict[Role, set[str]]``; ``all_role_permissions`` merges them into this table.
-EXTENSION_APPS = ("bundles", "ratings", "investment", "secretaries", "campaigns", "evaluation")
-
 
 def all_role_permissions() -> dict[str, set[str]]:
-    import importlib
+    """Every role's permissions: the union of the ``GRANTS`` of each app's
+    ``permissions.py`` (discovered over ``INSTALLED_APPS``)."""
+    from dgov.lib.plugins import discover
 
-    merged = {role: set(perms) for role, perms in ROLE_PERMISSIONS.items()}
-    for app in EXTENSION_APPS:
-        try:
-            module = importlib.import_module(f"dgov.{app}.permissions")
-        except ModuleNotFoundError as error:
-            if error.name != f"dgov.{app}.permissions":
-                raise
-            continue
+    merged: dict[str, set[str]] = {role: set() for role in Role}
+    for _app, module in discover("permissions"):
         for role, perms in module.GRANTS.items():
             merged[role] |= set(perms)
     return merged
