@@ -156,14 +156,20 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Lock-out: 5 failures lock the account and, separately, the client address.
+# Lock-out (dgov/accounts/lockout.py): 5 failures lock the (account, address) pair; an
+# account tried from DGOV_LOGIN_ACCOUNT_ADDRESSES addresses is locked everywhere and its
+# owner and the administrators are alerted. The address is the client's, read from
+# X-Forwarded-For only behind the trusted proxies (DGOV_TRUSTED_PROXIES, CIDRs).
+TRUSTED_PROXIES = env_list("DGOV_TRUSTED_PROXIES", "")
 AXES_FAILURE_LIMIT = env_int("DGOV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DGOV_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "dgov.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "dgov.accounts.addresses.client_address"
+AXES_HANDLER = "dgov.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+LOGIN_ACCOUNT_ADDRESSES = env_int("DGOV_LOGIN_ACCOUNT_ADDRESSES", 10)
 
 # Sessions: staff 15 minutes idle / 12 hours absolute; applicants 30 minutes idle.
 STAFF_SESSION_IDLE = timedelta(minutes=env_int("DGOV_STAFF_IDLE_MINUTES", 15))

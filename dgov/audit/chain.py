@@ -90,7 +90,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dgov.audit.models import (
@@ -102,7 +101,8 @@ from dgov.audit.models import (
     canonical_from_row,
     utc_text,
 )
-from dgov.audit.seal import needs_seal, seal_holds, seal_key
+from dgov.audit.seal import canonical_seal_holds, needs_seal, seal_key
+from dgov.lib import clock
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +122,7 @@ ENTRY_COLUMNS = (
     "id, at, district_id, actor_id, actor_name, role, ip, verb, object_type, object_id, object_repr,"
     " changes, request_id, outcome, seal"
 )
-SELECT_ENTRIES = (
-    f"SELECT {ENTRY_COLUMNS} FROM audit_auditentry WHERE id > %s AND id <= %s ORDER BY id LIMIT %s"  # noqa: S608
-)
+SELECT_ENTRIES = f"SELECT {ENTRY_COLUMNS} FROM audit_auditentry WHERE id > %s AND id <= %s ORDER BY id LIMIT %s"  # noqa: S608
 SELECT_LINKS = "SELECT seq, chain_hash FROM audit_auditlink WHERE seq > %s ORDER BY seq LIMIT %s"
 
 
@@ -226,12 +224,13 @@ def _chain_batch(connection: BaseDatabaseWrapper, horizon: int, batch: int, usin
         links, forged = [], []
         key = seal_key()
         for row in cursor.fetchall():
-            if needs_seal(row[0]) and not seal_holds(row, row[14], key):
+            canonical = canonical_from_row(row)
+            if needs_seal(row[0]) and not canonical_seal_holds(canonical, row[14], key):
                 # A refusal link: the previous hash again, so the row adds nothing.
                 links.append((row[0], prev.hex()))
                 forged.append(row[0])
                 continue
-            prev = link_hash(prev, row)
+            prev = hashlib.sha256(prev + canonical_bytes(canonical)).digest()
             links.append((row[0], prev.hex()))
         if links and connection.vendor == "postgresql":
             # One statement for the batch: many single-row INSERTs cost more than the hashing.
@@ -298,7 +297,7 @@ def due_for_checkpoint(using: str = DEFAULT_DB_ALIAS) -> bool:
     at, seq = last
     if not AuditLink.objects.using(using).filter(seq__gt=seq).exists():
         return False
-    return timezone.now() - at >= settings.AUDIT_CHECKPOINT_INTERVAL or links_since(seq, using) >= int(
+    return clock.now() - at >= settings.AUDIT_CHECKPOINT_INTERVAL or links_since(seq, using) >= int(
         settings.AUDIT_CHECKPOINT_ENTRIES
     )
 
@@ -342,7 +341,7 @@ def write_checkpoint(using: str = DEFAULT_DB_ALIAS, *, chain: bool = True) -> Au
     head = AuditLink.objects.using(using).order_by("-seq").first()
     if head is None:
         return None
-    at = timezone.now()
+    at = clock.now()
     line = signed_line({"seq": head.seq, "chain_hash": head.chain_hash, "at": utc_text(at)})
     with transaction.atomic(using=using):
         checkpoint = AuditCheckpoint.objects.using(using).create(
@@ -389,7 +388,7 @@ def write_rebaseline(*, seq: int, chain_hash: str, requested_by: str, approved_b
             "kind": "rebaseline",
             "seq": seq,
             "chain_hash": chain_hash,
-            "at": utc_text(timezone.now()),
+            "at": utc_text(clock.now()),
             "requested_by": requested_by,
             "approved_by": approved_by,
             "rebaseline": number,
@@ -437,7 +436,7 @@ def write_head(*, force: bool = False, using: str = DEFAULT_DB_ALIAS) -> None:
                     seq,
                 )
                 return
-    line = signed_line({"kind": "head", "seq": head.seq, "chain_hash": head.chain_hash, "at": utc_text(timezone.now())})
+    line = signed_line({"kind": "head", "seq": head.seq, "chain_hash": head.chain_hash, "at": utc_text(clock.now())})
     directory = Path(settings.AUDIT_CHECKPOINT_DIR)
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=".head-")
     try:

@@ -39,10 +39,16 @@ def utc_text(value: dt.datetime | str) -> str:
     """A timestamp as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC, whatever the database gave:
     PostgreSQL an aware datetime, SQLite a naive one (or its text) already in UTC."""
     if isinstance(value, str):
+        # SQLite's own text, "YYYY-MM-DD HH:MM:SS[.ffffff]": rewritten without parsing
+        # (the walk over a million entries reads it twice each).
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            return f"{value[:10]}T{value[11:]}Z"
+        if len(value) == 19 and value[10] == " ":
+            return f"{value[:10]}T{value[11:]}.000000Z"
         value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value.isoformat(timespec="microseconds") + "Z"
+    if value.tzinfo is not None and value.utcoffset():
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def canonical_from_row(row: Sequence[Any]) -> dict[str, Any]:

@@ -13,8 +13,8 @@ cannot carry a valid seal.
 the chain covers but the entry number, which the database hands out at the INSERT. The
 random nonce makes every seal unique, so a genuine row copied into another number is
 found as a repeated seal. The values are read as the database will give them back:
-``changes`` as JSON with its numbers as decimals (PostgreSQL's jsonb writes ``1e20`` as
-``100000000000000000000`` and ``1.0`` as ``1.0``), the address as the field stores it.
+``changes`` with its numbers in one form (PostgreSQL's jsonb writes ``1e20`` as
+``100000000000000000000``), the address as the field stores it.
 
 The key (``settings.AUDIT_SEAL_KEY_FILE``, 32 random bytes in hex) is separate from the
 checkpoint signing key. Outside production it is created on first use; in production it
@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
-from dgov.audit.models import utc_text
+from dgov.audit.models import canonical_from_row
 
 SEAL_LENGTH = 48
 _NONCE = 16
@@ -79,65 +79,93 @@ def create_seal_key(path: Path) -> bool:
     return _create_exclusively(path, secrets.token_hex(32).encode("ascii") + b"\n", mode=0o600)
 
 
-def _canonical_json(value: Any) -> str:
-    """Sorted keys, ASCII, numbers as normalised decimals: one text whatever the
-    database did to the JSON on its way in and out."""
+# Integers up to 2**53 are exact as floats too; beyond, and for every other number, the
+# normalised decimal text is what the database keeps.
+_EXACT = 2**53
+
+
+def _number(value: int | float) -> Any:
+    """One form for a number whatever the database made of it on the way: jsonb writes
+    ``1e20`` as ``100000000000000000000`` and keeps ``1.0``; SQLite keeps the text."""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return repr(value)
+        if value.is_integer() and abs(value) < _EXACT:
+            return int(value)
+        if abs(value) < _EXACT:
+            return value
+    elif abs(value) < _EXACT:
+        return value
+    decimal = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return "0" if decimal.is_zero() else str(decimal.normalize())
+
+
+def _normal(value: Any) -> Any:
     if isinstance(value, dict):
-        return "{" + ",".join(json.dumps(k) + ":" + _canonical_json(value[k]) for k in sorted(value)) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(_canonical_json(item) for item in value) + "]"
-    if isinstance(value, Decimal):
-        return "0" if value.is_zero() else str(value.normalize())
-    return json.dumps(value)
+        return {str(k): _normal(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normal(item) for item in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return _number(value)
+    return value
 
 
-def _decimal_json(changes: Any) -> Any:
-    text = changes if isinstance(changes, str | bytes) else json.dumps(changes)
-    return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+def changes_text(changes: Any) -> str:
+    """``changes`` (JSON text from a cursor, or the dict written) as one canonical text."""
+    data = json.loads(changes) if isinstance(changes, str | bytes) else changes
+    return json.dumps(_normal(data if data is not None else {}), sort_keys=True, separators=(",", ":"))
 
 
-def sealed_bytes(values: Sequence[Any], nonce: str) -> bytes:
-    """What the MAC covers: ``values`` are the raw ``CANONICAL_COLUMNS`` of an entry
-    (its number first, which is left out) as a cursor or the model gives them."""
-    at, district, actor, actor_name, role, ip, verb, object_type, object_id, object_repr, changes = values[1:12]
-    request_id, outcome = values[12], values[13]
+def sealed_bytes(canonical: dict[str, Any], nonce: str) -> bytes:
+    """What the MAC covers: the entry's canonical form (``canonical_from_row``) but its
+    number, with the nonce."""
     body = [
         nonce,
-        utc_text(at),
-        district,
-        actor,
-        actor_name,
-        role,
-        ip,
-        verb,
-        object_type,
-        object_id,
-        object_repr,
-        _canonical_json(_decimal_json(changes if changes is not None else {})),
-        request_id,
-        outcome,
+        canonical["at"],
+        canonical["district"],
+        canonical["actor"],
+        canonical["actor_name"],
+        canonical["role"],
+        canonical["ip"],
+        canonical["verb"],
+        canonical["object_type"],
+        canonical["object_id"],
+        canonical["object_repr"],
+        changes_text(canonical["changes"]),
+        canonical["request_id"],
+        canonical["outcome"],
     ]
     return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
 
-def _mac(values: Sequence[Any], nonce: str, key: bytes) -> str:
-    return hmac.new(key, sealed_bytes(values, nonce), hashlib.sha256).hexdigest()[: SEAL_LENGTH - _NONCE]
+def _mac(canonical: dict[str, Any], nonce: str, key: bytes) -> str:
+    return hmac.new(key, sealed_bytes(canonical, nonce), hashlib.sha256).hexdigest()[: SEAL_LENGTH - _NONCE]
 
 
 def seal(values: Sequence[Any], key: bytes | None = None) -> str:
     """A fresh seal for an entry's raw ``CANONICAL_COLUMNS`` values."""
     nonce = os.urandom(_NONCE // 2).hex()
-    return nonce + _mac(values, nonce, key or seal_key())
+    return nonce + _mac(canonical_from_row(values), nonce, key or seal_key())
 
 
 def seal_holds(values: Sequence[Any], given: str | None, key: bytes) -> bool:
     """True when ``given`` is a valid seal of the entry (raw ``CANONICAL_COLUMNS``)."""
+    try:
+        return canonical_seal_holds(canonical_from_row(values), given, key)
+    except (TypeError, ValueError):  # a forged row with values no genuine entry has
+        return False
+
+
+def canonical_seal_holds(canonical: dict[str, Any], given: str | None, key: bytes) -> bool:
+    """``seal_holds`` for an entry already in its canonical form (the walk has it)."""
     if not given or len(given) != SEAL_LENGTH:
         return False
     nonce, mac = given[:_NONCE], given[_NONCE:]
     try:
-        return hmac.compare_digest(_mac(values, nonce, key), mac)
-    except (TypeError, ValueError):  # a forged row with values no genuine entry has
+        return hmac.compare_digest(_mac(canonical, nonce, key), mac)
+    except (TypeError, ValueError):
         return False
 
 

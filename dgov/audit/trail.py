@@ -12,12 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from dgov.audit import context
 from dgov.audit.models import CANONICAL_COLUMNS, AuditEntry, Outcome
 from dgov.audit.seal import seal
+from dgov.lib import clock
 from dgov.lib.fastsql import insert
 from dgov.lib.personal import mask_id_number, mask_phone, mask_text
 
@@ -118,7 +118,7 @@ def entry(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     built = AuditEntry(
-        at=timezone.now(),
+        at=clock.now(),
         district=district,
         actor=actor,
         actor_name=getattr(actor, "username", "") if actor is not None else "",

@@ -56,7 +56,8 @@ from dgov.audit.chain import (
     key_id,
 )
 from dgov.audit.models import AuditCheckpoint, canonical_bytes, canonical_from_row, utc_text
-from dgov.audit.seal import needs_seal, seal_holds, seal_key
+from dgov.audit.seal import canonical_seal_holds, needs_seal, seal_holds, seal_key
+from dgov.lib import clock
 
 CHECKPOINT, HEAD, REBASELINE = "checkpoint", "head", "rebaseline"
 
@@ -170,7 +171,9 @@ def load_lines(directory: Path, *, using: str = DEFAULT_DB_ALIAS) -> list[Checkp
                 str(data.get("requested_by", "")),
                 str(data.get("approved_by", "")),
             )
-            if kind == REBASELINE and (not checkpoint.requested_by or checkpoint.requested_by == checkpoint.approved_by):
+            if kind == REBASELINE and (
+                not checkpoint.requested_by or checkpoint.requested_by == checkpoint.approved_by
+            ):
                 raise Broken(
                     checkpoint.seq,
                     _("the re-baseline of line %(line)d was not agreed by a second administrator.") % {"line": number},
@@ -184,7 +187,9 @@ def load_head(directory: Path) -> Checkpoint | None:
     path = directory / HEAD_FILE
     if not path.exists():
         return None
-    data = _signed(path.read_text(encoding="ascii", errors="replace"), _public_key(directory / PUBLIC_KEY_FILE), 0, directory)
+    data = _signed(
+        path.read_text(encoding="ascii", errors="replace"), _public_key(directory / PUBLIC_KEY_FILE), 0, directory
+    )
     return Checkpoint(int(data["seq"]), str(data["chain_hash"]), str(data["at"]), 0, HEAD)
 
 
@@ -230,7 +235,9 @@ def active_checkpoints(lines: list[Checkpoint], head: Checkpoint | None) -> tupl
             active = [earlier for earlier in active if earlier.seq <= line.seq]
             acknowledged = max(acknowledged, line.seq)
         active.append(line)
-    superseded = any(line.kind == REBASELINE and line.at > head.at and head.seq > line.seq for line in lines) if head else True
+    superseded = (
+        any(line.kind == REBASELINE and line.at > head.at and head.seq > line.seq for line in lines) if head else True
+    )
     if head is not None and not superseded:
         active.append(head)
     active.sort(key=lambda checkpoint: (checkpoint.seq, checkpoint.line))
@@ -254,7 +261,8 @@ def _check_numbers(using: str) -> None:
         row = cursor.fetchone()
     if row is not None:
         raise Broken(
-            row[0], _("entry #%(seq)d has a number the trail never hands out: it was inserted by hand.") % {"seq": row[0]}
+            row[0],
+            _("entry #%(seq)d has a number the trail never hands out: it was inserted by hand.") % {"seq": row[0]},
         )
 
 
@@ -297,7 +305,8 @@ def _walk(report: Report, chunk: int, using: str, key: bytes, acknowledged_upto:
                     raise Broken(
                         seq, _("entry #%(seq)d is missing: it was deleted (or its link inserted).") % {"seq": seq}
                     )
-                sealed = not needs_seal(seq) or seal_holds(entry, entry[14], key)
+                canonical = canonical_from_row(entry)
+                sealed = not needs_seal(seq) or canonical_seal_holds(canonical, entry[14], key)
                 if chain_hash == prev.hex():  # the chainer refused the row
                     if sealed:
                         raise Broken(
@@ -316,7 +325,7 @@ def _walk(report: Report, chunk: int, using: str, key: bytes, acknowledged_upto:
                         )
                     report.acknowledged.append(seq)
                 else:
-                    if sha256(prev + canonical_bytes(canonical_from_row(entry))).hexdigest() != chain_hash:
+                    if sha256(prev + canonical_bytes(canonical)).hexdigest() != chain_hash:
                         raise Broken(
                             seq,
                             _("entry #%(seq)d does not match the chain: it was changed (or swapped with another).")
@@ -436,7 +445,7 @@ def _check_first_checkpoint(lines: list[Checkpoint], using: str) -> None:
     grace: dt.timedelta = settings.AUDIT_CHECKPOINT_GRACE
     written = utc_text(first[1])
     if not lines:
-        if _moment(written) < dt.datetime.now(dt.UTC) - grace:
+        if _moment(written) < clock.now() - grace:
             raise Broken(
                 None,
                 _(

@@ -1,0 +1,58 @@
+"""Who is on the other end: the client's address, as far as we can trust it (issue 19 §4).
+
+Production runs behind a reverse proxy, so ``REMOTE_ADDR`` is the proxy's address for
+everybody. The proxy appends the address it saw to ``X-Forwarded-For``; everything to the
+left of that is what the client chose to send. So the header is read only when the
+request comes from a trusted proxy (``settings.TRUSTED_PROXIES``, CIDRs from
+``DGOV_TRUSTED_PROXIES``), from the right, skipping hops that are themselves trusted
+proxies: the first address that is not one is the client. With no trusted proxies
+configured the header is ignored.
+
+Used by the lock-out (``AXES_CLIENT_IP_CALLABLE``) and by the audit trail's client address.
+"""
+
+import ipaddress
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@cache
+def _networks(specs: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(spec, strict=False) for spec in specs)
+
+
+def trusted_proxies() -> tuple[Network, ...]:
+    return _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def is_trusted_proxy(text: str) -> bool:
+    address = _address(text)
+    return address is not None and any(address in network for network in trusted_proxies())
+
+
+def client_address(request: Any) -> str | None:
+    """The client's address for ``request`` (see the module docstring)."""
+    meta = getattr(request, "META", {})
+    remote = str(meta.get("REMOTE_ADDR") or "")
+    if not remote or not is_trusted_proxy(remote):
+        return remote or None
+    client = remote
+    for hop in reversed(str(meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")):
+        address = _address(hop)
+        if address is None:  # written by the client, not by a proxy: stop here
+            break
+        client = str(address)
+        if not is_trusted_proxy(client):
+            break
+    return client
