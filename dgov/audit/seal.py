@@ -23,14 +23,12 @@ earlier entry look forged. Entries numbered up to ``settings.AUDIT_UNSEALED_UPTO
 written before entries were sealed and are accepted without a seal.
 """
 
-import hashlib
 import hmac
 import json
 import os
 import secrets
 from collections.abc import Sequence
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,26 +46,26 @@ def seal_key_path() -> Path:
     return Path(settings.AUDIT_SEAL_KEY_FILE)
 
 
-@cache
-def _key_at(path: str, stamp: tuple[int, int]) -> bytes:
-    return bytes.fromhex(Path(path).read_text(encoding="ascii").strip())
+_keys: dict[str, bytes] = {}
 
 
 def seal_key() -> bytes:
-    """The key, read once per file version (the hot path pays a ``stat``)."""
-    path = seal_key_path()
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        if settings.PRODUCTION:
-            raise ImproperlyConfigured(
-                _("The audit seal key %(path)s is missing: provision it with manage.py audit_keys.") % {"path": path}
-            ) from None
-        create_seal_key(path)
-        status = path.stat()
-    key = _key_at(str(path), (status.st_ino, status.st_mtime_ns))
-    if len(key) < 32:
-        raise ImproperlyConfigured(_("The audit seal key %(path)s is shorter than 32 bytes.") % {"path": path})
+    """The key, read once per process and path (every entry written needs it)."""
+    where = str(settings.AUDIT_SEAL_KEY_FILE)
+    key = _keys.get(where)
+    if key is None:
+        path = Path(where)
+        if not path.exists():
+            if settings.PRODUCTION:
+                raise ImproperlyConfigured(
+                    _("The audit seal key %(path)s is missing: provision it with manage.py audit_keys.")
+                    % {"path": path}
+                )
+            create_seal_key(path)
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) < 32:
+            raise ImproperlyConfigured(_("The audit seal key %(path)s is shorter than 32 bytes.") % {"path": path})
+        _keys[where] = key
     return key
 
 
@@ -101,21 +99,26 @@ def _number(value: int | float) -> Any:
 
 
 def _normal(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _normal(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_normal(item) for item in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
         return value
-    if isinstance(value, int | float):
+    if kind is dict:
+        return {k if type(k) is str else json.dumps(k).strip('"'): _normal(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_normal(item) for item in value]
+    if kind is int or kind is float:
         return _number(value)
     return value
+
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def changes_text(changes: Any) -> str:
     """``changes`` (JSON text from a cursor, or the dict written) as one canonical text."""
     data = json.loads(changes) if isinstance(changes, str | bytes) else changes
-    return json.dumps(_normal(data if data is not None else {}), sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(_normal(data if data is not None else {}))
 
 
 def sealed_bytes(canonical: dict[str, Any], nonce: str) -> bytes:
@@ -137,11 +140,11 @@ def sealed_bytes(canonical: dict[str, Any], nonce: str) -> bytes:
         canonical["request_id"],
         canonical["outcome"],
     ]
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    return _COMPACT.encode(body).encode("ascii")
 
 
 def _mac(canonical: dict[str, Any], nonce: str, key: bytes) -> str:
-    return hmac.new(key, sealed_bytes(canonical, nonce), hashlib.sha256).hexdigest()[: SEAL_LENGTH - _NONCE]
+    return hmac.digest(key, sealed_bytes(canonical, nonce), "sha256").hex()[: SEAL_LENGTH - _NONCE]
 
 
 def seal(values: Sequence[Any], key: bytes | None = None) -> str:
