@@ -288,14 +288,17 @@ def chain_status(using: str = DEFAULT_DB_ALIAS) -> ChainStatus:
 
 
 def due_for_checkpoint(using: str = DEFAULT_DB_ALIAS) -> bool:
-    """True when the chain has a head beyond the last checkpoint and that checkpoint is
-    older than ``settings.AUDIT_CHECKPOINT_INTERVAL`` or ``AUDIT_CHECKPOINT_ENTRIES``
-    links behind (or there is none yet)."""
+    """True when entries were linked since the last checkpoint (its own
+    ``audit.checkpoint`` entry aside, so an idle trail is not signed over and over) and
+    that checkpoint is older than ``settings.AUDIT_CHECKPOINT_INTERVAL`` or
+    ``AUDIT_CHECKPOINT_ENTRIES`` links behind (or there is none yet)."""
     last = AuditCheckpoint.objects.using(using).order_by("-id").values_list("at", "seq").first()
     if last is None:
         return AuditLink.objects.using(using).exists()
     at, seq = last
-    if not AuditLink.objects.using(using).filter(seq__gt=seq).exists():
+    head = AuditLink.objects.using(using).aggregate(head=Max("seq"))["head"] or 0
+    news = AuditEntry.objects.using(using).filter(id__gt=seq, id__lte=head).exclude(verb="audit.checkpoint")
+    if not news.exists():
         return False
     return clock.now() - at >= settings.AUDIT_CHECKPOINT_INTERVAL or links_since(seq, using) >= int(
         settings.AUDIT_CHECKPOINT_ENTRIES

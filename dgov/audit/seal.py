@@ -16,6 +16,12 @@ found as a repeated seal. The values are read as the database will give them bac
 ``changes`` with its numbers in one form (PostgreSQL's jsonb writes ``1e20`` as
 ``100000000000000000000``), the address as the field stores it.
 
+One value is not known where the entry is built: an entry written in the same statement
+as the row it is about, with ``object_id=fastsql.HEAD_PK`` (a submission's trace), learns
+that row's number from the INSERT. Its seal covers ``object_id`` as ``@head`` and starts
+with ``h`` so the check does the same: such an entry's object id is bound by the chain
+alone (its ``object_repr``, the application number, is sealed).
+
 The key (``settings.AUDIT_SEAL_KEY_FILE``, 32 random bytes in hex) is separate from the
 checkpoint signing key. Outside production it is created on first use; in production it
 must be provisioned (``manage.py audit_keys``), since a fresh key would make every
@@ -37,9 +43,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 from dgov.audit.models import canonical_from_row
+from dgov.lib.fastsql import HEAD_PK
 
 SEAL_LENGTH = 48
 _NONCE = 16
+# What a seal covers for an object id the INSERT fills in (``fastsql.HEAD_PK``).
+HEAD = "@head"
 
 
 def seal_key_path() -> Path:
@@ -150,6 +159,9 @@ def _mac(canonical: dict[str, Any], nonce: str, key: bytes) -> str:
 def seal(values: Sequence[Any], key: bytes | None = None) -> str:
     """A fresh seal for an entry's raw ``CANONICAL_COLUMNS`` values."""
     nonce = os.urandom(_NONCE // 2).hex()
+    if values[9] is HEAD_PK:
+        values = [*values[:9], HEAD, *values[10:]]
+        nonce = "h" + nonce[1:]
     return nonce + _mac(canonical_from_row(values), nonce, key or seal_key())
 
 
@@ -166,6 +178,8 @@ def canonical_seal_holds(canonical: dict[str, Any], given: str | None, key: byte
     if not given or len(given) != SEAL_LENGTH:
         return False
     nonce, mac = given[:_NONCE], given[_NONCE:]
+    if nonce[0] == "h":
+        canonical = dict(canonical, object_id=HEAD)
     try:
         return hmac.compare_digest(_mac(canonical, nonce, key), mac)
     except (TypeError, ValueError):

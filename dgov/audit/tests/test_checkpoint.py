@@ -87,6 +87,15 @@ def test_a_checkpoint_is_due_every_minute_and_every_thousand_links_by_default(ma
     assert due_for_checkpoint() is True  # three links since
 
 
+def test_an_idle_trail_is_not_signed_again_for_its_checkpoints_own_entry(make_entries, settings):
+    make_entries(1)
+    write_checkpoint()
+    chain_pending()  # links the audit.checkpoint entry
+    settings.AUDIT_CHECKPOINT_INTERVAL = dt.timedelta(0)
+
+    assert due_for_checkpoint() is False
+
+
 def test_the_job_signs_a_checkpoint_every_thousand_links_however_many_wait(make_entries, settings):
     settings.AUDIT_CHECKPOINT_ENTRIES = 4
     make_entries(10)

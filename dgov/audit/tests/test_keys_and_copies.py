@@ -224,3 +224,19 @@ def test_numbers_are_read_the_same_way_whatever_the_database_made_of_them(writte
 
 def test_a_number_and_its_text_are_not_the_same_change():
     assert seal_module.changes_text({"a": 1}) != seal_module.changes_text({"a": "1"})
+
+
+def test_an_entry_written_in_the_statement_of_its_object_is_sealed_and_chained(district):
+    from dgov.api.models import BenchRow
+    from dgov.audit.chain import chain_pending
+    from dgov.audit.trail import entry
+    from dgov.lib import fastsql
+
+    head = BenchRow(kind="head")
+    trace = entry("bench.together", head, district=district, object_id=fastsql.HEAD_PK)
+    fastsql.insert_together([head, trace])
+    chain_pending()
+
+    assert AuditEntry.objects.get(pk=trace.pk).object_id == str(head.pk)
+    assert not AuditEntry.objects.filter(verb="audit.forged").exists()
+    assert verify().intact
