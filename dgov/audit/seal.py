@@ -51,10 +51,6 @@ _NONCE = 16
 HEAD = "@head"
 
 
-def seal_key_path() -> Path:
-    return Path(settings.AUDIT_SEAL_KEY_FILE)
-
-
 _keys: dict[str, bytes] = {}
 
 
