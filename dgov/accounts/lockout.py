@@ -1,6 +1,6 @@
 """The lock-out (issue 19 §4), on django-axes.
 
-1. The address is the client's (``dgov.accounts.addresses``), not the proxy's.
+1. The address is the client's (``dgov.lib.addresses``), not the proxy's.
 2. ``AXES_FAILURE_LIMIT`` (5) failures lock the *pair* of account and address for
    ``AXES_COOLOFF_TIME``: five people behind one proxy or office NAT who mistype their
    own passwords lock nobody else out, and a guesser at one address is stopped.

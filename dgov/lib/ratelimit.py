@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from django.db import connection
 from django.http import HttpRequest
 
-from dgov.lib import clock
+from dgov.lib import addresses, clock
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address a limit keys on: set by ``dgov.accounts`` middleware from the trusted
-    proxy chain when there is one (``request.client_address``), else REMOTE_ADDR."""
-    return str(getattr(request, "client_address", "") or request.META.get("REMOTE_ADDR", ""))
+    """The address a limit keys on: the client's, read through the trusted proxies
+    (``dgov.lib.addresses.client_address``, the one function for it)."""
+    return addresses.client_address(request) or ""
 
 
 @dataclass(frozen=True)

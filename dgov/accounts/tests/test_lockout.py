@@ -9,9 +9,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from conftest import PASSWORD
-from dgov.accounts.addresses import client_address
 from dgov.accounts.models import AccountLock, UnlockCode
 from dgov.audit.models import AuditEntry
+from dgov.lib.addresses import client_address
 from dgov.notifications.models import Channel, Notification
 from dgov.notifications.outbox import send_pending
 from dgov.notifications.sms import MemoryBackend

@@ -98,10 +98,11 @@ def _production_env(**extra):
         ALLOWED_HOSTS="gov.example",
         SECRET_KEY="t9#Qv2@Lm8!xR4&pZ7^wN1*yB6(kD3)hF5_jS0+cG" + "aA9bB8cC7dD6eE5fF4",
         DEBUG="0",
-        DGOV_PUBLIC_URL="https://gov.example",
-        # The database on its own host; the audit keys and checkpoints off it (decision 0013).
+        # What production also needs (dgov/ops/checks.py): PostgreSQL, an https public address;
+        # the database on its own host, the audit keys and checkpoints off it (decision 0013).
         DB_ENGINE="postgres",
-        DB_HOST="db.internal",
+        DB_HOST="db.gov.example",
+        DGOV_PUBLIC_URL="https://gov.example",
         DGOV_AUDIT_SYSLOG="udp://logs.internal:514",
         DGOV_AUDIT_CHECKPOINT_DIR="/srv/audit/checkpoints",
         DGOV_AUDIT_KEY_FILE="/etc/dgov/audit-ed25519.pem",
@@ -139,15 +140,15 @@ def test_production_refuses_empty_allowed_hosts():
     assert "ALLOWED_HOSTS" in result.stderr
 
 
-def test_production_refuses_audit_keys_beside_the_database():
-    env = _production_env(DB_ENGINE="sqlite")
+def test_production_refuses_audit_keys_and_checkpoints_on_the_database_host():
+    env = _production_env(DB_HOST="127.0.0.1")  # PostgreSQL on this machine
     for name in ("DGOV_AUDIT_CHECKPOINT_DIR", "DGOV_AUDIT_KEY_FILE", "DGOV_AUDIT_SEAL_KEY_FILE"):
-        del env[name]  # the defaults: under var/, beside the SQLite file
+        del env[name]  # the defaults: under var/, on this machine's disk
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode != 0
-    assert "audit.E001" in result.stderr and "audit.E002" in result.stderr
+    assert result.stderr.count("audit.E002") == 2 and "dgov_ops.E003" in result.stderr
 
 
 def test_the_deploy_check_passes_with_production_settings():

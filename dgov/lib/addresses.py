@@ -1,14 +1,20 @@
 """Who is on the other end: the client's address, as far as we can trust it (issue 19 §4).
 
+The one function every part asks (the lock-out through ``AXES_CLIENT_IP_CALLABLE``, rate
+limits through ``dgov.lib.ratelimit.client_address``, the audit trail, ``OpsMiddleware``).
+
 Production runs behind a reverse proxy, so ``REMOTE_ADDR`` is the proxy's address for
 everybody. The proxy appends the address it saw to ``X-Forwarded-For``; everything to the
 left of that is what the client chose to send. So the header is read only when the
-request comes from a trusted proxy (``settings.TRUSTED_PROXIES``, CIDRs from
+request comes from a trusted proxy (``settings.TRUSTED_PROXIES``: addresses or CIDRs from
 ``DGOV_TRUSTED_PROXIES``), from the right, skipping hops that are themselves trusted
 proxies: the first address that is not one is the client. With no trusted proxies
-configured the header is ignored.
+configured the header is ignored. A trusted range must hold proxies only: a client inside
+one is believed about the address to its left.
 
-Used by the lock-out (``AXES_CLIENT_IP_CALLABLE``) and by the audit trail's client address.
+The answer is kept on the request (``request.META[RESOLVED]``, a key no HTTP header can
+produce): ``OpsMiddleware`` resolves it first and rewrites ``REMOTE_ADDR`` to it, and a
+later call never reads the header a second time from the rewritten address.
 """
 
 import ipaddress
@@ -18,6 +24,7 @@ from typing import Any
 from django.conf import settings
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+RESOLVED = "dgov.client_address"
 
 
 @cache
@@ -41,18 +48,28 @@ def is_trusted_proxy(text: str) -> bool:
     return address is not None and any(address in network for network in trusted_proxies())
 
 
-def client_address(request: Any) -> str | None:
-    """The client's address for ``request`` (see the module docstring)."""
-    meta = getattr(request, "META", {})
+def _resolve(meta: Any) -> str | None:
     remote = str(meta.get("REMOTE_ADDR") or "")
     if not remote or not is_trusted_proxy(remote):
         return remote or None
     client = remote
     for hop in reversed(str(meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")):
         address = _address(hop)
-        if address is None:  # written by the client, not by a proxy: stop here
+        if address is None:  # not an address a proxy writes: stop here
             break
         client = str(address)
         if not is_trusted_proxy(client):
             break
     return client
+
+
+def client_address(request: Any) -> str | None:
+    """The client's address for ``request`` (see the module docstring); ``None`` when the
+    request carries none."""
+    meta = getattr(request, "META", None)
+    if meta is None:
+        return None
+    if RESOLVED not in meta:
+        meta[RESOLVED] = _resolve(meta)
+    resolved: str | None = meta[RESOLVED]
+    return resolved

@@ -1,0 +1,58 @@
+"""One reading of the client's address (``dgov.lib.addresses.client_address``) for the
+ops middleware, rate limits, the audit trail and the lock-out (issue 19 §4)."""
+
+from typing import Any
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from dgov.lib import addresses, ratelimit
+from dgov.ops.middleware import OpsMiddleware
+
+CLIENT = "198.51.100.7"
+
+
+@pytest.fixture(autouse=True)
+def two_proxies(settings: Any) -> None:
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]  # a load balancer and nginx, by range
+
+
+def seen_by_everyone(**meta: str) -> set[str]:
+    """What the view sees as REMOTE_ADDR, as a rate limit's key and as the client address,
+    behind ``OpsMiddleware``."""
+    seen: set[str] = set()
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.update(
+            {request.META["REMOTE_ADDR"], ratelimit.client_address(request), str(addresses.client_address(request))}
+        )
+        return HttpResponse()
+
+    OpsMiddleware(view)(RequestFactory().get("/services/", **meta))
+    return seen
+
+
+def test_through_two_trusted_proxies_every_reader_sees_the_client() -> None:
+    # The client wrote 6.6.6.6 itself; the balancer appended the client, nginx the balancer.
+    forwarded = f"6.6.6.6, {CLIENT}, 10.0.0.1"
+    assert seen_by_everyone(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded) == {CLIENT}
+
+
+def test_a_client_outside_the_proxies_is_its_own_address_whatever_it_writes() -> None:
+    assert seen_by_everyone(REMOTE_ADDR=CLIENT, HTTP_X_FORWARDED_FOR="10.0.0.9, 203.0.113.1") == {CLIENT}
+
+
+def test_the_address_is_read_once_per_request(settings: Any) -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=CLIENT)
+    assert addresses.client_address(request) == CLIENT
+    request.META["HTTP_X_FORWARDED_FOR"] = "203.0.113.1"  # read again, it would differ
+    settings.TRUSTED_PROXIES = []
+    assert addresses.client_address(request) == ratelimit.client_address(request) == CLIENT
+
+
+def test_a_request_without_an_address_has_none() -> None:
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert addresses.client_address(request) is None
+    assert ratelimit.client_address(request) == ""
