@@ -22,7 +22,7 @@ class RequestContextMiddleware:
         request_id = given if _SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = context.current.set(
-            context.RequestContext(request_id=request_id, ip=client_address(request), request=request)
+            context.RequestContext(request_id=request_id, ip=client_address(request) or None, request=request)
         )
         try:
             response = self.get_response(request)

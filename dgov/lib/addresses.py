@@ -1,7 +1,8 @@
 """Who is on the other end: the client's address, as far as we can trust it (issue 19 §4).
 
-The one function every part asks (the lock-out through ``AXES_CLIENT_IP_CALLABLE``, rate
-limits through ``dgov.lib.ratelimit.client_address``, the audit trail, ``OpsMiddleware``).
+The one function every part asks: the lock-out (``AXES_CLIENT_IP_CALLABLE``), the rate
+limits' keys, the audit trail, ``OpsMiddleware`` and gunicorn's access log. No other module
+reads ``X-Forwarded-For`` (a test walks the source for it).
 
 Production runs behind a reverse proxy, so ``REMOTE_ADDR`` is the proxy's address for
 everybody. The proxy appends the address it saw to ``X-Forwarded-For``; everything to the
@@ -18,6 +19,7 @@ later call never reads the header a second time from the rewritten address.
 """
 
 import ipaddress
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -48,10 +50,10 @@ def is_trusted_proxy(text: str) -> bool:
     return address is not None and any(address in network for network in trusted_proxies())
 
 
-def _resolve(meta: Any) -> str | None:
+def _resolve(meta: Any) -> str:
     remote = str(meta.get("REMOTE_ADDR") or "")
     if not remote or not is_trusted_proxy(remote):
-        return remote or None
+        return remote
     client = remote
     for hop in reversed(str(meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")):
         address = _address(hop)
@@ -63,13 +65,22 @@ def _resolve(meta: Any) -> str | None:
     return client
 
 
-def client_address(request: Any) -> str | None:
-    """The client's address for ``request`` (see the module docstring); ``None`` when the
-    request carries none."""
+def client_address(request: Any) -> str:
+    """The client's address for ``request`` (see the module docstring); ``""`` when the
+    request carries none. ``request`` is anything with ``META``: Django's request, or a
+    WSGI environ wrapped as ``environ_request(environ)``."""
     meta = getattr(request, "META", None)
     if meta is None:
-        return None
+        return ""
     if RESOLVED not in meta:
         meta[RESOLVED] = _resolve(meta)
-    resolved: str | None = meta[RESOLVED]
+    resolved: str = meta[RESOLVED]
     return resolved
+
+
+@dataclass(frozen=True)
+class environ_request:  # noqa: N801 — reads as the function it stands in for
+    """A WSGI environ seen as a request (gunicorn's access log has only the environ; it is
+    the same dict as the request's ``META``, so the answer kept there is reused)."""
+
+    META: dict[str, Any]

@@ -14,15 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.http import HttpRequest
 
-from dgov.lib import addresses, clock
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address a limit keys on: the client's, read through the trusted proxies
-    (``dgov.lib.addresses.client_address``, the one function for it)."""
-    return addresses.client_address(request) or ""
+from dgov.lib import clock
 
 
 @dataclass(frozen=True)
