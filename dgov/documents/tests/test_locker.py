@@ -218,16 +218,12 @@ def test_the_content_type_is_the_one_found_at_upload_not_the_one_claimed(client,
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
-def test_a_clerk_of_the_district_downloads_and_the_download_is_audited(client, citizen, clerk, licence):
-    clerk = may_view_documents(clerk)
-    client.force_login(clerk)
+def test_a_clerk_of_the_district_does_not_download_a_locker_file_never_handed_in(client, clerk, licence):
+    # Issue 19 §1: staff see a file only through an application (test_visibility.py).
+    client.force_login(may_view_documents(clerk))
 
-    response = client.get(download_url(licence))
-
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content) == files.pdf()
-    entry = AuditEntry.objects.get(verb="document.download")
-    assert (entry.actor, entry.object_id, entry.district) == (clerk, str(licence.pk), licence.district)
+    assert client.get(download_url(licence)).status_code == 404
+    assert not AuditEntry.objects.filter(verb="document.download").exists()
 
 
 @pytest.mark.parametrize("who", ["stranger", "staff_elsewhere", "staff_without_permission"])
