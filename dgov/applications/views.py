@@ -537,8 +537,16 @@ def _render_case(
         "action_forms": action_forms,
         "action_errors": errors or [],
         "failed": failed,
+        "may_rate": not staff and _may_rate(user, application),
     }
     return render(request, "applications/case.html", context, status=status)
+
+
+def _may_rate(user: Any, application: Application) -> bool:
+    """The rating link only where rating is open: the case is finished and not rated yet."""
+    from dgov.ratings.rules import may_rate  # ratings builds on applications, not the reverse
+
+    return bool(may_rate(user, application))
 
 
 @login_required
