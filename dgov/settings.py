@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dgov.secretaries",
     "dgov.campaigns",
     "dgov.evaluation",
+    "dgov.hall",
     "dgov.api",
     "dgov.portal",
 ]

@@ -65,7 +65,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 # Apps built on the foundation grant their own permissions in ``dgov/<app>/permissions.py``
 # as ``GRANTS: dict[Role, set[str]]``; ``all_role_permissions`` merges them into this table.
-EXTENSION_APPS = ("bundles", "ratings", "investment", "secretaries", "campaigns", "evaluation")
+EXTENSION_APPS = ("bundles", "ratings", "investment", "secretaries", "campaigns", "evaluation", "hall")
 
 
 def all_role_permissions() -> dict[str, set[str]]:
