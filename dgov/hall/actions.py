@@ -131,9 +131,7 @@ def _refuse_second_ticket(holder: User, hall_item: HallItem) -> None:
 def do_cancel_ticket(ticket: Ticket, *, by: User) -> None:
     enforce(rules.may_cancel_ticket(by, ticket))
     with transaction.atomic():
-        if not Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
-            status=TicketStatus.CANCELLED
-        ):
+        if not Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(status=TicketStatus.CANCELLED):
             raise Conflict(_("Ticket %(code)s was called meanwhile.") % {"code": ticket.code})
         ticket.status = TicketStatus.CANCELLED
         record("hall.ticket.cancel", ticket, actor=by, changes={"status": ["waiting", "cancelled"]})
@@ -171,7 +169,7 @@ def position(ticket: Ticket) -> Position:
 
 def _window_items(by: User) -> list[int]:
     return list(
-        HallItem.objects.filter(district_id=by.district_id).served_by(by.window_id).values_list("pk", flat=True)
+        HallItem.objects.filter(district_id=by.district_id or 0).served_by(by.window_id).values_list("pk", flat=True)
     )
 
 
@@ -185,7 +183,7 @@ def do_call_next(*, by: User) -> Ticket | None:
         for _attempt in range(10):
             candidate = (
                 Ticket.objects.filter(
-                    district_id=by.district_id,
+                    district_id=by.district_id or 0,
                     day=_local(now).date(),
                     status=TicketStatus.WAITING,
                     hall_item_id__in=items,

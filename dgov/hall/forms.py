@@ -60,7 +60,9 @@ class TakeTicketForm(forms.Form):
     def clean_green_number(self) -> str:
         value = self.cleaned_data["green_number"].strip()
         if value and green_channel_case(self.district_id, value) is None:
-            raise ValidationError(_("Application %(number)s is not an open case of the green channel."), params={"number": value})
+            raise ValidationError(
+                _("Application %(number)s is not an open case of the green channel."), params={"number": value}
+            )
         return value
 
     def priority(self) -> str:
@@ -92,7 +94,7 @@ class LinkForm(forms.Form):
 
 class HallItemForm(forms.Form):
     item = forms.ModelChoiceField(label=_("Service item"), queryset=ServiceItem.objects.none())
-    prefix = forms.CharField(label=_("Ticket prefix"), max_length=2)
+    ticket_prefix = forms.CharField(label=_("Ticket prefix"), max_length=2)
     windows = forms.ModelMultipleChoiceField(
         label=_("Windows"), queryset=ServiceWindow.objects.none(), widget=forms.CheckboxSelectMultiple
     )

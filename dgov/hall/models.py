@@ -120,7 +120,9 @@ class Ticket(models.Model):
     window = models.ForeignKey(
         "accounts.ServiceWindow", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     called_at = models.DateTimeField(_("first called at"), null=True, blank=True)
     last_called_at = models.DateTimeField(_("last called at"), null=True, blank=True)
     calls = models.PositiveSmallIntegerField(_("times called"), default=0)
@@ -158,9 +160,7 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
-            models.Index(
-                fields=["district", "day", "status", "-priority_rank", "taken_at"], name="ticket_calling_idx"
-            ),
+            models.Index(fields=["district", "day", "status", "-priority_rank", "taken_at"], name="ticket_calling_idx"),
             models.Index(fields=["status", "last_called_at"], name="ticket_no_show_idx"),
         ]
 

@@ -26,12 +26,10 @@ from dgov.hall.forms import BookForm, FiguresForm, HallItemForm, LinkForm, Slots
 from dgov.hall.models import (
     AT_WINDOW,
     Appointment,
-    AppointmentStatus,
     HallItem,
     Slot,
     Source,
     Ticket,
-    TicketStatus,
 )
 from dgov.hall.permissions import CALL, MANAGE, VIEW_FIGURES
 from dgov.lib import clock
@@ -285,7 +283,7 @@ def _window_context(request: StaffRequest, link_form: LinkForm | None = None) ->
         else None
     )
     served = list(
-        HallItem.objects.filter(district_id=user.district_id)
+        HallItem.objects.filter(district_id=user.district_id or 0)
         .served_by(user.window_id)
         .select_related("item__current_version")
         if user.window_id
@@ -368,7 +366,9 @@ def ticket_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # The supervisor's set-up ----------------------------------------------------------------------------
 
 
-def _setup_context(user: User, item_form: HallItemForm | None = None, slots_form: SlotsForm | None = None) -> dict[str, Any]:
+def _setup_context(
+    user: User, item_form: HallItemForm | None = None, slots_form: SlotsForm | None = None
+) -> dict[str, Any]:
     district_id = user.district_id or 0
     today = clock.today()
     return {
@@ -404,7 +404,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         try:
             actions.do_set_hall_item(
                 data["item"],
-                prefix=data["prefix"],
+                prefix=data["ticket_prefix"],
                 windows=list(data["windows"]),
                 active=data["active"],
                 order=data["order"],
@@ -494,4 +494,3 @@ def figures(request: HttpRequest) -> HttpResponse:
             "one_trip": reports.one_trip(user.district_id or 0, start, end),
         },
     )
-

@@ -40,7 +40,13 @@ def test_slots_are_cut_from_the_period_and_refuse_the_past_and_clashes(windows, 
         )
     with pytest.raises(ValidationError, match="past"):
         actions.do_create_slots(
-            windows[1], day=morning.date(), starts=dt.time(9, 0), ends=dt.time(11, 0), minutes=30, capacity=1, by=supervisor
+            windows[1],
+            day=morning.date(),
+            starts=dt.time(9, 0),
+            ends=dt.time(11, 0),
+            minutes=30,
+            capacity=1,
+            by=supervisor,
         )
     assert Slot.objects.count() == 2
 
@@ -94,7 +100,13 @@ def test_a_missed_appointment_frees_the_person_to_book_again(hall_items, slots, 
     actions.do_book(slots[0], hall_items[0], by=citizen)
     clock.set(dt.datetime(2026, 12, 3, 12, 0))
     later = actions.do_create_slots(
-        windows[1], day=dt.date(2026, 12, 4), starts=dt.time(9, 0), ends=dt.time(9, 30), minutes=30, capacity=1, by=supervisor
+        windows[1],
+        day=dt.date(2026, 12, 4),
+        starts=dt.time(9, 0),
+        ends=dt.time(9, 30),
+        minutes=30,
+        capacity=1,
+        by=supervisor,
     )[0]
     actions.do_book(later, hall_items[0], by=citizen)
     assert list(Appointment.objects.order_by("pk").values_list("status", flat=True)) == [
@@ -180,12 +192,19 @@ def test_the_supervisor_opens_slots_and_a_day_in_the_past_is_refused(client, win
 
 def test_the_supervisor_serves_an_item_and_a_bad_prefix_is_refused(client, items, windows, supervisor):
     client.force_login(supervisor)
-    data = {"form": "item", "item-item": items[0].pk, "item-prefix": "1", "item-windows": [windows[0].pk], "item-active": "on", "item-order": 0}
+    data = {
+        "form": "item",
+        "item-item": items[0].pk,
+        "item-ticket_prefix": "1",
+        "item-windows": [windows[0].pk],
+        "item-active": "on",
+        "item-order": 0,
+    }
     response = client.post(reverse("hall:setup"), data)
     assert response.status_code == 400 and "Latin letters" in response.content.decode()
-    data["item-prefix"] = "C"
+    data["item-ticket_prefix"] = "C"
     assert client.post(reverse("hall:setup"), data).status_code == 302
-    assert "data-hall-item=\"C\"" in client.get(reverse("hall:setup")).content.decode()
+    assert 'data-hall-item="C"' in client.get(reverse("hall:setup")).content.decode()
 
 
 def test_staff_do_not_book(client, supervisor):

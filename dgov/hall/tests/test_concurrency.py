@@ -100,7 +100,13 @@ def test_the_last_place_of_a_slot_goes_to_one_person_and_a_person_holds_one_slot
 ):
     clock.set(dt.datetime(2026, 12, 2, 10, 0))
     slot = actions.do_create_slots(
-        windows[1], day=dt.date(2026, 12, 3), starts=dt.time(9, 0), ends=dt.time(9, 30), minutes=30, capacity=1, by=supervisor
+        windows[1],
+        day=dt.date(2026, 12, 3),
+        starts=dt.time(9, 0),
+        ends=dt.time(9, 30),
+        minutes=30,
+        capacity=1,
+        by=supervisor,
     )[0]
     people = [User.objects.create_user(f"booker{n}", password="x", kind=User.Kind.CITIZEN) for n in range(3)]
     outcomes = at_once([lambda p=p: actions.do_book(Slot.objects.get(pk=slot.pk), hall_items[0], by=p) for p in people])
@@ -110,10 +116,18 @@ def test_the_last_place_of_a_slot_goes_to_one_person_and_a_person_holds_one_slot
 
     # One person booking two slots of the same item at once holds one.
     slots = actions.do_create_slots(
-        windows[1], day=dt.date(2026, 12, 4), starts=dt.time(9, 0), ends=dt.time(10, 0), minutes=30, capacity=3, by=supervisor
+        windows[1],
+        day=dt.date(2026, 12, 4),
+        starts=dt.time(9, 0),
+        ends=dt.time(10, 0),
+        minutes=30,
+        capacity=3,
+        by=supervisor,
     )
     person = User.objects.get(pk=citizen.pk)
-    outcomes = at_once([lambda s=s: actions.do_book(Slot.objects.get(pk=s.pk), hall_items[0], by=person) for s in slots])
+    outcomes = at_once(
+        [lambda s=s: actions.do_book(Slot.objects.get(pk=s.pk), hall_items[0], by=person) for s in slots]
+    )
     assert sum(isinstance(o, Appointment) for o in outcomes) == 1
     assert Appointment.objects.filter(holder=citizen).count() == 1
     assert sum(Slot.objects.filter(day=dt.date(2026, 12, 4)).values_list("booked", flat=True)) == 1

@@ -79,7 +79,11 @@ def test_waiting_and_service_seconds_are_written_as_the_ticket_moves(hall_items,
     actions.do_finish(ticket, by=clerk)
     ticket.refresh_from_db()
     assert (ticket.wait_seconds, ticket.service_seconds, ticket.status) == (420, 720, TicketStatus.DONE)
-    assert list(AuditEntry.objects.filter(object_id=str(ticket.pk), verb__startswith="hall.ticket").values_list("verb", flat=True).order_by("pk")) == [
+    assert list(
+        AuditEntry.objects.filter(object_id=str(ticket.pk), verb__startswith="hall.ticket")
+        .values_list("verb", flat=True)
+        .order_by("pk")
+    ) == [
         "hall.ticket.take",
         "hall.ticket.call",
         "hall.ticket.start",
