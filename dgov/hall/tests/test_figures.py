@@ -87,7 +87,8 @@ def test_the_figures_page_exports_and_pins_its_queries(client, served, superviso
     assert 'data-figures="item"' in page and page.count("data-row=") == 2
     with CaptureQueriesContext(connection) as few:
         client.get(url, params)
-    serve(hall_items[1], clerk_at(1), clock, dt.datetime(2026, 12, 2, 15, 0), 1, 1)
+    serve(hall_items[1], clerk_at(1), clock, dt.datetime(2026, 12, 2, 11, 50), 1, 1)
+    client.get(url, params)  # the session notes the moved clock once
     with CaptureQueriesContext(connection) as more:
         client.get(url, params)
     assert len(more) == len(few)
@@ -100,3 +101,16 @@ def test_the_figures_page_refuses_a_reversed_period(client, supervisor):
     client.force_login(supervisor)
     response = client.get(reverse("hall:figures"), {"start": "2026-12-05", "end": "2026-12-01"})
     assert response.status_code == 400 and "start comes before the end" in response.content.decode()
+
+
+def test_the_api_gives_the_queue_and_the_figures_to_those_who_may_see_them(client, served, supervisor):
+    from dgov.api.actions import do_create_api_token
+
+    _token, secret = do_create_api_token(supervisor, "cockpit")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    queue = client.get("/api/v1/hall/queue", **auth)
+    assert queue.status_code == 200 and {row["prefix"] for row in queue.json()} == {"A", "B"}
+    figures = client.get("/api/v1/hall/figures", {"start": "2026-12-02", "end": "2026-12-02", "by": "hour"}, **auth)
+    assert figures.status_code == 200 and [row["key"] for row in figures.json()] == [10, 11]
+    reversed_period = client.get("/api/v1/hall/figures", {"start": "2026-12-03", "end": "2026-12-02"}, **auth)
+    assert reversed_period.status_code == 400
