@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dgov.campaigns",
     "dgov.evaluation",
     "dgov.hall",
+    "dgov.training",
     "dgov.api",
     "dgov.portal",
 ]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("campaigns/", include("dgov.campaigns.urls")),
     path("evaluation/", include("dgov.evaluation.urls")),
     path("hall/", include("dgov.hall.urls")),
+    path("training/", include("dgov.training.urls")),
     path("", include("dgov.portal.urls")),
 ]

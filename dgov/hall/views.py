@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -444,7 +444,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: HttpRequest) -> HttpResponse | FileResponse:
     """Waiting and service times per item, window or hour; the one-trip figure from tickets."""
     user = staff_or_403(request, VIEW_FIGURES)
     form = FiguresForm(request.GET)
