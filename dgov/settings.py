@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dgov.evaluation",
     "dgov.hall",
     "dgov.training",
+    "dgov.events",
     "dgov.api",
     "dgov.portal",
 ]

@@ -20,5 +20,6 @@ urlpatterns = [
     path("evaluation/", include("dgov.evaluation.urls")),
     path("hall/", include("dgov.hall.urls")),
     path("training/", include("dgov.training.urls")),
+    path("events/", include("dgov.events.urls")),
     path("", include("dgov.portal.urls")),
 ]
