@@ -513,7 +513,11 @@ def engagements(request: HttpRequest) -> HttpResponse:
     shown = list(page)
     for e in shown:
         e.current_state = e.state(today)  # type: ignore[attr-defined]
-    return render(request, "secretaries/engagements.html", {"page": page, "rows": shown, "form": form, "state": state})
+    held = Secretaryship.objects.visible_to(user)
+    if not everyone and (user.has_role(Role.PROJECT_SECRETARY) or user.has_role(Role.DISTRICT_LEADER)):
+        held = held.of_person(user)
+    context = {"page": page, "rows": shown, "form": form, "state": state, "gaps": reports.gaps(held, today)}
+    return render(request, "secretaries/engagements.html", context)
 
 
 # Enterprise issues ---------------------------------------------------------------------------------
