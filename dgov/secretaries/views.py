@@ -64,7 +64,7 @@ from dgov.secretaries.permissions import (
     VIEW_GREEN,
     VIEW_SERVICE,
 )
-from dgov.workdays.calendar import working_days_between
+from dgov.workdays.calendar import add_working_days, working_days_between
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -297,6 +297,11 @@ def overdue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _with_due(issue: EnterpriseIssue) -> EnterpriseIssue:
+    issue.due = issue.deadline.compute_due()  # type: ignore[attr-defined]
+    return issue
+
+
 def _project_context(request: HttpRequest, project: Project, **forms: Any) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     today = clock.today()
@@ -325,7 +330,10 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
         "overdue": secretaryship is not None and secretaryship.last_contact_on < rules.contact_cutoff(today),
         "contacts": contacts,
         "engagements": engagements,
-        "issues": EnterpriseIssue.objects.filter(project=project).select_related("department", "deadline"),
+        "issues": [
+            _with_due(i)
+            for i in EnterpriseIssue.objects.filter(project=project).select_related("department", "deadline")
+        ],
         "is_secretary": is_secretary,
         "may_assign": user.has_perm(ASSIGN),
         "green_cases": GreenChannelCase.objects.filter(project=project).select_related("application", "lead_official"),
@@ -570,6 +578,7 @@ def issues(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for i in page:
         i.overdue = i.is_open and today > i.deadline.due_date  # type: ignore[attr-defined]
+        i.due = i.deadline.compute_due()  # type: ignore[attr-defined]
     return render(request, "secretaries/issues.html", {"page": page, "status": status, "statuses": IssueStatus.choices})
 
 
@@ -578,9 +587,14 @@ def _issue_context(request: HttpRequest, issue: EnterpriseIssue, **extra: Any) -
     today = clock.today()
     handles = issue.is_open and issue.status == IssueStatus.OPEN and actions.may_handle(issue, user)
     escalates = issue.is_open and issue.next_level is not None and actions.may_escalate(issue, user)
+    steps = list(issue.steps.select_related("department", "by", "closed_by"))
+    for step in steps:
+        # Each level's answer is due ``issue_days`` working days after it received the issue.
+        step.due = add_working_days(step.started_on, rules.issue_days(step.level))  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "issue": issue,
-        "steps": issue.steps.select_related("department", "by", "closed_by"),
+        "due": issue.deadline.compute_due(),
+        "steps": steps,
         "overdue": issue.is_open and today > issue.deadline.due_date,
         "may_escalate_now": escalates and (issue.status == IssueStatus.DECLINED or today > issue.deadline.due_date),
         "ladder": list(Level),
@@ -801,6 +815,8 @@ def _card(case: GreenChannelCase, today: dt.date) -> dict[str, Any]:
     the application's own promised and legal due dates."""
     application = case.application
     due = case.promised_due_on or actions.green_due(application, case.promised_days)
+    counted = add_working_days(application.accepted_on, case.promised_days) if application.accepted_on else None
+    ordinary = application.promised_deadline.compute_due() if application.promised_deadline else None
     decided = application.decided_on
     light = ""
     if due is not None:
@@ -812,7 +828,14 @@ def _card(case: GreenChannelCase, today: dt.date) -> dict[str, Any]:
             light = "yellow"
         else:
             light = "green"
-    return {"case": case, "application": application, "due": due, "light": light}
+    return {
+        "case": case,
+        "application": application,
+        "due": due,
+        "light": light,
+        "derivation": counted,
+        "ordinary_derivation": ordinary,
+    }
 
 
 @login_required
