@@ -54,6 +54,7 @@ from dgov.applications.models import (
     Status,
     SubmittedMaterial,
 )
+from dgov.applications.steps import steps as step_clocks
 from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
@@ -617,6 +618,7 @@ def _render_case(
         "fetched": [m for m in application.item_version.materials.all() if not m.to_submit],
         "notices": notices,
         "stops": application.clock_stops.all().order_by("started_on", "pk"),
+        "steps": step_clocks(application, today),
         "visits": application.visit_log.select_related("window", "clerk").order_by("at") if staff else [],
         "deadlines": [
             (gettext_lazy("Promised time limit"), "promised", _deadline_view(application.promised_deadline)),
