@@ -71,7 +71,7 @@ def steps(application: Application, today: dt.date) -> list[Step]:
     maxima = {p.name: p.max_days for p in application.item_version.procedures.all()}
     stops = list(application.clock_stops.all())
     for stop in stops:
-        stop.max_days = maxima.get(stop.procedure)
+        stop.max_days = maxima.get(stop.procedure)  # type: ignore[attr-defined]
     reviewed_at = application.events.filter(verb="review").order_by("at").values_list("at", flat=True).first()
     reviewed_on = timezone.localdate(reviewed_at) if reviewed_at else None
     decided_on = application.decided_on
