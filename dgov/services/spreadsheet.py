@@ -18,9 +18,11 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department, District
+from dgov.services.codes import check_implementation_code
 from dgov.services.models import Audience, Material, OnlineLevel, ServiceItem, Trips
 
 ITEM_COLUMNS = [
@@ -183,6 +185,7 @@ def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
     except Exception:  # openpyxl raises many kinds on a file that is not .xlsx
         raise CatalogueFileError([_("The file is not an .xlsx workbook.")]) from None
     reader = _Reader(district)
+    known = set(ServiceItem.objects.filter(district=district).values_list("code", flat=True))
     items: dict[str, ParsedItem] = {}
     for number, row in _rows(book, "items", ITEM_COLUMNS, reader):
         sheet = "items"
@@ -198,6 +201,12 @@ def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
             reader.problem(
                 sheet, number, _("no department has the code “%(code)s”.") % {"code": reader.text(row["department"])}
             )
+        if code not in known:  # a new item: its code is checked once, when it is created
+            try:
+                check_implementation_code(code, district=district, department=department)
+            except ValidationError as error:
+                for message in error.messages:
+                    reader.problem(sheet, number, str(message))
         data = {
             "code": code,
             "district": district,
