@@ -587,6 +587,20 @@ def _deadline_view(deadline: Any) -> dict[str, Any] | None:
     return {"deadline": deadline, "due": deadline.compute_due(), "changes": list(deadline.changes.select_related("by"))}
 
 
+def _fetched(application: Application) -> list[Any]:
+    """The materials the platform fetches, each with what was fetched, from where and when."""
+    from dgov.applications.models import SharedMaterial
+    from dgov.applications.sharing import provider_label
+
+    rows = {r.material_id: r for r in SharedMaterial.objects.filter(application=application)}
+    fetched = [m for m in application.item_version.materials.all() if not m.to_submit]
+    for material in fetched:
+        material.shared = rows.get(material.pk)  # type: ignore[attr-defined]
+        if material.shared is not None:  # type: ignore[attr-defined]
+            material.shared.source_label = provider_label(material.shared.provider)  # type: ignore[attr-defined]
+    return fetched
+
+
 def _render_case(
     request: HttpRequest,
     application: Application,
@@ -615,7 +629,7 @@ def _render_case(
         "materials": SubmittedMaterial.objects.filter(application=application)
         .select_related("material", "document")
         .order_by("material__order", "material__pk", "pk"),
-        "fetched": [m for m in application.item_version.materials.all() if not m.to_submit],
+        "fetched": _fetched(application),
         "notices": notices,
         "stops": application.clock_stops.all().order_by("started_on", "pk"),
         "steps": step_clocks(application, today),

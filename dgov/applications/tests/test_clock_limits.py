@@ -52,7 +52,9 @@ def accepted(inspected_item, citizen, citizen_applicant, clerk, clock):
 
 def test_a_stop_longer_than_the_guides_maximum_is_refused(accepted, reviewer):
     with pytest.raises(ValidationError, match="at most 10 working days"):
-        actions.do_stop_clock(accepted, by=reviewer, procedure="检验检测", expected_days=30, notice="送检，预计30个工作日")
+        actions.do_stop_clock(
+            accepted, by=reviewer, procedure="检验检测", expected_days=30, notice="送检，预计30个工作日"
+        )
     with pytest.raises(ValidationError, match="检验检测"):
         actions.do_stop_clock(accepted, by=reviewer, procedure="专家评审", expected_days=5, notice="专家评审")
     assert not ClockStop.objects.exists()
