@@ -22,6 +22,11 @@ pytestmark = pytest.mark.django_db
 NINE = timezone.make_aware(dt.datetime(2026, 12, 9, 9, 0))
 
 
+@pytest.fixture(autouse=True)
+def _public_address(settings):
+    settings.DGOV_PUBLIC_URL = "https://gov.example"
+
+
 @pytest.fixture
 def organiser(make_staff):
     return make_staff("administrator", "organiser", department="ZWFW")
@@ -111,12 +116,12 @@ def test_the_plan_page_refuses_bad_input_with_a_400_and_writes_nothing(client, o
 
 
 def code_url(client, organiser, course):
+    """The sign-in address in the code shown in the room (the public address, DGOV_PUBLIC_URL)."""
     client.force_login(organiser)
     svg_page = client.get(reverse("training:course_code", args=[course.pk])).content.decode()
-    found = re.search(r'data-code-for="\d+">', svg_page)
+    found = re.search(r'href="https://gov\.example(/training/sign-in/[^"]+/)" data-sign-in-url', svg_page)
     assert found and "<svg" in svg_page
-    token = actions.sign_in_token(course)
-    return reverse("training:sign_in", args=[token])
+    return found.group(1)
 
 
 def test_sign_in_by_the_rooms_code_within_the_window(client, course, organiser, people, clock):
