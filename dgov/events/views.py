@@ -169,7 +169,9 @@ def starts(request: HttpRequest) -> HttpResponse:
     may = rules.may_manage(user)
     form = StartForm(request.POST or None) if may else None
     context: dict[str, Any] = {
-        "rows": ConcentratedStart.objects.filter(district_id=user.district_id or 0).prefetch_related("entries__project"),
+        "rows": ConcentratedStart.objects.filter(district_id=user.district_id or 0).prefetch_related(
+            "entries__project"
+        ),
         "form": form,
     }
     if request.method == "GET":
