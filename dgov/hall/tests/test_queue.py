@@ -293,3 +293,10 @@ def test_citizens_and_other_staff_are_kept_from_the_staff_pages(client, hall_ite
         client.force_login(user)
         for name in ("hall:window", "hall:setup", "hall:figures"):
             assert client.get(reverse(name)).status_code == 403
+
+
+def test_the_job_runner_finds_the_no_show_sweep_and_the_shared_data_fetch(db):
+    from dgov.lib.jobs import all_jobs
+
+    names = {job.name for job in all_jobs()}
+    assert {"hall_no_shows", "fetch_shared_materials"} <= names
