@@ -1,16 +1,17 @@
 """``/api/v1/training/``: hours per person against the yearly minimum, for the cockpit."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from dgov.lib import clock
 from dgov.training import actions, rules
 
 router = Router(tags=["training"])
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
 class HoursOut(Schema):
@@ -23,7 +24,7 @@ class HoursOut(Schema):
 
 
 @router.get("/hours", response=list[HoursOut], summary="Training hours of a year against each person's minimum")
-def hours(request: HttpRequest, year: int | None = None, below: bool = False) -> list[dict[str, Any]]:
+def hours(request: HttpRequest, year: Year = None, below: bool = False) -> list[dict[str, Any]]:
     user = request.user
     if not rules.may_view_hours(user):
         raise PermissionDenied
