@@ -50,6 +50,7 @@ from dgov.evaluation.permissions import (
     WRITE_COLUMN,
 )
 from dgov.lib import clock
+from dgov.lib.links import public_url
 from dgov.lib.ratelimit import RateLimit, client_address
 
 # Failed invitation-code look-ups per client address and window (guessing codes).
@@ -375,7 +376,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             visit=visit,
         )
         context["invitation"] = invitation
-        context["link"] = request.build_absolute_uri(reverse("evaluation:served", args=[invitation.code]))
+        context["link"] = public_url(reverse("evaluation:served", args=[invitation.code]))
     return render(request, "evaluation/invite.html", context)
 
 
