@@ -35,6 +35,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> Any:
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
+    settings.LOCK_DIR = tmp_path / "locks"
     settings.SEAL_CA_DIR = tmp_path / "keys" / "ca"
     # Each test starts with the real clock, a fresh calendar and an empty cache (rate
     # limits, cached years): what one test leaves must not decide another.
@@ -154,6 +155,15 @@ def administrator(make_staff: Callable[..., Any]) -> Any:
 @pytest.fixture
 def auditor(make_staff: Callable[..., Any]) -> Any:
     return make_staff("auditor", "auditor", department=None)
+
+
+@pytest.fixture
+def every_role(make_staff: Callable[..., Any]) -> dict[str, Any]:
+    """One staff member of each role, all of the SCJG department (for the walks that hold
+    every page's buttons against its actions, ``dgov.lib.testing``)."""
+    from dgov.accounts.roles import Role
+
+    return {role.value: make_staff(role.value, f"every_{role.value}", department="SCJG") for role in Role}
 
 
 @pytest.fixture

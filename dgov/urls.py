@@ -21,5 +21,6 @@ urlpatterns = [
     path("hall/", include("dgov.hall.urls")),
     path("training/", include("dgov.training.urls")),
     path("events/", include("dgov.events.urls")),
+    path("", include("dgov.ops.urls")),
     path("", include("dgov.portal.urls")),
 ]

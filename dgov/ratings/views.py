@@ -31,10 +31,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dgov.accounts.models import District, User
 from dgov.accounts.roles import ACCEPT
 from dgov.applications.models import Application, Visit
-from dgov.applications.views import yellow_days
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.links import public_url
+from dgov.ops.replica import reads_from_replica
 from dgov.ratings import actions
 from dgov.ratings.competition import chart_options, competition
 from dgov.ratings.forms import (
@@ -56,6 +56,7 @@ from dgov.ratings.permissions import (
     VIEW_COMPETITION,
     VIEW_RATINGS,
 )
+from dgov.workdays.lights import yellow_days
 
 PAGE_SIZE = 50
 SATISFIED_LEVELS = (Level.VERY_SATISFIED, Level.SATISFIED, Level.BASICALLY_SATISFIED)
@@ -319,7 +320,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
         "deadline", "rating__application", "rating__department", "rating__item__current_version"
     )
     rows = rows.filter(status=status or Rectification.Status.OPEN)
-    today, yellow = clock.today(), yellow_days()
+    today, yellow = clock.today(), yellow_days("rating")
     shown = [(r, r.light(today, yellow)) for r in rows.order_by("deadline__due_date", "pk")[:PAGE_SIZE]]
     return render(request, "ratings/rectifications.html", {"rows": shown, "form": form})
 
@@ -421,7 +422,7 @@ def _render_rectification(
     context = {
         "r": r,
         "rating": r.rating,
-        "light": r.light(clock.today(), yellow_days()),
+        "light": r.light(clock.today(), yellow_days("rating")),
         "appeal": _appeal_of(r),
         "steps": steps,
         "errors": list(errors),
@@ -517,6 +518,7 @@ def _grouped(ratings: Any, key: str, name: str) -> list[dict[str, Any]]:
     return out
 
 
+@reads_from_replica
 @require_GET
 def public(request: HttpRequest) -> HttpResponse:
     """Results by department, window and item, and what was done about bad ratings —
@@ -565,6 +567,7 @@ def competition_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 @login_required
 @permission_required(VIEW_COMPETITION, raise_exception=True)
 @require_GET
