@@ -195,6 +195,12 @@ class Application(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def shared_not_found(self) -> list[Any]:
+        """The materials the platform fetches (shared data, e-certificates) that no source
+        has given for this case yet: not asked, not held, or the source did not answer."""
+        found = set(self.shared_materials.filter(found=True).values_list("material_id", flat=True))
+        return [m for m in self.item_version.materials.all() if not m.to_submit and m.pk not in found]
+
     @property
     def trips_exceeded(self) -> bool:
         """More visits in person than the item promises (0, 1, or 2 for "two or more")."""

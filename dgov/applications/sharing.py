@@ -7,28 +7,42 @@ fetched by the platform, not asked for (国务院令第716号 Arts. 7 and 10).
    the applicant whose type the material names) and its register of applicants (an
    enterprise's registration record by unified social credit code, a citizen's identity).
    More are added by dotted path in the ``DGOV_SHARED_DATA_PROVIDERS`` setting.
-3. A material no provider holds is recorded as not found, so the window asks for it.
-4. Fetching runs outside the submission (the job ``fetch_shared_materials`` and a button
-   on the case), so the busiest write of the platform does not wait for other systems.
+3. A material no provider holds is recorded as not found, so the window asks for it; a
+   provider that fails (another system down) is named on the row, and the others are
+   still asked.
+4. Fetching runs outside the submission (the job ``fetch_shared_materials``), so the
+   busiest write of the platform does not wait for other systems; a window clerk asks
+   again from the case for what is not found yet (``rules.may_fetch_shared``).
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dgov.accounts.models import User
+from dgov.applications import rules
 from dgov.applications.models import OPEN_STATUSES, Application, SharedMaterial
 from dgov.audit.trail import record
 from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 from dgov.lib.personal import mask_id_number
+from dgov.lib.rules import enforce
 from dgov.services.models import Material
 
+logger = logging.getLogger(__name__)
+
 TO_FETCH = (Material.Source.SHARED, Material.Source.E_CERTIFICATE)
+# The job walks the cases in the order they were filed, from the newest one it has fetched
+# for, less this many: a case numbered just before it may have committed just after it.
+LOOK_BACK = 1000
 
 
 @dataclass(frozen=True)
@@ -125,62 +139,107 @@ def providers() -> list[Provider]:
     return found
 
 
-def do_fetch_shared(application: Application, *, by: Any = None) -> list[SharedMaterial]:
-    """Fetch every shared-data or e-certificate material of the case not fetched yet (rules
-    1–3). Each row is written once (a constraint), so two runners never fetch one twice."""
-    wanted = [m for m in application.item_version.materials.all() if m.source in TO_FETCH]
-    done = set(SharedMaterial.objects.filter(application=application).values_list("material_id", flat=True))
-    written: list[SharedMaterial] = []
-    for material in wanted:
-        if material.pk in done:
-            continue
-        answer, source = None, ""
-        for provider in providers():
-            answer = provider.fetch(material, application)
-            if answer is not None:
-                source = provider.name
-                break
-        row = SharedMaterial(
-            application=application,
-            material=material,
-            provider=source,
-            found=answer is not None,
-            reference=answer.reference if answer else "",
-            title=answer.title[:200] if answer else "",
-            data=answer.data if answer else {},
-            fetched_at=clock.now(),
-        )
+def provider_label(name: str) -> Any:
+    return next((p.label for p in providers() if p.name == name), name)
+
+
+@dataclass(frozen=True)
+class Answer:
+    fetched: Fetched | None
+    provider: str  # the one that answered, or ""
+    unavailable: list[str]  # those that failed on the way
+
+
+def ask(material: Material, application: Application) -> Answer:
+    """Rules 1 and 3: the providers in order; one that fails is noted and passed over."""
+    unavailable: list[str] = []
+    for provider in providers():
         try:
-            with transaction.atomic():
-                row.save()
+            fetched = provider.fetch(material, application)
+        except Exception:  # another system's failure must not stop the others
+            logger.exception("shared-data provider %s failed on application %s", provider.name, application.pk)
+            unavailable.append(provider.name)
+            continue
+        if fetched is not None:
+            return Answer(fetched, provider.name, unavailable)
+    return Answer(None, "", unavailable)
+
+
+def do_fetch_shared(application: Application, *, by: User | None = None) -> list[SharedMaterial]:
+    """Fetch every material of the case that the platform fetches and has not got yet:
+    those never asked for and those not found before (rules 1–3). ``by`` is the clerk who
+    asks again from the case, None for the job. The providers are asked before the
+    transaction; the rows are written in one, so a case is fetched all at once or not at
+    all, and two runners never write one material twice (a constraint): the second gets
+    a ``Conflict`` (a clerk) or nothing (the job)."""
+    if by is not None:
+        enforce(rules.may_fetch_shared(by, application))
+    earlier = {row.material_id: row for row in application.shared_materials.all()}
+    wanted = [m for m in application.item_version.materials.all() if not m.to_submit]
+    todo = [m for m in wanted if m.pk not in earlier or not earlier[m.pk].found]
+    answers = [(material, ask(material, application)) for material in todo]
+    written: list[SharedMaterial] = []
+    try:
+        with transaction.atomic():
+            for material, answer in answers:
+                row = earlier.get(material.pk) or SharedMaterial(application=application, material=material)
+                row.provider = answer.provider
+                row.found = answer.fetched is not None
+                row.reference = answer.fetched.reference[:120] if answer.fetched else ""
+                row.title = answer.fetched.title[:200] if answer.fetched else ""
+                row.data = answer.fetched.data if answer.fetched else {}
+                if answer.unavailable:
+                    row.data = {**row.data, "unavailable": answer.unavailable}
+                row.fetched_at = clock.now()
+                if row.pk is None:
+                    row.save(force_insert=True)
+                elif not SharedMaterial.objects.filter(pk=row.pk, found=False).update(
+                    provider=row.provider,
+                    found=row.found,
+                    reference=row.reference,
+                    title=row.title,
+                    data=row.data,
+                    fetched_at=row.fetched_at,
+                ):
+                    continue  # found by someone else meanwhile
                 record(
                     "application.fetch_shared",
                     application,
                     actor=by,
                     changes={
                         "material": material.name,
-                        "provider": source,
+                        "provider": row.provider,
                         "found": row.found,
                         "reference": row.reference,
+                        "unavailable": answer.unavailable,
                     },
                 )
-        except IntegrityError:
-            continue  # another runner fetched it first
-        written.append(row)
+                written.append(row)
+    except IntegrityError:
+        if by is None:
+            return []  # another runner fetched this case first
+        raise Conflict(
+            _("The shared materials of application %(number)s were just fetched by someone else.")
+            % {"number": application.number},
+            obj=application,
+        ) from None
     return written
 
 
-def provider_label(name: str) -> Any:
-    return next((p.label for p in providers() if p.name == name), name)
+def pending() -> Any:
+    """Open cases with a material to fetch and no fetched row, from where the job stopped
+    (``LOOK_BACK``), in filing order: a pass reads a bounded stretch of the primary key,
+    never the whole table (``bench/shared_fetch.py``)."""
+    newest = SharedMaterial.objects.aggregate(newest=Max("application_id"))["newest"] or 0
+    versions = Material.objects.filter(source__in=TO_FETCH).values("version_id")
+    return (
+        Application.objects.filter(pk__gt=newest - LOOK_BACK, status__in=OPEN_STATUSES, item_version__in=versions)
+        .exclude(Exists(SharedMaterial.objects.filter(application=OuterRef("pk"))))
+        .order_by("pk")
+    )
 
 
 def fetch_shared_materials(now: dt.datetime) -> int:
-    """Job: open cases whose shared materials have not been fetched yet."""
-    pending = (
-        Application.objects.filter(status__in=OPEN_STATUSES, item_version__materials__source__in=TO_FETCH)
-        .exclude(pk__in=SharedMaterial.objects.values("application_id"))
-        .select_related("applicant", "item_version")
-        .distinct()
-        .order_by("pk")[:100]
-    )
-    return sum(len(do_fetch_shared(application)) for application in pending)
+    """Job: fetch for the open cases filed since the last pass (at most 100 a pass)."""
+    batch = pending().select_related("applicant", "item_version")[:100]
+    return sum(len(do_fetch_shared(application)) for application in batch)

@@ -438,6 +438,14 @@ def _run_check_in(application: Application, request: AuthedRequest, form: Any) -
     return _("The visit is recorded.")
 
 
+def _run_fetch_shared(application: Application, request: AuthedRequest, form: Any) -> str:
+    from dgov.applications.sharing import do_fetch_shared
+
+    rows = do_fetch_shared(application, by=request.user)
+    found = sum(row.found for row in rows)
+    return _("Asked the sources again: %(found)d of %(asked)d found.") % {"found": found, "asked": len(rows)}
+
+
 ACTIONS: dict[str, Action] = {
     "accept": Action(gettext_lazy("Accept"), rules.may_accept, _form(ConfirmForm, "accept"), _run_accept),
     "request_supplement": Action(
@@ -483,6 +491,12 @@ ACTIONS: dict[str, Action] = {
     "check_in": Action(
         gettext_lazy("Record a visit in person"), rules.may_check_in, _form(ConfirmForm, "check_in"), _run_check_in
     ),
+    "fetch_shared": Action(
+        gettext_lazy("Fetch the shared materials now"),
+        rules.may_fetch_shared,
+        _form(ConfirmForm, "fetch_shared"),
+        _run_fetch_shared,
+    ),
 }
 
 
@@ -503,6 +517,10 @@ def _fetched(application: Application) -> list[Any]:
         material.shared = rows.get(material.pk)  # type: ignore[attr-defined]
         if material.shared is not None:  # type: ignore[attr-defined]
             material.shared.source_label = provider_label(material.shared.provider)  # type: ignore[attr-defined]
+            material.shared.unavailable = [  # type: ignore[attr-defined]
+                provider_label(name)
+                for name in material.shared.data.get("unavailable", [])  # type: ignore[attr-defined]
+            ]
     return fetched
 
 
