@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from dgov.audit.models import AuditEntry
@@ -13,17 +13,21 @@ from dgov.investment import actions
 from dgov.investment.models import Gate, OwnerChange, Project, Stage, StageChange, StagePolicy, stage_settings
 from dgov.investment.reports import pipeline_summary
 from dgov.investment.tests.conftest import login, pass_gates
+from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 
 
 def test_signing_is_refused_until_every_gate_is_passed(at_intent, officer, leader, client):
     login(client, officer)
+    # "Move to 签约" is a disabled button with the reason, and the action refuses with it.
+    page = client.get(f"/investment/projects/{at_intent.pk}/").content.decode()
+    assert 'data-disabled-action="advance"' in page and "cannot be signed until these gates are passed" in page
     response = client.post(f"/investment/projects/{at_intent.pk}/advance/", {"note": ""})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "cannot be signed until these gates are passed" in response.content.decode()
     actions.do_review_gate(at_intent, Gate.INDUSTRY, passed=True, by=leader)
     actions.do_review_gate(at_intent, Gate.ADMISSION, passed=True, by=leader)
-    with pytest.raises(ValidationError, match="Energy"):
+    with pytest.raises(PermissionDenied, match="Energy"):
         actions.do_advance(at_intent, by=officer)
     actions.do_review_gate(at_intent, Gate.ENERGY, passed=True, by=leader)
     assert client.post(f"/investment/projects/{at_intent.pk}/advance/", {"note": "签约仪式"}).status_code == 302
@@ -34,7 +38,7 @@ def test_signing_is_refused_until_every_gate_is_passed(at_intent, officer, leade
 def test_a_later_failed_review_blocks_signing_again(at_intent, officer, leader):
     pass_gates(at_intent, leader)
     actions.do_review_gate(at_intent, Gate.ENERGY, passed=False, by=leader, note="能评未批")
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         actions.do_advance(at_intent, by=officer)
 
 
@@ -143,10 +147,10 @@ def test_the_idle_flag_counts_working_days_across_a_holiday(make_project, distri
 def test_a_paused_project_is_not_flagged_until_its_resume_date(make_project, district, officer):
     table = stage_settings(district.pk)
     project = make_project()
-    entered = timezone.now() - dt.timedelta(days=90)
+    entered = clock.now() - dt.timedelta(days=90)
     Project.objects.filter(pk=project.pk).update(stage_entered_at=entered, stage_entered_on=timezone.localdate(entered))
     project.refresh_from_db()
-    today = timezone.localdate()
+    today = clock.today()
     assert project.idle_flag(today, table) == "red"
     actions.do_pause(project, until=today + dt.timedelta(days=10), reason="等待董事会决议", by=officer)
     assert project.idle_flag(today, table) == ""
@@ -155,7 +159,7 @@ def test_a_paused_project_is_not_flagged_until_its_resume_date(make_project, dis
 
 def test_the_idle_filter_lists_only_the_idle(make_project, officer, client):
     old, fresh = make_project("old"), make_project("fresh")
-    entered = timezone.now() - dt.timedelta(days=90)
+    entered = clock.now() - dt.timedelta(days=90)
     Project.objects.filter(pk=old.pk).update(stage_entered_at=entered, stage_entered_on=timezone.localdate(entered))
     page = login(client, officer).get("/investment/?idle=red").content.decode()
     assert f'data-project="{old.pk}"' in page and f'data-project="{fresh.pk}"' not in page
@@ -166,11 +170,11 @@ def test_a_note_of_activity_does_not_reset_a_project_idle_for_90_days(make_proje
     used to turn it back to unflagged."""
     table = stage_settings(district.pk)
     stuck = make_project("stuck")
-    entered = timezone.now() - dt.timedelta(days=90)
+    entered = clock.now() - dt.timedelta(days=90)
     Project.objects.filter(pk=stuck.pk).update(stage_entered_at=entered, stage_entered_on=timezone.localdate(entered))
     actions.do_note_activity(Project.objects.get(pk=stuck.pk), text="电话沟通，对方仍在考虑", by=officer)
     stuck.refresh_from_db()
-    today = timezone.localdate()
+    today = clock.today()
     assert stuck.idle_flag(today, table) == "red" and stuck.idle_days(today) >= 60
     page = login(client, officer).get("/investment/?idle=red").content.decode()
     assert f'data-project="{stuck.pk}"' in page
@@ -181,12 +185,15 @@ def test_a_note_of_activity_does_not_reset_a_project_idle_for_90_days(make_proje
 def test_a_project_at_full_production_is_not_flagged_idle(make_project, district, officer, client):
     table = stage_settings(district.pk)
     done = make_project("done")
-    entered = timezone.now() - dt.timedelta(days=400)
+    entered = clock.now() - dt.timedelta(days=400)
     Project.objects.filter(pk=done.pk).update(
-        stage=Stage.FULL_PRODUCTION, stage_entered_at=entered, stage_entered_on=timezone.localdate(entered)
+        stage=Stage.FULL_PRODUCTION,
+        stage_entered_at=entered,
+        stage_entered_on=timezone.localdate(entered),
+        last_activity_at=entered,  # idle by either measure: the stage alone exempts it
     )
     done.refresh_from_db()
-    assert done.idle_flag(timezone.localdate(), table) == ""
+    assert done.idle_flag(clock.today(), table) == ""
     for level in ("yellow", "red"):
         page = login(client, officer).get(f"/investment/?idle={level}").content.decode()
         assert f'data-project="{done.pk}"' not in page
@@ -252,7 +259,7 @@ def test_a_repeated_lead_does_not_make_a_second_project(officer, encouraged, cli
 def test_a_pass_no_longer_counts_once_the_facts_it_was_judged_on_change(at_intent, officer, leader, client):
     pass_gates(at_intent, leader)
     actions.do_update_project(at_intent, {"land_mu": Decimal(80)}, by=officer)  # the same money on twice the land
-    with pytest.raises(ValidationError, match="Admission thresholds"):
+    with pytest.raises(PermissionDenied, match="Admission thresholds"):
         actions.do_advance(at_intent, by=officer)
     page = login(client, officer).get(f"/investment/projects/{at_intent.pk}/").content.decode()
     assert "data-stale" in page
