@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dgov.applications",
     "dgov.certificates",
     "dgov.bundles",
+    "dgov.notices",
     "dgov.ratings",
     "dgov.investment",
     "dgov.secretaries",

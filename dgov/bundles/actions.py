@@ -41,6 +41,7 @@ from dgov.bundles.models import (
 )
 from dgov.lib import clock, fastsql
 from dgov.lib.conflicts import Conflict
+from dgov.notices import drafting
 from dgov.notifications.outbox import notify
 from dgov.services.models import Material, ServiceItem
 from dgov.workdays.actions import do_close_deadline, do_create_deadline, do_extend_deadline
@@ -435,7 +436,8 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: Any, today: d
     _require(by, ACCEPT)
     _same_district(bundle_application, by)
     today = today or clock.today()
-    with transaction.atomic(), _driving_parts():
+    # One joint 联合受理通知书 covers the parts' acceptances.
+    with transaction.atomic(), _driving_parts(), drafting.covered_by_joint():
         parts = parts_of(bundle_application, lock_applications=True)
         waiting = [p.application for p in parts if p.application.status in (PartStatus.SUPPLEMENT, PartStatus.REFUSED)]
         if waiting:
@@ -463,6 +465,9 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: Any, today: d
         BundleApplication.objects.filter(pk=bundle_application.pk).update(accepted_on=accepted_on)
         bundle_application.accepted_on = accepted_on
         _start_joint_clock(bundle_application, accepted_on)
+        drafting.save(
+            drafting.joint_acceptance(bundle_application, parts, by=by, deadline=bundle_application.joint_deadline)
+        )
         due = bundle_application.joint_deadline.due_date  # type: ignore[union-attr]
         application_actions.notify_applicant(
             bundle_application,
@@ -481,7 +486,8 @@ def do_refuse_bundle(bundle_application: BundleApplication, *, by: Any, reasons:
     _same_district(bundle_application, by)
     if not reasons.strip():
         raise ValidationError(_("A refusal states its reasons."), code="reasons")
-    with transaction.atomic(), _driving_parts():
+    # One joint 联合不予受理决定书 covers the parts' refusals.
+    with transaction.atomic(), _driving_parts(), drafting.covered_by_joint():
         parts = parts_of(bundle_application, lock_applications=True)
         moved_on = [p.application for p in parts if p.application.status != PartStatus.SUBMITTED]
         if moved_on:
@@ -504,6 +510,7 @@ def do_refuse_bundle(bundle_application: BundleApplication, *, by: Any, reasons:
         for part in parts:
             if part.application.status == PartStatus.SUBMITTED:
                 application_actions.do_refuse(part.application, by=by, reasons=reasons)
+        drafting.save(drafting.joint_refusal(bundle_application, parts, by=by, reasons=reasons))
         application_actions.notify_applicant(
             bundle_application,
             _("Bundle application %(number)s not accepted") % {"number": bundle_application.number},
@@ -756,6 +763,11 @@ def do_extend_bundle(bundle_application: BundleApplication, *, by: Any, days: in
         bundle_application.extended_days += days
         deadline = do_extend_deadline(bundle_application.joint_deadline, days=days, reason=reason, by=by)  # type: ignore[arg-type]
         bundle_application.joint_deadline = deadline
+        drafting.save(
+            drafting.joint_extension(
+                bundle_application, parts_of(bundle_application), by=by, days=days, reason=reason, deadline=deadline
+            )
+        )
         _event(bundle_application, by=by, verb="extend", note=reason)
         record("bundle_application.extend", bundle_application, actor=by, changes={"days": days, "reason": reason})
         application_actions.notify_applicant(
