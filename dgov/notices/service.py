@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -61,6 +61,24 @@ def get_notice_for_user(request: HttpRequest, pk: int) -> Notice:
         )
     except Notice.DoesNotExist:
         raise Http404 from None
+
+
+def pdf_response(notice: Notice, *, inline: bool) -> FileResponse:
+    """The sealed file (404 before it is sealed)."""
+    if not notice.is_sealed:
+        raise Http404
+    try:
+        handle = notice.path.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=f"{notice.title}-{notice.verification_code}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def open_url(notice: Notice) -> str:
