@@ -10,6 +10,7 @@ signature at the time of its timestamp.
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ from dgov.notices.models import Notice
 from dgov.notices.sealing import text_sha256
 
 logger = logging.getLogger(__name__)
+_CLAIMED_CODE = re.compile(rb"/Subject \(([A-Z2-7]{16})\)")
 
 # Sealed metadata key → how the database holds it.
 _SEALED_COLUMNS = {
@@ -136,6 +138,11 @@ def verify_file(data: bytes) -> NoticeVerdict | None:
     original = _sealed().filter(file_sha256=_signed_revision_sha256(data)).first()
     if original is not None:
         return NoticeVerdict(Outcome.CHANGED, original, detailed=False)
+    # Does the file claim to be one of ours? Its verification code is written uncompressed
+    # in the PDF's metadata.
+    claimed = {m.decode() for m in _CLAIMED_CODE.findall(data)}
+    if claimed and _sealed().filter(verification_code__in=claimed).exists():
+        return NoticeVerdict(Outcome.ALTERED, detailed=False)
     return None
 
 
