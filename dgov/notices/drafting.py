@@ -84,7 +84,7 @@ def wording(district_id: int) -> Wording:
         found, complete = _load(district_id)
         # Rows made just now are not committed yet: read them again next time.
         if complete:
-            cache.set(_key(district_id), found, getattr(settings, "DGOV_NOTICE_CACHE_SECONDS", 60))
+            cache.set(_key(district_id), found, settings.DGOV_NOTICE_CACHE_SECONDS)
     return found
 
 
