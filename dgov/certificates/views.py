@@ -63,8 +63,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     data = upload.read() if upload is not None else b""
     verdict = verify_file(data) if upload is not None else verify_reference(form.cleaned_data["reference"])
     if verdict.outcome == Outcome.NOT_ISSUED_HERE:
-        how, value = ("page_for_file", data) if upload is not None else ("page_for_reference", form.cleaned_data["reference"])
-        other = _other_records(request, how, value)
+        if upload is not None:
+            other = _other_records(request, "page_for_file", data)
+        else:
+            other = _other_records(request, "page_for_reference", form.cleaned_data["reference"])
         if other is not None:
             return other
     return _result(request, verdict, form)

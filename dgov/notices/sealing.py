@@ -230,7 +230,7 @@ def _write(notice: Notice, *, by: Any) -> None:
         district=notice.seal.district,  # type: ignore[union-attr]
         changes={"number": notice.number, "kind": notice.kind, "sha256": notice.file_sha256},
     )
-    NoticeEvent.objects.create(notice=notice, at=notice.sealed_at, by=by, verb=NoticeEvent.Verb.SEALED)
+    NoticeEvent.objects.create(notice=notice, at=notice.sealed_at or clock.now(), by=by, verb=NoticeEvent.Verb.SEALED)
 
 
 def _restore(notice: Notice, values: dict[str, Any]) -> None:
@@ -296,14 +296,13 @@ def seal_waiting(now: dt.datetime, limit: int = 50) -> int:
     authority of the seal officer who set the rule (skipping any that officer wrote, and
     stopping for a district whose officer lost the seal or whose seal fails). Each notice
     is claimed by its conditional UPDATE, so two runners never seal one twice."""
-    from dgov.accounts.models import User
     from dgov.notices.rules import may_configure_auto_seal
 
     done = 0
     rules = NoticeSettings.objects.filter(auto_seal_by__isnull=False).select_related("auto_seal_by")
     for rule in rules:
-        officer = User.objects.get(pk=rule.auto_seal_by_id)
-        if not officer.is_active or not may_configure_auto_seal(officer):
+        officer = rule.auto_seal_by
+        if officer is None or not officer.is_active or not may_configure_auto_seal(officer):
             continue
         batch = Batch()
         for notice in waiting(rule.district_id).exclude(requested_by_id=officer.pk)[:limit]:

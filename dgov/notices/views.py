@@ -11,7 +11,6 @@ Who may see each page:
 - ``sealed_record``: anyone holding the verification code (rate-limited, as certificates').
 """
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dgov.accounts.access import AuthedRequest, StaffRequest, staff_or_403
-from dgov.accounts.models import Department
+from dgov.accounts.models import Department, User
 from dgov.certificates.throttle import throttled
 from dgov.lib.rules import enforce
 from dgov.notices import drafting, sealing, service, templating
@@ -29,6 +28,12 @@ from dgov.notices.actions import do_save_settings, do_save_template
 from dgov.notices.forms import AutoSealForm, SettingsForm, TemplateForm
 from dgov.notices.models import Kind, Notice, NoticeTemplate, NumberPrefix
 from dgov.notices.rules import may_edit_templates, may_print, may_seal, may_see_queue
+
+
+def _district_id(user: User) -> int:
+    """The staff member's district (``staff_or_403`` let only staff of a district through)."""
+    assert user.district_id is not None
+    return user.district_id
 
 
 @login_required
@@ -80,7 +85,7 @@ def queue(request: StaffRequest) -> HttpResponse:
     the automatic rule."""
     user = staff_or_403(request)
     enforce(may_see_queue(user))
-    waiting = sealing.waiting(user.district_id)  # type: ignore[arg-type]
+    waiting = sealing.waiting(_district_id(user))
     if request.method == "POST":
         chosen = [int(pk) for pk in request.POST.getlist("notice") if pk.isascii() and pk.isdigit()][:200]
         done, refused = sealing.do_seal_batch(list(waiting.filter(pk__in=chosen)), user)
@@ -92,7 +97,7 @@ def queue(request: StaffRequest) -> HttpResponse:
     rows = list(waiting[:200])
     for notice in rows:
         notice.may_seal = may_seal(user, notice)  # type: ignore[attr-defined]
-    found, _created = drafting.district_settings(user.district_id)  # type: ignore[arg-type]
+    found, _created = drafting.district_settings(_district_id(user))
     return render(
         request,
         "notices/queue.html",
@@ -135,7 +140,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 def templates(request: StaffRequest) -> HttpResponse:
     user = staff_or_403(request)
     enforce(may_edit_templates(user))
-    current, _made = drafting.ensure_templates(user.district_id)  # type: ignore[arg-type]
+    current, _made = drafting.ensure_templates(_district_id(user))
     rows = [(kind, current[kind]) for kind in Kind]
     return render(request, "notices/templates.html", {"rows": rows})
 
@@ -148,7 +153,7 @@ def template(request: StaffRequest, kind: str) -> HttpResponse:
     enforce(may_edit_templates(user))
     if kind not in Kind.values:
         raise Http404
-    current, _made = drafting.ensure_templates(user.district_id)  # type: ignore[arg-type]
+    current, _made = drafting.ensure_templates(_district_id(user))
     latest = current[kind]
     form = TemplateForm(request.POST or None, kind=kind, initial={"title": latest.title, "body": latest.body})
     status = 200
@@ -166,7 +171,9 @@ def template(request: StaffRequest, kind: str) -> HttpResponse:
     context = {
         "kind": Kind(kind),
         "form": form,
-        "versions": NoticeTemplate.objects.filter(district_id=user.district_id, kind=kind).select_related("created_by"),
+        "versions": NoticeTemplate.objects.filter(district_id=_district_id(user), kind=kind).select_related(
+            "created_by"
+        ),
         "placeholders": [(name, templating.PLACEHOLDERS[name]) for name in allowed],
         "required": [element.label for element in (*templating.COMMON_ELEMENTS, *templating.REQUIRED[kind])],
     }
@@ -178,8 +185,8 @@ def template(request: StaffRequest, kind: str) -> HttpResponse:
 def settings_page(request: StaffRequest) -> HttpResponse:
     user = staff_or_403(request)
     enforce(may_edit_templates(user))
-    found, _created = drafting.district_settings(user.district_id)  # type: ignore[arg-type]
-    departments = Department.objects.filter(district_id=user.district_id).order_by("code")
+    found, _created = drafting.district_settings(_district_id(user))
+    departments = Department.objects.filter(district_id=_district_id(user)).order_by("code")
     prefixes = dict(NumberPrefix.objects.filter(department__in=departments).values_list("department_id", "prefix"))
     form = SettingsForm(request.POST or None, instance=found, departments=departments, prefixes=prefixes)
     if request.method == "POST":

@@ -7,13 +7,19 @@ import pytest
 
 from dgov.accounts.models import Department
 from dgov.bundles import actions
-from dgov.bundles.tests.conftest import bundle, departments, drain_item, food_item  # noqa: F401
+from dgov.bundles.tests import conftest as bundle_fixtures
 from dgov.bundles.tests.test_flow import accepted, submit
 from dgov.certificates.ca import do_create_seal
 from dgov.notices import sealing
 from dgov.notices.models import Kind, Notice
 
 pytestmark = pytest.mark.django_db
+
+# The bundles suite's two departments' items and their bundle.
+departments = bundle_fixtures.departments
+food_item = bundle_fixtures.food_item
+drain_item = bundle_fixtures.drain_item
+bundle = bundle_fixtures.bundle
 
 
 def joint(bundle_application, kind):
@@ -63,6 +69,8 @@ def test_the_joint_document_is_sealed_with_the_service_centres_seal(
         valid_from=seal.valid_from,
         valid_to=seal.valid_from + dt.timedelta(days=3650),
     )
-    notice = sealing.do_seal(joint(accepted(bundle, citizen, citizen_applicant, clerk), Kind.JOINT_ACCEPTANCE), by=seal_officer)
+    notice = sealing.do_seal(
+        joint(accepted(bundle, citizen, citizen_applicant, clerk), Kind.JOINT_ACCEPTANCE), by=seal_officer
+    )
     assert notice.seal == centre_seal and notice.number == f"ZWFW〔{notice.dated.year}〕1号"
     assert notice.document.owner == citizen

@@ -84,7 +84,11 @@ def test_an_issued_document_stays_the_same_when_its_template_is_edited(cases, se
     notice = sealing.do_seal(notice_of(cases.refused(), Kind.REFUSAL), by=seal_officer)
     text, notes, data = notice.text, notice.notes, notice.path.read_bytes()
     do_save_template(
-        notice.district, Kind.REFUSAL, title="不予受理通知", body=REFUSAL_BODY.replace("本机关", "本局"), by=administrator
+        notice.district,
+        Kind.REFUSAL,
+        title="不予受理通知",
+        body=REFUSAL_BODY.replace("本机关", "本局"),
+        by=administrator,
     )
     notice.refresh_from_db()
     assert (notice.text, notice.notes, notice.title) == (text, notes, "不予受理决定书")
@@ -98,14 +102,20 @@ def test_only_those_who_edit_the_wording_may(client, clerk):
     assert edit(client, Kind.REFUSAL, title=REFUSAL_TITLE, body=REFUSAL_BODY).status_code == 403
 
 
-def test_the_number_format_and_prefixes_are_district_settings(client, administrator, district, cases, seal, seal_officer):
+def test_the_number_format_and_prefixes_are_district_settings(
+    client, administrator, district, cases, seal, seal_officer
+):
     from dgov.accounts.models import Department
 
     client.force_login(administrator)
     scjg = Department.objects.get(district=district, code="SCJG")
     bad = client.post(
         reverse("notices:settings"),
-        {"number_format": "{prefix}-{serial}", "reconsideration_body": "长春市宽城区人民政府", "court": "长春铁路运输法院"},
+        {
+            "number_format": "{prefix}-{serial}",
+            "reconsideration_body": "长春市宽城区人民政府",
+            "court": "长春铁路运输法院",
+        },
     )
     assert bad.status_code == 400 and "must contain {year} and {serial}" in bad.content.decode()
     response = client.post(
