@@ -126,3 +126,17 @@ def test_the_deemed_acceptance_of_the_job_writes_its_notice_without_an_actor(cas
     assert actions.deem_accepted() == 1
     notice = notice_of(application, Kind.ACCEPTANCE)
     assert notice.requested_by is None and "自收到申请材料之日起即为受理" in notice.text
+
+
+def test_a_template_broken_behind_the_check_stops_the_act_with_a_clear_message(cases, district):
+    from dgov.notices import drafting
+    from dgov.notices.models import NoticeTemplate
+
+    application = cases.submitted()
+    drafting.ensure_templates(district.pk)
+    NoticeTemplate.objects.filter(district=district, kind=Kind.REFUSAL).update(body="{{applicant}}{{materials}}")
+    drafting.invalidate(district.pk)
+    with pytest.raises(ValidationError, match=r"asks for \{\{materials\}\}"):
+        actions.do_refuse(application, by=cases.clerk, reasons="材料虚假")
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED and not Notice.objects.filter(application=application).exists()

@@ -120,3 +120,11 @@ def test_the_daily_reconciliation_exits_zero_with_sealed_notices(refusal, seal_o
     except SystemExit as exit_info:
         assert exit_info.code == 0
     assert Notice.objects.sealed().count() == 1
+
+
+def test_without_the_departments_seal_the_batch_says_why_and_the_notice_waits(cases, seal_officer, certificate_type):
+    waiting = notice_of(cases.refused(), Kind.REFUSAL)
+    sealed, refused = sealing.do_seal_batch([waiting], seal_officer)
+    assert sealed == [] and refused[0][1] == "The department has no approval seal valid today."
+    waiting.refresh_from_db()
+    assert waiting.sealed_at is None and waiting.number == ""
