@@ -56,3 +56,29 @@ def test_parameters_are_bounded_and_others_documents_are_not_found(client, beare
     assert client.get("/api/v1/notices/", {"case": "x" * 41}, headers=headers).status_code == 422
     assert client.get(f"/api/v1/notices/{2**63}", headers=headers).status_code == 422
     assert client.get("/api/v1/notices/").status_code == 401
+
+
+def test_through_the_api_a_refusal_or_extension_without_a_reason_is_a_400_with_nothing_written(
+    client, bearer, cases
+):
+    from dgov.applications.models import Application, Status
+    from dgov.notices.models import Notice
+
+    submitted, accepted = cases.submitted(), cases.accepted()
+    refused = client.post(
+        f"/api/v1/applications/{submitted.number}/refuse",
+        {"reasons": "  "},
+        content_type="application/json",
+        headers=bearer(cases.clerk),
+    )
+    assert refused.status_code == 400 and refused.json()["detail"] == "A refusal states its reasons."
+    extended = client.post(
+        f"/api/v1/applications/{accepted.number}/extend",
+        {"days": 5, "reason": ""},
+        content_type="application/json",
+        headers=bearer(cases.approver),
+    )
+    assert extended.status_code == 400 and "reason" in extended.json()["detail"]
+    assert Application.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+    assert Application.objects.get(pk=accepted.pk).extended_days == 0
+    assert not Notice.objects.filter(kind__in=[Kind.REFUSAL, Kind.EXTENSION]).exists()
