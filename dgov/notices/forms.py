@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django import forms
@@ -5,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.notices import templating
 from dgov.notices.models import NoticeSettings
+
+NUMBER_FIELDS = frozenset({"prefix", "year", "serial"})
 
 
 class TemplateForm(forms.Form):
@@ -47,13 +50,13 @@ class SettingsForm(forms.ModelForm):
 
     def clean_number_format(self) -> str:
         value: str = self.cleaned_data["number_format"]
-        try:
-            sample = value.format(prefix="宽市监许", year=2026, serial=1)
-        except (KeyError, IndexError, ValueError):
+        fields = re.findall(r"\{([^{}]*)\}", value)
+        leftover = re.sub(r"\{[^{}]*\}", "", value)
+        if any(name not in NUMBER_FIELDS for name in fields) or "{" in leftover or "}" in leftover:
             raise forms.ValidationError(
                 _("Use only {prefix}, {year} and {serial} in braces, e.g. {prefix}〔{year}〕{serial}号.")
-            ) from None
-        if "{serial}" not in value or "{year}" not in value or sample == value:
+            )
+        if "serial" not in fields or "year" not in fields:
             raise forms.ValidationError(_("The number must contain {year} and {serial}."))
         return value
 

@@ -119,7 +119,9 @@ class Batch:
 
 
 def format_number(number_format: str, *, prefix: str, year: int, serial: int) -> str:
-    return number_format.format(prefix=prefix, year=year, serial=serial)
+    """Plain substitution, never str.format: a format string stored in the database must not
+    reach attributes of its arguments (``{prefix.__class__}``) even if it bypassed the form."""
+    return number_format.replace("{prefix}", prefix).replace("{year}", str(year)).replace("{serial}", str(serial))
 
 
 def do_seal(notice: Notice, *, by: Any, batch: Batch | None = None) -> Notice:

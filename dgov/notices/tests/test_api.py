@@ -58,9 +58,7 @@ def test_parameters_are_bounded_and_others_documents_are_not_found(client, beare
     assert client.get("/api/v1/notices/").status_code == 401
 
 
-def test_through_the_api_a_refusal_or_extension_without_a_reason_is_a_400_with_nothing_written(
-    client, bearer, cases
-):
+def test_through_the_api_a_refusal_or_extension_without_a_reason_is_a_400_with_nothing_written(client, bearer, cases):
     from dgov.applications.models import Application, Status
     from dgov.notices.models import Notice
 

@@ -118,6 +118,11 @@ def test_the_number_format_and_prefixes_are_district_settings(
         },
     )
     assert bad.status_code == 400 and "must contain {year} and {serial}" in bad.content.decode()
+    odd = client.post(
+        reverse("notices:settings"),
+        {"number_format": "{prefix.__class__}{year}{serial}", "reconsideration_body": "x", "court": "y"},
+    )
+    assert odd.status_code == 400 and "Use only {prefix}, {year} and {serial}" in odd.content.decode()
     response = client.post(
         reverse("notices:settings"),
         {
