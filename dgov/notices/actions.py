@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
 from dgov.audit.trail import diff, record
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import enforce
@@ -17,7 +18,7 @@ from dgov.notices.models import Kind, NoticeSettings, NoticeTemplate, NumberPref
 from dgov.notices.rules import may_edit_templates
 
 
-def do_save_template(district: Any, kind: str, *, title: str, body: str, note: str = "", by: Any) -> NoticeTemplate:
+def do_save_template(district: Any, kind: str, *, title: str, body: str, note: str = "", by: User) -> NoticeTemplate:
     """Add a version of ``kind``'s wording; refused (nothing saved) when it lacks an
     element the law requires or uses a placeholder the kind does not have."""
     enforce(may_edit_templates(by))
@@ -52,7 +53,7 @@ def do_save_template(district: Any, kind: str, *, title: str, body: str, note: s
 
 
 def do_save_settings(
-    district: Any, *, values: Mapping[str, str], prefixes: Mapping[int, str], by: Any
+    district: Any, *, values: Mapping[str, str], prefixes: Mapping[int, str], by: User
 ) -> NoticeSettings:
     """The number format, the remedy bodies and the departments' number prefixes."""
     enforce(may_edit_templates(by))

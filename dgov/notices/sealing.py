@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from dgov.accounts.models import Department
+from dgov.accounts.models import Department, User
 from dgov.audit.trail import record
 from dgov.certificates import sealing as seal_service
 from dgov.certificates.models import Seal, SealUsePurpose
@@ -124,7 +124,7 @@ def format_number(number_format: str, *, prefix: str, year: int, serial: int) ->
     return number_format.replace("{prefix}", prefix).replace("{year}", str(year)).replace("{serial}", str(serial))
 
 
-def do_seal(notice: Notice, *, by: Any, batch: Batch | None = None) -> Notice:
+def do_seal(notice: Notice, *, by: User, batch: Batch | None = None) -> Notice:
     """Number, render, seal, record and serve one waiting notice."""
     enforce(may_seal(by, notice))
     batch = batch or Batch()
@@ -210,7 +210,7 @@ _SEALED_FIELDS = (
 )
 
 
-def _write(notice: Notice, *, by: Any) -> None:
+def _write(notice: Notice, *, by: User) -> None:
     changed = Notice.objects.filter(pk=notice.pk, sealed_at__isnull=True).update(
         **{name: getattr(notice, name) for name in _SEALED_FIELDS}
     )
@@ -251,7 +251,7 @@ def waiting(district_id: int) -> Any:
     )
 
 
-def do_seal_batch(notices: Iterable[Notice], by: Any) -> tuple[list[Notice], list[tuple[Notice, str]]]:
+def do_seal_batch(notices: Iterable[Notice], by: User) -> tuple[list[Notice], list[tuple[Notice, str]]]:
     """Seal several waiting notices; each stands alone. Returns the sealed ones and the
     (notice, reason) pairs refused."""
     sealed: list[Notice] = []
@@ -266,7 +266,7 @@ def do_seal_batch(notices: Iterable[Notice], by: Any) -> tuple[list[Notice], lis
     return sealed, refused
 
 
-def do_set_auto_seal(district: Any, *, by: Any, on: bool) -> NoticeSettings:
+def do_set_auto_seal(district: Any, *, by: User, on: bool) -> NoticeSettings:
     """The seal officer switches the automatic rule on (sealing on their authority) or
     off; audited."""
     from dgov.notices.drafting import district_settings

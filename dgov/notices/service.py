@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
 from dgov.audit.trail import record
 from dgov.lib import clock
 from dgov.lib.links import public_url
@@ -167,7 +168,7 @@ def opened_in_locker(sender: Any, document: Any, user: Any, **kwargs: Any) -> No
         do_open(notice, user)
 
 
-def do_print(notice: Notice, *, by: Any) -> None:
+def do_print(notice: Notice, *, by: User) -> None:
     """A window clerk prints the paper copy (the sealed file: same number, same QR code)
     to hand over: logged and audited, shown to staff as service on paper."""
     enforce(may_print(by, notice))

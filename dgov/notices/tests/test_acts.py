@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 
 from dgov.applications import actions
 from dgov.applications.models import Application, ApplicationEvent, Status
+from dgov.applications.tests.conftest import FOOD_BASIS
 from dgov.audit.models import AuditEntry
+from dgov.lib.conflicts import Conflict
 from dgov.notices.models import Kind, Notice
 from dgov.notices.tests.conftest import notice_of
 
@@ -93,6 +95,28 @@ def test_a_special_procedure_states_its_expected_days_and_that_they_do_not_count
     assert "所需时间不计算在行政许可期限内" in notice.text and "请于评审期间保持电话畅通" in notice.text
 
 
+def test_every_document_cites_its_legal_basis_by_article(cases):
+    accepted = cases.accepted()
+    actions.do_extend(accepted, by=cases.approver, days=5, reason="需要听证")
+    actions.do_stop_clock(
+        accepted, by=cases.approver, procedure="检验", expected_days=3, notice="检验期间请保持电话畅通。"
+    )
+    approved = cases.reviewed()
+    actions.do_decide(approved, by=cases.approver, approve=True)
+    cited = {
+        notice_of(accepted, Kind.ACCEPTANCE): ["第三十二条第一款第（五）项", FOOD_BASIS],
+        notice_of(cases.refused(), Kind.REFUSAL): ["第三十二条第一款"],
+        notice_of(accepted, Kind.EXTENSION): ["第四十二条第一款"],
+        notice_of(accepted, Kind.SPECIAL_PROCEDURE): ["第四十五条"],
+        notice_of(approved, Kind.APPROVAL): ["第三十八条第一款", FOOD_BASIS, "第四十四条"],
+        notice_of(cases.denied(), Kind.DENIAL): ["第三十八条第二款", FOOD_BASIS],
+    }
+    for notice, articles in cited.items():
+        assert "《中华人民共和国行政许可法》" in notice.text, notice.kind
+        for article in articles:
+            assert article in notice.text, (notice.kind, article)
+
+
 def test_an_act_that_cannot_make_its_document_records_nothing(cases, monkeypatch):
     application = cases.submitted()
     events = ApplicationEvent.objects.filter(application=application).count()
@@ -114,7 +138,7 @@ def test_a_lost_race_writes_no_second_document(cases):
     application = cases.submitted()
     stale = Application.objects.get(pk=application.pk)
     actions.do_accept(application, by=cases.clerk)
-    with pytest.raises(Exception, match="already handled"):
+    with pytest.raises(Conflict):
         actions.do_accept(stale, by=cases.clerk)
     assert Notice.objects.filter(application=application).count() == 1
 
