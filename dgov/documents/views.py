@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dgov.accounts.models import Applicant, District
 from dgov.documents.forms import DocumentUploadForm
 from dgov.documents.models import Document
+from dgov.documents.signals import document_opened
 from dgov.documents.storage import do_store_uploads, document_response, get_document_for_user, record_download
 
 
@@ -67,6 +68,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     response = document_response(document)
     try:
         record_download(document, request.user)
+        document_opened.send(Document, document=document, user=request.user)
     except BaseException:
         response.close()
         raise
