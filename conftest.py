@@ -30,6 +30,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> Any:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
     settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "keys" / "audit.pem"
+    settings.AUDIT_SEAL_KEY_FILE = tmp_path / "seal-keys" / "audit-seal.key"
     settings.LANGUAGE_CODE = "en"
     # Files a test writes go to its own temporary directory, never to var/.
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"

@@ -24,7 +24,7 @@ from dgov.api import schemas
 from dgov.api.schemas import ERRORS, error_body
 from dgov.applications import actions, loading, rules
 from dgov.applications.models import LOOKUP_LIMIT, Application, Channel, Status, SubmittedMaterial
-from dgov.lib.ratelimit import client_address
+from dgov.lib.addresses import client_address
 from dgov.lib.rules import enforce
 from dgov.services.models import Material, ServiceItem, ServiceItemVersion
 from dgov.workdays.models import Deadline

@@ -59,8 +59,8 @@ from dgov.applications.steps import steps as step_clocks
 from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
+from dgov.lib.addresses import client_address
 from dgov.lib.conflicts import Conflict
-from dgov.lib.ratelimit import client_address
 from dgov.lib.rules import Verdict, enforce, offers
 from dgov.notifications.models import Notification
 from dgov.services.models import Material, ServiceItem

@@ -10,3 +10,17 @@ class EntryFilterForm(forms.Form):
     object_type = forms.CharField(label=_("Object type"), max_length=100, required=False)
     object_id = forms.CharField(label=_("Object id"), max_length=64, required=False)
     before = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class RebaselineForm(forms.Form):
+    seq = forms.IntegerField(
+        label=_("Restored to entry"),
+        min_value=1,
+        help_text=_("The number of the last entry the restored database holds in its chain."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Which backup was restored, when, and why."),
+    )
