@@ -36,6 +36,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> Any:
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
     settings.LOCK_DIR = tmp_path / "locks"
+    settings.EXPORTS_ROOT = tmp_path / "exports"
     settings.SEAL_CA_DIR = tmp_path / "keys" / "ca"
     # Each test starts with the real clock, a fresh calendar and an empty cache (rate
     # limits, cached years): what one test leaves must not decide another.
@@ -139,6 +140,12 @@ def leader(make_staff: Callable[..., Any]) -> Any:
 @pytest.fixture
 def inspector(make_staff: Callable[..., Any]) -> Any:
     return make_staff("inspector", "inspector", department=None)
+
+
+@pytest.fixture
+def unit_head(make_staff: Callable[..., Any]) -> Any:
+    """The head of a unit (here the market regulation bureau): sees the own unit's figures."""
+    return make_staff("unit_head", "unit_head", department="SCJG")
 
 
 @pytest.fixture

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "dgov.secretaries",
     "dgov.campaigns",
     "dgov.evaluation",
+    "dgov.cockpit",
+    "dgov.exports",
     "dgov.api",
     "dgov.portal",
     "dgov.ops",
@@ -307,6 +309,12 @@ METRICS_DB_CACHE_SECONDS = env_int("DGOV_METRICS_DB_CACHE_SECONDS", 10)
 # PostgreSQL the job's advisory lock goes with the runner's connection at once).
 JOB_LEASE = timedelta(seconds=env_int("DGOV_JOB_LEASE_SECONDS", 300))
 LOCK_DIR = Path(env_str("DGOV_LOCK_DIR", str(VAR_DIR / "locks")))
+
+# Exports (dgov/lib/exports.py): a list longer than DGOV_EXPORT_JOB_ROWS is written by the job
+# runner to DGOV_EXPORTS_DIR (shared by every node, as the uploads) and kept DGOV_EXPORT_KEEP_DAYS.
+EXPORTS_ROOT = Path(env_str("DGOV_EXPORTS_DIR", str(VAR_DIR / "exports")))
+EXPORT_JOB_ROWS = env_int("DGOV_EXPORT_JOB_ROWS", 10_000)
+EXPORT_KEEP_DAYS = env_int("DGOV_EXPORT_KEEP_DAYS", 7)
 
 # Logs: JSON lines with the request id in production, plain text on a developer's machine.
 LOG_FORMAT = env_str("DGOV_LOG_FORMAT", "json" if PRODUCTION else "text")

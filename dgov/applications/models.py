@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.accounts.roles import DEPARTMENT_SCOPED
+from dgov.lib import clock
 from dgov.lib.ratelimit import RateLimit
 from dgov.workdays import lights
 from dgov.workdays.lights import Light
@@ -225,7 +226,8 @@ class ApplicationEvent(models.Model):
     """The application's timeline: every transition, appended (who, when, from, to, why)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
+    # The platform's clock, so a history loaded for the demo carries its own times.
+    at = models.DateTimeField(default=clock.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -320,7 +322,7 @@ class Visit(models.Model):
         "accounts.ServiceWindow", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.at}"

@@ -11,10 +11,10 @@ and its trace commit or roll back together::
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
 from dgov.audit import context
 from dgov.audit.models import AuditEntry, Outcome
+from dgov.lib import clock
 from dgov.lib.fastsql import insert
 from dgov.lib.personal import mask_id_number, mask_phone, mask_text
 
@@ -114,7 +114,7 @@ def entry(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     return AuditEntry(
-        at=timezone.now(),
+        at=clock.now(),
         district=district,
         actor=actor,
         actor_name=getattr(actor, "username", "") if actor is not None else "",
