@@ -18,6 +18,9 @@ urlpatterns = [
     path("secretaries/", include("dgov.secretaries.urls")),
     path("campaigns/", include("dgov.campaigns.urls")),
     path("evaluation/", include("dgov.evaluation.urls")),
+    path("cockpit/", include("dgov.cockpit.urls")),
+    path("open-data/", include("dgov.cockpit.open_urls")),
+    path("exports/", include("dgov.exports.urls")),
     path("", include("dgov.ops.urls")),
     path("", include("dgov.portal.urls")),
 ]

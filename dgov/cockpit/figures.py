@@ -86,9 +86,7 @@ class Period:
                 code="future",
             )
         if len(cls(first, last).months) > MAX_MONTHS:
-            raise ValidationError(
-                _("A period covers at most %(n)d months.") % {"n": MAX_MONTHS}, code="too_long"
-            )
+            raise ValidationError(_("A period covers at most %(n)d months.") % {"n": MAX_MONTHS}, code="too_long")
         return cls(first, last)
 
     @classmethod
@@ -377,9 +375,7 @@ def recount(
     ):
         key = _dimension((department, item, window), day, by)
         bump(key, "excluded" if excluded else f"level_{level}")
-    rectifications = Rectification.objects.filter(rating__in=ratings).exclude(
-        status=Rectification.Status.WITHDRAWN
-    )
+    rectifications = Rectification.objects.filter(rating__in=ratings).exclude(status=Rectification.Status.WITHDRAWN)
     for department, item, window, day, status, closed_on, due in rectifications.values_list(
         "rating__department_id",
         "rating__item_id",
@@ -452,7 +448,9 @@ class ItemPromise:
         return self.figures.broken_promise
 
 
-def broken_promises(district_id: int, period: Period, *, department_id: int | None = None, limit: int = 20) -> list[ItemPromise]:
+def broken_promises(
+    district_id: int, period: Period, *, department_id: int | None = None, limit: int = 20
+) -> list[ItemPromise]:
     """Items whose promise of visits was broken most often in ``period``, worst first."""
     from dgov.services.models import ServiceItem
 

@@ -106,6 +106,9 @@ class DailyFigures(Figures):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}/{self.item_id}/{self.window}"
+
 
 class MonthlyFigures(Figures):
     month = models.DateField()  # the first day of the month
@@ -119,6 +122,9 @@ class MonthlyFigures(Figures):
                 fields=["district", "month", "department", "item", "window"], name="monthly_figures_key"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.department_id}/{self.item_id}/{self.window}"
 
 
 class RefreshMark(models.Model):

@@ -80,7 +80,7 @@ def _advance(mark: RefreshMark, ids: Iterable[int]) -> None:
     gaps = {int(k): v for k, v in mark.gaps.items() if int(k) not in seen and now - v < GAP_SECONDS}
     top = max([mark.last_id, *seen])
     skipped = (top - mark.last_id) - sum(1 for i in seen if i > mark.last_id)
-    if 0 < skipped and len(gaps) + skipped <= MAX_GAPS:
+    if skipped > 0 and len(gaps) + skipped <= MAX_GAPS:
         for missing in range(mark.last_id + 1, top):
             if missing not in seen:
                 gaps[missing] = now
@@ -106,7 +106,7 @@ def _add(model: type[models.Model], period: str, sums: dict[Key, Counter[str]]) 
     columns = [*keys, *CASE_MEASURES]
     # The one upsert of the summary: ON CONFLICT … DO UPDATE adds, on SQLite and PostgreSQL alike.
     sql = (
-        f"INSERT INTO {table} ({', '.join(_q(c) for c in columns)}, {', '.join(_q(c) for c in RATING_MEASURES)}) "
+        f"INSERT INTO {table} ({', '.join(_q(c) for c in columns)}, {', '.join(_q(c) for c in RATING_MEASURES)}) "  # noqa: S608 — names from the models, values as parameters
         f"VALUES ({', '.join(['%s'] * len(columns))}, {', '.join(['0'] * len(RATING_MEASURES))}) "
         f"ON CONFLICT ({', '.join(_q(c) for c in keys)}) DO UPDATE SET "
         + ", ".join(f"{_q(c)} = {table}.{_q(c)} + excluded.{_q(c)}" for c in CASE_MEASURES)
@@ -287,9 +287,7 @@ def refresh_cases(limit: int = BATCH) -> int:
         if not events:
             return 0
         cases = _cases({e[1] for e in events})
-        histories = _histories(
-            {e[1] for e in events if e[2] in ("check_in", "complete", "request_supplement")}
-        )
+        histories = _histories({e[1] for e in events if e[2] in ("check_in", "complete", "request_supplement")})
         daily: dict[Key, Counter[str]] = defaultdict(Counter)
         for pk, application, verb, at in events:
             case = cases.get(application)
@@ -338,14 +336,14 @@ def _set_rating_days(days: set[tuple[int, dt.date]]) -> None:
     keys = ["district_id", "day", "department_id", "item_id", "window"]
     zero = ", ".join(f"{_q(c)} = 0" for c in RATING_MEASURES)
     upsert = (
-        f"INSERT INTO {daily_table} ({', '.join(_q(c) for c in (*keys, *RATING_MEASURES, *CASE_MEASURES))}) "
+        f"INSERT INTO {daily_table} ({', '.join(_q(c) for c in (*keys, *RATING_MEASURES, *CASE_MEASURES))}) "  # noqa: S608 — names from the models, values as parameters
         f"VALUES ({', '.join(['%s'] * (len(keys) + len(RATING_MEASURES)))}, {', '.join(['0'] * len(CASE_MEASURES))}) "
         f"ON CONFLICT ({', '.join(_q(c) for c in keys)}) DO UPDATE SET "
         + ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in RATING_MEASURES)
     )
     month_keys = ["district_id", "month", "department_id", "item_id", "window"]
     roll = (
-        f"INSERT INTO {monthly_table} ({', '.join(_q(c) for c in (*month_keys, *RATING_MEASURES, *CASE_MEASURES))}) "
+        f"INSERT INTO {monthly_table} ({', '.join(_q(c) for c in (*month_keys, *RATING_MEASURES, *CASE_MEASURES))}) "  # noqa: S608 — names from the models, values as parameters
         f"SELECT district_id, %s, department_id, item_id, {_q('window')}, "
         + ", ".join(f"SUM({_q(c)})" for c in RATING_MEASURES)
         + f", {', '.join(['0'] * len(CASE_MEASURES))} FROM {daily_table} "
@@ -357,14 +355,18 @@ def _set_rating_days(days: set[tuple[int, dt.date]]) -> None:
     months: set[tuple[int, dt.date]] = set()
     with connection.cursor() as cursor:
         for district, day in sorted(days):
-            cursor.execute(f"UPDATE {daily_table} SET {zero} WHERE district_id = %s AND {_q('day')} = %s", [district, day])
+            cursor.execute(
+                f"UPDATE {daily_table} SET {zero} WHERE district_id = %s AND {_q('day')} = %s",  # noqa: S608
+                [district, day],
+            )
             sums = rating_day_sums(district, day)
             cursor.executemany(upsert, [[*key, *(c[m] for m in RATING_MEASURES)] for key, c in sorted(sums.items())])
             months.add((district, month_of(day)))
         for district, month in sorted(months):
             last = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
             cursor.execute(
-                f"UPDATE {monthly_table} SET {zero} WHERE district_id = %s AND {_q('month')} = %s", [district, month]
+                f"UPDATE {monthly_table} SET {zero} WHERE district_id = %s AND {_q('month')} = %s",  # noqa: S608
+                [district, month],
             )
             cursor.execute(roll, [month, district, month, last])
 
@@ -386,9 +388,7 @@ def refresh_ratings(limit: int = BATCH) -> int:
         days: set[tuple[int, dt.date]] = set()
         for model, path in ((Rating, ""), (Rectification, "rating__"), (Appeal, "rating__")):
             for chunk in _chunks(ids.get(model._meta.label_lower, ())):
-                days.update(
-                    model.objects.filter(pk__in=chunk).values_list(f"{path}district_id", f"{path}rated_on")
-                )
+                days.update(model.objects.filter(pk__in=chunk).values_list(f"{path}district_id", f"{path}rated_on"))
         _set_rating_days(days)
         _advance(mark, (e[0] for e in entries))
     return sum(1 for e in entries if e[1] in RATING_VERBS or e[1].startswith("rectification."))

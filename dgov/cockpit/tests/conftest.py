@@ -8,6 +8,9 @@ import pytest
 from dgov.accounts.models import Applicant, Department, ServiceWindow
 from dgov.applications import actions
 from dgov.applications.models import Application, Channel
+from dgov.cockpit import summary
+from dgov.ratings import actions as rating_actions
+from dgov.ratings.models import Level, Rectification, Source
 from dgov.services.actions import do_publish_version
 from dgov.services.models import Audience, Material, OnlineLevel, Trips
 
@@ -116,7 +119,9 @@ def walk(
             elif verb == "visit":
                 actions.do_check_in(application, by=clerk, window=window)
             elif verb == "stop":
-                actions.do_stop_clock(application, by=approver, procedure="现场核查", expected_days=3, notice="现场核查")
+                actions.do_stop_clock(
+                    application, by=approver, procedure="现场核查", expected_days=3, notice="现场核查"
+                )
             elif verb == "resume":
                 actions.do_resume_clock(application, by=approver)
             elif verb == "extend":
@@ -127,3 +132,42 @@ def walk(
         return application
 
     return run
+
+
+def refresh() -> None:
+    """Run the summary's passes until they have read everything."""
+    while summary.refresh_cases() or summary.refresh_ratings():
+        pass
+
+
+@pytest.fixture
+def history(district, items, walk, citizen, supervisor, approver, clock):
+    """Cases of two months through every step the figures count."""
+    one, none, health = items["one"], items["none"], items["health"]
+    cases = {
+        "done_online": walk(one, on=dt.date(2026, 3, 2), steps=["accept", "review", ("approve", 1), ("complete", 1)]),
+        "done_at_window": walk(
+            one,
+            on=dt.date(2026, 3, 3),
+            at_window=True,
+            steps=["visit", "accept", "review", "approve", "visit", "complete"],
+        ),
+        "late": walk(none, on=dt.date(2026, 3, 4), steps=["accept", ("review", 30), "approve", "complete"]),
+        "supplemented": walk(one, on=dt.date(2026, 3, 5), steps=["supplement", ("accept", 1), "review", "deny"]),
+        "refused": walk(health, on=dt.date(2026, 3, 9), steps=["refuse"]),
+        "deemed": walk(health, on=dt.date(2026, 3, 10), steps=[("deem", 10)]),
+        "stopped": walk(one, on=dt.date(2026, 3, 30), steps=["accept", ("stop", 1), ("resume", 3), ("extend", 1)]),
+        "april": walk(health, on=dt.date(2026, 4, 1), steps=["accept", "review", "approve", ("complete", 2)]),
+        "open": walk(one, on=dt.date(2026, 4, 2)),
+    }
+    clock.set(dt.date(2026, 4, 8))
+    good = rating_actions.do_rate(cases["done_online"], level=Level.VERY_SATISFIED, source=Source.PAGE, by=citizen)
+    bad = rating_actions.do_rate(cases["refused"], level=Level.DISSATISFIED, source=Source.PAGE, by=citizen)
+    worse = rating_actions.do_rate(cases["supplemented"], level=Level.VERY_DISSATISFIED, source=Source.PAGE, by=citizen)
+    rectification = Rectification.objects.get(rating=bad)
+    rating_actions.do_record_callback(rectification, by=supervisor, note="已回访")
+    rating_actions.do_record_fix(rectification, by=supervisor, fix="已整改")
+    rating_actions.do_reply(rectification, by=supervisor, reply="已答复")
+    appeal = rating_actions.do_file_appeal(worse, by=approver, ground="malicious", reason="与本事项无关的恶意评价")
+    rating_actions.do_decide_appeal(appeal, by=supervisor, uphold=True, decision="查实为恶意评价")
+    return {**cases, "good": good}

@@ -9,8 +9,7 @@ from dgov.applications.models import ApplicationEvent
 from dgov.cockpit import figures, summary
 from dgov.cockpit.figures import Period
 from dgov.cockpit.models import MEASURES, DailyFigures, MonthlyFigures, RefreshMark
-from dgov.ratings import actions as rating_actions
-from dgov.ratings.models import Level, Rectification, Source
+from dgov.cockpit.tests.conftest import refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -18,46 +17,15 @@ MARCH, APRIL = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
 BOTH = Period(MARCH, APRIL)
 
 
-def refresh() -> None:
-    while summary.refresh_cases() or summary.refresh_ratings():
-        pass
-
-
 def assert_alike(district_id: int, period: Period = BOTH, **kwargs) -> None:
     for by in (None, "department", "item", "window", "month", "day"):
-        from_summary = {k: m for k, m in figures.summed(district_id, period, by, **kwargs).items() if any(m.as_dict().values())}
-        from_cases = {k: m for k, m in figures.recount(district_id, period, by, **kwargs).items() if any(m.as_dict().values())}
+        from_summary = {
+            k: m for k, m in figures.summed(district_id, period, by, **kwargs).items() if any(m.as_dict().values())
+        }
+        from_cases = {
+            k: m for k, m in figures.recount(district_id, period, by, **kwargs).items() if any(m.as_dict().values())
+        }
         assert from_summary == from_cases, by
-
-
-@pytest.fixture
-def history(district, items, walk, citizen, supervisor, approver, clock):
-    """Cases of two months through every step the figures count."""
-    one, none, health = items["one"], items["none"], items["health"]
-    cases = {
-        "done_online": walk(one, on=dt.date(2026, 3, 2), steps=["accept", "review", ("approve", 1), ("complete", 1)]),
-        "done_at_window": walk(
-            one, on=dt.date(2026, 3, 3), at_window=True, steps=["visit", "accept", "review", "approve", "visit", "complete"]
-        ),
-        "late": walk(none, on=dt.date(2026, 3, 4), steps=["accept", ("review", 30), "approve", "complete"]),
-        "supplemented": walk(one, on=dt.date(2026, 3, 5), steps=["supplement", ("accept", 1), "review", "deny"]),
-        "refused": walk(health, on=dt.date(2026, 3, 9), steps=["refuse"]),
-        "deemed": walk(health, on=dt.date(2026, 3, 10), steps=[("deem", 10)]),
-        "stopped": walk(one, on=dt.date(2026, 3, 30), steps=["accept", ("stop", 1), ("resume", 3), ("extend", 1)]),
-        "april": walk(health, on=dt.date(2026, 4, 1), steps=["accept", "review", "approve", ("complete", 2)]),
-        "open": walk(one, on=dt.date(2026, 4, 2)),
-    }
-    clock.set(dt.date(2026, 4, 8))
-    good = rating_actions.do_rate(cases["done_online"], level=Level.VERY_SATISFIED, source=Source.PAGE, by=citizen)
-    bad = rating_actions.do_rate(cases["refused"], level=Level.DISSATISFIED, source=Source.PAGE, by=citizen)
-    worse = rating_actions.do_rate(cases["supplemented"], level=Level.VERY_DISSATISFIED, source=Source.PAGE, by=citizen)
-    rectification = Rectification.objects.get(rating=bad)
-    rating_actions.do_record_callback(rectification, by=supervisor, note="已回访")
-    rating_actions.do_record_fix(rectification, by=supervisor, fix="已整改")
-    rating_actions.do_reply(rectification, by=supervisor, reply="已答复")
-    appeal = rating_actions.do_file_appeal(worse, by=approver, ground="malicious", reason="与本事项无关的恶意评价")
-    rating_actions.do_decide_appeal(appeal, by=supervisor, uphold=True, decision="查实为恶意评价")
-    return {**cases, "good": good}
 
 
 def test_every_figure_from_the_summary_equals_the_recount_from_the_cases(district, history):
@@ -92,7 +60,13 @@ def test_recording_visits_moves_the_one_trip_figure(district, items, walk, clerk
     actions.do_check_in(case, by=clerk, window=window)
     refresh()
     after = figures.summed(district.pk, march)[None]
-    assert (after.completed, after.one_trip, after.one_trip_rate, after.broken_promise, after.visits) == (1, 0, 0.0, 1, 3)
+    assert (after.completed, after.one_trip, after.one_trip_rate, after.broken_promise, after.visits) == (
+        1,
+        0,
+        0.0,
+        1,
+        3,
+    )
     assert_alike(district.pk, march)
 
 
@@ -134,7 +108,9 @@ def test_the_daily_rows_add_up_to_the_monthly_rows(district, history):
     assert DailyFigures.objects.count() > MonthlyFigures.objects.count()
 
 
-def test_declared_one_trip_is_beside_the_measured_one_and_broken_promises_come_first(district, items, walk, clerk, window):
+def test_declared_one_trip_is_beside_the_measured_one_and_broken_promises_come_first(
+    district, items, walk, clerk, window
+):
     for n in range(2):
         walk(items["none"], on=dt.date(2026, 3, 2 + n), steps=["visit", "accept", "review", "approve", "complete"])
     walk(items["one"], on=dt.date(2026, 3, 5), steps=["accept", "review", "approve", "complete"])
@@ -149,7 +125,13 @@ def test_a_month_that_does_not_exist_or_has_not_begun_is_refused(clock):
     from django.core.exceptions import ValidationError
 
     clock.set(dt.date(2026, 4, 15))
-    for start, end in (("2026-13", None), ("x", None), (None, "2026-05"), ("2026-04", "2026-03"), ("2020-01", "2026-04")):
+    for start, end in (
+        ("2026-13", None),
+        ("x", None),
+        (None, "2026-05"),
+        ("2026-04", "2026-03"),
+        ("2020-01", "2026-04"),
+    ):
         with pytest.raises(ValidationError):
             Period.of(start, end)
     assert Period.of(None, None).months[0] == dt.date(2025, 5, 1)
