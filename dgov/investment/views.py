@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -82,13 +82,6 @@ from dgov.lib.conflicts import Conflict
 from dgov.ops.replica import reads_from_replica
 
 PAGE_SIZE = 50
-ORDERS = {
-    "": ("-is_key", "-agreed_amount", "id"),
-    "score": ("-selection_score", "id"),
-    "idle": ("last_activity_at", "id"),
-}
-
-
 def _district(request: HttpRequest) -> District:
     user = request.user
     if not (user.is_authenticated and user.kind == User.Kind.STAFF and user.district_id is not None):  # type: ignore[union-attr]
@@ -133,21 +126,9 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     table = stage_settings(district.pk)
     form = PipelineFilterForm(request.GET or None, district=district)
-    projects = Project.objects.filter(district=district).select_related("owner", "office", "industry")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["stage"]:
-            projects = projects.filter(stage=data["stage"])
-        if data["office"]:
-            projects = projects.filter(office=data["office"])
-        if data["idle"]:
-            projects = projects.filter(reports.idle_filter(table, today, data["idle"]))
-        if data["key"]:
-            projects = projects.filter(is_key=True)
-        if data["q"]:
-            projects = projects.filter(Q(name__icontains=data["q"]) | Q(investor__icontains=data["q"]))
-    order = form.cleaned_data.get("order") if form.is_valid() else ""
-    projects = projects.order_by(*ORDERS.get(order or "", ORDERS[""]))
+    projects = form.apply(
+        Project.objects.filter(district=district).select_related("owner", "office", "industry"), table, today
+    )
     if _wants_xlsx(request):
         return _xlsx(
             "projects",

@@ -19,6 +19,7 @@ _keys = itertools.count(1)
 
 def publish(district: Any, by: Any, code: str, *, department: str = "SCJG", max_trips: int = Trips.ONE) -> Any:
     data = {
+        "district": district,
         "code": code,
         "name": f"事项{code}",
         "kind": Audience.ENTERPRISE,

@@ -15,7 +15,8 @@ def export_links(context: dict[str, Any], name: str, **extra: Any) -> str:
     request = context.get("request")
     query = request.GET.copy() if request is not None else None
     if query is not None:
-        query.pop("page", None)
+        for paging in ("page", "before"):
+            query.pop(paging, None)
         for key, value in extra.items():
             query[key] = str(value)
     suffix = f"?{query.urlencode()}" if query else ""
