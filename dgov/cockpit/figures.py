@@ -290,6 +290,11 @@ DRILL_LABELS = {
 }
 
 
+def day_field(measure: str) -> str:
+    """The case's day a measure is counted on (the drill-down lists by it, newest first)."""
+    return CASE_FILTERS[measure][0] if measure in CASE_FILTERS else "received_on"
+
+
 def _day_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))

@@ -29,6 +29,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -97,36 +98,35 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _add(model: type[models.Model], period: str, sums: dict[Key, Counter[str]]) -> None:
-    """Add ``sums`` to the case measures of ``model``'s rows (created when missing)."""
+def _add(model: type[models.Model], period: str, sums: dict[Key, Counter[str]], measures: Sequence[str]) -> None:
+    """Add ``sums`` to the ``measures`` of ``model``'s rows (created when missing)."""
     if not sums:
         return
     table = _q(model._meta.db_table)
     keys = ["district_id", period, "department_id", "item_id", "window"]
-    columns = [*keys, *CASE_MEASURES]
+    columns = [*keys, *measures]
+    others = [m for m in (*CASE_MEASURES, *RATING_MEASURES) if m not in measures]
     # The one upsert of the summary: ON CONFLICT … DO UPDATE adds, on SQLite and PostgreSQL alike.
     sql = (
-        f"INSERT INTO {table} ({', '.join(_q(c) for c in columns)}, {', '.join(_q(c) for c in RATING_MEASURES)}) "  # noqa: S608 — names from the models, values as parameters
-        f"VALUES ({', '.join(['%s'] * len(columns))}, {', '.join(['0'] * len(RATING_MEASURES))}) "
+        f"INSERT INTO {table} ({', '.join(_q(c) for c in columns)}, {', '.join(_q(c) for c in others)}) "  # noqa: S608 — names from the models, values as parameters
+        f"VALUES ({', '.join(['%s'] * len(columns))}, {', '.join(['0'] * len(others))}) "
         f"ON CONFLICT ({', '.join(_q(c) for c in keys)}) DO UPDATE SET "
-        + ", ".join(f"{_q(c)} = {table}.{_q(c)} + excluded.{_q(c)}" for c in CASE_MEASURES)
+        + ", ".join(f"{_q(c)} = {table}.{_q(c)} + excluded.{_q(c)}" for c in measures)
     )
     params = [
-        [*key, *(counts.get(m, 0) for m in CASE_MEASURES)]
-        for key, counts in sorted(sums.items())
-        if any(counts.values())
+        [*key, *(counts.get(m, 0) for m in measures)] for key, counts in sorted(sums.items()) if any(counts.values())
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
 
-def add_case_sums(daily: dict[Key, Counter[str]]) -> None:
-    """Add per-day sums to the daily and the monthly rows."""
+def add_sums(daily: dict[Key, Counter[str]], measures: Sequence[str] = CASE_MEASURES) -> None:
+    """Add per-day sums of ``measures`` to the daily and the monthly rows."""
     monthly: dict[Key, Counter[str]] = defaultdict(Counter)
     for (district, day, department, item, window), counts in daily.items():
         monthly[(district, month_of(day), department, item, window)].update(counts)
-    _add(DailyFigures, "day", daily)
-    _add(MonthlyFigures, "month", monthly)
+    _add(DailyFigures, "day", daily, measures)
+    _add(MonthlyFigures, "month", monthly, measures)
 
 
 # Cases ------------------------------------------------------------------------------------
@@ -213,10 +213,17 @@ def _histories(ids: Iterable[int]) -> dict[int, History]:
     return found
 
 
+@lru_cache(maxsize=100_000)
+def _working_days_between(a: dt.date, b: dt.date) -> int:
+    return default_calendar.working_days_between(a, b)
+
+
 def working_days(case: Case) -> int:
+    """Working days from acceptance to completion (cached for one pass: most cases of a
+    pass share a few hundred pairs of days)."""
     if case.accepted_on is None or case.completed_on is None:
         return 0
-    return max(default_calendar.working_days_between(case.accepted_on, case.completed_on), 0)
+    return max(_working_days_between(case.accepted_on, case.completed_on), 0)
 
 
 def event_sums(
@@ -281,6 +288,7 @@ def event_sums(
 
 def refresh_cases(limit: int = BATCH) -> int:
     """One pass over the events appended since the last (rule 1); returns how many."""
+    _working_days_between.cache_clear()  # a calendar edited since the last pass counts
     with transaction.atomic():
         mark = _claim("cases")
         events = _read(ApplicationEvent.objects.all(), mark, ("id", "application_id", "verb", "at"), limit)
@@ -295,7 +303,7 @@ def refresh_cases(limit: int = BATCH) -> int:
                 continue
             for day, counts in event_sums(case, pk, verb, at, histories.get(application)):
                 daily[(case.district, day, case.department, case.item, case.window)].update(counts)
-        add_case_sums(daily)
+        add_sums(daily)
         _advance(mark, (e[0] for e in events))
     return len(events)
 

@@ -16,7 +16,7 @@ from dgov.accounts.models import User
 from dgov.cockpit import opendata
 from dgov.cockpit.access import drilled, own_unit
 from dgov.cockpit.charts import Cockpit
-from dgov.cockpit.figures import DRILL_LABELS
+from dgov.cockpit.figures import DRILL_LABELS, day_field
 from dgov.cockpit.forms import DrillForm, FiguresForm
 from dgov.cockpit.permissions import VIEW_COCKPIT
 from dgov.lib import clock
@@ -121,10 +121,9 @@ def cases(request: AuthedRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():
         return _refused(request, form, "cockpit/cases.html", context)
+    day = day_field(form.cleaned_data["measure"])
     rows = (
-        drilled(user, form)
-        .select_related("item_version", "department", "promised_deadline")
-        .order_by("-received_on", "-pk")
+        drilled(user, form).select_related("item_version", "department", "promised_deadline").order_by(f"-{day}", "-pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(

@@ -135,3 +135,21 @@ def test_a_month_that_does_not_exist_or_has_not_begun_is_refused(clock):
         with pytest.raises(ValidationError):
             Period.of(start, end)
     assert Period.of(None, None).months[0] == dt.date(2025, 5, 1)
+
+
+def test_generated_cases_count_alike_from_the_summary_and_from_the_cases(db, clock):
+    from django.core.management import call_command
+
+    from dgov.accounts.models import District
+
+    clock.set(dt.date(2026, 4, 20))
+    call_command("generate_cases", count=400, months=3, stdout=__import__("io").StringIO())
+    district = District.objects.get(code="220103")
+    period = Period(dt.date(2026, 2, 1), dt.date(2026, 4, 1))
+    assert_alike(district.pk, period)
+    total = figures.summed(district.pk, period)[None]
+    assert total.received == 400
+    assert 0 < total.completed < total.received and 0 < total.one_trip < total.completed
+    assert total.supplemented and total.refused and total.deemed and total.ratings
+    # What the job adds on top of generated cases is counted once.
+    assert summary.refresh() == 0

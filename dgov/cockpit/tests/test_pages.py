@@ -48,7 +48,9 @@ def test_the_leader_sees_every_chart_with_its_table_and_download(client, leader,
     assert f"{total.one_trip_rate:.1f}%" in page  # the headline figure
 
 
-def test_the_cockpit_reads_a_few_queries_whatever_the_number_of_cases(client, leader, counted, django_assert_max_num_queries):
+def test_the_cockpit_reads_a_few_queries_whatever_the_number_of_cases(
+    client, leader, counted, django_assert_max_num_queries
+):
     client.force_login(leader)
     with django_assert_max_num_queries(30):
         assert client.get(reverse("cockpit:cockpit"), MARCH).status_code == 200
@@ -69,7 +71,16 @@ def test_a_bar_leads_to_the_cases_behind_it(client, leader, district, counted):
 def test_each_figure_of_the_drill_down_counts_what_the_chart_shows(client, leader, district, counted):
     client.force_login(leader)
     march = figures.summed(district.pk, Period.month(dt.date(2026, 3, 1)))[None]
-    for measure in ("received", "supplemented", "refused", "deemed", "decided", "completed", "one_trip", "broken_promise"):
+    for measure in (
+        "received",
+        "supplemented",
+        "refused",
+        "deemed",
+        "decided",
+        "completed",
+        "one_trip",
+        "broken_promise",
+    ):
         page = client.get(reverse("cockpit:cases"), {**MARCH, "measure": measure}).content.decode()
         shown = page.count("data-case")
         assert shown == getattr(march, measure), measure
