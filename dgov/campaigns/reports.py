@@ -1,13 +1,13 @@
-"""Figures of a campaign that more than one page shows: the inspectors' board, the
-cockpit and the open data (``dgov.cockpit``)."""
+"""What the inspectors' board shows, for the board page and the API alike: one row per
+unit with its tasks' lights, its problem list and whether it published in time."""
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q
 
 from dgov.accounts.models import Department
-from dgov.campaigns.models import Campaign, LightThresholds, Problem, Publication, Task
+from dgov.campaigns.models import Campaign, Problem, Publication, Task, TaskLights
 
 
 @dataclass
@@ -24,10 +24,10 @@ class UnitRow:
     not_published: bool = False
 
 
-def board_rows(campaign: Campaign, today: Any) -> list[UnitRow]:
+def board_rows(campaign: Campaign, today: dt.date) -> list[UnitRow]:
     """One row per unit: its tasks' lights (as lead unit), its problem list and whether
     it published by the deadline. Four queries, whatever the number of tasks."""
-    limits = LightThresholds(campaign, today)
+    limits = TaskLights(campaign, today)
     counts = (
         Task.objects.filter(campaign=campaign)
         .values("lead_unit")
