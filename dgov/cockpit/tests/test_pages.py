@@ -183,3 +183,17 @@ def test_the_open_data_refuses_what_does_not_exist(client, district, query, cloc
     assert client.get(reverse("open_data:index"), query).status_code == 400
     assert client.get(reverse("open_data:json"), query).status_code == 400
     assert client.get("/api/v1/opendata/figures", query).status_code in (400, 422)
+
+
+def test_the_leaders_and_the_supervisors_home_shows_this_months_headline(
+    client, leader, supervisor, clerk, district, counted, clock
+):
+    clock.set(dt.date(2026, 3, 31))
+    march = figures.summed(district.pk, Period.month(dt.date(2026, 3, 1)))[None]
+    for user, role in ((leader, "district_leader"), (supervisor, "centre_supervisor")):
+        client.force_login(user)
+        page = client.get(reverse("portal:workbench", args=[role])).content.decode()
+        assert "data-headline" in page and "2026-03" in page, role
+        assert f"{march.one_trip_rate:.1f}%" in page and reverse("cockpit:cockpit") in page, role
+    client.force_login(clerk)
+    assert "data-headline" not in client.get(reverse("portal:workbench", args=["window_clerk"])).content.decode()
