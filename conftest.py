@@ -143,12 +143,6 @@ def inspector(make_staff: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def unit_head(make_staff: Callable[..., Any]) -> Any:
-    """The head of a unit (here the market regulation bureau): sees the own unit's figures."""
-    return make_staff("unit_head", "unit_head", department="SCJG")
-
-
-@pytest.fixture
 def agent_user(make_staff: Callable[..., Any]) -> Any:
     """A hired agent (an outside contractor with a staff account)."""
     return make_staff("hired_agent", "agent", department=None)

@@ -62,6 +62,7 @@ from dgov.services.models import Material, ServiceItem
 
 PAGE_SIZE = 50
 
+
 def get_application_for_user(request: AuthedRequest, pk: int) -> Application:
     """The one guarded way to fetch an application: missing and forbidden look the same."""
     try:
@@ -236,9 +237,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     found = lists.queue(user, request.GET, today)
     form, statuses = found.form, found.statuses
     counts = found.counts()
-    rows = found.rows.select_related(
-        "item_version", "applicant", "legal_deadline", "promised_deadline", "department"
-    )
+    rows = found.rows.select_related("item_version", "applicant", "legal_deadline", "promised_deadline", "department")
     page = Paginator(rows.order_by("received_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.promised_light = application.light(application.promised_deadline, today)  # type: ignore[attr-defined]

@@ -24,7 +24,7 @@ def may_read_certificates(user: User) -> Verdict:
 
 def certificates(user: User, query: QueryDict) -> Any:
     return (
-        Certificate.objects.filter(district_id=user.district_id)
+        Certificate.objects.filter(district_id=user.district_id or 0)
         .select_related("certificate_type", "seal")
         .order_by("-issued_on", "-pk")
     )
@@ -32,7 +32,7 @@ def certificates(user: User, query: QueryDict) -> Any:
 
 def seal_uses(user: User, query: QueryDict) -> Any:
     return (
-        SealUse.objects.filter(district_id=user.district_id)
+        SealUse.objects.filter(district_id=user.district_id or 0)
         .select_related("seal", "application", "certificate", "by")
         .order_by("-at", "-pk")
     )

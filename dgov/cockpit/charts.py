@@ -3,7 +3,7 @@ the link from each bar to the cases behind it. Everything is read from the summa
 (``figures.summed``): a handful of grouped queries over one period's rows per page."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -31,7 +31,7 @@ class Chart:
     options: dict[str, Any]
     header: list[str]
     rows: list[list[Any]]
-    links: list[str | None] = field(default_factory=list)  # per table row: the cases behind it
+    links: Sequence[str | None] = field(default_factory=list)  # per table row: the cases behind it
     note: str = ""
 
     @property
@@ -465,7 +465,7 @@ class Cockpit:
 
         m = self.total
         labels = [str(Level(n).label) for n in range(1, 6)]
-        options = {
+        options: dict[str, Any] = {
             "title": {"text": _("Ratings by level"), "left": "center", "textStyle": {"fontSize": 14}},
             "tooltip": {"trigger": "item"},
             "xAxis": {"type": "category", "data": labels, "axisLabel": {"interval": 0, "rotate": 30}},

@@ -44,7 +44,7 @@ class FiguresForm(forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         try:
             data["period"] = Period.of(data.get("start") or None, data.get("end") or None, self.today)
         except ValidationError as error:

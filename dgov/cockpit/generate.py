@@ -100,7 +100,7 @@ class Writer:
 
 
 def _next_ids(*model_list: type[models.Model]) -> dict[type[models.Model], int]:
-    return {m: (m.objects.aggregate(n=Max("pk"))["n"] or 0) + 1 for m in model_list}
+    return {m: (m._default_manager.aggregate(n=Max("pk"))["n"] or 0) + 1 for m in model_list}
 
 
 def _set_sequences(*model_list: type[models.Model]) -> None:
@@ -470,9 +470,9 @@ def make_case(ctx: Context, batch: Batch, rng: random.Random, serial: int) -> No
         if verb in _SILENT:
             continue
         for day_, counts in summary.event_sums(case, pk, verb, at, history):
-            row = sums[(district, day_, case.department, case.item, case.window)]
+            counter = sums[(district, day_, case.department, case.item, case.window)]
             for name, n in counts.items():
-                row[name] += n
+                counter[name] += n
     # Ratings of finished cases, a few days after.
     finished = fields["completed_on"] or (fields["decided_on"] if status == Status.DENIED else None)
     if status == Status.REFUSED:

@@ -113,7 +113,7 @@ def _add(model: type[models.Model], period: str, sums: dict[Key, Counter[str]], 
         f"ON CONFLICT ({', '.join(_q(c) for c in keys)}) DO UPDATE SET "
         + ", ".join(f"{_q(c)} = {table}.{_q(c)} + excluded.{_q(c)}" for c in measures)
     )
-    params = [
+    params: list[list[Any]] = [
         [*key, *(counts.get(m, 0) for m in measures)] for key, counts in sorted(sums.items()) if any(counts.values())
     ]
     with connection.cursor() as cursor:

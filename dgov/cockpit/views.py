@@ -51,7 +51,7 @@ def _sections(user: User, today: Any) -> dict[str, Any]:
         rows, total = investment.pipeline_summary(user.district_id or 0, stage_settings(user.district_id or 0))
         sections["pipeline"] = {"rows": rows, "total": total, "funnel": investment.funnel_options(rows)}
     if user.has_perm(VIEW_BOARD) or user.has_perm(SUPERVISE):
-        campaign = Campaign.objects.filter(district_id=user.district_id).order_by("-starts_on").first()
+        campaign = Campaign.objects.filter(district_id=user.district_id or 0).order_by("-starts_on").first()
         if campaign is not None:
             units = board_rows(campaign, today)
             sections["campaign"] = {
@@ -164,7 +164,7 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     form = _public_form(request)
     if not form.is_valid():
         return HttpResponse(
-            "\n".join(form.non_field_errors() + [str(e) for e in form.errors.get("department", [])]),
+            "\n".join([str(e) for e in form.non_field_errors()] + [str(e) for e in form.errors.get("department", [])]),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

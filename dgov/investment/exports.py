@@ -24,7 +24,7 @@ def may_read(user: User) -> Verdict:
 def projects(user: User, query: QueryDict) -> Any:
     table = stage_settings(user.district_id or 0)
     form = PipelineFilterForm(query or None, district=user.district)
-    found = Project.objects.filter(district_id=user.district_id).select_related("owner", "office", "industry")
+    found = Project.objects.filter(district_id=user.district_id or 0).select_related("owner", "office", "industry")
     return form.apply(found, table, clock.today())
 
 

@@ -56,7 +56,9 @@ def campaign(district):
 
     from dgov.campaigns.models import Campaign
 
-    return Campaign.objects.create(district=district, theme="解放思想", starts_on=dt.date(2018, 9, 1), ends_on=dt.date(2018, 12, 31))
+    return Campaign.objects.create(
+        district=district, theme="解放思想", starts_on=dt.date(2018, 9, 1), ends_on=dt.date(2018, 12, 31)
+    )
 
 
 def read_csv(response) -> list[list[str]]:
@@ -94,9 +96,13 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(client, clerk, distri
     actions.do_submit(item=item, applicant=applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="f1")
     client.force_login(clerk)
     rows = read_csv(client.get(reverse("exports:download", args=["applications.queue", "csv"])))
-    assert rows[1][3] == "'=HYPERLINK(\"http://evil\",\"x\")"
-    book = load_workbook(io.BytesIO(b"".join(client.get(reverse("exports:download", args=["applications.queue", "xlsx"])).streaming_content)))
-    assert book.active.cell(row=2, column=4).value == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert rows[1][3] == '\'=HYPERLINK("http://evil","x")'
+    book = load_workbook(
+        io.BytesIO(
+            b"".join(client.get(reverse("exports:download", args=["applications.queue", "xlsx"])).streaming_content)
+        )
+    )
+    assert book.active.cell(row=2, column=4).value == '\'=HYPERLINK("http://evil","x")'
     assert list(csv_lines(["a"], [[-5], ["-5"]]))[1:] == ["-5\r\n", "'-5\r\n"]
 
 
@@ -125,7 +131,9 @@ def test_a_long_list_runs_as_a_job_with_progress_and_a_download(client, auditor,
 
 def test_someone_elses_export_is_not_found(client, auditor, make_staff):
     other = make_staff("auditor", "auditor2", department=None)
-    job = ExportJob.objects.create(requested_by=other, export="audit.entries", format="csv", created_at="2026-01-01T00:00Z")
+    job = ExportJob.objects.create(
+        requested_by=other, export="audit.entries", format="csv", created_at="2026-01-01T00:00Z"
+    )
     client.force_login(auditor)
     assert client.get(reverse("exports:job", args=[job.pk])).status_code == 404
     assert client.get(reverse("exports:job_file", args=[job.pk])).status_code == 404
@@ -145,14 +153,19 @@ def test_a_unit_head_exports_the_own_units_tasks_only(client, unit_head, campaig
 
     other = Department.objects.get(district=district, code="ZWFW")
     client.force_login(unit_head)
-    refused = client.get(reverse("exports:download", args=["campaigns.tasks", "csv"]), {"campaign": campaign.pk, "unit": other.pk})
+    refused = client.get(
+        reverse("exports:download", args=["campaigns.tasks", "csv"]), {"campaign": campaign.pk, "unit": other.pk}
+    )
     assert refused.status_code == 403
     assert "own unit" in refused.content.decode()
 
 
 def test_the_list_pages_link_their_exports(client, clerk, auditor):
     client.force_login(clerk)
-    assert reverse("exports:download", args=["applications.queue", "csv"]) in client.get(reverse("applications:queue"), {"status": "all"}).content.decode()
+    assert (
+        reverse("exports:download", args=["applications.queue", "csv"])
+        in client.get(reverse("applications:queue"), {"status": "all"}).content.decode()
+    )
     client.force_login(auditor)
     page = client.get(reverse("audit:entries"), {"verb": "auth."}).content.decode()
     assert reverse("exports:download", args=["audit.entries", "xlsx"]) + "?verb=auth." in page
