@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/", include("dgov.applications.urls")),
     path("certificates/", include("dgov.certificates.urls")),
     path("bundles/", include("dgov.bundles.urls")),
+    path("notices/", include("dgov.notices.urls")),
     path("ratings/", include("dgov.ratings.urls")),
     path("investment/", include("dgov.investment.urls")),
     path("secretaries/", include("dgov.secretaries.urls")),
@@ -21,6 +22,9 @@ urlpatterns = [
     path("cockpit/", include("dgov.cockpit.urls")),
     path("open-data/", include("dgov.cockpit.open_urls")),
     path("exports/", include("dgov.exports.urls")),
+    path("hall/", include("dgov.hall.urls")),
+    path("training/", include("dgov.training.urls")),
+    path("events/", include("dgov.events.urls")),
     path("", include("dgov.ops.urls")),
     path("", include("dgov.portal.urls")),
 ]

@@ -85,7 +85,7 @@ class PipelineFilterForm(forms.Form):
         choices=[
             ("", _("Key projects, then agreed amount")),
             ("score", _("选商 score")),
-            ("idle", _("Longest without activity")),
+            ("idle", _("Longest since a stage change")),
         ],
     )
 
@@ -96,7 +96,7 @@ class PipelineFilterForm(forms.Form):
     ORDERS = {
         "": ("-is_key", "-agreed_amount", "id"),
         "score": ("-selection_score", "id"),
-        "idle": ("last_activity_at", "id"),
+        "idle": ("stage_entered_on", "id"),
     }
 
     def apply(self, projects: Any, table: Any, today: Any) -> Any:
