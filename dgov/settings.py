@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "dgov.secretaries",
     "dgov.campaigns",
     "dgov.evaluation",
+    "dgov.cockpit",
+    "dgov.exports",
     "dgov.hall",
     "dgov.training",
     "dgov.events",
@@ -335,6 +337,12 @@ JOB_LEASE = timedelta(seconds=env_int("DGOV_JOB_LEASE_SECONDS", 300))
 # A notification claimed by a runner that died is sent by another after this long.
 OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env_int("DGOV_OUTBOX_CLAIM_SECONDS", 300))
 LOCK_DIR = Path(env_str("DGOV_LOCK_DIR", str(VAR_DIR / "locks")))
+
+# Exports (dgov/lib/exports.py): a list longer than DGOV_EXPORT_JOB_ROWS is written by the job
+# runner to DGOV_EXPORTS_DIR (shared by every node, as the uploads) and kept DGOV_EXPORT_KEEP_DAYS.
+EXPORTS_ROOT = Path(env_str("DGOV_EXPORTS_DIR", str(VAR_DIR / "exports")))
+EXPORT_JOB_ROWS = env_int("DGOV_EXPORT_JOB_ROWS", 10_000)
+EXPORT_KEEP_DAYS = env_int("DGOV_EXPORT_KEEP_DAYS", 7)
 
 # Logs: JSON lines with the request id in production, plain text on a developer's machine.
 LOG_FORMAT = env_str("DGOV_LOG_FORMAT", "json" if PRODUCTION else "text")

@@ -9,6 +9,7 @@ from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
 from dgov.accounts.models import Applicant
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
+from dgov.cockpit.home import headline_for
 from dgov.lib.nav import links_for
 
 # What each role answers for, in one sentence (the workbench's first line).
@@ -71,5 +72,11 @@ def workbench(request: AuthedRequest, role: str) -> HttpResponse:
     return render(
         request,
         "portal/workbench.html",
-        {"role": Role(role), "duty": DUTIES[Role(role)], "links": links_for(user), "recent": recent},
+        {
+            "role": Role(role),
+            "duty": DUTIES[Role(role)],
+            "links": links_for(user),
+            "recent": recent,
+            "figures": headline_for(user, Role(role)),
+        },
     )
