@@ -149,6 +149,7 @@ def get_green_case_for_user(request: HttpRequest, pk: int) -> GreenChannelCase:
                 "application__legal_deadline",
                 "project",
                 "lead_official",
+                "deadline",
             )
             .get(pk=pk)
         )
@@ -592,7 +593,7 @@ def _issue_context(request: AuthedRequest, issue: EnterpriseIssue, **extra: Any)
     verdicts = _issue_verdicts(user, issue, today)
     context: dict[str, Any] = {
         "issue": issue,
-        "steps": issue.steps.select_related("department", "by", "closed_by"),
+        "steps": issue.steps.select_related("department", "by", "closed_by", "deadline"),
         "light": issue.light(today),
         "verdicts": verdicts,
         "ladder": list(Level),
@@ -814,7 +815,9 @@ def green(request: HttpRequest) -> HttpResponseBase:
     today = clock.today()
     rows = (
         GreenChannelCase.objects.visible_to(user)
-        .select_related("application__item_version", "application__promised_deadline", "project", "lead_official")
+        .select_related(
+            "application__item_version", "application__promised_deadline", "project", "lead_official", "deadline"
+        )
         .order_by("-entered_on", "-pk")
     )
     if _wants_xlsx(request):
@@ -829,6 +832,7 @@ def green(request: HttpRequest) -> HttpResponseBase:
                 _("Accepted on"),
                 _("Shortened promised limit (working days)"),
                 _("Shortened promised due date"),
+                _("Provisional (estimated calendar)"),
                 _("Ordinary promised due date"),
                 _("Decided on"),
             ],
@@ -841,7 +845,8 @@ def green(request: HttpRequest) -> HttpResponseBase:
                     c.entered_on,
                     c.application.accepted_on,
                     c.promised_days,
-                    c.promised_due_on or rules.green_due(c.application, c.promised_days),
+                    c.deadline.due_date if c.deadline else None,
+                    _("yes") if c.deadline and c.deadline.provisional else "",
                     c.application.promised_deadline.due_date if c.application.promised_deadline else None,
                     c.application.decided_on,
                 ]

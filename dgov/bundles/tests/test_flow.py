@@ -164,10 +164,11 @@ def test_the_joint_limit_counts_45_working_days_across_national_day_and_its_make
 
 
 def test_the_district_government_extends_the_joint_limit_by_at_most_15_days_with_a_reason_told(
-    client, citizen, citizen_applicant, clerk, approver, leader, bundle
+    client, clock, citizen, citizen_applicant, clerk, approver, leader, bundle
 ):
     bundle_application = accepted(bundle, citizen, citizen_applicant, clerk, today=SEPT_18)
     due = bundle_application.joint_deadline.due_date
+    clock.set(SEPT_18)  # while the joint limit runs
     # A department approver (Art. 42 para. 1 extensions) cannot extend a joint limit.
     with pytest.raises(PermissionDenied):
         actions.do_extend_bundle(bundle_application, by=approver, days=5, reason="现场核查")
