@@ -18,6 +18,9 @@ urlpatterns = [
     path("secretaries/", include("dgov.secretaries.urls")),
     path("campaigns/", include("dgov.campaigns.urls")),
     path("evaluation/", include("dgov.evaluation.urls")),
+    path("hall/", include("dgov.hall.urls")),
+    path("training/", include("dgov.training.urls")),
+    path("events/", include("dgov.events.urls")),
     path("", include("dgov.ops.urls")),
     path("", include("dgov.portal.urls")),
 ]

@@ -42,7 +42,7 @@ from dgov.lib import clock, fastsql
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import enforce
 from dgov.notifications.outbox import notifications, queue
-from dgov.workdays.calendar import default_calendar, working_days_between
+from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
 from dgov.workdays.models import CountedFrom, Deadline
 
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -507,6 +507,21 @@ def stop_key(stop: ClockStop) -> str:
     return f"application-stop:{stop.pk}"
 
 
+def stated_procedure(application: Application, procedure: str) -> Any:
+    """The special procedure of the item's guide named ``procedure``; None when the guide
+    states none (nothing to check against). A guide that states some refuses any other."""
+    stated = list(application.item_version.procedures.all())
+    if not stated:
+        return None
+    found = next((p for p in stated if p.name == procedure.strip()), None)
+    if found is None:
+        raise ValidationError(
+            _("This item's special procedures are: %(names)s.") % {"names": "、".join(p.name for p in stated)},
+            code="procedure",
+        )
+    return found
+
+
 def do_stop_clock(
     application: Application,
     *,
@@ -518,7 +533,11 @@ def do_stop_clock(
 ) -> ClockStop:
     """A special procedure stops the clock (Art. 45); the applicant gets the written notice.
     Unless the procedure counts toward the limit, the case's deadlines stop, and with them
-    every deadline that follows them (a bundle's joint limit, the green channel's date)."""
+    every deadline that follows them (a bundle's joint limit, the green channel's date).
+
+    When the item's guide states its special procedures, the stop must be one of them, is
+    expected to take at most the stated maximum, and counts toward the limit or not as the
+    guide says (``stated_procedure``)."""
     from dgov.workdays.actions import do_stop_deadlines
 
     enforce(rules.may_stop_clock(by, application))
@@ -527,6 +546,15 @@ def do_stop_clock(
             _("The applicant must be told in writing how long it is expected to take."), code="notice"
         )
     today = clock.today()
+    stated = stated_procedure(application, procedure)
+    if stated is not None:
+        if expected_days > stated.max_days:
+            raise ValidationError(
+                _("%(procedure)s takes at most %(max)d working days for this item; %(days)d were asked for.")
+                % {"procedure": stated.name, "max": stated.max_days, "days": expected_days},
+                code="too_long",
+            )
+        counts_toward_limit = stated.counts_toward_limit
     with transaction.atomic():
         changed = Application.objects.filter(pk=application.pk, status__in=CLOCK_STATUSES, clock_stopped=False).update(
             clock_stopped=True
@@ -582,8 +610,13 @@ def do_resume_clock(application: Application, *, by: User, today: dt.date | None
         stop.ended_on = today
         stop.days_stopped = max(working_days_between(stop.started_on, today), 0)
         stop.save(update_fields=["ended_on", "days_stopped"])
+        # The clock stands still for at most the guide's maximum: days beyond it count.
+        stated = next((p for p in application.item_version.procedures.all() if p.name == stop.procedure), None)
+        excused = min(stop.days_stopped, stated.max_days) if stated is not None else stop.days_stopped
         if not stop.counts_toward_limit:
-            do_resume_deadlines(stop_key(stop), on=today, by=by)
+            # The deadlines' stop ends on the last excused working day (today when uncapped).
+            end = today if excused == stop.days_stopped else add_working_days(stop.started_on, excused).date
+            do_resume_deadlines(stop_key(stop), on=min(end, today) if excused else stop.started_on, by=by)
         _event(application, by=by, verb="resume_clock", note=stop.procedure)
         record("application.resume_clock", application, actor=by, changes={"days_stopped": stop.days_stopped})
     return stop

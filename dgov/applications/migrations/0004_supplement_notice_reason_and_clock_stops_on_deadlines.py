@@ -46,7 +46,7 @@ def stops_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_hot_path_indexes_and_constraints'),
+        ('applications', '0003_shared_material'),
         ('workdays', '0004_deadline_terms_stops_and_followers'),
     ]
 
