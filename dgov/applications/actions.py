@@ -41,6 +41,7 @@ from dgov.audit.trail import record
 from dgov.lib import clock, fastsql
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import enforce
+from dgov.notices import drafting
 from dgov.notifications.outbox import notifications, queue
 from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
 from dgov.workdays.models import CountedFrom, Deadline
@@ -243,8 +244,9 @@ def do_request_supplement(
         application=application, issued_on=today, issued_by=by, reason=reason.strip() if further else ""
     )
     told = _supervisors_told(application, listing, notice.reason) if further else []
+    document = drafting.supplement(application, by=by, supplement_notice=notice, problems=problems)
     with transaction.atomic():
-        # The notice and its items are written in the transition's statement.
+        # The notice, its items and its document are written in the transition's statement.
         _move(
             application,
             by=by,
@@ -260,6 +262,7 @@ def do_request_supplement(
                 notice,
                 *(SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems),
                 *told,
+                *drafting.rows(document),
             ],
         )
     return notice
@@ -321,6 +324,8 @@ def do_refuse(application: Application, *, by: User, reasons: str) -> None:
     enforce(rules.may_refuse(by, application))
     if not reasons.strip():
         raise ValidationError(_("A refusal states its reasons."), code="reasons")
+    # 不予受理决定书: no refusal is recorded without it.
+    document = drafting.refusal(application, by=by, reasons=reasons)
     with transaction.atomic():
         _move(
             application,
@@ -333,6 +338,7 @@ def do_refuse(application: Application, *, by: User, reasons: str) -> None:
                 _("Application %(number)s not accepted") % {"number": application.number},
                 _("Reasons: %(reasons)s") % {"reasons": reasons},
             ),
+            rows=drafting.rows(document),
             reasons=reasons,
         )
 
@@ -380,6 +386,9 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
     accepted_on, deemed, counted_from = acceptance_day(application, today)
     with transaction.atomic():
         legal, promised = _clocks(application, accepted_on, counted_from)
+        document = drafting.acceptance(
+            application, by=by, accepted_on=accepted_on, deemed=deemed, legal=legal, promised=promised
+        )
         _move(
             application,
             by=by,
@@ -392,6 +401,7 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
             legal_deadline=legal,
             promised_deadline=promised,
             first=[legal, promised],
+            rows=drafting.rows(document),
             notice=(
                 _("Application %(number)s accepted") % {"number": application.number},
                 _("Accepted on %(date)s; the decision is due by %(due)s.")
@@ -466,6 +476,8 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
     else:
         subject = _("Application %(number)s denied") % {"number": application.number}
         body = _("Reasons: %(reasons)s") % {"reasons": reasons}
+    today = clock.today()
+    document = drafting.decision(application, by=by, approve=approve, reasons=reasons, decided_on=today)
     with transaction.atomic():
         _move(
             application,
@@ -476,8 +488,9 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             note=reasons,
             notice=(subject, body),
             also=_closing_clocks(application),
+            rows=drafting.rows(document),
             decided_by=by,
-            decided_on=clock.today(),
+            decided_on=today,
             reasons=reasons,
         )
 
@@ -579,6 +592,7 @@ def do_stop_clock(
                 on=today,
                 by=by,
             )
+        drafting.save(drafting.special_procedure(application, by=by, stop=stop))
         _event(application, by=by, verb="stop_clock", note=f"{procedure}: {notice}")
         record(
             "application.stop_clock",
@@ -638,10 +652,19 @@ def do_extend(application: Application, *, by: User, days: int, reason: str) -> 
         if changed != 1:
             raise already_handled(application)
         application.extended_days += days
-        for deadline in (application.legal_deadline, application.promised_deadline):
+        legal = application.legal_deadline
+        before = legal.compute_due() if legal is not None else None
+        for deadline in (legal, application.promised_deadline):
             # A promise already broken stays broken: only a running limit is extended.
             if deadline is not None and not deadline.ended(today):
-                do_extend_deadline(deadline, days=days, reason=reason, by=by, today=today)
+                extended = do_extend_deadline(deadline, days=days, reason=reason, by=by, today=today)
+                if deadline is legal and before is not None:
+                    # 延长办理期限告知书: the reason and the new date (Art. 42).
+                    drafting.save(
+                        drafting.extension(
+                            application, by=by, days=days, reason=reason, before=before, after=extended.compute_due()
+                        )
+                    )
         _event(application, by=by, verb="extend", note=reason)
         record("application.extend", application, actor=by, changes={"days": days, "reason": reason})
         notify_applicant(
