@@ -265,7 +265,7 @@ def request_supplement(
                 raise ValidationError(_("Material %(id)s is not one of this item's materials.") % {"id": p.material})
             if p.problem.strip():
                 problems.append((materials.get(p.material) if p.material else None, p.problem.strip()))
-        actions.do_request_supplement(application, by=by, problems=problems)
+        actions.do_request_supplement(application, by=by, problems=problems, reason=body.reason)
 
     return _act(request, number, run)
 

@@ -31,6 +31,7 @@ from dgov.applications.forms import (
     ApplyForm,
     ConfirmForm,
     ExtendForm,
+    FurtherNoticeForm,
     LookupForm,
     ProblemFormSet,
     ReasonsForm,
@@ -287,7 +288,12 @@ def _form(form_class: type, prefix: str) -> Callable[[Application, AuthedRequest
 
 def _problems(application: Application, request: AuthedRequest, bound: bool) -> Any:
     data, _files = _bind(request, bound)
-    return ProblemFormSet(data, prefix="problems", form_kwargs={"materials": application.item_version.materials.all()})
+    formset = ProblemFormSet(
+        data, prefix="problems", form_kwargs={"materials": application.item_version.materials.all()}
+    )
+    if rules.further_notice(application):
+        formset.reason_form = FurtherNoticeForm(data, prefix="further")  # type: ignore[attr-defined]
+    return formset
 
 
 def _open_notice_materials(application: Application) -> list[Material]:
@@ -330,7 +336,7 @@ def _run_accept(application: Application, request: AuthedRequest, form: Any) -> 
 
 
 def _run_request_supplement(application: Application, request: AuthedRequest, form: Any) -> str:
-    actions.do_request_supplement(application, by=request.user, problems=form.problems)
+    actions.do_request_supplement(application, by=request.user, problems=form.problems, reason=form.reason)
     return _("The supplement notice is issued.")
 
 
