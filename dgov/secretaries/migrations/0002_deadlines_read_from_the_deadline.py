@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("secretaries", "0001_initial"),
         ("workdays", "0004_deadline_terms_stops_and_followers"),
-        ("applications", "0004_supplement_notice_reason_and_clock_stops_on_deadlines"),
+        ("applications", "0005_supplement_notice_reason_and_clock_stops_on_deadlines"),
     ]
 
     operations = [

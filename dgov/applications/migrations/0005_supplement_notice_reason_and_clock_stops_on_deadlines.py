@@ -46,7 +46,7 @@ def stops_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_shared_material'),
+        ('applications', '0004_times_from_the_clock_and_drill_down_indexes'),
         ('workdays', '0004_deadline_terms_stops_and_followers'),
     ]
 
