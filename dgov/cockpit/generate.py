@@ -37,7 +37,7 @@ from dgov.cockpit.models import RATING_MEASURES, RefreshMark
 from dgov.lib import clock
 from dgov.ratings.models import Appeal, Rating, Rectification
 from dgov.workdays.calendar import default_calendar
-from dgov.workdays.models import Deadline
+from dgov.workdays.models import CountedFrom, Deadline
 
 CHUNK = 20_000  # cases per round of writes
 FLUSH_EVERY = 25  # rounds between writes of the summary (the cases of a round are committed with their rows)
@@ -251,10 +251,10 @@ APPLICATION_COLUMNS = (
 EVENT_COLUMNS = ("id", "application_id", "at", "by_id", "verb", "from_status", "to_status", "note")
 DEADLINE_COLUMNS = (
     "id", "district_id", "label", "start_date", "working_days", "extra_days", "due_date", "provisional", "closed_at",
-    "created_at",
+    "created_at", "counted_from", "stopped_days", "base_due_date",
 )  # fmt: skip
 VISIT_COLUMNS = ("id", "application_id", "window_id", "clerk_id", "at")
-NOTICE_COLUMNS = ("id", "application_id", "issued_on", "issued_by_id", "completed_on")
+NOTICE_COLUMNS = ("id", "application_id", "issued_on", "issued_by_id", "completed_on", "reason")
 STOP_COLUMNS = (
     "id", "application_id", "procedure", "started_on", "expected_days", "notice", "counts_toward_limit", "ended_on",
     "days_stopped", "started_by_id",
@@ -337,12 +337,12 @@ def make_case(ctx: Context, batch: Batch, rng: random.Random, serial: int) -> No
         notice_day = received + 1
         if step(notice_day, "request_supplement", Status.SUPPLEMENT, by_clerk):
             batch.rows[SupplementNotice].append(
-                (batch.new_id(SupplementNotice), app_id, days[notice_day], by_clerk, None)
+                (batch.new_id(SupplementNotice), app_id, days[notice_day], by_clerk, None, "")
             )
             back = notice_day + (1 + below(5 - 1))
             if step(back, "supplement", Status.SUBMITTED, by_clerk):
                 notice = batch.rows[SupplementNotice][-1]
-                batch.rows[SupplementNotice][-1] = (*notice[:4], days[back])
+                batch.rows[SupplementNotice][-1] = (*notice[:4], days[back], notice[5])
                 fields["supplemented_on"] = days[back]
                 if at_window:
                     events.append((back, "check_in", "", Status.SUBMITTED, by_clerk, ""))
@@ -402,7 +402,21 @@ def make_case(ctx: Context, batch: Batch, rng: random.Random, serial: int) -> No
                 pk = batch.new_id(Deadline)
                 deadline_ids.append(pk)
                 batch.rows[Deadline].append(
-                    (pk, district, f"G{serial} {label}", accepted_on, working, extra, due, False, None, ctx.now)
+                    (
+                        pk,
+                        district,
+                        f"G{serial} {label}",
+                        accepted_on,
+                        working,
+                        extra,
+                        due,
+                        False,
+                        None,
+                        ctx.now,
+                        CountedFrom.ACCEPTED.value,
+                        0,
+                        days[accept_day + working],
+                    )  # fmt: skip
                 )
             fields.update(
                 legal=deadline_ids[0], promised=deadline_ids[1], legal_due=legal_due, promised_due=promised_due
@@ -424,7 +438,7 @@ def make_case(ctx: Context, batch: Batch, rng: random.Random, serial: int) -> No
                     # The deadlines close with the decision.
                     for k in (-2, -1):
                         row = batch.rows[Deadline][k]
-                        batch.rows[Deadline][k] = (*row[:8], _moment(days[decide], rng), row[9])
+                        batch.rows[Deadline][k] = (*row[:8], _moment(days[decide], rng), *row[9:])
                     if approve:
                         complete = decide + (0 + below(3 - 0))
                         second_trip = r() < (0.10 if at_window else 0.06)
@@ -532,6 +546,9 @@ def _rate(
                 False,
                 None,
                 ctx.now,
+                CountedFrom.RATED.value,
+                0,
+                due,
             )
         )
         u = rng.random()
