@@ -25,7 +25,7 @@ def pytest_configure(config: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any, tmp_path: Any) -> None:
+def _test_settings(settings: Any, tmp_path: Any) -> Any:
     # Argon2 is the real hasher; tests log in hundreds of times, so they use MD5.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
@@ -35,6 +35,29 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
+    # Each test starts with the real clock, a fresh calendar and an empty cache (rate
+    # limits, cached years): what one test leaves must not decide another.
+    from django.core.cache import cache
+
+    from dgov.lib import clock
+    from dgov.workdays import calendar
+
+    calendar.invalidate()
+    cache.clear()
+    yield
+    clock.set(None)
+    calendar.invalidate()
+    cache.clear()
+
+
+@pytest.fixture
+def clock() -> Any:
+    """The platform's one clock (``dgov.lib.clock``): ``clock.set(date or datetime)``
+    moves every app's today and now at once; reset after the test."""
+    from dgov.lib import clock as the_clock
+
+    yield the_clock
+    the_clock.set(None)
 
 
 @pytest.fixture
@@ -94,6 +117,32 @@ def clerk(make_staff: Callable[..., Any]) -> Any:
 @pytest.fixture
 def approver(make_staff: Callable[..., Any]) -> Any:
     return make_staff("department_approver", "approver")
+
+
+@pytest.fixture
+def reviewer(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("reviewer", "reviewer")
+
+
+@pytest.fixture
+def supervisor(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("centre_supervisor", "supervisor", department="ZWFW")
+
+
+@pytest.fixture
+def leader(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("district_leader", "leader", department=None)
+
+
+@pytest.fixture
+def inspector(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("inspector", "inspector", department=None)
+
+
+@pytest.fixture
+def agent_user(make_staff: Callable[..., Any]) -> Any:
+    """A hired agent (an outside contractor with a staff account)."""
+    return make_staff("hired_agent", "agent", department=None)
 
 
 @pytest.fixture
