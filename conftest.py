@@ -171,3 +171,34 @@ def citizen(district: Any) -> Any:
         phone="13812345678",
     )
     return user
+
+
+@pytest.fixture
+def enterprise(district: Any) -> Any:
+    """An enterprise's login with its applicant profile (长春宽城轨道装备有限公司)."""
+    from dgov.accounts.models import Applicant, User
+    from dgov.lib.idnumbers import uscc_check_character
+
+    user = User(username="enterprise", kind=User.Kind.ENTERPRISE, full_name="长春宽城轨道装备有限公司")
+    user.set_password(PASSWORD)
+    user.save()
+    body = "91220103MA0Y1T8K4"
+    Applicant.objects.create(
+        district=district,
+        user=user,
+        kind=Applicant.Kind.ENTERPRISE,
+        name="长春宽城轨道装备有限公司",
+        credit_code=body + uscc_check_character(body),
+    )
+    return user
+
+
+@pytest.fixture
+def enterprise_officer(make_staff: Callable[..., Any]) -> Any:
+    """An enterprise service officer of the market regulator (grants its policies)."""
+    return make_staff("enterprise_service", "eso", department="SCJG")
+
+
+@pytest.fixture
+def fund_manager(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("fund_manager", "fundmanager", department=None)

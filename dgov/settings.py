@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "dgov.secretaries",
     "dgov.campaigns",
     "dgov.evaluation",
+    "dgov.policies",
+    "dgov.funds",
+    "dgov.financing",
+    "dgov.talent",
     "dgov.api",
     "dgov.portal",
 ]

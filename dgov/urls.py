@@ -18,5 +18,9 @@ urlpatterns = [
     path("secretaries/", include("dgov.secretaries.urls")),
     path("campaigns/", include("dgov.campaigns.urls")),
     path("evaluation/", include("dgov.evaluation.urls")),
+    path("policies/", include("dgov.policies.urls")),
+    path("funds/", include("dgov.funds.urls")),
+    path("financing/", include("dgov.financing.urls")),
+    path("talent/", include("dgov.talent.urls")),
     path("", include("dgov.portal.urls")),
 ]

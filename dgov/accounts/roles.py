@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     PROJECT_SECRETARY = "project_secretary", _("Project secretary")
     INVESTMENT_OFFICER = "investment_officer", _("Investment officer")
     HIRED_AGENT = "hired_agent", _("Hired agent")
+    ENTERPRISE_SERVICE = "enterprise_service", _("Enterprise service officer")
+    FUND_MANAGER = "fund_manager", _("Guidance-fund manager")
     INSPECTOR = "inspector", _("Inspector")
     UNIT_HEAD = "unit_head", _("Unit head")
     DISTRICT_LEADER = "district_leader", _("District leader")
@@ -55,6 +57,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.PROJECT_SECRETARY: set(),
     Role.INVESTMENT_OFFICER: set(),
     Role.HIRED_AGENT: set(),
+    Role.ENTERPRISE_SERVICE: {VIEW_APPLICANTS},
+    Role.FUND_MANAGER: set(),
     Role.INSPECTOR: {VIEW_AUDIT},
     Role.UNIT_HEAD: set(),
     Role.DISTRICT_LEADER: {VIEW_APPLICANTS},
@@ -65,7 +69,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 # Apps built on the foundation grant their own permissions in ``dgov/<app>/permissions.py``
 # as ``GRANTS: dict[Role, set[str]]``; ``all_role_permissions`` merges them into this table.
-EXTENSION_APPS = ("bundles", "ratings", "investment", "secretaries", "campaigns", "evaluation")
+EXTENSION_APPS = (
+    "bundles",
+    "ratings",
+    "investment",
+    "secretaries",
+    "campaigns",
+    "evaluation",
+    "policies",
+    "funds",
+    "financing",
+    "talent",
+)
 
 
 def all_role_permissions() -> dict[str, set[str]]:
