@@ -230,6 +230,19 @@ AUDIT_CHECKPOINT_DIR = Path(env_str("DGOV_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "
 AUDIT_SIGNING_KEY_FILE = Path(env_str("DGOV_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-ed25519.pem")))
 AUDIT_CHECKPOINT_INTERVAL = timedelta(minutes=env_int("DGOV_AUDIT_CHECKPOINT_MINUTES", 60))
 
+# The deadline light (dgov/workdays/lights.py): working days left when a deadline of each
+# kind turns yellow. DGOV_YELLOW_DAYS="campaign=3,application=1" overrides single kinds.
+DGOV_YELLOW_DAYS: dict[str, int] = {
+    "default": 1,
+    "application": 1,  # a common local rule: 1 working day before the limit
+    "bundle": 1,
+    "rating": 1,
+    "secretary": 1,
+    "green_channel": 1,
+    "campaign": 3,  # published practice for task tables: 3 days or less left
+    **{k.strip(): int(v) for k, _sep, v in (pair.partition("=") for pair in env_list("DGOV_YELLOW_DAYS")) if v},
+}
+
 # The district a fresh public visitor sees first (several districts may share one instance).
 DEFAULT_DISTRICT_CODE = env_str("DGOV_DEFAULT_DISTRICT", "220103")
 

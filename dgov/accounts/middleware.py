@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from dgov.lib import clock
 
 LOGIN_AT = "dgov_login_at"
 SEEN_AT = "dgov_seen_at"
@@ -26,7 +27,7 @@ class SessionExpiryMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            now = timezone.now()
+            now = clock.now()
             session = request.session
             login_at = _read(session.get(LOGIN_AT)) or now
             seen_at = _read(session.get(SEEN_AT)) or now

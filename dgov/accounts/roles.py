@@ -1,8 +1,8 @@
 """Staff roles as groups with explicit permissions.
 
 Each role is a ``Group`` named by its code; ``sync_roles`` makes the groups' permissions
-exactly what ``ROLE_PERMISSIONS`` says (run after every migrate). Later apps add their
-permission codenames here, so one table answers "who may do what".
+exactly what the apps' ``permissions.py`` grant (run after every migrate), so one merged
+table answers "who may do what". The permission names other apps import live here.
 """
 
 from typing import Any
@@ -48,52 +48,14 @@ STOP_CLOCK = "applications.stop_clock"
 ISSUE_CERTIFICATE = "certificates.issue_certificate"
 CHANGE_CERTIFICATE_STATUS = "certificates.change_certificate_status"
 
-ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.WINDOW_CLERK: {VIEW_APPLICANTS, ADD_APPLICANT, REVEAL, VIEW_DOCUMENTS, ACCEPT},
-    Role.REVIEWER: {VIEW_APPLICANTS, VIEW_DOCUMENTS, REVIEW, STOP_CLOCK},
-    Role.DEPARTMENT_APPROVER: {VIEW_APPLICANTS, VIEW_DOCUMENTS, DECIDE, EXTEND, STOP_CLOCK, CHANGE_CERTIFICATE_STATUS},
-    Role.SEAL_OFFICER: {VIEW_DOCUMENTS, ISSUE_CERTIFICATE},
-    Role.CENTRE_SUPERVISOR: {VIEW_APPLICANTS, REVEAL, VIEW_AUDIT, VIEW_DOCUMENTS},
-    Role.PROJECT_SECRETARY: set(),
-    Role.INVESTMENT_OFFICER: set(),
-    Role.HIRED_AGENT: set(),
-    Role.ENTERPRISE_SERVICE: {VIEW_APPLICANTS},
-    Role.FUND_MANAGER: set(),
-    Role.INSPECTOR: {VIEW_AUDIT},
-    Role.UNIT_HEAD: set(),
-    Role.DISTRICT_LEADER: {VIEW_APPLICANTS},
-    Role.AUDITOR: {VIEW_AUDIT, VIEW_APPLICANTS},
-    Role.ADMINISTRATOR: {MANAGE_STAFF, EDIT_CALENDAR, VIEW_APPLICANTS, MANAGE_CATALOGUE},
-}
-
-
-# Apps built on the foundation grant their own permissions in ``dgov/<app>/permissions.py``
-# as ``GRANTS: dict[Role, set[str]]``; ``all_role_permissions`` merges them into this table.
-EXTENSION_APPS = (
-    "bundles",
-    "ratings",
-    "investment",
-    "secretaries",
-    "campaigns",
-    "evaluation",
-    "policies",
-    "funds",
-    "financing",
-    "talent",
-)
-
 
 def all_role_permissions() -> dict[str, set[str]]:
-    import importlib
+    """Every role's permissions: the union of the ``GRANTS`` of each app's
+    ``permissions.py`` (discovered over ``INSTALLED_APPS``)."""
+    from dgov.lib.plugins import discover
 
-    merged = {role: set(perms) for role, perms in ROLE_PERMISSIONS.items()}
-    for app in EXTENSION_APPS:
-        try:
-            module = importlib.import_module(f"dgov.{app}.permissions")
-        except ModuleNotFoundError as error:
-            if error.name != f"dgov.{app}.permissions":
-                raise
-            continue
+    merged: dict[str, set[str]] = {role: set() for role in Role}
+    for _app, module in discover("permissions"):
         for role, perms in module.GRANTS.items():
             merged[role] |= set(perms)
     return merged

@@ -4,16 +4,16 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
-from django.utils import timezone
 
 from dgov.accounts.middleware import LOGIN_AT, SEEN_AT
 from dgov.audit.models import Outcome
 from dgov.audit.trail import record
+from dgov.lib import clock
 
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    now = timezone.now().isoformat()
+    now = clock.now().isoformat()
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
     record("auth.login", user, actor=user)

@@ -4,10 +4,10 @@ import secrets
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from dgov.api.models import PREFIX_LENGTH, ApiToken, digest
 from dgov.audit.trail import record
+from dgov.lib import clock
 
 
 def do_create_api_token(user: Any, name: str, *, by: Any = None) -> tuple[ApiToken, str]:
@@ -31,7 +31,7 @@ def do_create_api_token(user: Any, name: str, *, by: Any = None) -> tuple[ApiTok
 def do_revoke_api_token(token: ApiToken, *, by: Any = None) -> bool:
     """Revoke ``token``; False if it already was."""
     with transaction.atomic():
-        changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
         if changed:
             record("api.token_revoke", token, actor=by, district=getattr(token.user, "district", None))
     return bool(changed)

@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from dgov.lib import clock
 
 PREFIX_LENGTH = 8
 # last_used_at is a hint for the people who manage tokens, not an audit record: writing
@@ -48,7 +49,7 @@ class ApiToken(models.Model):
 
     def touch(self) -> None:
         """Note the use, at most once per ``TOUCH_INTERVAL``."""
-        now = timezone.now()
+        now = clock.now()
         if self.last_used_at is not None and now - self.last_used_at < TOUCH_INTERVAL:
             return
         ApiToken.objects.filter(pk=self.pk).filter(

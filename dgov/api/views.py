@@ -3,7 +3,7 @@
 Thin like the pages: every write goes through a ``do_*`` function of
 ``dgov.applications.actions``, every protected row is fetched through
 ``get_application_for_user`` (404 alike for missing and not visible), and the errors the
-``do_*`` functions raise become status codes here: ``AlreadyHandled`` 409,
+``do_*`` functions raise become status codes here: ``Conflict`` 409,
 ``PermissionDenied`` 403, ``ValidationError`` 400, each with its (translated) message.
 """
 
@@ -26,6 +26,7 @@ from dgov.api.auth import token_auth
 from dgov.applications import actions, loading
 from dgov.applications.models import Application, ApplicationEvent, Channel, Status
 from dgov.applications.views import LOOKUP_MAX_FAILURES, LOOKUP_WINDOW_SECONDS, VERBS
+from dgov.lib.conflicts import Conflict
 from dgov.services.models import Material, ServiceItem, ServiceItemVersion
 from dgov.services.search import search
 from dgov.workdays.models import Deadline
@@ -52,8 +53,8 @@ def _error(request: HttpRequest, status: int, detail: str, messages: list[str] |
     return api.create_response(request, {"detail": str(detail), "messages": messages or [str(detail)]}, status=status)
 
 
-@api.exception_handler(actions.AlreadyHandled)
-def _already_handled(request: HttpRequest, error: actions.AlreadyHandled) -> HttpResponse:
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, error: Conflict) -> HttpResponse:
     return _error(request, 409, str(error))
 
 
@@ -492,21 +493,16 @@ def lookup(request: HttpRequest, body: schemas.LookupIn) -> Any:
     }
 
 
-def _extension_routers() -> None:
-    """Apps built on the foundation expose ``router`` in ``dgov/<app>/api.py``; it lives under /api/v1/<app>/."""
-    import importlib
+def _app_routers() -> None:
+    """Each app exposes ``router`` in ``dgov/<app>/api.py``; it lives under /api/v1/<app>/
+    (or under ``PREFIX`` when the module names one)."""
+    from dgov.lib.plugins import discover
 
-    from dgov.accounts.roles import EXTENSION_APPS
-
-    for app in EXTENSION_APPS:
-        try:
-            module = importlib.import_module(f"dgov.{app}.api")
-        except ModuleNotFoundError as error:
-            if error.name != f"dgov.{app}.api":
-                raise
+    for app, module in discover("api"):
+        if getattr(module, "router", None) is None:
             continue
-        v1.add_router(f"/{app}/", module.router)
+        v1.add_router(getattr(module, "PREFIX", f"/{app}/"), module.router)
 
 
-_extension_routers()
+_app_routers()
 api.add_router("/v1/", v1)

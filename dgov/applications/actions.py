@@ -2,7 +2,7 @@
 event, its audit entry and its notification written together.
 
 Concurrency: a transition is a conditional UPDATE (``WHERE status IN (...)``); of two
-people acting at once exactly one changes the row, the other gets ``AlreadyHandled``
+people acting at once exactly one changes the row, the other gets ``Conflict``
 (409 in the API). Creation carries an idempotency key, so a retried or double-clicked
 submission returns the first application instead of making a second.
 """
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dgov.applications.models import (
@@ -34,7 +34,8 @@ from dgov.applications.models import (
 from dgov.applications.signals import application_moved
 from dgov.audit.trail import entry as audit_entry
 from dgov.audit.trail import record
-from dgov.lib import fastsql
+from dgov.lib import clock, fastsql
+from dgov.lib.conflicts import Conflict
 from dgov.notifications.outbox import notifications, queue
 from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
 from dgov.workdays.models import Deadline
@@ -46,18 +47,12 @@ MAX_EXTENSION_DAYS = 10
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-class AlreadyHandled(Exception):
+def already_handled(application: Application) -> Conflict:
     """Somebody else acted on the application first."""
-
-    def __init__(self, application: Application) -> None:
-        super().__init__(
-            _("Application %(number)s was already handled by someone else.") % {"number": application.number}
-        )
-        self.application = application
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
+    return Conflict(
+        _("Application %(number)s was already handled by someone else.") % {"number": application.number},
+        obj=application,
+    )
 
 
 def _require(by: Any, permission: str) -> None:
@@ -143,7 +138,7 @@ def _move(
     changed = fastsql.update_where(
         Application,
         application.pk,
-        {"status": to, "updated_at": timezone.now(), **fields},
+        {"status": to, "updated_at": clock.now(), **fields},
         column="status",
         allowed=list(allowed_from),
         then=written,
@@ -151,7 +146,7 @@ def _move(
         before=first,
     )
     if changed != 1:
-        raise AlreadyHandled(application)
+        raise already_handled(application)
     application.status = to
     for name, value in fields.items():
         setattr(application, name, value)
@@ -184,7 +179,7 @@ def do_submit(
         if existing is not None:
             return existing, False
     version = item.current_version
-    today = today or _today()
+    today = today or clock.today()
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -257,7 +252,7 @@ def do_request_supplement(
     _not_own(application, by)
     if not problems:
         raise ValidationError(_("List at least one missing or faulty material."), code="empty")
-    today = _today()
+    today = clock.today()
     if application.supplemented_on is None and today > supplement_notice_due(application):
         raise ValidationError(
             _("The 5 working days for a supplement notice have passed: the application counts as accepted on %(date)s.")
@@ -291,7 +286,7 @@ def do_supplement(application: Application, *, by: Any, documents: Sequence[tupl
     acceptance clock counts from (Art. 32)."""
     if application.applicant.user_id != by.pk and not by.has_perm("applications.accept_application"):
         raise PermissionDenied(_("Your role does not allow this action."))
-    today = _today()
+    today = clock.today()
     handed_in = [SubmittedMaterial(application=application, material=m, document=d) for m, d in documents]
     # Materials on paper (no document) cannot repeat a row: they go in the transition's
     # statement; an uploaded document handed in again is skipped (ignore_conflicts).
@@ -368,7 +363,7 @@ def do_accept(application: Application, *, by: Any, today: dt.date | None = None
     if by is not None:
         _require(by, "applications.accept_application")
         _not_own(application, by)
-    today = today or _today()
+    today = today or clock.today()
     accepted_on, deemed = acceptance_day(application, today)
     with transaction.atomic():
         legal, promised = _clocks(application, accepted_on)
@@ -395,7 +390,7 @@ def do_accept(application: Application, *, by: Any, today: dt.date | None = None
 def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
     """Job: an application left without a supplement notice for 5 working days counts as
     accepted on the day it was received (Art. 32). Returns how many were moved."""
-    today = today or _today()
+    today = today or clock.today()
     moved = 0
     candidates = (
         Application.objects.filter(status=Status.SUBMITTED, supplemented_on__isnull=True)
@@ -407,7 +402,7 @@ def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
             continue
         try:
             do_accept(application, by=None, today=today)
-        except AlreadyHandled:
+        except Conflict:
             continue
         moved += 1
     return moved
@@ -437,7 +432,7 @@ def _closing_clocks(application: Application) -> list[tuple[str, list[Any]]]:
     ids = [i for i in (application.legal_deadline_id, application.promised_deadline_id) if i]
     if not ids:
         return []
-    return [fastsql.update_statement(Deadline, {"closed_at": timezone.now()}, {"id": ids, "closed_at": None})]
+    return [fastsql.update_statement(Deadline, {"closed_at": clock.now()}, {"id": ids, "closed_at": None})]
 
 
 def do_decide(application: Application, *, by: Any, approve: bool, reasons: str = "") -> None:
@@ -470,7 +465,7 @@ def do_decide(application: Application, *, by: Any, approve: bool, reasons: str 
             notice=(subject, body),
             also=_closing_clocks(application),
             decided_by=by,
-            decided_on=_today(),
+            decided_on=clock.today(),
             reasons=reasons,
         )
 
@@ -489,7 +484,7 @@ def do_complete(application: Application, *, by: Any) -> None:
                 _("Application %(number)s completed") % {"number": application.number},
                 _("Your application is completed."),
             ),
-            completed_on=_today(),
+            completed_on=clock.today(),
         )
 
 
@@ -518,12 +513,12 @@ def do_stop_clock(
             clock_stopped=True
         )
         if changed != 1:
-            raise AlreadyHandled(application)
+            raise already_handled(application)
         application.clock_stopped = True
         stop = ClockStop.objects.create(
             application=application,
             procedure=procedure,
-            started_on=_today(),
+            started_on=clock.today(),
             expected_days=expected_days,
             notice=notice,
             counts_toward_limit=counts_toward_limit,
@@ -552,11 +547,11 @@ def do_resume_clock(application: Application, *, by: Any, today: dt.date | None 
     _require(by, "applications.stop_clock")
     _not_own(application, by)
     _own_department(application, by)
-    today = today or _today()
+    today = today or clock.today()
     with transaction.atomic():
         changed = Application.objects.filter(pk=application.pk, clock_stopped=True).update(clock_stopped=False)
         if changed != 1:
-            raise AlreadyHandled(application)
+            raise already_handled(application)
         application.clock_stopped = False
         stop = ClockStop.objects.get(application=application, ended_on__isnull=True)
         stop.ended_on = today
@@ -596,7 +591,7 @@ def do_extend(application: Application, *, by: Any, days: int, reason: str) -> N
             pk=application.pk, status__in=CLOCK_STATUSES, extended_days=application.extended_days
         ).update(extended_days=F("extended_days") + days)
         if changed != 1:
-            raise AlreadyHandled(application)
+            raise already_handled(application)
         application.extended_days += days
         for deadline in (application.legal_deadline, application.promised_deadline):
             if deadline is not None:

@@ -4,11 +4,11 @@
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from dgov.accounts.models import Applicant, District, User
 from dgov.applications import actions
 from dgov.applications.models import Application, Channel
+from dgov.lib import clock
 from dgov.services.models import ServiceItem
 from dgov.workdays.calendar import is_working_day
 
@@ -46,7 +46,7 @@ def load(district: District) -> int:
     }
     if len(users) < 5:
         return 0
-    today = timezone.localdate()
+    today = clock.today()
     created = 0
     for key, code, login, steps, ago in CASES:
         applicant_user = users[login]

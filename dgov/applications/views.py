@@ -21,7 +21,6 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,6 +56,8 @@ from dgov.applications.models import (
 )
 from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
 from dgov.services.models import Material, ServiceItem
 from dgov.workdays.calendar import add_working_days
@@ -88,10 +89,6 @@ VERBS: dict[str, Promise] = {
     "extend": gettext_lazy("Time limit extended"),
     "check_in": gettext_lazy("Visit in person"),
 }
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def yellow_days() -> int:
@@ -325,7 +322,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     departments = Department.objects.filter(district_id=district_id)
     form = QueueForm(request.GET, items=items, departments=departments)
     data = form.cleaned_data if form.is_valid() else {}
-    today = _today()
+    today = clock.today()
 
     filtered = visible
     if data.get("item"):
@@ -600,7 +597,7 @@ def _render_case(
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     staff = _is_staff(user)
-    today = _today()
+    today = clock.today()
     yellow = yellow_days()
     action_forms = []
     for name, action in ACTIONS.items():
@@ -667,7 +664,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         with transaction.atomic():
             message = spec.run(application, request, form)
-    except actions.AlreadyHandled as error:
+    except Conflict as error:
         fresh = get_application_for_user(request, pk)
         return _render_case(request, fresh, status=409, errors=[str(error)])
     except PermissionDenied as error:
@@ -705,7 +702,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     shown = list(page)
     unread = [n.pk for n in shown if n.read_at is None]
     if unread:
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+        Notification.objects.filter(pk__in=unread).update(read_at=clock.now())
     return render(request, "applications/messages.html", {"page": page, "notifications": shown, "unread": set(unread)})
 
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dgov.accounts.roles import ACCEPT, ISSUE_CERTIFICATE, Role
@@ -39,7 +39,8 @@ from dgov.bundles.models import (
     OnDenial,
     Status,
 )
-from dgov.lib import fastsql
+from dgov.lib import clock, fastsql
+from dgov.lib.conflicts import Conflict
 from dgov.notifications.outbox import notify
 from dgov.services.models import Material, ServiceItem
 from dgov.workdays.actions import do_close_deadline, do_create_deadline, do_extend_deadline
@@ -54,20 +55,12 @@ GRANTED = (PartStatus.APPROVED, PartStatus.COMPLETED)
 _driving: ContextVar[bool] = ContextVar("bundles_driving", default=False)
 
 
-class AlreadyHandled(application_actions.AlreadyHandled):
+def already_handled(bundle_application: BundleApplication) -> Conflict:
     """Somebody else acted on the bundle first."""
-
-    def __init__(self, bundle_application: BundleApplication) -> None:
-        Exception.__init__(
-            self,
-            _("Bundle application %(number)s was already handled by someone else.")
-            % {"number": bundle_application.number},
-        )
-        self.application = bundle_application  # type: ignore[assignment]
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
+    return Conflict(
+        _("Bundle application %(number)s was already handled by someone else.") % {"number": bundle_application.number},
+        obj=bundle_application,
+    )
 
 
 def _require(by: Any, permission: str) -> None:
@@ -291,10 +284,10 @@ def _move(
 ) -> None:
     """The conditional UPDATE of every bundle transition, with its event and audit entry."""
     changed = BundleApplication.objects.filter(pk=bundle_application.pk, status__in=list(allowed_from)).update(
-        status=to, updated_at=timezone.now(), **fields
+        status=to, updated_at=clock.now(), **fields
     )
     if changed != 1:
-        raise AlreadyHandled(bundle_application)
+        raise already_handled(bundle_application)
     before = bundle_application.status
     bundle_application.status = to
     for name, value in fields.items():
@@ -332,7 +325,7 @@ def do_submit_bundle(
     items = bundle.ordered_items()
     if any(item.current_version is None for item in items):
         raise ValidationError(_("This bundle is not open for applications."), code="unpublished")
-    today = today or _today()
+    today = today or clock.today()
     try:
         with transaction.atomic(), _driving_parts():
             bundle_application = _create(
@@ -441,7 +434,7 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: Any, today: d
     acceptance day of the parts (a supplemented part counts from its supplement)."""
     _require(by, ACCEPT)
     _same_district(bundle_application, by)
-    today = today or _today()
+    today = today or clock.today()
     with transaction.atomic(), _driving_parts():
         parts = parts_of(bundle_application, lock_applications=True)
         waiting = [p.application for p in parts if p.application.status in (PartStatus.SUPPLEMENT, PartStatus.REFUSED)]
@@ -757,9 +750,9 @@ def do_extend_bundle(bundle_application: BundleApplication, *, by: Any, days: in
     with transaction.atomic():
         changed = BundleApplication.objects.filter(
             pk=bundle_application.pk, status=Status.ACCEPTED, extended_days=bundle_application.extended_days
-        ).update(extended_days=F("extended_days") + days, updated_at=timezone.now())
+        ).update(extended_days=F("extended_days") + days, updated_at=clock.now())
         if changed != 1:
-            raise AlreadyHandled(bundle_application)
+            raise already_handled(bundle_application)
         bundle_application.extended_days += days
         deadline = do_extend_deadline(bundle_application.joint_deadline, days=days, reason=reason, by=by)  # type: ignore[arg-type]
         bundle_application.joint_deadline = deadline
@@ -789,7 +782,7 @@ def do_issue_bundle(bundle_application: BundleApplication, *, by: Any, today: dt
     _require(by, ISSUE_CERTIFICATE)
     _same_district(bundle_application, by)
     _not_own(bundle_application, by)
-    today = today or _today()
+    today = today or clock.today()
     with transaction.atomic():
         parts = parts_of(bundle_application, lock=True)
         granted = [p.application for p in parts if not p.halted and p.application.status in GRANTED]
@@ -833,7 +826,7 @@ def do_complete_bundle(bundle_application: BundleApplication, *, by: Any) -> Non
             to=Status.COMPLETED,
             allowed_from=[Status.ISSUED],
             verb="complete",
-            completed_on=_today(),
+            completed_on=clock.today(),
         )
         for part in parts:
             if not part.halted and part.application.status == PartStatus.APPROVED:

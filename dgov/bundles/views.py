@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +51,8 @@ from dgov.bundles.models import (
 )
 from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
 from dgov.services.models import ServiceItem
 from dgov.workdays.calendar import working_days_between
@@ -69,10 +70,6 @@ VERBS: dict[str, Promise] = {
     "issue": gettext_lazy("Certificates issued together"),
     "complete": gettext_lazy("Completed"),
 }
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _is_staff(user: Any) -> bool:
@@ -329,7 +326,7 @@ def _render_case(
         "staff": staff,
         "base": "staff_base.html" if staff else "public_base.html",
         "rows": rows,
-        "light": _light(bundle_application, _today()),
+        "light": _light(bundle_application, clock.today()),
         "deadline": deadline,
         "due": deadline.compute_due() if deadline else None,
         "changes": list(deadline.changes.all()) if deadline else [],
@@ -384,7 +381,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         with transaction.atomic():
             message = spec.run(bundle_application, user, form)
-    except actions.AlreadyHandled as error:
+    except Conflict as error:
         fresh = get_bundle_application_for_user(request, pk)
         return _render_case(request, fresh, status=409, errors=[str(error)])
     except PermissionDenied as error:
@@ -488,7 +485,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     rows = BundleApplication.objects.visible_to(user).select_related("bundle", "applicant", "joint_deadline")
     rows = rows.filter(status=chosen) if chosen else rows.filter(status__in=OPEN_STATUSES)
     page = Paginator(rows.order_by("received_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    today = _today()
+    today = clock.today()
     for row in page:
         row.light = _light(row, today)  # type: ignore[attr-defined]
     return render(request, "bundles/intake.html", {"form": form, "page": page})

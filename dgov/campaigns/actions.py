@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department
@@ -37,6 +37,7 @@ from dgov.campaigns.models import (
     remind_days,
 )
 from dgov.documents.storage import do_store_uploads
+from dgov.lib import clock
 from dgov.notifications.outbox import notify
 from dgov.workdays.calendar import add_working_days
 
@@ -45,7 +46,7 @@ REPEAT_WINDOW = dt.timedelta(minutes=1)
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 # Who may do what ----------------------------------------------------------------------
@@ -100,7 +101,7 @@ def _roll_up(task: Task) -> None:
         parent = Task.objects.get(pk=parent_id)
         value = parent.rolled_up_progress(list(parent.children.all()))
         if value != parent.progress:
-            Task.objects.filter(pk=parent.pk).update(progress=value, modified_at=timezone.now())
+            Task.objects.filter(pk=parent.pk).update(progress=value, modified_at=clock.now())
         parent_id = parent.parent_id
 
 
@@ -125,7 +126,7 @@ def do_report_progress(task: Task, *, by: Any, text: str, percent: int | None, u
             raise ValidationError(_("This task is closed."))
         # A double click or a retried request: the same report again, within a minute.
         repeated = (
-            task.events.filter(verb=Event.Verb.REPORT, by=by, note=text, at__gte=timezone.now() - REPEAT_WINDOW)
+            task.events.filter(verb=Event.Verb.REPORT, by=by, note=text, at__gte=clock.now() - REPEAT_WINDOW)
             .order_by("-at", "-pk")
             .first()
         )
@@ -134,7 +135,7 @@ def do_report_progress(task: Task, *, by: Any, text: str, percent: int | None, u
         has_children = task.children.exists()
         before = task.progress
         if percent is not None and not has_children:
-            Task.objects.filter(pk=task.pk).update(progress=percent, modified_at=timezone.now())
+            Task.objects.filter(pk=task.pk).update(progress=percent, modified_at=clock.now())
             task.progress = percent
         event = _event(by=by, verb=Event.Verb.REPORT, task=task, note=text, percent=None if has_children else percent)
         documents = _store(uploads, by=by, campaign=campaign, label=_("Progress evidence of task %s") % task.number)
@@ -186,7 +187,7 @@ def do_close_task(task: Task, *, by: Any, note: str = "") -> Task:
             fields["progress"] = 100
         if day > task.due_on:
             fields["caught_up_on"] = day
-        Task.objects.filter(pk=task.pk).update(modified_at=timezone.now(), **fields)
+        Task.objects.filter(pk=task.pk).update(modified_at=clock.now(), **fields)
         for name, value in fields.items():
             setattr(task, name, value)
         _event(by=by, verb=Event.Verb.CLOSE, task=task, note=note)
@@ -205,7 +206,7 @@ def do_red_card(task: Task, *, by: Any, reason: str) -> Task:
         task = _root_locked(task)
         if task.red_carded:
             raise ValidationError(_("This task already has a red card."))
-        Task.objects.filter(pk=task.pk).update(red_carded=True, modified_at=timezone.now())
+        Task.objects.filter(pk=task.pk).update(red_carded=True, modified_at=clock.now())
         task.red_carded = True
         _event(by=by, verb=Event.Verb.RED_CARD, task=task, note=reason)
         record(
@@ -234,7 +235,7 @@ def do_lift_red_card(task: Task, *, by: Any, reason: str) -> Task:
         if not task.red_carded:
             raise ValidationError(_("This task has no red card."))
         day = today()
-        Task.objects.filter(pk=task.pk).update(red_carded=False, caught_up_on=day, modified_at=timezone.now())
+        Task.objects.filter(pk=task.pk).update(red_carded=False, caught_up_on=day, modified_at=clock.now())
         task.red_carded, task.caught_up_on = False, day
         _event(by=by, verb=Event.Verb.RED_CARD_LIFT, task=task, note=reason)
         record(
@@ -304,7 +305,7 @@ def do_decide_extension(extension: Extension, *, by: Any, grant: bool, note: str
     campaign = subject.campaign
     _require_supervisor(by, campaign)
     with transaction.atomic():
-        now = timezone.now()
+        now = clock.now()
         state = Extension.State.GRANTED if grant else Extension.State.REFUSED
         changed = Extension.objects.filter(pk=extension.pk, state=Extension.State.PENDING).update(
             state=state, decided_by=by, decided_at=now
@@ -483,7 +484,7 @@ def do_decide_evidence(evidence: Evidence, *, by: Any, accept: bool, note: str =
         problem = _locked_problem(problem)
         state = Evidence.State.ACCEPTED if accept else Evidence.State.REJECTED
         changed = Evidence.objects.filter(pk=evidence.pk, state=Evidence.State.PENDING).update(
-            state=state, decided_by=by, decided_at=timezone.now(), decision_note=note
+            state=state, decided_by=by, decided_at=clock.now(), decision_note=note
         )
         if changed != 1:
             raise ValidationError(_("This evidence was already decided."))

@@ -22,12 +22,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department
 from dgov.audit.trail import record
 from dgov.campaigns.models import Campaign, Event, Task
+from dgov.lib import clock
 
 COLUMNS = ["number", "parent", "form", "content", "measures", "deadline", "lead_unit", "co_units", "weight"]
 SHEET = "tasks"
@@ -349,4 +349,4 @@ def _roll_up_ancestors(changed: list[Task], tasks: dict[str, Task]) -> None:
         parent = Task.objects.get(pk=pk)
         value = parent.rolled_up_progress(list(parent.children.all()))
         if value != parent.progress:
-            Task.objects.filter(pk=pk).update(progress=value, modified_at=timezone.now())
+            Task.objects.filter(pk=pk).update(progress=value, modified_at=clock.now())

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department
@@ -51,6 +50,7 @@ from dgov.evaluation.permissions import (
     SUBMIT_REPORT,
     WRITE_COLUMN,
 )
+from dgov.lib import clock
 from dgov.lib.personal import mask_text
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -96,7 +96,7 @@ def _lock_limits(device: str, address: str) -> None:
 
 
 def _check_limits(device: str, address: str) -> None:
-    since = timezone.now() - dt.timedelta(minutes=setting("EVALUATION_LIMIT_WINDOW_MINUTES"))
+    since = clock.now() - dt.timedelta(minutes=setting("EVALUATION_LIMIT_WINDOW_MINUTES"))
     recent = Evaluation.objects.filter(created_at__gte=since)
     if address and recent.filter(address=address).count() >= setting("EVALUATION_MAX_PER_ADDRESS"):
         raise Refused(_("Too many evaluations from your address. Please try again later."), status=429)
@@ -143,7 +143,7 @@ def do_evaluate_public(
         unit=unit,
         channel=Channel.PUBLIC,
         comment=comment,
-        day=today or timezone.localdate(),
+        day=today or clock.today(),
         device=device,
         address=address,
     )
@@ -164,7 +164,7 @@ def do_evaluate_served(*, invitation: Invitation, scores: Mapping[str, int], com
         channel=Channel.SERVED,
         invitation=invitation,
         comment=comment,
-        day=timezone.localdate(),
+        day=clock.today(),
     )
     return _save(
         evaluation,
@@ -184,7 +184,7 @@ def do_answer_survey(
     today: dt.date | None = None,
 ) -> Evaluation:
     """群众满意度测评: one response per survey, unit and device, only while it is open."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not survey.is_open(today):
         raise Refused(_("This survey is not open."), status=403)
     if not survey.unit_choices().filter(pk=unit.pk).exists():
@@ -216,7 +216,7 @@ def do_moderate(evaluation: Evaluation, *, by: Any, approve: bool, reason: str =
     """Show a comment publicly or keep it hidden; audited either way."""
     _require(by, MODERATE)
     to = CommentStatus.APPROVED if approve else CommentStatus.REJECTED
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         changed = Evaluation.objects.filter(pk=evaluation.pk, comment_status=CommentStatus.PENDING).update(
             comment_status=to, moderated_by=by, moderated_at=now, moderation_reason=reason
@@ -339,7 +339,7 @@ def do_update_follow_up(talk: Talk, *, by: Any, follow_up: str) -> None:
     """Only the two people update the follow-up; the audit notes that it changed, not what."""
     if by.pk not in (talk.leader_id, talk.counterpart_id):
         raise PermissionDenied(_("Only the two people of a talk record its follow-up."))
-    Talk.objects.filter(pk=talk.pk).update(follow_up=follow_up, updated_at=timezone.now())
+    Talk.objects.filter(pk=talk.pk).update(follow_up=follow_up, updated_at=clock.now())
     talk.follow_up = follow_up
     record("evaluation.talk_follow_up", talk, actor=by, changes={"follow_up": "updated"})
 
@@ -379,7 +379,7 @@ def do_save_article(article: ColumnArticle | None, *, by: Any, campaign: Any, da
         raise PermissionDenied(_("Only the author revises an article."))
     changed = ColumnArticle.objects.filter(
         pk=article.pk, status__in=[ArticleStatus.DRAFT, ArticleStatus.RETURNED]
-    ).update(updated_at=timezone.now(), **data)
+    ).update(updated_at=clock.now(), **data)
     if changed != 1:
         raise Refused(_("This article is under review or approved and can no longer be changed."))
     for name, value in data.items():
@@ -390,7 +390,7 @@ def do_save_article(article: ColumnArticle | None, *, by: Any, campaign: Any, da
 
 def _move_article(article: ColumnArticle, *, by: Any, allowed: list[str], to: str, verb: str, **fields: Any) -> None:
     changed = ColumnArticle.objects.filter(pk=article.pk, status__in=allowed).update(
-        status=to, updated_at=timezone.now(), **fields
+        status=to, updated_at=clock.now(), **fields
     )
     if changed != 1:
         raise Refused(_("This article was already handled by someone else."))
@@ -490,7 +490,7 @@ def do_review_report(report: ResearchReport, *, by: Any, accept: bool, note: str
         raise ValidationError(_("Say what is to be revised."))
     to = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
     changed = ResearchReport.objects.filter(pk=report.pk, status=ReportStatus.SUBMITTED).update(
-        status=to, reviewed_by=by, review_note=note, updated_at=timezone.now()
+        status=to, reviewed_by=by, review_note=note, updated_at=clock.now()
     )
     if changed != 1:
         raise Refused(_("This report was already reviewed."))

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 
 from dgov.api.schemas import Error
@@ -17,6 +16,7 @@ from dgov.campaigns.models import Campaign
 from dgov.evaluation import results
 from dgov.evaluation.models import Channel, ColumnArticle
 from dgov.evaluation.permissions import VIEW_RESULTS
+from dgov.lib import clock
 
 router = Router(tags=["evaluation"])
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404), Error)
@@ -48,7 +48,7 @@ class ResultOut(Schema):
 def column(request: HttpRequest, district: str = "") -> list[dict[str, Any]]:
     articles = (
         ColumnArticle.objects.filter(district__code=(district or settings.DEFAULT_DISTRICT_CODE)[:6])
-        .released(timezone.localdate())
+        .released(clock.today())
         .select_related("unit", "author", "batch")
         .order_by("batch__release_on", "unit__code", "pk")
     )

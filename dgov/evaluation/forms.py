@@ -6,13 +6,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import User
 from dgov.applications.models import Application, Visit
 from dgov.campaigns.models import Campaign
 from dgov.evaluation.models import ColumnArticle, ColumnBatch, Level, Measure, Scale, Survey, setting
+from dgov.lib import clock
 
 DECISIONS_MODERATE = [("approve", _("Show publicly")), ("reject", _("Do not show"))]
 DECISIONS_REVIEW = [("approve", _("Approve for release")), ("return", _("Return for revision"))]
@@ -184,7 +184,7 @@ class TalkForm(forms.Form):
 
     def clean_held_on(self) -> dt.date:
         held_on: dt.date = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
+        if held_on > clock.today():
             raise ValidationError(_("A talk is recorded after it is held, not before."))
         return held_on
 
@@ -204,7 +204,7 @@ class MonthForm(forms.Form):
     def clean_month(self) -> dt.date:
         value = str(self.cleaned_data.get("month") or "").strip()
         if not value:
-            return timezone.localdate().replace(day=1)
+            return clock.today().replace(day=1)
         match = _MONTH.match(value)
         # Up to 9998: the page also reads the month after, and 9999-12 has none.
         if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 9998:

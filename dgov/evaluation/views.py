@@ -18,7 +18,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -51,15 +50,12 @@ from dgov.evaluation.permissions import (
     VIEW_RESULTS,
     WRITE_COLUMN,
 )
+from dgov.lib import clock
 
 # Failed invitation-code look-ups per client address and window (guessing codes).
 CODE_MAX_FAILURES = 20
 CODE_WINDOW_SECONDS = 600
 _SESSION_DEVICE = "evaluation_device"
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _device(request: HttpRequest) -> str:
@@ -103,7 +99,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
     district = _public_district(request)
     campaigns = list(Campaign.objects.filter(district=district).order_by("-starts_on", "-id"))
     campaign = campaigns[0] if campaigns else None
-    today = _today()
+    today = clock.today()
     context: dict[str, Any] = {"district": district, "campaign": campaign, "campaigns": campaigns}
     if campaign is not None:
         context["units"] = Department.objects.filter(district=district).order_by("code")
@@ -219,7 +215,7 @@ def served(request: HttpRequest, code: str) -> HttpResponse:
 def survey(request: HttpRequest, pk: int) -> HttpResponse:
     """群众满意度测评: only while the survey is open; one response per unit and device."""
     the_survey = get_object_or_404(Survey.objects.select_related("campaign"), pk=pk)
-    if not the_survey.is_open(_today()):
+    if not the_survey.is_open(clock.today()):
         return render(request, "evaluation/survey.html", {"survey": the_survey, "closed": True}, status=403)
     form = forms.SurveyAnswerForm(request.POST or None, survey=the_survey)
     status = 200
@@ -251,7 +247,7 @@ def column(request: HttpRequest) -> HttpResponse:
     district = _public_district(request)
     articles = (
         ColumnArticle.objects.filter(district=district)
-        .released(_today())
+        .released(clock.today())
         .select_related("unit", "batch", "campaign")
         .order_by("-batch__release_on", "unit__code")
     )
@@ -262,7 +258,7 @@ def column(request: HttpRequest) -> HttpResponse:
 def column_article(request: HttpRequest, pk: int) -> HttpResponse:
     """A released article; before its batch's date it does not exist for the public."""
     article = get_object_or_404(
-        ColumnArticle.objects.released(_today()).select_related("unit", "batch", "author"), pk=pk
+        ColumnArticle.objects.released(clock.today()).select_related("unit", "batch", "author"), pk=pk
     )
     return render(request, "evaluation/column_article.html", {"article": article})
 
@@ -413,7 +409,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
     else:
         status = 200
     listed = Survey.objects.visible_to(user).annotate(responses_count=Count("responses")).select_related("campaign")
-    context = {"form": form, "questions": questions, "surveys": listed, "today": _today()}
+    context = {"form": form, "questions": questions, "surveys": listed, "today": clock.today()}
     return render(request, "evaluation/surveys.html", context, status=status)
 
 
@@ -439,7 +435,7 @@ def talks(request: HttpRequest) -> HttpResponse:
     the talks themselves are listed only to those who may read them."""
     user = _staff(request)
     month_form = forms.MonthForm(request.GET)
-    first = month_form.cleaned_data["month"] if month_form.is_valid() else _today().replace(day=1)
+    first = month_form.cleaned_data["month"] if month_form.is_valid() else clock.today().replace(day=1)
     end = _next_month(first)
     in_month = Talk.objects.visible_to(user).filter(held_on__gte=first, held_on__lt=end)
     counts = in_month.values("unit__code", "unit__name").annotate(n=Count("id")).order_by("unit__code")
@@ -516,7 +512,9 @@ def talk(request: HttpRequest, pk: int) -> HttpResponse:
 def get_article_for_user(request: HttpRequest, pk: int) -> ColumnArticle:
     user = _staff(request)
     try:
-        return ColumnArticle.objects.readable_by(user, _today()).select_related("unit", "batch", "author").get(pk=pk)
+        return (
+            ColumnArticle.objects.readable_by(user, clock.today()).select_related("unit", "batch", "author").get(pk=pk)
+        )
     except ColumnArticle.DoesNotExist:
         raise Http404 from None
 
@@ -542,13 +540,13 @@ def columns(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The batch is scheduled."))
                 return redirect("evaluation:columns")
         status = 400
-    articles = ColumnArticle.objects.readable_by(user, _today()).select_related("unit", "batch", "author")
+    articles = ColumnArticle.objects.readable_by(user, clock.today()).select_related("unit", "batch", "author")
     batches = ColumnBatch.objects.visible_to(user).annotate(n=Count("articles")).select_related("campaign")
     context = {
         "articles": articles,
         "batches": batches,
         "batch_form": batch_form,
-        "today": _today(),
+        "today": clock.today(),
         "may_write": user.has_perm(WRITE_COLUMN),
         "may_review": user.has_perm(REVIEW_COLUMN),
     }
@@ -633,7 +631,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "may_review": user.has_perm(REVIEW_COLUMN) and the_article.status == ArticleStatus.SUBMITTED,
         "released": the_article.status == ArticleStatus.APPROVED
         and the_article.batch is not None
-        and the_article.batch.release_on <= _today(),
+        and the_article.batch.release_on <= clock.today(),
     }
     return render(request, "evaluation/article.html", context, status=status)
 

@@ -3,7 +3,7 @@ with its log row and its audit entry written together.
 
 Concurrency: stage moves are a conditional UPDATE (``WHERE stage = <the stage seen>``), so
 of two people moving the same project at once one wins and the other gets
-``AlreadyHandled``; an allocation is a conditional UPDATE of the parcel's allocated area
+``Conflict``; an allocation is a conditional UPDATE of the parcel's allocated area
 (``WHERE allocated + area <= total``), so two allocations can never exceed the free area.
 """
 
@@ -49,6 +49,8 @@ from dgov.investment.models import (
     gate_facts,
     plain,
 )
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 
 EDITABLE = [
     "name",
@@ -71,11 +73,11 @@ EDITABLE = [
 ]
 
 
-class AlreadyHandled(Exception):
+def already_handled(obj: Any) -> Conflict:
     """Somebody else changed the record first."""
-
-    def __init__(self, obj: Any) -> None:
-        super().__init__(_("%(name)s was changed by someone else a moment ago; reload and try again.") % {"name": obj})
+    return Conflict(
+        _("%(name)s was changed by someone else a moment ago; reload and try again.") % {"name": obj}, obj=obj
+    )
 
 
 def _require(by: Any, permission: str) -> None:
@@ -152,7 +154,7 @@ def do_create_project(district: Any, data: Mapping[str, Any], *, by: Any, stage:
 
 
 def _create_project(district: Any, data: Mapping[str, Any], *, by: Any, stage: Stage) -> Project:
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         project = Project(district=district, stage=stage, created_by=by, owner=data.get("owner") or by)
         for name in EDITABLE:
@@ -189,7 +191,7 @@ def do_update_project(project: Project, data: Mapping[str, Any], *, by: Any) -> 
                 if name in data:
                     setattr(project, name, data[name])
             refresh_score(project)
-            project.last_activity_at = timezone.now()
+            project.last_activity_at = clock.now()
             project.save()
             record("investment.project_update", project, actor=by, changes=diff(before, _snapshot(project)))
     except IntegrityError:
@@ -273,7 +275,7 @@ def do_review_gate(
             policy = InvestmentPolicy.for_district(project.district_id)
             if policy.energy_class(Decimal(project.energy_tce), Decimal(project.electricity_kwh)) != EnergyClass.EXEMPT:
                 raise ValidationError(_("Give the reference of the energy review's approval."))
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         review = GateReview.objects.create(
             project=project,
@@ -299,7 +301,7 @@ def do_review_gate(
 
 
 def _move(project: Project, *, to: Stage, by: Any, verb: str, note: str = "", **fields: Any) -> None:
-    now = timezone.now()
+    now = clock.now()
     before = project.stage
     entered = project.stage_entered_at
     changed = Project.objects.filter(pk=project.pk, stage=before).update(
@@ -311,7 +313,7 @@ def _move(project: Project, *, to: Stage, by: Any, verb: str, note: str = "", **
         **fields,
     )
     if changed != 1:
-        raise AlreadyHandled(project)
+        raise already_handled(project)
     project.stage, project.stage_entered_at, project.last_activity_at = to, now, now
     project.stage_entered_on = timezone.localdate(now)
     for name, value in fields.items():
@@ -351,7 +353,7 @@ def do_advance(project: Project, *, by: Any, note: str = "") -> None:
                 code="gates",
             )
         if project.signed_at is None:
-            fields["signed_at"] = timezone.now()
+            fields["signed_at"] = clock.now()
     with transaction.atomic():
         _move(project, to=to, by=by, verb="advance", note=note, **fields)
 
@@ -383,7 +385,7 @@ def do_set_probability(project: Project, probability: int | None, *, by: Any) ->
         raise ValidationError(_("A probability is a percentage from 0 to 100."))
     with transaction.atomic():
         before = project.probability
-        Project.objects.filter(pk=project.pk).update(probability=probability, last_activity_at=timezone.now())
+        Project.objects.filter(pk=project.pk).update(probability=probability, last_activity_at=clock.now())
         project.probability = probability
         record("investment.set_probability", project, actor=by, changes={"probability": [before, probability]})
 
@@ -395,14 +397,14 @@ def do_transfer(project: Project, *, to: Any, by: Any, reason: str) -> OwnerChan
         raise ValidationError(_("The new owner must be a staff member of the district."))
     if to.pk == project.owner_id:
         raise ValidationError(_("The project already belongs to %(name)s.") % {"name": to})
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         before = project.owner_id
         changed = Project.objects.filter(pk=project.pk, owner_id=before).update(
             owner=to, last_activity_at=now, updated_at=now
         )
         if changed != 1:
-            raise AlreadyHandled(project)
+            raise already_handled(project)
         change = OwnerChange.objects.create(
             project=project, at=now, by=by, from_owner_id=before, to_owner=to, reason=reason
         )
@@ -413,7 +415,7 @@ def do_transfer(project: Project, *, to: Any, by: Any, reason: str) -> OwnerChan
 
 def do_pause(project: Project, *, until: dt.date, reason: str, by: Any) -> None:
     _require(by, "investment.manage_project")
-    if until <= timezone.localdate():
+    if until <= clock.today():
         raise ValidationError(_("The resume date must be in the future."))
     with transaction.atomic():
         Project.objects.filter(pk=project.pk).update(paused_until=until, pause_reason=reason)
@@ -423,7 +425,7 @@ def do_pause(project: Project, *, until: dt.date, reason: str, by: Any) -> None:
 
 def do_resume(project: Project, *, by: Any) -> None:
     _require(by, "investment.manage_project")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         Project.objects.filter(pk=project.pk).update(paused_until=None, pause_reason="", last_activity_at=now)
         project.paused_until, project.pause_reason, project.last_activity_at = None, "", now
@@ -432,7 +434,7 @@ def do_resume(project: Project, *, by: Any) -> None:
 
 def do_note_activity(project: Project, *, text: str, by: Any) -> Activity:
     _require(by, "investment.manage_project")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         activity = Activity.objects.create(project=project, at=now, by=by, text=text)
         Project.objects.filter(pk=project.pk).update(last_activity_at=now)
@@ -455,7 +457,7 @@ def do_register_agent(
             phone=phone,
             office=office,
             user=user,
-            registered_at=timezone.now(),
+            registered_at=clock.now(),
             registered_by=by,
         )
         record("investment.agent_register", agent, actor=by, changes={"name": name, "phone": phone})
@@ -514,7 +516,7 @@ def do_claim(agent: Agent, project: Project, *, by: Any) -> AgentClaim:
     try:
         with transaction.atomic():
             claim = AgentClaim.objects.create(
-                agent=agent, project=project, rule=rule, claimed_at=timezone.now(), recorded_by=by
+                agent=agent, project=project, rule=rule, claimed_at=clock.now(), recorded_by=by
             )
             record("investment.agent_claim", project, actor=by, changes={"agent": agent.pk, "rule": rule.pk})
     except IntegrityError:
@@ -527,7 +529,7 @@ def do_verify_paid_in(project: Project, *, amount: Decimal, by: Any) -> None:
     _require(by, "investment.verify_paid_in")
     if amount < 0:
         raise ValidationError(_("The amount cannot be negative."))
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         before = project.paid_in_verified
         Project.objects.filter(pk=project.pk).update(
@@ -583,7 +585,7 @@ def do_allocate(parcel: Parcel, project: Project, *, area: Decimal, by: Any) -> 
             raise ValidationError(
                 _("Only %(free)s ㎡ of %(parcel)s is free.") % {"free": plain(parcel.free), "parcel": parcel.code}
             )
-        allocation = Allocation.objects.create(parcel=parcel, project=project, area=area, at=timezone.now(), by=by)
+        allocation = Allocation.objects.create(parcel=parcel, project=project, area=area, at=clock.now(), by=by)
         if parcel.park_id:
             WaitingEntry.objects.filter(park_id=parcel.park_id, project=project).delete()
         parcel.refresh_from_db()
@@ -597,7 +599,7 @@ def do_add_waiting(park: Park, project: Project, *, area: Decimal, by: Any) -> W
         raise ValidationError(_("The area must be positive."))
     try:
         with transaction.atomic():
-            entry = WaitingEntry.objects.create(park=park, project=project, area_wanted=area, since=timezone.now())
+            entry = WaitingEntry.objects.create(park=park, project=project, area_wanted=area, since=clock.now())
             record("investment.waiting_add", park, actor=by, changes={"project": project.pk, "area": str(area)})
     except IntegrityError:
         raise ValidationError(_("The project is already on this waiting list.")) from None
@@ -647,7 +649,7 @@ def stage_ages(district_id: int, now: dt.datetime | None = None) -> dict[str, fl
     stays of projects now in the stage."""
     from django.db.models import Count, Sum
 
-    now = now or timezone.now()
+    now = now or clock.now()
     sums: dict[str, tuple[float, int]] = {}
     closed = (
         StageChange.objects.filter(district_id=district_id, days_in_from__isnull=False)

@@ -39,6 +39,7 @@ from dgov.investment.models import (
     StageChange,
     TargetCompany,
 )
+from dgov.lib import clock
 
 INDUSTRIES = [
     # code, name, orientation, chain
@@ -324,7 +325,7 @@ def _backdate(project: Project, started_days_ago: int) -> None:
     """Spread the project's stage log from ``started_days_ago`` to a week ago, so stage
     ages and idle flags look like a real ledger (demo only)."""
     changes = list(project.stage_changes.order_by("at", "id"))
-    now = timezone.now()
+    now = clock.now()
     step = max(1, (started_days_ago - 7) // max(1, len(changes)))
     previous = None
     for n, change in enumerate(changes):
@@ -396,7 +397,7 @@ def _load(district: District, officer: User, leader: User) -> None:
             IncentiveInstalment(rule=rule, stage=Stage.OPERATION, percent=50),
         ]
     )
-    early = timezone.now() - dt.timedelta(days=400)
+    early = clock.now() - dt.timedelta(days=400)
     zhou = actions.do_register_agent(
         district, name="周杰", phone="13800138000", office=offices["深圳驻点招商处"], user=agent_user, by=officer
     )
@@ -447,7 +448,7 @@ def _load(district: District, officer: User, leader: User) -> None:
     actions.do_set_probability(projects["中融国投产业基金"], 60, by=officer)
     actions.do_pause(
         projects["青旅物流园"],
-        until=timezone.localdate() + dt.timedelta(days=30),
+        until=clock.today() + dt.timedelta(days=30),
         reason="企业内部重组，待董事会决议",
         by=officer,
     )

@@ -3,7 +3,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import User
@@ -19,6 +18,7 @@ from dgov.investment.models import (
     StagePolicy,
     TargetCompany,
 )
+from dgov.lib import clock
 
 MAX_FILE_BYTES = 5_000_000
 
@@ -150,7 +150,7 @@ class PauseForm(forms.Form):
 
     def clean_until(self) -> Any:
         until = self.cleaned_data["until"]
-        if until <= timezone.localdate():
+        if until <= clock.today():
             raise ValidationError(_("The resume date must be in the future."), code="past")
         return until
 
@@ -265,7 +265,7 @@ class OccupantReportForm(forms.ModelForm):
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
-        if not 2000 <= year <= timezone.localdate().year:
+        if not 2000 <= year <= clock.today().year:
             raise ValidationError(_("Give a past year."), code="year")
         return int(year)
 

@@ -6,7 +6,6 @@ through ``get_project_for_user`` (404 alike for missing and forbidden). Each lis
 answers ``?format=xlsx`` with the same list as a workbook.
 """
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -78,6 +77,8 @@ from dgov.investment.permissions import (
     VIEW_PIPELINE,
 )
 from dgov.investment.spreadsheet import COLUMNS, XLSX, ImportFileError, parse_projects, workbook
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 
 PAGE_SIZE = 50
 ORDERS = {
@@ -85,10 +86,6 @@ ORDERS = {
     "score": ("-selection_score", "id"),
     "idle": ("last_activity_at", "id"),
 }
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _district(request: HttpRequest) -> District:
@@ -132,7 +129,7 @@ def get_project_for_user(request: HttpRequest, pk: int) -> Project:
 @permission_required(VIEW_PIPELINE, raise_exception=True)
 def pipeline(request: HttpRequest) -> HttpResponse:
     district = _district(request)
-    today = _today()
+    today = clock.today()
     table = stage_settings(district.pk)
     form = PipelineFilterForm(request.GET or None, district=district)
     projects = Project.objects.filter(district=district).select_related("owner", "office", "industry")
@@ -262,7 +259,7 @@ def _project_context(request: HttpRequest, project: Project, forms: dict[str, An
     district = project.district
     table = stage_settings(project.district_id)
     policy = InvestmentPolicy.for_district(project.district_id)
-    today = _today()
+    today = clock.today()
     claim = (
         AgentClaim.objects.filter(project=project)
         .select_related("agent", "rule", "project")
@@ -419,7 +416,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
-        except actions.AlreadyHandled as error:
+        except Conflict as error:
             form.add_error(None, str(error))
             status = 409
         project = get_project_for_user(request, pk)
@@ -654,7 +651,7 @@ def my_leads(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW_PIPELINE, raise_exception=True)
 def parks(request: HttpRequest) -> HttpResponse:
     district = _district(request)
-    year = _today().year - 1
+    year = clock.today().year - 1
     all_parks = list(Park.objects.filter(district=district))
     areas = {
         row["park"]: row

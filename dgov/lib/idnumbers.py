@@ -20,12 +20,6 @@ _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 
-def _today() -> date:
-    from django.utils import timezone
-
-    return timezone.localdate()
-
-
 @cache
 def region_codes() -> frozenset[str]:
     """GB/T 2260 county-level codes, current and historical (numbers issued under a
@@ -63,7 +57,9 @@ def validate_resident_id(value: str, *, today: date | None = None) -> str:
         raise ValidationError(
             _("The date of birth %(d)s does not exist.") % {"d": number[6:14]}, code="birth_date"
         ) from None
-    if born > (today or _today()) or born.year < 1900:
+    from dgov.lib import clock
+
+    if born > (today or clock.today()) or born.year < 1900:
         raise ValidationError(
             _("The date of birth %(d)s is not possible.") % {"d": born.isoformat()}, code="birth_date"
         )

@@ -4,12 +4,10 @@ An app lists ``LINKS: list[Link]``; a link shows to a user who holds its permiss
 every staff member when it has none). The sidebar and the workbenches read ``links_for``.
 """
 
-import importlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
@@ -28,18 +26,9 @@ class Link:
 
 
 def _all_links() -> list[Link]:
-    links: list[Link] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("dgov."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.nav")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.nav":
-                raise
-            continue
-        links.extend(module.LINKS)
-    return links
+    from dgov.lib.plugins import discover
+
+    return [link for _app, module in discover("nav") for link in module.LINKS]
 
 
 def all_links() -> list[Link]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,7 +74,7 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
     return out.getvalue()
 
 
-def workbook_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
+def workbook_response(filename: str, sheets: Iterable[Sheet]) -> FileResponse:
     """The workbook as a download, written to a temporary file first: the rows are
     streamed into it, never held in memory together."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 — closed by FileResponse

@@ -15,9 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import models
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from dgov.lib import clock
 from dgov.lib.fastsql import insert
 from dgov.notifications.models import Channel, Notification
 
@@ -128,7 +128,7 @@ def send_pending(limit: int = 200) -> int:
     sent = 0
     candidates = list(Notification.objects.unsent().order_by("created_at").values_list("pk", flat=True)[:limit])
     for pk in candidates:
-        now = timezone.now()
+        now = clock.now()
         if not _claim(pk, now):
             continue
         notification = Notification.objects.get(pk=pk)
@@ -141,6 +141,6 @@ def send_pending(limit: int = 200) -> int:
                 failed=notification.attempts >= MAX_ATTEMPTS,
             )
             continue
-        Notification.objects.filter(pk=pk).update(sent_at=timezone.now())
+        Notification.objects.filter(pk=pk).update(sent_at=clock.now())
         sent += 1
     return sent

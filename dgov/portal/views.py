@@ -1,10 +1,7 @@
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -12,14 +9,6 @@ from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
 from dgov.lib.nav import links_for
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str | Promise
-    url: str
-    permission: str = ""
-
 
 # What each role answers for, in one sentence (the workbench's first line).
 DUTIES: dict[Role, Promise] = {
@@ -45,17 +34,6 @@ DUTIES: dict[Role, Promise] = {
     Role.AUDITOR: _("Read the audit trail and check that it is intact."),
     Role.ADMINISTRATOR: _("Keep staff accounts, roles and the working-day calendar up to date."),
 }
-
-
-def _links(user: User) -> list[Link]:
-    links = [
-        Link(_("Applicants"), reverse("accounts:applicants"), "accounts.view_applicant"),
-        Link(_("Register an applicant"), reverse("accounts:applicant_create"), "accounts.add_applicant"),
-        Link(_("Staff accounts"), reverse("accounts:staff"), "accounts.manage_staff"),
-        Link(_("Audit trail"), "/audit/", "audit.view_audit_trail"),
-        Link(_("Working-day calendar"), "/calendar/", ""),
-    ]
-    return [link for link in links if not link.permission or user.has_perm(link.permission)]
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -96,5 +74,5 @@ def workbench(request: HttpRequest, role: str) -> HttpResponse:
     return render(
         request,
         "portal/workbench.html",
-        {"role": Role(role), "duty": DUTIES[Role(role)], "links": [*_links(user), *links_for(user)], "recent": recent},
+        {"role": Role(role), "duty": DUTIES[Role(role)], "links": links_for(user), "recent": recent},
     )

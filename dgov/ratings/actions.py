@@ -4,21 +4,23 @@ Concurrency: the second rating of a case or visit is refused by a partial unique
 so two submissions at the same instant leave exactly one (``AlreadyRated`` for the
 other); the steps of a rectification and the decision on an appeal are conditional
 UPDATEs, so of two supervisors acting at once one wins and the other gets
-``AlreadyHandled``.
+``Conflict``.
 """
 
 import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dgov.applications.models import Application, Status, Visit
 from dgov.audit.trail import record
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
+from dgov.lib.signing import LinkExpired, LinkInvalid, link_token, read_link_token
 from dgov.notifications.outbox import notify
 from dgov.ratings.models import (
     BAD_LEVELS,
@@ -36,7 +38,7 @@ from dgov.workdays.models import Deadline
 
 # A case can be rated once its handling is over: completed, denied, or not accepted.
 RATEABLE_STATUSES = (Status.COMPLETED, Status.DENIED, Status.REFUSED)
-LINK_SALT = "dgov.ratings.window-link"
+LINK_PURPOSE = "ratings.window"
 
 
 class AlreadyRated(Exception):
@@ -44,13 +46,8 @@ class AlreadyRated(Exception):
         super().__init__(_("This has already been rated; a rating cannot be given twice."))
 
 
-class AlreadyHandled(Exception):
-    def __init__(self) -> None:
-        super().__init__(_("Somebody else acted on this first; the page shows the current state."))
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
+def already_handled() -> Conflict:
+    return Conflict(_("Somebody else acted on this first; the page shows the current state."))
 
 
 def _require(by: Any, permission: str) -> None:
@@ -98,7 +95,7 @@ def do_rate(
     problem = rating_problem(application, visit)
     if problem:
         raise ValidationError(problem, code="not_rateable")
-    today = today or _today()
+    today = today or clock.today()
     window_id = visit.window_id if visit is not None else application.window_id
     try:
         with transaction.atomic():
@@ -156,18 +153,18 @@ def link_minutes() -> int:
 
 def window_token(application: Application, visit: Visit | None = None) -> str:
     """A short-lived signed token naming the case (and visit) to rate without logging in."""
-    return signing.dumps({"a": application.pk, "v": visit.pk if visit else 0}, salt=LINK_SALT, compress=True)
+    return link_token(LINK_PURPOSE, {"a": application.pk, "v": visit.pk if visit else 0})
 
 
 def read_window_token(token: str) -> tuple[int, int]:
     """(application pk, visit pk or 0); ValidationError when forged or expired."""
     try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=dt.timedelta(minutes=link_minutes()))
-    except signing.SignatureExpired:
+        data = read_link_token(LINK_PURPOSE, token, dt.timedelta(minutes=link_minutes()))
+    except LinkExpired:
         raise ValidationError(
             _("This rating link has expired; ask the window for a new one."), code="expired"
         ) from None
-    except signing.BadSignature:
+    except LinkInvalid:
         raise ValidationError(_("This rating link is not valid."), code="bad_link") from None
     return int(data["a"]), int(data["v"])
 
@@ -183,7 +180,7 @@ def _step(rectification: Rectification, *, by: Any, verb: str, where: dict[str, 
         **fields
     )
     if changed != 1:
-        raise AlreadyHandled
+        raise already_handled()
     for name, value in fields.items():
         setattr(rectification, name, value)
     record(f"rectification.{verb}", rectification, actor=by, changes={k: str(v) for k, v in fields.items()})
@@ -199,7 +196,7 @@ def do_record_callback(rectification: Rectification, *, by: Any, note: str, toda
             by=by,
             verb="callback",
             where={"called_back_on__isnull": True},
-            called_back_on=today or _today(),
+            called_back_on=today or clock.today(),
             callback_note=note.strip(),
             called_back_by=by,
         )
@@ -228,7 +225,7 @@ def do_reply(rectification: Rectification, *, by: Any, reply: str, today: dt.dat
         raise ValidationError(_("Write the reply to the applicant."), code="reply")
     if rectification.called_back_on is None or not rectification.fix:
         raise ValidationError(_("Record the call-back and the measures before replying."), code="not_ready")
-    today = today or _today()
+    today = today or clock.today()
     with transaction.atomic():
         _step(
             rectification,
@@ -240,7 +237,7 @@ def do_reply(rectification: Rectification, *, by: Any, reply: str, today: dt.dat
             closed_on=today,
             closed_by=by,
         )
-        Deadline.objects.filter(pk=rectification.deadline_id, closed_at__isnull=True).update(closed_at=timezone.now())
+        Deadline.objects.filter(pk=rectification.deadline_id, closed_at__isnull=True).update(closed_at=clock.now())
         application = rectification.rating.application
         applicant = application.applicant
         with translation.override(settings.LANGUAGE_CODE):
@@ -280,7 +277,7 @@ def do_file_appeal(rating: Rating, *, by: Any, ground: str, reason: str) -> Appe
             )
             record("rating.appeal", appeal, actor=by, changes={"ground": ground, "reason": reason.strip()})
     except IntegrityError:
-        raise AlreadyHandled from None
+        raise already_handled() from None
     return appeal
 
 
@@ -296,10 +293,10 @@ def do_decide_appeal(appeal: Appeal, *, by: Any, uphold: bool, decision: str) ->
     to = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
     with transaction.atomic():
         changed = Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.PENDING).update(
-            status=to, decision=decision.strip(), decided_by=by, decided_at=timezone.now()
+            status=to, decision=decision.strip(), decided_by=by, decided_at=clock.now()
         )
         if changed != 1:
-            raise AlreadyHandled
+            raise already_handled()
         appeal.status = to
         appeal.decision = decision.strip()
         if uphold:
@@ -307,10 +304,10 @@ def do_decide_appeal(appeal: Appeal, *, by: Any, uphold: bool, decision: str) ->
             rectification = Rectification.objects.filter(rating_id=appeal.rating_id).first()
             if rectification is not None and rectification.is_open:
                 withdrawn = Rectification.objects.filter(pk=rectification.pk, status=Rectification.Status.OPEN).update(
-                    status=Rectification.Status.WITHDRAWN, closed_on=_today(), closed_by=by
+                    status=Rectification.Status.WITHDRAWN, closed_on=clock.today(), closed_by=by
                 )
                 Deadline.objects.filter(pk=rectification.deadline_id, closed_at__isnull=True).update(
-                    closed_at=timezone.now()
+                    closed_at=clock.now()
                 )
                 if withdrawn:
                     record(
@@ -359,7 +356,7 @@ def deem_ratings(today: dt.date | None = None, limit: int = 500) -> int:
     """Job: where the district's policy says so, a case completed 7 natural days ago and
     still unrated counts as 基本满意. Idempotent: the unique index refuses a second
     rating, and the candidates exclude rated cases. Returns how many were deemed."""
-    today = today or _today()
+    today = today or clock.today()
     districts = list(RatingPolicy.objects.filter(deem_unrated=True).values_list("district_id", flat=True))
     if not districts:
         return 0

@@ -22,7 +22,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -33,6 +32,8 @@ from dgov.accounts.models import District, User
 from dgov.accounts.roles import ACCEPT
 from dgov.applications.models import Application, Visit
 from dgov.applications.views import yellow_days
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 from dgov.ratings import actions
 from dgov.ratings.competition import chart_options, competition
 from dgov.ratings.forms import (
@@ -57,10 +58,6 @@ from dgov.ratings.permissions import (
 
 PAGE_SIZE = 50
 SATISFIED_LEVELS = (Level.VERY_SATISFIED, Level.SATISFIED, Level.BASICALLY_SATISFIED)
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _staff_district(request: HttpRequest) -> District:
@@ -260,7 +257,7 @@ def window(request: HttpRequest) -> HttpResponse:
     """The clerk's list of cases and visits to hand over for rating."""
     district = _staff_district(request)
     user: User = request.user  # type: ignore[assignment]
-    since = timezone.now() - dt.timedelta(days=7)
+    since = clock.now() - dt.timedelta(days=7)
     visits = (
         Visit.objects.filter(application__district=district, at__gte=since)
         .filter(Q(window=user.window) if user.window_id else Q(clerk=user))
@@ -321,7 +318,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
         "deadline", "rating__application", "rating__department", "rating__item__current_version"
     )
     rows = rows.filter(status=status or Rectification.Status.OPEN)
-    today, yellow = _today(), yellow_days()
+    today, yellow = clock.today(), yellow_days()
     shown = [(r, r.light(today, yellow)) for r in rows.order_by("deadline__due_date", "pk")[:PAGE_SIZE]]
     return render(request, "ratings/rectifications.html", {"rows": shown, "form": form})
 
@@ -423,7 +420,7 @@ def _render_rectification(
     context = {
         "r": r,
         "rating": r.rating,
-        "light": r.light(_today(), yellow_days()),
+        "light": r.light(clock.today(), yellow_days()),
         "appeal": _appeal_of(r),
         "steps": steps,
         "errors": list(errors),
@@ -454,7 +451,7 @@ def rectification_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _render_rectification(request, r, status=400, failed=step, form=form)
     try:
         message = spec.run(r, request.user, form.cleaned_data)
-    except actions.AlreadyHandled as error:
+    except Conflict as error:
         return _render_rectification(request, get_rectification_for_user(request, pk), status=409, errors=[str(error)])
     except PermissionDenied as error:
         reason = str(error) or _("Your role does not allow this action.")
@@ -549,7 +546,7 @@ def public(request: HttpRequest) -> HttpResponse:
 def _month(request: HttpRequest) -> tuple[MonthForm, tuple[int, int]]:
     form = MonthForm(request.GET)
     chosen = form.cleaned_data["month"] if form.is_valid() else None
-    today = _today()
+    today = clock.today()
     return form, chosen or (today.year, today.month)
 
 
@@ -560,7 +557,7 @@ def competition_page(request: HttpRequest) -> HttpResponse:
     district = _staff_district(request)
     form, (year, month) = _month(request)
     status = 400 if form.errors else 200
-    ranking = competition(district, year, month, _today())
+    ranking = competition(district, year, month, clock.today())
     options = chart_options(ranking, _("Window scores %(month)s") % {"month": ranking.label}, _("Score"))
     return render(
         request, "ratings/competition.html", {"form": form, "ranking": ranking, "options": options}, status=status
@@ -577,7 +574,7 @@ def competition_export(request: HttpRequest) -> HttpResponse:
     form, (year, month) = _month(request)
     if form.errors:
         return HttpResponse(" ".join(str(e) for e in form.errors.get("month", [])), status=400)
-    ranking = competition(district, year, month, _today())
+    ranking = competition(district, year, month, clock.today())
     book = Workbook()
     sheets = [(book.active, _("Windows"), ranking.windows), (book.create_sheet(), _("Units"), ranking.units)]
     header = [

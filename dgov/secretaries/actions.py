@@ -2,7 +2,7 @@
 its audit entry written with it (全程留痕).
 
 Concurrency: state changes are conditional UPDATEs (``WHERE status = …``); of two people
-acting at once one wins and the other gets ``AlreadyHandled``. A contact is counted once
+acting at once one wins and the other gets ``Conflict``. A contact is counted once
 (``counted_at IS NULL``), and the project's last counted contact only moves forward.
 """
 
@@ -10,17 +10,18 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import User
 from dgov.accounts.roles import Role
 from dgov.audit.trail import record
 from dgov.investment.models import Project, Stage
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
+from dgov.lib.signing import LinkExpired, LinkInvalid, link_token, read_link_token
 from dgov.secretaries import rules
 from dgov.secretaries.models import (
     AssignmentChange,
@@ -39,20 +40,14 @@ from dgov.secretaries.permissions import ASSIGN, CHAIR_JOINT_MEETING, HANDLE_ISS
 from dgov.workdays.calendar import add_working_days
 from dgov.workdays.models import Deadline
 
-CONFIRM_SALT = "secretaries.contact.confirm"
-RATE_SALT = "secretaries.issue.rate"
+CONFIRM_PURPOSE = "secretaries.contact.confirm"
+RATE_PURPOSE = "secretaries.issue.rate"
 LINK_MAX_AGE = 60 * 60 * 24 * 30  # a confirmation or rating link works for 30 days
 
 
-class AlreadyHandled(Exception):
+def already_handled() -> Conflict:
     """Somebody else acted first."""
-
-    def __init__(self) -> None:
-        super().__init__(_("This was already handled by someone else."))
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
+    return Conflict(_("This was already handled by someone else."))
 
 
 def _require(by: Any, permission: str) -> None:
@@ -85,7 +80,7 @@ def do_assign(
         raise ValidationError(_("The secretary must be a project secretary of this district."), code="secretary")
     if not _staff_with_role(leader, Role.DISTRICT_LEADER, project.district_id):
         raise ValidationError(_("The responsible leader must be a district leader."), code="leader")
-    today = today or _today()
+    today = today or clock.today()
     with transaction.atomic():
         current = Secretaryship.objects.select_for_update().filter(project=project).first()
         if current is None:
@@ -101,7 +96,7 @@ def do_assign(
                         last_contact_on=today,
                     )
             except IntegrityError:
-                raise AlreadyHandled from None
+                raise already_handled() from None
             before_secretary, before_leader = None, None
         else:
             if current.secretary_id == secretary.pk and current.leader_id == leader.pk:
@@ -180,7 +175,7 @@ def do_log_contact(
     existing = contact_by_key(by, idempotency_key)
     if existing is not None:
         return existing
-    today = today or _today()
+    today = today or clock.today()
     if on > today:
         raise ValidationError(_("A contact cannot be dated in the future."), code="future")
     if on < secretaryship.assigned_on - dt.timedelta(days=30):
@@ -255,7 +250,7 @@ def do_confirm_contact(contact: Contact, *, name: str, user: Any = None) -> bool
         raise ValidationError(_("Say who confirms for the enterprise."), code="name")
     with transaction.atomic():
         changed = Contact.objects.filter(pk=contact.pk, confirmed_at__isnull=True).update(
-            confirmed_at=timezone.now(), confirmed_by_name=name[:100]
+            confirmed_at=clock.now(), confirmed_by_name=name[:100]
         )
         if not changed:
             return False
@@ -274,7 +269,7 @@ def do_confirm_contact(contact: Contact, *, name: str, user: Any = None) -> bool
 def _count(contact: Contact, *, by: Any, why: str) -> None:
     """Count the contact toward the weekly rule, once; move the project's last contact
     forward (never back) and mark the month's visit or the quarter's meeting as held."""
-    if not Contact.objects.filter(pk=contact.pk, counted_at__isnull=True).update(counted_at=timezone.now()):
+    if not Contact.objects.filter(pk=contact.pk, counted_at__isnull=True).update(counted_at=clock.now()):
         return
     Secretaryship.objects.filter(project_id=contact.project_id).update(counted_contacts=F("counted_contacts") + 1)
     Secretaryship.objects.filter(project_id=contact.project_id, last_contact_on__lt=contact.on).update(
@@ -291,13 +286,13 @@ def _count(contact: Contact, *, by: Any, why: str) -> None:
 
 
 def confirmation_token(contact: Contact) -> str:
-    return signing.dumps({"contact": contact.pk}, salt=CONFIRM_SALT, compress=True)
+    return link_token(CONFIRM_PURPOSE, {"contact": contact.pk})
 
 
 def contact_from_token(token: str) -> Contact | None:
     try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=LINK_MAX_AGE)
-    except signing.BadSignature:
+        data = read_link_token(CONFIRM_PURPOSE, token, LINK_MAX_AGE)
+    except (LinkExpired, LinkInvalid):
         return None
     return Contact.objects.select_related("project", "district").filter(pk=data.get("contact")).first()
 
@@ -404,7 +399,7 @@ def do_raise_issue(
     _check_department(department, project)
     if contact is not None and contact.project_id != project.pk:
         raise ValidationError(_("That contact belongs to another project."), code="contact")
-    today = today or _today()
+    today = today or clock.today()
     try:
         with transaction.atomic():
             return _create_issue(project, by, kind, title, department, description, contact, idempotency_key, today)
@@ -492,7 +487,7 @@ def do_resolve_issue(
         raise PermissionDenied(_("This issue is not for you to answer at its present level."))
     if not resolution.strip():
         raise ValidationError(_("Say how the issue was resolved."), code="resolution")
-    today = today or _today()
+    today = today or clock.today()
     on_time = today <= issue.deadline.due_date
     with transaction.atomic():
         changed = EnterpriseIssue.objects.filter(pk=issue.pk, level=issue.level, status=IssueStatus.OPEN).update(
@@ -503,9 +498,9 @@ def do_resolve_issue(
             resolved_on_time=on_time,
         )
         if changed != 1:
-            raise AlreadyHandled
+            raise already_handled()
         issue.refresh_from_db()
-        Deadline.objects.filter(pk=issue.deadline_id, closed_at__isnull=True).update(closed_at=timezone.now())
+        Deadline.objects.filter(pk=issue.deadline_id, closed_at__isnull=True).update(closed_at=clock.now())
         _close_step(issue, IssueStep.Outcome.RESOLVED, by=by, note=resolution, today=today)
         record(
             "secretaries.issue.resolve",
@@ -524,13 +519,13 @@ def do_decline_issue(issue: EnterpriseIssue, *, by: Any, reason: str, today: dt.
         raise ValidationError(_("A decline states its reason."), code="reason")
     if issue.next_level is None:
         raise ValidationError(_("The district leader is the top of the ladder and answers."), code="top")
-    today = today or _today()
+    today = today or clock.today()
     with transaction.atomic():
         changed = EnterpriseIssue.objects.filter(pk=issue.pk, level=issue.level, status=IssueStatus.OPEN).update(
             status=IssueStatus.DECLINED
         )
         if changed != 1:
-            raise AlreadyHandled
+            raise already_handled()
         issue.status = IssueStatus.DECLINED
         _close_step(issue, IssueStep.Outcome.DECLINED, by=by, note=reason, today=today)
         record(
@@ -554,7 +549,7 @@ def do_escalate(
     declined or its time ran out (a level may not be skipped while it can still act)."""
     if not may_escalate(issue, by):
         raise PermissionDenied(_("Only the project's secretary or responsible leader escalates its issues."))
-    today = today or _today()
+    today = today or clock.today()
     if issue.status == IssueStatus.RESOLVED:
         raise ValidationError(_("A resolved issue is not escalated."), code="resolved")
     target = issue.next_level
@@ -586,8 +581,8 @@ def do_escalate(
             level=target, status=IssueStatus.OPEN, department=department, deadline=deadline
         )
         if changed != 1:
-            raise AlreadyHandled
-        Deadline.objects.filter(pk=issue.deadline_id, closed_at__isnull=True).update(closed_at=timezone.now())
+            raise already_handled()
+        Deadline.objects.filter(pk=issue.deadline_id, closed_at__isnull=True).update(closed_at=clock.now())
         if before[1] == IssueStatus.OPEN:
             _close_step(issue, IssueStep.Outcome.EXPIRED, by=by, note=reason, today=today)
         IssueStep.objects.create(
@@ -614,13 +609,13 @@ def do_escalate(
 
 
 def rating_token(issue: EnterpriseIssue) -> str:
-    return signing.dumps({"issue": issue.pk}, salt=RATE_SALT, compress=True)
+    return link_token(RATE_PURPOSE, {"issue": issue.pk})
 
 
 def issue_from_token(token: str) -> EnterpriseIssue | None:
     try:
-        data = signing.loads(token, salt=RATE_SALT, max_age=LINK_MAX_AGE)
-    except signing.BadSignature:
+        data = read_link_token(RATE_PURPOSE, token, LINK_MAX_AGE)
+    except (LinkExpired, LinkInvalid):
         return None
     return EnterpriseIssue.objects.select_related("project", "district").filter(pk=data.get("issue")).first()
 
@@ -635,7 +630,7 @@ def do_rate_issue(issue: EnterpriseIssue, *, rating: int, comment: str = "", use
         raise ValidationError(_("The issue can be rated once it is resolved."), code="open")
     with transaction.atomic():
         changed = EnterpriseIssue.objects.filter(pk=issue.pk, status=IssueStatus.RESOLVED, rating__isnull=True).update(
-            rating=rating, rating_comment=comment[:500], rated_at=timezone.now()
+            rating=rating, rating_comment=comment[:500], rated_at=clock.now()
         )
         if changed != 1:
             raise ValidationError(_("This issue has already been rated."), code="rated")
@@ -694,7 +689,7 @@ def scorecard(secretary: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
     projects = [s.project_id for s in held]
     resolved = EnterpriseIssue.objects.filter(project_id__in=projects, resolved_on__gte=start, resolved_on__lte=end)
     late_open = EnterpriseIssue.objects.open().filter(
-        project_id__in=projects, deadline__due_date__gte=start, deadline__due_date__lt=min(end, _today())
+        project_id__in=projects, deadline__due_date__gte=start, deadline__due_date__lt=min(end, clock.today())
     )
     on_time = resolved.filter(resolved_on_time=True).count()
     judged = resolved.count() + late_open.count()
@@ -776,7 +771,7 @@ def do_enter_green_channel(
             % {"max": longest, "days": ordinary},
             code="days",
         )
-    today = today or _today()
+    today = today or clock.today()
     try:
         with transaction.atomic():
             case = GreenChannelCase.objects.create(
@@ -819,7 +814,7 @@ def do_change_lead_official(case: GreenChannelCase, *, lead_official: Any, reaso
             lead_official=lead_official
         )
         if changed != 1:
-            raise AlreadyHandled
+            raise already_handled()
         case.lead_official = lead_official
         record(
             "secretaries.green_channel.lead_official",

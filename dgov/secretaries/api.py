@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 
+from dgov.lib import clock
 from dgov.secretaries import actions, rules
 from dgov.secretaries.models import GreenChannelCase, Secretaryship
 from dgov.secretaries.permissions import VIEW_GREEN, VIEW_SERVICE
@@ -48,7 +48,7 @@ def _staff(request: HttpRequest, permission: str) -> Any:
 @router.get("/overdue", response=list[OverdueOut], summary="My key projects whose last counted contact is too old")
 def overdue(request: HttpRequest) -> list[dict[str, Any]]:
     user = _staff(request, VIEW_SERVICE)
-    today = timezone.localdate()
+    today = clock.today()
     rows = (
         Secretaryship.objects.visible_to(user)
         .of_person(user)

@@ -9,11 +9,11 @@ green channel.
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from dgov.accounts.demo import demo_credit_code
 from dgov.accounts.models import Applicant, Department, District, User
 from dgov.investment.models import Project, Stage
+from dgov.lib import clock
 from dgov.secretaries import actions
 from dgov.secretaries.models import Contact, Engagement, EnterpriseIssue, GreenChannelCase, IssueKind, Method
 
@@ -55,7 +55,7 @@ def load(district: District) -> None:
     if len(people) < 3:
         return
     secretary, leader, officer = people["secretary"], people["leader"], people["investment"]
-    today = timezone.localdate()
+    today = clock.today()
     projects = {name: key_project(district, name, investor, stage) for name, investor, stage in KEY_PROJECTS}
     with transaction.atomic():
         for project in projects.values():

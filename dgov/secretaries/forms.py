@@ -5,13 +5,13 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department, User
 from dgov.accounts.roles import Role
 from dgov.documents.forms import MultipleFileField
 from dgov.investment.models import Project
+from dgov.lib import clock
 from dgov.secretaries.models import Engagement, IssueKind, Level, Method, Rating
 
 
@@ -53,7 +53,7 @@ class ContactForm(forms.Form):
 
     def clean_on(self) -> Any:
         on = self.cleaned_data["on"]
-        if on > timezone.localdate():
+        if on > clock.today():
             raise forms.ValidationError(_("A contact cannot be dated in the future."))
         return on
 
@@ -141,7 +141,7 @@ class PeriodForm(forms.Form):
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("The period must start before it ends."))
-        start, end = data.get("start"), data.get("end") or timezone.localdate()
+        start, end = data.get("start"), data.get("end") or clock.today()
         if start is not None and (end - start).days > self.LONGEST_DAYS:
             raise forms.ValidationError(_("Choose a period of at most three years."), code="too_long")
         return data

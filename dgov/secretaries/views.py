@@ -19,7 +19,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,6 +27,8 @@ from dgov.accounts.roles import Role
 from dgov.documents.storage import do_store_uploads
 from dgov.investment.models import Project
 from dgov.investment.spreadsheet import safe_text
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 from dgov.secretaries import actions, reports, rules
 from dgov.secretaries.forms import (
     AssignForm,
@@ -67,10 +68,6 @@ from dgov.workdays.calendar import working_days_between
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _staff(request: HttpRequest, *permissions: str) -> User:
@@ -183,7 +180,7 @@ def projects(request: HttpRequest) -> HttpResponse:
     """Key projects with their secretary, leader and last counted contact; ``mine`` for a
     secretary or leader by default."""
     user = _staff(request, VIEW_SERVICE)
-    today = _today()
+    today = clock.today()
     cutoff = rules.contact_cutoff(today)
     form = OverdueFilterForm(request.GET or None)
     everyone = form.is_valid() and form.cleaned_data["everyone"]
@@ -254,7 +251,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     """Projects whose last counted contact is more than the set days old: the person's own
     (as secretary or leader), or everyone's."""
     user = _staff(request, VIEW_SERVICE)
-    today = _today()
+    today = clock.today()
     form = OverdueFilterForm(request.GET or None)
     everyone = form.is_valid() and form.cleaned_data["everyone"]
     rows = Secretaryship.objects.visible_to(user).overdue(today)
@@ -302,7 +299,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 def _project_context(request: HttpRequest, project: Project, **forms: Any) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
-    today = _today()
+    today = clock.today()
     secretaryship = actions.secretaryship_of(project)
     is_secretary = secretaryship is not None and secretaryship.secretary_id == user.pk and user.has_perm(LOG_CONTACT)
     contacts = list(
@@ -438,7 +435,7 @@ def project_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return again(403, [str(error) or _("Your role does not allow this action.")])
     except ValidationError as error:
         return again(400, _messages_of(error))
-    except actions.AlreadyHandled as error:
+    except Conflict as error:
         return again(409, [str(error)])
     messages.success(request, message)
     return redirect("secretaries:project", pk=found.pk)
@@ -481,7 +478,7 @@ def contact_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def engagements(request: HttpRequest) -> HttpResponse:
     """Scheduled monthly visits and quarterly meetings; missed and late ones flagged."""
     user = _staff(request, VIEW_SERVICE)
-    today = _today()
+    today = clock.today()
     rows = (
         Engagement.objects.visible_to(user)
         .select_related("project", "held_by")
@@ -532,7 +529,7 @@ def issues(request: HttpRequest) -> HttpResponse:
         rows = rows.exclude(status=IssueStatus.RESOLVED)
     elif status in IssueStatus.values:
         rows = rows.filter(status=status)
-    today = _today()
+    today = clock.today()
     if _wants_xlsx(request):
         return _xlsx(
             "enterprise-issues",
@@ -574,7 +571,7 @@ def issues(request: HttpRequest) -> HttpResponse:
 
 def _issue_context(request: HttpRequest, issue: EnterpriseIssue, **extra: Any) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
-    today = _today()
+    today = clock.today()
     handles = issue.is_open and issue.status == IssueStatus.OPEN and actions.may_handle(issue, user)
     escalates = issue.is_open and issue.next_level is not None and actions.may_escalate(issue, user)
     context: dict[str, Any] = {
@@ -648,7 +645,7 @@ def issue_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return again(403, [str(error) or _("Your role does not allow this action.")])
     except ValidationError as error:
         return again(400, _messages_of(error))
-    except actions.AlreadyHandled as error:
+    except Conflict as error:
         return again(409, [str(error)])
     messages.success(request, message)
     return redirect("secretaries:issue", pk=found.pk)
@@ -662,7 +659,7 @@ def issue_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def scorecard(request: HttpRequest) -> HttpResponse:
     """Each secretary's score for staff assessment, with the formula."""
     user = _staff(request, VIEW_SERVICE)
-    today = _today()
+    today = clock.today()
     form = PeriodForm(request.GET or None)
     start = today - dt.timedelta(days=89)
     end = today
@@ -818,7 +815,7 @@ def _card(case: GreenChannelCase, today: dt.date) -> dict[str, Any]:
 @require_GET
 def green(request: HttpRequest) -> HttpResponse:
     user = _staff(request, VIEW_GREEN)
-    today = _today()
+    today = clock.today()
     rows = (
         GreenChannelCase.objects.visible_to(user)
         .select_related("application__item_version", "application__promised_deadline", "project", "lead_official")
@@ -898,7 +895,7 @@ def green_case(request: HttpRequest, pk: int) -> HttpResponse:
     """The green-channel tracking card of one application."""
     case = get_green_case_for_user(request, pk)
     user: User = request.user  # type: ignore[assignment]
-    card = _card(case, _today())
+    card = _card(case, clock.today())
     context = {"card": card, **card}
     if user.has_perm(MANAGE_GREEN):
         context["lead_form"] = LeadOfficialForm(district_id=case.district_id, prefix="lead")
@@ -911,7 +908,7 @@ def green_lead(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_green_case_for_user(request, pk)
     user = _staff(request, MANAGE_GREEN)
     form = LeadOfficialForm(request.POST, district_id=case.district_id, prefix="lead")
-    card = _card(case, _today())
+    card = _card(case, clock.today())
     context = {"card": card, **card}
     context["lead_form"] = form
     if not form.is_valid():
@@ -923,7 +920,7 @@ def green_lead(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         context["errors"] = _messages_of(error)
         return render(request, "secretaries/green_case.html", context, status=400)
-    except actions.AlreadyHandled as error:
+    except Conflict as error:
         context["errors"] = [str(error)]
         return render(request, "secretaries/green_case.html", context, status=409)
     messages.success(request, _("The lead official is changed."))
@@ -935,7 +932,7 @@ def green_lead(request: HttpRequest, pk: int) -> HttpResponse:
 def green_report(request: HttpRequest) -> HttpResponse:
     """Ordinary applications' waits in weeks with and without green-channel load."""
     user = _staff(request, VIEW_GREEN)
-    today = _today()
+    today = clock.today()
     form = PeriodForm(request.GET or None)
     start, end = today - dt.timedelta(weeks=12), today
     if form.is_valid():

@@ -12,10 +12,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dgov.audit.trail import diff, record
+from dgov.lib import clock
 from dgov.workdays import calendar, importfile
 from dgov.workdays.calendar import HOLIDAY, WORKDAY, Calendar
 from dgov.workdays.models import CalendarDay, CalendarYear, Deadline, DeadlineChange, Source
@@ -57,7 +57,7 @@ def do_import_year(text: str, *, by: Any = None) -> ImportResult:
     lines = importfile.parse(text)
     years = sorted({line.date.year for line in lines})
     result = ImportResult(years=years, stored=0, skipped=0)
-    now = timezone.now()
+    now = clock.now()
     try:
         with transaction.atomic():
             for year in years:
@@ -238,7 +238,7 @@ def do_extend_deadline(deadline: Deadline, *, days: int, reason: str, by: Any = 
 
 def do_close_deadline(deadline: Deadline, *, at: dt.datetime | None = None) -> bool:
     """Close an open deadline (a conditional update: closing twice is a no-op)."""
-    at = at or timezone.now()
+    at = at or clock.now()
     closed = Deadline.objects.filter(pk=deadline.pk, closed_at__isnull=True).update(closed_at=at) == 1
     if closed:
         deadline.closed_at = at

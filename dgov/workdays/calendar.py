@@ -84,6 +84,13 @@ class Due:
     provisional: bool
     years: tuple[tuple[int, bool, str], ...]  # (year, official, source) walked over
     exceptions: tuple[tuple[dt.date, str, str], ...]  # (date, kind, note) met on the way
+    # The date the count reached before a rest day was carried to the next working day
+    # (Civil Code Art. 203); equal to ``date`` when no carrying was needed.
+    nominal: dt.date | None = None
+
+    @property
+    def rolled(self) -> bool:
+        return self.nominal is not None and self.nominal != self.date
 
     @cached_property
     def derivation(self) -> list[str]:
@@ -118,6 +125,15 @@ class Due:
                 steps.append(_("%(date)s (%(weekday)s): holiday skipped, %(note)s.") % params)
             else:
                 steps.append(_("%(date)s (%(weekday)s): make-up working day counted, %(note)s.") % params)
+        if self.rolled:
+            assert self.nominal is not None
+            steps.append(
+                _(
+                    "%(nominal)s (%(weekday)s) is not a working day: the period ends on the next working day "
+                    "(Civil Code Art. 203)."
+                )
+                % {"nominal": self.nominal.isoformat(), "weekday": weekday_name(self.nominal)}
+            )
         steps.append(
             _("Due on %(date)s (%(weekday)s): working day %(days)s after %(start)s.")
             % {
@@ -171,8 +187,23 @@ class Calendar:
     def is_working_day(self, d: dt.date) -> bool:
         return self.year(d.year).is_working_day(d)
 
+    def roll_forward(self, d: dt.date) -> dt.date:
+        """``d`` if it is a working day, else the next working day (Civil Code Art. 203:
+        a period whose last day is a holiday ends on the day after the holiday)."""
+        while not self.is_working_day(d):
+            d += ONE_DAY
+        return d
+
+    def previous_working_day(self, d: dt.date) -> dt.date:
+        """The last working day strictly before ``d``."""
+        d -= ONE_DAY
+        while not self.is_working_day(d):
+            d -= ONE_DAY
+        return d
+
     def add_working_days(self, start: dt.date, n: int) -> Due:
-        """The n-th working day strictly after ``start`` (n = 0: ``start`` itself)."""
+        """The n-th working day strictly after ``start``; n = 0: ``start`` itself when it is
+        a working day, else the next working day (Art. 203)."""
         if n < 0:
             raise ValueError("the number of working days cannot be negative")
         years: list[YearCalendar] = []
@@ -198,10 +229,16 @@ class Calendar:
                 if note is not None:
                     counted += 1
                     met.append((d, WORKDAY, note))
+        nominal = d
+        if n == 0:
+            d = self.roll_forward(d)
+            for year in range(start.year + 1, d.year + 1):
+                years.append(self.year(year))
         return Due(
             start=start,
             days=n,
             date=d,
+            nominal=nominal,
             provisional=not all(y.official for y in years),
             years=tuple((y.year, y.official, y.source) for y in years),
             exceptions=tuple(met),
@@ -300,6 +337,10 @@ def add_working_days(start: dt.date, n: int) -> Due:
 
 def working_days_between(a: dt.date, b: dt.date) -> int:
     return default_calendar.working_days_between(a, b)
+
+
+def roll_forward(d: dt.date) -> dt.date:
+    return default_calendar.roll_forward(d)
 
 
 def year_calendar(year: int) -> YearCalendar:

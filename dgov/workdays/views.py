@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dgov.accounts.roles import EDIT_CALENDAR
+from dgov.lib import clock
 from dgov.workdays import actions, calendar
 from dgov.workdays.calendar import FIRST_YEAR, LAST_YEAR
 from dgov.workdays.forms import NORMAL, AddForm, BetweenForm, DayForm, ImportForm
@@ -25,7 +25,7 @@ def _require_staff(request: HttpRequest) -> None:
 
 @login_required
 def this_year(request: HttpRequest) -> HttpResponse:
-    return redirect("workdays:year", year=timezone.localdate().year)
+    return redirect("workdays:year", year=clock.today().year)
 
 
 @login_required

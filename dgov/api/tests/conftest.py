@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 
 # The application personas and the food-licence item, as the application tests know them.
-from dgov.applications.tests.conftest import citizen_applicant, item, reviewer  # noqa: F401
+from dgov.applications.tests.conftest import citizen_applicant, item  # noqa: F401
 
 
 @pytest.fixture

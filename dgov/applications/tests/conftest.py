@@ -49,10 +49,5 @@ def item(district: Any, administrator: Any) -> Any:
 
 
 @pytest.fixture
-def reviewer(make_staff: Any) -> Any:
-    return make_staff("reviewer", "reviewer")
-
-
-@pytest.fixture
 def citizen_applicant(citizen: Any) -> Applicant:
     return Applicant.objects.get(user=citizen)

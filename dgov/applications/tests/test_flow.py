@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from dgov.applications import actions
 from dgov.applications.models import Application, Channel, Status
 from dgov.audit.models import AuditEntry
+from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
 from dgov.workdays.calendar import add_working_days
 from dgov.workdays.models import DeadlineChange
@@ -89,7 +90,7 @@ def test_the_second_of_two_clerks_is_told_it_was_already_handled(item, citizen, 
     application, _ = submit(item, citizen_applicant, citizen)
     stale_copy = Application.objects.get(pk=application.pk)
     actions.do_accept(application, by=clerk)
-    with pytest.raises(actions.AlreadyHandled):
+    with pytest.raises(Conflict):
         actions.do_refuse(stale_copy, by=other, reasons="材料不全")
     assert Application.objects.get(pk=application.pk).status == Status.ACCEPTED
 

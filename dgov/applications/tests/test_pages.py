@@ -280,10 +280,10 @@ def test_the_clerks_queue_shows_lights_on_cases_to_complete(client, clerk, appro
     assert 'data-light="promised" data-value="green"' in response.content.decode()
 
 
-def test_a_case_whose_promised_date_has_passed_shows_red(client, clerk, item, citizen, citizen_applicant, monkeypatch):
+def test_a_case_whose_promised_date_has_passed_shows_red(client, clerk, item, citizen, citizen_applicant, clock):
     application = accepted(item, citizen_applicant, citizen, clerk, today=dt.date(2026, 9, 1))
     set_promised_due(application, dt.date(2026, 9, 29))
-    monkeypatch.setattr(views, "_today", lambda: dt.date(2026, 9, 30))
+    clock.set(dt.date(2026, 9, 30))
     client.force_login(clerk)
     html = client.get(QUEUE, {"status": "accepted"}).content.decode()
     assert 'data-light="promised" data-value="red"' in html
@@ -291,14 +291,14 @@ def test_a_case_whose_promised_date_has_passed_shows_red(client, clerk, item, ci
 
 
 def test_a_case_due_right_after_the_national_day_holiday_is_yellow_on_the_last_day_before_it(
-    client, clerk, item, citizen, citizen_applicant, monkeypatch
+    client, clerk, item, citizen, citizen_applicant, clock
 ):
     # 2026: 1–7 October are off; 30 September is the last working day before, 8 October
     # the first after. Seven calendar days apart, one working day.
     assert add_working_days(dt.date(2026, 9, 30), 1).date == dt.date(2026, 10, 8)
     application = accepted(item, citizen_applicant, citizen, clerk, today=dt.date(2026, 9, 1))
     set_promised_due(application, dt.date(2026, 10, 8))
-    monkeypatch.setattr(views, "_today", lambda: dt.date(2026, 9, 30))
+    clock.set(dt.date(2026, 9, 30))
     client.force_login(clerk)
     html = client.get(QUEUE, {"status": "accepted"}).content.decode()
     assert 'data-light="promised" data-value="yellow"' in html
@@ -307,7 +307,7 @@ def test_a_case_due_right_after_the_national_day_holiday_is_yellow_on_the_last_d
     red = client.get(QUEUE, {"status": "accepted", "light": "red"}).content.decode()
     assert f'data-number="{application.number}"' not in red
 
-    monkeypatch.setattr(views, "_today", lambda: dt.date(2026, 9, 29))  # two working days left
+    clock.set(dt.date(2026, 9, 29))  # two working days left
     html = client.get(QUEUE, {"status": "accepted"}).content.decode()
     assert 'data-light="promised" data-value="green"' in html
 

@@ -8,7 +8,6 @@ from dgov.accounts.models import Applicant, Department
 from dgov.bundles.models import Bundle, BundleItem, OnDenial
 from dgov.services.actions import do_publish_version
 from dgov.services.models import Audience, Material, OnlineLevel, Trips
-from dgov.workdays import calendar
 
 FOOD_BASIS = "《中华人民共和国食品安全法》第三十五条"
 DRAIN_BASIS = "《城镇排水与污水处理条例》第二十一条"
@@ -36,13 +35,6 @@ def publish(code: str, name: str, department: Any, basis: str, legal: int, mater
         for n, source in materials
     ]
     return do_publish_version(None, data, rows, [], by=by)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> Any:
-    calendar.invalidate()
-    yield
-    calendar.invalidate()
 
 
 @pytest.fixture
@@ -115,11 +107,6 @@ def officers(make_staff: Any, departments: Any) -> dict[str, Any]:
         "zjj_reviewer": make_staff("reviewer", "zjj_reviewer", department="ZJJ"),
         "zjj_approver": make_staff("department_approver", "zjj_approver", department="ZJJ"),
     }
-
-
-@pytest.fixture
-def leader(make_staff: Any) -> Any:
-    return make_staff("district_leader", "leader", department=None)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from dgov.audit.models import AuditEntry
 from dgov.bundles import actions
 from dgov.bundles.models import BundleApplication, Status
 from dgov.documents.tests import files
+from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
 
 from .conftest import LEASE
@@ -354,7 +355,7 @@ def test_the_certificates_of_every_part_come_out_together_through_one_exit(
     bundle_application = accepted(bundle, citizen, citizen_applicant, clerk)
     decide(part(bundle_application, "SCJG"), officers["scjg_reviewer"], officers["scjg_approver"])
     # Not every part is decided: nothing is issued yet.
-    with pytest.raises(actions.AlreadyHandled):
+    with pytest.raises(Conflict):
         actions.do_issue_bundle(bundle_application, by=sealer)
     decide(part(bundle_application, "ZJJ"), officers["zjj_reviewer"], officers["zjj_approver"])
 
@@ -385,7 +386,7 @@ def test_a_stopped_bundle_issues_nothing(
         reasons="不符合",
     )
     job()
-    with pytest.raises(actions.AlreadyHandled):
+    with pytest.raises(Conflict):
         actions.do_issue_bundle(bundle_application, by=sealer)
 
 

@@ -16,7 +16,6 @@ ISSUER_CREDIT_CODE = "11220103MB1234567X"
 
 # The applications suite's personas and service item, shared.
 item = applications_fixtures.item
-reviewer = applications_fixtures.reviewer
 citizen_applicant = applications_fixtures.citizen_applicant
 
 

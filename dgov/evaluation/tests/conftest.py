@@ -2,18 +2,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from dgov.accounts.models import Department
 from dgov.applications.tests.conftest import item  # noqa: F401 — a published service item
 from dgov.campaigns.models import Campaign
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -38,11 +30,6 @@ def other_unit(district: Any) -> Department:
 
 
 @pytest.fixture
-def inspector(make_staff: Any) -> Any:
-    return make_staff("inspector", "inspector", department=None)
-
-
-@pytest.fixture
 def head(make_staff: Any) -> Any:
     """The head of the market-supervision bureau."""
     return make_staff("unit_head", "head")
@@ -51,8 +38,3 @@ def head(make_staff: Any) -> Any:
 @pytest.fixture
 def other_head(make_staff: Any, other_unit: Department) -> Any:
     return make_staff("unit_head", "other_head", department="WJJ")
-
-
-@pytest.fixture
-def leader(make_staff: Any) -> Any:
-    return make_staff("district_leader", "leader", department=None)

@@ -23,16 +23,6 @@ def officer(make_staff: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def leader(make_staff: Callable[..., Any]) -> Any:
-    return make_staff("district_leader", "leader", department=None)
-
-
-@pytest.fixture
-def agent_user(make_staff: Callable[..., Any]) -> Any:
-    return make_staff("hired_agent", "agent", department=None)
-
-
-@pytest.fixture
 def rule(district: Any) -> IncentiveRule:
     """The published practice: 3‰ to 1,000万, 4‰ to 1亿, 5‰ above, capped at 100万, paid
     half at 开工 and half at 投产."""

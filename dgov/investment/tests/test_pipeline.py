@@ -13,6 +13,7 @@ from dgov.investment import actions
 from dgov.investment.models import Gate, OwnerChange, Project, Stage, StageChange, StagePolicy, stage_settings
 from dgov.investment.reports import pipeline_summary
 from dgov.investment.tests.conftest import login, pass_gates
+from dgov.lib.conflicts import Conflict
 
 
 def test_signing_is_refused_until_every_gate_is_passed(at_intent, officer, leader, client):
@@ -120,7 +121,7 @@ def test_a_lost_project_is_restored_to_the_stage_it_left(at_intent, officer, cli
 def test_two_moves_of_the_same_project_at_once_are_one_move(at_intent, officer):
     stale = Project.objects.get(pk=at_intent.pk)
     actions.do_lose(at_intent, by=officer, reason="x")
-    with pytest.raises(actions.AlreadyHandled):
+    with pytest.raises(Conflict):
         actions.do_lose(Project.objects.get(pk=at_intent.pk), by=officer, reason="y") if False else actions._move(
             stale, to=Stage.LOST, by=officer, verb="lose"
         )

@@ -1,4 +1,4 @@
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -7,20 +7,7 @@ from dgov.applications import actions
 from dgov.applications.models import Application, Channel
 
 # The application personas and the food-licence item, as the application tests know them.
-from dgov.applications.tests.conftest import citizen_applicant, item, reviewer  # noqa: F401
-from dgov.workdays import calendar
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> Iterator[None]:
-    calendar.invalidate()
-    yield
-    calendar.invalidate()
-
-
-@pytest.fixture
-def supervisor(make_staff: Callable[..., Any]) -> Any:
-    return make_staff("centre_supervisor", "supervisor", department="ZWFW")
+from dgov.applications.tests.conftest import citizen_applicant, item  # noqa: F401
 
 
 @pytest.fixture

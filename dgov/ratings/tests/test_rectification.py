@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from dgov.applications.models import Light
 from dgov.audit.models import AuditEntry
+from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
 from dgov.ratings import actions
 from dgov.ratings.models import Appeal, Level, Rating, RatingPolicy, Rectification, Source
@@ -143,9 +144,9 @@ def test_a_rejected_appeal_leaves_the_rating_counted(bad, unit_head, supervisor)
     appeal = actions.do_file_appeal(bad.rating, by=unit_head, ground=Appeal.Ground.MISTAKEN, reason="误评")
     actions.do_decide_appeal(appeal, by=supervisor, uphold=False, decision="评价属实")
     assert not Rating.objects.get().excluded
-    with pytest.raises(actions.AlreadyHandled):
+    with pytest.raises(Conflict):
         actions.do_decide_appeal(appeal, by=supervisor, uphold=True, decision="改判")
-    with pytest.raises(actions.AlreadyHandled):
+    with pytest.raises(Conflict):
         actions.do_file_appeal(bad.rating, by=unit_head, ground=Appeal.Ground.MISTAKEN, reason="再次申诉")
 
 

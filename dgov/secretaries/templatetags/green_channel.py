@@ -4,7 +4,8 @@ that shows an application (the case page among them), when the application has o
 from typing import Any
 
 from django import template
-from django.utils import timezone
+
+from dgov.lib import clock
 
 register = template.Library()
 
@@ -22,4 +23,4 @@ def green_channel_card(application: Any) -> dict[str, Any]:
     if case is None:
         return {"card": None}
     case.application = application
-    return {"card": _card(case, timezone.localdate())}
+    return {"card": _card(case, clock.today())}

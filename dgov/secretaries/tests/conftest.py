@@ -35,11 +35,6 @@ def secretary(make_staff: Any, departments: Any) -> Any:
 
 
 @pytest.fixture
-def leader(make_staff: Any) -> Any:
-    return make_staff("district_leader", "leader", department=None)
-
-
-@pytest.fixture
 def officer(make_staff: Any, departments: Any) -> Any:
     return make_staff("investment_officer", "officer", department="TCJ")
 

@@ -1,17 +1,6 @@
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from dgov.workdays import calendar
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> Iterator[None]:
-    # Each test's database rolls back; the process cache must not outlive it.
-    calendar.invalidate()
-    yield
-    calendar.invalidate()
 
 
 @pytest.fixture

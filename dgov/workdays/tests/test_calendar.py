@@ -93,8 +93,31 @@ def test_between_is_negative_when_the_second_date_is_earlier():
 
 def test_between_undoes_add_across_holidays_and_years():
     for start in [D(2025, 1, 20) + dt.timedelta(days=i * 11) for i in range(70)]:
-        for n in (0, 1, 5, 20, 45):
+        for n in (1, 5, 20, 45):
             assert working_days_between(start, due(start, n)) == n, (start, n)
+        # n = 0 is the start itself only on a working day (Civil Code Art. 203, below).
+        assert working_days_between(start, due(start, 0)) == (0 if is_working_day(start) else 1), start
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "start,expected",
+    [
+        (D(2025, 1, 31), D(2025, 2, 5)),  # Spring Festival 2025: 28 Jan – 4 Feb off
+        (D(2026, 10, 3), D(2026, 10, 8)),  # National Day 2026: 1–7 Oct off
+        (D(2026, 10, 10), D(2026, 10, 10)),  # a Saturday made a working day (调休)
+        (D(2026, 12, 5), D(2026, 12, 7)),  # an ordinary Saturday
+    ],
+)
+def test_a_period_ending_on_a_rest_day_ends_on_the_next_working_day(start, expected):
+    result = add_working_days(start, 0)
+    assert result.date == expected
+    assert result.nominal == start
+    assert result.rolled == (start != expected)
+    assert calendar.roll_forward(start) == expected
+    with translation.override("en"):
+        explained = " ".join(result.derivation)
+    assert ("Civil Code Art. 203" in explained) == (start != expected)
 
 
 def test_the_derivation_names_the_years_holidays_and_make_up_days():

@@ -1,4 +1,3 @@
-import importlib
 from typing import Any
 
 from django.conf import settings
@@ -6,10 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dgov.accounts import demo as accounts_demo
-from dgov.accounts.roles import EXTENSION_APPS
-from dgov.applications import demo as applications_demo
-from dgov.certificates import demo as certificates_demo
-from dgov.services import demo as services_demo
+from dgov.lib.plugins import discover
 
 
 class Command(BaseCommand):
@@ -23,18 +19,11 @@ class Command(BaseCommand):
             raise CommandError("Demo data is not loaded in production.")
         with transaction.atomic():
             district, logins = accounts_demo.load()
-            services_demo.load(district)
-            applications_demo.load(district)
-            certificates_demo.load(district)
-            # Apps built on the foundation load their own demo in ``dgov/<app>/demo.py``.
-            for app in EXTENSION_APPS:
-                try:
-                    module = importlib.import_module(f"dgov.{app}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name != f"dgov.{app}.demo":
-                        raise
-                    continue
-                module.load(district)
+            # Every other app loads its own demo in ``dgov/<app>/demo.py``, in the order
+            # of INSTALLED_APPS (an app's demo may use the demo of the apps before it).
+            for app, module in discover("demo"):
+                if app != "accounts":
+                    module.load(district)
         if quiet:
             return
         self.stdout.write(f"Demo district: {district}. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
