@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from dgov.accounts.models import Applicant, Department, District, User
+from dgov.accounts.models import Applicant, District, User
 from dgov.audit.trail import record
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
@@ -103,7 +103,10 @@ def check_policy(data: Mapping[str, Any], district_id: int) -> list[str]:
 
 
 def _snapshot(policy: Policy) -> dict[str, Any]:
-    values = {name: getattr(policy, f"{name}_id" if name in ("department", "service_item") else name) for name in POLICY_FIELDS}
+    values = {
+        name: getattr(policy, f"{name}_id" if name in ("department", "service_item") else name)
+        for name in POLICY_FIELDS
+    }
     values["conditions"] = policy.conditions
     return {k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in values.items()}
 
@@ -171,7 +174,10 @@ def do_withdraw(policy: Policy, *, by: User, reason: str) -> None:
         PolicyMatch.objects.filter(policy=policy, active=True).update(active=False, lapsed_at=now)
         policy.status = PolicyStatus.WITHDRAWN
         record(
-            "policies.policy.withdraw", policy, actor=by, changes={"status": ["published", "withdrawn"], "reason": reason}
+            "policies.policy.withdraw",
+            policy,
+            actor=by,
+            changes={"status": ["published", "withdrawn"], "reason": reason},
         )
 
 
@@ -449,9 +455,7 @@ def do_confirm_list(policy: Policy, *, by: User, exclude: Iterable[int] = (), re
                 continue
             try:
                 with transaction.atomic():
-                    grant = _grant(
-                        locked, profile, by=by, via=Via.AUTOMATIC, today=today, confirmation=confirmation
-                    )
+                    grant = _grant(locked, profile, by=by, via=Via.AUTOMATIC, today=today, confirmation=confirmation)
             except (ValidationError, Conflict) as error:
                 message = "; ".join(error.messages) if isinstance(error, ValidationError) else error.message
                 skipped.append({"profile": profile.pk, "name": profile.name, "reason": message})

@@ -51,7 +51,9 @@ OPERATORS: dict[str, tuple[str, ...]] = {
 }
 OPERATOR_WORDS = {"≥": ">=", "≤": "<=", "==": "="}
 TOKEN = re.compile(r"^[a-z0-9_]{1,40}$")
-LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|≥|≤|>|<|=|\bnot_in\b|\bhas_any\b|\bhas\b|\bin\b)\s*(.*?)\s*$")
+LINE = re.compile(
+    r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|≥|≤|>|<|=|\bnot_in\b|\bhas_any\b|\bhas\b|\bin\b)\s*(.*?)\s*$"
+)
 TRUE_WORDS = {"yes", "true", "1", "是"}
 FALSE_WORDS = {"no", "false", "0", "否"}
 
@@ -68,7 +70,7 @@ class Fact:
     column: str
     choices: tuple[tuple[str, Promise | str], ...] = ()
     code_pattern: str = ""  # CODE: what one code (or prefix) looks like
-    unit: str = ""
+    unit: Promise | str = ""
     help: Promise | str = ""
 
     def display(self, value: Any) -> str:

@@ -71,7 +71,9 @@ ENTERPRISE_FACTS = FactSet(
         Fact("rd_intensity", _("R&D spend as a share of revenue"), NUMBER, "rd_intensity", unit="%"),
         Fact("certificates", _("Certificates held"), SET, "certificates"),
         Fact("key_project", _("Investor of a key project"), FLAG, "key_project"),
-        Fact("project_investment", _("Fixed-asset investment of its projects"), NUMBER, "project_investment", unit="万"),
+        Fact(
+            "project_investment", _("Fixed-asset investment of its projects"), NUMBER, "project_investment", unit="万"
+        ),
     ]
 )
 

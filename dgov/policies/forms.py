@@ -18,7 +18,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
 def _facts_help() -> str:
@@ -114,14 +114,14 @@ class FactsForm(forms.Form):
     """The facts an enterprise confirms (pre-filled from what the platform holds)."""
 
     industry = forms.RegexField(
-        label=ENTERPRISE_FACTS["industry"].label,
+        label=_("Industry (GB/T 4754)"),
         regex=r"^[A-Ta-t]\d{2,4}$",
         required=False,
         max_length=5,
         help_text=_("GB/T 4754-2017 class, e.g. C3720"),
         error_messages={"invalid": _("A section letter and 2–4 digits, e.g. C3720.")},
     )
-    size = forms.ChoiceField(label=ENTERPRISE_FACTS["size"].label, choices=[("", "—"), *SizeClass.choices], required=False)
+    size = forms.ChoiceField(label=_("Size class"), choices=[("", "—"), *SizeClass.choices], required=False)
     years_in_operation = forms.DateField(label=_("Founded on"), required=False, widget=DateInput)
     paid_in_capital = forms.DecimalField(label=_("Paid-in capital (万元)"), required=False, **MONEY)
     revenue = forms.DecimalField(label=_("Revenue last year (万元)"), required=False, **MONEY)

@@ -102,12 +102,12 @@ def _notify_new() -> int:
         users = User.objects.in_bulk([u for u, _d in recipients.values() if u is not None])
         districts = District.objects.in_bulk({d for _u, d in recipients.values()})
         for profile_id, titles in by_profile.items():
-            user_id, district_id = recipients[profile_id]
-            if user_id is None or user_id not in users:
+            recipient_id, where = recipients[profile_id]
+            if recipient_id is None or recipient_id not in users:
                 continue
             messages += notifications(
-                district=districts[district_id],
-                recipient=users[user_id],
+                district=districts[where],
+                recipient=users[recipient_id],
                 subject=_("Policies you qualify for: %(n)s new") % {"n": len(titles)},
                 body=_("The platform found that you qualify for: %(titles)s. See them under “Policies for me”.")
                 % {"titles": "; ".join(titles[:20])},
@@ -133,9 +133,7 @@ def run(now: dt.datetime | None = None, *, full: bool = False) -> int:
         changed_profiles = None
     else:
         last_day = timezone.localdate(since)
-        policies = list(
-            in_force.filter(Q(updated_at__gte=since) | Q(valid_from__gt=last_day, valid_from__lte=today))
-        )
+        policies = list(in_force.filter(Q(updated_at__gte=since) | Q(valid_from__gt=last_day, valid_from__lte=today)))
         changed_profiles = EnterpriseProfile.objects.filter(updated_at__gte=since)
     # Policies no longer in force lose their matches.
     out_of_force = PolicyMatch.objects.filter(active=True).filter(

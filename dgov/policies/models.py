@@ -29,9 +29,7 @@ class EnterpriseProfile(models.Model):
     """What the platform knows about one enterprise, fact by fact, with each fact's source."""
 
     district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="+")
-    applicant = models.OneToOneField(
-        "accounts.Applicant", on_delete=models.PROTECT, related_name="enterprise_profile"
-    )
+    applicant = models.OneToOneField("accounts.Applicant", on_delete=models.PROTECT, related_name="enterprise_profile")
     name = models.CharField(_("enterprise"), max_length=100)
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
     industry_code = models.CharField(_("industry (GB/T 4754)"), max_length=5, blank=True)
@@ -42,7 +40,9 @@ class EnterpriseProfile(models.Model):
         _("paid-in capital (万元)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     revenue = models.DecimalField(_("revenue last year (万元)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    tax_paid = models.DecimalField(_("tax paid last year (万元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    tax_paid = models.DecimalField(
+        _("tax paid last year (万元)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     rd_spend = models.DecimalField(
         _("R&D spend last year (万元)"), max_digits=14, decimal_places=2, null=True, blank=True

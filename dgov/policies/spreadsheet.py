@@ -58,7 +58,9 @@ def _date(value: Any) -> dt.date:
 def _choice(value: Any, choices: Any) -> str:
     found = text(value)
     if found not in choices.values:
-        raise ValueError(_("“%(value)s” is not one of %(known)s.") % {"value": found, "known": ", ".join(choices.values)})
+        raise ValueError(
+            _("“%(value)s” is not one of %(known)s.") % {"value": found, "known": ", ".join(choices.values)}
+        )
     return found
 
 
@@ -75,7 +77,9 @@ def read_policies(content: bytes, district: District) -> list[tuple[dict[str, An
         data: dict[str, Any] = {}
         before = len(problems.found)
 
-        def take(column: str, convert: Any, row: dict[str, Any] = row, data: dict[str, Any] = data) -> None:
+        def take(
+            column: str, convert: Any, row: dict[str, Any] = row, data: dict[str, Any] = data, number: int = number
+        ) -> None:
             try:
                 data[column] = convert(row.get(column))
             except ValueError as error:
@@ -97,7 +101,9 @@ def read_policies(content: bytes, district: District) -> list[tuple[dict[str, An
         data["is_example"] = flag in TRUE
         code = text(row.get("department"))
         if code not in departments:
-            problems.add(number, "department", _("No department of the district has the code “%(code)s”.") % {"code": code})
+            problems.add(
+                number, "department", _("No department of the district has the code “%(code)s”.") % {"code": code}
+            )
         data["department"] = departments.get(code)
         take("valid_from", _date)
         take("valid_to", _date)
@@ -108,7 +114,9 @@ def read_policies(content: bytes, district: District) -> list[tuple[dict[str, An
         data["service_item"] = None
         if item_code:
             if item_code not in items:
-                problems.add(number, "service_item", _("No service item has the code “%(code)s”.") % {"code": item_code})
+                problems.add(
+                    number, "service_item", _("No service item has the code “%(code)s”.") % {"code": item_code}
+                )
             data["service_item"] = items.get(item_code)
         for column in DECIMALS:
             value = text(row.get(column))

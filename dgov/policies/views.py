@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -83,7 +83,7 @@ def get_public_policy(pk: int) -> Policy:
 
 @login_required
 @require_GET
-def library(request: StaffRequest) -> HttpResponse:
+def library(request: StaffRequest) -> HttpResponseBase:
     user = staff_or_403(request, VIEW, MANAGE, GRANT)
     today = clock.today()
     rows = (
@@ -148,9 +148,7 @@ def _policy_context(request: HttpRequest, policy: Policy, **extra: Any) -> dict[
             .select_related("applicant")
             .order_by("-decided_on", "pk")[:100]
         )
-        context["approved"] = [
-            (a, rules.may_grant_from_application(user, policy, a, today)) for a in approved
-        ]
+        context["approved"] = [(a, rules.may_grant_from_application(user, policy, a, today)) for a in approved]
         context["grant_form"] = extra.get("grant") or GrantApplicationForm(prefix="grant")
     return context
 
@@ -290,7 +288,7 @@ def policy_import(request: StaffRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def grants(request: StaffRequest) -> HttpResponse:
+def grants(request: StaffRequest) -> HttpResponseBase:
     """Every grant of the district (staff), with its facts and who granted it."""
     user = staff_or_403(request, VIEW, MANAGE, GRANT)
     rows = Grant.objects.visible_to(user).select_related("policy", "by").order_by("-granted_at", "-pk")
@@ -357,7 +355,8 @@ def facts(request: AuthedRequest, pk: int) -> HttpResponse:
     changed = actions.do_confirm_facts(profile, form.facts(), by=request.user)
     messages.success(
         request,
-        _("Your facts are confirmed (%(n)s changed); the matching job looks again within minutes.") % {"n": len(changed)},
+        _("Your facts are confirmed (%(n)s changed); the matching job looks again within minutes.")
+        % {"n": len(changed)},
     )
     return redirect("policies:mine")
 
@@ -408,7 +407,10 @@ def receive(request: AuthedRequest, pk: int, policy_pk: int) -> HttpResponse:
         context["errors"] = _messages_of(error)
         context["verdict"] = ENTERPRISE_FACTS.check(policy.parsed_conditions, profile, today)
         return render(request, "policies/receive.html", context, status=400)
-    messages.success(request, _("Granted: %(amount)s万 under %(policy)s.") % {"amount": actions._plain(grant.amount), "policy": policy.title})
+    messages.success(
+        request,
+        _("Granted: %(amount)s万 under %(policy)s.") % {"amount": actions._plain(grant.amount), "policy": policy.title},
+    )
     return redirect("policies:mine")
 
 
@@ -450,7 +452,7 @@ def public_policy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def published_grants(request: HttpRequest) -> HttpResponse:
+def published_grants(request: HttpRequest) -> HttpResponseBase:
     """Open data: every grant published (enterprise, policy, amount, date), as a page and
     as a workbook."""
     district = _public_district()

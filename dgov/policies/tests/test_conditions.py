@@ -100,7 +100,9 @@ def _random_profile(rng: random.Random, district, applicant) -> EnterpriseProfil
         revenue=maybe(Decimal(rng.randint(1, 200000)) / 10),
         rd_spend=maybe(Decimal(rng.randint(0, 5000)) / 10),
         tax_paid=maybe(Decimal(rng.randint(0, 3000))),
-        certificates=certificate_text(rng.sample(["high_tech", "tech_sme", "specialised", "little_giant"], rng.randint(0, 2))),
+        certificates=certificate_text(
+            rng.sample(["high_tech", "tech_sme", "specialised", "little_giant"], rng.randint(0, 2))
+        ),
         key_project=rng.choice([None, True, False]),
     )
 

@@ -20,7 +20,12 @@ pytestmark = pytest.mark.django_db
 def test_an_enterprise_receives_a_one_click_policy_at_once_audited_and_told(enterprise, own_profile, make_policy):
     policy = make_policy("industry in C37; certificates has high_tech", benefit_amount=Decimal("20"))
     grant = actions.do_receive_one_click(policy, own_profile, by=enterprise, facts={"employees": 85})
-    assert (grant.amount, grant.via, grant.period_key, grant.granted_on) == (Decimal("20"), Via.ONE_CLICK, "once", TODAY)
+    assert (grant.amount, grant.via, grant.period_key, grant.granted_on) == (
+        Decimal("20"),
+        Via.ONE_CLICK,
+        "once",
+        TODAY,
+    )
     assert grant.facts == {"certificates": [",high_tech,", ""], "industry": ["C3720", ""]}
     own_profile.refresh_from_db()
     assert own_profile.employees == 85 and own_profile.sources["employees"] == "confirmed"
@@ -55,10 +60,13 @@ def test_an_enterprise_that_does_not_qualify_is_told_which_conditions_fail(enter
 def test_a_policy_past_its_validity_matches_no_one_and_grants_nothing(
     enterprise, own_profile, make_policy, make_profile, clock
 ):
-    policy = make_policy("employees >= 10", mode="automatic", valid_to=dt.date(2026, 6, 30))
+    make_policy("employees >= 10", mode="automatic", valid_to=dt.date(2026, 6, 30))
     other = make_profile(employees=30)
     matching.run(full=True)
-    assert set(PolicyMatch.objects.filter(active=True).values_list("profile_id", flat=True)) == {own_profile.pk, other.pk}
+    assert set(PolicyMatch.objects.filter(active=True).values_list("profile_id", flat=True)) == {
+        own_profile.pk,
+        other.pk,
+    }
     clock.set(dt.date(2026, 7, 1))
     matching.run()
     assert not PolicyMatch.objects.filter(active=True).exists()
@@ -71,8 +79,16 @@ def test_a_policy_past_its_validity_matches_no_one_and_grants_nothing(
 def test_the_department_confirms_the_list_and_each_enterprise_is_granted_without_applying(
     enterprise, own_profile, make_policy, make_profile, enterprise_officer
 ):
-    policy = make_policy("rd_spend >= 100", mode="automatic", benefit_kind="share", benefit_rate=Decimal("10"),
-                         benefit_fact="rd_spend", benefit_amount=None, benefit_cap=Decimal("25"), budget=Decimal("50"))
+    policy = make_policy(
+        "rd_spend >= 100",
+        mode="automatic",
+        benefit_kind="share",
+        benefit_rate=Decimal("10"),
+        benefit_fact="rd_spend",
+        benefit_amount=None,
+        benefit_cap=Decimal("25"),
+        budget=Decimal("50"),
+    )
     big = make_profile("大研发企业", rd_spend=Decimal("900"))
     small = make_profile("小研发企业", rd_spend=Decimal("120"))
     make_profile("不符合企业", rd_spend=Decimal("20"))
@@ -172,7 +188,9 @@ def _race(n: int, act) -> list[object]:
 @pytest.mark.django_db(transaction=True)
 def test_a_grant_raced_twice_is_granted_once(enterprise, own_profile, make_policy):
     policy = make_policy("")
-    results = _race(4, lambda i: actions.do_receive_one_click(Policy.objects.get(pk=policy.pk), own_profile, by=enterprise))
+    results = _race(
+        4, lambda i: actions.do_receive_one_click(Policy.objects.get(pk=policy.pk), own_profile, by=enterprise)
+    )
     assert sum(isinstance(r, Grant) for r in results) == 1
     assert all(isinstance(r, Conflict) for r in results if not isinstance(r, Grant))
     policy.refresh_from_db()
@@ -195,7 +213,9 @@ def test_the_budget_holds_under_concurrent_grants(make_policy, make_profile, mak
         profile.applicant.save()
         people.append((profile, user))
     assert Group.objects.exists()
-    results = _race(8, lambda i: actions.do_receive_one_click(Policy.objects.get(pk=policy.pk), people[i][0], by=people[i][1]))
+    results = _race(
+        8, lambda i: actions.do_receive_one_click(Policy.objects.get(pk=policy.pk), people[i][0], by=people[i][1])
+    )
     assert sum(isinstance(r, Grant) for r in results) == 3
     assert sum(isinstance(r, Conflict) for r in results) == 5
     policy.refresh_from_db()
