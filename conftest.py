@@ -202,3 +202,18 @@ def enterprise_officer(make_staff: Callable[..., Any]) -> Any:
 @pytest.fixture
 def fund_manager(make_staff: Callable[..., Any]) -> Any:
     return make_staff("fund_manager", "fundmanager", department=None)
+
+
+@pytest.fixture
+def bank_officer(district: Any, make_staff: Callable[..., Any]) -> Any:
+    """A loan officer of 吉林银行长春宽城支行: an outside login acting for that bank only."""
+    from dgov.accounts.models import User
+    from dgov.financing.models import Bank, BankOfficer
+
+    registrar = make_staff("enterprise_service", "bank_registrar", department="ZWFW")
+    bank = Bank.objects.create(district=district, name="吉林银行", branch="长春宽城支行", created_by=registrar)
+    user = User(username="bank", kind=User.Kind.ENTERPRISE, full_name="吉林银行客户经理")
+    user.set_password(PASSWORD)
+    user.save()
+    BankOfficer.objects.create(bank=bank, user=user, added_by=registrar)
+    return user

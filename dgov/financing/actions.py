@@ -267,8 +267,12 @@ def do_answer(
 ) -> Offer:
     """The bank's answer: the loan granted (amount, rate, term within the product's
     ranges, no more than asked) or declined with the reason. A grant finances the need and
-    closes its other offers."""
-    enforce(rules.may_answer(by, offer))
+    closes its other offers. A second answer (a repeated click, or two officers at once) is
+    a ``Conflict``."""
+    verdict = rules.may_answer(by, offer)
+    if not verdict and verdict.shown:
+        raise Conflict(verdict.reason)
+    enforce(verdict)
     product, need = offer.product, offer.need
     today = clock.today()
     if grant:
