@@ -62,7 +62,9 @@ def make_product(bank, name="科技贷", conditions="", **fields):
 
 @pytest.fixture
 def other_bank(district, bank):
-    other = Bank.objects.create(district=district, name="中国建设银行", branch="长春宽城支行", created_by=bank.created_by)
+    other = Bank.objects.create(
+        district=district, name="中国建设银行", branch="长春宽城支行", created_by=bank.created_by
+    )
     user = User.objects.create(username="ccb", kind=User.Kind.ENTERPRISE)
     BankOfficer.objects.create(bank=other, user=user, added_by=bank.created_by)
     return other
@@ -116,7 +118,11 @@ def test_the_bank_grants_the_loan_and_the_need_is_financed(enterprise, profile, 
     actions.do_answer(mine, by=bank_officer, grant=True, amount=Decimal("280"), rate=Decimal("3.85"), term_months=12)
     need.refresh_from_db()
     theirs.refresh_from_db()
-    assert (need.status, need.granted_amount, need.granted_rate) == (NeedStatus.FINANCED, Decimal("280"), Decimal("3.85"))
+    assert (need.status, need.granted_amount, need.granted_rate) == (
+        NeedStatus.FINANCED,
+        Decimal("280"),
+        Decimal("3.85"),
+    )
     assert theirs.status == OfferStatus.WITHDRAWN
     assert Notification.objects.filter(recipient=enterprise, body__contains="3.85%").exists()
     # Answered meanwhile (a stale page), or answered again: both are conflicts.
@@ -247,7 +253,8 @@ def test_a_bank_answers_on_its_desk_and_sees_only_its_own_needs(
     assert profile.name in desk
     assert client.get(reverse("financing:offer", args=[theirs.pk])).status_code == 404
     refused = client.post(
-        reverse("financing:offer", args=[mine.pk]), {"decision": "grant", "amount": "300", "rate": "9", "term_months": "12"}
+        reverse("financing:offer", args=[mine.pk]),
+        {"decision": "grant", "amount": "300", "rate": "9", "term_months": "12"},
     )
     assert refused.status_code == 400 and "3.45%–5.5%" in refused.content.decode()
     done = client.post(
@@ -259,7 +266,9 @@ def test_a_bank_answers_on_its_desk_and_sees_only_its_own_needs(
     assert again.status_code == 409 and "has been answered" in again.content.decode()
 
 
-def test_staff_cannot_use_the_bank_desk_and_enterprises_cannot_see_the_staff_lists(client, enterprise, enterprise_officer):
+def test_staff_cannot_use_the_bank_desk_and_enterprises_cannot_see_the_staff_lists(
+    client, enterprise, enterprise_officer
+):
     client.force_login(enterprise_officer)
     assert client.get(reverse("financing:desk")).status_code == 403
     assert client.get(reverse("financing:needs")).status_code == 200

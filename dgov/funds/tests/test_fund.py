@@ -130,7 +130,9 @@ def test_the_fund_never_commits_more_than_it_holds(district, industry, fund, fun
 
 
 def test_tranches_never_exceed_the_commitment_and_wait_for_their_milestone(fund, project, fund_manager, approvers):
-    commitment = actions.do_propose_commitment(fund, project, amount=Decimal("3000"), share=Decimal("15"), by=fund_manager)
+    commitment = actions.do_propose_commitment(
+        fund, project, amount=Decimal("3000"), share=Decimal("15"), by=fund_manager
+    )
     approve(commitment, approvers)
     commitment.refresh_from_db()
     first = actions.do_plan_tranche(commitment, amount=Decimal("1000"), milestone=Stage.SIGNED, by=fund_manager)
@@ -152,20 +154,28 @@ def test_tranches_never_exceed_the_commitment_and_wait_for_their_milestone(fund,
 
 
 def test_each_way_out_has_its_rule(fund, project, fund_manager, approvers):
-    commitment = actions.do_propose_commitment(fund, project, amount=Decimal("2000"), share=Decimal("10"), by=fund_manager)
+    commitment = actions.do_propose_commitment(
+        fund, project, amount=Decimal("2000"), share=Decimal("10"), by=fund_manager
+    )
     approve(commitment, approvers)
     commitment.refresh_from_db()
-    tranche = actions.do_plan_tranche(commitment, amount=Decimal("800"), milestone=Stage.LETTER_OF_INTENT, by=fund_manager)
+    tranche = actions.do_plan_tranche(
+        commitment, amount=Decimal("800"), milestone=Stage.LETTER_OF_INTENT, by=fund_manager
+    )
     approve(tranche, approvers)
     actions.do_pay_tranche(Tranche.objects.get(pk=tranche.pk), by=fund_manager)
     commitment.refresh_from_db()
     with pytest.raises(ValidationError, match="at least what the fund paid in \\(800万\\)"):
-        actions.do_propose_exit(commitment, kind="buy_back", proceeds=Decimal("700"), reason="企业回购", by=fund_manager)
+        actions.do_propose_exit(
+            commitment, kind="buy_back", proceeds=Decimal("700"), reason="企业回购", by=fund_manager
+        )
     with pytest.raises(ValidationError, match="names the investor and the appraisal"):
         actions.do_propose_exit(commitment, kind="transfer", proceeds=Decimal("900"), reason="转让", by=fund_manager)
     with pytest.raises(ValidationError, match="Only a lost project is written off"):
         actions.do_propose_exit(commitment, kind="write_off", proceeds=Decimal("0"), reason="亏损", by=fund_manager)
-    exit_ = actions.do_propose_exit(commitment, kind="buy_back", proceeds=Decimal("880"), reason="按协议回购", by=fund_manager)
+    exit_ = actions.do_propose_exit(
+        commitment, kind="buy_back", proceeds=Decimal("880"), reason="按协议回购", by=fund_manager
+    )
     approve(exit_, approvers)
     fund.refresh_from_db()
     commitment.refresh_from_db()
@@ -178,7 +188,9 @@ def test_each_way_out_has_its_rule(fund, project, fund_manager, approvers):
 
 
 def test_a_rejection_rejects_and_gives_the_tranche_room_back(fund, project, fund_manager, approvers):
-    commitment = actions.do_propose_commitment(fund, project, amount=Decimal("2000"), share=Decimal("10"), by=fund_manager)
+    commitment = actions.do_propose_commitment(
+        fund, project, amount=Decimal("2000"), share=Decimal("10"), by=fund_manager
+    )
     approve(commitment, approvers)
     commitment.refresh_from_db()
     tranche = actions.do_plan_tranche(commitment, amount=Decimal("2000"), milestone=Stage.SIGNED, by=fund_manager)
@@ -191,7 +203,9 @@ def test_a_rejection_rejects_and_gives_the_tranche_room_back(fund, project, fund
 
 
 def test_the_leader_sees_the_fund_and_each_project(client, fund, project, fund_manager, approvers, leader):
-    commitment = actions.do_propose_commitment(fund, project, amount=Decimal("1500"), share=Decimal("12"), by=fund_manager)
+    commitment = actions.do_propose_commitment(
+        fund, project, amount=Decimal("1500"), share=Decimal("12"), by=fund_manager
+    )
     approve(commitment, approvers)
     client.force_login(leader)
     page = client.get(reverse("funds:fund", args=[fund.pk])).content.decode()
@@ -201,7 +215,9 @@ def test_the_leader_sees_the_fund_and_each_project(client, fund, project, fund_m
 
 
 def test_a_tranche_beyond_the_commitment_is_a_400_on_the_page(client, fund, project, fund_manager, approvers):
-    commitment = actions.do_propose_commitment(fund, project, amount=Decimal("1500"), share=Decimal("12"), by=fund_manager)
+    commitment = actions.do_propose_commitment(
+        fund, project, amount=Decimal("1500"), share=Decimal("12"), by=fund_manager
+    )
     approve(commitment, approvers)
     client.force_login(fund_manager)
     response = client.post(
@@ -224,7 +240,9 @@ needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="a
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_tranches_planned_at_once_never_exceed_the_commitment(fund, project, fund_manager, approvers):
-    commitment = actions.do_propose_commitment(fund, project, amount=Decimal("1000"), share=Decimal("10"), by=fund_manager)
+    commitment = actions.do_propose_commitment(
+        fund, project, amount=Decimal("1000"), share=Decimal("10"), by=fund_manager
+    )
     approve(commitment, approvers)
     barrier = threading.Barrier(4)
     outcomes: list[object] = []

@@ -61,7 +61,9 @@ def test_an_editor_writes_and_publishes_a_policy(client, enterprise_officer, dis
         ({"benefit_fact": "employees"}, "Select a valid choice. employees is not one of the available choices."),
     ],
 )
-def test_a_bad_policy_is_refused_with_a_clear_message_and_nothing_saved(client, enterprise_officer, district, changes, message):
+def test_a_bad_policy_is_refused_with_a_clear_message_and_nothing_saved(
+    client, enterprise_officer, district, changes, message
+):
     client.force_login(enterprise_officer)
     department = district.departments.get(code="SCJG").pk
     response = client.post(reverse("policies:new"), policy_post(department=department, **changes))
@@ -99,7 +101,9 @@ def _row(**values):
 
 def test_policies_are_imported_from_a_workbook(client, enterprise_officer):
     client.force_login(enterprise_officer)
-    content = _workbook([_row(), _row(title="研发补助", benefit_kind="share", benefit_rate="5", benefit_fact="rd_spend")])
+    content = _workbook(
+        [_row(), _row(title="研发补助", benefit_kind="share", benefit_rate="5", benefit_fact="rd_spend")]
+    )
     upload = {"file": _upload(content), "publish": "on"}
     response = client.post(reverse("policies:import"), upload)
     assert response.status_code == 302

@@ -96,7 +96,9 @@ def talent(district, enterprise, enterprise_officer):
 def test_the_register_reads_the_age_from_the_id_number_and_masks_it(talent):
     assert talent.born_on == dt.date(1949, 12, 31)
     assert talent.masked_id_number == "110105********002X"
-    verdict = TALENT_FACTS.check(TALENT_FACTS.parse_text("age <= 45; years_in_district >= 1"), talent, dt.date(2026, 6, 15))
+    verdict = TALENT_FACTS.check(
+        TALENT_FACTS.parse_text("age <= 45; years_in_district >= 1"), talent, dt.date(2026, 6, 15)
+    )
     assert [c.outcome for c in verdict.checks] == ["unmet", "unmet"]
 
 
