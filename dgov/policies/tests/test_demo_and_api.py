@@ -56,7 +56,7 @@ def test_the_demo_shows_every_part_loads_once_and_the_api_serves_it(client, demo
     _the_open_data_needs_no_token_and_the_figures_need_a_staff_token(client, bearer)
 
 
-def _the_open_data_needs_no_token_and_the_figures_need_a_staff_token(client, bearer):
+def _the_open_data_needs_no_token_and_the_figures_need_a_staff_token(client, bearer):  # noqa: F811
     # (One demo load serves both: loading it costs half a minute.)
     from dgov.accounts.models import User
 
