@@ -10,6 +10,7 @@ Money in 万元.
 """
 
 import datetime as dt
+import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
+from dgov.lib import clock
 from dgov.policies.conditions import Condition
 from dgov.policies.facts import ENTERPRISE_FACTS, SizeClass
 
@@ -57,14 +59,19 @@ class EnterpriseProfile(models.Model):
     # {fact name: Source} for each fact that is known.
     sources = models.JSONField(default=dict, blank=True)
     confirmed_at = models.DateTimeField(_("facts last confirmed by the enterprise"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Set on every save from the platform's clock (the matching job compares it with its
+    # own start, read from the same clock).
+    updated_at = models.DateTimeField(editable=False)
 
     objects = DistrictScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enterprise profile")
         verbose_name_plural = _("enterprise profiles")
-        indexes = [models.Index(fields=["district", "credit_code"], name="profile_credit_code_idx")]
+        indexes = [
+            models.Index(fields=["district", "credit_code"], name="profile_credit_code_idx"),
+            models.Index(fields=["updated_at"], name="profile_changed_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -74,6 +81,7 @@ class EnterpriseProfile(models.Model):
         self.industry_code = (self.industry_code or "").upper()
         if not self.registered_region and len(self.credit_code) == 18:
             self.registered_region = self.credit_code[2:8]
+        self.updated_at = clock.now()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "rd_intensity", "industry_code", "updated_at"}
         super().save(*args, **kwargs)
@@ -173,7 +181,9 @@ class Policy(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Set on every save from the platform's clock (the matching job compares it with its
+    # own start, read from the same clock).
+    updated_at = models.DateTimeField(editable=False)
 
     objects = PolicyQuerySet.as_manager()
 
@@ -209,10 +219,16 @@ class Policy(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.updated_at = clock.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
     @property
     def parsed_conditions(self) -> list[Condition]:
         if not hasattr(self, "_parsed"):
-            self._parsed = ENTERPRISE_FACTS.load(self.conditions)
+            self._parsed = parsed(self.conditions)
         return self._parsed
 
     @property
@@ -262,6 +278,22 @@ class Policy(models.Model):
         return text
 
 
+_PARSED: dict[str, list[Condition]] = {}
+
+
+def parsed(data: Any) -> list[Condition]:
+    """Stored conditions read once per process: the enterprise's page checks all 300
+    policies of a district on every request. Keyed by the stored data itself, so a
+    changed policy is read afresh."""
+    key = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) > 5000:
+            _PARSED.clear()
+        found = _PARSED[key] = ENTERPRISE_FACTS.load(data)
+    return found
+
+
 def _plain(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
@@ -285,11 +317,9 @@ class PolicyMatch(models.Model):
         verbose_name = _("policy match")
         verbose_name_plural = _("policy matches")
         constraints = [models.UniqueConstraint(fields=["policy", "profile"], name="policy_match_once")]
-        indexes = [
-            models.Index(fields=["profile", "active"], name="match_profile_idx"),
-            models.Index(fields=["policy", "active"], name="match_policy_idx"),
-            models.Index(fields=["notified"], condition=Q(notified=False), name="match_unnotified_idx"),
-        ]
+        # The unique index (policy, profile) serves every lookup of the matching job and
+        # of the policy's page; fewer indexes keep the job's bulk writes cheap.
+        indexes = [models.Index(fields=["profile"], condition=Q(notified=False), name="match_unnotified_idx")]
 
     def __str__(self) -> str:
         return f"{self.policy_id} · {self.profile_id}"

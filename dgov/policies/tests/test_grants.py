@@ -140,7 +140,9 @@ def test_enterprises_are_told_of_new_matches_once(enterprise, own_profile, make_
     assert told.filter(channel="app").count() == 1
 
 
-def test_the_next_pass_looks_only_at_what_changed(own_profile, make_policy, make_profile, clock):
+@pytest.mark.parametrize("limit", [2000, 0], ids=["checked in Python", "checked by SQL"])
+def test_the_next_pass_looks_only_at_what_changed(own_profile, make_policy, make_profile, clock, monkeypatch, limit):
+    monkeypatch.setattr(matching, "PYTHON_PASS_LIMIT", limit)
     policy = make_policy("employees >= 100")
     matching.run(full=True)
     assert not PolicyMatch.objects.exists()
@@ -155,6 +157,20 @@ def test_the_next_pass_looks_only_at_what_changed(own_profile, make_policy, make
     matching.run()
     match = PolicyMatch.objects.get()
     assert not match.active and match.lapsed_at is not None
+    clock.set(dt.datetime(2026, 6, 15, 13, 0))
+    own_profile.employees = 120
+    own_profile.save()
+    other = make_profile(employees=300)
+    matching.run()
+    assert set(PolicyMatch.objects.filter(active=True).values_list("profile_id", flat=True)) == {
+        own_profile.pk,
+        other.pk,
+    }
+    # A policy published (or changed) since the last pass is matched against everyone.
+    clock.set(dt.datetime(2026, 6, 15, 14, 0))
+    later = make_policy("employees >= 200", title="大型用工奖励")
+    matching.run()
+    assert list(PolicyMatch.objects.filter(policy=later).values_list("profile_id", flat=True)) == [other.pk]
     assert policy.pk
 
 
