@@ -29,6 +29,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 NUMBER = "number"  # Decimal, e.g. 万元
@@ -131,27 +132,42 @@ class Check:
 
     @property
     def requirement(self) -> str:
-        """The condition in words: "Employees ≥ 20"."""
-        op = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}.get(self.condition.op)
-        value = self.condition.value
-        if op is not None:
-            if self.fact.kind in (CHOICE, FLAG):
-                return f"{self.fact.label}: {self.fact.display(value)}"
-            return f"{self.fact.label} {op} {self.fact.display(value)}"
-        words = {
-            "in": _("one of"),
-            "not_in": _("none of"),
-            "has": _("holds"),
-            "has_any": _("holds one of"),
-        }[self.condition.op]
-        shown = self.fact.display(tuple(value) if isinstance(value, tuple) else value)
-        if self.fact.kind == CHOICE:
-            shown = ", ".join(self.fact.display(v) for v in value)
-        return f"{self.fact.label}: {words} {shown}"
+        """The condition in words: "Employees ≥ 20" (in the request's language)."""
+        key = (id(self.fact), self.condition, get_language())
+        found = _REQUIREMENTS.get(key)
+        if found is None:
+            if len(_REQUIREMENTS) > 20_000:
+                _REQUIREMENTS.clear()
+            found = _REQUIREMENTS[key] = _requirement(self.fact, self.condition)
+        return found
 
     @property
     def shown_value(self) -> str:
         return self.fact.display(self.value)
+
+
+# (fact, condition, language) → the words: a page shows hundreds of conditions of a few
+# hundred policies; the facts are module-level constants, so their identity is the key.
+_REQUIREMENTS: dict[tuple[int, Condition, str | None], str] = {}
+
+
+def _requirement(fact: Fact, condition: Condition) -> str:
+    op = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}.get(condition.op)
+    value = condition.value
+    if op is not None:
+        if fact.kind in (CHOICE, FLAG):
+            return f"{fact.label}: {fact.display(value)}"
+        return f"{fact.label} {op} {fact.display(value)}"
+    words = {
+        "in": _("one of"),
+        "not_in": _("none of"),
+        "has": _("holds"),
+        "has_any": _("holds one of"),
+    }[condition.op]
+    shown = fact.display(tuple(value) if isinstance(value, tuple) else value)
+    if fact.kind == CHOICE:
+        shown = ", ".join(fact.display(v) for v in value)
+    return f"{fact.label}: {words} {shown}"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import ExpressionWrapper, Q
+from django.db.models import Count, ExpressionWrapper, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from dgov.policies.facts import ENTERPRISE_FACTS
 from dgov.policies.models import EnterpriseProfile, MatchRun, Policy, PolicyMatch
 
 NOTIFY_PROFILES = 500
+ANALYZE_AFTER = 50_000  # new matches in one pass after which the table's statistics are refreshed
 PYTHON_PASS_LIMIT = 2_000  # changed enterprises checked in Python rather than by SQL per policy
 NEAR_SHOWN = 10  # policies shown that a confirmed fact would open
 # What the enterprise's page reads of each policy (300 of them per request).
@@ -73,16 +74,16 @@ def qualifying(policy: Policy, today: dt.date, profiles: Any = None) -> Any:
     return base.filter(district_id=policy.district_id).filter(ENTERPRISE_FACTS.q(policy.parsed_conditions, today))
 
 
-def _insert_new(policy: Policy, candidates: Any, now: dt.datetime) -> int:
+def _insert_new(policy: Policy, candidates: Any, now: dt.datetime, *, first: bool = False) -> int:
     """INSERT … SELECT the candidates without a match row for ``policy``; the row count.
 
     A match of an enterprise without a login is written as told already (nobody to tell),
     so the notification step reads only the rows it has something to do with."""
-    rows = (
-        candidates.exclude(matches__policy=policy)
-        .annotate(quiet=ExpressionWrapper(Q(applicant__user__isnull=True), output_field=models.BooleanField()))
-        .values("id", "quiet")
-    )
+    if not first:  # a policy's first matches need no anti-join against its (absent) rows
+        candidates = candidates.exclude(matches__policy=policy)
+    rows = candidates.annotate(
+        quiet=ExpressionWrapper(Q(applicant__user__isnull=True), output_field=models.BooleanField())
+    ).values("id", "quiet")
     select_sql, params = rows.query.sql_with_params()
     table = PolicyMatch._meta.db_table
     matched_at = models.DateTimeField().get_db_prep_value(now, connection)
@@ -96,8 +97,21 @@ def _insert_new(policy: Policy, candidates: Any, now: dt.datetime) -> int:
         return max(cursor.rowcount, 0)
 
 
-def match_policy(policy: Policy, today: dt.date, now: dt.datetime, profiles: Any = None) -> tuple[int, int]:
-    """Bring ``policy``'s matches up to date over ``profiles`` (all when None): (new, lapsed)."""
+def match_policy(
+    policy: Policy,
+    today: dt.date,
+    now: dt.datetime,
+    profiles: Any = None,
+    *,
+    has_rows: bool | None = None,
+    has_lapsed: bool | None = None,
+) -> tuple[int, int]:
+    """Bring ``policy``'s matches up to date over ``profiles`` (all when None): (new, lapsed).
+
+    ``has_rows`` / ``has_lapsed``: whether the policy has match rows, and inactive ones,
+    when the caller knows (a full pass reads that once for all policies: asking per policy
+    on a table that has just grown by a million rows reads it whole each time, because
+    the planner's statistics still say it is empty)."""
     scope = PolicyMatch.objects.filter(policy=policy)
     if profiles is not None:
         scope = scope.filter(profile__in=profiles)
@@ -106,12 +120,15 @@ def match_policy(policy: Policy, today: dt.date, now: dt.datetime, profiles: Any
         return 0, lapsed
     candidates = qualifying(policy, today, profiles)
     with transaction.atomic():
-        had_rows = scope.exists()
-        new = _insert_new(policy, candidates, now)
-        if not had_rows:
+        if has_rows is None:
+            has_rows = scope.exists()
+        new = _insert_new(policy, candidates, now, first=not has_rows)
+        if not has_rows:
             return new, 0  # all its matches are new: nothing to switch on or off
         again = 0
-        if scope.filter(active=False).exists():
+        if has_lapsed is None:
+            has_lapsed = scope.filter(active=False).exists()
+        if has_lapsed:
             back = {"active": True, "matched_at": now, "lapsed_at": None}
             with_login = candidates.filter(applicant__user__isnull=False).values("id")
             again = scope.filter(active=False, profile__in=with_login).update(**back, notified=False)
@@ -242,8 +259,13 @@ def run(now: dt.datetime | None = None, *, full: bool = False) -> int:
     lapsed += PolicyMatch.objects.filter(policy_id__in=list(gone.values_list("pk", flat=True)), active=True).update(
         active=False, lapsed_at=now
     )
+    ids = [p.pk for p in policies]
+    with_rows = set(PolicyMatch.objects.filter(policy_id__in=ids).values_list("policy_id", flat=True).distinct())
+    with_lapsed = set(
+        PolicyMatch.objects.filter(policy_id__in=ids, active=False).values_list("policy_id", flat=True).distinct()
+    )
     for policy in policies:
-        n, out = match_policy(policy, today, now)
+        n, out = match_policy(policy, today, now, has_rows=policy.pk in with_rows, has_lapsed=policy.pk in with_lapsed)
         new, lapsed = new + n, lapsed + out
     rest = [p for p in in_force if p not in policies]
     if changed and rest:
@@ -255,11 +277,47 @@ def run(now: dt.datetime | None = None, *, full: bool = False) -> int:
                 got, lost = match_policy(policy, today, now, profiles=changed)
                 n, out = n + got, out + lost
         new, lapsed = new + n, lapsed + out
+    if new > ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Planner statistics catch up with a table that just grew a lot (autovacuum would,
+        # later); the next pass's anti-joins then probe the index instead of scanning.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {PolicyMatch._meta.db_table}")
     told = _notify_new()
     MatchRun.objects.filter(pk=run_row.pk).update(
         finished_at=clock.now(), policies=len(policies), new_matches=new, lapsed=lapsed, notified=told
     )
     return new + lapsed
+
+
+_IN_FORCE: dict[tuple[int, dt.date], tuple[tuple[int, Any], list[Policy]]] = {}
+
+
+def policies_in_force(district_id: int, today: dt.date) -> list[Policy]:
+    """The district's policies in force, read once per process until one of them changes.
+
+    Every enterprise's page checks all of them (300 in a district); building 300 policies
+    with their departments per request cost as much as the rest of the page. A count and
+    the latest ``updated_at`` (every save and every status change moves it) tell whether
+    the list kept in memory is still the district's. The instances are shared between
+    requests: callers read them and never change them."""
+    stamp = Policy.objects.filter(district_id=district_id).aggregate(n=Count("pk"), at=Max("updated_at"))
+    key, version = (district_id, today), (stamp["n"], stamp["at"])
+    hit = _IN_FORCE.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    rows = list(
+        Policy.objects.in_force(today)
+        .filter(district_id=district_id)
+        .select_related("department", "service_item")
+        .only(*PAGE_FIELDS)
+        .order_by("-valid_from", "pk")
+    )
+    for policy in rows:
+        policy.parsed_conditions  # noqa: B018 — read once, here
+    if len(_IN_FORCE) > 100:
+        _IN_FORCE.clear()
+    _IN_FORCE[key] = (version, rows)
+    return rows
 
 
 def for_enterprise(profile: EnterpriseProfile, today: dt.date) -> dict[str, Any]:
@@ -271,15 +329,9 @@ def for_enterprise(profile: EnterpriseProfile, today: dt.date) -> dict[str, Any]
 
     received = list(Grant.objects.filter(profile=profile).select_related("policy").order_by("-granted_at"))
     this_period = {(g.policy_id, g.period_key) for g in received}
-    matched, near = [], []
-    policies = (
-        Policy.objects.in_force(today)
-        .filter(district_id=profile.district_id)
-        .select_related("department", "service_item")
-        .only(*PAGE_FIELDS)
-        .order_by("-valid_from", "pk")
-    )
-    for policy in policies:
+    matched: list[dict[str, Any]] = []
+    near: list[dict[str, Any]] = []
+    for policy in policies_in_force(profile.district_id, today):
         verdict = ENTERPRISE_FACTS.check(policy.parsed_conditions, profile, today)
         if verdict.qualifies:
             amount, formula = policy.benefit_for(profile)
