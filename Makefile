@@ -28,7 +28,8 @@ run: $(STAMP)
 	$(PY) manage.py run_jobs & \
 	$(VENV)/bin/gunicorn dgov.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - --capture-output
 
-# Debian packages the tests need: PostgreSQL 15, Chromium, poppler (pdfsig), gettext.
+# Debian packages the tests need: PostgreSQL 15, Chromium, poppler (pdfsig), NSS tools (pdfsig's
+# trust store), gettext.
 system-deps:
 	@missing=""; \
 	test -x /usr/lib/postgresql/15/bin/initdb || missing="$$missing postgresql-15"; \
@@ -36,6 +37,7 @@ system-deps:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v certutil >/dev/null || missing="$$missing libnss3-tools"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -48,7 +50,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy dgov
 	$(PY) manage.py makemigrations --check --dry-run -v1
-	DGOV_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=gov.example \
+	DGOV_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=gov.example DGOV_PUBLIC_URL=https://gov.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 messages: $(STAMP)

@@ -8,17 +8,21 @@
    and creates a district, a service item with its certificate type, a seal (keys in a
    temporary directory), staff, and ``--certificates`` approved applications (submit →
    accept → review → approve through ``dgov.applications.actions``).
-2. Ceiling, in the same run: bare pyHanko PAdES signatures per second of one ready PDF
-   with the seal's signer (loaded once, ``bytes_reserved``), the cost PERFORMANCE.md
-   measured at about 28/s.
-3. Issue: ``do_issue_batch`` over the applications (PDF built with its font and QR,
-   PAdES signature, SM2 seal, file written and fsynced, rows and audit entries); the
-   first 5 are a warm-up and do not count.
-4. Verification: ``--requests`` GETs of the QR target ``/certificates/verify/<id>/``
-   through Django's test client (in-process: the view's own latency, no server), then
-   the same number of uploads of a certificate file to ``/certificates/verify/``
-   (hash, PAdES validation, SM2 seal check).
+2. Signing-only cost, in the same run: bare pyHanko PAdES signatures per second of one
+   ready PDF with the seal's signer (loaded once, ``bytes_reserved``; no timestamp, no
+   DSS, no certification), the cost PERFORMANCE.md measured at about 28/s; then the same
+   PDF signed the way certificates are (``sealing.pades_sign``: certification, timestamp
+   from the local TSA, DSS with chain and CRL).
+3. Issue: ``do_issue_batch`` over the applications (PDF built with its font, QR and
+   drawn seal, PAdES B-LT signature, SM2 seal, file written and fsynced, rows and audit
+   entries); the first 5 are a warm-up and do not count.
+4. Verification: ``--requests`` GETs of the QR target ``/certificates/v/<code>/`` through
+   Django's test client (in-process: the view's own latency, no server; SM2 seal, sealed
+   record against the database, ledger, stored file, CRL), then uploads of a certificate
+   file to ``/certificates/verify/`` (PAdES validation at the timestamp's time, SM2 seal).
+   The rate limit is lifted for the run.
 
+Every figure is also given as a ratio to the signing-only cost of step 2.
 Targets (exit 1 if missed): ≥ 20 certificates a second; p95 of the QR page < 100 ms.
 """
 
@@ -29,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +67,8 @@ def main() -> int:
     from django.test import Client
 
     settings.SEAL_KEY_DIR = WORKDIR / "seal-keys"
+    settings.SEAL_CA_DIR = WORKDIR / "ca-keys"
+    settings.DGOV_VERIFY_RATE = "1000000/60"
     settings.CERTIFICATES_ROOT = WORKDIR / "certificates"
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     # No collectstatic here: plain static URLs instead of the manifest.
@@ -75,6 +82,7 @@ def main() -> int:
     from dgov.applications import actions
     from dgov.applications.models import Channel
     from dgov.certificates import pdf, sealing
+    from dgov.certificates.ca import do_create_seal
     from dgov.certificates.models import CertificateType
     from dgov.services.actions import do_publish_version
     from dgov.services.models import Audience, OnlineLevel, Trips
@@ -134,7 +142,7 @@ def main() -> int:
         district=district, code=f"B{int(time.time()) % 100000}", name="食品经营许可证", item=item
     )
     today = dt.date.today()
-    seal = sealing.do_create_seal(
+    seal = do_create_seal(
         district=district,
         department=department,
         name="宽城区市场监督管理局行政审批专用章",
@@ -163,17 +171,41 @@ def main() -> int:
         applications.append(application)
     print(f"prepared {len(applications)} approved applications in {WORKDIR}")
 
-    # Ceiling: bare PAdES signatures of one ready PDF.
+    # Signing-only cost: bare PAdES signatures of one ready PDF, then B-LT ones.
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
     sealing.do_issue(applications[0], by=officer)
     sample = sealing.content_for(certificate_type.certificates.get(), url="https://gov.example/x")
     ready = pdf.render(sample)
-    for _ in range(3):
-        sealing.pades_sign(ready, seal)
-    start = time.perf_counter()
-    rounds = 40
-    for _ in range(rounds):
-        sealing.pades_sign(ready, seal)
-    ceiling = rounds / (time.perf_counter() - start)
+    signer = sealing.key_store().pades_signer(seal.key_id)
+
+    def bare() -> bytes:
+        meta = signers.PdfSignatureMetadata(
+            field_name="Seal", subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(ready), strict=False)
+        pdf_signer = signers.PdfSigner(meta, signer=signer)
+        return sealing.run_async(
+            lambda: pdf_signer.async_sign_pdf(
+                writer, bytes_reserved=sealing.SIGNATURE_BYTES_RESERVED, output=io.BytesIO()
+            )
+        ).getvalue()
+
+    def per_second(sign: Callable[[], bytes], rounds: int = 40) -> float:
+        for _ in range(3):
+            sign()
+        start = time.perf_counter()
+        for _ in range(rounds):
+            sign()
+        return rounds / (time.perf_counter() - start)
+
+    ceiling = per_second(bare)
+    material = sealing.material(seal)
+    box = pdf.seal_box(certificate_type.layout)
+    long_term = per_second(lambda: sealing.pades_sign(ready, seal, box=box, seal_material=material))
 
     # Issue.
     sealing.do_issue_batch(applications[1:5], officer)
@@ -191,7 +223,7 @@ def main() -> int:
     for n in range(args.requests):
         certificate = issued[n % len(issued)]
         t = time.perf_counter()
-        response = client.get(f"/certificates/verify/{certificate.identifier}/")
+        response = client.get(f"/certificates/v/{certificate.verification_code}/")
         latencies.append((time.perf_counter() - t) * 1000)
         assert response.status_code == 200 and b'data-outcome="valid"' in response.content
     uploads = []
@@ -203,16 +235,24 @@ def main() -> int:
         assert b'data-outcome="valid"' in response.content
 
     page_p95 = p95(latencies)
-    print(f"PAdES ceiling (bare pyHanko signature): {ceiling:.1f}/s")
+    signing_ms = 1000 / ceiling
+    print(f"signing only (bare pyHanko PAdES signature): {ceiling:.1f}/s = {signing_ms:.1f} ms each")
+    print(
+        f"B-LT signature (certification + local TSA timestamp + DSS): {long_term:.1f}/s "
+        f"= {1000 / long_term:.1f} ms, {ceiling / long_term:.2f}x the signing-only cost"
+    )
     print(
         f"issued: {len(issued)} certificates in {elapsed:.2f} s = {rate:.1f}/s "
-        f"({rate / ceiling:.0%} of the ceiling; target ≥ 20/s)"
+        f"({rate / ceiling:.0%} of the signing-only rate, {ceiling / rate:.2f}x its cost; target >= 20/s)"
     )
     print(
-        f"QR page /certificates/verify/<id>/: p50 {statistics.median(latencies):.1f} ms, "
-        f"p95 {page_p95:.1f} ms (target < 100 ms)"
+        f"QR page /certificates/v/<code>/: p50 {statistics.median(latencies):.1f} ms, "
+        f"p95 {page_p95:.1f} ms = {page_p95 / signing_ms:.2f}x one signing-only signature (target < 100 ms)"
     )
-    print(f"file upload /certificates/verify/: p50 {statistics.median(uploads):.1f} ms, p95 {p95(uploads):.1f} ms")
+    print(
+        f"file upload /certificates/verify/: p50 {statistics.median(uploads):.1f} ms, p95 {p95(uploads):.1f} ms "
+        f"= {p95(uploads) / signing_ms:.2f}x one signing-only signature"
+    )
     ok = rate >= 20 and page_p95 < 100
     print("targets met" if ok else "TARGET MISSED")
     return 0 if ok else 1

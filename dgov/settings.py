@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from dgov.lib.env import env_bool, env_int, env_list, env_str
+from dgov.lib.links import problem as public_url_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DGOV_VAR_DIR", str(BASE_DIR / "var")))
@@ -230,6 +231,25 @@ AUDIT_CHECKPOINT_DIR = Path(env_str("DGOV_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "
 AUDIT_SIGNING_KEY_FILE = Path(env_str("DGOV_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-ed25519.pem")))
 AUDIT_CHECKPOINT_INTERVAL = timedelta(minutes=env_int("DGOV_AUDIT_CHECKPOINT_MINUTES", 60))
 
+# The public address (scheme and host, no path) of every link the platform sends out: QR
+# codes, verification addresses printed in certificates, notifications, e-mails
+# (``dgov.lib.links.public_url``). A certificate carries it inside its signature, so it must
+# be right before the first one is issued: production refuses to start without https.
+DGOV_PUBLIC_URL = env_str("DGOV_PUBLIC_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and public_url_problem(DGOV_PUBLIC_URL, production=True):
+    # Also a system check (dgov.E001); raised here too because gunicorn runs no checks.
+    raise ImproperlyConfigured(public_url_problem(DGOV_PUBLIC_URL, production=True))
+
+# E-certificates (decision 0012). The district CA's private key lives in DGOV_CA_KEY_DIR,
+# read only by the offline management commands (create_seal, issue_crl, revoke_seal); the
+# web process holds the seal keys and the local TSA key in SEAL_KEY_DIR. DGOV_TSA_URL names
+# an RFC 3161 timestamp authority; empty: the local TSA under the district CA.
+SEAL_KEY_DIR = Path(env_str("DGOV_SEAL_KEY_DIR", str(VAR_DIR / "keys" / "seals")))
+SEAL_CA_DIR = Path(env_str("DGOV_CA_KEY_DIR", str(VAR_DIR / "keys" / "ca")))
+DGOV_TSA_URL = env_str("DGOV_TSA_URL", "")
+DGOV_CRL_URL = env_str("DGOV_CRL_URL", "")  # where the CA's CRL is published; empty: under DGOV_PUBLIC_URL
+DGOV_CRL_DAYS = env_int("DGOV_CRL_DAYS", 30)
+DGOV_VERIFY_RATE = env_str("DGOV_VERIFY_RATE", "60/60")  # verifications per client address / seconds
 # The deadline light (dgov/workdays/lights.py): working days left when a deadline of each
 # kind turns yellow. DGOV_YELLOW_DAYS="campaign=3,application=1" overrides single kinds.
 DGOV_YELLOW_DAYS: dict[str, int] = {

@@ -231,3 +231,19 @@ class Applicant(models.Model):
 
 def applicants_for(user: Any) -> "QuerySet[Applicant]":
     return Applicant.objects.visible_to(user)
+
+
+class RateCounter(models.Model):
+    """Attempts per key in the current window of a rate limit (``dgov.lib.ratelimit``):
+    shared by every worker and node, kept across restarts."""
+
+    key = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

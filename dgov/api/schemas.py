@@ -1,10 +1,24 @@
 import datetime as dt
 from typing import Annotated, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Header, Path, Query, Schema
 
-# A primary key: bounded, so that a huge number is a 422 and not a database error.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Every parameter is bounded (a test holds every operation of the OpenAPI document to it),
+# so that a huge number or an endless string is a 422 and never a database error.
+MAX_ID = 2**63 - 1
+# A primary key in a body.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Path parameters.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CaseNumber = Annotated[str, Path(max_length=40)]
+ItemCode = Annotated[str, Path(max_length=64)]
+UnitCode = Annotated[str, Path(max_length=32)]
+# Query parameters.
+SearchText = Annotated[str, Query(max_length=100)]
+CodeFilter = Annotated[str, Query(max_length=32)]
+Offset = Annotated[int, Query(ge=0, le=100_000)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=64)]
 
 
 class Error(Schema):

@@ -10,23 +10,32 @@ Thin like the pages: every write goes through a ``do_*`` function of
 import secrets
 from typing import Any, Literal
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, NinjaAPI, Query, Router
-from ninja.errors import AuthenticationError
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
 from ninja.responses import Status as Reply
 
 from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import ACCEPT
 from dgov.api import schemas
 from dgov.api.auth import token_auth
+from dgov.api.parser import StrictParser
 from dgov.applications import actions, loading
-from dgov.applications.models import Application, ApplicationEvent, Channel, Status
-from dgov.applications.views import LOOKUP_MAX_FAILURES, LOOKUP_WINDOW_SECONDS, VERBS
+from dgov.applications.models import (
+    LOOKUP_LIMIT,
+    Application,
+    ApplicationEvent,
+    Channel,
+    Status,
+    SubmittedMaterial,
+)
+from dgov.applications.views import VERBS
 from dgov.lib.conflicts import Conflict
+from dgov.lib.ratelimit import client_address
 from dgov.services.models import Material, ServiceItem, ServiceItemVersion
 from dgov.services.search import search
 from dgov.workdays.models import Deadline
@@ -39,10 +48,11 @@ api = NinjaAPI(
     auth=token_auth,
     # Swagger UI would load its assets from a CDN; the document itself is the contract.
     docs_url=None,
+    parser=StrictParser(),
 )
 v1 = Router(tags=["v1"])
 
-ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409), schemas.Error)
+ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), schemas.Error)
 MAX_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length or 64
 
 
@@ -51,6 +61,22 @@ MAX_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length or 64
 
 def _error(request: HttpRequest, status: int, detail: str, messages: list[str] | None = None) -> HttpResponse:
     return api.create_response(request, {"detail": str(detail), "messages": messages or [str(detail)]}, status=status)
+
+
+@api.exception_handler(SchemaError)
+def _schema_error(request: HttpRequest, error: SchemaError) -> HttpResponse:
+    """A parameter or body field outside its declared type or bounds: 422, each field named."""
+    messages = [
+        f"{'.'.join(str(part) for part in e.get('loc', ()))}: {e.get('msg', '')}".strip(": ") for e in error.errors
+    ]
+    return _error(request, 422, _("The request does not match the API's schema."), messages)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
+        return _error(request, 400, _("The request body is not valid JSON in UTF-8 (or holds a lone surrogate)."))
+    return _error(request, error.status_code, str(error))
 
 
 @api.exception_handler(Conflict)
@@ -103,11 +129,11 @@ def _item(item: ServiceItem) -> dict[str, Any]:
 @v1.get("/items", response=schemas.ItemList, auth=None, summary="List the published service items")
 def list_items(
     request: HttpRequest,
-    department: str = "",
+    department: schemas.CodeFilter = "",
     kind: Literal["citizen", "enterprise"] | None = None,
-    q: str = "",
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    q: schemas.SearchText = "",
+    limit: schemas.Limit = 50,
+    offset: schemas.Offset = 0,
 ) -> dict[str, Any]:
     """The public catalogue; ``q`` searches as the portal does (colloquial names,
     Traditional or Simplified Chinese), best match first; otherwise ordered by code."""
@@ -124,7 +150,7 @@ def list_items(
 
 
 @v1.get("/items/{code}", response={200: schemas.ItemDetail, 404: schemas.Error}, auth=None)
-def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_item(request: HttpRequest, code: schemas.ItemCode) -> dict[str, Any]:
     """One item's current guide with its materials."""
     item = (
         ServiceItem.objects.public()
@@ -167,7 +193,7 @@ def _is_staff(user: Any) -> bool:
     return bool(user.kind == User.Kind.STAFF and user.district_id is not None)
 
 
-def get_application_for_user(request: HttpRequest, number: str, *, full: bool = False) -> Application:
+def get_application_for_user(request: HttpRequest, number: schemas.CaseNumber, *, full: bool = False) -> Application:
     """The one guarded way to fetch an application: missing and not visible look alike.
 
     Loads what the ``do_*`` functions and the reply read (applicant and their user, item
@@ -284,11 +310,29 @@ def _materials_of(version: ServiceItemVersion, wanted: list[schemas.MaterialIn])
     return chosen
 
 
+def _same_request(application: Application, body: schemas.ApplyIn) -> bool:
+    """Whether a repeat under the same Idempotency-Key asks for what the first request
+    filed: the same item, applicant, channel and materials (a retry), not a new request."""
+    code = (
+        ServiceItemVersion.objects.filter(pk=application.item_version_id).values_list("item__code", flat=True).first()
+    )
+    if code != body.item.strip() or application.channel != body.channel:
+        return False
+    if body.applicant is not None and body.applicant != application.applicant_id:
+        return False
+    filed = set(
+        SubmittedMaterial.objects.filter(application=application, document__isnull=True).values_list(
+            "material_id", "promised"
+        )
+    )
+    return filed == {(row.material, row.promised) for row in body.materials}
+
+
 @v1.post("/applications", response={200: schemas.ApplicationCreated, 201: schemas.ApplicationCreated, **ERRORS})
 def apply(
     request: HttpRequest,
     body: schemas.ApplyIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: schemas.IdempotencyKey = None,
 ) -> Reply[dict[str, Any]]:
     """File an application (an applicant's token, or a staff system on behalf of an
     applicant). A repeat with the same ``Idempotency-Key`` returns the first application
@@ -302,6 +346,15 @@ def apply(
         # A repeat answers with the first application even if the item changed since.
         existing = loading.filed_with_key(user, key)
         if existing is not None:
+            if not _same_request(existing, body):
+                raise HttpError(
+                    422,
+                    _(
+                        "This Idempotency-Key was already used for a different application (%(number)s): "
+                        "use a new key for a new application."
+                    )
+                    % {"number": existing.number},
+                )
             return Reply(200, _application(existing, code=True))
     if item is None:
         item = _item_to_apply_for(user, body.item)
@@ -341,23 +394,25 @@ def apply(
 
 
 @v1.get("/applications/{number}", response={200: schemas.ApplicationOut, **ERRORS})
-def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_application(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     return _application(get_application_for_user(request, number, full=True))
 
 
-def _act(request: HttpRequest, number: str, run: Any) -> dict[str, Any]:
+def _act(request: HttpRequest, number: schemas.CaseNumber, run: Any) -> dict[str, Any]:
     application = get_application_for_user(request, number)
     run(application, request.user)
     return _state(application)
 
 
 @v1.post("/applications/{number}/accept", response={200: schemas.ApplicationState, **ERRORS})
-def accept(request: HttpRequest, number: str) -> dict[str, Any]:
+def accept(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_accept(a, by=by))
 
 
 @v1.post("/applications/{number}/request-supplement", response={200: schemas.ApplicationState, **ERRORS})
-def request_supplement(request: HttpRequest, number: str, body: schemas.SupplementRequestIn) -> dict[str, Any]:
+def request_supplement(
+    request: HttpRequest, number: schemas.CaseNumber, body: schemas.SupplementRequestIn
+) -> dict[str, Any]:
     """One notice listing every missing or faulty material (一次性告知)."""
 
     def run(application: Application, by: Any) -> None:
@@ -375,7 +430,7 @@ def request_supplement(request: HttpRequest, number: str, body: schemas.Suppleme
 
 
 @v1.post("/applications/{number}/supplement", response={200: schemas.ApplicationState, **ERRORS})
-def supplement(request: HttpRequest, number: str, body: schemas.SupplementIn) -> dict[str, Any]:
+def supplement(request: HttpRequest, number: schemas.CaseNumber, body: schemas.SupplementIn) -> dict[str, Any]:
     """The supplement is handed in (materials on paper, by their ids)."""
 
     def run(application: Application, by: Any) -> None:
@@ -391,38 +446,38 @@ def supplement(request: HttpRequest, number: str, body: schemas.SupplementIn) ->
 
 
 @v1.post("/applications/{number}/refuse", response={200: schemas.ApplicationState, **ERRORS})
-def refuse(request: HttpRequest, number: str, body: schemas.ReasonsIn) -> dict[str, Any]:
+def refuse(request: HttpRequest, number: schemas.CaseNumber, body: schemas.ReasonsIn) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_refuse(a, by=by, reasons=body.reasons))
 
 
 @v1.post("/applications/{number}/review", response={200: schemas.ApplicationState, **ERRORS})
-def review(request: HttpRequest, number: str, body: schemas.ReviewIn | None = None) -> dict[str, Any]:
+def review(request: HttpRequest, number: schemas.CaseNumber, body: schemas.ReviewIn | None = None) -> dict[str, Any]:
     note = body.note if body is not None else ""
     return _act(request, number, lambda a, by: actions.do_review(a, by=by, note=note))
 
 
 @v1.post("/applications/{number}/approve", response={200: schemas.ApplicationState, **ERRORS})
-def approve(request: HttpRequest, number: str) -> dict[str, Any]:
+def approve(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_decide(a, by=by, approve=True))
 
 
 @v1.post("/applications/{number}/deny", response={200: schemas.ApplicationState, **ERRORS})
-def deny(request: HttpRequest, number: str, body: schemas.ReasonsIn) -> dict[str, Any]:
+def deny(request: HttpRequest, number: schemas.CaseNumber, body: schemas.ReasonsIn) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_decide(a, by=by, approve=False, reasons=body.reasons))
 
 
 @v1.post("/applications/{number}/complete", response={200: schemas.ApplicationState, **ERRORS})
-def complete(request: HttpRequest, number: str) -> dict[str, Any]:
+def complete(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_complete(a, by=by))
 
 
 @v1.post("/applications/{number}/stop-clock", response={200: schemas.ApplicationState, **ERRORS})
-def stop_clock(request: HttpRequest, number: str, body: schemas.StopClockIn) -> dict[str, Any]:
+def stop_clock(request: HttpRequest, number: schemas.CaseNumber, body: schemas.StopClockIn) -> dict[str, Any]:
     return _act(request, number, lambda a, by: actions.do_stop_clock(a, by=by, **body.dict()))
 
 
 @v1.post("/applications/{number}/resume-clock", response={200: schemas.ApplicationState, **ERRORS})
-def resume_clock(request: HttpRequest, number: str) -> dict[str, Any]:
+def resume_clock(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     """The clock runs again; the due dates move by the working days it stood still."""
 
     def run(application: Application, by: Any) -> None:
@@ -433,7 +488,7 @@ def resume_clock(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @v1.post("/applications/{number}/extend", response={200: schemas.ApplicationState, **ERRORS})
-def extend(request: HttpRequest, number: str, body: schemas.ExtendIn) -> dict[str, Any]:
+def extend(request: HttpRequest, number: schemas.CaseNumber, body: schemas.ExtendIn) -> dict[str, Any]:
     def run(application: Application, by: Any) -> None:
         actions.do_extend(application, by=by, days=body.days, reason=body.reason)
         _load_deadlines(application)  # moved by do_extend_deadline on copies of its own
@@ -442,7 +497,7 @@ def extend(request: HttpRequest, number: str, body: schemas.ExtendIn) -> dict[st
 
 
 @v1.post("/applications/{number}/check-in", response={200: schemas.ApplicationState, **ERRORS})
-def check_in(request: HttpRequest, number: str) -> dict[str, Any]:
+def check_in(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
     """A visit in person, recorded by the window clerk."""
 
     def run(application: Application, by: Any) -> None:
@@ -461,8 +516,8 @@ def lookup(request: HttpRequest, body: schemas.LookupIn) -> Any:
     """Status and timeline by number and verification code, without personal data. A
     wrong number and a wrong code get the same answer; failures are limited per address
     (the same counter as the lookup page's)."""
-    counter = f"applications:lookup-failures:{request.META.get('REMOTE_ADDR', '')}"
-    if cache.get(counter, 0) >= LOOKUP_MAX_FAILURES:
+    address = client_address(request)
+    if not LOOKUP_LIMIT.take(address):
         return _error(request, 429, _("Too many failed lookups from your address; try again later."))
     application = (
         Application.objects.filter(number=body.number.strip().upper())
@@ -470,11 +525,8 @@ def lookup(request: HttpRequest, body: schemas.LookupIn) -> Any:
         .first()
     )
     if application is None or not secrets.compare_digest(application.verification_code, body.code.strip()):
-        try:
-            cache.incr(counter)
-        except ValueError:
-            cache.set(counter, 1, LOOKUP_WINDOW_SECONDS)
         return _error(request, 404, _("No application matches this number and verification code."))
+    LOOKUP_LIMIT.give_back(address)  # only failures are limited
     return {
         "number": application.number,
         "status": application.status,

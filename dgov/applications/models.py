@@ -14,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.accounts.roles import DEPARTMENT_SCOPED
+from dgov.lib.ratelimit import RateLimit
+
+# Abuse limit of the public lookup (page and API alike): failed attempts per client
+# address in a window of ten minutes, counted for every worker together.
+LOOKUP_LIMIT = RateLimit("applications.lookup", limit=20, window_seconds=600)
 
 
 class Status(models.TextChoices):

@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -46,6 +45,7 @@ from dgov.applications.forms import (
 )
 from dgov.applications.models import (
     CLOCK_STATUSES,
+    LOOKUP_LIMIT,
     OPEN_STATUSES,
     Application,
     ApplicationEvent,
@@ -58,14 +58,12 @@ from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.ratelimit import client_address
 from dgov.notifications.models import Notification
 from dgov.services.models import Material, ServiceItem
 from dgov.workdays.calendar import add_working_days
 
 PAGE_SIZE = 50
-# Abuse limit of the public lookup: failed attempts per client address and window.
-LOOKUP_MAX_FAILURES = 20
-LOOKUP_WINDOW_SECONDS = 600
 
 # The queue each role starts from; roles not named here watch every open case.
 ROLE_QUEUES: dict[Role, tuple[Status, ...]] = {
@@ -709,10 +707,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # Public lookup ----------------------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     """Status and timeline by number and verification code, without personal data.
@@ -721,12 +715,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if request.method == "GET":
         return render(request, "applications/lookup.html", context)
-    counter = f"applications:lookup-failures:{_client_address(request)}"
-    if cache.get(counter, 0) >= LOOKUP_MAX_FAILURES:
-        context["limited"] = True
-        return render(request, "applications/lookup.html", context, status=429)
     if not form.is_valid():
         return render(request, "applications/lookup.html", context, status=400)
+    address = client_address(request)
+    if not LOOKUP_LIMIT.take(address):
+        context["limited"] = True
+        return render(request, "applications/lookup.html", context, status=429)
     application = (
         Application.objects.filter(number=form.cleaned_data["number"])
         .select_related("item_version", "promised_deadline")
@@ -734,12 +728,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
     )
     code = form.cleaned_data["code"]
     if application is None or not secrets.compare_digest(application.verification_code, code):
-        try:
-            cache.incr(counter)
-        except ValueError:
-            cache.set(counter, 1, LOOKUP_WINDOW_SECONDS)
         context["not_found"] = True
         return render(request, "applications/lookup.html", context, status=404)
+    LOOKUP_LIMIT.give_back(address)  # only failures are limited
     context["application"] = application
     context["timeline"] = [
         {"at": event.at, "label": VERBS.get(event.verb, event.verb), "status": _status_label(event.to_status)}

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from dgov.api.schemas import CaseNumber
 from dgov.bundles.actions import parts_of, sync_due
 from dgov.bundles.models import BundleApplication, Status, progress
 
@@ -54,7 +55,7 @@ class ErrorOut(Schema):
     response={200: BundleProgressOut, 404: ErrorOut},
     summary="A bundle application's progress, part by part, with the critical path",
 )
-def bundle_progress(request: HttpRequest, number: str) -> dict[str, Any]:
+def bundle_progress(request: HttpRequest, number: CaseNumber) -> dict[str, Any]:
     sync_due(BundleApplication.objects.visible_to(request.user).filter(number=number.strip().upper()))
     try:
         bundle_application = (

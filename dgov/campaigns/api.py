@@ -7,6 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from dgov.api.schemas import PathId, UnitCode
 from dgov.campaigns.actions import today
 from dgov.campaigns.models import SUPERVISE, VIEW_BOARD, Campaign, Event, Problem, Publication
 from dgov.campaigns.views import PUBLIC_VERBS, board_rows
@@ -69,7 +70,7 @@ class ErrorOut(Schema):
 
 
 @router.get("/{campaign_id}/board", response={200: BoardOut, 404: ErrorOut}, summary="Every unit with its lights")
-def board(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+def board(request: HttpRequest, campaign_id: PathId) -> dict[str, Any]:
     user: Any = request.user
     if not (user.has_perm(VIEW_BOARD) or user.has_perm(SUPERVISE)):
         raise Http404
@@ -107,7 +108,7 @@ def board(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     auth=None,
     summary="A unit's published problem list, measures, dates and progress",
 )
-def published(request: HttpRequest, campaign_id: int, unit_code: str) -> dict[str, Any]:
+def published(request: HttpRequest, campaign_id: PathId, unit_code: UnitCode) -> dict[str, Any]:
     publication = (
         Publication.objects.filter(campaign_id=campaign_id, unit__code=unit_code)
         .select_related("campaign", "unit")

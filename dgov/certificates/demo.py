@@ -9,12 +9,12 @@ issued by the demo seal officer.
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from dgov.accounts.models import Department, User
 from dgov.applications.models import Application, Status
+from dgov.certificates.ca import DistrictCA, current_crl_needed, do_create_seal
 from dgov.certificates.models import CertificateType, Layout, Seal
-from dgov.certificates.sealing import add_years, do_create_seal, do_issue
+from dgov.certificates.sealing import add_years, do_issue
+from dgov.lib import clock
 from dgov.lib.idnumbers import uscc_check_character
 from dgov.services.models import ServiceItem
 
@@ -41,7 +41,9 @@ def load(district: Any) -> None:
         if not department.credit_code:
             department.credit_code = credit_code_for(district.code, index)
             department.save(update_fields=["credit_code"])
-    today = timezone.localdate()
+    today = clock.today()
+    if Seal.objects.filter(district=district).exists() and current_crl_needed(district):
+        DistrictCA(district).issue_crl()  # the demo plays the offline CA: a fresh CRL
     for item_name, code, name, layout, years in TYPES:
         item = ServiceItem.objects.filter(district=district, current_version__name=item_name).first()
         if item is None:

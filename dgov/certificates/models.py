@@ -83,6 +83,43 @@ class CertificateType(models.Model):
         return self.name
 
 
+class Authority(models.Model):
+    """A district's public PKI: its CA certificate (the trust root a verifier installs),
+    the certificate of its local timestamp authority, and where its CRL is published. The
+    CA's private key is not here nor anywhere the web process reads (``dgov.certificates.ca``)."""
+
+    district = models.OneToOneField("accounts.District", on_delete=models.PROTECT, related_name="authority")
+    ca_certificate_pem = models.TextField(_("district CA certificate (PEM)"))
+    tsa_certificate_pem = models.TextField(_("timestamp authority certificate (PEM)"))
+    tsa_key_id = models.CharField(max_length=64)
+    crl_url = models.CharField(_("CRL address"), max_length=300)
+
+    class Meta:
+        verbose_name = _("certification authority")
+        verbose_name_plural = _("certification authorities")
+
+    def __str__(self) -> str:
+        return f"CA {self.district_id}"
+
+
+class RevocationList(models.Model):
+    """A CRL the district CA issued (offline), newest number current. Sealing embeds the
+    current one in every certificate; verifiers read seal revocations from it."""
+
+    district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="revocation_lists")
+    number = models.PositiveIntegerField()
+    this_update = models.DateTimeField()
+    next_update = models.DateTimeField()
+    der = models.BinaryField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["district", "number"], name="crl_number_unique")]
+
+    def __str__(self) -> str:
+        return f"CRL {self.district_id} #{self.number}"
+
+
 class Seal(models.Model):
     """An electronic seal of a department (or of one certificate type). The private keys
     stay with the seal service (``sealing.KeyStore``); the database holds only the public
@@ -103,6 +140,9 @@ class Seal(models.Model):
     certificate_pem = models.TextField(_("signing certificate (PEM)"))
     ca_certificate_pem = models.TextField(_("district CA certificate (PEM)"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by ``revoke_seal`` together with the CRL that lists the seal's certificate.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
 
     objects = DistrictScopedQuerySet.as_manager()
 
@@ -136,6 +176,8 @@ class Certificate(models.Model):
     certificate_type = models.ForeignKey(CertificateType, on_delete=models.PROTECT, related_name="certificates")
     identifier = models.CharField(_("identifier"), max_length=120, unique=True)
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    # The verification address carries this random code, never the sequential identifier.
+    verification_code = models.CharField(_("verification code"), max_length=32, unique=True)
     serial = models.PositiveIntegerField()
     version = models.PositiveSmallIntegerField(default=1)
     holder_name = models.CharField(_("holder"), max_length=100)
@@ -211,11 +253,20 @@ class CertificateStatusChange(models.Model):
         return f"{self.certificate_id} {self.from_status}→{self.to_status}"
 
 
+class SealUsePurpose(models.TextChoices):
+    ISSUE = "issue", _("Certificate issued")
+    ANNOTATED_COPY = "annotated_copy", _("Annotated copy")
+    OTHER = "other", _("Other (reason recorded)")
+
+
 class SealUse(models.Model):
     """One use of a seal: the time, the seal, the hash of what it sealed, and the approval
-    it rests on (GB/T 38540: each use records time, document hash and signer)."""
+    it rests on (GB/T 38540: each use records time, document hash and signer). A use that
+    produced no certificate or copy states its reason in ``note``."""
 
     at = models.DateTimeField()
+    purpose = models.CharField(max_length=20, choices=SealUsePurpose.choices, default=SealUsePurpose.ISSUE)
+    note = models.TextField(blank=True)
     district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="+")
     seal = models.ForeignKey(Seal, on_delete=models.PROTECT, related_name="uses")
     document_sha256 = models.CharField(max_length=64)
@@ -224,6 +275,9 @@ class SealUse(models.Model):
     )
     certificate = models.ForeignKey(
         Certificate, null=True, blank=True, on_delete=models.PROTECT, related_name="seal_uses"
+    )
+    annotated_copy = models.ForeignKey(
+        "AnnotatedCopy", null=True, blank=True, on_delete=models.PROTECT, related_name="seal_uses"
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -243,6 +297,10 @@ class AnnotatedCopy(models.Model):
     expires_on = models.DateField(_("expires on"))
     file_sha256 = models.CharField(max_length=64, db_index=True)
     storage_name = models.CharField(max_length=32, unique=True, editable=False)
+    # The copy's own SM2 seal (copies made before decision 0012 have none).
+    seal = models.ForeignKey(Seal, null=True, blank=True, on_delete=models.PROTECT, related_name="annotated_copies")
+    seal_metadata = models.TextField(blank=True)
+    seal_value = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -256,3 +314,33 @@ class AnnotatedCopy(models.Model):
     @property
     def path(self) -> Path:
         return storage_path(self.storage_name)
+
+
+class FindingKind(models.TextChoices):
+    USE_WITHOUT_APPROVAL = "use_without_approval", _("Seal use without an approval")
+    USE_WITHOUT_DOCUMENT = "use_without_document", _("Seal use without its certificate or a recorded reason")
+    CERTIFICATE_WITHOUT_USE = "certificate_without_use", _("Certificate sealed outside the ledger")
+    COPY_WITHOUT_USE = "copy_without_use", _("Annotated copy sealed outside the ledger")
+    USE_WITHOUT_AUDIT = "use_without_audit", _("Seal use missing from the audit trail")
+    AUDIT_WITHOUT_USE = "audit_without_use", _("Seal use in the audit trail, missing from the ledger")
+    LATE_CERTIFICATE = "late_certificate", _("Approval without its certificate past the time limit")
+    RECORDS_DISAGREE = "records_disagree", _("Database and sealed record disagree")
+    CRL_EXPIRING = "crl_expiring", _("The revocation list expires soon")
+
+
+class LedgerFinding(models.Model):
+    """What reconciliation or a verification found wrong with the seal's books; shown to
+    seal officers and auditors. One row per (kind, subject): found again, it is not repeated."""
+
+    district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=FindingKind.choices)
+    subject = models.CharField(max_length=100)
+    detail = models.TextField()
+    found_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "subject"], name="ledger_finding_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject}"

@@ -10,6 +10,7 @@ glyphs each document uses, so every reader shows every character.
 
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,64 @@ def _register_font() -> str:
 
 
 @dataclass(frozen=True)
+class SealMark:
+    """What the visible seal shows: the seal's name around the rim, its key's fingerprint."""
+
+    name: str
+    fingerprint: str
+
+
+# Where the seal is drawn (centre x, centre y, radius) per layout; the signature field is
+# placed on the same square (``seal_box``).
+_SEAL_PLACES = {"licence": (470, 150, 62), "permit": (280, 150, 62)}
+
+
+def seal_box(layout: str) -> tuple[int, int, int, int]:
+    x, y, r = _SEAL_PLACES.get(layout, _SEAL_PLACES["permit"])
+    return (x - r, y - r, x + r, y + r)
+
+
+def _star(c: canvas.Canvas, x: float, y: float, r: float) -> None:
+    path = c.beginPath()
+    for n in range(10):
+        radius = r if n % 2 == 0 else r * 0.38
+        angle = math.pi / 2 + n * math.pi / 5
+        point = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+        if n == 0:
+            path.moveTo(*point)
+        else:
+            path.lineTo(*point)
+    path.close()
+    c.drawPath(path, stroke=0, fill=1)
+
+
+def _draw_seal(c: canvas.Canvas, mark: SealMark, layout: str, font: str) -> None:
+    """An official round seal in red: rim, star, the name along the upper arc, and the
+    key fingerprint across the bottom, all from the seal's data."""
+    x, y, r = _SEAL_PLACES.get(layout, _SEAL_PLACES["permit"])
+    c.saveState()
+    c.setStrokeColor(RED)
+    c.setFillColor(RED)
+    c.setLineWidth(3)
+    c.circle(x, y, r, stroke=1, fill=0)
+    _star(c, x, y, r * 0.3)
+    size = 11.0
+    c.setFont(font, size)
+    chars = list(mark.name)
+    span = min(math.radians(250), math.radians(20) * max(len(chars) - 1, 1))
+    for n, char in enumerate(chars):
+        angle = math.pi / 2 + span / 2 - (span * n / max(len(chars) - 1, 1))
+        c.saveState()
+        c.translate(x + (r - size - 3) * math.cos(angle), y + (r - size - 3) * math.sin(angle))
+        c.rotate(math.degrees(angle) - 90)
+        c.drawCentredString(0, 0, char)
+        c.restoreState()
+    c.setFont(font, 6)
+    c.drawCentredString(x, y - r * 0.55, mark.fingerprint)
+    c.restoreState()
+
+
+@dataclass(frozen=True)
 class Content:
     """What the page shows."""
 
@@ -53,6 +112,8 @@ class Content:
     verify_url: str
     layout: str
     annotation: str = ""  # 加注件: purpose and expiry
+    seal: SealMark | None = None
+    verification_code: str = ""
 
 
 def format_date(day: dt.date) -> str:
@@ -137,6 +198,8 @@ def render(content: Content) -> bytes:
 
     c.setFont(font, 8)
     c.drawString(left, 50, f"证照标识：{content.identifier}")
+    if content.verification_code:
+        c.drawString(left, 62, f"核验码：{content.verification_code}  核验地址：{content.verify_url}")
     _qr(c, content.verify_url, qr_x, qr_y, qr_size)
     c.setFont(font, 9)
     c.drawCentredString(qr_x + qr_size / 2, qr_y - 12, "扫码核验")
@@ -145,6 +208,9 @@ def render(content: Content) -> bytes:
         c.setFillColor(RED)
         c.setFont(font, 13)
         c.drawString(left, 75, content.annotation)
+
+    if content.seal is not None:
+        _draw_seal(c, content.seal, content.layout, font)
 
     c.showPage()
     c.save()

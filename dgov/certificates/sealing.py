@@ -2,19 +2,24 @@
 
 Keys live behind ``KeyStore``. ``FileKeyStore`` keeps them as files (mode 0600) in
 ``settings.SEAL_KEY_DIR``, outside the database and the repository; a hardware security
-module could replace it by implementing the same three methods. No view ever reads a key:
-officials ask the service to seal, the service checks the approval and seals.
+module could replace it by implementing the same methods. No view ever reads a key:
+officials ask the service to seal, the service checks the approval and seals. The
+district CA's key is not here: the CA certifies seal and TSA keys offline
+(``dgov.certificates.ca``, decision 0012).
 
 Every certificate carries two signatures:
 
-1. a PAdES signature inside the PDF (ECDSA P-256, certificate issued by a district CA),
-   which ordinary PDF readers and poppler's ``pdfsig`` check;
-2. a detached electronic seal in the manner of GB/T 38540: SM2 with SM3 over the
-   canonical metadata (GB/T 36903 elements as sorted-key compact JSON, the SHA-256 of
-   the signed PDF among them), stored beside the certificate.
+1. a PAdES B-LT certification signature inside the PDF (ECDSA P-256, certificate issued
+   by the district CA; DocMDP "no changes"), with an RFC 3161 timestamp and, in the same
+   revision, a DSS holding the chain and the district CA's current CRL; pdfsig, Adobe
+   Reader and pyHanko check it, and it stays checkable after the seal's certificate ends;
+2. a detached electronic seal in the manner of GB/T 38540: SM2 with SM3 (OpenSSL, see
+   ``sm2``) over the canonical metadata (GB/T 36903 elements as sorted-key compact JSON,
+   the SHA-256 of the signed PDF among them), stored beside the certificate.
 """
 
 import asyncio
+import base64
 import datetime as dt
 import hashlib
 import io
@@ -23,6 +28,7 @@ import os
 import secrets
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -39,32 +45,49 @@ from dgov.audit.trail import record
 from dgov.certificates import pdf, sm2
 from dgov.certificates.identifiers import make_identifier
 from dgov.certificates.models import (
+    Authority,
     Certificate,
     CertificateType,
     HolderCodeKind,
+    RevocationList,
     Seal,
     SealUse,
+    SealUsePurpose,
     storage_path,
 )
+from dgov.certificates.rules import may_issue
+from dgov.lib import clock
+from dgov.lib.links import public_url
+from dgov.lib.rules import enforce
 
 T = TypeVar("T")
 ISSUE = "certificates.issue_certificate"
 APPROVED_STATUSES = (Status.APPROVED, Status.COMPLETED)
-# Room for the CMS signature with its certificate chain (PERFORMANCE.md: reserving space
-# spares pyHanko a second pass over the file).
-SIGNATURE_BYTES_RESERVED = 8192
+# Room for the CMS signature with its chain and timestamp token (PERFORMANCE.md: reserving
+# space spares pyHanko a second pass over the file).
+SIGNATURE_BYTES_RESERVED = 12288
 
 
 def key_dir() -> Path:
-    return Path(getattr(settings, "SEAL_KEY_DIR", settings.VAR_DIR / "keys" / "seals"))
+    return Path(settings.SEAL_KEY_DIR)
 
 
-def public_base_url() -> str:
-    return str(getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+def new_verification_code() -> str:
+    """80 random bits in base32 (A–Z, 2–7): short enough to type from paper."""
+    return base64.b32encode(secrets.token_bytes(10)).decode()
 
 
-def verify_url(identifier: str) -> str:
-    return f"{public_base_url()}/certificates/verify/{identifier}/"
+def verify_url(code: str) -> str:
+    """The verification address printed (and put in the QR code) on a certificate."""
+    return public_url(f"/certificates/v/{code}/")
+
+
+def copy_verify_url(code: str) -> str:
+    return public_url(f"/certificates/verify/copy/{code}/")
+
+
+def new_key_id(district: Any) -> str:
+    return f"seal-{district.code}-{secrets.token_hex(8)}"
 
 
 # Keys ------------------------------------------------------------------------------------
@@ -79,6 +102,18 @@ class KeyStore(Protocol):
 
     def pades_signer(self, key_id: str) -> Any:
         """A pyHanko ``Signer`` for the seal's PDF signing key and certificate."""
+
+    def timestamper(self, key_id: str) -> Any:
+        """A pyHanko ``TimeStamper`` signing with the local TSA key ``key_id``."""
+
+    def generate(self, key_id: str) -> dict[str, str]:
+        """Make a seal's SM2 and PDF signing keys; their public halves, PEM."""
+
+    def generate_tsa(self, key_id: str) -> str:
+        """Make a local TSA's key; its public half, PEM."""
+
+    def install_certificate(self, key_id: str, certificate_pem: str, ca_pem: str) -> None:
+        """Keep the certificate the district CA issued for ``key_id``, and the CA's."""
 
 
 def _fast_signer_class() -> Any:
@@ -118,7 +153,70 @@ def _fast_signer_class() -> Any:
     return SealSigner
 
 
-def _write_private(path: Path, text: str | bytes) -> None:
+class LocalTSA:
+    """The local timestamp authority: an RSA key certified by the district CA for time
+    stamping, used in-process through pyHanko's own timestamper (``DummyTimeStamper``,
+    which acts as its own TSA). Two things are changed: the time is the platform's clock,
+    and the key and the signing-certificate attribute are loaded once (loading an RSA key
+    checks it, some 35 ms)."""
+
+    def __init__(self, key_pem: bytes, cert_pem: bytes, ca_pem: bytes) -> None:
+        from asn1crypto import cms, keys, pem
+        from asn1crypto import x509 as asn1_x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from pyhanko.sign import general
+
+        key = serialization.load_pem_private_key(key_pem, password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ValueError("pyHanko's timestamper signs with RSA")
+        self.key = key
+        self.key_info = keys.PrivateKeyInfo.load(pem.unarmor(key_pem)[2])
+        self.certificate = asn1_x509.Certificate.load(pem.unarmor(cert_pem)[2])
+        self.ca = asn1_x509.Certificate.load(pem.unarmor(ca_pem)[2])
+        attribute = general.simple_cms_attribute(
+            "signing_certificate", general.as_signing_certificate(self.certificate)
+        )
+        self.signing_certificate = cms.CMSAttribute.load(attribute.dump())
+
+    def timestamper(self) -> Any:
+        from asn1crypto import cms, core
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from pyhanko.sign.general import simple_cms_attribute
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+        from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+        tsa = self
+
+        class Stamper(DummyTimeStamper):
+            def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, at: dt.datetime) -> Any:
+                digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+                digest.update(tst_info_data)
+                signed_attrs = cms.CMSAttributes(
+                    [
+                        simple_cms_attribute("content_type", "tst_info"),
+                        simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(at)})),
+                        tsa.signing_certificate,
+                        simple_cms_attribute("message_digest", digest.finalize()),
+                    ]
+                )
+                signature = tsa.key.sign(
+                    signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper())
+                )
+                return signature, signed_attrs
+
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        return Stamper(
+            self.certificate,
+            self.key_info,
+            certs_to_embed=SimpleCertificateStore.from_certs([self.ca]),
+            fixed_dt=clock.now(),
+        )
+
+
+def write_private(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = text.encode() if isinstance(text, str) else text
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -128,13 +226,14 @@ def _write_private(path: Path, text: str | bytes) -> None:
 
 class FileKeyStore:
     """Keys as files in one directory: ``<key_id>.sm2.pem``, ``<key_id>.pades.pem``,
-    ``<key_id>.cert.pem``, and per district ``ca-<code>.key.pem`` / ``ca-<code>.cert.pem``.
-    Keys are loaded once per process and kept in memory."""
+    ``<key_id>.cert.pem``, ``<key_id>.ca.pem``, and for a district's local TSA
+    ``tsa-<code>.key.pem`` beside its certificate. Keys are loaded once per process."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._sm2: dict[str, sm2.PrivateKey] = {}
         self._signers: dict[str, Any] = {}
+        self._tsas: dict[str, LocalTSA] = {}
 
     def _path(self, key_id: str, suffix: str) -> Path:
         if not key_id.replace("-", "").isalnum():
@@ -157,137 +256,67 @@ class FileKeyStore:
     def pades_signer(self, key_id: str) -> Any:
         signer = self._signers.get(key_id)
         if signer is None:
-            ca_file = self._path(key_id, "ca.pem")
             signer = _fast_signer_class().load(
                 str(self._path(key_id, "pades.pem")),
                 str(self._path(key_id, "cert.pem")),
-                ca_chain_files=(str(ca_file),),
+                ca_chain_files=(str(self._path(key_id, "ca.pem")),),
             )
             self._signers[key_id] = signer
         return signer
 
-    # Creation (the ``create_seal`` command) ----------------------------------------------
-
-    def _district_ca(self, district: Any) -> tuple[Any, Any]:
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
-
-        key_path = self.directory / f"ca-{district.code}.key.pem"
-        cert_path = self.directory / f"ca-{district.code}.cert.pem"
-        if key_path.exists():
-            key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-            return key, x509.load_pem_x509_certificate(cert_path.read_bytes())
-        key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, str(district)),
-                x509.NameAttribute(NameOID.COMMON_NAME, f"{district} 电子印章根证书"),
-            ]
-        )
-        now = timezone.now()
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=365 * 20))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=False,
-                    content_commitment=False,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=True,
-                    crl_sign=True,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
+    def timestamper(self, key_id: str) -> Any:
+        tsa = self._tsas.get(key_id)
+        if tsa is None:
+            tsa = LocalTSA(
+                self._path(key_id, "key.pem").read_bytes(),
+                self._path(key_id, "cert.pem").read_bytes(),
+                self._path(key_id, "ca.pem").read_bytes(),
             )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .sign(key, hashes.SHA256())
-        )
-        _write_private(
-            key_path,
-            key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            ),
-        )
-        _write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
-        return key, cert
+            self._tsas[key_id] = tsa
+        return tsa.timestamper()
 
-    def create(
-        self, key_id: str, *, district: Any, name: str, valid_from: dt.date, valid_to: dt.date
-    ) -> dict[str, str]:
-        """Make the keys of a new seal; returns the public parts for the database."""
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
+    def generate(self, key_id: str) -> dict[str, str]:
+        from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
 
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        ca_key, ca_cert = self._district_ca(district)
         sm2_key = sm2.PrivateKey.generate()
         pades_key = ec.generate_private_key(ec.SECP256R1())
-        start = dt.datetime.combine(valid_from, dt.time.min, tzinfo=dt.UTC) - dt.timedelta(days=1)
-        end = dt.datetime.combine(valid_to, dt.time.max, tzinfo=dt.UTC)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(
-                x509.Name(
-                    [
-                        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, str(district)),
-                        x509.NameAttribute(NameOID.COMMON_NAME, name),
-                    ]
-                )
-            )
-            .issuer_name(ca_cert.subject)
-            .public_key(pades_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(start)
-            .not_valid_after(end)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True,
-                    content_commitment=True,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=False,
-                    crl_sign=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256())
-        )
-        cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode()
-        ca_pem = ca_cert.public_bytes(serialization.Encoding.PEM).decode()
-        _write_private(self._path(key_id, "sm2.pem"), sm2_key.to_pem())
-        _write_private(
+        write_private(self._path(key_id, "sm2.pem"), sm2_key.to_pem())
+        write_private(
             self._path(key_id, "pades.pem"),
             pades_key.private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             ),
         )
-        _write_private(self._path(key_id, "cert.pem"), cert_pem)
-        _write_private(self._path(key_id, "ca.pem"), ca_pem)
-        return {
-            "sm2_public_key_pem": sm2_key.public.to_pem(),
-            "certificate_pem": cert_pem,
-            "ca_certificate_pem": ca_pem,
-        }
+        pades_public = pades_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return {"sm2_public_key_pem": sm2_key.public.to_pem(), "pades_public_key_pem": pades_public.decode()}
+
+    def generate_tsa(self, key_id: str) -> str:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        for suffix in ("key.pem", "cert.pem", "ca.pem"):  # a district's TSA key is replaced whole
+            self._path(key_id, suffix).unlink(missing_ok=True)
+        self._tsas.pop(key_id, None)
+        write_private(
+            self._path(key_id, "key.pem"),
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ),
+        )
+        public = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return public.decode()
+
+    def install_certificate(self, key_id: str, certificate_pem: str, ca_pem: str) -> None:
+        write_private(self._path(key_id, "cert.pem"), certificate_pem)
+        write_private(self._path(key_id, "ca.pem"), ca_pem)
 
 
 @cache
@@ -299,36 +328,72 @@ def key_store() -> KeyStore:
     return _file_key_store(str(key_dir()))
 
 
-def do_create_seal(
-    *,
-    district: Any,
-    name: str,
-    valid_from: dt.date,
-    valid_to: dt.date,
-    department: Any = None,
-    certificate_type: CertificateType | None = None,
-) -> Seal:
-    if department is None and certificate_type is None:
-        raise ValidationError(_("A seal belongs to a department or a certificate type."))
-    if valid_to < valid_from:
-        raise ValidationError(_("A seal cannot expire before it becomes valid."))
-    key_id = f"seal-{district.code}-{secrets.token_hex(8)}"
-    public = _file_key_store(str(key_dir())).create(
-        key_id, district=district, name=name, valid_from=valid_from, valid_to=valid_to
-    )
-    with transaction.atomic():
-        seal = Seal.objects.create(
-            district=district,
-            department=department,
-            certificate_type=certificate_type,
-            name=name,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            key_id=key_id,
-            **public,
+# What every signature embeds ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Material:
+    """The validation data a seal's signatures carry (chain and CRL) and its timestamper."""
+
+    certificates: tuple[Any, ...]
+    crl: Any
+    tsa_key_id: str
+
+
+@cache
+def _asn1_certificate(pem_text: str) -> Any:
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+
+    return asn1_x509.Certificate.load(pem.unarmor(pem_text.encode())[2])
+
+
+@cache
+def _asn1_crl(der: bytes) -> Any:
+    from asn1crypto import crl
+
+    return crl.CertificateList.load(der)
+
+
+def material(seal: Seal) -> Material:
+    """Refuses when the district has no CA on record or its CRL has lapsed: a signature
+    whose validation data is stale would not hold up (B-LT)."""
+    authority = Authority.objects.filter(district_id=seal.district_id).first()
+    crl = RevocationList.objects.filter(district_id=seal.district_id).order_by("-number").first()
+    if authority is None or crl is None:
+        raise ValidationError(_("The district CA has not been set up: run create_seal."))
+    now = clock.now()
+    if not crl.this_update <= now < crl.next_update:
+        raise ValidationError(
+            _(
+                "The district CA's revocation list is valid %(start)s – %(end)s, not now: sealing resumes once the CA issues a new one."
+            )
+            % {
+                "start": timezone.localtime(crl.this_update).strftime("%Y-%m-%d %H:%M"),
+                "end": timezone.localtime(crl.next_update).strftime("%Y-%m-%d %H:%M"),
+            }
         )
-        record("seal.create", seal, changes={"key_id": key_id, "valid_to": valid_to.isoformat()})
-    return seal
+    if seal.revoked_at is not None:
+        raise ValidationError(_("The seal %(seal)s is revoked.") % {"seal": seal.name})
+    return Material(
+        certificates=(
+            _asn1_certificate(seal.certificate_pem),
+            _asn1_certificate(authority.tsa_certificate_pem),
+            _asn1_certificate(authority.ca_certificate_pem),
+        ),
+        crl=_asn1_crl(bytes(crl.der)),
+        tsa_key_id=authority.tsa_key_id,
+    )
+
+
+def timestamper(tsa_key_id: str) -> Any:
+    """The configured timestamp authority (``DGOV_TSA_URL``), else the local one."""
+    url = str(getattr(settings, "DGOV_TSA_URL", "") or "")
+    if url:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        return HTTPTimeStamper(url)
+    return key_store().timestamper(tsa_key_id)
 
 
 # Sealing -------------------------------------------------------------------------------
@@ -351,20 +416,42 @@ def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return pool.submit(lambda: asyncio.run(make())).result()
 
 
-def pades_sign(pdf_bytes: bytes, seal: Seal, *, reason: str = "电子证照签章") -> bytes:
+def pades_sign(
+    pdf_bytes: bytes,
+    seal: Seal,
+    *,
+    reason: str = "电子证照签章",
+    box: tuple[int, int, int, int] | None = None,
+    seal_material: Material | None = None,
+) -> bytes:
+    """Certify the PDF (DocMDP: no changes) with the seal's PDF key, a timestamp and, in
+    the signed revision itself, a DSS with the chain and the CRL: PAdES B-LT that covers
+    the whole file. ``box`` places the signature field on page 1 (over the drawn seal)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko.stamp.noop import NoOpStampStyle
 
-    signer = key_store().pades_signer(seal.key_id)
+    seal_material = seal_material or material(seal)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    DocumentSecurityStore.supply_dss_in_writer(writer, None, certs=seal_material.certificates, crls=[seal_material.crl])
     meta = signers.PdfSignatureMetadata(
         field_name="Seal",
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason=reason,
         name=seal.name,
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-    pdf_signer = signers.PdfSigner(meta, signer=signer)
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer=key_store().pades_signer(seal.key_id),
+        timestamper=timestamper(seal_material.tsa_key_id),
+        # The seal is drawn into the page itself; the field sits on it without a stamp of its own.
+        stamp_style=NoOpStampStyle(),
+        new_field_spec=fields.SigFieldSpec("Seal", on_page=0, box=box) if box else None,
+    )
     out = run_async(
         lambda: pdf_signer.async_sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES_RESERVED, output=io.BytesIO())
     )
@@ -384,32 +471,13 @@ def write_file(storage_name: str, data: bytes) -> Path:
     return temporary
 
 
-def _require_issue(application: Application, by: Any) -> None:
-    """Three separate hands (行政审批专用章集中托管): intake, approval and sealing.
-
-    1. The officer holds the seal officer's permission, in the application's district.
-    2. A decision to approve is on record (approved or completed, with its decider).
-    3. The approver is not the clerk who accepted the application.
-    4. The officer is neither the approver nor the accepting clerk, nor the applicant.
-    """
-    if not by.has_perm(ISSUE) or by.district_id != application.district_id:
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if application.status not in APPROVED_STATUSES or application.decided_by_id is None:
-        raise PermissionDenied(_("There is no recorded approval to seal."))
-    if application.accepted_by_id is not None and application.accepted_by_id == application.decided_by_id:
-        raise PermissionDenied(_("The approver is the clerk who accepted the application: the seal refuses."))
-    if by.pk in (application.decided_by_id, application.accepted_by_id):
-        raise PermissionDenied(_("Intake, approval and sealing must be three separate hands."))
-    if application.applicant.user_id is not None and application.applicant.user_id == by.pk:
-        raise PermissionDenied(_("Nobody handles their own application."))
-
-
 def seal_for(application: Application, certificate_type: CertificateType, day: dt.date) -> Seal:
     candidates = Seal.objects.filter(
         Q(certificate_type=certificate_type) | Q(department_id=application.department_id, certificate_type=None),
         district_id=application.district_id,
         valid_from__lte=day,
         valid_to__gte=day,
+        revoked_at__isnull=True,
     ).order_by("certificate_type_id", "-valid_to")
     # A seal made for the certificate type wins over the department's general seal.
     seals = sorted(candidates, key=lambda s: s.certificate_type_id is None)
@@ -452,14 +520,40 @@ def metadata(certificate: Certificate, *, sealed_at: str) -> dict[str, Any]:
         "holder_code_kind": certificate.holder_code_kind,  # 持证主体代码类型
         "region": certificate.region,  # 行政区划代码
         "item": certificate.item_name,  # 关联事项
+        "verification_code": certificate.verification_code,
         "file_sha256": certificate.file_sha256,
         "seal_key_id": certificate.seal.key_id,
         "sealed_at": sealed_at,
     }
 
 
-def content_for(certificate: Certificate, *, url: str, annotation: str = "") -> pdf.Content:
+def copy_metadata(copy: Any, *, sealed_at: str) -> dict[str, Any]:
+    """What an annotated copy's SM2 seal covers: the copy, bound to its certificate."""
+    certificate = copy.certificate
+    return {
+        "copy_of": certificate.identifier,
+        "number": certificate.number,
+        "certificate_sha256": certificate.file_sha256,
+        "code": copy.code,
+        "purpose": copy.purpose,
+        "expires_on": copy.expires_on.isoformat(),
+        "file_sha256": copy.file_sha256,
+        "seal_key_id": copy.seal.key_id,
+        "sealed_at": sealed_at,
+    }
+
+
+def seal_mark(seal: Seal) -> pdf.SealMark:
+    """The visible seal, drawn from the seal's own data: its name and the fingerprint of
+    its SM2 public key (what the OpenSSL check verifies against)."""
+    fingerprint = hashlib.sha256(seal.sm2_public_key_pem.encode()).hexdigest()[:16].upper()
+    return pdf.SealMark(name=seal.name, fingerprint=fingerprint)
+
+
+def content_for(certificate: Certificate, *, url: str, annotation: str = "", seal: Seal | None = None) -> pdf.Content:
     return pdf.Content(
+        seal=seal_mark(seal or certificate.seal),
+        verification_code=certificate.verification_code,
         title=certificate.certificate_type.name,
         number=certificate.number,
         identifier=certificate.identifier,
@@ -478,15 +572,24 @@ def content_for(certificate: Certificate, *, url: str, annotation: str = "") -> 
 
 
 def record_seal_use(
-    *, seal: Seal, document_sha256: str, application: Application, certificate: Certificate, by: Any, purpose: str
+    *,
+    seal: Seal,
+    document_sha256: str,
+    application: Application,
+    certificate: Certificate,
+    by: Any,
+    purpose: str,
+    annotated_copy: Any = None,
 ) -> SealUse:
     use = SealUse.objects.create(
-        at=timezone.now(),
+        at=clock.now(),
+        purpose=purpose,
         district_id=application.district_id,
         seal=seal,
         document_sha256=document_sha256,
         application=application,
         certificate=certificate,
+        annotated_copy=annotated_copy,
         by=by,
     )
     record(
@@ -546,10 +649,17 @@ def _issue_one(
             seal=seal,
             issued_by=by,
             storage_name=secrets.token_hex(16),
+            verification_code=new_verification_code(),
         )
-        signed = pades_sign(pdf.render(content_for(certificate, url=verify_url(certificate.identifier))), seal)
+        layout = certificate_type.layout
+        signed = pades_sign(
+            pdf.render(content_for(certificate, url=verify_url(certificate.verification_code))),
+            seal,
+            box=pdf.seal_box(layout),
+            seal_material=batch.material(seal),
+        )
         certificate.file_sha256 = hashlib.sha256(signed).hexdigest()
-        sealed_at = timezone.now().isoformat(timespec="seconds")
+        sealed_at = clock.now().isoformat(timespec="seconds")
         certificate.seal_metadata = canonical(metadata(certificate, sealed_at=sealed_at)).decode()
         certificate.seal_value = key_store().sign(seal.key_id, certificate.seal_metadata.encode()).hex()
         temporary = write_file(certificate.storage_name, signed)
@@ -563,7 +673,7 @@ def _issue_one(
                     application=application,
                     certificate=certificate,
                     by=by,
-                    purpose="issue",
+                    purpose=SealUsePurpose.ISSUE,
                 )
                 record(
                     "certificate.issue",
@@ -620,6 +730,12 @@ class _Batch:
     def __init__(self) -> None:
         self._types: dict[int, list[CertificateType]] = {}
         self._seals: dict[tuple[int, int, dt.date], Seal] = {}
+        self._material: dict[int, Material] = {}
+
+    def material(self, seal: Seal) -> Material:
+        if seal.pk not in self._material:
+            self._material[seal.pk] = material(seal)
+        return self._material[seal.pk]
 
     def types(self, application: Application) -> list[CertificateType]:
         if application.item_id not in self._types:
@@ -644,8 +760,8 @@ def do_issue(
     """Issue and seal the certificates of an approved application (one per certificate
     type of its service item; a bundle yields several). Already issued ones are returned
     as they are, so issuing twice is harmless."""
-    _require_issue(application, by)
-    today = today or timezone.localdate()
+    enforce(may_issue(by, application))
+    today = today or clock.today()
     batch = batch or _Batch()
     types = list(certificate_types or batch.types(application))
     if not types:

@@ -10,22 +10,35 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dgov.accounts.access import AuthedRequest, StaffRequest, staff_or_403
 from dgov.applications.models import Application
-from dgov.certificates.actions import CHANGE_STATUS, AlreadyChanged, do_annotated_copy, do_change_status
+from dgov.certificates import publish
+from dgov.certificates.actions import CHANGE_STATUS, do_annotated_copy, do_change_status
 from dgov.certificates.forms import AnnotatedCopyForm, StatusForm, VerifyForm
-from dgov.certificates.models import Certificate, CertificateType
+from dgov.certificates.models import Certificate, CertificateType, LedgerFinding, Seal
+from dgov.certificates.rules import may_change_status, may_make_copy, may_see_ledger
 from dgov.certificates.sealing import APPROVED_STATUSES, ISSUE, do_issue_batch
-from dgov.certificates.verify import Verdict, verify_copy_code, verify_file, verify_reference
+from dgov.certificates.throttle import throttled
+from dgov.certificates.verify import Verdict, verify_code, verify_copy_code, verify_file, verify_reference
+from dgov.lib import clock
+from dgov.lib.rules import enforce
 
 
 def _result(request: HttpRequest, verdict: Verdict, form: VerifyForm | None = None) -> HttpResponse:
     return render(
         request,
         "certificates/verify.html",
-        {"form": form or VerifyForm(), "verdict": verdict, "certificate": verdict.certificate, "copy": verdict.copy},
+        {
+            "form": form or VerifyForm(),
+            "verdict": verdict,
+            "certificate": verdict.certificate,
+            "copy": verdict.copy,
+            "sealed": verdict.sealed if verdict.detailed else None,
+        },
     )
 
 
+@throttled
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Public: check a certificate by its number or identifier, or by the file itself."""
@@ -39,15 +52,97 @@ def verify(request: HttpRequest) -> HttpResponse:
     return _result(request, verdict, form)
 
 
+@throttled
+@require_GET
+def verify_by_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The QR code's target: the verification code printed on the certificate."""
+    return _result(request, verify_code(code))
+
+
+@throttled
 @require_GET
 def verify_identifier(request: HttpRequest, identifier: str) -> HttpResponse:
-    """The QR code's target."""
+    """Where the QR codes of certificates issued before verification codes point: the
+    standing only (identifiers are sequential)."""
     return _result(request, verify_reference(identifier))
 
 
+@throttled
 @require_GET
 def verify_copy(request: HttpRequest, code: str) -> HttpResponse:
     return _result(request, verify_copy_code(code))
+
+
+@require_GET
+def pki(request: HttpRequest) -> HttpResponse:
+    """Public: the trust root, seals, TSA and CRL, and how to check without us."""
+    published = publish.pki_for(publish.district_for(request.GET.get("district", "")))
+    return render(
+        request,
+        "certificates/pki.html",
+        {
+            "pki": published,
+            "openssl_verify": publish.OPENSSL_VERIFY,
+            "crl_current": publish.is_current(published.crl, clock.now()),
+        },
+    )
+
+
+def _download(text: str | bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(text, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def pki_file(request: HttpRequest, district: str, name: str) -> HttpResponse:
+    """The CA certificate, the TSA certificate and the current CRL (DER: the address
+    every certificate names as its CRL distribution point)."""
+    published = publish.pki_for(publish.district_for(district))
+    if name == "ca.pem":
+        return _download(published.authority.ca_certificate_pem, f"ca-{district}.pem", "application/x-pem-file")
+    if name == "tsa.pem":
+        return _download(published.authority.tsa_certificate_pem, f"tsa-{district}.pem", "application/x-pem-file")
+    if name == "crl" and published.crl is not None:
+        return _download(bytes(published.crl.der), f"ca-{district}.crl", "application/pkix-crl")
+    raise Http404
+
+
+@require_GET
+def seal_file(request: HttpRequest, key_id: str, name: str) -> HttpResponse:
+    seal = Seal.objects.filter(key_id=key_id).first()
+    if seal is None:
+        raise Http404
+    if name == "sm2.pem":
+        return _download(seal.sm2_public_key_pem, f"{key_id}-sm2.pem", "application/x-pem-file")
+    if name == "cert.pem":
+        return _download(seal.certificate_pem, f"{key_id}-cert.pem", "application/x-pem-file")
+    raise Http404
+
+
+@throttled
+@require_GET
+def sealed_record(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    """For the OpenSSL check: a certificate's sealed metadata and its SM2 seal (DER), by
+    its verification code."""
+    certificate = Certificate.objects.filter(verification_code=code.strip().upper()).first()
+    if certificate is None:
+        raise Http404
+    if name == "metadata.json":
+        return _download(certificate.seal_metadata.encode(), "metadata.json", "application/json")
+    if name == "seal.der":
+        return _download(bytes.fromhex(certificate.seal_value), "seal.der", "application/octet-stream")
+    raise Http404
+
+
+@login_required
+@require_GET
+def ledger(request: StaffRequest) -> HttpResponse:
+    """Seal officers and auditors: what reconciliation and verification found."""
+    user = staff_or_403(request)
+    enforce(may_see_ledger(user))
+    findings = LedgerFinding.objects.filter(district=user.district)[:500]
+    return render(request, "certificates/ledger.html", {"findings": findings})
 
 
 def get_certificate_for_user(request: HttpRequest, pk: int) -> Certificate:
@@ -67,8 +162,12 @@ def get_certificate_for_user(request: HttpRequest, pk: int) -> Certificate:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
-    certificates = Certificate.objects.held_by(request.user).select_related("certificate_type")
+def mine(request: AuthedRequest) -> HttpResponse:
+    certificates = list(
+        Certificate.objects.held_by(request.user).select_related("certificate_type", "application__applicant")
+    )
+    for certificate in certificates:
+        certificate.may_copy = may_make_copy(request.user, certificate)  # type: ignore[attr-defined]
     return render(request, "certificates/mine.html", {"certificates": certificates, "copy_form": AnnotatedCopyForm()})
 
 
@@ -86,7 +185,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def annotated_copy(request: HttpRequest, pk: int) -> HttpResponseBase:
+def annotated_copy(request: AuthedRequest, pk: int) -> HttpResponseBase:
     certificate = get_certificate_for_user(request, pk)
     form = AnnotatedCopyForm(request.POST)
     if form.is_valid():
@@ -110,17 +209,19 @@ def annotated_copy(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: StaffRequest, pk: int) -> HttpResponse:
     """Staff: a certificate, its status log, and the status change form."""
+    user = staff_or_403(request)
     certificate = get_certificate_for_user(request, pk)
-    if request.user.kind != "staff":  # type: ignore[union-attr]
-        raise Http404
+    may_change = may_change_status(user, certificate)
     form = StatusForm(request.POST or None)
+    if request.method == "POST":
+        enforce(may_change)
     if request.method == "POST" and form.is_valid():
         try:
-            do_change_status(certificate, form.cleaned_data["to"], form.cleaned_data["reason"], by=request.user)
-        except (ValidationError, PermissionDenied, AlreadyChanged) as error:
-            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+            do_change_status(certificate, form.cleaned_data["to"], form.cleaned_data["reason"], by=user)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
         else:
             messages.success(request, _("The status is changed."))
             return redirect("certificates:detail", pk=certificate.pk)
@@ -129,7 +230,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "certificates/detail.html",
-        {"certificate": certificate, "changes": changes, "form": form},
+        {"certificate": certificate, "changes": changes, "form": form, "may_change": may_change},
         status=status,
     )
 
@@ -155,12 +256,10 @@ def _awaiting_issue(user: Any) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def issue_queue(request: HttpRequest) -> HttpResponse:
+def issue_queue(request: StaffRequest) -> HttpResponse:
     """Seal officer: approved applications waiting for their certificates; issue the
     chosen ones in one batch."""
-    user: Any = request.user
-    if user.kind != "staff" or not user.has_perm(ISSUE):
-        raise Http404
+    user = staff_or_403(request, ISSUE)
     waiting = _awaiting_issue(user)
     if request.method == "POST":
         chosen = [int(pk) for pk in request.POST.getlist("application") if pk.isascii() and pk.isdigit()]
@@ -170,4 +269,5 @@ def issue_queue(request: HttpRequest) -> HttpResponse:
         for application, reason in refused:
             messages.error(request, f"{application.number}: {reason}")
         return redirect("certificates:issue_queue")
-    return render(request, "certificates/issue_queue.html", {"applications": waiting[:200]})
+    findings = LedgerFinding.objects.filter(district=user.district)[:20]
+    return render(request, "certificates/issue_queue.html", {"applications": waiting[:200], "findings": findings})

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from dgov.api.schemas import Error
+from dgov.api.schemas import CodeFilter, Error, PathId
 from dgov.campaigns.models import Campaign
 from dgov.evaluation import results
 from dgov.evaluation.models import Channel, ColumnArticle
@@ -45,7 +45,7 @@ class ResultOut(Schema):
 
 
 @router.get("/column", response={200: list[ArticleOut], **ERRORS}, auth=None, summary="The released column articles")
-def column(request: HttpRequest, district: str = "") -> list[dict[str, Any]]:
+def column(request: HttpRequest, district: CodeFilter = "") -> list[dict[str, Any]]:
     articles = (
         ColumnArticle.objects.filter(district__code=(district or settings.DEFAULT_DISTRICT_CODE)[:6])
         .released(clock.today())
@@ -67,7 +67,7 @@ def column(request: HttpRequest, district: str = "") -> list[dict[str, Any]]:
 
 
 @router.get("/results/{campaign}", response={200: list[ResultOut], **ERRORS}, summary="Results by unit and measure")
-def campaign_results(request: HttpRequest, campaign: int, channel: str = "") -> list[dict[str, Any]]:
+def campaign_results(request: HttpRequest, campaign: PathId, channel: CodeFilter = "") -> list[dict[str, Any]]:
     if not request.user.has_perm(VIEW_RESULTS):
         raise PermissionDenied
     found = Campaign.objects.visible_to(request.user).filter(pk=campaign).first()

@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -51,10 +50,12 @@ from dgov.evaluation.permissions import (
     WRITE_COLUMN,
 )
 from dgov.lib import clock
+from dgov.lib.links import public_url
+from dgov.lib.ratelimit import RateLimit, client_address
 
 # Failed invitation-code look-ups per client address and window (guessing codes).
-CODE_MAX_FAILURES = 20
-CODE_WINDOW_SECONDS = 600
+# Wrong invitation codes per client address in ten minutes, for every worker together.
+CODE_LIMIT = RateLimit("evaluation.code", limit=20, window_seconds=600)
 _SESSION_DEVICE = "evaluation_device"
 
 
@@ -68,7 +69,7 @@ def _device(request: HttpRequest) -> str:
 
 
 def _address(request: HttpRequest) -> str:
-    return actions.keyed(str(request.META.get("REMOTE_ADDR", "")))
+    return actions.keyed(client_address(request))
 
 
 def _staff(request: HttpRequest) -> User:
@@ -152,16 +153,13 @@ def public_unit(request: HttpRequest, campaign_pk: int, unit_pk: int) -> HttpRes
 
 
 def _invitation(request: HttpRequest, code: str) -> Invitation:
-    counter = f"evaluation:code-failures:{_address(request)}"
-    if cache.get(counter, 0) >= CODE_MAX_FAILURES:
+    address = _address(request)
+    if not CODE_LIMIT.take(address):
         raise actions.Refused(_("Too many wrong codes from your address. Please try again in 10 minutes."), 429)
     invitation = Invitation.objects.filter(code=code.strip().upper()).select_related("unit", "campaign").first()
     if invitation is None:
-        try:
-            cache.incr(counter)
-        except ValueError:
-            cache.set(counter, 1, CODE_WINDOW_SECONDS)
         raise actions.Refused(_("No invitation has this code."), 404)
+    CODE_LIMIT.give_back(address)  # only wrong codes are limited
     return invitation
 
 
@@ -378,7 +376,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             visit=visit,
         )
         context["invitation"] = invitation
-        context["link"] = request.build_absolute_uri(reverse("evaluation:served", args=[invitation.code]))
+        context["link"] = public_url(reverse("evaluation:served", args=[invitation.code]))
     return render(request, "evaluation/invite.html", context)
 
 

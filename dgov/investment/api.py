@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from dgov.api.schemas import PathId
 from dgov.investment import reports
 from dgov.investment.models import Project, Stage, stage_settings
 from dgov.investment.permissions import SUBMIT_LEAD, VIEW_PIPELINE
@@ -87,7 +88,7 @@ def pipeline(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/projects/{pk}", response={200: ProjectOut, 404: ErrorOut}, summary="A project's stage and its log")
-def project(request: HttpRequest, pk: int) -> dict[str, Any]:
+def project(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     user: Any = request.user
     projects = Project.objects.visible_to(user)
     if not user.has_perm(VIEW_PIPELINE):

@@ -77,3 +77,24 @@ class Notification(models.Model):
         """Stable per notification: a resend after a crash carries the same Message-ID,
         so the receiving side can drop the duplicate."""
         return f"<notification-{self.pk}@dgov.local>"
+
+    @property
+    def dedup_key(self) -> str:
+        """The gateway's de-duplication key: the same for every attempt to send this row."""
+        return f"dgov-notification-{self.pk}"
+
+
+class Delivery(models.Model):
+    """A message handed to a built-in backend, by its de-duplication key: what a real
+    gateway keeps on its side to deliver each key once (``dgov.notifications.sms``)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    channel = models.CharField(max_length=10)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return self.key

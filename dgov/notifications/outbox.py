@@ -5,8 +5,9 @@ back with it, so nothing is announced that did not happen and nothing that happe
 lost if the process dies before sending. ``send_pending`` (job runner) claims each row by
 a conditional UPDATE before sending, so two runners never send the same row; a claim left
 by a runner that died is taken over after ``CLAIM_TIMEOUT``. The one window where a message
-can go out twice (sent, then the process dies before marking it sent) is covered by the
-stable Message-ID of each e-mail.
+could go out twice (sent, then the process dies before marking it sent) is closed by the
+notification's stable key: a text message carries it as the gateway's de-duplication key
+(``dgov.notifications.sms``), an e-mail as its Message-ID.
 """
 
 from datetime import timedelta
@@ -120,7 +121,7 @@ def _send(notification: Notification) -> None:
         message.send()
     elif notification.channel == Channel.SMS:
         backend = import_string(settings.SMS_BACKEND)()
-        backend.send(notification.address, notification.body)
+        backend.send(notification.address, notification.body, dedup_key=notification.dedup_key)
 
 
 def send_pending(limit: int = 200) -> int:

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 
-from dgov.api.schemas import Error, Id
+from dgov.api.schemas import CaseNumber, Error, Id
 from dgov.applications.models import Application, Visit
 from dgov.ratings import actions
 from dgov.ratings.models import Level, Rating, Source
@@ -36,7 +36,7 @@ class RatingOut(Schema):
     rectification_due: dt.date | None = None
 
 
-def _own_application(request: HttpRequest, number: str) -> Application:
+def _own_application(request: HttpRequest, number: CaseNumber) -> Application:
     """The caller's own case (404 alike for missing and someone else's)."""
     try:
         return (
@@ -63,7 +63,7 @@ def _out(rating: Rating) -> dict[str, Any]:
 
 
 @router.post("/cases/{number}", response={201: RatingOut, **ERRORS}, summary="Rate a finished case or one visit")
-def rate(request: HttpRequest, number: str, body: RatingIn) -> Reply[dict[str, Any]]:
+def rate(request: HttpRequest, number: CaseNumber, body: RatingIn) -> Reply[dict[str, Any]]:
     application = _own_application(request, number)
     visit = None
     if body.visit is not None:
@@ -80,7 +80,7 @@ def rate(request: HttpRequest, number: str, body: RatingIn) -> Reply[dict[str, A
 
 
 @router.get("/cases/{number}", response={200: list[RatingOut], **ERRORS}, summary="The ratings of my case")
-def ratings_of(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+def ratings_of(request: HttpRequest, number: CaseNumber) -> list[dict[str, Any]]:
     application = _own_application(request, number)
     ratings = Rating.objects.filter(application=application).select_related("application", "rectification__deadline")
     return [_out(r) for r in ratings.order_by("pk")]

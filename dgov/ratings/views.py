@@ -34,6 +34,7 @@ from dgov.applications.models import Application, Visit
 from dgov.applications.views import yellow_days
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.links import public_url
 from dgov.ratings import actions
 from dgov.ratings.competition import chart_options, competition
 from dgov.ratings.forms import (
@@ -276,7 +277,7 @@ def window(request: HttpRequest) -> HttpResponse:
 
 
 def _handover(request: HttpRequest, application: Application, visit: Visit | None) -> HttpResponse:
-    url = request.build_absolute_uri(reverse("ratings:link", args=[actions.window_token(application, visit)]))
+    url = public_url(reverse("ratings:link", args=[actions.window_token(application, visit)]))
     context = {
         "application": application,
         "visit": visit,

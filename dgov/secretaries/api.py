@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from dgov.api.schemas import CaseNumber
 from dgov.lib import clock
 from dgov.secretaries import actions, rules
 from dgov.secretaries.models import GreenChannelCase, Secretaryship
@@ -70,7 +71,7 @@ def overdue(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/green/{number}", response=GreenCardOut, summary="The green-channel tracking card of an application")
-def green_card(request: HttpRequest, number: str) -> dict[str, Any]:
+def green_card(request: HttpRequest, number: CaseNumber) -> dict[str, Any]:
     user = _staff(request, VIEW_GREEN)
     case = (
         GreenChannelCase.objects.visible_to(user)

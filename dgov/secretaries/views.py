@@ -29,6 +29,7 @@ from dgov.investment.models import Project
 from dgov.investment.spreadsheet import safe_text
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.links import public_url
 from dgov.secretaries import actions, reports, rules
 from dgov.secretaries.forms import (
     AssignForm,
@@ -307,7 +308,7 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
     )
     for contact in contacts:
         contact.link = (  # type: ignore[attr-defined]
-            request.build_absolute_uri(reverse("secretaries:confirm", args=[actions.confirmation_token(contact)]))
+            public_url(reverse("secretaries:confirm", args=[actions.confirmation_token(contact)]))
             if is_secretary and contact.confirmed_at is None
             else ""
         )
@@ -592,9 +593,7 @@ def _issue_context(request: HttpRequest, issue: EnterpriseIssue, **extra: Any) -
             initial={"to_level": issue.next_level}, district_id=issue.district_id, prefix="escalate"
         )
     if issue.status == IssueStatus.RESOLVED and issue.rating is None and actions.may_escalate(issue, user):
-        context["rating_link"] = request.build_absolute_uri(
-            reverse("secretaries:rate", args=[actions.rating_token(issue)])
-        )
+        context["rating_link"] = public_url(reverse("secretaries:rate", args=[actions.rating_token(issue)]))
     return context
 
 

@@ -74,3 +74,10 @@ def as_user(browser: Any, live_server: Any) -> Iterator[Any]:
     yield log_in
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _public_address(settings: Any, live_server: Any) -> None:
+    # Links the platform sends out (QR codes, rating and confirmation links) start with
+    # DGOV_PUBLIC_URL: here, the live test server.
+    settings.DGOV_PUBLIC_URL = live_server.url

@@ -26,7 +26,7 @@ def storage(settings, tmp_path: Path, live_server) -> None:
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"
     settings.SEAL_KEY_DIR = tmp_path / "seal-keys"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
-    settings.PUBLIC_BASE_URL = live_server.url
+    settings.DGOV_PUBLIC_URL = live_server.url
 
 
 def act(page, action: str) -> None:

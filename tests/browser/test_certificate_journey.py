@@ -14,8 +14,9 @@ from conftest import PASSWORD
 from dgov.accounts.models import Applicant, Department
 from dgov.applications import actions
 from dgov.applications.models import Channel
+from dgov.certificates.ca import do_create_seal
 from dgov.certificates.models import CertificateType
-from dgov.certificates.sealing import do_create_seal, do_issue, verify_url
+from dgov.certificates.sealing import do_issue, verify_url
 from dgov.services.actions import do_publish_version
 from dgov.services.models import Audience, OnlineLevel, Trips
 
@@ -26,7 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def certificate_settings(settings, tmp_path: Path, live_server) -> None:
     settings.SEAL_KEY_DIR = tmp_path / "seal-keys"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
-    settings.PUBLIC_BASE_URL = live_server.url
+    settings.SEAL_CA_DIR = tmp_path / "ca-keys"
+    settings.DGOV_PUBLIC_URL = live_server.url
 
 
 def log_in(browser, live_server, username: str):
@@ -111,7 +113,7 @@ def test_the_applicant_downloads_the_certificate_and_its_qr_page_follows_its_sta
     assert "Signature is Valid." in signature
 
     # The QR code's link: the public page says valid, with the ID number masked.
-    qr_link = verify_url(certificate.identifier)
+    qr_link = verify_url(certificate.verification_code)
     assert qr_link.startswith(live_server.url)
     page.goto(qr_link)
     assert page.locator("[data-outcome]").get_attribute("data-outcome") == "valid"

@@ -113,7 +113,8 @@ def test_applying_twice_with_one_key_files_one_application(
     application = Application.objects.get()
     item.current_version = None
     item.save(update_fields=["current_version"])  # withdrawn since: the repeat still answers
-    assert file_one(client, headers).json()["number"] == application.number
+    repeat = file_one(client, headers, materials=[{"material": material.pk}])
+    assert repeat.json()["number"] == application.number
     assert application.channel == Channel.ONLINE
     assert application.submitted_by == citizen_applicant.user
     assert application.materials.count() == 1

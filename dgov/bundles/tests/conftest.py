@@ -124,8 +124,8 @@ def certificates_for(district: Any, departments: Any, food_item: Any, drain_item
 
     from django.utils import timezone
 
+    from dgov.certificates.ca import do_create_seal
     from dgov.certificates.models import CertificateType
-    from dgov.certificates.sealing import do_create_seal
 
     today = timezone.localdate()
     for code, credit_code, type_code, name, item in (

@@ -329,7 +329,7 @@ def test_the_api_reports_each_part_and_the_critical_path(client, citizen, citize
 def certificate_settings(settings: Any, tmp_path: Path) -> None:
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
-    settings.PUBLIC_BASE_URL = "https://gov.example"
+    settings.DGOV_PUBLIC_URL = "https://gov.example"
 
 
 def test_the_certificates_of_every_part_come_out_together_through_one_exit(

@@ -3,14 +3,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.utils import timezone
 
 from dgov.accounts.models import Department
 from dgov.applications import actions
 from dgov.applications.models import Channel
 from dgov.applications.tests import conftest as applications_fixtures
+from dgov.certificates.ca import do_create_seal
 from dgov.certificates.models import CertificateType, Layout
-from dgov.certificates.sealing import do_create_seal
+from dgov.lib import clock as platform_clock
 
 ISSUER_CREDIT_CODE = "11220103MB1234567X"
 
@@ -22,8 +22,11 @@ citizen_applicant = applications_fixtures.citizen_applicant
 @pytest.fixture(autouse=True)
 def _certificate_settings(settings: Any, tmp_path: Any) -> None:
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
+    settings.SEAL_CA_DIR = tmp_path / "keys" / "ca"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
-    settings.PUBLIC_BASE_URL = "https://gov.example"
+    settings.DGOV_PUBLIC_URL = "https://gov.example"
+    settings.DGOV_TSA_URL = ""
+    settings.DGOV_CRL_URL = ""
 
 
 def grant(user: Any, *codenames: str) -> Any:
@@ -54,7 +57,7 @@ def certificate_type(district: Any, item: Any) -> CertificateType:
 
 @pytest.fixture
 def seal(district: Any, certificate_type: CertificateType) -> Any:
-    today = timezone.localdate()
+    today = platform_clock.today()
     return do_create_seal(
         district=district,
         department=Department.objects.get(district=district, code="SCJG"),
@@ -96,3 +99,15 @@ def certificate(approved: Any, seal_officer: Any) -> Any:
     from dgov.certificates.sealing import do_issue
 
     return do_issue(approved, by=seal_officer)[0]
+
+
+@pytest.fixture
+def crl_published(settings: Any) -> Any:
+    """The district CA's CRL distribution point on a loopback server (set before the seal
+    is made: the address goes into its certificate); ``.publish(district)`` serves the
+    current list."""
+    from dgov.certificates.tests.tools import crl_server
+
+    with crl_server() as server:
+        settings.DGOV_CRL_URL = server.url
+        yield server

@@ -4,13 +4,13 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from dgov.audit.models import AuditEntry
 from dgov.certificates.actions import do_annotated_copy, do_change_status
 from dgov.certificates.models import CertificateStatusChange
 from dgov.certificates.tests.conftest import grant
 from dgov.certificates.verify import Outcome, verify_copy_code, verify_file
+from dgov.lib import clock as platform_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_staff_change_the_status_through_the_page(client, certificate, status_of
 
 
 def test_the_holder_makes_a_copy_that_verifies_as_such(certificate, citizen):
-    expires = timezone.localdate() + dt.timedelta(days=30)
+    expires = platform_clock.today() + dt.timedelta(days=30)
     copy = do_annotated_copy(certificate, "办理银行开户", expires, by=citizen)
     verdict = verify_file(copy.path.read_bytes())
     assert verdict.outcome == Outcome.VALID
@@ -82,7 +82,7 @@ def test_the_holder_makes_a_copy_that_verifies_as_such(certificate, citizen):
 
 
 def test_a_copy_does_not_verify_after_its_expiry(certificate, citizen):
-    expires = timezone.localdate() + dt.timedelta(days=3)
+    expires = platform_clock.today() + dt.timedelta(days=3)
     copy = do_annotated_copy(certificate, "办理银行开户", expires, by=citizen)
     verdict = verify_file(copy.path.read_bytes(), today=expires + dt.timedelta(days=1))
     assert verdict.outcome == Outcome.EXPIRED
@@ -91,7 +91,7 @@ def test_a_copy_does_not_verify_after_its_expiry(certificate, citizen):
 
 
 def test_an_altered_copy_is_altered(certificate, citizen):
-    copy = do_annotated_copy(certificate, "招投标", timezone.localdate() + dt.timedelta(days=3), by=citizen)
+    copy = do_annotated_copy(certificate, "招投标", platform_clock.today() + dt.timedelta(days=3), by=citizen)
     data = bytearray(copy.path.read_bytes())
     data[len(data) // 3] ^= 0x01
     assert verify_file(bytes(data)).outcome == Outcome.ALTERED
@@ -99,12 +99,12 @@ def test_an_altered_copy_is_altered(certificate, citizen):
 
 def test_only_the_holder_makes_a_copy(certificate, seal_officer):
     with pytest.raises(PermissionDenied):
-        do_annotated_copy(certificate, "x", timezone.localdate(), by=seal_officer)
+        do_annotated_copy(certificate, "x", platform_clock.today(), by=seal_officer)
 
 
 def test_a_copy_states_its_purpose_and_cannot_outlive_the_certificate(certificate, citizen):
     with pytest.raises(ValidationError):
-        do_annotated_copy(certificate, " ", timezone.localdate(), by=citizen)
+        do_annotated_copy(certificate, " ", platform_clock.today(), by=citizen)
     with pytest.raises(ValidationError):
         do_annotated_copy(certificate, "x", certificate.valid_to + dt.timedelta(days=1), by=citizen)
 
@@ -123,7 +123,7 @@ def test_the_holder_downloads_the_certificate_and_nobody_else_does(client, certi
 
 def test_the_holder_gets_the_copy_from_the_page(client, certificate, citizen):
     client.force_login(citizen)
-    expires = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    expires = (platform_clock.today() + dt.timedelta(days=10)).isoformat()
     response = client.post(
         reverse("certificates:annotated_copy", args=[certificate.pk]), {"purpose": "办理贷款", "expires_on": expires}
     )
@@ -155,4 +155,34 @@ def test_the_seal_officer_issues_from_the_queue(client, approved, seal_officer, 
 def test_only_seal_officers_see_the_issue_queue(client, approved, approver, citizen):
     for somebody in (approver, citizen):
         client.force_login(somebody)
-        assert client.get(reverse("certificates:issue_queue")).status_code == 404
+        assert client.get(reverse("certificates:issue_queue")).status_code == 403
+
+
+def test_the_pages_offer_only_what_the_rules_allow(client, certificate, citizen, status_officer, make_staff):
+    from dgov.accounts.models import Department
+
+    client.force_login(citizen)
+    assert 'data-copy="' in client.get(reverse("certificates:mine")).content.decode()
+    do_change_status(certificate, "02", "暂扣整改", by=status_officer)
+    page = client.get(reverse("certificates:mine")).content.decode()
+    assert "disabled" in page and "Only a valid certificate can be copied." in page
+
+    Department.objects.create(district=certificate.district, code="WJJ", name="宽城区卫生健康局")
+    outsider = make_staff("department_approver", "outsider2", department="WJJ")
+    outsider.user_permissions.add(*status_officer.user_permissions.all())
+    url = reverse("certificates:detail", args=[certificate.pk])
+    client.force_login(status_officer)
+    assert 'data-submit="status"' in client.get(url).content.decode()
+    client.force_login(outsider)
+    assert client.post(url, {"to": "07", "reason": "越权"}).status_code == 403
+    certificate.refresh_from_db()
+    assert certificate.status == "02"
+
+
+def test_a_lost_race_on_the_status_is_a_conflict(certificate, status_officer):
+    from dgov.lib.conflicts import Conflict
+
+    stale = type(certificate).objects.get(pk=certificate.pk)
+    do_change_status(certificate, "02", "暂扣整改", by=status_officer)
+    with pytest.raises(Conflict):
+        do_change_status(stale, "07", "吊销", by=status_officer)

@@ -2,34 +2,56 @@ import datetime as dt
 import io
 import re
 import shutil
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from reportlab.pdfgen import canvas
 
 from dgov.certificates import pdf, sealing
 from dgov.certificates.actions import do_change_status
+from dgov.certificates.ca import do_create_seal
 from dgov.certificates.models import Certificate
-from dgov.certificates.verify import Outcome, pades_intact, verify_file, verify_reference
+from dgov.certificates.verify import Outcome, pades_check, verify_code, verify_file, verify_reference
+from dgov.lib import clock as platform_clock
 
 pytestmark = pytest.mark.django_db
 
 
 def page(client, certificate):
-    return client.get(reverse("certificates:verify_identifier", args=[certificate.identifier]))
+    return client.get(reverse("certificates:verify_code", args=[certificate.verification_code]))
+
+
+def pades_intact(data, ca_pem):
+    return pades_check(data, ca_pem).intact
 
 
 def outcome_of(response):
     return re.search(r'data-outcome="([a-z_]+)"', response.content.decode()).group(1)
 
 
-def test_the_qr_link_points_at_the_public_verification_page(certificate):
-    assert sealing.verify_url(certificate.identifier) == (
-        f"https://gov.example/certificates/verify/{certificate.identifier}/"
+def test_the_qr_link_points_at_the_public_verification_page_by_an_unguessable_code(certificate):
+    assert sealing.verify_url(certificate.verification_code) == (
+        f"https://gov.example/certificates/v/{certificate.verification_code}/"
     )
+    assert len(certificate.verification_code) == 16
+    assert certificate.identifier not in sealing.verify_url(certificate.verification_code)
+    text = subprocess.run(["pdftotext", str(certificate.path), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"https://gov.example/certificates/v/{certificate.verification_code}/" in text
+
+
+def test_the_sequential_number_or_identifier_tells_the_standing_but_not_the_holder(client, certificate):
+    for reference in (certificate.number, certificate.identifier):
+        response = client.post(reverse("certificates:verify"), {"reference": reference})
+        assert outcome_of(response) == "valid"
+        assert certificate.holder_name not in response.content.decode()
+    legacy = client.get(reverse("certificates:verify_identifier", args=[certificate.identifier]))
+    assert outcome_of(legacy) == "valid"
+    assert certificate.holder_name not in legacy.content.decode()
+    typed = client.post(reverse("certificates:verify"), {"reference": certificate.verification_code.lower()})
+    assert certificate.holder_name in typed.content.decode()
 
 
 def test_the_qr_page_says_valid_and_shows_the_id_number_masked(client, certificate):
@@ -45,6 +67,7 @@ def test_the_qr_page_says_valid_and_shows_the_id_number_masked(client, certifica
 def test_the_page_takes_the_certificate_number(client, certificate):
     response = client.post(reverse("certificates:verify"), {"reference": certificate.number})
     assert outcome_of(response) == "valid"
+    assert verify_code(certificate.verification_code).outcome == Outcome.VALID
 
 
 def test_an_unknown_number_was_not_issued_here(client, certificate):
@@ -95,14 +118,15 @@ def test_a_swapped_signature_makes_it_altered(make_approved, seal, seal_officer)
 def test_a_certificate_signed_with_another_key_is_altered_or_foreign(certificate, district, settings, tmp_path):
     # A forger with their own keys rebuilds the certificate page and signs it.
     settings.SEAL_KEY_DIR = tmp_path / "forger-keys"
-    forged_seal = sealing.do_create_seal(
+    settings.SEAL_CA_DIR = tmp_path / "forger-ca"
+    forged_seal = do_create_seal(
         district=district,
         department=certificate.application.department,
         name="伪造章",
         valid_from=dt.date(2020, 1, 1),
         valid_to=dt.date(2040, 1, 1),
     )
-    content = sealing.content_for(certificate, url=sealing.verify_url(certificate.identifier))
+    content = sealing.content_for(certificate, url=sealing.verify_url(certificate.verification_code))
     forged = sealing.pades_sign(pdf.render(content), forged_seal)
     assert verify_file(forged).outcome == Outcome.ALTERED  # claims our identifier, other bytes
     # The genuine file's signature does not validate under the forger's CA either.
@@ -131,7 +155,7 @@ def test_a_revoked_certificate_says_so_with_the_date(client, certificate, status
     do_change_status(certificate, "07", "经营场所不符合条件，依法吊销", by=status_officer)
     response = page(client, certificate)
     assert outcome_of(response) == "revoked"
-    assert timezone.localdate().isoformat() in response.content.decode()
+    assert platform_clock.today().isoformat() in response.content.decode()
     assert verify_file(certificate.path.read_bytes()).outcome == Outcome.REVOKED
 
 
@@ -139,7 +163,7 @@ def test_a_suspended_certificate_says_so_with_the_date(client, certificate, stat
     do_change_status(certificate, "02", "暂扣整改", by=status_officer)
     verdict = verify_reference(certificate.identifier)
     assert verdict.outcome == Outcome.SUSPENDED
-    assert verdict.date == timezone.localdate()
+    assert verdict.date == platform_clock.today()
     assert outcome_of(page(client, certificate)) == "suspended"
 
 

@@ -55,3 +55,53 @@ def test_a_message_rolled_back_with_its_act_is_never_sent(citizen, district):
         raise RuntimeError("the act failed")
     assert send_pending() == 0
     assert not Notification.objects.exists()
+
+
+def test_a_runner_killed_between_sending_and_marking_causes_no_second_text(citizen, district, monkeypatch):
+    """The runner hands the message over and dies before it marks the row sent (the
+    reported double SMS). The next runner takes the claim over and sends again with the
+    same de-duplication key: the message is delivered once, and marked sent."""
+    import datetime as dt
+
+    from dgov.notifications import outbox
+    from dgov.notifications.models import Delivery
+
+    (sms,) = notify(district=district, recipient=None, subject="s", body="您的证照已制作", sms_to="13812345678")
+    real_update = outbox.Notification.objects.filter
+
+    class Killed(BaseException):
+        """What kill -9 looks like from inside: nothing after this line runs."""
+
+    def dies_when_marking(*args, **kwargs):
+        query = real_update(*args, **kwargs)
+        if "pk" in kwargs and MemoryBackend.outbox:
+            raise Killed
+        return query
+
+    monkeypatch.setattr(outbox.Notification.objects, "filter", dies_when_marking)
+    with pytest.raises(Killed):
+        send_pending()
+    monkeypatch.undo()
+    assert Notification.objects.get(pk=sms.pk).sent_at is None
+    # The claim of the dead runner expires; another runner picks the row up.
+    Notification.objects.filter(pk=sms.pk).update(claimed_at=sms.created_at - dt.timedelta(hours=1))
+    assert send_pending() == 1
+    assert MemoryBackend.outbox == [("13812345678", "您的证照已制作")]
+    assert Notification.objects.get(pk=sms.pk).sent_at is not None
+    assert Delivery.objects.filter(key=sms.dedup_key).count() == 1
+
+
+def test_every_text_carries_the_notifications_key_to_the_gateway(citizen, district, settings):
+    seen: list[str] = []
+
+    class Gateway:
+        def send(self, phone, text, *, dedup_key):
+            seen.append(dedup_key)
+
+    import dgov.notifications.tests.test_outbox as here
+
+    here.Gateway = Gateway
+    settings.SMS_BACKEND = "dgov.notifications.tests.test_outbox.Gateway"
+    (sms,) = notify(district=district, recipient=None, subject="s", body="b", sms_to="13812345678")
+    assert send_pending() == 1
+    assert seen == [f"dgov-notification-{sms.pk}"]

@@ -1,5 +1,7 @@
-"""Make a seal: its keys go to ``settings.SEAL_KEY_DIR`` (mode 0600), its public parts
-to the database. Nobody sees the private key; the seal service loads it when it seals.
+"""Offline: make a seal. Its keys go to ``settings.SEAL_KEY_DIR`` (mode 0600), the district
+CA (key in ``settings.SEAL_CA_DIR``, read by no web process) certifies them, and the public
+parts go to the database; the district's TSA and a current CRL are made if missing. Nobody
+sees the private keys; the seal service loads the seal's keys when it seals.
 
     python manage.py create_seal --district 220103 --department SCJG \\
         --name 宽城区市场监督管理局行政审批专用章 --years 5
@@ -9,11 +11,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from dgov.accounts.models import Department, District
+from dgov.certificates.ca import do_create_seal
 from dgov.certificates.models import CertificateType
-from dgov.certificates.sealing import add_years, do_create_seal
+from dgov.certificates.sealing import add_years
+from dgov.lib import clock
 
 
 class Command(BaseCommand):
@@ -43,7 +46,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no certificate type {options['type_code']}")
         if department is None and certificate_type is None:
             raise CommandError("give --department or --type")
-        valid_from = options["valid_from"] or timezone.localdate()
+        valid_from = options["valid_from"] or clock.today()
         seal = do_create_seal(
             district=district,
             department=department,

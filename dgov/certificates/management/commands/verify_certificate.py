@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dgov.certificates.verify import Outcome, verify_file
+from dgov.certificates.verify import verify_file
 
 
 class Command(BaseCommand):
@@ -25,14 +25,14 @@ class Command(BaseCommand):
         parts = [verdict.outcome.value]
         if verdict.date:
             parts.append(verdict.date.isoformat())
-        if verdict.certificate is not None and verdict.outcome != Outcome.ALTERED:
-            certificate = verdict.certificate
-            parts += [
-                certificate.number,
-                certificate.identifier,
-                certificate.holder_name,
-                certificate.shown_holder_code,
-            ]
+        if verdict.sealed is not None:
+            # What the seal covers, not the database's columns.
+            sealed = verdict.sealed
+            parts += [str(sealed.get(key, "")) for key in ("number", "identifier", "holder", "holder_code")]
+            if verdict.seal is not None and verdict.signed_on is not None:
+                parts.append(f"signed {verdict.signed_on.isoformat()} by {verdict.seal.name}")
+        elif verdict.problems:
+            parts += list(verdict.problems)
         if verdict.copy is not None:
             parts += [f"copy for {verdict.copy.purpose} until {verdict.copy.expires_on.isoformat()}"]
         self.stdout.write(" ".join(parts))

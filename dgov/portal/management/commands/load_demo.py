@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dgov.accounts import demo as accounts_demo
+from dgov.lib.links import public_base, public_url
 from dgov.lib.plugins import discover
 
 
@@ -29,4 +30,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo district: {district}. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
-        self.stdout.write("Open http://127.0.0.1:8000/accounts/login/")
+        self.stdout.write(f"Open {public_url('/accounts/login/')}")
+        self.stdout.write(
+            f"Public address (DGOV_PUBLIC_URL): {public_base()} — the demo's; every certificate's QR code and"
+            " verification address carry it. Production refuses to start without an https:// one."
+        )

@@ -1,0 +1,1 @@
+from dgov.applications.tests.conftest import citizen_applicant, item  # noqa: F401
