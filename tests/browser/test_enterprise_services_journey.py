@@ -123,4 +123,8 @@ def test_a_bank_answers_a_financing_need(as_user, qualified, bank_officer):
     page.reload()
     assert page.locator(f"[data-need='{need.pk}'][data-status=financed]").count() == 1
     need.refresh_from_db()
-    assert (need.status, need.granted_amount, need.granted_rate) == (NeedStatus.FINANCED, Decimal("180"), Decimal("3.95"))
+    assert (need.status, need.granted_amount, need.granted_rate) == (
+        NeedStatus.FINANCED,
+        Decimal("180"),
+        Decimal("3.95"),
+    )
