@@ -4,12 +4,12 @@ policy library)."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from dgov.accounts.access import is_staff
 from dgov.api.schemas import Error
@@ -22,6 +22,8 @@ from dgov.policies.permissions import VIEW
 router = Router(tags=["policies"])
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404), Error)
 MAX_ROWS = 1000
+DistrictCode = Annotated[str, Query(max_length=6)]
+CreditCode = Annotated[str, Path(max_length=18)]
 
 
 class PolicyOut(Schema):
@@ -55,7 +57,7 @@ def _district(code: str) -> str:
 
 
 @router.get("/policies", response={200: list[PolicyOut], **ERRORS}, auth=None, summary="The policies in force")
-def policies(request: HttpRequest, district: str = "") -> list[dict[str, Any]]:
+def policies(request: HttpRequest, district: DistrictCode = "") -> list[dict[str, Any]]:
     rows = Policy.objects.in_force(clock.today()).filter(district__code=_district(district)).order_by("pk")
     return [
         {
@@ -75,7 +77,7 @@ def policies(request: HttpRequest, district: str = "") -> list[dict[str, Any]]:
 
 
 @router.get("/grants", response={200: list[GrantOut], **ERRORS}, auth=None, summary="The grants published")
-def grants(request: HttpRequest, district: str = "", since: dt.date | None = None) -> list[dict[str, Any]]:
+def grants(request: HttpRequest, district: DistrictCode = "", since: dt.date | None = None) -> list[dict[str, Any]]:
     rows = Grant.objects.published().filter(district__code=_district(district)).select_related("policy")
     if since is not None:
         rows = rows.filter(granted_on__gte=since)
@@ -88,7 +90,7 @@ def grants(request: HttpRequest, district: str = "", since: dt.date | None = Non
 @router.get(
     "/matches/{credit_code}", response={200: list[MatchOut], **ERRORS}, summary="What an enterprise qualifies for"
 )
-def matches(request: HttpRequest, credit_code: str) -> list[dict[str, Any]]:
+def matches(request: HttpRequest, credit_code: CreditCode) -> list[dict[str, Any]]:
     user = request.user
     if not is_staff(user) or not user.has_perm(VIEW):
         raise PermissionDenied

@@ -1,11 +1,11 @@
 """``/api/v1/talent/``: talent figures for a staff system or the cockpit (a staff token
 that may see the register). No personal data leaves through it."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from dgov.api.schemas import Error
 from dgov.lib import clock
@@ -25,7 +25,7 @@ class FiguresOut(Schema):
 
 
 @router.get("/figures", response={200: FiguresOut, **ERRORS}, summary="Talents landed, by class; awards")
-def figures(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def figures(request: HttpRequest, year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict[str, Any]:
     if not rules.may_view(request.user):
         raise PermissionDenied
     year = year or clock.today().year
