@@ -157,6 +157,15 @@ def auditor(make_staff: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def every_role(make_staff: Callable[..., Any]) -> dict[str, Any]:
+    """One staff member of each role, all of the SCJG department (for the walks that hold
+    every page's buttons against its actions, ``dgov.lib.testing``)."""
+    from dgov.accounts.roles import Role
+
+    return {role.value: make_staff(role.value, f"every_{role.value}", department="SCJG") for role in Role}
+
+
+@pytest.fixture
 def citizen(district: Any) -> Any:
     from dgov.accounts.models import Applicant, User
 

@@ -5,9 +5,11 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from dgov.accounts import rules
 from dgov.accounts.models import Applicant, Department, District, ServiceWindow, User
 from dgov.accounts.roles import Role
 from dgov.audit.trail import diff, record
+from dgov.lib.rules import enforce
 
 
 def do_create_staff(
@@ -21,6 +23,7 @@ def do_create_staff(
     department: Department | None = None,
     window: ServiceWindow | None = None,
 ) -> User:
+    enforce(rules.may_manage_staff(by, district))
     with transaction.atomic():
         user = User(
             username=username,
@@ -43,6 +46,9 @@ def do_create_staff(
 
 
 def do_register_applicant(*, by: User | None, district: District, user: User | None = None, **fields: Any) -> Applicant:
+    """Register an applicant at a window, or (``by`` None) one who signs up themselves."""
+    if by is not None:
+        enforce(rules.may_register_applicant(by, district))
     with transaction.atomic():
         applicant = Applicant.objects.create(district=district, user=user, created_by=by, **fields)
         record("applicant.register", applicant, actor=by, changes=diff({}, fields))
@@ -51,6 +57,7 @@ def do_register_applicant(*, by: User | None, district: District, user: User | N
 
 def do_reveal(*, by: User, applicant: Applicant, field: str, reason: str) -> str:
     """Show one full personal number; the asking is audited with its reason."""
+    enforce(rules.may_reveal(by, applicant.district_id))
     with transaction.atomic():
         record("personal_data.reveal", applicant, actor=by, changes={"field": field, "reason": reason})
     return str(getattr(applicant, field))

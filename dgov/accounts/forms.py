@@ -60,12 +60,11 @@ class ApplicantForm(forms.ModelForm):
         return data
 
 
-class CitizenSignupForm(ApplicantForm):
-    username = forms.CharField(label=_("User name"), max_length=150)
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+class NewAccountMixin:
+    """A new account's user name is free and its password strong enough (for the forms
+    that open accounts: a citizen's sign-up, an administrator's new staff member)."""
 
-    class Meta(ApplicantForm.Meta):
-        fields = ["kind", "name", "id_number", "credit_code", "phone"]
+    cleaned_data: dict[str, Any]
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
@@ -79,7 +78,15 @@ class CitizenSignupForm(ApplicantForm):
         return password
 
 
-class StaffForm(forms.Form):
+class CitizenSignupForm(NewAccountMixin, ApplicantForm):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+    class Meta(ApplicantForm.Meta):
+        fields = ["kind", "name", "id_number", "credit_code", "phone"]
+
+
+class StaffForm(NewAccountMixin, forms.Form):
     """An administrator creates a staff account of their own district."""
 
     username = forms.CharField(label=_("User name"), max_length=150)
@@ -99,17 +106,6 @@ class StaffForm(forms.Form):
         self.district = district
         self.fields["department"].queryset = Department.objects.filter(district=district)  # type: ignore[attr-defined]
         self.fields["window"].queryset = ServiceWindow.objects.filter(district=district)  # type: ignore[attr-defined]
-
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username=username).exists():
-            raise forms.ValidationError(_("This user name is taken."))
-        return username
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        validate_password(password)
-        return password
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

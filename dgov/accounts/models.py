@@ -172,7 +172,13 @@ class User(AbstractUser):
 
 
 class ApplicantQuerySet(DistrictScopedQuerySet):
-    pass
+    def search(self, q: str, limit: int = 20) -> Self:
+        """The window's search: by name, or by the last 4 characters of the ID card
+        number or credit code (what an applicant reads out without showing the card)."""
+        match = models.Q(name__icontains=q)
+        if len(q) == 4:
+            match |= models.Q(id_number__iendswith=q) | models.Q(credit_code__iendswith=q)
+        return self.filter(match).order_by("name")[:limit]
 
 
 class Applicant(models.Model):

@@ -3,8 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from dgov.accounts import actions
+from dgov.accounts import actions, rules
+from dgov.accounts.access import AuthedRequest, staff_district
 from dgov.accounts.forms import ApplicantForm, CitizenSignupForm, LoginForm, RevealForm, StaffForm
 from dgov.accounts.models import Applicant, District, User
-from dgov.accounts.roles import ADD_APPLICANT, MANAGE_STAFF, REVEAL, VIEW_APPLICANTS
+from dgov.accounts.roles import ADD_APPLICANT, MANAGE_STAFF, VIEW_APPLICANTS
+from dgov.lib.rules import enforce
 
 
 class LoginView(auth_views.LoginView):
@@ -30,14 +31,7 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
-def _staff_district(request: HttpRequest) -> District:
-    user = request.user
-    if not user.is_authenticated or user.kind != User.Kind.STAFF or user.district is None:  # type: ignore[union-attr]
-        raise PermissionDenied
-    return user.district  # type: ignore[union-attr, return-value]
-
-
-def get_applicant_for_user(request: HttpRequest, pk: int) -> Applicant:
+def get_applicant_for_user(request: AuthedRequest, pk: int) -> Applicant:
     """The one guarded way to fetch an applicant: missing and forbidden look the same."""
     try:
         return Applicant.objects.visible_to(request.user).get(pk=pk)
@@ -46,23 +40,22 @@ def get_applicant_for_user(request: HttpRequest, pk: int) -> Applicant:
 
 
 @login_required
-@permission_required(VIEW_APPLICANTS, raise_exception=True)
-def applicant_list(request: HttpRequest) -> HttpResponse:
-    _staff_district(request)
+def applicant_list(request: AuthedRequest) -> HttpResponse:
+    district = staff_district(request, VIEW_APPLICANTS)
     applicants = Applicant.objects.visible_to(request.user).order_by("-created_at")[:200]
-    return render(request, "accounts/applicant_list.html", {"applicants": applicants})
+    context = {"applicants": applicants, "may_reveal": rules.may_reveal(request.user, district)}
+    return render(request, "accounts/applicant_list.html", context)
 
 
 @sensitive_post_parameters("id_number", "phone")
 @login_required
-@permission_required(ADD_APPLICANT, raise_exception=True)
-def applicant_create(request: HttpRequest) -> HttpResponse:
-    district = _staff_district(request)
+def applicant_create(request: AuthedRequest) -> HttpResponse:
+    district = staff_district(request, ADD_APPLICANT)
     form = ApplicantForm(request.POST or None, district=district)
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.do_register_applicant(by=request.user, district=district, **form.cleaned_data)  # type: ignore[arg-type]
+                actions.do_register_applicant(by=request.user, district=district, **form.cleaned_data)
             except IntegrityError:
                 form.add_error(None, _("This applicant was registered a moment ago by someone else."))
             else:
@@ -74,15 +67,14 @@ def applicant_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     applicant = get_applicant_for_user(request, pk)
-    if not request.user.has_perm(REVEAL):
-        raise PermissionDenied
+    enforce(rules.may_reveal(request.user, applicant.district_id))
     form = RevealForm(request.POST)
     if not form.is_valid():
         return render(request, "accounts/_reveal.html", {"applicant": applicant, "form": form}, status=400)
     value = actions.do_reveal(
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
         applicant=applicant,
         field=form.cleaned_data["field"],
         reason=form.cleaned_data["reason"],
@@ -91,9 +83,8 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(MANAGE_STAFF, raise_exception=True)
-def staff_list(request: HttpRequest) -> HttpResponse:
-    district = _staff_district(request)
+def staff_list(request: AuthedRequest) -> HttpResponse:
+    district = staff_district(request, MANAGE_STAFF)
     staff = (
         User.objects.filter(district=district, kind=User.Kind.STAFF)
         .select_related("department", "window")
@@ -105,14 +96,13 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 @login_required
-@permission_required(MANAGE_STAFF, raise_exception=True)
-def staff_create(request: HttpRequest) -> HttpResponse:
-    district = _staff_district(request)
+def staff_create(request: AuthedRequest) -> HttpResponse:
+    district = staff_district(request, MANAGE_STAFF)
     form = StaffForm(request.POST or None, district=district)
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.do_create_staff(by=request.user, district=district, **form.cleaned_data)  # type: ignore[arg-type]
+                actions.do_create_staff(by=request.user, district=district, **form.cleaned_data)
             except IntegrityError:
                 form.add_error("username", _("This user name is taken."))
             else:

@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Header, Path, Query, Schema
 
@@ -24,6 +24,15 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 class Error(Schema):
     detail: str
     messages: list[str] = []
+
+
+# The answers every route that acts may give besides its own (``dgov.api.views`` handlers).
+ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), Error)
+
+
+def error_body(detail: Any, messages: list[str] | None = None) -> dict[str, Any]:
+    """An error's body: ``detail`` and every message (``Error``)."""
+    return {"detail": str(detail), "messages": messages or [str(detail)]}
 
 
 class DepartmentOut(Schema):

@@ -13,12 +13,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
+from dgov.applications import rules
 from dgov.applications.models import (
     CLOCK_STATUSES,
     Application,
@@ -31,43 +33,18 @@ from dgov.applications.models import (
     SupplementNotice,
     Visit,
 )
+from dgov.applications.rules import already_handled
 from dgov.applications.signals import application_moved
 from dgov.audit.trail import entry as audit_entry
 from dgov.audit.trail import record
 from dgov.lib import clock, fastsql
 from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import enforce
 from dgov.notifications.outbox import notifications, queue
-from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
+from dgov.workdays.calendar import default_calendar, working_days_between
 from dgov.workdays.models import Deadline
 
-# 行政许可法 Art. 32: the supplement notice is due within 5 (working) days of receipt.
-SUPPLEMENT_NOTICE_DAYS = 5
-# Art. 42: the head of the agency may extend the decision limit by 10 working days.
-MAX_EXTENSION_DAYS = 10
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
-def already_handled(application: Application) -> Conflict:
-    """Somebody else acted on the application first."""
-    return Conflict(
-        _("Application %(number)s was already handled by someone else.") % {"number": application.number},
-        obj=application,
-    )
-
-
-def _require(by: Any, permission: str) -> None:
-    if not by.has_perm(permission):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
-def _not_own(application: Application, by: Any) -> None:
-    if application.applicant.user_id is not None and application.applicant.user_id == by.pk:
-        raise PermissionDenied(_("Nobody handles their own application."))
-
-
-def _own_department(application: Application, by: Any) -> None:
-    if by.department_id != application.department_id:
-        raise PermissionDenied(_("This application belongs to another department."))
 
 
 def new_number(district_code: str, today: dt.date, *, kind: str = "") -> str:
@@ -98,7 +75,7 @@ def notify_applicant(case: Any, subject: str, body: str) -> None:
     queue(applicant_notices(case, subject, body))
 
 
-def _event(application: Application, *, by: Any, verb: str, from_status: str = "", note: str = "") -> None:
+def _event(application: Application, *, by: User | None, verb: str, from_status: str = "", note: str = "") -> None:
     fastsql.insert(
         ApplicationEvent(
             application=application, by=by, verb=verb, from_status=from_status, to_status=application.status, note=note
@@ -109,7 +86,7 @@ def _event(application: Application, *, by: Any, verb: str, from_status: str = "
 def _move(
     application: Application,
     *,
-    by: Any,
+    by: User | None,
     to: Status,
     allowed_from: Iterable[Status],
     verb: str,
@@ -160,7 +137,7 @@ def do_submit(
     *,
     item: Any,
     applicant: Any,
-    by: Any,
+    by: User,
     channel: Channel,
     idempotency_key: str,
     materials: Sequence[tuple[Any, Any, bool]] = (),
@@ -172,6 +149,7 @@ def do_submit(
     (material, document or None, promised-later). Returns (application, created).
     ``looked_up``: the caller has just searched for the key and found nothing (the
     unique constraint still decides a race)."""
+    enforce(rules.may_submit(by, item, applicant))
     if not idempotency_key:
         raise ValidationError(_("A submission needs an idempotency key."), code="idempotency")
     if not looked_up:
@@ -240,25 +218,14 @@ def do_submit(
 # Intake (window clerk) -----------------------------------------------------------------
 
 
-def supplement_notice_due(application: Application) -> dt.date:
-    return add_working_days(application.received_on, SUPPLEMENT_NOTICE_DAYS).date
-
-
 def do_request_supplement(
-    application: Application, *, by: Any, problems: Sequence[tuple[Any, str]]
+    application: Application, *, by: User, problems: Sequence[tuple[Any, str]]
 ) -> SupplementNotice:
     """One notice that lists every missing or faulty material (一次性告知, Art. 32)."""
-    _require(by, "applications.accept_application")
-    _not_own(application, by)
+    enforce(rules.may_request_supplement(by, application))
     if not problems:
         raise ValidationError(_("List at least one missing or faulty material."), code="empty")
     today = clock.today()
-    if application.supplemented_on is None and today > supplement_notice_due(application):
-        raise ValidationError(
-            _("The 5 working days for a supplement notice have passed: the application counts as accepted on %(date)s.")
-            % {"date": application.received_on.isoformat()},
-            code="too_late",
-        )
     listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
     notice = SupplementNotice(application=application, issued_on=today, issued_by=by)
     with transaction.atomic():
@@ -281,11 +248,10 @@ def do_request_supplement(
     return notice
 
 
-def do_supplement(application: Application, *, by: Any, documents: Sequence[tuple[Any, Any]]) -> None:
+def do_supplement(application: Application, *, by: User, documents: Sequence[tuple[Any, Any]]) -> None:
     """The applicant hands in the supplement; the day it is complete becomes the day the
     acceptance clock counts from (Art. 32)."""
-    if application.applicant.user_id != by.pk and not by.has_perm("applications.accept_application"):
-        raise PermissionDenied(_("Your role does not allow this action."))
+    enforce(rules.may_supplement(by, application))
     today = clock.today()
     handed_in = [SubmittedMaterial(application=application, material=m, document=d) for m, d in documents]
     # Materials on paper (no document) cannot repeat a row: they go in the transition's
@@ -309,9 +275,8 @@ def do_supplement(application: Application, *, by: Any, documents: Sequence[tupl
             SubmittedMaterial.objects.bulk_create(handed_in, ignore_conflicts=True)
 
 
-def do_refuse(application: Application, *, by: Any, reasons: str) -> None:
-    _require(by, "applications.accept_application")
-    _not_own(application, by)
+def do_refuse(application: Application, *, by: User, reasons: str) -> None:
+    enforce(rules.may_refuse(by, application))
     if not reasons.strip():
         raise ValidationError(_("A refusal states its reasons."), code="reasons")
     with transaction.atomic():
@@ -334,7 +299,7 @@ def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, b
     """The day the clocks count from, and whether acceptance is deemed (Art. 32)."""
     if application.supplemented_on is not None:
         return application.supplemented_on, False
-    if today > supplement_notice_due(application):
+    if today > application.supplement_notice_due():
         return application.received_on, True
     return today, False
 
@@ -359,10 +324,10 @@ def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, D
     return legal, promised
 
 
-def do_accept(application: Application, *, by: Any, today: dt.date | None = None) -> None:
+def do_accept(application: Application, *, by: User | None, today: dt.date | None = None) -> None:
+    """Accept at the window; ``by`` None: deemed accepted by the platform (Art. 32)."""
     if by is not None:
-        _require(by, "applications.accept_application")
-        _not_own(application, by)
+        enforce(rules.may_accept(by, application))
     today = today or clock.today()
     accepted_on, deemed = acceptance_day(application, today)
     with transaction.atomic():
@@ -398,7 +363,7 @@ def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
         .order_by("received_on")[:limit]
     )
     for application in candidates:
-        if today <= supplement_notice_due(application):
+        if today <= application.supplement_notice_due():
             continue
         try:
             do_accept(application, by=None, today=today)
@@ -411,10 +376,8 @@ def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
 # Review and decision -------------------------------------------------------------------
 
 
-def do_review(application: Application, *, by: Any, note: str = "") -> None:
-    _require(by, "applications.review_application")
-    _not_own(application, by)
-    _own_department(application, by)
+def do_review(application: Application, *, by: User, note: str = "") -> None:
+    enforce(rules.may_review(by, application))
     with transaction.atomic():
         _move(
             application,
@@ -435,18 +398,11 @@ def _closing_clocks(application: Application) -> list[tuple[str, list[Any]]]:
     return [fastsql.update_statement(Deadline, {"closed_at": clock.now()}, {"id": ids, "closed_at": None})]
 
 
-def do_decide(application: Application, *, by: Any, approve: bool, reasons: str = "") -> None:
-    """Approve or deny. The clerk who accepted may not decide (intake and approval are
-    separate hands); a denial states its reasons."""
-    _require(by, "applications.decide_application")
-    _not_own(application, by)
-    _own_department(application, by)
-    if application.accepted_by_id == by.pk:
-        raise PermissionDenied(_("The clerk who accepted an application cannot approve it."))
+def do_decide(application: Application, *, by: User, approve: bool, reasons: str = "") -> None:
+    """Approve or deny (``rules.may_decide``); a denial states its reasons."""
+    enforce(rules.may_decide(by, application))
     if not approve and not reasons.strip():
         raise ValidationError(_("A denial states its reasons."), code="reasons")
-    if application.clock_stopped:
-        raise ValidationError(_("Resume the clock before deciding."), code="clock_stopped")
     to = Status.APPROVED if approve else Status.DENIED
     if approve:
         subject = _("Application %(number)s approved") % {"number": application.number}
@@ -470,9 +426,8 @@ def do_decide(application: Application, *, by: Any, approve: bool, reasons: str 
         )
 
 
-def do_complete(application: Application, *, by: Any) -> None:
-    _require(by, "applications.accept_application")
-    _not_own(application, by)
+def do_complete(application: Application, *, by: User) -> None:
+    enforce(rules.may_complete(by, application))
     with transaction.atomic():
         _move(
             application,
@@ -494,16 +449,14 @@ def do_complete(application: Application, *, by: Any) -> None:
 def do_stop_clock(
     application: Application,
     *,
-    by: Any,
+    by: User,
     procedure: str,
     expected_days: int,
     notice: str,
     counts_toward_limit: bool = False,
 ) -> ClockStop:
     """A special procedure stops the clock (Art. 45); the applicant gets the written notice."""
-    _require(by, "applications.stop_clock")
-    _not_own(application, by)
-    _own_department(application, by)
+    enforce(rules.may_stop_clock(by, application))
     if not notice.strip():
         raise ValidationError(
             _("The applicant must be told in writing how long it is expected to take."), code="notice"
@@ -539,14 +492,12 @@ def do_stop_clock(
     return stop
 
 
-def do_resume_clock(application: Application, *, by: Any, today: dt.date | None = None) -> ClockStop:
+def do_resume_clock(application: Application, *, by: User, today: dt.date | None = None) -> ClockStop:
     """The clock runs again; unless the procedure counts toward the limit, both due dates
     move by the working days it stopped."""
     from dgov.workdays.actions import do_extend_deadline
 
-    _require(by, "applications.stop_clock")
-    _not_own(application, by)
-    _own_department(application, by)
+    enforce(rules.may_resume_clock(by, application))
     today = today or clock.today()
     with transaction.atomic():
         changed = Application.objects.filter(pk=application.pk, clock_stopped=True).update(clock_stopped=False)
@@ -571,21 +522,13 @@ def do_resume_clock(application: Application, *, by: Any, today: dt.date | None 
     return stop
 
 
-def do_extend(application: Application, *, by: Any, days: int, reason: str) -> None:
+def do_extend(application: Application, *, by: User, days: int, reason: str) -> None:
     """Extend the decision limit (Art. 42: by the agency head, at most 10 working days,
     the reason told to the applicant)."""
     from dgov.workdays.actions import do_extend_deadline
 
-    _require(by, "applications.extend_time_limit")
-    _not_own(application, by)
-    _own_department(application, by)
-    if not reason.strip():
-        raise ValidationError(_("An extension states its reason."), code="reason")
-    if days < 1 or application.extended_days + days > MAX_EXTENSION_DAYS:
-        raise ValidationError(
-            _("The limit can be extended by at most %(max)d working days in all.") % {"max": MAX_EXTENSION_DAYS},
-            code="too_long",
-        )
+    enforce(rules.may_extend(by, application))
+    rules.EXTENSION.check(application.extended_days, days, reason)
     with transaction.atomic():
         changed = Application.objects.filter(
             pk=application.pk, status__in=CLOCK_STATUSES, extended_days=application.extended_days
@@ -606,12 +549,9 @@ def do_extend(application: Application, *, by: Any, days: int, reason: str) -> N
         )
 
 
-def do_check_in(application: Application, *, by: Any, window: Any = None) -> Visit:
+def do_check_in(application: Application, *, by: User, window: Any = None) -> Visit:
     """The applicant checks in at a window: one more visit in person."""
-    _require(by, "applications.accept_application")
-    # A visit after the decision (to collect a result, say) is still a trip the applicant
-    # made, so closed cases take visits too; nobody records their own.
-    _not_own(application, by)
+    enforce(rules.may_check_in(by, application))
     with transaction.atomic():
         visit = Visit.objects.create(application=application, window=window or by.window, clerk=by)
         Application.objects.filter(pk=application.pk).update(visits=F("visits") + 1)

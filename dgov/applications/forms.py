@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department
-from dgov.applications.actions import MAX_EXTENSION_DAYS
-from dgov.applications.models import Light, Status
+from dgov.applications.models import MAX_EXTENSION_DAYS, Status
 from dgov.documents.forms import MultipleFileField
 from dgov.services.models import Material, ServiceItem
+from dgov.workdays.lights import Light
 
 
 class DocumentChoiceField(forms.ModelChoiceField):
@@ -127,22 +127,45 @@ class ApplicantSearchForm(forms.Form):
     )
 
 
-class WindowStartForm(forms.Form):
-    """Who applies for what: chosen before the materials are listed."""
+def applicant_search(query: Any, applicants: Any) -> dict[str, Any]:
+    """The first step of every window intake page: the search form and its results
+    (None before a search) among ``applicants``."""
+    search = ApplicantSearchForm(query)
+    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    return {"search": search, "results": applicants.search(q) if q else None}
+
+
+def picked_applicant(query: Any, applicants: Any) -> Any:
+    """The applicant chosen from the search results (``?applicant=``), or None."""
+    picked = query.get("applicant", "")
+    return applicants.filter(pk=int(picked)).first() if picked.isascii() and picked.isdigit() else None
+
+
+class ApplicantChoiceForm(forms.Form):
+    """Who applies, chosen from ``applicants`` at the window before the materials are
+    listed; subclasses add what they apply for."""
 
     applicant = forms.IntegerField(widget=forms.HiddenInput)
-    item = forms.ModelChoiceField(label=_("Service item"), queryset=ServiceItem.objects.none())
 
-    def __init__(self, *args: Any, applicants: Any, items: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, applicants: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.applicants = applicants
-        self.fields["item"].queryset = items  # type: ignore[attr-defined]
 
     def clean_applicant(self) -> Any:
         applicant = self.applicants.filter(pk=self.cleaned_data["applicant"]).first()
         if applicant is None:
             raise ValidationError(_("Choose an applicant from the search results."))
         return applicant
+
+
+class WindowStartForm(ApplicantChoiceForm):
+    """Who applies for which item."""
+
+    item = forms.ModelChoiceField(label=_("Service item"), queryset=ServiceItem.objects.none())
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
 
 
 class WindowMaterialsForm(MaterialFieldsMixin, forms.Form):

@@ -6,19 +6,28 @@ window review → department approval or denial with reasons → completion.
 """
 
 import datetime as dt
+import secrets
 from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.accounts.roles import DEPARTMENT_SCOPED
 from dgov.lib.ratelimit import RateLimit
+from dgov.workdays import lights
+from dgov.workdays.lights import Light
 
 # Abuse limit of the public lookup (page and API alike): failed attempts per client
 # address in a window of ten minutes, counted for every worker together.
 LOOKUP_LIMIT = RateLimit("applications.lookup", limit=20, window_seconds=600)
+
+# 行政许可法 Art. 32: the supplement notice is due within 5 (working) days of receipt.
+SUPPLEMENT_NOTICE_DAYS = 5
+# Art. 42: the head of the agency may extend the decision limit by 10 working days.
+MAX_EXTENSION_DAYS = 10
 
 
 class Status(models.TextChoices):
@@ -41,11 +50,26 @@ class Channel(models.TextChoices):
     WINDOW = "window", _("At a window")
 
 
-class Light(models.TextChoices):
-    GREEN = "green", _("On time")
-    YELLOW = "yellow", _("Due soon")
-    RED = "red", _("Overdue")
-    STOPPED = "stopped", _("Clock stopped")
+# The timeline's words for each event verb (the pages, the API and the public lookup).
+VERBS: dict[str, Promise] = {
+    "submit": _("Application received"),
+    "request_supplement": _("Supplement notice issued"),
+    "supplement": _("Supplement handed in"),
+    "refuse": _("Not accepted"),
+    "accept": _("Accepted"),
+    "review": _("Reviewed"),
+    "approve": _("Approved"),
+    "deny": _("Denied"),
+    "complete": _("Completed"),
+    "stop_clock": _("Clock stopped"),
+    "resume_clock": _("Clock resumed"),
+    "extend": _("Time limit extended"),
+    "check_in": _("Visit in person"),
+}
+
+
+def status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
 
 
 def visibility(user: Any) -> dict[str, Any] | None:
@@ -73,6 +97,16 @@ class ApplicationQuerySet(DistrictScopedQuerySet):
 
     def open(self) -> "ApplicationQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
+
+    def by_code(self, number: str, code: str) -> "Application | None":
+        """The application with this number if ``code`` is its verification code (the
+        public lookup: a wrong number and a wrong code look alike)."""
+        application = (
+            self.filter(number=number.strip().upper()).select_related("item_version", "promised_deadline").first()
+        )
+        if application is None or not secrets.compare_digest(application.verification_code, code.strip()):
+            return None
+        return application
 
 
 class Application(models.Model):
@@ -166,19 +200,25 @@ class Application(models.Model):
         """More visits in person than the item promises (0, 1, or 2 for "two or more")."""
         return self.visits > self.item_version.max_trips
 
-    def light(self, deadline: Any, today: dt.date, yellow_days: int) -> Light | None:
-        """Green, yellow (``yellow_days`` working days or fewer left) or red (overdue)."""
-        from dgov.workdays.calendar import working_days_between
-
+    def light(self, deadline: Any, today: dt.date) -> Light | None:
+        """The light of one of the case's deadlines (``dgov.workdays.lights``) while the
+        decision clock runs; stopped during a special procedure (Art. 45)."""
         if deadline is None or self.status not in CLOCK_STATUSES:
             return None
-        if self.clock_stopped:
-            return Light.STOPPED
-        if today > deadline.due_date:
-            return Light.RED
-        if working_days_between(today, deadline.due_date) <= yellow_days:
-            return Light.YELLOW
-        return Light.GREEN
+        return lights.light(deadline.due_date, today, kind="application", stopped=self.clock_stopped)
+
+    def public_timeline(self) -> list[dict[str, Any]]:
+        """The timeline without names or notes, for the public lookup (page and API)."""
+        return [
+            {"at": event.at, "label": str(VERBS.get(event.verb, event.verb)), "status": status_label(event.to_status)}
+            for event in ApplicationEvent.objects.filter(application=self)
+        ]
+
+    def supplement_notice_due(self) -> dt.date:
+        """The last day for a supplement notice (Art. 32: 5 working days after receipt)."""
+        from dgov.workdays.calendar import add_working_days
+
+        return add_working_days(self.received_on, SUPPLEMENT_NOTICE_DAYS).date
 
 
 class ApplicationEvent(models.Model):

@@ -16,21 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dgov.accounts.roles import ACCEPT, ISSUE_CERTIFICATE, Role
+from dgov.accounts.models import District, User
+from dgov.accounts.roles import Role
 from dgov.applications import actions as application_actions
 from dgov.applications.models import Application, Channel
 from dgov.applications.models import Status as PartStatus
 from dgov.audit import context as audit_context
 from dgov.audit.trail import diff, record
+from dgov.bundles import rules
 from dgov.bundles.models import (
     JOINT_LIMIT_DAYS,
-    MAX_EXTENSION_DAYS,
     Bundle,
     BundleApplication,
     BundleEvent,
@@ -39,44 +40,18 @@ from dgov.bundles.models import (
     OnDenial,
     Status,
 )
+from dgov.bundles.rules import already_handled
 from dgov.lib import clock, fastsql
-from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import enforce
 from dgov.notifications.outbox import notify
 from dgov.services.models import Material, ServiceItem
 from dgov.workdays.actions import do_close_deadline, do_create_deadline, do_extend_deadline
-
-MANAGE = "bundles.manage_bundles"
-EXTEND = "bundles.extend_bundle"
 
 DECIDED = (PartStatus.APPROVED, PartStatus.DENIED, PartStatus.COMPLETED)
 GRANTED = (PartStatus.APPROVED, PartStatus.COMPLETED)
 
 # Set while a bundle action drives its parts, so the per-part hook leaves the bundle to it.
 _driving: ContextVar[bool] = ContextVar("bundles_driving", default=False)
-
-
-def already_handled(bundle_application: BundleApplication) -> Conflict:
-    """Somebody else acted on the bundle first."""
-    return Conflict(
-        _("Bundle application %(number)s was already handled by someone else.") % {"number": bundle_application.number},
-        obj=bundle_application,
-    )
-
-
-def _require(by: Any, permission: str) -> None:
-    if not by.has_perm(permission):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
-def _same_district(bundle_application: BundleApplication, by: Any) -> None:
-    if getattr(by, "district_id", None) != bundle_application.district_id:
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
-def _not_own(bundle_application: BundleApplication, by: Any) -> None:
-    user_id = bundle_application.applicant.user_id
-    if user_id is not None and user_id == by.pk:
-        raise PermissionDenied(_("Nobody handles their own application."))
 
 
 @contextlib.contextmanager
@@ -148,13 +123,13 @@ def _snapshot(bundle: Bundle) -> dict[str, Any]:
 
 
 def do_save_bundle(
-    bundle: Bundle | None, *, district: Any, data: Mapping[str, Any], items: Sequence[ServiceItem], by: Any
+    bundle: Bundle | None, *, district: District, data: Mapping[str, Any], items: Sequence[ServiceItem], by: User
 ) -> Bundle:
     """Create or change a bundle (administrator). ``data`` holds the bundle's fields."""
-    _require(by, MANAGE)
-    if by.district_id != district.pk or any(item.district_id != district.pk for item in items):
-        raise PermissionDenied(_("Your role does not allow this action."))
+    enforce(rules.may_save_bundle(by, district))
     problems = check_bundle(items, data.get("limit_days"))
+    if any(item.district_id != district.pk for item in items):
+        problems.append(_("Only the service items of your district can be bundled."))
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -260,7 +235,9 @@ def new_number(district_code: str, today: dt.date) -> str:
     return application_actions.new_number(district_code, today, kind="N")
 
 
-def _event(bundle_application: BundleApplication, *, by: Any, verb: str, from_status: str = "", note: str = "") -> None:
+def _event(
+    bundle_application: BundleApplication, *, by: User | None, verb: str, from_status: str = "", note: str = ""
+) -> None:
     BundleEvent.objects.create(
         bundle_application=bundle_application,
         by=by,
@@ -274,7 +251,7 @@ def _event(bundle_application: BundleApplication, *, by: Any, verb: str, from_st
 def _move(
     bundle_application: BundleApplication,
     *,
-    by: Any,
+    by: User | None,
     to: Status,
     allowed_from: Iterable[Status],
     verb: str,
@@ -305,7 +282,7 @@ def do_submit_bundle(
     bundle: Bundle,
     *,
     applicant: Any,
-    by: Any,
+    by: User,
     channel: Channel,
     idempotency_key: str,
     materials: Sequence[tuple[MaterialGroup, Any, bool]] = (),
@@ -315,6 +292,7 @@ def do_submit_bundle(
     """File one application for every item of the bundle. ``materials`` holds (group,
     document or None, promised-later): each document is attached to every part whose
     guide lists the material. Returns (bundle application, created)."""
+    enforce(rules.may_submit_bundle(by, bundle, applicant))
     if not idempotency_key:
         raise ValidationError(_("A submission needs an idempotency key."), code="idempotency")
     existing = BundleApplication.objects.filter(submitted_by=by, idempotency_key=idempotency_key).first()
@@ -372,7 +350,7 @@ def do_submit_bundle(
     return bundle_application, True
 
 
-def _create(bundle: Bundle, *, applicant: Any, by: Any, channel: str, key: str, today: dt.date) -> BundleApplication:
+def _create(bundle: Bundle, *, applicant: Any, by: User, channel: str, key: str, today: dt.date) -> BundleApplication:
     for _attempt in range(5):
         number = new_number(bundle.district.code, today)
         if BundleApplication.objects.filter(number=number).exists():
@@ -429,21 +407,13 @@ def _start_joint_clock(bundle_application: BundleApplication, accepted_on: dt.da
     bundle_application.joint_deadline = deadline
 
 
-def do_accept_bundle(bundle_application: BundleApplication, *, by: Any, today: dt.date | None = None) -> None:
+def do_accept_bundle(bundle_application: BundleApplication, *, by: User, today: dt.date | None = None) -> None:
     """One window accepts every part at once; the joint clock starts on the latest
     acceptance day of the parts (a supplemented part counts from its supplement)."""
-    _require(by, ACCEPT)
-    _same_district(bundle_application, by)
     today = today or clock.today()
     with transaction.atomic(), _driving_parts():
         parts = parts_of(bundle_application, lock_applications=True)
-        waiting = [p.application for p in parts if p.application.status in (PartStatus.SUPPLEMENT, PartStatus.REFUSED)]
-        if waiting:
-            raise ValidationError(
-                _("These parts cannot be accepted yet: %(parts)s. Every part must be complete first.")
-                % {"parts": ", ".join(f"{a.item_version.name} ({a.get_status_display()})" for a in waiting)},
-                code="incomplete",
-            )
+        enforce(rules.may_accept_bundle(by, bundle_application, parts))
         _move(
             bundle_application,
             by=by,
@@ -475,23 +445,13 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: Any, today: d
         )
 
 
-def do_refuse_bundle(bundle_application: BundleApplication, *, by: Any, reasons: str) -> None:
+def do_refuse_bundle(bundle_application: BundleApplication, *, by: User, reasons: str) -> None:
     """Not accepted: every part still waiting is refused with the same reasons."""
-    _require(by, ACCEPT)
-    _same_district(bundle_application, by)
-    if not reasons.strip():
-        raise ValidationError(_("A refusal states its reasons."), code="reasons")
     with transaction.atomic(), _driving_parts():
         parts = parts_of(bundle_application, lock_applications=True)
-        moved_on = [p.application for p in parts if p.application.status != PartStatus.SUBMITTED]
-        if moved_on:
-            # A part already accepted (or waiting for a supplement) is under way: refusing
-            # the bundle would tell the applicant "not accepted" while a department works on.
-            raise ValidationError(
-                _("These parts have moved on and cannot be refused with the bundle: %(parts)s.")
-                % {"parts": ", ".join(f"{a.item_version.name} ({a.get_status_display()})" for a in moved_on)},
-                code="moved_on",
-            )
+        enforce(rules.may_refuse_bundle(by, bundle_application, parts))
+        if not reasons.strip():
+            raise ValidationError(_("A refusal states its reasons."), code="reasons")
         _move(
             bundle_application,
             by=by,
@@ -514,7 +474,7 @@ def do_refuse_bundle(bundle_application: BundleApplication, *, by: Any, reasons:
 # Following the parts --------------------------------------------------------------------
 
 
-def sync(bundle_application: BundleApplication, *, by: Any = None) -> None:
+def sync(bundle_application: BundleApplication, *, by: User | None = None) -> None:
     """Move the bundle on from its parts' states; idempotent, run in the transaction of
     each part's transition (and by the ``sync_bundles`` job as a safety net).
 
@@ -571,7 +531,7 @@ def sync(bundle_application: BundleApplication, *, by: Any = None) -> None:
 
 
 def _announce_denial(
-    bundle_application: BundleApplication, denied: BundlePart, parts: list[BundlePart], *, by: Any
+    bundle_application: BundleApplication, denied: BundlePart, parts: list[BundlePart], *, by: User | None
 ) -> None:
     claimed = BundlePart.objects.filter(pk=denied.pk, denial_notified=False).update(denial_notified=True)
     if claimed != 1:
@@ -665,7 +625,7 @@ PART_OF_SQL = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 — names 
 )
 
 
-def part_moved(application: Application, *, by: Any = None) -> None:
+def part_moved(application: Application, *, by: User | None = None) -> None:
     """Follow a part's transition at once, in its transaction (for a transition hook of
     the applications app, see ``apps.BundlesConfig.ready``)."""
     if _driving.get():
@@ -734,19 +694,11 @@ def sync_open() -> int:
 # Time limit -----------------------------------------------------------------------------
 
 
-def do_extend_bundle(bundle_application: BundleApplication, *, by: Any, days: int, reason: str) -> None:
+def do_extend_bundle(bundle_application: BundleApplication, *, by: User, days: int, reason: str) -> None:
     """Extend the joint limit (Art. 42 para. 2: by at most 15 working days in all, with the
     approval of the district government, the reason told to the applicant)."""
-    _require(by, EXTEND)
-    _same_district(bundle_application, by)
-    _not_own(bundle_application, by)
-    if not reason.strip():
-        raise ValidationError(_("An extension states its reason."), code="reason")
-    if days < 1 or bundle_application.extended_days + days > MAX_EXTENSION_DAYS:
-        raise ValidationError(
-            _("The joint limit can be extended by at most %(max)d working days in all.") % {"max": MAX_EXTENSION_DAYS},
-            code="too_long",
-        )
+    enforce(rules.may_extend_bundle(by, bundle_application))
+    rules.JOINT_EXTENSION.check(bundle_application.extended_days, days, reason)
     with transaction.atomic():
         changed = BundleApplication.objects.filter(
             pk=bundle_application.pk, status=Status.ACCEPTED, extended_days=bundle_application.extended_days
@@ -772,16 +724,14 @@ def do_extend_bundle(bundle_application: BundleApplication, *, by: Any, days: in
 # One exit -------------------------------------------------------------------------------
 
 
-def do_issue_bundle(bundle_application: BundleApplication, *, by: Any, today: dt.date | None = None) -> list[Any]:
+def do_issue_bundle(bundle_application: BundleApplication, *, by: User, today: dt.date | None = None) -> list[Any]:
     """Issue the certificates of every approved part together (一口出证), all or none.
 
     Parts whose item issues no certificate (a filing, 备案) have nothing to seal."""
     from dgov.certificates.models import CertificateType
     from dgov.certificates.sealing import do_issue
 
-    _require(by, ISSUE_CERTIFICATE)
-    _same_district(bundle_application, by)
-    _not_own(bundle_application, by)
+    enforce(rules.may_issue_bundle(by, bundle_application))
     today = today or clock.today()
     with transaction.atomic():
         parts = parts_of(bundle_application, lock=True)
@@ -814,10 +764,9 @@ def do_issue_bundle(bundle_application: BundleApplication, *, by: Any, today: dt
     return certificates
 
 
-def do_complete_bundle(bundle_application: BundleApplication, *, by: Any) -> None:
+def do_complete_bundle(bundle_application: BundleApplication, *, by: User) -> None:
     """The exit window hands over the results: every approved part is completed."""
-    _require(by, ACCEPT)
-    _same_district(bundle_application, by)
+    enforce(rules.may_complete_bundle(by, bundle_application))
     with transaction.atomic(), _driving_parts():
         parts = parts_of(bundle_application, lock_applications=True)
         _move(

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from dgov.api.schemas import CaseNumber
+from dgov.api.schemas import CaseNumber, Error
 from dgov.bundles.actions import parts_of, sync_due
 from dgov.bundles.models import BundleApplication, Status, progress
 
@@ -45,14 +45,9 @@ class BundleProgressOut(Schema):
     parts: list[PartOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-    messages: list[str] = []
-
-
 @router.get(
     "/applications/{number}",
-    response={200: BundleProgressOut, 404: ErrorOut},
+    response={200: BundleProgressOut, 404: Error},
     summary="A bundle application's progress, part by part, with the critical path",
 )
 def bundle_progress(request: HttpRequest, number: CaseNumber) -> dict[str, Any]:

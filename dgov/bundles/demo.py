@@ -125,7 +125,7 @@ def _demo_application(district: District) -> None:
     clerk = User.objects.filter(username="clerk", district=district).first()
     bundle = Bundle.objects.filter(district=district, code="restaurant").first()
     applicant = Applicant.objects.filter(user=enterprise, district=district).first() if enterprise else None
-    if bundle is None or applicant is None or clerk is None:
+    if bundle is None or applicant is None or clerk is None or enterprise is None:
         return
     if BundleApplication.objects.filter(submitted_by=enterprise, idempotency_key="demo-restaurant").exists():
         return

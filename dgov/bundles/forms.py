@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dgov.applications.forms import MaterialFieldsMixin, MaterialRow
+from dgov.applications.forms import ApplicantChoiceForm, MaterialFieldsMixin, MaterialRow
 from dgov.bundles.actions import MaterialGroup, check_bundle
 from dgov.bundles.models import JOINT_LIMIT_DAYS, MAX_EXTENSION_DAYS, Bundle, Status
 from dgov.services.models import ServiceItem
@@ -122,22 +122,14 @@ class IntakeForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Open")), *Status.choices])
 
 
-class WindowStartForm(forms.Form):
+class WindowStartForm(ApplicantChoiceForm):
     """Who applies for which bundle, chosen before the materials are listed."""
 
-    applicant = forms.IntegerField(widget=forms.HiddenInput)
     bundle = forms.ModelChoiceField(label=_("Bundle"), queryset=Bundle.objects.none())
 
-    def __init__(self, *args: Any, applicants: Any, bundles: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, bundles: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.applicants = applicants
         self.fields["bundle"].queryset = bundles  # type: ignore[attr-defined]
-
-    def clean_applicant(self) -> Any:
-        applicant = self.applicants.filter(pk=self.cleaned_data["applicant"]).first()
-        if applicant is None:
-            raise ValidationError(_("Choose an applicant from the search results."))
-        return applicant
 
 
 class WindowMaterialsForm(MaterialFieldsMixin, forms.Form):

@@ -20,9 +20,11 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
+from dgov.workdays import lights
 
 # 行政许可法 第四十二条第二款: 45 working days, +15 with approval of the same-level government.
 JOINT_LIMIT_DAYS = 45
@@ -117,6 +119,19 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.READY, Status.ISSUED)
 
+# The bundle timeline's words for each event verb.
+VERBS: dict[str, Promise] = {
+    "submit": _("Bundle received"),
+    "accept": _("Accepted at one window"),
+    "refuse": _("Not accepted"),
+    "part_denied": _("A part was denied"),
+    "stop": _("Bundle stopped"),
+    "decided": _("Every part decided"),
+    "extend": _("Joint time limit extended"),
+    "issue": _("Certificates issued together"),
+    "complete": _("Completed"),
+}
+
 
 class BundleApplicationQuerySet(DistrictScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
@@ -188,6 +203,13 @@ class BundleApplication(models.Model):
 
     def due_date(self) -> dt.date | None:
         return self.joint_deadline.due_date if self.joint_deadline else None
+
+    def light(self, today: dt.date) -> lights.Light | None:
+        """The joint time limit's light (``dgov.workdays.lights``) while the departments
+        decide in parallel."""
+        if self.joint_deadline is None or self.status != Status.ACCEPTED:
+            return None
+        return lights.light(self.joint_deadline.due_date, today, kind="bundle")
 
 
 class BundlePart(models.Model):

@@ -6,8 +6,7 @@ Every write goes through a ``do_*`` function of ``actions``; every protected row
 fetched through ``get_bundle_application_for_user`` (404 alike for missing and forbidden).
 """
 
-import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,13 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dgov.accounts.access import AuthedRequest, is_staff, staff_district, staff_or_403
 from dgov.accounts.models import Applicant, User
-from dgov.accounts.roles import ACCEPT, ISSUE_CERTIFICATE
+from dgov.accounts.roles import ACCEPT
 from dgov.applications.actions import do_check_in
-from dgov.applications.forms import ApplicantSearchForm
-from dgov.applications.models import Channel, Light
-from dgov.applications.views import yellow_days
-from dgov.bundles import actions
+from dgov.applications.forms import applicant_search, picked_applicant
+from dgov.applications.models import Channel
+from dgov.bundles import actions, rules
 from dgov.bundles.forms import (
     BundleApplyForm,
     BundleForm,
@@ -42,10 +41,11 @@ from dgov.bundles.forms import (
     WindowStartForm,
 )
 from dgov.bundles.models import (
-    MAX_EXTENSION_DAYS,
     OPEN_STATUSES,
+    VERBS,
     Bundle,
     BundleApplication,
+    BundlePart,
     Status,
     progress,
 )
@@ -53,37 +53,14 @@ from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import Verdict, enforce, offers
 from dgov.notifications.models import Notification
 from dgov.services.models import ServiceItem
-from dgov.workdays.calendar import working_days_between
 
 PAGE_SIZE = 50
 
-VERBS: dict[str, Promise] = {
-    "submit": gettext_lazy("Bundle received"),
-    "accept": gettext_lazy("Accepted at one window"),
-    "refuse": gettext_lazy("Not accepted"),
-    "part_denied": gettext_lazy("A part was denied"),
-    "stop": gettext_lazy("Bundle stopped"),
-    "decided": gettext_lazy("Every part decided"),
-    "extend": gettext_lazy("Joint time limit extended"),
-    "issue": gettext_lazy("Certificates issued together"),
-    "complete": gettext_lazy("Completed"),
-}
 
-
-def _is_staff(user: Any) -> bool:
-    return bool(user.is_authenticated and user.kind == User.Kind.STAFF and user.district_id is not None)
-
-
-def _require_staff(request: HttpRequest, permission: str = "") -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not _is_staff(user) or (permission and not user.has_perm(permission)):
-        raise PermissionDenied
-    return user
-
-
-def get_bundle_application_for_user(request: HttpRequest, pk: int) -> BundleApplication:
+def get_bundle_application_for_user(request: AuthedRequest, pk: int) -> BundleApplication:
     """The one guarded way to fetch a bundle application: missing and forbidden look the same."""
     try:
         return (
@@ -93,17 +70,6 @@ def get_bundle_application_for_user(request: HttpRequest, pk: int) -> BundleAppl
         )
     except BundleApplication.DoesNotExist:
         raise Http404 from None
-
-
-def _light(bundle_application: BundleApplication, today: dt.date) -> Light | None:
-    deadline = bundle_application.joint_deadline
-    if deadline is None or bundle_application.status != Status.ACCEPTED:
-        return None
-    if today > deadline.due_date:
-        return Light.RED
-    if working_days_between(today, deadline.due_date) <= yellow_days():
-        return Light.YELLOW
-    return Light.GREEN
 
 
 # Public: the list, the guide, the single form ----------------------------------------------
@@ -147,16 +113,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "bundles/detail.html", _guide_context(_public_bundle(request, code)))
 
 
-def _store(uploads: list[Any], *, owner: Any, district: Any, label: str, by: Any) -> list[Document]:
-    return do_store_uploads(uploads, owner=owner, district=district, label=label, by=by) if uploads else []
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest, code: str) -> HttpResponse:
+def apply(request: AuthedRequest, code: str) -> HttpResponse:
     """One form for every licence of the bundle; a material several licences need is
     handed in once and attached to each."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     bundle = _public_bundle(request, code)
     context = _guide_context(bundle)
     applicant = Applicant.objects.filter(user=user, district_id=bundle.district_id).first()
@@ -178,7 +140,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 chosen: list[tuple[Any, Document | None, bool]] = []
                 for group, uploads, reused, promised in form.cleaned_data["groups"]:
                     label = group.first.name
-                    stored = _store(uploads, owner=user, district=bundle.district, label=label, by=None)
+                    stored = do_store_uploads(uploads, owner=user, district=bundle.district, label=label, by=None)
                     chosen += [(group, document, False) for document in stored]
                     if reused is not None:
                         chosen.append((group, reuse(reused, user), False))
@@ -198,10 +160,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
-    actions.sync_due(BundleApplication.objects.filter(applicant__user=request.user))  # type: ignore[misc]
+def mine(request: AuthedRequest) -> HttpResponse:
+    actions.sync_due(BundleApplication.objects.filter(applicant__user=request.user))
     rows = (
-        BundleApplication.objects.filter(applicant__user=request.user)  # type: ignore[misc]
+        BundleApplication.objects.filter(applicant__user=request.user)
         .select_related("bundle", "joint_deadline")
         .order_by("-created_at")
     )
@@ -214,20 +176,15 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Action:
+    """One act on a bundle: the rule that shows its button (the one its ``do_*``
+    enforces, given the parts), its form, what it does."""
+
     label: Promise
-    allowed: Callable[[BundleApplication, User], bool]
+    may: Callable[[User, BundleApplication, Sequence[BundlePart]], Verdict]
     form: type
     run: Callable[[BundleApplication, User, Any], str]
     danger: bool = False
     collapsed: bool = False
-
-
-def _own(bundle_application: BundleApplication, user: User) -> bool:
-    return bundle_application.applicant.user_id is not None and bundle_application.applicant.user_id == user.pk
-
-
-def _handles(user: User, bundle_application: BundleApplication, permission: str) -> bool:
-    return _is_staff(user) and user.has_perm(permission) and not _own(bundle_application, user)
 
 
 def _run_accept(ba: BundleApplication, user: User, form: Any) -> str:
@@ -256,38 +213,26 @@ def _run_complete(ba: BundleApplication, user: User, form: Any) -> str:
 
 
 ACTIONS: dict[str, Action] = {
-    "accept": Action(
-        gettext_lazy("Accept every part"),
-        lambda a, u: a.status == Status.SUBMITTED and _handles(u, a, ACCEPT),
-        ConfirmForm,
-        _run_accept,
-    ),
+    "accept": Action(gettext_lazy("Accept every part"), rules.may_accept_bundle, ConfirmForm, _run_accept),
     "refuse": Action(
-        gettext_lazy("Do not accept"),
-        lambda a, u: a.status == Status.SUBMITTED and _handles(u, a, ACCEPT),
-        ReasonsForm,
-        _run_refuse,
-        danger=True,
-        collapsed=True,
+        gettext_lazy("Do not accept"), rules.may_refuse_bundle, ReasonsForm, _run_refuse, danger=True, collapsed=True
     ),
     "extend": Action(
         gettext_lazy("Approve an extension of the joint time limit"),
-        lambda a, u: (
-            a.status == Status.ACCEPTED and a.extended_days < MAX_EXTENSION_DAYS and _handles(u, a, actions.EXTEND)
-        ),
+        lambda user, ba, parts: rules.may_extend_bundle(user, ba),
         ExtendForm,
         _run_extend,
         collapsed=True,
     ),
     "issue": Action(
         gettext_lazy("Issue every certificate together"),
-        lambda a, u: a.status == Status.READY and _handles(u, a, ISSUE_CERTIFICATE),
+        lambda user, ba, parts: rules.may_issue_bundle(user, ba),
         ConfirmForm,
         _run_issue,
     ),
     "complete": Action(
         gettext_lazy("Hand over the results"),
-        lambda a, u: a.status == Status.ISSUED and _handles(u, a, ACCEPT),
+        lambda user, ba, parts: rules.may_complete_bundle(user, ba),
         ConfirmForm,
         _run_complete,
     ),
@@ -295,7 +240,7 @@ ACTIONS: dict[str, Action] = {
 
 
 def _render_case(
-    request: HttpRequest,
+    request: AuthedRequest,
     bundle_application: BundleApplication,
     *,
     status: int = 200,
@@ -303,16 +248,15 @@ def _render_case(
     failed_form: Any = None,
     errors: list[str] | None = None,
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    staff = _is_staff(user)
+    user = request.user
+    staff = is_staff(user)
     parts = actions.parts_of(bundle_application)
     rows = progress(bundle_application, parts)
-    action_forms = []
-    for name, action in ACTIONS.items():
-        if name == failed:
-            action_forms.append((name, action, failed_form))
-        elif action.allowed(bundle_application, user):
-            action_forms.append((name, action, action.form(prefix=name)))
+
+    def form(name: str, action: Action) -> Any:
+        return failed_form if name == failed and failed_form is not None else action.form(prefix=name)
+
+    action_forms = offers(ACTIONS, lambda action: action.may(user, bundle_application, parts), form)
     deadline = bundle_application.joint_deadline
     certificates = []
     if bundle_application.status in (Status.ISSUED, Status.COMPLETED):
@@ -326,7 +270,7 @@ def _render_case(
         "staff": staff,
         "base": "staff_base.html" if staff else "public_base.html",
         "rows": rows,
-        "light": _light(bundle_application, clock.today()),
+        "light": bundle_application.light(clock.today()),
         "deadline": deadline,
         "due": deadline.compute_due() if deadline else None,
         "changes": list(deadline.changes.all()) if deadline else [],
@@ -349,12 +293,12 @@ def _render_case(
 
 @login_required
 @require_GET
-def case(request: HttpRequest, pk: int) -> HttpResponse:
+def case(request: AuthedRequest, pk: int) -> HttpResponse:
     """The bundle page: each department's progress, the critical path, the joint clock."""
     return _render_case(request, _fresh(request, pk))
 
 
-def _fresh(request: HttpRequest, pk: int) -> BundleApplication:
+def _fresh(request: AuthedRequest, pk: int) -> BundleApplication:
     """The bundle application, moved on first if its parts have moved since (the parts are
     decided on the ordinary case pages)."""
     bundle_application = get_bundle_application_for_user(request, pk)
@@ -365,20 +309,21 @@ def _fresh(request: HttpRequest, pk: int) -> BundleApplication:
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One act on a bundle: 409 when someone acted first, 403 with the reason when the
-    role does not allow it, 400 with every message when the input is wrong."""
+def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    """One act on a bundle: the act's rule (the one its button shows), then the form, then
+    the ``do_*`` function. 409 when someone acted first, 403 with the reason when the rule
+    does not allow it, 400 with every message when the input is wrong."""
     bundle_application = _fresh(request, pk)
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
-    user: User = request.user  # type: ignore[assignment]
-    form = spec.form(request.POST, prefix=action)
-    if not form.is_valid():
-        return _render_case(request, bundle_application, status=400, failed=action, failed_form=form)
-    if not spec.allowed(bundle_application, user) and not _is_staff(user):
-        raise PermissionDenied
+    user = request.user
+    form = None
     try:
+        enforce(spec.may(user, bundle_application, actions.parts_of(bundle_application)))
+        form = spec.form(request.POST, prefix=action)
+        if not form.is_valid():
+            return _render_case(request, bundle_application, status=400, failed=action, failed_form=form)
         with transaction.atomic():
             message = spec.run(bundle_application, user, form)
     except Conflict as error:
@@ -403,34 +348,22 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # Staff: the window, intake and the definitions ------------------------------------------------------------
 
 
-def _search_applicants(applicants: Any, q: str) -> Any:
-    from django.db.models import Q
-
-    match = Q(name__icontains=q)
-    if len(q) == 4:
-        match |= Q(id_number__iendswith=q) | Q(credit_code__iendswith=q)
-    return applicants.filter(match).order_by("name")[:20]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def window_new(request: HttpRequest) -> HttpResponse:
+def window_new(request: AuthedRequest) -> HttpResponse:
     """Register a walk-in's bundle at the window: who, which bundle, which materials were
     handed over (each once). Records the visit in person on every part."""
-    user = _require_staff(request, ACCEPT)
+    user = staff_or_403(request, ACCEPT)
     applicants = Applicant.objects.visible_to(user)
     bundles = Bundle.objects.published().filter(district_id=user.district_id).order_by("name")
-    search = ApplicantSearchForm(request.GET)
-    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    context: dict[str, Any] = {"search": search, "results": _search_applicants(applicants, q) if q else None}
+    context: dict[str, Any] = applicant_search(request.GET, applicants)
     chosen_both = "applicant" in request.GET and "bundle" in request.GET
     start = WindowStartForm(request.GET if chosen_both else None, applicants=applicants, bundles=bundles)
     context["start"] = start
     if not start.is_bound or not start.is_valid():
         if request.method == "POST":
             return render(request, "bundles/window_new.html", context, status=400)
-        picked = request.GET.get("applicant", "")
-        context["chosen"] = applicants.filter(pk=int(picked)).first() if picked.isascii() and picked.isdigit() else None
+        context["chosen"] = picked_applicant(request.GET, applicants)
         return render(request, "bundles/window_new.html", context)
     applicant, bundle = start.cleaned_data["applicant"], start.cleaned_data["bundle"]
     context.update(_guide_context(bundle))
@@ -448,7 +381,9 @@ def window_new(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 chosen: list[tuple[Any, Document | None, bool]] = []
                 for group, uploads, promised, handed in form.cleaned_data["groups"]:
-                    stored = _store(uploads, owner=owner, district=bundle.district, label=group.first.name, by=user)
+                    stored = do_store_uploads(
+                        uploads, owner=owner, district=bundle.district, label=group.first.name, by=user
+                    )
                     chosen += [(group, document, False) for document in stored]
                     if not stored and (handed or promised):
                         chosen.append((group, None, promised and not handed))
@@ -475,10 +410,10 @@ def window_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthedRequest) -> HttpResponse:
     """The window's list: bundles to accept, bundles in parallel approval, bundles whose
     certificates are to be issued or handed over."""
-    user = _require_staff(request)
+    user = staff_or_403(request)
     form = IntakeForm(request.GET)
     chosen = form.cleaned_data["status"] if form.is_valid() else ""
     actions.sync_due(BundleApplication.objects.visible_to(user))
@@ -487,14 +422,14 @@ def intake(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows.order_by("received_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     today = clock.today()
     for row in page:
-        row.light = _light(row, today)  # type: ignore[attr-defined]
+        row.joint_light = row.light(today)  # type: ignore[attr-defined]
     return render(request, "bundles/intake.html", {"form": form, "page": page})
 
 
 @login_required
 @require_GET
-def manage(request: HttpRequest) -> HttpResponse:
-    user = _require_staff(request, actions.MANAGE)
+def manage(request: AuthedRequest) -> HttpResponse:
+    user = staff_or_403(request, rules.MANAGE)
     bundles = (
         Bundle.objects.visible_to(user).prefetch_related("links__item__current_version__department").order_by("name")
     )
@@ -503,9 +438,10 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     """Define or change a bundle: its items, its joint limit, its policy on denial."""
-    user = _require_staff(request, actions.MANAGE)
+    district = staff_district(request, rules.MANAGE)
+    user = request.user
     bundle = None
     if pk is not None:
         bundle = Bundle.objects.visible_to(user).filter(pk=pk).first()
@@ -513,7 +449,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             raise Http404
     items = (
         ServiceItem.objects.published()
-        .filter(district_id=user.district_id)
+        .filter(district=district)
         .select_related("current_version__department")
         .order_by("code")
     )
@@ -529,7 +465,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     }
     try:
         saved = actions.do_save_bundle(
-            bundle, district=user.district, data=data, items=form.cleaned_data["item_list"], by=user
+            bundle, district=district, data=data, items=form.cleaned_data["item_list"], by=user
         )
     except ValidationError as error:
         if hasattr(error, "error_dict"):

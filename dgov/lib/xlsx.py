@@ -91,10 +91,16 @@ class Problem:
     row: int | None
     column: str
     message: str
+    sheet: str = ""  # named when the workbook has several
 
     def __str__(self) -> str:
         if self.row is None:
             return self.message
+        if self.sheet:
+            where = {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+            if self.column:
+                return _("Sheet %(sheet)s, row %(row)s, column %(column)s: %(message)s") % where
+            return _("Sheet %(sheet)s, row %(row)s: %(message)s") % where
         if self.column:
             return _("Row %(row)s, column %(column)s: %(message)s") % {
                 "row": self.row,
@@ -122,8 +128,8 @@ class Problems:
 
     found: list[Problem] = field(default_factory=list)
 
-    def add(self, row: int | None, column: str, message: Any) -> None:
-        self.found.append(Problem(row, column, str(message)))
+    def add(self, row: int | None, column: str, message: Any, *, sheet: str = "") -> None:
+        self.found.append(Problem(row, column, str(message), sheet))
 
     def __bool__(self) -> bool:
         return bool(self.found)
@@ -134,12 +140,17 @@ class Problems:
 
 
 def text(value: Any) -> str:
-    """A cell's value as stripped text ('' for empty)."""
+    """A cell's value as stripped text ('' for empty); a text that ``safe_text`` guarded
+    ("'=1+1") reads back as it was written ("=1+1"), so a file exported and imported again
+    changes nothing."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    stripped = str(value).strip()
+    if stripped.startswith("'") and stripped[1:].startswith(FORMULA_STARTS):
+        return stripped[1:]
+    return stripped
 
 
 def read_sheet(

@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dgov.accounts.models import Applicant, User
+from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
+from dgov.accounts.models import Applicant
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
 from dgov.lib.nav import links_for
@@ -47,11 +48,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Each person lands on their own home: staff on their role's workbench."""
     user = request.user
-    if user.kind == User.Kind.STAFF:  # type: ignore[union-attr]
-        role = user.primary_role  # type: ignore[union-attr]
+    if is_staff(user):
+        role = user.primary_role
         if role is None:
             raise PermissionDenied
         return redirect("portal:workbench", role=role.value)
@@ -59,16 +60,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my(request: HttpRequest) -> HttpResponse:
+def my(request: AuthedRequest) -> HttpResponse:
     """An applicant's own page."""
     profiles = Applicant.objects.filter(user_id=request.user.pk or 0).select_related("district__city")
     return render(request, "portal/my.html", {"profiles": profiles})
 
 
 @login_required
-def workbench(request: HttpRequest, role: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if user.kind != User.Kind.STAFF or role not in Role.values or not user.has_role(Role(role)):
+def workbench(request: AuthedRequest, role: str) -> HttpResponse:
+    user = staff_or_403(request)
+    if role not in Role.values or not user.has_role(Role(role)):
         raise PermissionDenied
     recent = AuditEntry.objects.filter(actor=user).order_by("-id")[:10]
     return render(

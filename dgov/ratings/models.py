@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.accounts.roles import DEPARTMENT_SCOPED
-from dgov.applications.models import Light
+from dgov.workdays.lights import Light
 
 DEEM_AFTER_DAYS = 7  # natural days after completion (Guangdong practice)
 

@@ -31,7 +31,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dgov.accounts.models import District, User
 from dgov.accounts.roles import ACCEPT
 from dgov.applications.models import Application, Visit
-from dgov.applications.views import yellow_days
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.links import public_url
@@ -56,6 +55,7 @@ from dgov.ratings.permissions import (
     VIEW_COMPETITION,
     VIEW_RATINGS,
 )
+from dgov.workdays.lights import yellow_days
 
 PAGE_SIZE = 50
 SATISFIED_LEVELS = (Level.VERY_SATISFIED, Level.SATISFIED, Level.BASICALLY_SATISFIED)
@@ -319,7 +319,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
         "deadline", "rating__application", "rating__department", "rating__item__current_version"
     )
     rows = rows.filter(status=status or Rectification.Status.OPEN)
-    today, yellow = clock.today(), yellow_days()
+    today, yellow = clock.today(), yellow_days("rating")
     shown = [(r, r.light(today, yellow)) for r in rows.order_by("deadline__due_date", "pk")[:PAGE_SIZE]]
     return render(request, "ratings/rectifications.html", {"rows": shown, "form": form})
 
@@ -421,7 +421,7 @@ def _render_rectification(
     context = {
         "r": r,
         "rating": r.rating,
-        "light": r.light(clock.today(), yellow_days()),
+        "light": r.light(clock.today(), yellow_days("rating")),
         "appeal": _appeal_of(r),
         "steps": steps,
         "errors": list(errors),

@@ -9,29 +9,26 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
 from dgov.audit.trail import diff, record
+from dgov.lib.rules import enforce
+from dgov.lib.xlsx import ImportRejected
 from dgov.services import search
-from dgov.services.models import Event, Material, ServiceItem, ServiceItemVersion, SpecialProcedure, promised_over_legal
+from dgov.services.models import (
+    MATERIAL_FIELDS,
+    PROCEDURE_FIELDS,
+    VERSION_FIELDS,
+    Event,
+    Material,
+    ServiceItem,
+    ServiceItemVersion,
+    SpecialProcedure,
+    promised_over_legal,
+)
+from dgov.services.rules import may_manage_catalogue
 
 # Catch-all materials (兜底材料) let a window ask for anything; guides may not list them.
 CATCH_ALL = ("其他材料", "其他相关材料", "等材料", "有关材料")
-
-VERSION_FIELDS = (
-    "name",
-    "kind",
-    "department",
-    "legal_basis",
-    "conditions",
-    "legal_limit_days",
-    "promised_limit_days",
-    "max_trips",
-    "online_level",
-    "fees",
-    "fee_basis",
-    "keywords",
-)
-MATERIAL_FIELDS = ("name", "form", "copies", "source", "legal_basis", "required", "rongque")
-PROCEDURE_FIELDS = ("name", "counts_toward_limit", "max_days")
 
 
 def check_guide(version_data: Mapping[str, Any], materials: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -110,15 +107,19 @@ def do_publish_version(
     data: Mapping[str, Any],
     materials: Iterable[Mapping[str, Any]],
     procedures: Iterable[Mapping[str, Any]],
-    by: Any,
+    by: User | None,
 ) -> ServiceItem:
     """Publish a new version of ``item``'s guide (or a new item when ``item`` is None).
 
     ``data`` holds the version fields (``VERSION_FIELDS``); a new item also needs
     ``code`` and ``district`` (default: the publisher's). Materials and procedures are
     given in order. A guide with problems (``check_guide``) raises one
-    ``ValidationError`` listing all of them, and nothing is written.
+    ``ValidationError`` listing all of them, and nothing is written. ``by`` None: the
+    platform itself (demo data).
     """
+    district: Any = item.district_id if item is not None else data.get("district") or getattr(by, "district", None)
+    if by is not None:
+        enforce(may_manage_catalogue(by, district))
     materials = [dict(m) for m in materials]
     procedures = [dict(p) for p in procedures]
     problems = check_guide(data, materials)
@@ -126,7 +127,6 @@ def do_publish_version(
         raise ValidationError(problems, code="guide")
     with transaction.atomic():
         if item is None:
-            district: Any = data.get("district") or getattr(by, "district", None)
             code = str(data.get("code", "")).strip()
             if not code:
                 raise ValidationError(_("Give the implementation code."), code="code")
@@ -188,8 +188,11 @@ def _validate(version: ServiceItemVersion, materials: list[Material], procedures
         raise ValidationError(problems, code="invalid")
 
 
-def do_set_event_items(event: Event, items: Iterable[ServiceItem], *, by: Any = None) -> None:
-    """Make ``items`` exactly the items of ``event``; their search text follows."""
+def do_set_event_items(event: Event, items: Iterable[ServiceItem], *, by: User | None = None) -> None:
+    """Make ``items`` exactly the items of ``event``; their search text follows. ``by``
+    None: the platform itself (demo data)."""
+    if by is not None:
+        enforce(may_manage_catalogue(by, event.district_id))
     with transaction.atomic():
         before = set(event.items.values_list("pk", flat=True))
         wanted = {item.pk for item in items}
@@ -212,21 +215,20 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
 
 
-def do_import_catalogue(district: Any, items: Iterable[Any], *, by: Any) -> ImportResult:
+def do_import_catalogue(district: Any, items: Iterable[Any], *, by: User) -> ImportResult:
     """Publish every item of a parsed workbook (``spreadsheet.parse_catalogue``) whose
     guide differs from its current version; new codes become new items.
 
     All or nothing: any item whose guide fails ``check_guide`` or validation makes the
-    whole import raise ``CatalogueFileError`` listing every problem, item by item.
+    whole import raise ``ImportRejected`` listing every problem, item by item.
     """
-    from dgov.services.spreadsheet import CatalogueFileError
-
+    enforce(may_manage_catalogue(by, district))
     items = list(items)
     problems = []
     for parsed in items:
         problems += [f"{parsed.code}: {problem}" for problem in check_guide(parsed.data, parsed.materials)]
     if problems:
-        raise CatalogueFileError(problems)
+        raise ImportRejected(problems)
     result = ImportResult()
     with transaction.atomic():
         existing = {
@@ -251,7 +253,7 @@ def do_import_catalogue(district: Any, items: Iterable[Any], *, by: Any) -> Impo
                 continue
             (result.updated if item is not None else result.created).append(parsed.code)
         if problems:
-            raise CatalogueFileError(problems)
+            raise ImportRejected(problems)
         record(
             "service_catalogue.import",
             None,

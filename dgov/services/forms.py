@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department, District
-from dgov.services.models import Material, ServiceItemVersion, SpecialProcedure
+from dgov.services.models import VERSION_FIELDS, Material, ServiceItemVersion, SpecialProcedure
 
 
 class SearchForm(forms.Form):
@@ -29,20 +29,7 @@ class VersionForm(forms.ModelForm):
 
     class Meta:
         model = ServiceItemVersion
-        fields = [
-            "name",
-            "kind",
-            "department",
-            "legal_basis",
-            "conditions",
-            "legal_limit_days",
-            "promised_limit_days",
-            "max_trips",
-            "online_level",
-            "fees",
-            "fee_basis",
-            "keywords",
-        ]
+        fields = list(VERSION_FIELDS)
         widgets = {
             "legal_basis": forms.Textarea(attrs={"rows": 3}),
             "conditions": forms.Textarea(attrs={"rows": 4}),
@@ -106,7 +93,7 @@ class CatalogueImportForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"), help_text=_("The same three sheets as the export."))
 
     def clean_file(self) -> bytes:
-        from dgov.services.spreadsheet import MAX_FILE_BYTES
+        from dgov.lib.xlsx import MAX_FILE_BYTES
 
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:

@@ -19,6 +19,25 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department, District, DistrictScopedQuerySet
 
+# The fields of a guide, of its materials and of its special procedures, in the order the
+# editing page and the workbook show them.
+VERSION_FIELDS = (
+    "name",
+    "kind",
+    "department",
+    "legal_basis",
+    "conditions",
+    "legal_limit_days",
+    "promised_limit_days",
+    "max_trips",
+    "online_level",
+    "fees",
+    "fee_basis",
+    "keywords",
+)
+MATERIAL_FIELDS = ("name", "form", "copies", "source", "legal_basis", "required", "rongque")
+PROCEDURE_FIELDS = ("name", "counts_toward_limit", "max_days")
+
 
 class Audience(models.TextChoices):
     """Who an item or an event is for (服务对象)."""

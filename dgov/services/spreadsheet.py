@@ -11,44 +11,34 @@ nothing:
 
 Rows of ``materials`` and ``procedures`` belong to the item whose code is in their
 ``item`` column, in the order they appear. Import reads everything first and reports
-every problem with its sheet and row; only a file without problems is imported.
+every problem with its sheet and row; only a file without problems is imported. Writing
+and reading go through ``dgov.lib.xlsx``: a text that looks like a formula ("=…", "+…")
+is written as text and reads back unchanged.
 """
 
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department, District
-from dgov.services.models import Audience, Material, OnlineLevel, ServiceItem, Trips
+from dgov.lib import xlsx
+from dgov.services.models import (
+    MATERIAL_FIELDS,
+    PROCEDURE_FIELDS,
+    VERSION_FIELDS,
+    Audience,
+    Material,
+    OnlineLevel,
+    ServiceItem,
+    Trips,
+)
 
-ITEM_COLUMNS = [
-    "code",
-    "name",
-    "kind",
-    "department",
-    "legal_basis",
-    "conditions",
-    "legal_limit_days",
-    "promised_limit_days",
-    "max_trips",
-    "online_level",
-    "fees",
-    "fee_basis",
-    "keywords",
-]
-MATERIAL_COLUMNS = ["item", "name", "form", "copies", "source", "legal_basis", "required", "rongque"]
-PROCEDURE_COLUMNS = ["item", "name", "counts_toward_limit", "max_days"]
-MAX_ROWS = 20_000
-MAX_FILE_BYTES = 10_000_000
-TRUE, FALSE = {"1", "true", "yes", "y", "是", "x"}, {"0", "false", "no", "n", "否", ""}
-
-
-class CatalogueFileError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+ITEM_COLUMNS = ["code", *VERSION_FIELDS]
+MATERIAL_COLUMNS = ["item", *MATERIAL_FIELDS]
+PROCEDURE_COLUMNS = ["item", *PROCEDURE_FIELDS]
 
 
 @dataclass
@@ -59,10 +49,8 @@ class ParsedItem:
     procedures: list[dict[str, Any]] = field(default_factory=list)
 
 
-def export_catalogue(district: District) -> bytes:
-    """Every published item of ``district``, its current version, as .xlsx bytes."""
-    from openpyxl import Workbook
-
+def export_catalogue(district: District) -> FileResponse:
+    """Every published item of ``district``, its current version, as an .xlsx download."""
     items = list(
         ServiceItem.objects.published()
         .filter(district=district)
@@ -70,66 +58,59 @@ def export_catalogue(district: District) -> bytes:
         .prefetch_related("current_version__materials", "current_version__procedures")
         .order_by("code")
     )
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "items"
-    sheet.append(ITEM_COLUMNS)
-    materials = book.create_sheet("materials")
-    materials.append(MATERIAL_COLUMNS)
-    procedures = book.create_sheet("procedures")
-    procedures.append(PROCEDURE_COLUMNS)
-    for item in items:
-        version = item.current_version
-        assert version is not None
-        row = [item.code] + [getattr(version, column) for column in ITEM_COLUMNS[1:]]
-        row[ITEM_COLUMNS.index("department")] = version.department.code
-        sheet.append([str(v) if isinstance(v, str) else v for v in row])
-        for m in version.materials.all():
-            materials.append([item.code] + [_cell(getattr(m, column)) for column in MATERIAL_COLUMNS[1:]])
-        for p in version.procedures.all():
-            procedures.append([item.code] + [_cell(getattr(p, column)) for column in PROCEDURE_COLUMNS[1:]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
+    def item_rows() -> Iterator[list[Any]]:
+        for item in items:
+            version = item.current_version
+            assert version is not None
+            row = [item.code] + [getattr(version, column) for column in ITEM_COLUMNS[1:]]
+            row[ITEM_COLUMNS.index("department")] = version.department.code
+            yield row
 
-def _cell(value: Any) -> Any:
-    return str(value) if isinstance(value, str) else value
+    def rows_of(related: str, columns: list[str]) -> Iterator[list[Any]]:
+        for item in items:
+            for row in getattr(item.current_version, related).all():
+                yield [item.code] + [getattr(row, column) for column in columns[1:]]
+
+    return xlsx.workbook_response(
+        f"catalogue-{district.code}.xlsx",
+        [
+            xlsx.Sheet("items", ITEM_COLUMNS, item_rows()),
+            xlsx.Sheet("materials", MATERIAL_COLUMNS, rows_of("materials", MATERIAL_COLUMNS)),
+            xlsx.Sheet("procedures", PROCEDURE_COLUMNS, rows_of("procedures", PROCEDURE_COLUMNS)),
+        ],
+    )
 
 
 class _Reader:
-    """Collects every problem of a file instead of stopping at the first."""
+    """Reads the typed cells of one workbook, collecting every problem with its sheet and
+    row instead of stopping at the first."""
 
     def __init__(self, district: District) -> None:
-        self.problems: list[str] = []
+        self.problems = xlsx.Problems()
         self.departments = {d.code: d for d in Department.objects.filter(district=district)}
 
     def problem(self, sheet: str, row: int, message: str) -> None:
-        self.problems.append(
-            _("Sheet %(sheet)s, row %(row)s: %(message)s") % {"sheet": sheet, "row": row, "message": message}
-        )
-
-    def text(self, value: Any) -> str:
-        return "" if value is None else str(value).strip()
+        self.problems.add(row, "", message, sheet=sheet)
 
     def number(self, sheet: str, row: int, column: str, value: Any, *, low: int = 0, high: int = 1000) -> int:
+        text = xlsx.text(value)
         try:
-            number = int(str(value).strip())
-            if str(number) != str(value).strip().removesuffix(".0") or not low <= number <= high:
+            number = int(text)
+            if str(number) != text or not low <= number <= high:
                 raise ValueError
         except ValueError:
             self.problem(
                 sheet,
                 row,
                 _("%(column)s must be a whole number from %(low)s to %(high)s, not “%(value)s”.")
-                % {"column": column, "low": low, "high": high, "value": self.text(value)},
+                % {"column": column, "low": low, "high": high, "value": text},
             )
             return low
         return number
 
     def choice(self, sheet: str, row: int, column: str, value: Any, choices: Any) -> str:
-        text = self.text(value)
+        text = xlsx.text(value)
         if text not in choices.values:
             self.problem(
                 sheet,
@@ -140,114 +121,88 @@ class _Reader:
         return text
 
     def flag(self, sheet: str, row: int, column: str, value: Any) -> bool:
-        text = self.text(value).lower()
-        if text in TRUE:
+        text = xlsx.text(value).lower()
+        if text in xlsx.TRUE:
             return True
-        if text not in FALSE:
+        if text not in xlsx.FALSE:
             self.problem(
                 sheet, row, _("%(column)s must be yes or no, not “%(value)s”.") % {"column": column, "value": text}
             )
         return False
 
 
-def _rows(book: Any, name: str, columns: list[str], reader: _Reader) -> list[tuple[int, dict[str, Any]]]:
-    if name not in book.sheetnames:
-        reader.problems.append(_("The workbook has no sheet named “%(name)s”.") % {"name": name})
-        return []
-    rows = book[name].iter_rows(values_only=True)
-    header = [reader.text(v) for v in next(rows, ())]
-    missing = [c for c in columns if c not in header]
-    if missing:
-        reader.problems.append(
-            _("Sheet %(sheet)s lacks the columns %(columns)s.") % {"sheet": name, "columns": ", ".join(missing)}
-        )
-        return []
-    result = []
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_ROWS:
-            reader.problems.append(_("Sheet %(sheet)s has too many rows.") % {"sheet": name})
-            break
-        row = dict(zip(header, values, strict=False))
-        if all(reader.text(row.get(c)) == "" for c in columns):
-            continue  # blank line
-        result.append((number, row))
-    return result
+def _rows_of_items(
+    content: bytes, sheet: str, columns: list[str], items: dict[str, ParsedItem], reader: _Reader
+) -> Iterator[tuple[int, dict[str, Any], ParsedItem]]:
+    """The rows of a sheet of ``materials`` or ``procedures``, each with its item."""
+    for number, row in xlsx.read_sheet(content, sheet, required=columns):
+        parent = items.get(xlsx.text(row["item"]))
+        if parent is None:
+            reader.problem(sheet, number, _("no item has the code “%(code)s”.") % {"code": xlsx.text(row["item"])})
+            continue
+        yield number, row, parent
 
 
 def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
-    """Read a workbook; raise ``CatalogueFileError`` listing every problem."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a file that is not .xlsx
-        raise CatalogueFileError([_("The file is not an .xlsx workbook.")]) from None
+    """Read a workbook; raise ``xlsx.ImportRejected`` listing every problem by sheet and row."""
     reader = _Reader(district)
+    text = xlsx.text
     items: dict[str, ParsedItem] = {}
-    for number, row in _rows(book, "items", ITEM_COLUMNS, reader):
-        sheet = "items"
-        code = reader.text(row["code"])
+    sheet = "items"
+    for number, row in xlsx.read_sheet(content, sheet, required=ITEM_COLUMNS):
+        code = text(row["code"])
         if not code:
             reader.problem(sheet, number, _("the code is missing."))
             continue
         if code in items:
             reader.problem(sheet, number, _("the code %(code)s is listed twice.") % {"code": code})
             continue
-        department = reader.departments.get(reader.text(row["department"]))
+        department = reader.departments.get(text(row["department"]))
         if department is None:
             reader.problem(
-                sheet, number, _("no department has the code “%(code)s”.") % {"code": reader.text(row["department"])}
+                sheet, number, _("no department has the code “%(code)s”.") % {"code": text(row["department"])}
             )
         data = {
             "code": code,
             "district": district,
-            "name": reader.text(row["name"]),
+            "name": text(row["name"]),
             "kind": reader.choice(sheet, number, "kind", row["kind"], Audience),
             "department": department,
-            "legal_basis": reader.text(row["legal_basis"]),
-            "conditions": reader.text(row["conditions"]),
+            "legal_basis": text(row["legal_basis"]),
+            "conditions": text(row["conditions"]),
             "legal_limit_days": reader.number(sheet, number, "legal_limit_days", row["legal_limit_days"]),
             "promised_limit_days": reader.number(sheet, number, "promised_limit_days", row["promised_limit_days"]),
             "max_trips": reader.number(sheet, number, "max_trips", row["max_trips"], high=max(Trips.values)),
             "online_level": reader.choice(sheet, number, "online_level", row["online_level"], OnlineLevel),
-            "fees": reader.text(row["fees"]),
-            "fee_basis": reader.text(row["fee_basis"]),
-            "keywords": " ".join(reader.text(row["keywords"]).split()),
+            "fees": text(row["fees"]),
+            "fee_basis": text(row["fee_basis"]),
+            "keywords": " ".join(text(row["keywords"]).split()),
         }
         for column in ("name", "legal_basis"):
             if not data[column]:
                 reader.problem(sheet, number, _("%(column)s is missing.") % {"column": column})
         items[code] = ParsedItem(code=code, data=data)
-    for number, row in _rows(book, "materials", MATERIAL_COLUMNS, reader):
-        sheet = "materials"
-        parent = items.get(reader.text(row["item"]))
-        if parent is None:
-            reader.problem(sheet, number, _("no item has the code “%(code)s”.") % {"code": reader.text(row["item"])})
-            continue
+    sheet = "materials"
+    for number, row, parent in _rows_of_items(content, sheet, MATERIAL_COLUMNS, items, reader):
         parent.materials.append(
             {
-                "name": reader.text(row["name"]),
+                "name": text(row["name"]),
                 "form": reader.choice(sheet, number, "form", row["form"], Material.Form),
                 "copies": reader.number(sheet, number, "copies", row["copies"], low=1, high=100),
                 "source": reader.choice(sheet, number, "source", row["source"], Material.Source),
-                "legal_basis": reader.text(row["legal_basis"]),
+                "legal_basis": text(row["legal_basis"]),
                 "required": reader.flag(sheet, number, "required", row["required"]),
                 "rongque": reader.flag(sheet, number, "rongque", row["rongque"]),
             }
         )
-    for number, row in _rows(book, "procedures", PROCEDURE_COLUMNS, reader):
-        sheet = "procedures"
-        parent = items.get(reader.text(row["item"]))
-        if parent is None:
-            reader.problem(sheet, number, _("no item has the code “%(code)s”.") % {"code": reader.text(row["item"])})
-            continue
+    sheet = "procedures"
+    for number, row, parent in _rows_of_items(content, sheet, PROCEDURE_COLUMNS, items, reader):
         parent.procedures.append(
             {
-                "name": reader.text(row["name"]),
+                "name": text(row["name"]),
                 "counts_toward_limit": reader.flag(sheet, number, "counts_toward_limit", row["counts_toward_limit"]),
                 "max_days": reader.number(sheet, number, "max_days", row["max_days"]),
             }
         )
-    if reader.problems:
-        raise CatalogueFileError(reader.problems)
+    reader.problems.raise_if_any()
     return list(items.values())

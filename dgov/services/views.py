@@ -2,15 +2,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from dgov.accounts.access import AuthedRequest, staff_district
 from dgov.accounts.models import Department, District
+from dgov.accounts.roles import MANAGE_CATALOGUE
+from dgov.lib.xlsx import ImportRejected
 from dgov.services import actions, search
 from dgov.services.forms import CatalogueImportForm, MaterialFormSet, ProcedureFormSet, SearchForm, VersionForm
 from dgov.services.models import (
@@ -21,8 +24,6 @@ from dgov.services.models import (
     one_trip_statistic,
     with_published_counts,
 )
-
-MANAGE_CATALOGUE = "services.manage_catalogue"
 
 
 def _public_district() -> District:
@@ -127,14 +128,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 # -- Staff editing ---------------------------------------------------------------------
 
 
-def _staff_district(request: HttpRequest) -> District:
-    user: Any = request.user
-    if getattr(user, "kind", None) != "staff" or user.district is None:
-        raise PermissionDenied
-    return user.district
-
-
-def get_item_for_user(request: HttpRequest, pk: int) -> ServiceItem:
+def get_item_for_user(request: AuthedRequest, pk: int) -> ServiceItem:
     """The one guarded way to fetch an item for editing: missing and forbidden look the same."""
     try:
         return ServiceItem.objects.visible_to(request.user).select_related("current_version").get(pk=pk)
@@ -143,9 +137,8 @@ def get_item_for_user(request: HttpRequest, pk: int) -> ServiceItem:
 
 
 @login_required
-@permission_required(MANAGE_CATALOGUE, raise_exception=True)
-def staff_items(request: HttpRequest) -> HttpResponse:
-    district = _staff_district(request)
+def staff_items(request: AuthedRequest) -> HttpResponse:
+    district = staff_district(request, MANAGE_CATALOGUE)
     items = _listed(ServiceItem.objects.visible_to(request.user))
     return render(request, "services/staff_items.html", {"items": items, "statistic": one_trip_statistic(district)})
 
@@ -161,10 +154,9 @@ def _initial(version: ServiceItemVersion | None) -> tuple[dict[str, Any], list[d
 
 
 @login_required
-@permission_required(MANAGE_CATALOGUE, raise_exception=True)
-def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def staff_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     """Edit an item's guide (or create an item); saving publishes a new version."""
-    district = _staff_district(request)
+    district = staff_district(request, MANAGE_CATALOGUE)
     item = get_item_for_user(request, pk) if pk is not None else None
     initial, material_rows, procedure_rows = _initial(item.current_version if item else None)
     post = request.POST if request.method == "POST" else None
@@ -194,27 +186,20 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-@permission_required(MANAGE_CATALOGUE, raise_exception=True)
-def staff_export(request: HttpRequest) -> HttpResponse:
+def staff_export(request: AuthedRequest) -> FileResponse:
     """The district's whole catalogue as one .xlsx workbook (format: ``spreadsheet``)."""
     from dgov.services.spreadsheet import export_catalogue
 
-    district = _staff_district(request)
-    response = HttpResponse(
-        export_catalogue(district),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="catalogue-{district.code}.xlsx"'
-    return response
+    district = staff_district(request, MANAGE_CATALOGUE)
+    return export_catalogue(district)
 
 
 @login_required
-@permission_required(MANAGE_CATALOGUE, raise_exception=True)
-def staff_import(request: HttpRequest) -> HttpResponse:
+def staff_import(request: AuthedRequest) -> HttpResponse:
     """Import a workbook: changed guides get a new version; all or nothing."""
-    from dgov.services.spreadsheet import CatalogueFileError, parse_catalogue
+    from dgov.services.spreadsheet import parse_catalogue
 
-    district = _staff_district(request)
+    district = staff_district(request, MANAGE_CATALOGUE)
     if request.method != "POST":
         return render(request, "services/staff_import.html", {"form": CatalogueImportForm()})
     form = CatalogueImportForm(request.POST, request.FILES)
@@ -222,8 +207,8 @@ def staff_import(request: HttpRequest) -> HttpResponse:
         try:
             parsed = parse_catalogue(form.cleaned_data["file"], district)
             result = actions.do_import_catalogue(district, parsed, by=request.user)
-        except CatalogueFileError as error:
-            for problem in error.problems[:200]:
+        except ImportRejected as error:
+            for problem in error.messages[:200]:
                 form.add_error(None, problem)
         except IntegrityError:
             form.add_error(None, _("Someone else changed the catalogue a moment ago; try again."))

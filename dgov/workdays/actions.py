@@ -14,11 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
 from dgov.audit.trail import diff, record
 from dgov.lib import clock
+from dgov.lib.rules import enforce
 from dgov.workdays import calendar, importfile
 from dgov.workdays.calendar import HOLIDAY, WORKDAY, Calendar
 from dgov.workdays.models import CalendarDay, CalendarYear, Deadline, DeadlineChange, Source
+from dgov.workdays.rules import may_edit_calendar
 
 
 @dataclass
@@ -45,8 +48,9 @@ def _days_of_year(year: int) -> dict[dt.date, tuple[str, str]]:
     return {d: (kind, note) for d, kind, note in rows}
 
 
-def do_import_year(text: str, *, by: Any = None) -> ImportResult:
-    """Replace the years a calendar file covers and mark them official.
+def do_import_year(text: str, *, by: User | None = None) -> ImportResult:
+    """Replace the years a calendar file covers and mark them official (``by`` None: the
+    platform itself, a command without ``--by``).
 
     1. Every line is checked first; any bad line raises ``CalendarFileError`` listing
        all of them, and nothing is written.
@@ -54,6 +58,8 @@ def do_import_year(text: str, *, by: Any = None) -> ImportResult:
        official (source: imported), and an audit entry lists what was added and removed.
     3. Every open deadline touching a covered year is recomputed (``_recompute``).
     """
+    if by is not None:
+        enforce(may_edit_calendar(by))
     lines = importfile.parse(text)
     years = sorted({line.date.year for line in lines})
     result = ImportResult(years=years, stored=0, skipped=0)
@@ -115,9 +121,11 @@ def check_day(day: dt.date, kind: str) -> None:
         )
 
 
-def do_set_day(day: dt.date, kind: str, note: str = "", *, by: Any = None) -> list[Deadline]:
+def do_set_day(day: dt.date, kind: str, note: str = "", *, by: User | None = None) -> list[Deadline]:
     """Make one day of an official year a holiday or a make-up working day (audited);
     returns the open deadlines whose due date moved."""
+    if by is not None:
+        enforce(may_edit_calendar(by))
     if kind not in (HOLIDAY, WORKDAY):
         raise ValidationError(_("Unknown kind “%(kind)s”."), code="kind", params={"kind": kind})
     check_day(day, kind)
@@ -132,18 +140,18 @@ def do_set_day(day: dt.date, kind: str, note: str = "", *, by: Any = None) -> li
                 date=day, defaults={"kind": kind, "note": note, "source": Source.MANUAL, "updated_by": by}
             )
             record("calendar.set_day", row, actor=by, changes=diff(before, after))
-            reason = _("Working-day calendar changed on %(date)s") % {"date": day.isoformat()}
-            changed = _recompute(_deadlines_counting(day), by=by, reason=reason)
-            _calendar_changed([day.year])
+            changed = _day_changed(day, by=by)
     except BaseException:
         calendar.invalidate([day.year])
         raise
     return changed
 
 
-def do_clear_day(day: dt.date, *, by: Any = None) -> list[Deadline]:
+def do_clear_day(day: dt.date, *, by: User | None = None) -> list[Deadline]:
     """Return one day to the Monday-to-Friday default (audited); returns the open
     deadlines whose due date moved."""
+    if by is not None:
+        enforce(may_edit_calendar(by))
     try:
         with transaction.atomic():
             row = CalendarDay.objects.select_for_update().filter(date=day).first()
@@ -155,12 +163,19 @@ def do_clear_day(day: dt.date, *, by: Any = None) -> list[Deadline]:
                 )
             record("calendar.clear_day", row, actor=by, changes=diff({"kind": row.kind, "note": row.note}, {}))
             row.delete()
-            reason = _("Working-day calendar changed on %(date)s") % {"date": day.isoformat()}
-            changed = _recompute(_deadlines_counting(day), by=by, reason=reason)
-            _calendar_changed([day.year])
+            changed = _day_changed(day, by=by)
     except BaseException:
         calendar.invalidate([day.year])
         raise
+    return changed
+
+
+def _day_changed(day: dt.date, *, by: User | None) -> list[Deadline]:
+    """After one day of the calendar changed: the open deadlines counting over it are
+    recomputed, and the year's cached calendar forgotten."""
+    reason = _("Working-day calendar changed on %(date)s") % {"date": day.isoformat()}
+    changed = _recompute(_deadlines_counting(day), by=by, reason=reason)
+    _calendar_changed([day.year])
     return changed
 
 
@@ -169,7 +184,7 @@ def _deadlines_counting(day: dt.date) -> Any:
     return Deadline.objects.open().filter(start_date__lt=day, due_date__gte=day)
 
 
-def _recompute(deadlines: Any, *, by: Any, reason: str) -> list[Deadline]:
+def _recompute(deadlines: Any, *, by: User | None, reason: str) -> list[Deadline]:
     """Recount each deadline on the calendar as this transaction sees it; for each one
     that changed, save it, append a ``DeadlineChange`` and an audit entry."""
     fresh = Calendar()
@@ -185,7 +200,7 @@ def _recompute(deadlines: Any, *, by: Any, reason: str) -> list[Deadline]:
 
 
 def _log_change(
-    deadline: Deadline, old_due: dt.date, old_provisional: bool, *, reason: str, by: Any, verb: str
+    deadline: Deadline, old_due: dt.date, old_provisional: bool, *, reason: str, by: User | None, verb: str
 ) -> None:
     DeadlineChange.objects.create(
         deadline=deadline,
@@ -219,7 +234,7 @@ def do_create_deadline(
     return deadline
 
 
-def do_extend_deadline(deadline: Deadline, *, days: int, reason: str, by: Any = None) -> Deadline:
+def do_extend_deadline(deadline: Deadline, *, days: int, reason: str, by: User | None = None) -> Deadline:
     """Add ``days`` working days (e.g. the 10-day extension of 行政许可法 Art. 42, with
     the reason told to the applicant); logged and audited."""
     if days <= 0:
@@ -245,7 +260,7 @@ def do_close_deadline(deadline: Deadline, *, at: dt.datetime | None = None) -> b
     return closed
 
 
-def recompute_provisional(*, by: Any = None) -> list[Deadline]:
+def recompute_provisional(*, by: User | None = None) -> list[Deadline]:
     """Sweep open provisional deadlines against the calendar as committed.
 
     Catches a deadline created by a process whose transaction raced an import; meant

@@ -2,36 +2,33 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dgov.accounts.roles import EDIT_CALENDAR
+from dgov.accounts.access import AuthedRequest, staff_or_403
 from dgov.lib import clock
+from dgov.lib.rules import enforce
 from dgov.workdays import actions, calendar
 from dgov.workdays.calendar import FIRST_YEAR, LAST_YEAR
 from dgov.workdays.forms import NORMAL, AddForm, BetweenForm, DayForm, ImportForm
 from dgov.workdays.importfile import CalendarFileError
 from dgov.workdays.models import CalendarDay, CalendarYear
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if getattr(request.user, "kind", None) != "staff":
-        raise PermissionDenied
+from dgov.workdays.rules import may_edit_calendar
 
 
 @login_required
-def this_year(request: HttpRequest) -> HttpResponse:
+def this_year(request: AuthedRequest) -> HttpResponse:
     return redirect("workdays:year", year=clock.today().year)
 
 
 @login_required
-def year_view(request: HttpRequest, year: int) -> HttpResponse:
+def year_view(request: AuthedRequest, year: int) -> HttpResponse:
     """A year's holidays and make-up working days, and whether they are official."""
-    _require_staff(request)
+    staff_or_403(request)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
     year_row = CalendarYear.objects.filter(year=year, official=True).first()
@@ -53,15 +50,15 @@ def year_view(request: HttpRequest, year: int) -> HttpResponse:
             "days": days,
             "previous": year - 1 if year > FIRST_YEAR else None,
             "next": year + 1 if year < LAST_YEAR else None,
+            "may_edit": may_edit_calendar(request.user),
         },
     )
 
 
 @login_required
-@permission_required(EDIT_CALENDAR, raise_exception=True)
-def day_edit(request: HttpRequest) -> HttpResponse:
+def day_edit(request: AuthedRequest) -> HttpResponse:
     """Make one day a holiday or a make-up working day, or return it to the default."""
-    _require_staff(request)
+    enforce(may_edit_calendar(request.user))
     if request.method == "POST":
         form = DayForm(request.POST)
         if form.is_valid():
@@ -96,10 +93,9 @@ def _initial_day(text: str) -> dict[str, Any]:
 
 
 @login_required
-@permission_required(EDIT_CALENDAR, raise_exception=True)
-def import_calendar(request: HttpRequest) -> HttpResponse:
+def import_calendar(request: AuthedRequest) -> HttpResponse:
     """Import the State Council's arrangement (file format: ``importfile``)."""
-    _require_staff(request)
+    enforce(may_edit_calendar(request.user))
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():

@@ -5,12 +5,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django.utils import timezone
 
 from dgov.api.models import ApiToken, digest
 from dgov.applications import actions
 from dgov.applications.models import Application, Channel, Status
 from dgov.audit.models import AuditEntry
+from dgov.lib import clock
 from dgov.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -315,7 +315,7 @@ def test_a_wrong_or_revoked_token_gets_401(client: Client, application: Applicat
         assert response.status_code == 401
         assert response.json()["detail"]
     headers = bearer(clerk)
-    ApiToken.objects.update(revoked_at=timezone.now())
+    ApiToken.objects.update(revoked_at=clock.now())
     assert act(client, application, "accept", headers).status_code == 401
     assert Application.objects.get().status == Status.SUBMITTED
 
@@ -460,3 +460,19 @@ def test_accepting_costs_five_queries_on_postgresql_and_nine_elsewhere(
     # them, the event, the audit entry and the notification (five statements elsewhere).
     with django_assert_num_queries(5 if connection.vendor == "postgresql" else 9):
         assert act(client, application, "accept", headers).status_code == 200
+
+
+def test_a_token_is_issued_for_oneself_or_by_the_districts_administrator(
+    clerk: Any, reviewer: Any, administrator: Any
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from dgov.api.actions import do_create_api_token, do_revoke_api_token
+
+    own, _secret = do_create_api_token(clerk, "my desk", by=clerk)
+    for_system, _secret = do_create_api_token(reviewer, "department system", by=administrator)
+    with pytest.raises(PermissionDenied):
+        do_create_api_token(reviewer, "not mine", by=clerk)
+    with pytest.raises(PermissionDenied):
+        do_revoke_api_token(for_system, by=clerk)
+    assert do_revoke_api_token(own, by=clerk) and do_revoke_api_token(for_system, by=administrator)

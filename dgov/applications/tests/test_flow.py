@@ -150,7 +150,7 @@ def test_without_a_notice_in_five_working_days_the_application_counts_as_accepte
     application, _ = submit(item, citizen_applicant, citizen)
     Application.objects.filter(pk=application.pk).update(received_on=dt.date(2026, 9, 28))
     application.refresh_from_db()
-    with pytest.raises(ValidationError, match="5 working days"):
+    with pytest.raises(PermissionDenied, match="5 working days"):
         actions.do_request_supplement(application, by=clerk, problems=[(None, "缺少平面图")])
     moved = actions.deem_accepted(today=dt.date(2026, 10, 13))
     assert moved == 1
@@ -193,7 +193,7 @@ def test_an_extension_is_capped_at_ten_days_and_told_to_the_applicant(
         actions.do_extend(application, by=approver, days=11, reason="情况复杂")
     actions.do_extend(application, by=approver, days=10, reason="需现场核查")
     assert "需现场核查" in Notification.objects.filter(recipient=citizen).latest("id").body
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="at most 10 working days"):
         actions.do_extend(application, by=approver, days=1, reason="再延")
 
 

@@ -312,6 +312,24 @@ def test_a_case_due_right_after_the_national_day_holiday_is_yellow_on_the_last_d
     assert 'data-light="promised" data-value="green"' in html
 
 
+def test_a_case_due_on_a_holiday_is_not_red_during_the_holiday_in_the_list_or_its_filter(
+    client, clerk, item, citizen, citizen_applicant, clock
+):
+    # Due on 5 October 2026 (National Day): due on 8 October, the first working day after
+    # (Civil Code Art. 203). On 6 October it is still running.
+    application = accepted(item, citizen_applicant, citizen, clerk, today=dt.date(2026, 9, 1))
+    set_promised_due(application, dt.date(2026, 10, 5))
+    clock.set(dt.date(2026, 10, 6))
+    client.force_login(clerk)
+    html = client.get(QUEUE, {"status": "accepted"}).content.decode()
+    assert 'data-light="promised" data-value="yellow"' in html
+    assert application.number not in client.get(QUEUE, {"status": "accepted", "light": "red"}).content.decode()
+    assert application.number in client.get(QUEUE, {"status": "accepted", "light": "yellow"}).content.decode()
+    clock.set(dt.date(2026, 10, 9))  # the day after the carried due date
+    client.force_login(clerk)  # a new day, a new session
+    assert application.number in client.get(QUEUE, {"status": "accepted", "light": "red"}).content.decode()
+
+
 def test_the_approver_queue_defaults_to_reviewed_cases(client, clerk, reviewer, approver, item, citizen):
     applicant = Applicant.objects.get(user=citizen)
     waiting = accepted(item, applicant, citizen, clerk, key="a")
@@ -505,8 +523,11 @@ def test_the_full_flow_through_the_case_page(client, clerk, reviewer, approver, 
         "stop_clock-notice": "需现场核查，预计5个工作日",
     }
     assert client.post(act_url(application, "stop_clock"), stop).status_code == 302
+    page = client.get(case_url(application)).content.decode()
+    assert 'data-disabled-action="approve"' in page and 'data-action="approve"' not in page
+    assert "Resume the clock before deciding." in page
     stopped = client.post(act_url(application, "approve"))
-    assert stopped.status_code == 400
+    assert stopped.status_code == 403
     assert "Resume the clock before deciding." in stopped.content.decode()
     assert client.post(act_url(application, "resume_clock")).status_code == 302
     extend = {"extend-days": "3", "extend-reason": "需专家论证"}

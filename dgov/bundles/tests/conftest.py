@@ -122,12 +122,11 @@ def certificates_for(district: Any, departments: Any, food_item: Any, drain_item
     """Certificate types for both items and a valid seal for each department."""
     import datetime as dt
 
-    from django.utils import timezone
-
     from dgov.certificates.ca import do_create_seal
     from dgov.certificates.models import CertificateType
+    from dgov.lib import clock
 
-    today = timezone.localdate()
+    today = clock.today()
     for code, credit_code, type_code, name, item in (
         ("SCJG", SCJG_CREDIT_CODE, "JYXK", "食品经营许可证", food_item),
         ("ZJJ", ZJJ_CREDIT_CODE, "PSXK", "城镇污水排入排水管网许可证", drain_item),

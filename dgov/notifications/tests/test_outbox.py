@@ -34,12 +34,12 @@ def test_the_runner_sends_each_message_once(citizen, district):
 
 
 def test_a_message_claimed_by_one_runner_is_not_taken_by_another(citizen, district):
-    from django.utils import timezone
+    from dgov.lib import clock
 
     citizen.email = "li@example.cn"
     citizen.save()
     (_app, email) = notify(district=district, recipient=citizen, subject="s", body="b")
-    now = timezone.now()
+    now = clock.now()
     assert _claim(email.pk, now)
     assert not _claim(email.pk, now)
     assert send_pending() == 0

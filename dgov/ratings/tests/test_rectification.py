@@ -4,13 +4,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from dgov.applications.models import Light
 from dgov.audit.models import AuditEntry
 from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
 from dgov.ratings import actions
 from dgov.ratings.models import Appeal, Level, Rating, RatingPolicy, Rectification, Source
 from dgov.workdays.calendar import add_working_days
+from dgov.workdays.lights import Light
 from dgov.workdays.models import Deadline
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,14 @@ from dgov.services.tests.conftest import material
 
 pytestmark = pytest.mark.django_db
 
+MATERIAL_LEGAL_BASIS = 6  # the column of ``legal_basis`` in the materials sheet
+
 
 def export(client):
     response = client.get(reverse("services:staff_export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content))
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def upload(client, book):
@@ -137,3 +139,27 @@ def test_only_administrators_export_and_import(client, clerk):
     client.force_login(clerk)
     assert client.get(reverse("services:staff_export")).status_code == 403
     assert client.get(reverse("services:staff_import")).status_code == 403
+
+
+def test_a_value_that_looks_like_a_formula_is_exported_as_text_and_reads_back_unchanged(client, administrator, publish):
+    formula = '=HYPERLINK("http://example.com","x")'
+    item = publish(
+        "SCJG-001",
+        fees=formula,
+        fee_basis="+86 0431 热线",
+        materials=[material(legal_basis="-《食品经营许可和备案管理办法》第十二条")],
+    )
+    client.force_login(administrator)
+    book = export(client)
+    items = book["items"]
+    header = [c.value for c in items[1]]
+    fees = items.cell(row=2, column=header.index("fees") + 1)
+    assert fees.data_type == "s" and fees.value == "'" + formula  # text, never run
+    assert book["materials"].cell(row=2, column=MATERIAL_LEGAL_BASIS).data_type == "s"
+
+    response = upload(client, book)
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.current.number == 1  # nothing changed: the values read back as they were
+    assert item.current.fees == formula and item.current.fee_basis == "+86 0431 热线"

@@ -64,7 +64,8 @@ def test_the_list_expression_gives_each_row_the_same_light_as_the_rule(yellow, d
 @pytest.mark.django_db
 def test_closed_and_stopped_rows_are_told_apart_in_a_list(district, yellow):
     from django.db.models import Q
-    from django.utils import timezone
+
+    from dgov.lib import clock
 
     Deadline.objects.create(
         district=district, label="open", start_date=D(2026, 1, 5), working_days=0, due_date=D(2026, 1, 5)
@@ -75,7 +76,7 @@ def test_closed_and_stopped_rows_are_told_apart_in_a_list(district, yellow):
         start_date=D(2026, 1, 5),
         working_days=0,
         due_date=D(2026, 1, 5),
-        closed_at=timezone.now(),
+        closed_at=clock.now(),
     )
     expression = light_case(
         "due_date", D(2026, 2, 2), kind="application", open=Q(closed_at__isnull=True), stopped=Q(label="stopped")

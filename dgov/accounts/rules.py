@@ -1,0 +1,36 @@
+"""Who may do what with accounts and applicants: one predicate per act
+(``dgov.lib.rules``), enforced by each ``do_*`` of ``actions`` and read by the pages.
+
+Each is staff work within one's own district by a role holding the act's permission.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dgov.accounts.access import is_staff
+from dgov.accounts.models import User
+from dgov.accounts.roles import ADD_APPLICANT, MANAGE_STAFF, REVEAL
+from dgov.lib.rules import Verdict, allow, hide
+
+
+def _in_district(user: User, district: Any, permission: str) -> Verdict:
+    district_id = getattr(district, "pk", district)
+    if not is_staff(user) or user.district_id != district_id or not user.has_perm(permission):
+        return hide(_("Your role does not allow this action."))
+    return allow()
+
+
+def may_manage_staff(user: User, district: Any) -> Verdict:
+    """Create staff accounts of ``district`` (a district or its id)."""
+    return _in_district(user, district, MANAGE_STAFF)
+
+
+def may_register_applicant(user: User, district: Any) -> Verdict:
+    """Register an applicant of ``district`` at a window."""
+    return _in_district(user, district, ADD_APPLICANT)
+
+
+def may_reveal(user: User, district: Any) -> Verdict:
+    """Show an applicant of ``district``'s full ID or phone number (the asking is audited)."""
+    return _in_district(user, district, REVEAL)
