@@ -299,3 +299,16 @@ def test_a_product_with_a_range_upside_down_is_refused(client, enterprise_office
     assert response.status_code == 400
     assert "there is no fact field “turnover”" in page
     assert not Product.objects.exists()
+
+
+def test_the_page_shows_why_the_office_cannot_follow_up_yet(client, enterprise, profile, bank, enterprise_officer):
+    from dgov.lib.testing import offers_on_page
+
+    make_product(bank, answer_days=2)
+    need = submit(profile, enterprise)
+    client.force_login(enterprise_officer)
+    page = client.get(reverse("financing:need", args=[need.pk])).content.decode()
+    reason = offers_on_page(page)["Record the follow-up"]
+    assert reason == "The bank has until 2026-06-17 to answer; the need comes to the financial office after that."
+    with pytest.raises(PermissionDenied, match="The bank has until 2026-06-17"):
+        actions.do_follow_up(Offer.objects.get(), by=enterprise_officer, note="催办")
