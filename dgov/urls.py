@@ -22,5 +22,6 @@ urlpatterns = [
     path("funds/", include("dgov.funds.urls")),
     path("financing/", include("dgov.financing.urls")),
     path("talent/", include("dgov.talent.urls")),
+    path("", include("dgov.ops.urls")),
     path("", include("dgov.portal.urls")),
 ]

@@ -14,6 +14,7 @@ from dgov.accounts.access import AuthedRequest, staff_district
 from dgov.accounts.models import Department, District
 from dgov.accounts.roles import MANAGE_CATALOGUE
 from dgov.lib.xlsx import ImportRejected
+from dgov.ops.replica import reads_from_replica
 from dgov.services import actions, search
 from dgov.services.forms import CatalogueImportForm, MaterialFormSet, ProcedureFormSet, SearchForm, VersionForm
 from dgov.services.models import (
@@ -111,6 +112,7 @@ def guide(request: HttpRequest, code: str, number: int | None = None) -> HttpRes
     )
 
 
+@reads_from_replica
 def search_view(request: HttpRequest) -> HttpResponse:
     district = _public_district()
     form = SearchForm(request.GET)
@@ -185,6 +187,7 @@ def staff_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "services/staff_edit.html", context, status=400)
 
 
+@reads_from_replica
 @login_required
 def staff_export(request: AuthedRequest) -> FileResponse:
     """The district's whole catalogue as one .xlsx workbook (format: ``spreadsheet``)."""
