@@ -194,6 +194,12 @@ def do_decide(subject: Commitment | Tranche | Exit, *, approve: bool, by: User, 
     if not approve and not note.strip():
         raise ValidationError(_("A rejection states its reason."), code="note")
     with transaction.atomic():
+        # Decisions on one subject are taken one after the other (its row locked): two last
+        # approvals given at once would otherwise each count only itself and neither would
+        # make the act take effect.
+        locked = type(subject).objects.select_for_update().filter(pk=subject.pk).first()
+        if locked is None or not rules.is_pending(locked):
+            raise Conflict(_("This was decided meanwhile."))
         try:
             with transaction.atomic():
                 Approval.objects.create(

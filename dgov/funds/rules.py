@@ -61,7 +61,7 @@ def seat_of(user: Any, fund: Fund) -> FundApprover | None:
     return FundApprover.objects.filter(fund=fund, user=user).first()
 
 
-def _pending(subject: Any) -> bool:
+def is_pending(subject: Any) -> bool:
     if isinstance(subject, Commitment):
         return subject.status == CommitmentStatus.PROPOSED
     if isinstance(subject, Tranche):
@@ -84,7 +84,7 @@ def may_decide(user: Any, subject: Commitment | Tranche | Exit) -> Verdict:
     fund = fund_of(subject)
     if seat_of(user, fund) is None:
         return hide(_("Only the approvers the fund's rules name decide."))
-    if not _pending(subject):
+    if not is_pending(subject):
         return deny(_("This has been decided."))
     if Approval.objects.filter(subject=subject_name(subject), object_id=subject.pk, approver=user).exists():
         return deny(_("You have given your decision."))

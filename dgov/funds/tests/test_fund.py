@@ -1,3 +1,4 @@
+import contextlib
 import threading
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 
 from dgov.audit.models import AuditEntry
 from dgov.funds import actions, reports
-from dgov.funds.models import Commitment, CommitmentStatus, Fund, FundApprover, Tranche, TrancheStatus
+from dgov.funds.models import Approval, Commitment, CommitmentStatus, Fund, FundApprover, Tranche, TrancheStatus
 from dgov.investment.actions import do_review_gate
 from dgov.investment.models import Gate, Industry, Orientation, Project, Stage
 from dgov.lib.conflicts import Conflict
@@ -265,3 +266,77 @@ def test_two_tranches_planned_at_once_never_exceed_the_commitment(fund, project,
     assert sum(isinstance(o, Tranche) for o in outcomes) == 2
     commitment.refresh_from_db()
     assert commitment.tranched == Decimal("800")
+
+
+def _at_once(acts) -> list[object]:
+    barrier = threading.Barrier(len(acts))
+    outcomes: list[object] = [None] * len(acts)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[i] = acts[i]()
+        except (Conflict, ValidationError, PermissionDenied) as error:
+            outcomes[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(acts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_last_two_approvals_given_at_once_commit_the_fund_once(fund, project, fund_manager, approvers, monkeypatch):
+    commitment = actions.do_propose_commitment(
+        fund, project, amount=Decimal("1000"), share=Decimal("10"), by=fund_manager
+    )
+    # Widen the window: each decision, once written, waits (up to a second) for the other
+    # to be written too, so that without the row lock both would count only themselves.
+    written = threading.Barrier(2)
+    create = Approval.objects.create
+
+    def create_then_wait(**fields):
+        approval = create(**fields)
+        # With the lock the other decision waits on the row: the barrier breaks after a second.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            written.wait(timeout=1)
+        return approval
+
+    monkeypatch.setattr(Approval.objects, "create", create_then_wait)
+    outcomes = _at_once(
+        [lambda a=a: actions.do_decide(Commitment.objects.get(pk=commitment.pk), approve=True, by=a) for a in approvers]
+    )
+    assert sorted(outcomes) == ["approved", "proposed"]
+    commitment.refresh_from_db()
+    fund.refresh_from_db()
+    assert commitment.status == CommitmentStatus.APPROVED and fund.reserved == Decimal("1000")
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_commitments_approved_at_once_never_overdraw_the_fund(district, industry, fund, fund_manager, approvers):
+    Fund.objects.filter(pk=fund.pk).update(size=Decimal("5000"))
+    fund.refresh_from_db()
+    proposed = []
+    for name in ("项目一", "项目二"):
+        p = make_project(district, industry, name=name)
+        pass_gates(p, approvers[0])
+        c = actions.do_propose_commitment(fund, p, amount=Decimal("3000"), share=Decimal("10"), by=fund_manager)
+        actions.do_decide(c, approve=True, by=approvers[0])
+        proposed.append(c)
+    outcomes = _at_once(
+        [
+            lambda c=c: actions.do_decide(Commitment.objects.get(pk=c.pk), approve=True, by=approvers[1])
+            for c in proposed
+        ]
+    )
+    assert sum(o == "approved" for o in outcomes) == 1
+    assert sum(isinstance(o, Conflict) for o in outcomes) == 1
+    fund.refresh_from_db()
+    assert fund.reserved == Decimal("3000")
+    assert Commitment.objects.filter(status=CommitmentStatus.APPROVED).count() == 1

@@ -212,3 +212,61 @@ def test_an_enterprises_page_costs_a_fixed_number_of_queries(client, enterprise,
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("policies:mine"))
     assert len(more) == len(few) <= 8
+
+
+@pytest.fixture
+def enterprise_item(district, administrator):
+    from dgov.accounts.models import Department
+    from dgov.services.actions import do_publish_version
+    from dgov.services.models import Audience, OnlineLevel, Trips
+
+    data = {
+        "name": "企业研发费用补助申请",
+        "kind": Audience.ENTERPRISE,
+        "department": Department.objects.get(district=district, code="SCJG"),
+        "legal_basis": "宽城区惠企政策",
+        "conditions": "",
+        "legal_limit_days": 20,
+        "promised_limit_days": 10,
+        "max_trips": Trips.NONE,
+        "online_level": OnlineLevel.FULL,
+        "fees": "",
+        "fee_basis": "",
+        "keywords": "研发 补助",
+    }
+    return do_publish_version(None, {"code": "KC-ZC-001", **data}, [], [], by=administrator)
+
+
+def test_an_approved_one_window_application_is_granted_once_by_its_department(
+    client, enterprise, own_profile, make_policy, enterprise_item, enterprise_officer
+):
+    from dgov.accounts.models import Applicant
+    from dgov.applications.actions import do_submit
+    from dgov.applications.models import Application, Channel
+    from dgov.audit.models import AuditEntry
+
+    policy = make_policy("employees >= 500", mode="application", service_item=enterprise_item)
+    application, _created = do_submit(
+        item=enterprise_item,
+        applicant=Applicant.objects.get(user=enterprise),
+        by=enterprise,
+        channel=Channel.ONLINE,
+        idempotency_key="policy-application",
+    )
+    grant = reverse("policies:act", args=[policy.pk, "grant"])
+    client.force_login(enterprise_officer)
+    unknown = client.post(grant, {"grant-number": "NO-SUCH-NUMBER"})
+    assert unknown.status_code == 400 and "No application of the district has this number." in unknown.content.decode()
+    pending = client.post(grant, {"grant-number": application.number})
+    assert pending.status_code == 403 and "The application has not been approved." in pending.content.decode()
+    assert not Grant.objects.exists()
+
+    Application.objects.filter(pk=application.pk).update(status="approved", decided_on=dt.date(2026, 6, 12))
+    # The department decided on the application: the policy's conditions (employees ≥ 500,
+    # which this enterprise does not meet) are not checked again.
+    assert client.post(grant, {"grant-number": application.number}).status_code == 302
+    granted = Grant.objects.get()
+    assert (granted.via, granted.application_id, granted.amount) == ("application", application.pk, Decimal("10"))
+    assert AuditEntry.objects.filter(verb="policies.grant", actor=enterprise_officer).count() == 1
+    again = client.post(grant, {"grant-number": application.number})
+    assert again.status_code == 409 and Grant.objects.count() == 1
