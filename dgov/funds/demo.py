@@ -17,8 +17,8 @@ from dgov.accounts.models import Department, District, User
 from dgov.accounts.roles import Role
 from dgov.funds import actions
 from dgov.funds.models import Fund, FundApprover, Tranche
-from dgov.investment.actions import missing_gates
 from dgov.investment.models import SIGNED_OR_LATER, Industry, Orientation, Project, Stage
+from dgov.investment.rules import missing_gates
 
 RULES = (
     "1. 基金只投向已通过产业导向、项目准入、节能减排三个关口的项目。\n"

@@ -37,7 +37,7 @@ def may_manage(user: Any, fund: Fund) -> Verdict:
 
 def may_propose_commitment(user: Any, fund: Fund, project: Any) -> Verdict:
     """A commitment only to a project that has passed the three admission gates."""
-    from dgov.investment.actions import missing_gates
+    from dgov.investment.rules import missing_gates
 
     verdict = may_manage(user, fund)
     if not verdict:

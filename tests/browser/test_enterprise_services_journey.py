@@ -21,13 +21,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def submit(page, name: str) -> None:
     with page.expect_navigation():
-        page.click(f"[data-submit={name}]")
+        page.click(f"form[data-action={name}] button[type=submit]")
 
 
 @pytest.fixture
-def qualified(enterprise, clock):
+def qualified(enterprise_user, clock):
     clock.set(dt.date(2026, 6, 15))
-    profile = profile_for(Applicant.objects.get(user=enterprise))
+    profile = profile_for(Applicant.objects.get(user=enterprise_user))
     profile.industry_code, profile.size_class, profile.employees = "C3720", "small", 80
     profile.founded_on, profile.tax_paid = dt.date(2015, 5, 1), Decimal("40")
     profile.save()

@@ -30,8 +30,8 @@ def bank(bank_officer):
 
 
 @pytest.fixture
-def profile(enterprise):
-    profile = profile_for(Applicant.objects.get(user=enterprise))
+def profile(enterprise_user):
+    profile = profile_for(Applicant.objects.get(user=enterprise_user))
     profile.industry_code, profile.employees, profile.tax_paid = "C3720", 80, Decimal("60")
     profile.save()
     return profile
@@ -70,20 +70,20 @@ def other_bank(district, bank):
     return other
 
 
-def submit(profile, enterprise, **fields):
+def submit(profile, enterprise_user, **fields):
     values = {"amount": Decimal("300"), "term_months": 12, "purpose": "采购原材料", "collateral": "none"}
     values.update(fields)
-    return actions.do_submit_need(profile, by=enterprise, **values)
+    return actions.do_submit_need(profile, by=enterprise_user, **values)
 
 
 def test_a_need_goes_to_every_product_it_fits_and_the_banks_are_told(
-    enterprise, profile, bank, other_bank, bank_officer
+    enterprise_user, profile, bank, other_bank, bank_officer
 ):
     fits = make_product(bank, "科技贷", "industry in C37; employees >= 50")
     make_product(bank, "大额贷", amount_min=Decimal("500"))
     make_product(bank, "抵押贷", collateral=",real_estate,")
     make_product(other_bank, "税易贷", "tax_paid >= 100")
-    need = submit(profile, enterprise)
+    need = submit(profile, enterprise_user)
     offer = Offer.objects.get(need=need)
     assert offer.product == fits and offer.level == Level.BANK
     assert offer.due_on == dt.date(2026, 6, 23)  # 5 working days after Monday, 6-19 (端午) skipped
@@ -92,8 +92,8 @@ def test_a_need_goes_to_every_product_it_fits_and_the_banks_are_told(
     assert AuditEntry.objects.filter(verb="financing.need.submit").exists()
 
 
-def test_a_need_nothing_fits_waits_and_goes_out_when_a_product_appears(enterprise, profile, bank):
-    need = submit(profile, enterprise, collateral="equipment")
+def test_a_need_nothing_fits_waits_and_goes_out_when_a_product_appears(enterprise_user, profile, bank):
+    need = submit(profile, enterprise_user, collateral="equipment")
     assert need.status == NeedStatus.UNMATCHED and not need.offers.exists()
     assert actions.resend_unmatched() == 0
     make_product(bank, "设备按揭贷", collateral=",equipment,")
@@ -102,17 +102,17 @@ def test_a_need_nothing_fits_waits_and_goes_out_when_a_product_appears(enterpris
     assert need.status == NeedStatus.OPEN and need.offers.count() == 1
 
 
-def test_a_repeated_submission_makes_one_need(enterprise, profile, bank):
+def test_a_repeated_submission_makes_one_need(enterprise_user, profile, bank):
     make_product(bank)
-    first = submit(profile, enterprise, idempotency_key="k-1")
-    again = submit(profile, enterprise, idempotency_key="k-1")
+    first = submit(profile, enterprise_user, idempotency_key="k-1")
+    again = submit(profile, enterprise_user, idempotency_key="k-1")
     assert first.pk == again.pk and FinancingNeed.objects.count() == 1
 
 
-def test_the_bank_grants_the_loan_and_the_need_is_financed(enterprise, profile, bank, other_bank, bank_officer):
+def test_the_bank_grants_the_loan_and_the_need_is_financed(enterprise_user, profile, bank, other_bank, bank_officer):
     make_product(bank)
     make_product(other_bank, "微企贷")
-    need = submit(profile, enterprise)
+    need = submit(profile, enterprise_user)
     mine, theirs = Offer.objects.get(bank=bank), Offer.objects.get(bank=other_bank)
     stale = Offer.objects.get(pk=mine.pk)
     actions.do_answer(mine, by=bank_officer, grant=True, amount=Decimal("280"), rate=Decimal("3.85"), term_months=12)
@@ -124,7 +124,7 @@ def test_the_bank_grants_the_loan_and_the_need_is_financed(enterprise, profile, 
         Decimal("3.85"),
     )
     assert theirs.status == OfferStatus.WITHDRAWN
-    assert Notification.objects.filter(recipient=enterprise, body__contains="3.85%").exists()
+    assert Notification.objects.filter(recipient=enterprise_user, body__contains="3.85%").exists()
     # Answered meanwhile (a stale page), or answered again: both are conflicts.
     with pytest.raises(Conflict, match="answered or withdrawn meanwhile"):
         actions.do_answer(stale, by=bank_officer, grant=False, reason="重复")
@@ -132,9 +132,9 @@ def test_the_bank_grants_the_loan_and_the_need_is_financed(enterprise, profile, 
         actions.do_answer(mine, by=bank_officer, grant=False, reason="重复")
 
 
-def test_an_answer_outside_the_products_terms_is_refused_with_nothing_written(enterprise, profile, bank, bank_officer):
+def test_an_answer_outside_the_products_terms_is_refused_with_nothing_written(enterprise_user, profile, bank, bank_officer):
     make_product(bank)
-    submit(profile, enterprise)
+    submit(profile, enterprise_user)
     offer = Offer.objects.get()
     with pytest.raises(ValidationError) as error:
         actions.do_answer(offer, by=bank_officer, grant=True, amount=Decimal("500"), rate=Decimal("8"), term_months=48)
@@ -147,26 +147,26 @@ def test_an_answer_outside_the_products_terms_is_refused_with_nothing_written(en
         actions.do_answer(offer, by=bank_officer, grant=False, reason=" ")
 
 
-def test_every_bank_declining_closes_the_need(enterprise, profile, bank, bank_officer):
+def test_every_bank_declining_closes_the_need(enterprise_user, profile, bank, bank_officer):
     make_product(bank)
-    need = submit(profile, enterprise)
+    need = submit(profile, enterprise_user)
     actions.do_answer(Offer.objects.get(), by=bank_officer, grant=False, reason="近两年连续亏损")
     need.refresh_from_db()
     assert need.status == NeedStatus.DECLINED
 
 
-def test_a_bank_cannot_answer_another_banks_need(enterprise, profile, bank, other_bank):
+def test_a_bank_cannot_answer_another_banks_need(enterprise_user, profile, bank, other_bank):
     make_product(bank)
-    submit(profile, enterprise)
+    submit(profile, enterprise_user)
     ccb = User.objects.get(username="ccb")
     with pytest.raises(PermissionDenied, match="Only the bank the need was sent to"):
         actions.do_answer(Offer.objects.get(), by=ccb, grant=False, reason="x")
 
 
-def test_needs_not_answered_in_time_climb_the_ladder(enterprise, profile, bank, make_staff, clock, leader):
+def test_needs_not_answered_in_time_climb_the_ladder(enterprise_user, profile, bank, make_staff, clock, leader):
     office = make_staff("enterprise_service", "finance_office", department="ZWFW")
     make_product(bank, answer_days=2)
-    submit(profile, enterprise)
+    submit(profile, enterprise_user)
     offer = Offer.objects.get()
     assert offer.due_on == dt.date(2026, 6, 17)
     clock.set(dt.date(2026, 6, 17))
@@ -195,9 +195,9 @@ def test_needs_not_answered_in_time_climb_the_ladder(enterprise, profile, bank, 
     assert figures.escalated_now == 1
 
 
-def test_a_due_date_on_a_rest_day_runs_to_the_next_working_day(enterprise, profile, bank, clock):
+def test_a_due_date_on_a_rest_day_runs_to_the_next_working_day(enterprise_user, profile, bank, clock):
     make_product(bank)
-    submit(profile, enterprise)
+    submit(profile, enterprise_user)
     Offer.objects.update(due_on=dt.date(2026, 6, 20))  # a Saturday
     clock.set(dt.date(2026, 6, 22))  # Monday: still the due day (Civil Code Art. 203)
     assert actions.escalate_overdue() == 0
@@ -205,11 +205,11 @@ def test_a_due_date_on_a_rest_day_runs_to_the_next_working_day(enterprise, profi
     assert actions.escalate_overdue() == 1
 
 
-def test_the_figures_count_needs_matches_grants_rates_and_days(enterprise, profile, bank, bank_officer, clock):
+def test_the_figures_count_needs_matches_grants_rates_and_days(enterprise_user, profile, bank, bank_officer, clock):
     make_product(bank)
-    submit(profile, enterprise, amount=Decimal("100"))
-    submit(profile, enterprise, amount=Decimal("300"))
-    submit(profile, enterprise, collateral="equipment")
+    submit(profile, enterprise_user, amount=Decimal("100"))
+    submit(profile, enterprise_user, amount=Decimal("300"))
+    submit(profile, enterprise_user, collateral="equipment")
     first, second = Offer.objects.order_by("pk")
     clock.set(dt.date(2026, 6, 17))
     actions.do_answer(first, by=bank_officer, grant=True, amount=Decimal("100"), rate=Decimal("4"), term_months=12)
@@ -224,9 +224,9 @@ def test_the_figures_count_needs_matches_grants_rates_and_days(enterprise, profi
 # Pages ----------------------------------------------------------------------------------
 
 
-def test_an_enterprise_states_a_need_on_its_page(client, enterprise, profile, bank):
+def test_an_enterprise_states_a_need_on_its_page(client, enterprise_user, profile, bank):
     make_product(bank)
-    client.force_login(enterprise)
+    client.force_login(enterprise_user)
     assert client.get(reverse("financing:mine")).status_code == 200
     response = client.post(
         reverse("financing:need_new", args=[profile.pk]),
@@ -242,11 +242,11 @@ def test_an_enterprise_states_a_need_on_its_page(client, enterprise, profile, ba
 
 
 def test_a_bank_answers_on_its_desk_and_sees_only_its_own_needs(
-    client, enterprise, profile, bank, other_bank, bank_officer
+    client, enterprise_user, profile, bank, other_bank, bank_officer
 ):
     make_product(bank)
     make_product(other_bank, "微企贷")
-    submit(profile, enterprise)
+    submit(profile, enterprise_user)
     mine, theirs = Offer.objects.get(bank=bank), Offer.objects.get(bank=other_bank)
     client.force_login(bank_officer)
     desk = client.get(reverse("financing:desk")).content.decode()
@@ -267,12 +267,12 @@ def test_a_bank_answers_on_its_desk_and_sees_only_its_own_needs(
 
 
 def test_staff_cannot_use_the_bank_desk_and_enterprises_cannot_see_the_staff_lists(
-    client, enterprise, enterprise_officer
+    client, enterprise_user, enterprise_officer
 ):
     client.force_login(enterprise_officer)
     assert client.get(reverse("financing:desk")).status_code == 403
     assert client.get(reverse("financing:needs")).status_code == 200
-    client.force_login(enterprise)
+    client.force_login(enterprise_user)
     assert client.get(reverse("financing:needs")).status_code == 403
     assert client.get(reverse("financing:desk")).status_code == 403
 
@@ -301,14 +301,14 @@ def test_a_product_with_a_range_upside_down_is_refused(client, enterprise_office
     assert not Product.objects.exists()
 
 
-def test_the_page_shows_why_the_office_cannot_follow_up_yet(client, enterprise, profile, bank, enterprise_officer):
+def test_the_page_shows_why_the_office_cannot_follow_up_yet(client, enterprise_user, profile, bank, enterprise_officer):
     from dgov.lib.testing import offers_on_page
 
     make_product(bank, answer_days=2)
-    need = submit(profile, enterprise)
+    need = submit(profile, enterprise_user)
     client.force_login(enterprise_officer)
     page = client.get(reverse("financing:need", args=[need.pk])).content.decode()
-    reason = offers_on_page(page)["Record the follow-up"]
+    reason = offers_on_page(page)["follow_up"]
     assert reason == "The bank has until 2026-06-17 to answer; the need comes to the financial office after that."
     with pytest.raises(PermissionDenied, match="The bank has until 2026-06-17"):
         actions.do_follow_up(Offer.objects.get(), by=enterprise_officer, note="催办")

@@ -229,8 +229,8 @@ def test_a_tranche_beyond_the_commitment_is_a_400_on_the_page(client, fund, proj
     assert not Tranche.objects.exists()
 
 
-def test_the_enterprise_and_other_staff_do_not_see_the_fund(client, fund, enterprise, clerk):
-    for person in (enterprise, clerk):
+def test_the_enterprise_and_other_staff_do_not_see_the_fund(client, fund, enterprise_user, clerk):
+    for person in (enterprise_user, clerk):
         client.force_login(person)
         assert client.get(reverse("funds:fund", args=[fund.pk])).status_code == 403
 

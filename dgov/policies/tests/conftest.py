@@ -49,8 +49,8 @@ def make_profile(district: Any) -> Any:
 
 
 @pytest.fixture
-def own_profile(enterprise: Any) -> EnterpriseProfile:
-    profile = profile_for(Applicant.objects.get(user=enterprise))
+def own_profile(enterprise_user: Any) -> EnterpriseProfile:
+    profile = profile_for(Applicant.objects.get(user=enterprise_user))
     profile.industry_code = "C3720"
     profile.size_class = "small"
     profile.employees = 80

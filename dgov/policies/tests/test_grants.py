@@ -17,9 +17,9 @@ from .conftest import TODAY
 pytestmark = pytest.mark.django_db
 
 
-def test_an_enterprise_receives_a_one_click_policy_at_once_audited_and_told(enterprise, own_profile, make_policy):
+def test_an_enterprise_receives_a_one_click_policy_at_once_audited_and_told(enterprise_user, own_profile, make_policy):
     policy = make_policy("industry in C37; certificates has high_tech", benefit_amount=Decimal("20"))
-    grant = actions.do_receive_one_click(policy, own_profile, by=enterprise, facts={"employees": 85})
+    grant = actions.do_receive_one_click(policy, own_profile, by=enterprise_user, facts={"employees": 85})
     assert (grant.amount, grant.via, grant.period_key, grant.granted_on) == (
         Decimal("20"),
         Via.ONE_CLICK,
@@ -31,34 +31,34 @@ def test_an_enterprise_receives_a_one_click_policy_at_once_audited_and_told(ente
     assert own_profile.employees == 85 and own_profile.sources["employees"] == "confirmed"
     assert AuditEntry.objects.filter(verb="policies.grant", object_id=str(grant.pk)).exists()
     assert AuditEntry.objects.filter(verb="policies.facts.confirm").exists()
-    assert Notification.objects.filter(recipient=enterprise, subject__contains=policy.title).exists()
+    assert Notification.objects.filter(recipient=enterprise_user, subject__contains=policy.title).exists()
     policy.refresh_from_db()
     assert (policy.granted_total, policy.grant_count) == (Decimal("20"), 1)
 
 
-def test_the_same_policy_is_never_granted_twice_in_its_period(enterprise, own_profile, make_policy, clock):
+def test_the_same_policy_is_never_granted_twice_in_its_period(enterprise_user, own_profile, make_policy, clock):
     policy = make_policy("", period="year")
-    actions.do_receive_one_click(policy, own_profile, by=enterprise)
+    actions.do_receive_one_click(policy, own_profile, by=enterprise_user)
     with pytest.raises(Conflict, match="already received this policy in this period"):
-        actions.do_receive_one_click(policy, own_profile, by=enterprise)
+        actions.do_receive_one_click(policy, own_profile, by=enterprise_user)
     assert Grant.objects.count() == 1
     clock.set(dt.date(2027, 1, 5))
     Policy.objects.filter(pk=policy.pk).update(valid_to=dt.date(2027, 12, 31))
     policy.refresh_from_db()
-    assert actions.do_receive_one_click(policy, own_profile, by=enterprise).period_key == "2027"
+    assert actions.do_receive_one_click(policy, own_profile, by=enterprise_user).period_key == "2027"
 
 
-def test_an_enterprise_that_does_not_qualify_is_told_which_conditions_fail(enterprise, own_profile, make_policy):
+def test_an_enterprise_that_does_not_qualify_is_told_which_conditions_fail(enterprise_user, own_profile, make_policy):
     policy = make_policy("employees >= 100; tax_paid >= 50")
     with pytest.raises(ValidationError) as error:
-        actions.do_receive_one_click(policy, own_profile, by=enterprise)
+        actions.do_receive_one_click(policy, own_profile, by=enterprise_user)
     assert "Employees ≥ 100" in error.value.messages[0] and "Tax paid last year ≥ 50万" in error.value.messages[0]
     assert not Grant.objects.exists()
     Policy.objects.filter(pk=policy.pk).update(granted_total=0)
 
 
 def test_a_policy_past_its_validity_matches_no_one_and_grants_nothing(
-    enterprise, own_profile, make_policy, make_profile, clock
+    enterprise_user, own_profile, make_policy, make_profile, clock
 ):
     make_policy("employees >= 10", mode="automatic", valid_to=dt.date(2026, 6, 30))
     other = make_profile(employees=30)
@@ -73,11 +73,11 @@ def test_a_policy_past_its_validity_matches_no_one_and_grants_nothing(
     assert matching.for_enterprise(own_profile, dt.date(2026, 7, 1))["matched"] == []
     one_click = make_policy("", valid_to=dt.date(2026, 6, 30))
     with pytest.raises(PermissionDenied, match="expired on 2026-06-30"):
-        actions.do_receive_one_click(one_click, own_profile, by=enterprise)
+        actions.do_receive_one_click(one_click, own_profile, by=enterprise_user)
 
 
 def test_the_department_confirms_the_list_and_each_enterprise_is_granted_without_applying(
-    enterprise, own_profile, make_policy, make_profile, enterprise_officer
+    enterprise_user, own_profile, make_policy, make_profile, enterprise_officer
 ):
     policy = make_policy(
         "rd_spend >= 100",
@@ -129,11 +129,11 @@ def test_taking_enterprises_off_the_list_needs_a_reason(make_policy, make_profil
     assert done.granted == 0 and done.skipped[0]["reason"] == "存在失信记录，暂缓兑现"
 
 
-def test_enterprises_are_told_of_new_matches_once(enterprise, own_profile, make_policy):
+def test_enterprises_are_told_of_new_matches_once(enterprise_user, own_profile, make_policy):
     make_policy("industry in C37", title="轨道交通装备企业奖励")
     make_policy("employees >= 10", title="稳岗补贴")
     matching.run(full=True)
-    told = Notification.objects.filter(recipient=enterprise, subject__startswith="Policies you qualify for")
+    told = Notification.objects.filter(recipient=enterprise_user, subject__startswith="Policies you qualify for")
     assert told.filter(channel="app").count() == 1
     assert "轨道交通装备企业奖励" in told.first().body and "稳岗补贴" in told.first().body
     matching.run(full=True)
@@ -202,10 +202,10 @@ def _race(n: int, act) -> list[object]:
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_grant_raced_twice_is_granted_once(enterprise, own_profile, make_policy):
+def test_a_grant_raced_twice_is_granted_once(enterprise_user, own_profile, make_policy):
     policy = make_policy("")
     results = _race(
-        4, lambda i: actions.do_receive_one_click(Policy.objects.get(pk=policy.pk), own_profile, by=enterprise)
+        4, lambda i: actions.do_receive_one_click(Policy.objects.get(pk=policy.pk), own_profile, by=enterprise_user)
     )
     assert sum(isinstance(r, Grant) for r in results) == 1
     assert all(isinstance(r, Conflict) for r in results if not isinstance(r, Grant))

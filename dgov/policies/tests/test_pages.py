@@ -139,11 +139,11 @@ def test_a_workbook_with_problems_is_refused_row_by_row_and_nothing_is_imported(
     assert not Policy.objects.exists()
 
 
-def test_an_enterprise_sees_why_it_qualifies_and_receives_with_one_click(client, enterprise, own_profile, make_policy):
+def test_an_enterprise_sees_why_it_qualifies_and_receives_with_one_click(client, enterprise_user, own_profile, make_policy):
     make_policy("industry in C37; certificates has high_tech", title="轨道交通装备企业奖励")
     make_policy("employees >= 10; tax_paid >= 20", title="纳税大户奖励")
     make_policy("employees >= 500", title="规模企业奖励")
-    client.force_login(enterprise)
+    client.force_login(enterprise_user)
     page = client.get(reverse("policies:mine")).content.decode()
     assert 'data-match="轨道交通装备企业奖励"' in page
     assert "Industry (GB/T 4754): one of C37 — yours: C3720" in page
@@ -178,30 +178,30 @@ def test_the_department_confirms_the_list_on_the_policy_page(client, enterprise_
     matching.run(full=True)
     client.force_login(enterprise_officer)
     page = client.get(reverse("policies:policy", args=[policy.pk])).content.decode()
-    assert 'data-enterprise="甲公司"' in page and 'data-submit="confirm"' in page
+    assert 'data-enterprise="甲公司"' in page and 'data-action="confirm"' in page
     response = client.post(reverse("policies:act", args=[policy.pk, "confirm"]), {"confirm-reason": ""})
     assert response.status_code == 302
     assert Grant.objects.filter(policy=policy).count() == 2
 
 
-def test_grants_are_published_for_everyone(client, enterprise, own_profile, make_policy):
+def test_grants_are_published_for_everyone(client, enterprise_user, own_profile, make_policy):
     from dgov.policies.actions import do_receive_one_click
 
     policy = make_policy("", title="首次升规奖励", benefit_amount=Decimal("5"))
-    do_receive_one_click(policy, own_profile, by=enterprise)
+    do_receive_one_click(policy, own_profile, by=enterprise_user)
     page = client.get(reverse("policies:published_grants")).content.decode()
-    assert 'data-grant="长春宽城轨道装备有限公司"' in page and "首次升规奖励" in page and "5.00" in page
+    assert 'data-grant="泰盟（长春）智能科技有限公司"' in page and "首次升规奖励" in page and "5.00" in page
     download = client.get(reverse("policies:published_grants") + "?format=xlsx")
     assert download.status_code == 200 and download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get(reverse("policies:public")).status_code == 200
     assert client.get(reverse("policies:public_policy", args=[policy.pk])).status_code == 200
 
 
-def test_an_enterprises_page_costs_a_fixed_number_of_queries(client, enterprise, own_profile, make_policy, clock):
+def test_an_enterprises_page_costs_a_fixed_number_of_queries(client, enterprise_user, own_profile, make_policy, clock):
     clock.set(dt.date(2026, 6, 15))
     for n in range(30):
         make_policy(f"employees >= {n}", title=f"政策{n}")
-    client.force_login(enterprise)
+    client.force_login(enterprise_user)
     client.get(reverse("policies:mine"))
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("policies:mine"))
@@ -238,7 +238,7 @@ def enterprise_item(district, administrator):
 
 
 def test_an_approved_one_window_application_is_granted_once_by_its_department(
-    client, enterprise, own_profile, make_policy, enterprise_item, enterprise_officer
+    client, enterprise_user, own_profile, make_policy, enterprise_item, enterprise_officer
 ):
     from dgov.accounts.models import Applicant
     from dgov.applications.actions import do_submit
@@ -248,8 +248,8 @@ def test_an_approved_one_window_application_is_granted_once_by_its_department(
     policy = make_policy("employees >= 500", mode="application", service_item=enterprise_item)
     application, _created = do_submit(
         item=enterprise_item,
-        applicant=Applicant.objects.get(user=enterprise),
-        by=enterprise,
+        applicant=Applicant.objects.get(user=enterprise_user),
+        by=enterprise_user,
         channel=Channel.ONLINE,
         idempotency_key="policy-application",
     )

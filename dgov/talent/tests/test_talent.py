@@ -75,8 +75,8 @@ def approved_application(item, applicant, user):
 
 
 @pytest.fixture
-def talent(district, enterprise, enterprise_officer):
-    employer = profile_for(Applicant.objects.get(user=enterprise))
+def talent(district, enterprise_user, enterprise_officer):
+    employer = profile_for(Applicant.objects.get(user=enterprise_user))
     return actions.do_register_talent(
         district,
         {
@@ -178,12 +178,12 @@ def test_figures_count_talents_per_enterprise_and_awards(talent, district):
     assert reports.by_enterprise(district.pk)[0]["n"] == 1
 
 
-def test_pages_answer_each_person(client, talent, enterprise, enterprise_officer, citizen):
+def test_pages_answer_each_person(client, talent, enterprise_user, enterprise_officer, citizen):
     client.force_login(enterprise_officer)
     page = client.get(reverse("talent:register")).content.decode()
     assert "110105********002X" in page and CITIZEN_ID not in page
     assert client.get(reverse("talent:figures")).status_code == 200
-    client.force_login(enterprise)
+    client.force_login(enterprise_user)
     assert "110105********002X" in client.get(reverse("talent:mine")).content.decode()
     assert client.get(reverse("talent:register")).status_code == 403
     client.force_login(citizen)
