@@ -167,3 +167,13 @@ def do_award(programme: Programme, application: Any, *, by: User) -> Award:
             obj=award,
         )
     return award
+
+
+def do_reveal(talent: Talent, field: str, reason: str, *, by: User) -> str:
+    """One full personal number of a talent; the asking is audited with its reason."""
+    enforce(rules.may_reveal(by, talent))
+    if field not in ("id_number", "phone"):
+        raise ValidationError(_("Only the ID card number or the phone can be shown."))
+    with transaction.atomic():
+        record("personal_data.reveal", talent, actor=by, changes={"field": field, "reason": reason})
+    return str(getattr(talent, field))

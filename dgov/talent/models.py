@@ -3,7 +3,7 @@ places) with their conditions as data over the talent facts, applications throug
 one-window flow, and the register of talents landed per enterprise and project.
 
 A talent's ID number and phone are personal data: shown masked, revealed only to a person
-with the permission, with a reason, and audited (``accounts`` reveal).
+with the permission to reveal personal data, with a reason, and audited (``actions.do_reveal``).
 
 Money in 万元.
 """

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from dgov.accounts.access import is_staff
 from dgov.lib.rules import Verdict, allow, deny, hide
-from dgov.talent.models import Programme
+from dgov.talent.models import Programme, Talent
 from dgov.talent.permissions import AWARD, KEEP, VIEW
 
 
@@ -23,6 +23,14 @@ def may_keep_register(user: Any, district_id: int | None = None) -> Verdict:
     if district_id is not None and user.district_id != district_id:
         return hide(_("This belongs to another district."))
     return allow()
+
+
+def may_reveal(user: Any, talent: Talent) -> Verdict:
+    """Show a talent's full ID or phone number: who may reveal applicants' numbers, for a
+    talent of the register they see (the asking is audited with its reason)."""
+    from dgov.accounts.rules import may_reveal as may_reveal_personal_data
+
+    return may_view(user) & may_reveal_personal_data(user, talent.district_id)
 
 
 def may_award(user: Any, programme: Programme, application: Any, today: dt.date) -> Verdict:

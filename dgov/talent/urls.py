@@ -6,6 +6,7 @@ app_name = "talent"
 
 urlpatterns = [
     path("", views.register, name="register"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("programmes/", views.programmes, name="programmes"),
     path("programmes/<int:pk>/", views.programme_page, name="programme"),
     path("programmes/<int:pk>/award/", views.award, name="award"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dgov.accounts.access import AuthedRequest, StaffRequest, staff_or_403
+from dgov.accounts.forms import RevealForm
 from dgov.applications.models import Application
 from dgov.lib import clock
 from dgov.lib.rules import enforce
@@ -65,9 +66,31 @@ def register(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "talent/register.html",
-        {"page": page, "form": form, "may_keep": rules.may_keep_register(user, district.pk), "errors": errors},
+        {
+            "page": page,
+            "form": form,
+            "may_keep": rules.may_keep_register(user, district.pk),
+            "may_reveal": rules.may_reveal(user, Talent(district=district)),
+            "errors": errors,
+        },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def reveal(request: StaffRequest, pk: int) -> HttpResponse:
+    """A talent's full ID or phone number, with a reason (audited)."""
+    user = staff_or_403(request)
+    talent = Talent.objects.visible_to(user).filter(pk=pk).first()
+    if talent is None:
+        raise Http404
+    enforce(rules.may_reveal(user, talent))
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return render(request, "talent/_reveal.html", {"t": talent, "form": form}, status=400)
+    value = actions.do_reveal(talent, form.cleaned_data["field"], form.cleaned_data["reason"], by=user)
+    return render(request, "accounts/_revealed.html", {"value": value})
 
 
 @login_required

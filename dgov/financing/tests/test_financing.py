@@ -132,7 +132,9 @@ def test_the_bank_grants_the_loan_and_the_need_is_financed(enterprise_user, prof
         actions.do_answer(mine, by=bank_officer, grant=False, reason="重复")
 
 
-def test_an_answer_outside_the_products_terms_is_refused_with_nothing_written(enterprise_user, profile, bank, bank_officer):
+def test_an_answer_outside_the_products_terms_is_refused_with_nothing_written(
+    enterprise_user, profile, bank, bank_officer
+):
     make_product(bank)
     submit(profile, enterprise_user)
     offer = Offer.objects.get()

@@ -139,7 +139,9 @@ def test_a_workbook_with_problems_is_refused_row_by_row_and_nothing_is_imported(
     assert not Policy.objects.exists()
 
 
-def test_an_enterprise_sees_why_it_qualifies_and_receives_with_one_click(client, enterprise_user, own_profile, make_policy):
+def test_an_enterprise_sees_why_it_qualifies_and_receives_with_one_click(
+    client, enterprise_user, own_profile, make_policy
+):
     make_policy("industry in C37; certificates has high_tech", title="轨道交通装备企业奖励")
     make_policy("employees >= 10; tax_paid >= 20", title="纳税大户奖励")
     make_policy("employees >= 500", title="规模企业奖励")

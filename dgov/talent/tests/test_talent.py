@@ -188,3 +188,21 @@ def test_pages_answer_each_person(client, talent, enterprise_user, enterprise_of
     assert client.get(reverse("talent:register")).status_code == 403
     client.force_login(citizen)
     assert client.get(reverse("talent:mine")).status_code == 403
+
+
+def test_a_full_id_number_is_shown_only_to_the_talent_office_with_a_reason_and_audited(
+    client, talent, enterprise_officer, leader
+):
+    url = reverse("talent:reveal", args=[talent.pk])
+    client.force_login(leader)
+    page = client.get(reverse("talent:register")).content.decode()
+    assert "110105********002X" in page and 'data-action="reveal"' not in page
+    assert client.post(url, {"field": "id_number", "reason": "核对材料"}).status_code == 403
+    client.force_login(enterprise_officer)
+    assert 'data-action="reveal"' in client.get(reverse("talent:register")).content.decode()
+    assert client.post(url, {"field": "id_number", "reason": ""}).status_code == 400
+    assert not AuditEntry.objects.filter(verb="personal_data.reveal").exists()
+    shown = client.post(url, {"field": "id_number", "reason": "核对人才认定材料"})
+    assert shown.status_code == 200 and CITIZEN_ID in shown.content.decode()
+    entry = AuditEntry.objects.get(verb="personal_data.reveal")
+    assert entry.actor == enterprise_officer and entry.changes == {"field": "id_number", "reason": "核对人才认定材料"}
