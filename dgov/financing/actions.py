@@ -269,10 +269,7 @@ def do_answer(
     ranges, no more than asked) or declined with the reason. A grant finances the need and
     closes its other offers. A second answer (a repeated click, or two officers at once) is
     a ``Conflict``."""
-    verdict = rules.may_answer(by, offer)
-    if not verdict and verdict.shown:
-        raise Conflict(verdict.reason)
-    enforce(verdict)
+    enforce(rules.may_answer(by, offer))
     product, need = offer.product, offer.need
     today = clock.today()
     if grant:

@@ -16,7 +16,7 @@ from dgov.accounts.models import User
 from dgov.accounts.roles import Role
 from dgov.financing.models import Bank, BankOfficer, FinancingNeed, Level, NeedStatus, Offer, OfferStatus
 from dgov.financing.permissions import MANAGE_BANKS, SUPERVISE, VIEW
-from dgov.lib.rules import Verdict, allow, deny, hide
+from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 from dgov.policies.models import EnterpriseProfile
 from dgov.policies.rules import is_enterprise_of
 
@@ -71,7 +71,7 @@ def may_withdraw_need(user: Any, need: FinancingNeed) -> Verdict:
     if not is_enterprise_of(user, need.profile):
         return hide(_("Only the enterprise itself withdraws its need."))
     if need.status not in (NeedStatus.OPEN, NeedStatus.UNMATCHED):
-        return deny(_("The need is closed: %(status)s.") % {"status": need.get_status_display()})
+        return moved_on(_("The need is closed: %(status)s.") % {"status": need.get_status_display()})
     return allow()
 
 
@@ -81,7 +81,7 @@ def may_answer(user: Any, offer: Offer) -> Verdict:
     if officer is None or officer.bank_id != offer.bank_id:
         return hide(_("Only the bank the need was sent to answers it."))
     if offer.status != OfferStatus.PENDING:
-        return deny(_("This need has been answered: %(status)s.") % {"status": offer.get_status_display()})
+        return moved_on(_("This need has been answered: %(status)s.") % {"status": offer.get_status_display()})
     return allow()
 
 
@@ -93,13 +93,13 @@ def may_follow_up(user: Any, offer: Offer, today: dt.date) -> Verdict:
         return hide(_("The district financial office follows up at this level."))
     if offer.level == Level.DISTRICT_LEADER and not user.has_role(Role.DISTRICT_LEADER):
         return hide(_("A district leader follows up at this level."))
+    if offer.level == Level.BANK and not user.has_perm(SUPERVISE):
+        return hide(_("The district financial office follows up needs."))
+    if offer.status != OfferStatus.PENDING:
+        return moved_on(_("The bank has answered."))
     if offer.level == Level.BANK:
-        if not user.has_perm(SUPERVISE):
-            return hide(_("The district financial office follows up needs."))
         return deny(
             _("The bank has until %(due)s to answer; the need comes to the financial office after that.")
             % {"due": offer.due_on.isoformat()}
         )
-    if offer.status != OfferStatus.PENDING:
-        return deny(_("The bank has answered."))
     return allow()

@@ -18,7 +18,7 @@ from dgov.funds.models import (
 )
 from dgov.funds.permissions import MANAGE, VIEW
 from dgov.investment.models import Stage, stage_index
-from dgov.lib.rules import Verdict, allow, deny, hide
+from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 
 
 def may_view(user: Any, fund: Fund | None = None) -> Verdict:
@@ -85,9 +85,9 @@ def may_decide(user: Any, subject: Commitment | Tranche | Exit) -> Verdict:
     if seat_of(user, fund) is None:
         return hide(_("Only the approvers the fund's rules name decide."))
     if not is_pending(subject):
-        return deny(_("This has been decided."))
+        return moved_on(_("This has been decided."))
     if Approval.objects.filter(subject=subject_name(subject), object_id=subject.pk, approver=user).exists():
-        return deny(_("You have given your decision."))
+        return moved_on(_("You have given your decision."))
     return allow()
 
 
@@ -105,6 +105,8 @@ def may_pay(user: Any, tranche: Tranche) -> Verdict:
     verdict = may_manage(user, commitment.fund)
     if not verdict:
         return verdict
+    if tranche.status in (TrancheStatus.PAID, TrancheStatus.CANCELLED):
+        return moved_on(_("This tranche is %(status)s.") % {"status": tranche.get_status_display()})
     if tranche.status != TrancheStatus.APPROVED:
         return deny(_("Only an approved tranche is paid."))
     if stage_index(commitment.project.stage) < stage_index(tranche.milestone):
@@ -119,6 +121,8 @@ def may_propose_exit(user: Any, commitment: Commitment) -> Verdict:
     verdict = may_manage(user, commitment.fund)
     if not verdict:
         return verdict
+    if commitment.status == CommitmentStatus.EXITED:
+        return moved_on(_("The commitment has been exited."))
     if commitment.status != CommitmentStatus.APPROVED:
         return deny(_("Only a live commitment is exited."))
     if commitment.exits.filter(status=Decision.PROPOSED).exists():

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dgov.accounts.access import is_staff
 from dgov.accounts.models import User
-from dgov.lib.rules import Verdict, allow, deny, hide
+from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 from dgov.policies.models import EnterpriseProfile, Mode, Policy, PolicyStatus
 from dgov.policies.permissions import GRANT, MANAGE
 
@@ -63,7 +63,7 @@ def may_publish(user: Any, policy: Policy) -> Verdict:
     if not verdict:
         return verdict
     if policy.status != PolicyStatus.DRAFT:
-        return deny(_("Only a draft is published."))
+        return moved_on(_("Only a draft is published."))
     return allow()
 
 
@@ -71,6 +71,8 @@ def may_withdraw(user: Any, policy: Policy) -> Verdict:
     verdict = may_manage_policies(user, policy.district_id)
     if not verdict:
         return verdict
+    if policy.status == PolicyStatus.WITHDRAWN:
+        return moved_on(_("The policy has been withdrawn."))
     if policy.status != PolicyStatus.PUBLISHED:
         return deny(_("Only a published policy is withdrawn."))
     return allow()

@@ -314,3 +314,29 @@ def test_the_page_shows_why_the_office_cannot_follow_up_yet(client, enterprise_u
     assert reason == "The bank has until 2026-06-17 to answer; the need comes to the financial office after that."
     with pytest.raises(PermissionDenied, match="The bank has until 2026-06-17"):
         actions.do_follow_up(Offer.objects.get(), by=enterprise_officer, note="催办")
+
+
+def test_on_the_offer_and_need_pages_every_person_sees_exactly_what_they_may_do(
+    client, enterprise_user, profile, bank, other_bank, bank_officer, every_role, clock
+):
+    from dgov.lib.testing import walk_pages
+
+    make_product(bank, answer_days=2)
+    submit(profile, enterprise_user)
+    offer = Offer.objects.get(bank=bank)
+    ccb = User.objects.get(username="ccb")
+    answer = {"answer": (reverse("financing:offer", args=[offer.pk]), {"decision": "decline", "reason": "额度已满"})}
+    follow = {"follow_up": (reverse("financing:follow_up", args=[offer.pk]), {"note": "电话催办"})}
+    people = [bank_officer, ccb, enterprise_user, *every_role.values()]
+    seen: list[tuple[str, str, str]] = []
+    problems = []
+    for when in (MONDAY, dt.date(2026, 6, 30)):  # at the bank; past its due date, climbed
+        clock.set(when)
+        actions.escalate_overdue()
+        for person in people:
+            problems += walk_pages(client, person, reverse("financing:offer", args=[offer.pk]), answer, seen=seen)
+            problems += walk_pages(client, person, reverse("financing:need", args=[offer.need_id]), follow, seen=seen)
+    assert problems == []
+    assert ("bank", "answer", "enabled") in seen
+    assert ("every_enterprise_service", "follow_up", "disabled") in seen
+    assert {s for s in seen if s[1] == "follow_up" and s[2] == "enabled"}

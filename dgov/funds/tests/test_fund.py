@@ -104,7 +104,7 @@ def test_approvals_by_the_named_people_commit_the_fund(fund, project, fund_manag
     with pytest.raises(PermissionDenied, match="Only the approvers the fund's rules name"):
         actions.do_decide(commitment, approve=True, by=stranger)
     assert actions.do_decide(commitment, approve=True, by=approvers[0]) == "proposed"
-    with pytest.raises(PermissionDenied, match="You have given your decision"):
+    with pytest.raises(Conflict, match="You have given your decision"):
         actions.do_decide(commitment, approve=True, by=approvers[0])
     assert actions.do_decide(commitment, approve=True, by=approvers[1]) == "approved"
     fund.refresh_from_db()
@@ -150,7 +150,7 @@ def test_tranches_never_exceed_the_commitment_and_wait_for_their_milestone(fund,
     fund.refresh_from_db()
     commitment.refresh_from_db()
     assert (fund.paid_out, fund.reserved, commitment.paid) == (Decimal("1000"), Decimal("2000"), Decimal("1000"))
-    with pytest.raises(PermissionDenied, match="Only an approved tranche is paid"):
+    with pytest.raises(Conflict, match="This tranche is Paid"):
         actions.do_pay_tranche(Tranche.objects.get(pk=first.pk), by=fund_manager)
 
 
@@ -340,3 +340,40 @@ def test_two_commitments_approved_at_once_never_overdraw_the_fund(district, indu
     fund.refresh_from_db()
     assert fund.reserved == Decimal("3000")
     assert Commitment.objects.filter(status=CommitmentStatus.APPROVED).count() == 1
+
+
+def test_on_the_commitment_page_every_person_sees_exactly_what_they_may_do(
+    client, fund, project, fund_manager, approvers, every_role, enterprise_user
+):
+    from dgov.lib.testing import walk_pages
+
+    commitment = actions.do_propose_commitment(
+        fund, project, amount=Decimal("2000"), share=Decimal("10"), by=fund_manager
+    )
+    people = [fund_manager, *approvers, enterprise_user, *every_role.values()]
+    seen: list[tuple[str, str, str]] = []
+    problems = []
+
+    def walk(tranche=None):
+        act = reverse("funds:commitment_act", args=[commitment.pk, "x"])[: -len("x/")]
+        verbs = {
+            "decide": (act + "decide/", {"approve": "1", "note": ""}),
+            "tranche": (act + "tranche/", {"amount": "500", "milestone": Stage.SIGNED}),
+            "exit": (act + "exit/", {"kind": "buy_back", "proceeds": "2000", "reason": "企业回购"}),
+        }
+        if tranche is not None:
+            verbs["pay"] = (reverse("funds:tranche_act", args=[tranche.pk, "pay"]), {})
+        page = reverse("funds:commitment", args=[commitment.pk])
+        return [p for person in people for p in walk_pages(client, person, page, verbs, seen=seen)]
+
+    problems += walk()  # proposed
+    approve(commitment, approvers)
+    tranche = actions.do_plan_tranche(
+        Commitment.objects.get(pk=commitment.pk), amount=Decimal("500"), milestone=Stage.SIGNED, by=fund_manager
+    )
+    approve(tranche, approvers)
+    problems += walk(tranche)  # committed; its tranche waits for the signing
+    assert problems == []
+    assert {(a.username, "decide", "enabled") for a in approvers} <= set(seen)
+    assert ("fundmanager", "tranche", "disabled") in seen and ("fundmanager", "tranche", "enabled") in seen
+    assert ("fundmanager", "pay", "disabled") in seen and ("fundmanager", "exit", "enabled") in seen

@@ -49,7 +49,7 @@ def test_an_editor_writes_and_publishes_a_policy(client, enterprise_officer, dis
     assert policy.status == PolicyStatus.PUBLISHED
     # A published policy is not edited.
     assert client.get(reverse("policies:edit", args=[policy.pk])).status_code == 403
-    assert client.post(reverse("policies:act", args=[policy.pk, "publish"])).status_code == 403
+    assert client.post(reverse("policies:act", args=[policy.pk, "publish"])).status_code == 409  # published already
 
 
 @pytest.mark.parametrize(
@@ -272,3 +272,32 @@ def test_an_approved_one_window_application_is_granted_once_by_its_department(
     assert AuditEntry.objects.filter(verb="policies.grant", actor=enterprise_officer).count() == 1
     again = client.post(grant, {"grant-number": application.number})
     assert again.status_code == 409 and Grant.objects.count() == 1
+
+
+def test_on_the_policy_page_every_person_sees_exactly_what_they_may_do(
+    client, make_policy, make_profile, enterprise_user, every_role
+):
+    from dgov.lib.testing import walk_pages
+
+    make_profile("甲公司", employees=20)
+    draft = make_policy("employees >= 10", mode="automatic", status=PolicyStatus.DRAFT)
+    published = make_policy("employees >= 10", mode="automatic", title="稳岗奖励")
+    withdrawn = make_policy("employees >= 10", mode="automatic", title="旧政策", status=PolicyStatus.WITHDRAWN)
+    matching.run(full=True)
+    people = [enterprise_user, *every_role.values(), *every_role("ZWFW").values()]
+    seen: list[tuple[str, str, str]] = []
+    problems = []
+    for policy in (draft, published, withdrawn):
+        verbs = {
+            verb: (reverse("policies:act", args=[policy.pk, verb]), data)
+            for verb, data in {
+                "publish": {},
+                "withdraw": {"withdraw-reason": "政策调整"},
+                "confirm": {"confirm-reason": ""},
+            }.items()
+        }
+        for person in people:
+            problems += walk_pages(client, person, reverse("policies:policy", args=[policy.pk]), verbs, seen=seen)
+    assert problems == []
+    assert {("every_enterprise_service", verb, "enabled") for verb in ("publish", "withdraw", "confirm")} <= set(seen)
+    assert ("every_enterprise_service", "confirm", "disabled") in seen  # the draft: not published yet
