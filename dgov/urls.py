@@ -22,6 +22,9 @@ urlpatterns = [
     path("funds/", include("dgov.funds.urls")),
     path("financing/", include("dgov.financing.urls")),
     path("talent/", include("dgov.talent.urls")),
+    path("hall/", include("dgov.hall.urls")),
+    path("training/", include("dgov.training.urls")),
+    path("events/", include("dgov.events.urls")),
     path("", include("dgov.ops.urls")),
     path("", include("dgov.portal.urls")),
 ]

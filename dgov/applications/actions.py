@@ -446,6 +446,21 @@ def do_complete(application: Application, *, by: User) -> None:
 # Clocks --------------------------------------------------------------------------------
 
 
+def stated_procedure(application: Application, procedure: str) -> Any:
+    """The special procedure of the item's guide named ``procedure``; None when the guide
+    states none (nothing to check against). A guide that states some refuses any other."""
+    stated = list(application.item_version.procedures.all())
+    if not stated:
+        return None
+    found = next((p for p in stated if p.name == procedure.strip()), None)
+    if found is None:
+        raise ValidationError(
+            _("This item's special procedures are: %(names)s.") % {"names": "、".join(p.name for p in stated)},
+            code="procedure",
+        )
+    return found
+
+
 def do_stop_clock(
     application: Application,
     *,
@@ -455,12 +470,25 @@ def do_stop_clock(
     notice: str,
     counts_toward_limit: bool = False,
 ) -> ClockStop:
-    """A special procedure stops the clock (Art. 45); the applicant gets the written notice."""
+    """A special procedure stops the clock (Art. 45); the applicant gets the written notice.
+
+    When the item's guide states its special procedures, the stop must be one of them, is
+    expected to take at most the stated maximum, and counts toward the limit or not as the
+    guide says (``stated_procedure``)."""
     enforce(rules.may_stop_clock(by, application))
     if not notice.strip():
         raise ValidationError(
             _("The applicant must be told in writing how long it is expected to take."), code="notice"
         )
+    stated = stated_procedure(application, procedure)
+    if stated is not None:
+        if expected_days > stated.max_days:
+            raise ValidationError(
+                _("%(procedure)s takes at most %(max)d working days for this item; %(days)d were asked for.")
+                % {"procedure": stated.name, "max": stated.max_days, "days": expected_days},
+                code="too_long",
+            )
+        counts_toward_limit = stated.counts_toward_limit
     with transaction.atomic():
         changed = Application.objects.filter(pk=application.pk, status__in=CLOCK_STATUSES, clock_stopped=False).update(
             clock_stopped=True
@@ -508,7 +536,10 @@ def do_resume_clock(application: Application, *, by: User, today: dt.date | None
         stop.ended_on = today
         stop.days_stopped = max(working_days_between(stop.started_on, today), 0)
         stop.save(update_fields=["ended_on", "days_stopped"])
-        if stop.days_stopped and not stop.counts_toward_limit:
+        # The clock stands still for at most the guide's maximum: days beyond it count.
+        stated = next((p for p in application.item_version.procedures.all() if p.name == stop.procedure), None)
+        excused = min(stop.days_stopped, stated.max_days) if stated is not None else stop.days_stopped
+        if excused and not stop.counts_toward_limit:
             reason = _("Clock stopped for %(procedure)s from %(start)s to %(end)s") % {
                 "procedure": stop.procedure,
                 "start": stop.started_on.isoformat(),
@@ -516,7 +547,7 @@ def do_resume_clock(application: Application, *, by: User, today: dt.date | None
             }
             for deadline in (application.legal_deadline, application.promised_deadline):
                 if deadline is not None:
-                    do_extend_deadline(deadline, days=stop.days_stopped, reason=reason, by=by)
+                    do_extend_deadline(deadline, days=excused, reason=reason, by=by)
         _event(application, by=by, verb="resume_clock", note=stop.procedure)
         record("application.resume_clock", application, actor=by, changes={"days_stopped": stop.days_stopped})
     return stop

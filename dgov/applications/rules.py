@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from dgov.accounts.access import is_staff
 from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import ACCEPT, DECIDE, EXTEND, REVIEW, STOP_CLOCK
-from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, Application, Status
+from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, OPEN_STATUSES, Application, Status
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
@@ -196,3 +196,12 @@ def may_check_in(user: User, application: Application) -> Verdict:
     """A visit in person, recorded by a window clerk. A visit after the decision (to
     collect a result, say) is still a trip the applicant made: any state will do."""
     return staff_act(user, application, ACCEPT) & not_own(application, user)
+
+
+def may_fetch_shared(user: User, application: Application) -> Verdict:
+    """免提交 (国务院令第716号 Art. 7): a window clerk asks the sources again for what the
+    platform fetches and has not got yet, while the case is open."""
+    verdict = staff_act(user, application, ACCEPT) & _at(application, *OPEN_STATUSES)
+    if verdict and not application.shared_not_found():
+        return hide(_("Every material the platform fetches is on the case."))
+    return verdict

@@ -55,6 +55,7 @@ from dgov.applications.models import (
     SubmittedMaterial,
     status_label,
 )
+from dgov.applications.steps import steps as step_clocks
 from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
@@ -437,6 +438,14 @@ def _run_check_in(application: Application, request: AuthedRequest, form: Any) -
     return _("The visit is recorded.")
 
 
+def _run_fetch_shared(application: Application, request: AuthedRequest, form: Any) -> str:
+    from dgov.applications.sharing import do_fetch_shared
+
+    rows = do_fetch_shared(application, by=request.user)
+    found = sum(row.found for row in rows)
+    return _("Asked the sources again: %(found)d of %(asked)d found.") % {"found": found, "asked": len(rows)}
+
+
 ACTIONS: dict[str, Action] = {
     "accept": Action(gettext_lazy("Accept"), rules.may_accept, _form(ConfirmForm, "accept"), _run_accept),
     "request_supplement": Action(
@@ -482,6 +491,12 @@ ACTIONS: dict[str, Action] = {
     "check_in": Action(
         gettext_lazy("Record a visit in person"), rules.may_check_in, _form(ConfirmForm, "check_in"), _run_check_in
     ),
+    "fetch_shared": Action(
+        gettext_lazy("Fetch the shared materials now"),
+        rules.may_fetch_shared,
+        _form(ConfirmForm, "fetch_shared"),
+        _run_fetch_shared,
+    ),
 }
 
 
@@ -489,6 +504,24 @@ def _deadline_view(deadline: Any) -> dict[str, Any] | None:
     if deadline is None:
         return None
     return {"deadline": deadline, "due": deadline.compute_due(), "changes": list(deadline.changes.select_related("by"))}
+
+
+def _fetched(application: Application) -> list[Any]:
+    """The materials the platform fetches, each with what was fetched, from where and when."""
+    from dgov.applications.models import SharedMaterial
+    from dgov.applications.sharing import provider_label
+
+    rows = {r.material_id: r for r in SharedMaterial.objects.filter(application=application)}
+    fetched = [m for m in application.item_version.materials.all() if not m.to_submit]
+    for material in fetched:
+        material.shared = rows.get(material.pk)  # type: ignore[attr-defined]
+        if material.shared is not None:  # type: ignore[attr-defined]
+            material.shared.source_label = provider_label(material.shared.provider)  # type: ignore[attr-defined]
+            material.shared.unavailable = [  # type: ignore[attr-defined]
+                provider_label(name)
+                for name in material.shared.data.get("unavailable", [])  # type: ignore[attr-defined]
+            ]
+    return fetched
 
 
 def _render_case(
@@ -519,9 +552,10 @@ def _render_case(
         "materials": SubmittedMaterial.objects.filter(application=application)
         .select_related("material", "document")
         .order_by("material__order", "material__pk", "pk"),
-        "fetched": [m for m in application.item_version.materials.all() if not m.to_submit],
+        "fetched": _fetched(application),
         "notices": notices,
         "stops": application.clock_stops.all().order_by("started_on", "pk"),
+        "steps": step_clocks(application, today),
         "visits": application.visit_log.select_related("window", "clerk").order_by("at") if staff else [],
         "deadlines": [
             (gettext_lazy("Promised time limit"), "promised", _deadline_view(application.promised_deadline)),
@@ -537,8 +571,16 @@ def _render_case(
         "action_forms": action_forms,
         "action_errors": errors or [],
         "failed": failed,
+        "may_rate": not staff and _may_rate(user, application),
     }
     return render(request, "applications/case.html", context, status=status)
+
+
+def _may_rate(user: Any, application: Application) -> bool:
+    """The rating link only where rating is open: the case is finished and not rated yet."""
+    from dgov.ratings.rules import may_rate  # ratings builds on applications, not the reverse
+
+    return bool(may_rate(user, application))
 
 
 @login_required

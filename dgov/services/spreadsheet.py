@@ -20,11 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department, District
 from dgov.lib import xlsx
+from dgov.services.codes import check_implementation_code
 from dgov.services.models import (
     MATERIAL_FIELDS,
     PROCEDURE_FIELDS,
@@ -146,6 +148,7 @@ def _rows_of_items(
 def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
     """Read a workbook; raise ``xlsx.ImportRejected`` listing every problem by sheet and row."""
     reader = _Reader(district)
+    known = set(ServiceItem.objects.filter(district=district).values_list("code", flat=True))
     text = xlsx.text
     items: dict[str, ParsedItem] = {}
     sheet = "items"
@@ -162,6 +165,12 @@ def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
             reader.problem(
                 sheet, number, _("no department has the code “%(code)s”.") % {"code": text(row["department"])}
             )
+        if code not in known:  # a new item: its code is checked once, when it is created
+            try:
+                check_implementation_code(code, district=district, department=department)
+            except ValidationError as error:
+                for message in error.messages:
+                    reader.problem(sheet, number, str(message))
         data = {
             "code": code,
             "district": district,
