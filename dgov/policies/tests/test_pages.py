@@ -301,3 +301,13 @@ def test_on_the_policy_page_every_person_sees_exactly_what_they_may_do(
     assert problems == []
     assert {("every_enterprise_service", verb, "enabled") for verb in ("publish", "withdraw", "confirm")} <= set(seen)
     assert ("every_enterprise_service", "confirm", "disabled") in seen  # the draft: not published yet
+
+
+def test_the_public_page_links_policies_for_me_only_for_whom_it_opens(client, enterprise_user, clerk):
+    mine = f'href="{reverse("policies:mine")}"'
+    assert mine in client.get(reverse("policies:public")).content.decode()  # anonymous: the login leads there
+    client.force_login(clerk)
+    assert mine not in client.get(reverse("policies:public")).content.decode()
+    client.force_login(enterprise_user)
+    assert mine in client.get(reverse("policies:public")).content.decode()
+    assert client.get(reverse("policies:mine")).status_code == 200
