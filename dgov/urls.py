@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/", include("dgov.applications.urls")),
     path("certificates/", include("dgov.certificates.urls")),
     path("bundles/", include("dgov.bundles.urls")),
+    path("notices/", include("dgov.notices.urls")),
     path("ratings/", include("dgov.ratings.urls")),
     path("investment/", include("dgov.investment.urls")),
     path("secretaries/", include("dgov.secretaries.urls")),

@@ -40,6 +40,7 @@ from dgov.audit.trail import record
 from dgov.lib import clock, fastsql
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import enforce
+from dgov.notices import drafting
 from dgov.notifications.outbox import notifications, queue
 from dgov.workdays.calendar import default_calendar, working_days_between
 from dgov.workdays.models import Deadline
@@ -228,8 +229,9 @@ def do_request_supplement(
     today = clock.today()
     listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
     notice = SupplementNotice(application=application, issued_on=today, issued_by=by)
+    document = drafting.supplement(application, by=by, supplement_notice=notice, problems=problems)
     with transaction.atomic():
-        # The notice and its items are written in the transition's statement.
+        # The notice, its items and its document are written in the transition's statement.
         _move(
             application,
             by=by,
@@ -243,6 +245,7 @@ def do_request_supplement(
             rows=[
                 notice,
                 *(SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems),
+                *drafting.rows(document),
             ],
         )
     return notice
@@ -279,6 +282,8 @@ def do_refuse(application: Application, *, by: User, reasons: str) -> None:
     enforce(rules.may_refuse(by, application))
     if not reasons.strip():
         raise ValidationError(_("A refusal states its reasons."), code="reasons")
+    # 不予受理决定书: no refusal is recorded without it.
+    document = drafting.refusal(application, by=by, reasons=reasons)
     with transaction.atomic():
         _move(
             application,
@@ -291,6 +296,7 @@ def do_refuse(application: Application, *, by: User, reasons: str) -> None:
                 _("Application %(number)s not accepted") % {"number": application.number},
                 _("Reasons: %(reasons)s") % {"reasons": reasons},
             ),
+            rows=drafting.rows(document),
             reasons=reasons,
         )
 
@@ -332,6 +338,9 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
     accepted_on, deemed = acceptance_day(application, today)
     with transaction.atomic():
         legal, promised = _clocks(application, accepted_on)
+        document = drafting.acceptance(
+            application, by=by, accepted_on=accepted_on, deemed=deemed, legal=legal, promised=promised
+        )
         _move(
             application,
             by=by,
@@ -344,6 +353,7 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
             legal_deadline=legal,
             promised_deadline=promised,
             first=[legal, promised],
+            rows=drafting.rows(document),
             notice=(
                 _("Application %(number)s accepted") % {"number": application.number},
                 _("Accepted on %(date)s; the decision is due by %(due)s.")
@@ -410,6 +420,8 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
     else:
         subject = _("Application %(number)s denied") % {"number": application.number}
         body = _("Reasons: %(reasons)s") % {"reasons": reasons}
+    today = clock.today()
+    document = drafting.decision(application, by=by, approve=approve, reasons=reasons, decided_on=today)
     with transaction.atomic():
         _move(
             application,
@@ -420,8 +432,9 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             note=reasons,
             notice=(subject, body),
             also=_closing_clocks(application),
+            rows=drafting.rows(document),
             decided_by=by,
-            decided_on=clock.today(),
+            decided_on=today,
             reasons=reasons,
         )
 
@@ -505,6 +518,7 @@ def do_stop_clock(
             counts_toward_limit=counts_toward_limit,
             started_by=by,
         )
+        drafting.save(drafting.special_procedure(application, by=by, stop=stop))
         _event(application, by=by, verb="stop_clock", note=f"{procedure}: {notice}")
         record(
             "application.stop_clock",
@@ -567,9 +581,18 @@ def do_extend(application: Application, *, by: User, days: int, reason: str) -> 
         if changed != 1:
             raise already_handled(application)
         application.extended_days += days
-        for deadline in (application.legal_deadline, application.promised_deadline):
+        legal = application.legal_deadline
+        before = legal.compute_due() if legal is not None else None
+        for deadline in (legal, application.promised_deadline):
             if deadline is not None:
-                do_extend_deadline(deadline, days=days, reason=reason, by=by)
+                extended = do_extend_deadline(deadline, days=days, reason=reason, by=by)
+                if deadline is legal and before is not None:
+                    # 延长办理期限告知书: the reason and the new date (Art. 42).
+                    drafting.save(
+                        drafting.extension(
+                            application, by=by, days=days, reason=reason, before=before, after=extended.compute_due()
+                        )
+                    )
         _event(application, by=by, verb="extend", note=reason)
         record("application.extend", application, actor=by, changes={"days": days, "reason": reason})
         notify_applicant(

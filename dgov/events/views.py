@@ -17,6 +17,7 @@ from dgov.events.forms import AddProjectForm, EventForm, MeetingForm, StartForm,
 from dgov.events.models import ConcentratedStart, InvestmentEvent, Meeting, TargetCategory
 from dgov.events.permissions import MANAGE, VIEW
 from dgov.investment.models import Project, Stage
+from dgov.investment.rules import projects_for
 from dgov.lib import clock
 from dgov.lib.rules import enforce
 
@@ -70,10 +71,14 @@ def events(request: HttpRequest) -> HttpResponse:
 def _event_context(request: HttpRequest, event: InvestmentEvent, form: MeetingForm | None = None) -> dict[str, Any]:
     user = request.user
     may = rules.may_manage(user)
+    meetings = list(Meeting.objects.filter(event=event).select_related("target", "project"))
+    linked = {m.project_id for m in meetings if m.project_id}
     return {
         "event": event,
         "participants": event.participants.order_by("username"),
-        "meetings": Meeting.objects.filter(event=event).select_related("target", "project"),
+        "meetings": meetings,
+        # A project is linked only for those who may open it (an inspector sees the name).
+        "openable": set(projects_for(user).filter(pk__in=linked).values_list("pk", flat=True)) if linked else set(),
         "may_manage": may,
         "form": (form or MeetingForm(district_id=event.district_id, initial={"met_on": event.starts_on}))
         if may

@@ -96,7 +96,8 @@ def kiosk(request: HttpRequest) -> HttpResponse:
     district = _public_district(request)
     form = TakeTicketForm(request.POST or None, district_id=district.pk)
     items = form.fields["item"].queryset  # type: ignore[attr-defined]
-    context: dict[str, Any] = {"form": form, "district": district, "items": items}
+    # Staff at the kiosk take tickets for people; booking is the applicant's own (rules.may_book).
+    context: dict[str, Any] = {"form": form, "district": district, "items": items, "staff": is_staff(request.user)}
     if request.method == "GET":
         return render(request, "hall/kiosk.html", context)
     if not form.is_valid():

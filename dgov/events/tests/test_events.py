@@ -270,3 +270,16 @@ def test_the_api_gives_target_coverage_and_follow_ups(client, trip, officer, mak
     clerk = make_staff("window_clerk", "clerk3", department="ZWFW")
     _token, other = do_create_api_token(clerk, "x")
     assert client.get("/api/v1/events/targets", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
+
+
+def test_a_meetings_project_is_linked_only_for_those_who_may_open_it(client, trip, officer, inspector):
+    meeting = actions.do_add_meeting(
+        trip, by=officer, enterprise="长春一汽", met_on=dt.date(2026, 11, 11), outcome="意向", new_lead=True
+    )
+    project_page = reverse("investment:project", args=[meeting.project_id])
+    client.force_login(officer)
+    assert f'href="{project_page}"' in client.get(reverse("events:event", args=[trip.pk])).content.decode()
+    client.force_login(inspector)
+    page = client.get(reverse("events:event", args=[trip.pk])).content.decode()
+    assert f'data-project="{meeting.project_id}"' in page and f'href="{project_page}"' not in page
+    assert client.get(project_page).status_code == 404

@@ -300,3 +300,12 @@ def test_the_job_runner_finds_the_no_show_sweep_and_the_shared_data_fetch(db):
 
     names = {job.name for job in all_jobs()}
     assert {"hall_no_shows", "fetch_shared_materials"} <= names
+
+
+def test_the_kiosk_offers_booking_to_applicants_not_to_staff(client, hall_items, morning, citizen, supervisor):
+    booking = f'href="{reverse("hall:appointments")}"'
+    client.force_login(citizen)
+    assert booking in client.get(reverse("hall:kiosk")).content.decode()
+    client.force_login(supervisor)
+    assert booking not in client.get(reverse("hall:kiosk")).content.decode()
+    assert client.get(reverse("hall:appointments")).status_code == 403
