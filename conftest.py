@@ -236,3 +236,29 @@ def enterprise_user(district: Any) -> Any:
         credit_code=demo_credit_code("91220103MA0YBT7W3"),
     )
     return user
+
+
+@pytest.fixture
+def enterprise_officer(make_staff: Callable[..., Any]) -> Any:
+    """An enterprise service officer of the market regulator (grants its policies)."""
+    return make_staff("enterprise_service", "eso", department="SCJG")
+
+
+@pytest.fixture
+def fund_manager(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("fund_manager", "fundmanager", department=None)
+
+
+@pytest.fixture
+def bank_officer(district: Any, make_staff: Callable[..., Any]) -> Any:
+    """A loan officer of 吉林银行长春宽城支行: an outside login acting for that bank only."""
+    from dgov.accounts.models import User
+    from dgov.financing.models import Bank, BankOfficer
+
+    registrar = make_staff("enterprise_service", "bank_registrar", department="ZWFW")
+    bank = Bank.objects.create(district=district, name="吉林银行", branch="长春宽城支行", created_by=registrar)
+    user = User(username="bank", kind=User.Kind.ENTERPRISE, full_name="吉林银行客户经理")
+    user.set_password(PASSWORD)
+    user.save()
+    BankOfficer.objects.create(bank=bank, user=user, added_by=registrar)
+    return user

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "dgov.evaluation",
     "dgov.cockpit",
     "dgov.exports",
+    "dgov.policies",
+    "dgov.funds",
+    "dgov.financing",
+    "dgov.talent",
     "dgov.hall",
     "dgov.training",
     "dgov.events",
@@ -303,6 +307,7 @@ DGOV_YELLOW_DAYS: dict[str, int] = {
     "secretary": 1,
     "green_channel": 1,
     "campaign": 3,  # published practice for task tables: 3 days or less left
+    "financing": 1,  # a bank's answer to a financing need
     **{k.strip(): int(v) for k, _sep, v in (pair.partition("=") for pair in env_list("DGOV_YELLOW_DAYS")) if v},
 }
 

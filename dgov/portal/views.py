@@ -26,6 +26,10 @@ DUTIES: dict[Role, Promise] = {
     Role.PROJECT_SECRETARY: _("Contact your key projects every week and carry their issues to the departments."),
     Role.INVESTMENT_OFFICER: _("Move leads through the pipeline to signing and operation."),
     Role.HIRED_AGENT: _("Register the leads you bring; follow them to signing."),
+    Role.ENTERPRISE_SERVICE: _(
+        "Keep the policy library, grant benefits to the enterprises that qualify, follow financing needs and talent."
+    ),
+    Role.FUND_MANAGER: _("Propose the guidance fund's commitments, record tranches and exits."),
     Role.INSPECTOR: _("Supervise task tables, problem lists and their public rectification."),
     Role.UNIT_HEAD: _("Report your unit's progress, problems and rectifications."),
     Role.DISTRICT_LEADER: _("See the district's services, projects and campaign at a glance."),
