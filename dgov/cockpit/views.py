@@ -38,8 +38,8 @@ def _refused(request: HttpRequest, form: FiguresForm, template: str, context: di
     return render(request, template, {**context, "form": form, "refused": True}, status=400)
 
 
-def _sections(user: User, today: Any) -> dict[str, Any]:
-    """Investment and supervision figures for those who may see them."""
+def _sections(user: User, today: Any, period: Any) -> dict[str, Any]:
+    """Investment, supervision, financing, talent and hall figures for those who may see them."""
     from dgov.campaigns.models import SUPERVISE, VIEW_BOARD, Campaign
     from dgov.campaigns.reports import board_rows
     from dgov.investment import reports as investment
@@ -64,6 +64,33 @@ def _sections(user: User, today: Any) -> dict[str, Any]:
                 "published": sum(1 for r in units if r.publication is not None),
                 "not_published": sum(1 for r in units if r.not_published),
             }
+    sections.update(_enterprise_and_hall(user, period))
+    return sections
+
+
+def _enterprise_and_hall(user: User, period: Any) -> dict[str, Any]:
+    """The figures issue 17 and 18 give the cockpit: financing (needs, matched, granted,
+    average rate, days to an answer), talent (landed this year, awards) and the hall
+    (waiting and service time per item), each for those whose role may read them."""
+    import datetime as dt
+
+    from dgov.financing import reports as financing
+    from dgov.financing.permissions import VIEW as VIEW_FINANCING
+    from dgov.hall import reports as hall
+    from dgov.hall.permissions import VIEW_FIGURES as VIEW_HALL
+    from dgov.talent import reports as talent
+    from dgov.talent.permissions import VIEW as VIEW_TALENT
+
+    district = user.district_id or 0
+    start = period.first
+    end = (period.last + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    sections: dict[str, Any] = {}
+    if user.has_perm(VIEW_FINANCING):
+        sections["financing"] = financing.figures(district, start, end)
+    if user.has_perm(VIEW_TALENT):
+        sections["talent"] = {"year": end.year, **talent.figures(district, end.year)}
+    if user.has_perm(VIEW_HALL):
+        sections["hall"] = {"rows": hall.figures(district, start, end, "item")}
     return sections
 
 
@@ -84,7 +111,7 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
         headline=board.headline(),
         charts=board.charts(),
         query=request.GET.urlencode(),
-        **({} if form.chosen_department else _sections(user, clock.today())),
+        **({} if form.chosen_department else _sections(user, clock.today(), form.period)),
     )
     return render(request, "cockpit/cockpit.html", context)
 

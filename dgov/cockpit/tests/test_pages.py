@@ -197,3 +197,30 @@ def test_the_leaders_and_the_supervisors_home_shows_this_months_headline(
         assert f"{march.one_trip_rate:.1f}%" in page and reverse("cockpit:cockpit") in page, role
     client.force_login(clerk)
     assert "data-headline" not in client.get(reverse("portal:workbench", args=["window_clerk"])).content.decode()
+
+
+# The enterprise and hall figures issues 17 and 18 give the cockpit ------------------------------
+
+from dgov.financing.tests.test_financing import bank, make_product, profile, submit  # noqa: E402, F401
+
+
+def test_the_leader_sees_financing_talent_and_hall_figures_a_clerk_does_not(
+    client,
+    leader,
+    clerk,
+    enterprise_user,
+    profile,  # noqa: F811
+    bank,  # noqa: F811
+):
+    make_product(bank, "科技贷")
+    submit(profile, enterprise_user)
+    submit(profile, enterprise_user, collateral="equipment")  # fits no product
+    client.force_login(leader)
+    page = client.get(reverse("cockpit:cockpit")).content.decode()
+    row = re.search(r"<table data-financing>.*?<tbody><tr>(.*?)</tr>", page, re.S)
+    assert row is not None
+    assert re.findall(r"<td>([^<]*)</td>", row.group(1))[:3] == ["2", "1", "0"]  # needs, matched, financed
+    assert "<table data-talent>" in page and "<table data-hall>" in page
+    client.force_login(clerk)
+    page = client.get(reverse("cockpit:cockpit")).content.decode()
+    assert "data-financing" not in page and "data-talent" not in page
