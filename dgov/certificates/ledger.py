@@ -46,7 +46,7 @@ from dgov.certificates.models import (
     SealUsePurpose,
 )
 from dgov.lib import clock
-from dgov.workdays.calendar import add_working_days
+from dgov.workdays.calendar import Due, add_working_days
 
 ISSUE_LIMIT_DAYS = 10  # 行政许可法 Art. 44, in working days (Art. 82)
 APPROVED = (Status.APPROVED, Status.COMPLETED)
@@ -101,7 +101,7 @@ def notice_uses_without_act(day: dt.date) -> list[SealUse]:
     return found
 
 
-def late_certificates(day: dt.date) -> list[tuple[Application, dt.date]]:
+def late_certificates(day: dt.date) -> list[tuple[Application, Due]]:
     items = CertificateType.objects.filter(item__isnull=False).values("item_id")
     candidates = (
         Application.objects.filter(
@@ -116,8 +116,8 @@ def late_certificates(day: dt.date) -> list[tuple[Application, dt.date]]:
     )
     found = []
     for application in candidates:
-        due = add_working_days(application.decided_on, ISSUE_LIMIT_DAYS).date  # type: ignore[arg-type]
-        if day > due:
+        due = add_working_days(application.decided_on, ISSUE_LIMIT_DAYS)  # type: ignore[arg-type]
+        if day > due.date:
             found.append((application, due))
     return found
 
@@ -268,7 +268,9 @@ def reconcile(day: dt.date) -> list[Finding]:
                 FindingKind.LATE_CERTIFICATE,
                 f"application:{application.pk}",
                 application.district_id,
-                f"application={application.number} decided={application.decided_on} due={due}",
+                # A due date in a year without an official calendar says so (issue 20.5).
+                f"application={application.number} decided={application.decided_on} due={due.date}"
+                + (" (provisional)" if due.provisional else ""),
             )
         )
     found += _ledger_both_ways()
