@@ -186,9 +186,14 @@ def _settled_horizon(connection: BaseDatabaseWrapper, wait: float) -> int | None
         deadline = time.monotonic() + wait
         pause = 0.001
         while True:
+            # Transaction ids are the cluster's: one known to belong to another database of the
+            # cluster cannot commit an entry here, and is not waited for (a long transaction
+            # there would hold the chain up). Unknown ones are waited for.
             cursor.execute(
                 "SELECT NOT EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) AS x"
-                " WHERE x < %s::text::xid8)",
+                " WHERE x < %s::text::xid8 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity AS a"
+                " WHERE a.datname <> current_database()"
+                " AND a.backend_xid = (x::text::bigint %% 4294967296)::text::xid))",
                 [fence],
             )
             if cursor.fetchone()[0]:

@@ -103,3 +103,20 @@ def test_an_entry_number_comes_after_its_transaction_id(make_entries):
         assert cursor.fetchone()[0] == "audit_entry_next_id()"
         cursor.execute("SELECT pg_get_serial_sequence('audit_auditentry', 'id')")
         assert cursor.fetchone()[0] == "public.audit_auditentry_id_seq"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="transaction ids are a PostgreSQL cluster's")
+def test_a_transaction_open_in_another_database_of_the_cluster_does_not_hold_the_chain_up(make_entries):
+    """Only this database's transactions can still commit an entry here: a long one in a
+    neighbouring database (another application on the same server) is not waited for."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    neighbour = psycopg.connect(**{**params, "dbname": "postgres"})
+    try:
+        neighbour.execute("SELECT pg_current_xact_id()")  # holds a transaction id, open
+        make_entries(3)
+        assert chain_pending(wait=0.5) == 3
+    finally:
+        neighbour.rollback()
+        neighbour.close()
