@@ -46,12 +46,14 @@ def load(district: District) -> None:
         if not hall_items:
             return
         clerks = _demo_clerks(district, windows)
+        moment = clock.now()  # the platform's now: a test may have set it
         try:
-            _history(hall_items[0], clerks)
-            _this_morning(hall_items, clerks)
+            _history(hall_items[0], clerks, moment)
+            _this_morning(hall_items, clerks, moment)
+            clock.set(moment)
+            _slots(windows, supervisor, timezone.localdate(moment))
         finally:
             clock.set(None)
-        _slots(windows, supervisor)
 
 
 def _demo_clerks(district: District, windows: dict[str, ServiceWindow]) -> dict[str, User]:
@@ -80,9 +82,9 @@ def _demo_clerks(district: District, windows: dict[str, ServiceWindow]) -> dict[
     return clerks
 
 
-def _history(hall_item: HallItem, clerks: dict[str, User]) -> None:
+def _history(hall_item: HallItem, clerks: dict[str, User], now: dt.datetime) -> None:
     clerk = clerks["02"]
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     for days_ago in range(7, 0, -1):
         day = today - dt.timedelta(days=days_ago)
         if day.weekday() >= 5:
@@ -101,10 +103,9 @@ def _history(hall_item: HallItem, clerks: dict[str, User]) -> None:
             actions.do_finish(ticket, by=clerk)
 
 
-def _this_morning(hall_items: list[HallItem], clerks: dict[str, User]) -> None:
-    if Ticket.objects.filter(hall_item__in=hall_items, day=timezone.localdate()).exists():
+def _this_morning(hall_items: list[HallItem], clerks: dict[str, User], now: dt.datetime) -> None:
+    if Ticket.objects.filter(hall_item__in=hall_items, day=timezone.localdate(now)).exists():
         return
-    now = timezone.now()
     clock.set(now - dt.timedelta(minutes=30))
     for hall_item in hall_items:
         for _ in range(3):
@@ -115,8 +116,7 @@ def _this_morning(hall_items: list[HallItem], clerks: dict[str, User]) -> None:
         actions.do_call_next(by=clerk)
 
 
-def _slots(windows: dict[str, ServiceWindow], supervisor: User) -> None:
-    today = timezone.localdate()
+def _slots(windows: dict[str, ServiceWindow], supervisor: User, today: dt.date) -> None:
     day, opened = today, 0
     while opened < 3:
         day += dt.timedelta(days=1)

@@ -440,7 +440,8 @@ def test_accepting_reads_the_calendar_once_per_process_not_per_request(
 
     headers = bearer(clerk)
     client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
-    add_working_days(application.received_on, 1)  # the process has read this year's calendar
+    # The process has read the calendars the limits reach into (next year's too, in December).
+    add_working_days(application.received_on, 100)
     with CaptureQueriesContext(connection) as queries:
         assert act(client, application, "accept", headers).status_code == 200
     assert not [q for q in queries.captured_queries if "workdays_calendar" in q["sql"]]
@@ -455,7 +456,8 @@ def test_accepting_costs_five_queries_on_postgresql_and_ten_elsewhere(
 
     headers = bearer(clerk)
     client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
-    add_working_days(application.received_on, 1)  # the process has read this year's calendar
+    # The process has read the calendars the limits reach into (next year's too, in December).
+    add_working_days(application.received_on, 100)
     wording(application.district_id)  # …and the district's document templates (made now,
     wording(application.district_id)  # so read again into the cache)
     # token, user, roles and permissions in one statement; the application with its

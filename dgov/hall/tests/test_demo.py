@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from dgov.accounts.models import Department, ServiceWindow
 from dgov.hall import demo
@@ -8,7 +11,8 @@ from dgov.hall.tests.conftest import publish
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_fills_the_hall_and_running_it_twice_changes_nothing(district, make_staff, administrator):
+def test_the_demo_fills_the_hall_and_running_it_twice_changes_nothing(district, make_staff, administrator, clock):
+    clock.set(timezone.make_aware(dt.datetime(2026, 12, 2, 10, 0)))  # a Wednesday morning: the hall is open
     centre = Department.objects.get(district=district, code="ZWFW")
     for number in ("02", "03", "09"):
         ServiceWindow.objects.get_or_create(

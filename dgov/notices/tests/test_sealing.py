@@ -9,6 +9,7 @@ import subprocess
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.utils import timezone
 
 from dgov.certificates import ledger
 from dgov.certificates.models import FindingKind, SealUse, SealUsePurpose
@@ -77,7 +78,7 @@ def test_a_notice_sealed_outside_the_ledger_is_found(refusal, seal_officer):
 def test_a_seal_use_by_the_hand_that_wrote_the_notice_is_found(refusal, seal_officer, clerk):
     notice = sealing.do_seal(refusal, by=seal_officer)
     SealUse.objects.filter(notice=notice).update(by=clerk)
-    found = ledger.reconcile(SealUse.objects.get(notice=notice).at.date())
+    found = ledger.reconcile(timezone.localdate(SealUse.objects.get(notice=notice).at))  # the district's day
     assert any(f.kind == FindingKind.USE_WITHOUT_ACT for f in found)
 
 
