@@ -17,7 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 venv: $(STAMP)
 
-# make run: venv, install, migrate, demo data, web server and job runner on 127.0.0.1:8000.
+# make run [PORT=8000]: venv, install, migrate, demo data, web server and job runner on 127.0.0.1:$(PORT).
+PORT ?= 8000
+run: export DGOV_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	mkdir -p var
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
@@ -26,13 +28,16 @@ run: $(STAMP)
 	$(PY) manage.py load_demo
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) manage.py run_jobs & \
-	$(VENV)/bin/gunicorn dgov.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - --capture-output
+	$(VENV)/bin/gunicorn dgov.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --capture-output
 
 # Debian packages the tests need: PostgreSQL 15, Chromium, poppler (pdfsig), NSS tools (pdfsig's
-# trust store), gettext.
+# trust store), gettext; nginx, pgBackRest and systemd-analyze for deploy/ and the backup drills.
 system-deps:
 	@missing=""; \
 	test -x /usr/lib/postgresql/15/bin/initdb || missing="$$missing postgresql-15"; \
+	command -v nginx >/dev/null || missing="$$missing nginx"; \
+	command -v pgbackrest >/dev/null || missing="$$missing pgbackrest"; \
+	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
@@ -50,7 +55,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy dgov
 	$(PY) manage.py makemigrations --check --dry-run -v1
-	DGOV_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=gov.example DGOV_PUBLIC_URL=https://gov.example \
+	DGOV_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=gov.example \
+	  DB_ENGINE=postgres DB_HOST=db.gov.example DGOV_PUBLIC_URL=https://gov.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 messages: $(STAMP)

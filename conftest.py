@@ -35,6 +35,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> Any:
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
+    settings.LOCK_DIR = tmp_path / "locks"
     settings.SEAL_CA_DIR = tmp_path / "keys" / "ca"
     # Each test starts with the real clock, a fresh calendar and an empty cache (rate
     # limits, cached years): what one test leaves must not decide another.

@@ -19,6 +19,8 @@ VAR_DIR = Path(env_str("DGOV_VAR_DIR", str(BASE_DIR / "var")))
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET_KEY)
+# Rotation: the previous keys, still accepted for sessions and signed links until they expire.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 PRODUCTION = env_str("DGOV_ENV", "development") == "production"
@@ -56,9 +58,12 @@ INSTALLED_APPS = [
     "dgov.evaluation",
     "dgov.api",
     "dgov.portal",
+    "dgov.ops",
 ]
 
 MIDDLEWARE = [
+    # First: health probes answered before host checks and redirects; request metrics.
+    "dgov.ops.middleware.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dgov.audit.middleware.RequestContextMiddleware",
@@ -119,6 +124,14 @@ if DB_ENGINE == "postgres":
             },
         }
     }
+    # A streaming replica for the views marked @reads_from_replica (dgov/ops/replica.py).
+    if env_str("DB_REPLICA_HOST"):
+        DATABASES["replica"] = {
+            **DATABASES["default"],
+            "HOST": env_str("DB_REPLICA_HOST"),
+            "PORT": env_str("DB_REPLICA_PORT", env_str("DB_PORT", "5432")),
+            "TEST": {"MIRROR": "default"},
+        }
 else:
     DATABASES = {
         "default": {
@@ -135,6 +148,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_ROUTERS = ["dgov.ops.replica.ReplicaRouter"]
+DB_REPLICA_MAX_LAG = float(env_int("DB_REPLICA_MAX_LAG_SECONDS", 30))
 
 # People ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -188,6 +203,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Prometheus may scrape a node directly on the private network, without TLS.
+    SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -265,13 +282,51 @@ DEFAULT_DISTRICT_CODE = env_str("DGOV_DEFAULT_DISTRICT", "220103")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 SMS_BACKEND = env_str("SMS_BACKEND", "dgov.notifications.sms.ConsoleBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@dgov.local")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (development, drills).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
+# Operations (dgov/ops/, docs/operations.md) ----------------------------------------
+# Where files live: "local" — DGOV_VAR_DIR on this machine or on a POSIX mount every node
+# shares (NFS, CephFS); "object" — an S3-compatible bucket mounted as a filesystem, which
+# has no hard links: the document locker copies instead of linking (docs/scale.md).
+FILE_STORAGE = env_str("DGOV_FILE_STORAGE", "local")
+if FILE_STORAGE not in {"local", "object"}:
+    raise ImproperlyConfigured("DGOV_FILE_STORAGE is local or object.")
+RUNNER_STALE_AFTER = timedelta(seconds=env_int("DGOV_RUNNER_STALE_SECONDS", 60))
+MIN_FREE_DISK_MB = env_int("DGOV_MIN_FREE_DISK_MB", 2048)
+METRICS_TOKEN = env_str("DGOV_METRICS_TOKEN", "")
+# Addresses of the reverse proxies whose X-Forwarded-For names the client (nginx: 127.0.0.1).
+TRUSTED_PROXIES = env_list("DGOV_TRUSTED_PROXIES", "")
+METRICS_DB_CACHE_SECONDS = env_int("DGOV_METRICS_DB_CACHE_SECONDS", 10)
+# Periodic jobs: a lease outlives a runner that died by this much at most (SQLite; on
+# PostgreSQL the job's advisory lock goes with the runner's connection at once).
+JOB_LEASE = timedelta(seconds=env_int("DGOV_JOB_LEASE_SECONDS", 300))
+LOCK_DIR = Path(env_str("DGOV_LOCK_DIR", str(VAR_DIR / "locks")))
+
+# Logs: JSON lines with the request id in production, plain text on a developer's machine.
+LOG_FORMAT = env_str("DGOV_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "dgov.lib.personal.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_personal_data": {"()": "dgov.lib.personal.MaskPersonalDataFilter"},
+        "request_id": {"()": "dgov.ops.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {"()": "dgov.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_personal_data", "request_id"],
+            "formatter": LOG_FORMAT,
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

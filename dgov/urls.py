@@ -18,5 +18,6 @@ urlpatterns = [
     path("secretaries/", include("dgov.secretaries.urls")),
     path("campaigns/", include("dgov.campaigns.urls")),
     path("evaluation/", include("dgov.evaluation.urls")),
+    path("", include("dgov.ops.urls")),
     path("", include("dgov.portal.urls")),
 ]

@@ -56,6 +56,7 @@ from dgov.campaigns.models import (
 )
 from dgov.documents.models import Document
 from dgov.documents.storage import record_download
+from dgov.ops.replica import reads_from_replica
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNIT_PAGE_TASKS = 100
@@ -412,6 +413,7 @@ def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/import.html", context, status=400)
 
 
+@reads_from_replica
 @login_required
 @require_GET
 def export_tasks(request: HttpRequest, pk: int) -> HttpResponse:

@@ -28,10 +28,12 @@ A crash after the rename but before the commit leaves at worst a file without a 
 import hashlib
 import os
 import secrets
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest
@@ -148,10 +150,7 @@ def do_file_produced(
     storage_name = secrets.token_hex(16)
     final = storage_path(storage_name)
     final.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, final)
-    except OSError:  # another filesystem: copy instead
-        final.write_bytes(source.read_bytes())
+    place_produced_file(source, final)
     try:
         document = Document.objects.create(
             owner=owner,
@@ -169,6 +168,20 @@ def do_file_produced(
         final.unlink(missing_ok=True)
         raise
     return document
+
+
+def place_produced_file(source: Path, final: Path) -> None:
+    """The locker's copy of a file the platform made: a hard link on a local or shared POSIX
+    directory (``DGOV_FILE_STORAGE=local``), a copy on object storage (``object``), where
+    links do not exist or are emulated by copying anyway; a copy too when the link fails
+    (another filesystem)."""
+    if settings.FILE_STORAGE == "local":
+        try:
+            os.link(source, final)
+            return
+        except OSError:
+            pass
+    shutil.copyfile(source, final)
 
 
 def can_see(user: Any, document: Document) -> bool:

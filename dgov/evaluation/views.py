@@ -52,6 +52,7 @@ from dgov.evaluation.permissions import (
 from dgov.lib import clock
 from dgov.lib.links import public_url
 from dgov.lib.ratelimit import RateLimit, client_address
+from dgov.ops.replica import reads_from_replica
 
 # Failed invitation-code look-ups per client address and window (guessing codes).
 # Wrong invitation codes per client address in ten minutes, for every worker together.
@@ -291,6 +292,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/results.html", context)
 
 
+@reads_from_replica
 @login_required
 @permission_required(VIEW_RESULTS, raise_exception=True)
 def results_export(request: HttpRequest) -> HttpResponse:

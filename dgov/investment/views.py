@@ -79,6 +79,7 @@ from dgov.investment.permissions import (
 from dgov.investment.spreadsheet import COLUMNS, XLSX, ImportFileError, parse_projects, workbook
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.ops.replica import reads_from_replica
 
 PAGE_SIZE = 50
 ORDERS = {
@@ -197,6 +198,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     return render(request, "investment/pipeline.html", context)
 
 
+@reads_from_replica
 @login_required
 @permission_required(VIEW_PIPELINE, raise_exception=True)
 def charts(request: HttpRequest) -> HttpResponse:

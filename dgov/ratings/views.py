@@ -34,6 +34,7 @@ from dgov.applications.models import Application, Visit
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.links import public_url
+from dgov.ops.replica import reads_from_replica
 from dgov.ratings import actions
 from dgov.ratings.competition import chart_options, competition
 from dgov.ratings.forms import (
@@ -517,6 +518,7 @@ def _grouped(ratings: Any, key: str, name: str) -> list[dict[str, Any]]:
     return out
 
 
+@reads_from_replica
 @require_GET
 def public(request: HttpRequest) -> HttpResponse:
     """Results by department, window and item, and what was done about bad ratings —
@@ -565,6 +567,7 @@ def competition_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 @login_required
 @permission_required(VIEW_COMPETITION, raise_exception=True)
 @require_GET

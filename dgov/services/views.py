@@ -18,6 +18,7 @@ from dgov.accounts.access import AuthedRequest, staff_district
 from dgov.accounts.models import Department, District
 from dgov.accounts.roles import MANAGE_CATALOGUE
 from dgov.lib.xlsx import ImportRejected
+from dgov.ops.replica import reads_from_replica
 from dgov.services import actions, search
 from dgov.services import guide as guide_rules
 from dgov.services.forms import (
@@ -173,6 +174,7 @@ def guide_file(request: HttpRequest, code: str, pk: int, name: str) -> HttpRespo
     return response
 
 
+@reads_from_replica
 def search_view(request: HttpRequest) -> HttpResponse:
     district = _public_district()
     form = SearchForm(request.GET)
@@ -258,6 +260,7 @@ def staff_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "services/staff_edit.html", context, status=400)
 
 
+@reads_from_replica
 @login_required
 def staff_export(request: AuthedRequest) -> FileResponse:
     """The district's whole catalogue as one .xlsx workbook (format: ``spreadsheet``)."""

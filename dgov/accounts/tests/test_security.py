@@ -97,6 +97,9 @@ def _production_env(**extra):
         ALLOWED_HOSTS="gov.example",
         SECRET_KEY="t9#Qv2@Lm8!xR4&pZ7^wN1*yB6(kD3)hF5_jS0+cG" + "aA9bB8cC7dD6eE5fF4",
         DEBUG="0",
+        # What production also needs (dgov/ops/checks.py): PostgreSQL, an https public address.
+        DB_ENGINE="postgres",
+        DB_HOST="db.gov.example",
         DGOV_PUBLIC_URL="https://gov.example",
     )
     env.update(extra)

@@ -2,7 +2,10 @@
 
 The jobs are what the apps declare in ``dgov/<app>/jobs.py`` (``dgov.lib.jobs``); each pass
 runs those that are due. Each job claims its own work, so two runners never do the same
-thing twice. ``--once`` runs every job once and exits (tests, cron).
+thing twice; and several runners on several machines share one schedule through the job
+leases (``dgov.ops.leases``): a job runs on one runner at a time, each due run once, and a
+run whose runner died is taken over. Every pass leaves a heartbeat for the readiness
+check. ``--once`` runs every job once and exits (tests, cron).
 """
 
 import datetime as dt
@@ -14,6 +17,8 @@ from django.db import close_old_connections
 
 from dgov.lib import clock
 from dgov.lib.jobs import all_jobs, run_due
+from dgov.ops import leases
+from dgov.ops.checks import refuse_to_start_if_unfit
 
 
 def run_pass(*, sweep_deadlines: bool = True) -> dict[str, int]:
@@ -30,11 +35,14 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between passes")
 
     def handle(self, *args: Any, once: bool = False, interval: float = 2.0, **options: Any) -> None:
+        refuse_to_start_if_unfit()
         jobs = all_jobs()
-        last_run: dict[str, dt.datetime] = {}
+        me = leases.runner_name()
         while True:
             close_old_connections()
-            done = run_due(jobs, last_run, clock.now(), force=once)
+            now = clock.now()
+            leases.heartbeat(me, now)
+            done = leases.run_due(jobs, runner=me, now=now, force=once)
             if once:
                 self.stdout.write(" ".join(f"{k}={v}" for k, v in sorted(done.items())))
                 return
