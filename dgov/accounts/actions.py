@@ -139,7 +139,7 @@ def do_add_agent(*, by: User, enterprise: Applicant, name: str, phone: str, **pe
             "enterprise.agent_add",
             agent,
             actor=by,
-            district=enterprise.district_id,
+            district=enterprise.district,
             changes={"enterprise": enterprise.credit_code, "phone": mask_phone(phone), **_grants(agent)},
         )
         with translation.override(settings.LANGUAGE_CODE):
@@ -176,7 +176,7 @@ def do_change_agent(*, by: User, agent: Agent, **permissions: bool) -> None:
             "enterprise.agent_change",
             agent,
             actor=by,
-            district=agent.enterprise.district_id,
+            district=agent.enterprise.district,
             changes=diff(before, _grants(agent)),
         )
 
@@ -186,4 +186,4 @@ def do_remove_agent(*, by: User, agent: Agent) -> None:
     with transaction.atomic():
         if not Agent.objects.filter(pk=agent.pk, removed_at__isnull=True).update(removed_at=clock.now()):
             raise Conflict(_("This agent was removed a moment ago."))
-        record("enterprise.agent_remove", agent, actor=by, district=agent.enterprise.district_id)
+        record("enterprise.agent_remove", agent, actor=by, district=agent.enterprise.district)

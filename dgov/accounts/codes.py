@@ -59,7 +59,7 @@ def account_for(phone: str) -> User | None:
 
 
 def _hash(purpose: str, phone: str, code: str) -> str:
-    return salted_hmac("dgov.accounts.code", f"{purpose}:{phone}:{code}").hexdigest()
+    return salted_hmac("dgov.accounts.code", f"{purpose}:{phone}:{code}", algorithm="sha256").hexdigest()
 
 
 def _district() -> District | None:
