@@ -670,11 +670,13 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: AuthedRequest) -> HttpResponse:
-    applications = (
+    # An applicant's own cases, and an enterprise's those its agent may see (``visible_to``).
+    own = (
         Application.objects.filter(applicant__user=request.user)
-        .select_related("item_version", "promised_deadline")
-        .order_by("-created_at")
+        if is_staff(request.user)
+        else Application.objects.visible_to(request.user)
     )
+    applications = own.select_related("item_version", "promised_deadline", "applicant").order_by("-created_at")
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/mine.html", {"page": page})
 

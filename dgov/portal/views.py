@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -6,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
-from dgov.accounts.models import Applicant
+from dgov.accounts.models import Applicant, Department, District
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
 from dgov.lib.nav import links_for
@@ -34,13 +37,55 @@ DUTIES: dict[Role, Promise] = {
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """The public portal's front page, with what the district publishes."""
+    """The front door: search, hot searches, the look-up of a case and the check of a
+    certificate without logging in, the items by life event and by department, and one's
+    own cases, certificates and ratings once logged in; then what the district publishes."""
     from django.conf import settings
 
+    from dgov.applications.forms import LookupForm
     from dgov.campaigns.models import Campaign
+    from dgov.certificates.forms import VerifyForm
+    from dgov.services import search
+    from dgov.services.forms import SearchForm
+    from dgov.services.models import Audience, Event, ServiceItem, with_published_counts
 
-    campaign = Campaign.objects.filter(district__code=settings.DEFAULT_DISTRICT_CODE).order_by("-starts_on").first()
-    return render(request, "portal/index.html", {"campaign": campaign})
+    district = District.objects.filter(code=settings.DEFAULT_DISTRICT_CODE).first()
+    context: dict[str, Any] = {
+        "search_form": SearchForm(),
+        "lookup_form": LookupForm(),
+        "verify_form": VerifyForm(),
+    }
+    if district is not None:
+        events = list(with_published_counts(Event.objects.filter(district=district)))
+        counts = dict(
+            ServiceItem.objects.published()
+            .filter(district=district)
+            .values_list("current_version__department")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        departments = list(Department.objects.filter(pk__in=counts).order_by("code"))
+        for department in departments:
+            department.item_count = counts[department.pk]  # type: ignore[attr-defined]
+        context.update(
+            hot=search.hot_searches(district.pk),
+            most_asked=search.most_asked(district.pk, limit=6),
+            citizen_events=[e for e in events if e.kind == Audience.CITIZEN and e.item_count],
+            enterprise_events=[e for e in events if e.kind == Audience.ENTERPRISE and e.item_count],
+            departments=departments,
+            campaign=Campaign.objects.filter(district=district).order_by("-starts_on").first(),
+        )
+    user = request.user
+    if user.is_authenticated and not is_staff(user):
+        from dgov.accounts.models import Agent
+        from dgov.applications.models import Application
+
+        context["open_cases"] = Application.objects.visible_to(user).open().count()
+        context["has_enterprise"] = (
+            Applicant.objects.filter(user_id=user.pk, kind=Applicant.Kind.ENTERPRISE).exists()
+            or Agent.objects.for_user(user).exists()
+        )
+    return render(request, "portal/index.html", context)
 
 
 @login_required

@@ -27,7 +27,7 @@ from dgov.services.rules import may_manage_catalogue
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 
 def check_name(name: str) -> str:
@@ -66,10 +66,8 @@ def check_guide_file(upload: Any) -> str:
         return office
     kind = validate_upload(upload)  # PDF, JPEG, PNG (OFD is refused below: browsers cannot open it)
     if str(kind) not in CONTENT_TYPES:
-        raise ValidationError(
-            _("%(name)s is not a PDF, Word, Excel, JPEG or PNG file.") % {"name": name}, code="type"
-        )
-    return CONTENT_TYPES[str(kind)]
+        raise ValidationError(_("%(name)s is not a PDF, Word, Excel, JPEG or PNG file.") % {"name": name}, code="type")
+    return str(kind)
 
 
 def do_attach_file(*, by: User, item: ServiceItem, kind: str, material_name: str, upload: Any) -> GuideFile:

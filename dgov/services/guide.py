@@ -196,19 +196,23 @@ WIDTH, BOX_HEIGHT, GAP, MARGIN, CHARS_PER_LINE = 320, 58, 22, 10, 22
 
 def _lines(text: str, limit: int) -> list[str]:
     """``text`` cut into at most two lines of about ``limit`` CJK characters (an ASCII
-    character counts half), the second shortened with an ellipsis."""
+    character counts half; English breaks between words), the second shortened with an
+    ellipsis when more is left."""
+    tokens = re.findall(r"[\x21-\x7e]+\s*|\s+|.", text)
     lines, current, width = [], "", 0.0
-    for char in text:
-        step = 0.55 if char.isascii() else 1.0
-        if width + step > limit and current:
-            lines.append(current)
+    for token in tokens:
+        step = sum(0.55 if char.isascii() else 1.0 for char in token)
+        if width + step > limit and current.strip():
+            lines.append(current.rstrip())
             current, width = "", 0.0
-        current += char
+            token = token.lstrip()
+            step = sum(0.55 if char.isascii() else 1.0 for char in token)
+        current += token
         width += step
-    if current:
-        lines.append(current)
+    if current.strip():
+        lines.append(current.rstrip())
     if len(lines) > 2:
-        lines = [lines[0], lines[1][:-1] + "…"]
+        lines = [lines[0], lines[1].rstrip("，,;； ") + "…"]
     return lines
 
 
@@ -227,7 +231,9 @@ def flow_svg(steps: list[Step], *, label: str) -> SafeString:
         y = MARGIN + number * (BOX_HEIGHT + GAP)
         out.append(f'<g class="flow-{step.kind}" data-flow-step="{number + 1}">')
         out.append(f'<rect x="{x}" y="{y}" width="{w}" height="{BOX_HEIGHT}" rx="8" class="flow-box"/>')
-        out.append(f'<text x="{x + 12}" y="{y + 20}" class="flow-title">{number + 1}. {escape(step.title)}</text>')
+        title = _lines(step.title, 18)
+        shown = title[0] + ("…" if len(title) > 1 else "")
+        out.append(f'<text x="{x + 12}" y="{y + 20}" class="flow-title">{number + 1}. {escape(shown)}</text>')
         for line_number, line in enumerate(_lines(step.detail, CHARS_PER_LINE)):
             out.append(f'<text x="{x + 12}" y="{y + 37 + 14 * line_number}" class="flow-detail">{escape(line)}</text>')
         out.append("</g>")

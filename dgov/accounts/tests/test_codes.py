@@ -78,7 +78,9 @@ def test_a_number_of_the_wrong_length_is_refused_in_the_users_language(client):
 
 def test_a_full_width_number_logs_in_like_the_ascii_one(client, registered):
     assert send(client, LOGIN_CODE, "１３８１２３４５６７８").status_code == 200
-    response = client.post(LOGIN_CODE, {"phone": "１３８１２３４５６７８", "code": code_sent_to(PHONE), "step": "verify"})
+    response = client.post(
+        LOGIN_CODE, {"phone": "１３８１２３４５６７８", "code": code_sent_to(PHONE), "step": "verify"}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(registered.pk)
 

@@ -97,7 +97,9 @@ def test_an_agent_added_before_opening_an_account_is_linked_when_the_number_is_p
     client.post(reverse("accounts:signup"), {"step": "send", "phone": AGENT_PHONE})
     import re
 
-    code = re.search(r"\b(\d{6})\b", Notification.objects.filter(address=AGENT_PHONE).order_by("pk").last().body).group(1)
+    code = re.search(r"\b(\d{6})\b", Notification.objects.filter(address=AGENT_PHONE).order_by("pk").last().body).group(
+        1
+    )
     response = client.post(
         reverse("accounts:signup"),
         {
