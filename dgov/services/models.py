@@ -192,7 +192,10 @@ class ServiceItemVersion(models.Model):
     enquiry_phone = models.CharField(_("phone for questions"), max_length=100, blank=True)
     complaint_phone = models.CharField(_("phone for complaints"), max_length=100, blank=True)
     result_name = models.CharField(
-        _("result"), max_length=200, blank=True, help_text=_("What the applicant receives, e.g. 食品经营许可证.")
+        _("result"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the applicant receives, e.g. a food business licence."),
     )
     post_available = models.BooleanField(_("the result can be sent by post"), default=True)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)

@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             name="result_name",
             field=models.CharField(
                 blank=True,
-                help_text="What the applicant receives, e.g. 食品经营许可证.",
+                help_text="What the applicant receives, e.g. a food business licence.",
                 max_length=200,
                 verbose_name="result",
             ),
