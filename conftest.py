@@ -148,6 +148,24 @@ def agent_user(make_staff: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def officer(make_staff: Callable[..., Any]) -> Any:
+    """An investment officer (投资促进局)."""
+    return make_staff("investment_officer", "officer", department=None)
+
+
+@pytest.fixture
+def secretary(make_staff: Callable[..., Any]) -> Any:
+    """A project secretary (项目秘书)."""
+    return make_staff("project_secretary", "secretary", department=None)
+
+
+@pytest.fixture
+def unit_head(make_staff: Callable[..., Any]) -> Any:
+    """The head of the market-supervision bureau (SCJG)."""
+    return make_staff("unit_head", "unithead", department="SCJG")
+
+
+@pytest.fixture
 def administrator(make_staff: Callable[..., Any]) -> Any:
     return make_staff("administrator", "admin", department="ZWFW")
 
@@ -157,13 +175,28 @@ def auditor(make_staff: Callable[..., Any]) -> Any:
     return make_staff("auditor", "auditor", department=None)
 
 
-@pytest.fixture
-def every_role(make_staff: Callable[..., Any]) -> dict[str, Any]:
-    """One staff member of each role, all of the SCJG department (for the walks that hold
-    every page's buttons against its actions, ``dgov.lib.testing``)."""
-    from dgov.accounts.roles import Role
+class RoleStaff(dict[str, Any]):
+    """One staff member of each role, of the SCJG department ({role: user}); called with
+    another department's code (None for none), one of each role there as well."""
 
-    return {role.value: make_staff(role.value, f"every_{role.value}", department="SCJG") for role in Role}
+    def __init__(self, make_staff: Callable[..., Any]) -> None:
+        from dgov.accounts.roles import Role
+
+        self.roles = list(Role)
+        self.make_staff = make_staff
+        super().__init__({r.value: make_staff(r.value, f"every_{r.value}", department="SCJG") for r in self.roles})
+
+    def __call__(self, department: str | None, suffix: str = "") -> dict[str, Any]:
+        tag = suffix or (department or "none").lower()
+        return {r.value: self.make_staff(r.value, f"{r.value}-{tag}", department=department) for r in self.roles}
+
+
+@pytest.fixture
+def every_role(make_staff: Callable[..., Any]) -> RoleStaff:
+    """One staff member of each role (for the walks that hold every page's buttons
+    against its actions, ``dgov.lib.testing``): ``every_role`` is the SCJG department's,
+    ``every_role("TCJ")`` another department's."""
+    return RoleStaff(make_staff)
 
 
 @pytest.fixture
@@ -180,5 +213,24 @@ def citizen(district: Any) -> Any:
         name="李华",
         id_number="11010519491231002X",
         phone="13812345678",
+    )
+    return user
+
+
+@pytest.fixture
+def enterprise_user(district: Any) -> Any:
+    """An enterprise's account (its applicant profile carries a credit code)."""
+    from dgov.accounts.demo import demo_credit_code
+    from dgov.accounts.models import Applicant, User
+
+    user = User(username="enterprise", kind=User.Kind.ENTERPRISE, full_name="泰盟（长春）智能科技有限公司")
+    user.set_password(PASSWORD)
+    user.save()
+    Applicant.objects.create(
+        district=district,
+        user=user,
+        kind=Applicant.Kind.ENTERPRISE,
+        name="泰盟（长春）智能科技有限公司",
+        credit_code=demo_credit_code("91220103MA0YBT7W3"),
     )
     return user

@@ -306,6 +306,8 @@ METRICS_DB_CACHE_SECONDS = env_int("DGOV_METRICS_DB_CACHE_SECONDS", 10)
 # Periodic jobs: a lease outlives a runner that died by this much at most (SQLite; on
 # PostgreSQL the job's advisory lock goes with the runner's connection at once).
 JOB_LEASE = timedelta(seconds=env_int("DGOV_JOB_LEASE_SECONDS", 300))
+# A notification claimed by a runner that died is sent by another after this long.
+OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env_int("DGOV_OUTBOX_CLAIM_SECONDS", 300))
 LOCK_DIR = Path(env_str("DGOV_LOCK_DIR", str(VAR_DIR / "locks")))
 
 # Logs: JSON lines with the request id in production, plain text on a developer's machine.

@@ -1,6 +1,10 @@
 """Every write of the campaigns app: one ``do_*`` function, one transaction, with its
 timeline event, its audit entry and its notifications written together.
 
+Who may act: each ``do_*`` enforces its predicate of ``rules`` first; a task's under the
+lock on its tree, so the predicate reads the task as it is (403 with the reason, or 409
+when somebody else acted first).
+
 Concurrency: a task tree is changed under a row lock on its root task, so two units
 reporting on sibling subtasks at once both land and the parent's roll-up sees both; a
 problem under a lock on its row. Pending extension requests and evidence are unique per
@@ -13,18 +17,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dgov.accounts.models import Department
+from dgov.accounts.models import Department, User
 from dgov.accounts.roles import Role
 from dgov.audit.trail import record
+from dgov.campaigns import rules
 from dgov.campaigns.models import (
-    REPORT,
-    SUPERVISE,
+    KIND,
     Campaign,
     Event,
     Evidence,
@@ -34,50 +38,17 @@ from dgov.campaigns.models import (
     Reminder,
     Status,
     Task,
-    remind_days,
 )
 from dgov.documents.storage import do_store_uploads
 from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import enforce
 from dgov.notifications.outbox import notify
-from dgov.workdays.calendar import add_working_days
+from dgov.workdays.calendar import is_working_day
+from dgov.workdays.lights import Thresholds
 
 # Two identical reports by the same person this close together are one report sent twice.
 REPEAT_WINDOW = dt.timedelta(minutes=1)
-
-
-def today() -> dt.date:
-    return clock.today()
-
-
-# Who may do what ----------------------------------------------------------------------
-
-
-def supervises(user: Any, campaign: Campaign) -> bool:
-    return bool(user.is_authenticated and user.district_id == campaign.district_id and user.has_perm(SUPERVISE))
-
-
-def speaks_for(user: Any, campaign: Campaign, unit_id: int) -> bool:
-    """The head of ``unit`` in the campaign's district."""
-    return bool(
-        user.is_authenticated
-        and user.district_id == campaign.district_id
-        and user.has_perm(REPORT)
-        and user.department_id == unit_id
-    )
-
-
-def task_units(task: Task) -> set[int]:
-    return {task.lead_unit_id, *task.co_units.values_list("pk", flat=True)}
-
-
-def _require_supervisor(user: Any, campaign: Campaign) -> None:
-    if not supervises(user, campaign):
-        raise PermissionDenied(_("Only an inspector may do this."))
-
-
-def _require_unit(user: Any, campaign: Campaign, unit_ids: set[int]) -> None:
-    if not any(speaks_for(user, campaign, unit_id) for unit_id in unit_ids):
-        raise PermissionDenied(_("Only the unit responsible may do this."))
 
 
 # Tasks --------------------------------------------------------------------------------
@@ -105,25 +76,25 @@ def _roll_up(task: Task) -> None:
         parent_id = parent.parent_id
 
 
-def _event(*, by: Any, verb: str, task: Task | None = None, problem: Problem | None = None, **fields: Any) -> Event:
+def _event(
+    *, by: User | None, verb: str, task: Task | None = None, problem: Problem | None = None, **fields: Any
+) -> Event:
     return Event.objects.create(task=task, problem=problem, by=by, verb=verb, **fields)
 
 
-def _store(uploads: Sequence[Any], *, by: Any, campaign: Campaign, label: str) -> list[Any]:
+def _store(uploads: Sequence[Any], *, by: User, campaign: Campaign, label: str) -> list[Any]:
     if not uploads:
         return []
     return do_store_uploads(list(uploads), owner=by, district=campaign.district, label=label, by=by)
 
 
-def do_report_progress(task: Task, *, by: Any, text: str, percent: int | None, uploads: Sequence[Any] = ()) -> Event:
+def do_report_progress(task: Task, *, by: User, text: str, percent: int | None, uploads: Sequence[Any] = ()) -> Event:
     """A unit reports on its task: text, percentage (leaves only: a parent's is rolled up
     from its children) and evidence files."""
     campaign = task.campaign
-    _require_unit(by, campaign, task_units(task))
     with transaction.atomic():
         task = _root_locked(task)
-        if not task.is_open:
-            raise ValidationError(_("This task is closed."))
+        enforce(rules.may_report_progress(by, task))
         # A double click or a retried request: the same report again, within a minute.
         repeated = (
             task.events.filter(verb=Event.Verb.REPORT, by=by, note=text, at__gte=clock.now() - REPEAT_WINDOW)
@@ -152,40 +123,19 @@ def do_report_progress(task: Task, *, by: Any, text: str, percent: int | None, u
     return event
 
 
-def open_subtask(task: Task) -> Task | None:
-    """The first open subtask at any depth, or None."""
-    for child in task.children.order_by("number"):
-        if child.is_open:
-            return child
-        deeper = open_subtask(child)
-        if deeper is not None:
-            return deeper
-    return None
-
-
-def do_close_task(task: Task, *, by: Any, note: str = "") -> Task:
+def do_close_task(task: Task, *, by: User, note: str = "") -> Task:
     """Close a task (its lead unit or an inspector). Rule 3: refused while a subtask is
     open, and the refusal names it. A task closed after its deadline caught up late:
     yellow until the next reporting period."""
     campaign = task.campaign
-    if not supervises(by, campaign):
-        _require_unit(by, campaign, {task.lead_unit_id})
     with transaction.atomic():
         task = _root_locked(task)
-        if not task.is_open:
-            raise ValidationError(_("This task is already closed."))
-        blocking = open_subtask(task)
-        if blocking is not None:
-            raise ValidationError(
-                _("Task %(number)s cannot close while its subtask %(sub)s “%(content)s” is open.")
-                % {"number": task.number, "sub": blocking.number, "content": blocking.content[:60]},
-                code="open_subtask",
-            )
-        day = today()
+        enforce(rules.may_close_task(by, task))
+        day = clock.today()
         fields: dict[str, Any] = {"status": Status.CLOSED, "closed_on": day}
         if not task.children.exists():
             fields["progress"] = 100
-        if day > task.due_on:
+        if task.overdue(day):
             fields["caught_up_on"] = day
         Task.objects.filter(pk=task.pk).update(modified_at=clock.now(), **fields)
         for name, value in fields.items():
@@ -198,14 +148,12 @@ def do_close_task(task: Task, *, by: Any, note: str = "") -> Task:
     return task
 
 
-def do_red_card(task: Task, *, by: Any, reason: str) -> Task:
+def do_red_card(task: Task, *, by: User, reason: str) -> Task:
     """An inspector shows a manual red card, with a reason; the lead unit is told."""
     campaign = task.campaign
-    _require_supervisor(by, campaign)
     with transaction.atomic():
         task = _root_locked(task)
-        if task.red_carded:
-            raise ValidationError(_("This task already has a red card."))
+        enforce(rules.may_red_card(by, task))
         Task.objects.filter(pk=task.pk).update(red_carded=True, modified_at=clock.now())
         task.red_carded = True
         _event(by=by, verb=Event.Verb.RED_CARD, task=task, note=reason)
@@ -226,15 +174,13 @@ def do_red_card(task: Task, *, by: Any, reason: str) -> Task:
     return task
 
 
-def do_lift_red_card(task: Task, *, by: Any, reason: str) -> Task:
+def do_lift_red_card(task: Task, *, by: User, reason: str) -> Task:
     """Lifting a red card is catching up: yellow until the next reporting period."""
     campaign = task.campaign
-    _require_supervisor(by, campaign)
     with transaction.atomic():
         task = _root_locked(task)
-        if not task.red_carded:
-            raise ValidationError(_("This task has no red card."))
-        day = today()
+        enforce(rules.may_lift_red_card(by, task))
+        day = clock.today()
         Task.objects.filter(pk=task.pk).update(red_carded=False, caught_up_on=day, modified_at=clock.now())
         task.red_carded, task.caught_up_on = False, day
         _event(by=by, verb=Event.Verb.RED_CARD_LIFT, task=task, note=reason)
@@ -256,14 +202,10 @@ def _as_subject(subject: Task | Problem) -> dict[str, Any]:
     return {"task": subject} if isinstance(subject, Task) else {"problem": subject}
 
 
-def _subject_units(subject: Task | Problem) -> set[int]:
-    return task_units(subject) if isinstance(subject, Task) else {subject.unit_id}
-
-
-def do_request_extension(subject: Task | Problem, *, by: Any, reason: str, new_due_on: dt.date) -> Extension:
+def do_request_extension(subject: Task | Problem, *, by: User, reason: str, new_due_on: dt.date) -> Extension:
     """Rule 4: a measure that cannot be met gets a stated reason and a proposed new date."""
     campaign = subject.campaign
-    _require_unit(by, campaign, _subject_units(subject))
+    enforce(rules.may_request_extension(by, subject))
     if new_due_on <= subject.due_on:
         raise ValidationError(
             _("The new deadline must be later than the current one (%(date)s).") % {"date": subject.due_on}
@@ -294,16 +236,16 @@ def do_request_extension(subject: Task | Problem, *, by: Any, reason: str, new_d
                     obj=extension,
                 )
     except IntegrityError:
-        raise ValidationError(_("A request for a new deadline is already waiting for a decision.")) from None
+        raise Conflict(_("A request for a new deadline is already waiting for a decision.")) from None
     return extension
 
 
-def do_decide_extension(extension: Extension, *, by: Any, grant: bool, note: str = "") -> Extension:
+def do_decide_extension(extension: Extension, *, by: User, grant: bool, note: str = "") -> Extension:
     """An inspector grants or refuses. Granted: the new date applies, the original date
     stays, the extension is counted; a subject that was overdue has caught up."""
     subject: Task | Problem = extension.task or extension.problem  # type: ignore[assignment]
     campaign = subject.campaign
-    _require_supervisor(by, campaign)
+    enforce(rules.may_decide_extension(by, subject))
     with transaction.atomic():
         now = clock.now()
         state = Extension.State.GRANTED if grant else Extension.State.REFUSED
@@ -311,15 +253,15 @@ def do_decide_extension(extension: Extension, *, by: Any, grant: bool, note: str
             state=state, decided_by=by, decided_at=now
         )
         if changed != 1:
-            raise ValidationError(_("This request was already decided."))
+            raise Conflict(_("This request was already decided."))
         extension.state, extension.decided_by, extension.decided_at = state, by, now
         if grant:
-            day = today()
+            day = clock.today()
             model = type(subject)
             fields: dict[str, Any] = {"due_on": extension.requested_due_on, "extensions": F("extensions") + 1}
             if isinstance(subject, Task):
                 subject = _root_locked(subject)
-                if subject.is_open and day > subject.due_on:
+                if subject.overdue(day):
                     fields["caught_up_on"] = day
                 fields["modified_at"] = now
             model.objects.filter(pk=subject.pk).update(**fields)
@@ -369,15 +311,19 @@ def _notify_unit(unit: Department, campaign: Campaign, *, subject: str, body: st
 
 
 def send_reminders(on: dt.date | None = None) -> int:
-    """The 催办 job (idempotent): remind each open task's lead unit once when its deadline
-    is ``CAMPAIGN_REMIND_DAYS`` working days or fewer away, and once when it turns red.
-    A new deadline brings new reminders. Returns the number of reminders sent."""
-    day = on or today()
-    soon = add_working_days(day, remind_days() + 1).date
+    """The 催办 job (idempotent): remind each open task's lead unit once when its light
+    turns yellow (its deadline is near) and once when it turns red. The lights are the
+    platform's (a deadline on a rest day is due on the next working day, Art. 203), and
+    reminders go out on working days only: nothing is sent over a holiday. A new deadline
+    brings new reminders. Returns the number of reminders sent."""
+    day = on or clock.today()
+    if not is_working_day(day):
+        return 0
+    shared = Thresholds.on(day, KIND)
     open_tasks = Task.objects.filter(status=Status.OPEN, campaign__ends_on__gte=day - dt.timedelta(days=90))
     due = [
-        (Reminder.Kind.BEFORE, open_tasks.filter(due_on__gte=day, due_on__lt=soon)),
-        (Reminder.Kind.RED, open_tasks.filter(Q(due_on__lt=day))),
+        (Reminder.Kind.BEFORE, open_tasks.filter(shared.yellow("due_on"))),
+        (Reminder.Kind.RED, open_tasks.filter(shared.red("due_on"))),
     ]
     sent = 0
     for kind, tasks in due:
@@ -405,8 +351,8 @@ def send_reminders(on: dt.date | None = None) -> int:
 # Problem lists ------------------------------------------------------------------------
 
 
-def do_add_problem(campaign: Campaign, unit: Department, *, by: Any, data: dict[str, Any]) -> Problem:
-    _require_unit(by, campaign, {unit.pk})
+def do_add_problem(campaign: Campaign, unit: Department, *, by: User, data: dict[str, Any]) -> Problem:
+    enforce(rules.may_add_problem(by, campaign, unit))
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).get()  # one listing at a time
         if Problem.objects.filter(campaign=campaign, unit=unit, problem=data["problem"]).exists():
@@ -430,25 +376,21 @@ def _locked_problem(problem: Problem) -> Problem:
     return Problem.objects.select_for_update().select_related("campaign", "unit").get(pk=problem.pk)
 
 
-def do_report_problem(problem: Problem, *, by: Any, text: str) -> Event:
+def do_report_problem(problem: Problem, *, by: User, text: str) -> Event:
     """A step of the rectification, shown on the public timeline."""
-    _require_unit(by, problem.campaign, {problem.unit_id})
     with transaction.atomic():
         problem = _locked_problem(problem)
-        if problem.state == Problem.State.CLOSED:
-            raise ValidationError(_("This problem is already rectified."))
+        enforce(rules.may_report_problem(by, problem))
         event = _event(by=by, verb=Event.Verb.REPORT, problem=problem, note=text)
         record("campaigns.problem.report", problem, actor=by, district=problem.campaign.district)
     return event
 
 
-def do_submit_evidence(problem: Problem, *, by: Any, note: str, uploads: Sequence[Any] = ()) -> Evidence:
-    _require_unit(by, problem.campaign, {problem.unit_id})
+def do_submit_evidence(problem: Problem, *, by: User, note: str, uploads: Sequence[Any] = ()) -> Evidence:
     try:
         with transaction.atomic():
             problem = _locked_problem(problem)
-            if problem.state != Problem.State.OPEN:
-                raise ValidationError(_("Evidence for this problem is already waiting or accepted."))
+            enforce(rules.may_submit_evidence(by, problem))
             evidence = Evidence.objects.create(problem=problem, note=note, submitted_by=by)
             documents = _store(uploads, by=by, campaign=problem.campaign, label=_("Rectification evidence"))
             if documents:
@@ -472,24 +414,23 @@ def do_submit_evidence(problem: Problem, *, by: Any, note: str, uploads: Sequenc
                     obj=problem,
                 )
     except IntegrityError:
-        raise ValidationError(_("Evidence for this problem is already waiting or accepted.")) from None
+        raise Conflict(_("Evidence for this problem is already waiting or accepted.")) from None
     return evidence
 
 
-def do_decide_evidence(evidence: Evidence, *, by: Any, accept: bool, note: str = "") -> Problem:
+def do_decide_evidence(evidence: Evidence, *, by: User, accept: bool, note: str = "") -> Problem:
     """Only an inspector closes a problem, by accepting its evidence."""
-    problem = evidence.problem
-    _require_supervisor(by, problem.campaign)
     with transaction.atomic():
-        problem = _locked_problem(problem)
+        problem = _locked_problem(evidence.problem)
+        enforce(rules.may_decide_evidence(by, problem))
         state = Evidence.State.ACCEPTED if accept else Evidence.State.REJECTED
         changed = Evidence.objects.filter(pk=evidence.pk, state=Evidence.State.PENDING).update(
             state=state, decided_by=by, decided_at=clock.now(), decision_note=note
         )
         if changed != 1:
-            raise ValidationError(_("This evidence was already decided."))
+            raise Conflict(_("This evidence was already decided."))
         new_state = Problem.State.CLOSED if accept else Problem.State.OPEN
-        Problem.objects.filter(pk=problem.pk).update(state=new_state, closed_on=today() if accept else None)
+        Problem.objects.filter(pk=problem.pk).update(state=new_state, closed_on=clock.today() if accept else None)
         problem.state = new_state
         _event(by=by, verb=Event.Verb.ACCEPT if accept else Event.Verb.REJECT, problem=problem, note=note)
         record(
@@ -509,32 +450,31 @@ def do_decide_evidence(evidence: Evidence, *, by: Any, accept: bool, note: str =
     return problem
 
 
-def do_publish(campaign: Campaign, unit: Department, *, by: Any) -> Publication:
-    """The unit publishes its problem list and measures to the public (向社会公开)."""
-    _require_unit(by, campaign, {unit.pk})
-    if not campaign.problems.filter(unit=unit).exists():
-        raise ValidationError(_("List at least one problem before publishing."))
+def do_publish(campaign: Campaign, unit: Department, *, by: User) -> Publication:
+    """The unit publishes its problem list and measures to the public (向社会公开), once:
+    the first date stands."""
+    enforce(rules.may_publish(by, campaign, unit))
     with transaction.atomic():
         publication, created = Publication.objects.get_or_create(
-            campaign=campaign, unit=unit, defaults={"published_on": today(), "published_by": by}
+            campaign=campaign, unit=unit, defaults={"published_on": clock.today(), "published_by": by}
         )
-        if created:
-            record(
-                "campaigns.publish",
-                publication,
-                actor=by,
-                district=campaign.district,
-                changes={"published_on": [None, str(publication.published_on)]},
-            )
+        if not created:
+            raise Conflict(_("The problem list is already published."))
+        record(
+            "campaigns.publish",
+            publication,
+            actor=by,
+            district=campaign.district,
+            changes={"published_on": [None, str(publication.published_on)]},
+        )
     return publication
 
 
 # Campaigns and the task table ---------------------------------------------------------
 
 
-def do_create_campaign(district: Any, *, by: Any, data: dict[str, Any]) -> Campaign:
-    if not (by.district_id == district.pk and by.has_perm(SUPERVISE)):
-        raise PermissionDenied(_("Only an inspector may do this."))
+def do_create_campaign(district: Any, *, by: User, data: dict[str, Any]) -> Campaign:
+    enforce(rules.may_create_campaign(by, district))
     with transaction.atomic():
         campaign = Campaign.objects.create(district=district, **data)
         record(

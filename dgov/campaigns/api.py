@@ -8,9 +8,10 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from dgov.api.schemas import PathId, UnitCode
-from dgov.campaigns.actions import today
-from dgov.campaigns.models import SUPERVISE, VIEW_BOARD, Campaign, Event, Problem, Publication
-from dgov.campaigns.views import PUBLIC_VERBS, board_rows
+from dgov.campaigns.models import PUBLIC_VERBS, Campaign, Event, Problem, Publication
+from dgov.campaigns.reports import board_rows
+from dgov.campaigns.rules import watches
+from dgov.lib import clock
 
 router = Router(tags=["campaigns"])
 
@@ -72,12 +73,12 @@ class ErrorOut(Schema):
 @router.get("/{campaign_id}/board", response={200: BoardOut, 404: ErrorOut}, summary="Every unit with its lights")
 def board(request: HttpRequest, campaign_id: PathId) -> dict[str, Any]:
     user: Any = request.user
-    if not (user.has_perm(VIEW_BOARD) or user.has_perm(SUPERVISE)):
+    if not watches(user):
         raise Http404
     campaign = Campaign.objects.visible_to(user).filter(pk=campaign_id).first()
     if campaign is None:
         raise Http404
-    day = today()
+    day = clock.today()
     return {
         "campaign": campaign.pk,
         "theme": campaign.theme,

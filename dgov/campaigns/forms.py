@@ -32,7 +32,7 @@ class TaskImportForm(forms.Form):
     file = forms.FileField(label=_("Task table (.xlsx)"), help_text=_("One sheet named “tasks”, as in the export."))
 
     def clean_file(self) -> bytes:
-        from dgov.campaigns.spreadsheet import MAX_FILE_BYTES
+        from dgov.lib.xlsx import MAX_FILE_BYTES
 
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:

@@ -7,9 +7,12 @@ The published practice the models follow (Jilin Daily, 2018, on Kuancheng's 解�
 
 1. A campaign has a task table (任务分解表): form, content, measures, deadline, lead unit
    and co-units per task; tasks may have subtasks.
-2. Traffic lights: green = closed or more than ``CAMPAIGN_YELLOW_DAYS`` (3) working days
-   left; yellow = that many or fewer; red = overdue and open. A task that was red and
-   caught up shows yellow, not green, until the next reporting period.
+2. Traffic lights: the platform's deadline light (``dgov.workdays.lights``, kind
+   "campaign": yellow at ``DGOV_YELLOW_DAYS["campaign"]`` = 3 working days or fewer left;
+   a deadline on a rest day is due on the next working day, Civil Code Art. 203) while a
+   task is open, green once closed. On top of it, two rules of the campaign: a task with
+   a red card stays red, and a task that was red and caught up shows yellow, not green,
+   until the next reporting period.
 3. A parent cannot close while a subtask is open; its progress is the weighted sum of its
    children's (the plain average when they carry no weights).
 4. A measure that cannot be met gets a reason and a new date; the original date stays
@@ -30,30 +33,18 @@ from django.utils.translation import pgettext_lazy
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.lib.personal import mask_text
+from dgov.workdays.calendar import roll_forward
+from dgov.workdays.lights import Light, Thresholds, light
 
 SUPERVISE = "campaigns.supervise_campaign"
 VIEW_BOARD = "campaigns.view_campaign_board"
 REPORT = "campaigns.report_campaign_progress"
-
-
-def yellow_days() -> int:
-    return int(getattr(settings, "CAMPAIGN_YELLOW_DAYS", 3))
-
-
-def remind_days() -> int:
-    """Working days before a deadline when the 催办 reminder goes out."""
-    return int(getattr(settings, "CAMPAIGN_REMIND_DAYS", 3))
+KIND = "campaign"  # the deadline light's kind (``DGOV_YELLOW_DAYS``)
 
 
 class Period(models.TextChoices):
     WEEK = "week", _("Weekly")
     MONTH = "month", _("Monthly")
-
-
-class Light(models.TextChoices):
-    GREEN = "green", _("On track")
-    YELLOW = "yellow", _("Due soon")
-    RED = "red", _("Overdue")
 
 
 class Campaign(models.Model):
@@ -91,7 +82,8 @@ class Campaign(models.Model):
         return today - dt.timedelta(days=today.weekday())
 
     def publication_overdue(self, today: dt.date) -> bool:
-        return self.publication_deadline is not None and today > self.publication_deadline
+        """Past the publication deadline, carried past rest days (Civil Code Art. 203)."""
+        return self.publication_deadline is not None and today > roll_forward(self.publication_deadline)
 
 
 class Status(models.TextChoices):
@@ -99,23 +91,33 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class LightThresholds:
-    """The dates that split today's tasks into red, yellow and green, computed once so
-    the lights of thousands of tasks are a filter, not a loop."""
+class CarriedDue:
+    """A deadline as set, and the day it falls due: a date on a rest day is due on the
+    next working day (Civil Code Art. 203). Pages show both."""
+
+    due_on: dt.date
+
+    @property
+    def due_carried_to(self) -> dt.date | None:
+        """The next working day when ``due_on`` is a rest day, else None."""
+        carried = roll_forward(self.due_on)
+        return carried if carried != self.due_on else None
+
+
+class TaskLights:
+    """Today's lights of a campaign's tasks as filters (rule 2): the shared light's
+    dividing dates (``Thresholds``) with the campaign's red card and catch-up rules on top,
+    so the lights of thousands of tasks are a filter, not a loop."""
 
     def __init__(self, campaign: Campaign, today: dt.date) -> None:
-        from dgov.workdays.calendar import add_working_days
-
-        self.today = today
-        # due < green_from  <=>  working_days_between(today, due) <= yellow_days()
-        self.green_from = add_working_days(today, yellow_days() + 1).date
+        self.shared = Thresholds.on(today, KIND)
         self.period_start = campaign.period_start(today)
 
     def red(self) -> Q:
-        return Q(red_carded=True) | Q(status=Status.OPEN, due_on__lt=self.today)
+        return Q(red_carded=True) | (Q(status=Status.OPEN) & self.shared.red("due_on"))
 
     def yellow(self) -> Q:
-        soon = Q(status=Status.OPEN, due_on__gte=self.today, due_on__lt=self.green_from)
+        soon = Q(status=Status.OPEN) & self.shared.yellow("due_on")
         return ~self.red() & (soon | Q(caught_up_on__gte=self.period_start))
 
     def green(self) -> Q:
@@ -132,7 +134,7 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(Q(lead_unit=unit) | Q(co_units=unit)).distinct()
 
 
-class Task(models.Model):
+class Task(CarriedDue, models.Model):
     """One row of the task table (任务分解表)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
@@ -188,20 +190,21 @@ class Task(models.Model):
         return self.due_on != self.original_due_on
 
     def light(self, today: dt.date, *, period_start: dt.date | None = None) -> Light:
-        """The task's traffic light on ``today`` (rules 2 of the module docstring)."""
-        from dgov.workdays.calendar import working_days_between
-
+        """The task's traffic light on ``today`` (rule 2 of the module docstring)."""
         if self.red_carded:
             return Light.RED
-        if self.is_open and today > self.due_on:
+        shared = light(self.due_on, today, kind=KIND) if self.is_open else Light.GREEN
+        if shared == Light.RED:
             return Light.RED
-        light = Light.GREEN
-        if self.is_open and working_days_between(today, self.due_on) <= yellow_days():
-            light = Light.YELLOW
         start = period_start or self.campaign.period_start(today)
         if self.caught_up_on is not None and self.caught_up_on >= start:
-            light = Light.YELLOW
-        return light
+            return Light.YELLOW
+        return shared
+
+    def overdue(self, today: dt.date) -> bool:
+        """Open and past its deadline, carried past rest days (Art. 203): what the red
+        reminder and the catch-up rule count as late."""
+        return self.is_open and light(self.due_on, today, kind=KIND) == Light.RED
 
     def rolled_up_progress(self, children: list["Task"]) -> int:
         """Rule 3: the weighted sum of the children's progress, the plain average when
@@ -217,7 +220,7 @@ class Task(models.Model):
         return int(value.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
 
 
-class Problem(models.Model):
+class Problem(CarriedDue, models.Model):
     """One item of a unit's problem list (问题清单 · 症结根源 · 整改措施)."""
 
     class State(models.TextChoices):
@@ -273,7 +276,7 @@ class Publication(models.Model):
 
     def late(self) -> bool:
         deadline = self.campaign.publication_deadline
-        return deadline is not None and self.published_on > deadline
+        return deadline is not None and self.published_on > roll_forward(deadline)
 
 
 class Event(models.Model):
@@ -318,6 +321,17 @@ class Event(models.Model):
     def public_note(self) -> str:
         """The note as the public sees it: ID and mobile numbers masked."""
         return mask_text(self.note)
+
+
+# Timeline verbs the public sees on a published problem list (who did it is not shown).
+PUBLIC_VERBS = {
+    Event.Verb.CREATE,
+    Event.Verb.REPORT,
+    Event.Verb.EXTEND,
+    Event.Verb.EVIDENCE,
+    Event.Verb.ACCEPT,
+    Event.Verb.REJECT,
+}
 
 
 class Extension(models.Model):

@@ -7,39 +7,37 @@ department codes, co-units separated by commas; ``deadline`` is a date (a date c
 YYYY-MM-DD); ``weight`` is blank or a positive number, and siblings are either all
 weighted or none.
 
-Import reads everything first and reports every problem with its row and column; only a
-file without problems is imported (in one transaction). A row whose number is already in
+Import reads everything first and reports every problem with its row and column
+(``dgov.lib.xlsx.ImportRejected``); only a file without problems is imported (in one
+transaction). A row whose number is already in
 the table updates that task's text, units and weight; its deadline changes only through
 an extension, so a different deadline is a problem. Exporting and importing again
-changes nothing.
+changes nothing (a text that a spreadsheet would run as a formula is exported with a
+leading apostrophe, and stays so).
 """
 
 import datetime as dt
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dgov.accounts.models import Department
+from dgov.accounts.models import Department, User
 from dgov.audit.trail import record
 from dgov.campaigns.models import Campaign, Event, Task
+from dgov.campaigns.rules import may_import_tasks
 from dgov.lib import clock
+from dgov.lib.rules import enforce
+from dgov.lib.xlsx import ImportRejected, Problems, Sheet, read_sheet
 
 COLUMNS = ["number", "parent", "form", "content", "measures", "deadline", "lead_unit", "co_units", "weight"]
 SHEET = "tasks"
 MAX_ROWS = 20_000
-MAX_FILE_BYTES = 10_000_000
 _SPLIT = re.compile(r"[,，、;；\s]+")
-
-
-class TaskFileError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass
@@ -63,23 +61,18 @@ class ImportResult:
     unchanged: int = 0
 
 
-def export_tasks(campaign: Campaign) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = SHEET
-    sheet.append(COLUMNS)
+def task_sheet(campaign: Campaign) -> Sheet:
+    """The task table as the sheet that ``parse_tasks`` reads back."""
     tasks = (
         Task.objects.filter(campaign=campaign)
         .select_related("parent", "lead_unit")
         .prefetch_related("co_units")
         .order_by("number")
     )
-    for task in _parents_first(list(tasks)):
-        sheet.append(
-            [
+
+    def rows() -> Iterator[list[Any]]:
+        for task in _parents_first(list(tasks)):
+            yield [
                 task.number,
                 task.parent.number if task.parent else "",
                 task.form,
@@ -90,10 +83,8 @@ def export_tasks(campaign: Campaign) -> bytes:
                 ",".join(sorted(unit.code for unit in task.co_units.all())),
                 float(task.weight) if task.weight is not None else None,
             ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+    return Sheet(SHEET, COLUMNS, rows())
 
 
 def _parents_first(tasks: list[Task]) -> list[Task]:
@@ -110,14 +101,14 @@ def _parents_first(tasks: list[Task]) -> list[Task]:
 
 
 class _Reader:
+    """Reads the cells of one file, reporting each problem with its row and column."""
+
     def __init__(self, campaign: Campaign) -> None:
-        self.problems: list[str] = []
+        self.problems = Problems()
         self.units = {d.code: d for d in Department.objects.filter(district_id=campaign.district_id)}
 
     def problem(self, row: int, column: str, message: str) -> None:
-        self.problems.append(
-            _("Row %(row)s, column %(column)s: %(message)s") % {"row": row, "column": column, "message": message}
-        )
+        self.problems.add(row, column, message)
 
     @staticmethod
     def text(value: Any) -> str:
@@ -170,47 +161,14 @@ def _closed_parent_message(parent: str) -> str:
 
 
 def parse_tasks(content: bytes, campaign: Campaign) -> list[ParsedTask]:
-    """Read a workbook; raise ``TaskFileError`` listing every problem."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a file that is not .xlsx
-        raise TaskFileError([_("The file is not an .xlsx workbook.")]) from None
-    if SHEET not in book.sheetnames:
-        raise TaskFileError([_("The workbook has no sheet named “%(name)s”.") % {"name": SHEET}])
+    """Read a workbook; raise ``ImportRejected`` listing every problem."""
     reader = _Reader(campaign)
-    try:
-        parsed = _read_rows(book[SHEET], campaign, reader)
-    except (TaskFileError, DatabaseError):
-        raise
-    except Exception:  # read-only openpyxl parses the sheet's XML lazily, row by row
-        raise TaskFileError([_("The file is not an .xlsx workbook.")]) from None
-    finally:
-        book.close()
-    if reader.problems:
-        raise TaskFileError(reader.problems)
-    return parsed
-
-
-def _read_rows(sheet: Any, campaign: Campaign, reader: _Reader) -> list[ParsedTask]:
-    rows = sheet.iter_rows(values_only=True)
-    header = [reader.text(v) for v in next(rows, ())]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise TaskFileError([_("The sheet lacks the columns %(columns)s.") % {"columns": ", ".join(missing)}])
     existing = {t.number: t for t in Task.objects.filter(campaign=campaign).select_related("parent")}
     parsed: list[ParsedTask] = []
     seen: dict[str, ParsedTask] = {}
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_ROWS:
-            reader.problems.append(_("The sheet has too many rows."))
-            break
-        # A sheet without <dimension> gives short rows: pad them to the header.
-        padded = (*values, *([None] * (len(header) - len(values))))
-        row = dict(zip(header, padded, strict=False))
-        if all(reader.text(row.get(c)) == "" for c in COLUMNS):
-            continue
+    for number, found in read_sheet(content, SHEET, required=COLUMNS, max_rows=MAX_ROWS):
+        # A sheet without <dimension> gives short rows: a missing cell is a blank one.
+        row = {column: found.get(column) for column in COLUMNS}
         task_number = reader.required(number, "number", row["number"], 20).removesuffix(".0")
         if task_number in seen:
             reader.problem(number, "number", _("the number %(number)s is listed twice.") % {"number": task_number})
@@ -269,17 +227,13 @@ def _read_rows(sheet: Any, campaign: Campaign, reader: _Reader) -> list[ParsedTa
                 "weight",
                 _("the subtasks of %(parent)s must all have a weight or none.") % {"parent": parent or "—"},
             )
+    reader.problems.raise_if_any()
     return parsed
 
 
-def do_import_tasks(campaign: Campaign, parsed: list[ParsedTask], *, by: Any) -> ImportResult:
+def do_import_tasks(campaign: Campaign, parsed: list[ParsedTask], *, by: User) -> ImportResult:
     """All or nothing: create new tasks, update the text of known ones; audited."""
-    from dgov.campaigns.actions import supervises
-
-    if not supervises(by, campaign):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    enforce(may_import_tasks(by, campaign))
     result = ImportResult()
     with transaction.atomic():
         tasks = {t.number: t for t in Task.objects.select_for_update().filter(campaign=campaign)}
@@ -294,7 +248,7 @@ def do_import_tasks(campaign: Campaign, parsed: list[ParsedTask], *, by: Any) ->
             task = tasks.get(item.number)
             if task is None:
                 if item.parent and not tasks[item.parent].is_open:  # closed since the file was read
-                    raise TaskFileError([_closed_parent_message(item.parent)])
+                    raise ImportRejected([_closed_parent_message(item.parent)])
                 task = Task.objects.create(
                     campaign=campaign,
                     number=item.number,

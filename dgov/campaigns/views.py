@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dgov.accounts.models import Department
-from dgov.campaigns import actions
+from dgov.accounts.access import AuthedRequest, staff_district, staff_or_403
+from dgov.accounts.models import Department, User
+from dgov.campaigns import actions, rules
 from dgov.campaigns.forms import (
     CampaignForm,
     DecisionForm,
@@ -41,54 +42,38 @@ from dgov.campaigns.forms import (
     TaskImportForm,
 )
 from dgov.campaigns.models import (
+    PUBLIC_VERBS,
     REPORT,
     SUPERVISE,
-    VIEW_BOARD,
     Campaign,
     Event,
     Evidence,
     Extension,
     Light,
-    LightThresholds,
     Problem,
     Publication,
     Task,
 )
+from dgov.campaigns.reports import board_rows
+from dgov.campaigns.rules import watches
 from dgov.documents.models import Document
 from dgov.documents.storage import record_download
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import Verdict, enforce
+from dgov.lib.xlsx import ImportRejected, workbook_response
 from dgov.ops.replica import reads_from_replica
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNIT_PAGE_TASKS = 100
 # Requests and evidence waiting for an inspector, listed on the board.
 BOARD_QUEUE = 50
 LATEST_REPORTS = 20
-# Timeline verbs the public sees (who did it is not shown).
-PUBLIC_VERBS = {
-    Event.Verb.CREATE,
-    Event.Verb.REPORT,
-    Event.Verb.EXTEND,
-    Event.Verb.EVIDENCE,
-    Event.Verb.ACCEPT,
-    Event.Verb.REJECT,
-}
-
-
-def _staff(request: HttpRequest) -> Any:
-    user = request.user
-    if not (user.is_authenticated and getattr(user, "kind", "") == "staff" and user.district_id is not None):
-        raise PermissionDenied
-    return user
-
-
-def _watches(user: Any) -> bool:
-    return bool(user.has_perm(VIEW_BOARD) or user.has_perm(SUPERVISE))
 
 
 def get_campaign_for_user(request: HttpRequest, pk: int) -> Campaign:
     """Staff of the campaign's district who watch the board or speak for a unit."""
-    user = _staff(request)
-    if not (_watches(user) or user.has_perm(REPORT)):
+    user = staff_or_403(request)
+    if not (watches(user) or user.has_perm(REPORT)):
         raise Http404
     try:
         return Campaign.objects.visible_to(user).select_related("district").get(pk=pk)
@@ -97,11 +82,11 @@ def get_campaign_for_user(request: HttpRequest, pk: int) -> Campaign:
 
 
 def _sees_unit(user: Any, unit_ids: set[int]) -> bool:
-    return _watches(user) or (user.has_perm(REPORT) and user.department_id in unit_ids)
+    return watches(user) or (user.has_perm(REPORT) and user.department_id in unit_ids)
 
 
 def get_task_for_user(request: HttpRequest, pk: int) -> Task:
-    user = _staff(request)
+    user = staff_or_403(request)
     try:
         task = (
             Task.objects.visible_to(user)
@@ -117,10 +102,10 @@ def get_task_for_user(request: HttpRequest, pk: int) -> Task:
 
 
 def get_problem_for_user(request: HttpRequest, pk: int) -> Problem:
-    user = _staff(request)
+    user = staff_or_403(request)
     try:
         problem = Problem.objects.select_related("campaign__district", "unit").get(
-            pk=pk, campaign__district_id=user.district_id
+            pk=pk, campaign__district_id=staff_district(request).pk
         )
     except Problem.DoesNotExist:
         raise Http404 from None
@@ -146,85 +131,33 @@ def _messages_of(error: ValidationError) -> list[str]:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
-    if not (_watches(user) or user.has_perm(REPORT)):
+    user = staff_or_403(request)
+    if not (watches(user) or user.has_perm(REPORT)):
         raise PermissionDenied
     campaigns = Campaign.objects.visible_to(user).order_by("-starts_on", "-pk")
     return render(
         request,
         "campaigns/index.html",
-        {"campaigns": campaigns, "may_create": user.has_perm(SUPERVISE), "watches": _watches(user)},
+        {
+            "campaigns": campaigns,
+            "may_create": rules.may_create_campaign(user, user.district),
+            "watches": watches(user),
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
-    if not user.has_perm(SUPERVISE):
-        raise PermissionDenied
+    user = staff_or_403(request, SUPERVISE)
+    verdict = rules.may_create_campaign(user, user.district)
     form = CampaignForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             campaign = actions.do_create_campaign(user.district, by=user, data=form.cleaned_data)
             return redirect("campaigns:board", campaign.pk)
-        return render(request, "campaigns/new.html", {"form": form}, status=400)
-    return render(request, "campaigns/new.html", {"form": form})
-
-
-@dataclass
-class UnitRow:
-    unit: Department
-    red: int = 0
-    yellow: int = 0
-    green: int = 0
-    tasks: int = 0
-    red_cards: int = 0
-    problems: int = 0
-    problems_open: int = 0
-    publication: Publication | None = None
-    not_published: bool = False
-
-
-def board_rows(campaign: Campaign, today: Any) -> list[UnitRow]:
-    """One row per unit: its tasks' lights (as lead unit), its problem list and whether
-    it published by the deadline. Four queries, whatever the number of tasks."""
-    limits = LightThresholds(campaign, today)
-    counts = (
-        Task.objects.filter(campaign=campaign)
-        .values("lead_unit")
-        .annotate(
-            tasks=Count("pk"),
-            red=Count("pk", filter=limits.red()),
-            yellow=Count("pk", filter=limits.yellow()),
-            red_cards=Count("pk", filter=Q(red_carded=True)),
-        )
-        .order_by()
-    )
-    problems = (
-        Problem.objects.filter(campaign=campaign)
-        .values("unit")
-        .annotate(total=Count("pk"), open=Count("pk", filter=~Q(state=Problem.State.CLOSED)))
-        .order_by()
-    )
-    published = {p.unit_id: p for p in Publication.objects.filter(campaign=campaign).select_related("campaign")}
-    count_rows, problem_rows = list(counts), list(problems)
-    rows = {unit.pk: UnitRow(unit) for unit in campaign.units.order_by("code")}
-    strays = {c["lead_unit"] for c in count_rows} | {p["unit"] for p in problem_rows}
-    for unit in Department.objects.filter(pk__in=strays - set(rows)):
-        rows[unit.pk] = UnitRow(unit)  # a unit outside the campaign's list still shows
-    for c in count_rows:
-        row = rows[c["lead_unit"]]
-        row.tasks, row.red, row.yellow, row.red_cards = c["tasks"], c["red"], c["yellow"], c["red_cards"]
-        row.green = row.tasks - row.red - row.yellow
-    for p in problem_rows:
-        row = rows[p["unit"]]
-        row.problems, row.problems_open = p["total"], p["open"]
-    overdue = campaign.publication_overdue(today)
-    for row in rows.values():
-        row.publication = published.get(row.unit.pk)
-        row.not_published = overdue and row.publication is None
-    return sorted(rows.values(), key=lambda r: (not r.not_published, -r.red, -r.yellow, r.unit.code))
+        return render(request, "campaigns/new.html", {"form": form, "verdict": verdict}, status=400)
+    return render(request, "campaigns/new.html", {"form": form, "verdict": verdict})
 
 
 @login_required
@@ -234,11 +167,11 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     their problem list by the deadline are flagged and listed first."""
     campaign = get_campaign_for_user(request, pk)
     user: Any = request.user
-    if not _watches(user):
+    if not watches(user):
         if user.department_id is None:
             raise PermissionDenied
         return redirect("campaigns:unit", campaign.pk, user.department_id)
-    today = actions.today()
+    today = clock.today()
     rows = board_rows(campaign, today)
     totals = {k: sum(getattr(r, k) for r in rows) for k in ("tasks", "red", "yellow", "green", "problems")}
     pending = list(
@@ -282,7 +215,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "pending_extensions": pending,
             "pending_evidence": evidence,
-            "supervises": user.has_perm(SUPERVISE),
+            "supervises": rules.supervises(user, campaign),
             "chart": chart,
         },
     )
@@ -291,7 +224,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = staff_or_403(request)
     if not user.has_perm(REPORT) or user.department_id is None:
         raise PermissionDenied
     campaign = Campaign.objects.visible_to(user).order_by("-starts_on", "-pk").first()
@@ -310,7 +243,7 @@ def unit_page(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     unit = _unit_of(campaign, unit_pk)
     if not _sees_unit(user, {unit.pk}):
         raise Http404
-    today = actions.today()
+    today = clock.today()
     period_start = campaign.period_start(today)
     # Open tasks first, by deadline; a page of ``UNIT_PAGE_TASKS``.
     # A subquery, not a join: no DISTINCT over the whole table.
@@ -343,6 +276,8 @@ def unit_page(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         # Plain values: the page renders hundreds of rows, and every filter costs.
         task.light_label = labels[task.today_light]
         task.due_iso = task.due_on.isoformat()
+        carried = task.due_carried_to
+        task.carried_iso = carried.isoformat() if carried else ""
         task.url = f"{base}{task.pk}/"
         task.pct = str(task.progress)
         task.short = task.content if len(task.content) <= 80 else task.content[:79] + "…"
@@ -357,7 +292,7 @@ def unit_page(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         key=lambda e: (e.at, e.pk),
         reverse=True,
     )[:LATEST_REPORTS]
-    speaks = actions.speaks_for(user, campaign, unit.pk)
+    may_add = rules.may_add_problem(user, campaign, unit)
     return render(
         request,
         "campaigns/unit.html",
@@ -372,22 +307,21 @@ def unit_page(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             "problems": problems,
             "reports": reports,
             "today": today,
-            "speaks": speaks,
+            "publish": rules.may_publish(user, campaign, unit),
             "publication": Publication.objects.filter(campaign=campaign, unit=unit).first(),
             "overdue": campaign.publication_overdue(today),
-            "problem_form": ProblemForm() if speaks else None,
+            "problem_form": ProblemForm() if may_add else None,
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    from dgov.campaigns.spreadsheet import TaskFileError, do_import_tasks, parse_tasks
+def import_tasks(request: AuthedRequest, pk: int) -> HttpResponse:
+    from dgov.campaigns.spreadsheet import do_import_tasks, parse_tasks
 
     campaign = get_campaign_for_user(request, pk)
-    if not request.user.has_perm(SUPERVISE):
-        raise PermissionDenied
+    enforce(rules.may_import_tasks(request.user, campaign))
     context: dict[str, Any] = {"campaign": campaign}
     if request.method != "POST":
         context["form"] = TaskImportForm()
@@ -398,8 +332,8 @@ def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             parsed = parse_tasks(form.cleaned_data["file"], campaign)
             result = do_import_tasks(campaign, parsed, by=request.user)
-        except TaskFileError as error:
-            for problem in error.problems[:200]:
+        except ImportRejected as error:
+            for problem in error.messages[:200]:
                 form.add_error(None, problem)
         except IntegrityError:
             form.add_error(None, _("Someone else changed the task table a moment ago; try again."))
@@ -416,15 +350,13 @@ def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 @reads_from_replica
 @login_required
 @require_GET
-def export_tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    from dgov.campaigns.spreadsheet import export_tasks as export
+def export_tasks(request: HttpRequest, pk: int) -> FileResponse:
+    from dgov.campaigns.spreadsheet import task_sheet
 
     campaign = get_campaign_for_user(request, pk)
-    if not _watches(request.user):
+    if not watches(request.user):
         raise PermissionDenied
-    response = HttpResponse(export(campaign), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tasks-{campaign.pk}.xlsx"'
-    return response
+    return workbook_response(f"tasks-{campaign.pk}.xlsx", [task_sheet(campaign)])
 
 
 # Tasks ----------------------------------------------------------------------------------
@@ -433,7 +365,8 @@ def export_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 @dataclass(frozen=True)
 class Action:
     label: str | Promise
-    allowed: Callable[[Any, Any], bool]
+    # The action's predicate (``rules``), asked about the page's subject.
+    verdict: Callable[[Any, Any], Verdict]
     form: Callable[[Any, HttpRequest, bool], Any]
     run: Callable[[Any, HttpRequest, Any], str]
 
@@ -460,126 +393,120 @@ def _progress_form(task: Task, request: HttpRequest, bound: bool) -> Any:
     return ProgressForm(data, files, leaf=not task.children.exists())
 
 
-def _pending(subject: Any) -> Extension | None:
-    return subject.extension_requests.filter(state=Extension.State.PENDING).first()
-
-
 def _run_report(task: Task, request: HttpRequest, form: Any) -> str:
     data = form.cleaned_data
     actions.do_report_progress(
-        task, by=request.user, text=data["text"], percent=data.get("percent"), uploads=data["uploads"]
+        task, by=_user(request), text=data["text"], percent=data.get("percent"), uploads=data["uploads"]
     )
     return _("The progress report is recorded.")
 
 
 def _run_close(task: Task, request: HttpRequest, form: Any) -> str:
-    actions.do_close_task(task, by=request.user, note=form.cleaned_data["note"])
+    actions.do_close_task(task, by=_user(request), note=form.cleaned_data["note"])
     return _("The task is closed.")
 
 
 def _run_request_extension(subject: Any, request: HttpRequest, form: Any) -> str:
     actions.do_request_extension(
-        subject, by=request.user, reason=form.cleaned_data["reason"], new_due_on=form.cleaned_data["new_due_on"]
+        subject, by=_user(request), reason=form.cleaned_data["reason"], new_due_on=form.cleaned_data["new_due_on"]
     )
     return _("The request for a new deadline is sent to the inspectors.")
 
 
 def _run_decide_extension(subject: Any, request: HttpRequest, form: Any) -> str:
-    extension = _pending(subject)
+    extension = rules.pending_extension(subject)
     if extension is None:
-        raise ValidationError(_("There is no request waiting for a decision."))
+        raise Conflict(_("There is no request waiting for a decision."))
     actions.do_decide_extension(
-        extension, by=request.user, grant=form.cleaned_data["grant"], note=form.cleaned_data["note"]
+        extension, by=_user(request), grant=form.cleaned_data["grant"], note=form.cleaned_data["note"]
     )
     return _("The decision is recorded.")
 
 
 def _run_red_card(task: Task, request: HttpRequest, form: Any) -> str:
-    actions.do_red_card(task, by=request.user, reason=form.cleaned_data["reason"])
+    actions.do_red_card(task, by=_user(request), reason=form.cleaned_data["reason"])
     return _("The red card is shown.")
 
 
 def _run_lift(task: Task, request: HttpRequest, form: Any) -> str:
-    actions.do_lift_red_card(task, by=request.user, reason=form.cleaned_data["reason"])
+    actions.do_lift_red_card(task, by=_user(request), reason=form.cleaned_data["reason"])
     return _("The red card is lifted.")
 
 
-def _unit_member(task: Task, user: Any) -> bool:
-    return any(actions.speaks_for(user, task.campaign, unit) for unit in actions.task_units(task))
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # behind login_required
 
 
 TASK_ACTIONS: dict[str, Action] = {
-    "report": Action(
-        gettext_lazy("Report progress"), lambda t, u: t.is_open and _unit_member(t, u), _progress_form, _run_report
-    ),
-    "close": Action(
-        gettext_lazy("Close the task"),
-        lambda t, u: (
-            t.is_open and (actions.supervises(u, t.campaign) or actions.speaks_for(u, t.campaign, t.lead_unit_id))
-        ),
-        _simple(NoteForm),
-        _run_close,
-    ),
+    "report": Action(gettext_lazy("Report progress"), rules.may_report_progress, _progress_form, _run_report),
+    "close": Action(gettext_lazy("Close the task"), rules.may_close_task, _simple(NoteForm), _run_close),
     "request_extension": Action(
-        gettext_lazy("Ask for a new deadline"),
-        lambda t, u: t.is_open and _unit_member(t, u) and _pending(t) is None,
-        _extension_form,
-        _run_request_extension,
+        gettext_lazy("Ask for a new deadline"), rules.may_request_extension, _extension_form, _run_request_extension
     ),
     "decide_extension": Action(
         gettext_lazy("Decide on the new deadline"),
-        lambda t, u: actions.supervises(u, t.campaign) and _pending(t) is not None,
+        rules.may_decide_extension,
         _simple(DecisionForm),
         _run_decide_extension,
     ),
-    "red_card": Action(
-        gettext_lazy("Show a red card"),
-        lambda t, u: t.is_open and not t.red_carded and actions.supervises(u, t.campaign),
-        _simple(ReasonForm),
-        _run_red_card,
-    ),
-    "lift_red_card": Action(
-        gettext_lazy("Lift the red card"),
-        lambda t, u: t.red_carded and actions.supervises(u, t.campaign),
-        _simple(ReasonForm),
-        _run_lift,
-    ),
+    "red_card": Action(gettext_lazy("Show a red card"), rules.may_red_card, _simple(ReasonForm), _run_red_card),
+    "lift_red_card": Action(gettext_lazy("Lift the red card"), rules.may_lift_red_card, _simple(ReasonForm), _run_lift),
 }
 
 
-def _render_task(
+def _action_forms(
+    request: HttpRequest, subject: Any, table: dict[str, Action], failed: str, failed_form: Any
+) -> list[tuple[str, Action, Any, Verdict]]:
+    """Each action the person may take with its form, each one refused with its reason (a
+    disabled button), nothing for those that are not theirs."""
+    shown = []
+    for name, action in table.items():
+        verdict = action.verdict(request.user, subject)
+        if verdict:
+            form = failed_form if name == failed else action.form(subject, request, False)
+            shown.append((name, action, form, verdict))
+        elif verdict.shown:
+            shown.append((name, action, None, verdict))
+    return shown
+
+
+def _render_subject(
     request: HttpRequest,
-    task: Task,
+    subject: Task | Problem,
+    table: dict[str, Action],
+    template: str,
+    context: dict[str, Any],
     *,
     failed: str = "",
     failed_form: Any = None,
     errors: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    today = actions.today()
-    forms = []
-    for name, action in TASK_ACTIONS.items():
-        if action.allowed(task, request.user):
-            form = failed_form if name == failed else action.form(task, request, False)
-            forms.append((name, action, form))
+    """A task's or a problem's page, with its actions (``_action_forms``)."""
+    context |= {
+        "campaign": subject.campaign,
+        "extensions": subject.extension_requests.select_related("requested_by", "decided_by"),
+        "action_forms": _action_forms(request, subject, table, failed, failed_form),
+        "failed": failed,
+        "action_errors": errors or [],
+    }
+    return render(request, template, context, status=status)
+
+
+def _render_task(request: HttpRequest, task: Task, **state: Any) -> HttpResponse:
+    today = clock.today()
     children = list(task.children.select_related("lead_unit").order_by("number"))
     for child in children:
         child.campaign = task.campaign
         child.today_light = child.light(today)
-    events = task.events.select_related("by").prefetch_related("documents")
     context = {
         "task": task,
-        "campaign": task.campaign,
         "base": reverse("campaigns:task", args=[task.pk]),
         "light": task.light(today),
         "children": children,
-        "events": events,
-        "extensions": task.extension_requests.select_related("requested_by", "decided_by"),
-        "action_forms": forms,
-        "failed": failed,
-        "action_errors": errors or [],
+        "events": task.events.select_related("by").prefetch_related("documents"),
     }
-    return render(request, "campaigns/task.html", context, status=status)
+    return _render_subject(request, task, TASK_ACTIONS, "campaigns/task.html", context, **state)
 
 
 @login_required
@@ -591,18 +518,24 @@ def task_page(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(
     request: HttpRequest, subject: Any, table: dict[str, Action], name: str, rerender: Callable[..., HttpResponse]
 ) -> HttpResponse:
+    """One action: refused by its predicate (403 with the reason; 409 when it was done
+    already), or the form validates (400) and the ``do_*`` acts (409 when somebody else
+    acted first)."""
     action = table.get(name)
     if action is None:
         raise Http404
-    if not action.allowed(subject, request.user):
-        raise PermissionDenied
     form = action.form(subject, request, True)
-    if not form.is_valid():
-        return rerender(request, subject, failed=name, failed_form=form, status=400)
     try:
+        enforce(action.verdict(request.user, subject))  # a refusal comes before any complaint about the form
+        if not form.is_valid():
+            return rerender(request, subject, failed=name, failed_form=form, status=400)
         message = action.run(subject, request, form)
+    except PermissionDenied as error:
+        return rerender(request, subject, errors=[str(error)], status=403)
+    except Conflict as error:
+        return rerender(request, subject, errors=[str(error)], status=409)
     except ValidationError as error:
-        return rerender(request, subject, failed=name, failed_form=form, errors=_messages_of(error), status=409)
+        return rerender(request, subject, failed=name, failed_form=form, errors=_messages_of(error), status=400)
     messages.success(request, message)
     return redirect(request.path.rsplit("/", 2)[0] + "/")  # the subject's page
 
@@ -618,11 +551,10 @@ def task_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_problem(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+def add_problem(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk)
     unit = _unit_of(campaign, unit_pk)
-    if not actions.speaks_for(request.user, campaign, unit.pk):
-        raise PermissionDenied
+    enforce(rules.may_add_problem(request.user, campaign, unit))
     form = ProblemForm(request.POST)
     if not form.is_valid():
         return render(
@@ -641,107 +573,70 @@ def add_problem(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+def publish(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """Publish the unit's problem list: 403 with the reason when it may not (yet), 409
+    when it was published already."""
     campaign = get_campaign_for_user(request, pk)
     unit = _unit_of(campaign, unit_pk)
-    if not actions.speaks_for(request.user, campaign, unit.pk):
-        raise PermissionDenied
-    try:
-        actions.do_publish(campaign, unit, by=request.user)
-    except ValidationError as error:
-        for message in _messages_of(error):
-            messages.error(request, message)
-        return redirect("campaigns:unit", campaign.pk, unit.pk)
+    actions.do_publish(campaign, unit, by=request.user)
     messages.success(request, _("The problem list and its measures are published."))
     return redirect("campaigns:unit", campaign.pk, unit.pk)
 
 
 def _run_problem_report(problem: Problem, request: HttpRequest, form: Any) -> str:
-    actions.do_report_problem(problem, by=request.user, text=form.cleaned_data["text"])
+    actions.do_report_problem(problem, by=_user(request), text=form.cleaned_data["text"])
     return _("The progress report is recorded.")
 
 
 def _run_evidence(problem: Problem, request: HttpRequest, form: Any) -> str:
     actions.do_submit_evidence(
-        problem, by=request.user, note=form.cleaned_data["note"], uploads=form.cleaned_data["uploads"]
+        problem, by=_user(request), note=form.cleaned_data["note"], uploads=form.cleaned_data["uploads"]
     )
     return _("The evidence is sent to the inspectors.")
 
 
 def _run_decide_evidence(problem: Problem, request: HttpRequest, form: Any) -> str:
-    evidence = problem.evidence.filter(state=Evidence.State.PENDING).first()
+    evidence = rules.pending_evidence(problem)
     if evidence is None:
-        raise ValidationError(_("There is no evidence waiting for a decision."))
+        raise Conflict(_("There is no evidence waiting for a decision."))
     actions.do_decide_evidence(
-        evidence, by=request.user, accept=form.cleaned_data["accept"], note=form.cleaned_data["note"]
+        evidence, by=_user(request), accept=form.cleaned_data["accept"], note=form.cleaned_data["note"]
     )
     return _("The decision is recorded.")
-
-
-def _speaks(problem: Problem, user: Any) -> bool:
-    return actions.speaks_for(user, problem.campaign, problem.unit_id)
 
 
 PROBLEM_ACTIONS: dict[str, Action] = {
     "report": Action(
         gettext_lazy("Report a step of the rectification"),
-        lambda p, u: p.state != Problem.State.CLOSED and _speaks(p, u),
+        rules.may_report_problem,
         _simple(StepForm),
         _run_problem_report,
     ),
     "evidence": Action(
         gettext_lazy("Submit evidence of rectification"),
-        lambda p, u: p.state == Problem.State.OPEN and _speaks(p, u),
+        rules.may_submit_evidence,
         _simple(EvidenceForm),
         _run_evidence,
     ),
     "decide_evidence": Action(
         gettext_lazy("Decide on the evidence"),
-        lambda p, u: p.state == Problem.State.EVIDENCE and actions.supervises(u, p.campaign),
+        rules.may_decide_evidence,
         _simple(EvidenceDecisionForm),
         _run_decide_evidence,
     ),
-    "request_extension": Action(
-        gettext_lazy("Ask for a new deadline"),
-        lambda p, u: p.state != Problem.State.CLOSED and _speaks(p, u) and _pending(p) is None,
-        _extension_form,
-        _run_request_extension,
-    ),
-    "decide_extension": Action(
-        gettext_lazy("Decide on the new deadline"),
-        lambda p, u: actions.supervises(u, p.campaign) and _pending(p) is not None,
-        _simple(DecisionForm),
-        _run_decide_extension,
-    ),
+    "request_extension": TASK_ACTIONS["request_extension"],
+    "decide_extension": TASK_ACTIONS["decide_extension"],
 }
 
 
-def _render_problem(
-    request: HttpRequest,
-    problem: Problem,
-    *,
-    failed: str = "",
-    failed_form: Any = None,
-    errors: Any = None,
-    status: int = 200,
-) -> HttpResponse:
-    forms = []
-    for name, action in PROBLEM_ACTIONS.items():
-        if action.allowed(problem, request.user):
-            form = failed_form if name == failed else action.form(problem, request, False)
-            forms.append((name, action, form))
+def _render_problem(request: HttpRequest, problem: Problem, **state: Any) -> HttpResponse:
     context = {
         "problem": problem,
-        "campaign": problem.campaign,
         "base": reverse("campaigns:problem", args=[problem.pk]),
         "events": problem.events.select_related("by"),
         "evidence": problem.evidence.select_related("submitted_by", "decided_by").prefetch_related("documents"),
-        "extensions": problem.extension_requests.select_related("requested_by", "decided_by"),
-        "action_forms": forms,
-        "failed": failed,
-        "action_errors": errors or [],
     }
-    return render(request, "campaigns/problem.html", context, status=status)
+    return _render_subject(request, problem, PROBLEM_ACTIONS, "campaigns/problem.html", context, **state)
 
 
 @login_required
@@ -760,15 +655,15 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, to those who may see the task or problem it is attached to."""
-    user = _staff(request)
+    user = staff_or_403(request)
     try:
-        doc = Document.objects.get(pk=pk, district_id=user.district_id)
+        doc = Document.objects.get(pk=pk, district_id=staff_district(request).pk)
     except Document.DoesNotExist:
         raise Http404 from None
     allowed = False
     for event in Event.objects.filter(documents=doc).select_related("task", "problem"):
         subject = event.task or event.problem
-        units = actions.task_units(subject) if isinstance(subject, Task) else {subject.unit_id}  # type: ignore[union-attr]
+        units = rules.subject_units(subject)  # type: ignore[arg-type]
         allowed = allowed or _sees_unit(user, units)
     for evidence in Evidence.objects.filter(documents=doc).select_related("problem"):
         allowed = allowed or _sees_unit(user, {evidence.problem.unit_id})

@@ -1,10 +1,14 @@
 """Every write of public evaluation, talks, the column and research reports: one function,
 one transaction, with its audit entry.
 
+Who may act: each ``do_*`` enforces its predicate of ``rules`` first (403 with the
+reason, or 409 when it was done already).
+
 Repeats and races: one public evaluation per unit, day and device, one survey response
 per unit and device, and one evaluation per invitation are unique constraints, so a
-double click or two tabs give ``Refused`` instead of a second row. Reviews and moderation
-are conditional UPDATEs: of two people acting at once exactly one wins.
+double click or two tabs give ``Conflict`` (409) instead of a second row. Reviews and
+moderation are conditional UPDATEs: of two people acting at once exactly one wins. The
+abuse limits of the public channels answer ``TooMany`` (429).
 """
 
 import datetime as dt
@@ -16,13 +20,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from dgov.accounts.models import Department
+from dgov.accounts.models import Department, User
 from dgov.audit.trail import record
+from dgov.evaluation import rules
 from dgov.evaluation.models import (
     ArticleStatus,
     Channel,
@@ -40,36 +45,22 @@ from dgov.evaluation.models import (
     Talk,
     setting,
 )
-from dgov.evaluation.permissions import (
-    INVITE,
-    MANAGE_SURVEYS,
-    MODERATE,
-    RECORD_TALK,
-    REVIEW_COLUMN,
-    REVIEW_REPORT,
-    SUBMIT_REPORT,
-    WRITE_COLUMN,
-)
 from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 from dgov.lib.personal import mask_text
+from dgov.lib.rules import enforce
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 # Stripes of the abuse-limit lock per kind (address, device): see LimitLock.
 LOCK_STRIPES = 1024
 
 
-class Refused(Exception):
-    """The request is understood but not allowed now; ``status`` is the HTTP answer."""
+class TooMany(Exception):
+    """An abuse limit of the public channels was reached: answered 429."""
 
-    def __init__(self, message: str, status: int = 409) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.status = status
-
-
-def _require(by: Any, permission: str) -> None:
-    if not by.has_perm(permission):
-        raise PermissionDenied(_("Your role does not allow this action."))
 
 
 def keyed(value: str) -> str:
@@ -99,9 +90,9 @@ def _check_limits(device: str, address: str) -> None:
     since = clock.now() - dt.timedelta(minutes=setting("EVALUATION_LIMIT_WINDOW_MINUTES"))
     recent = Evaluation.objects.filter(created_at__gte=since)
     if address and recent.filter(address=address).count() >= setting("EVALUATION_MAX_PER_ADDRESS"):
-        raise Refused(_("Too many evaluations from your address. Please try again later."), status=429)
+        raise TooMany(_("Too many evaluations from your address. Please try again later."))
     if device and recent.filter(device=device).count() >= setting("EVALUATION_MAX_PER_DEVICE"):
-        raise Refused(_("Too many evaluations from this device. Please try again later."), status=429)
+        raise TooMany(_("Too many evaluations from this device. Please try again later."))
 
 
 def _save(evaluation: Evaluation, scores: list[Score], duplicate: str, *, limited: bool = False) -> Evaluation:
@@ -120,7 +111,7 @@ def _save(evaluation: Evaluation, scores: list[Score], duplicate: str, *, limite
                 score.evaluation = evaluation
             Score.objects.bulk_create(scores)
     except IntegrityError:
-        raise Refused(duplicate) from None
+        raise Conflict(duplicate) from None
     return evaluation
 
 
@@ -134,9 +125,9 @@ def do_evaluate_public(
     address: str,
     today: dt.date | None = None,
 ) -> Evaluation:
-    """社会评议: anyone rates a unit on each measure; once per unit, day and device."""
-    if unit.district_id != campaign.district_id:
-        raise Refused(_("This unit does not take part in the campaign."), status=404)
+    """社会评议: anyone rates a unit of the campaign's district on each measure; once per
+    unit, day and device."""
+    enforce(rules.may_evaluate_public(None, campaign, unit))
     evaluation = Evaluation(
         district_id=campaign.district_id,
         campaign=campaign,
@@ -157,6 +148,7 @@ def do_evaluate_public(
 
 def do_evaluate_served(*, invitation: Invitation, scores: Mapping[str, int], comment: str) -> Evaluation:
     """服务对象测评: the person served answers the invitation; once per invitation."""
+    enforce(rules.may_evaluate_served(None, invitation))
     evaluation = Evaluation(
         district_id=invitation.district_id,
         campaign_id=invitation.campaign_id,
@@ -185,14 +177,13 @@ def do_answer_survey(
 ) -> Evaluation:
     """群众满意度测评: one response per survey, unit and device, only while it is open."""
     today = today or clock.today()
-    if not survey.is_open(today):
-        raise Refused(_("This survey is not open."), status=403)
+    enforce(rules.may_answer_survey(None, survey, today))
     if not survey.unit_choices().filter(pk=unit.pk).exists():
-        raise Refused(_("This unit is not evaluated in this survey."), status=404)
+        raise ValidationError(_("This unit is not evaluated in this survey."))
     for question, value in answers.items():
         low, high = question.bounds
         if question.survey_id != survey.pk or not low <= value <= high:
-            raise Refused(_("An answer is outside its scale."), status=400)
+            raise ValidationError(_("An answer is outside its scale."))
     evaluation = Evaluation(
         district_id=survey.district_id,
         campaign_id=survey.campaign_id,
@@ -212,9 +203,9 @@ def do_answer_survey(
     )
 
 
-def do_moderate(evaluation: Evaluation, *, by: Any, approve: bool, reason: str = "") -> None:
+def do_moderate(evaluation: Evaluation, *, by: User, approve: bool, reason: str = "") -> None:
     """Show a comment publicly or keep it hidden; audited either way."""
-    _require(by, MODERATE)
+    enforce(rules.may_moderate(by, evaluation))
     to = CommentStatus.APPROVED if approve else CommentStatus.REJECTED
     now = clock.now()
     with transaction.atomic():
@@ -222,7 +213,7 @@ def do_moderate(evaluation: Evaluation, *, by: Any, approve: bool, reason: str =
             comment_status=to, moderated_by=by, moderated_at=now, moderation_reason=reason
         )
         if changed != 1:
-            raise Refused(_("This comment was already moderated."))
+            raise Conflict(_("This comment was already moderated."))
         record(
             "evaluation.moderate",
             evaluation,
@@ -235,12 +226,10 @@ def do_moderate(evaluation: Evaluation, *, by: Any, approve: bool, reason: str =
     evaluation.comment_status, evaluation.moderated_by, evaluation.moderated_at = to, by, now
 
 
-def do_invite(*, campaign: Any, by: Any, application: Any = None, visit: Any = None) -> tuple[Invitation, bool]:
+def do_invite(*, campaign: Any, by: User, application: Any = None, visit: Any = None) -> tuple[Invitation, bool]:
     """The invitation for one case or one visit: created once, then the same one returned."""
-    _require(by, INVITE)
     case = application if application is not None else visit.application
-    if case.district_id != by.district_id or campaign.district_id != by.district_id:
-        raise PermissionDenied(_("This case belongs to another district."))
+    enforce(rules.may_invite(by, campaign, case))
     lookup = {"application": application} if application is not None else {"visit": visit}
     existing = Invitation.objects.filter(campaign=campaign, **lookup).first()
     if existing is not None:
@@ -273,11 +262,9 @@ def do_invite(*, campaign: Any, by: Any, application: Any = None, visit: Any = N
 
 @transaction.atomic
 def do_create_survey(
-    *, campaign: Any, by: Any, data: Mapping[str, Any], units: Any, questions: list[tuple[str, str]]
+    *, campaign: Any, by: User, data: Mapping[str, Any], units: Any, questions: list[tuple[str, str]]
 ) -> Survey:
-    _require(by, MANAGE_SURVEYS)
-    if campaign.district_id != by.district_id:
-        raise PermissionDenied(_("This campaign belongs to another district."))
+    enforce(rules.may_create_survey(by, campaign))
     if not questions:
         raise ValidationError(_("A survey needs at least one question."))
     survey = Survey.objects.create(district_id=campaign.district_id, campaign=campaign, created_by=by, **data)
@@ -304,8 +291,8 @@ def do_create_survey(
 @transaction.atomic
 def do_record_talk(
     *,
-    by: Any,
-    counterpart: Any,
+    by: User,
+    counterpart: User,
     held_on: dt.date,
     topic: str,
     content: str,
@@ -314,11 +301,12 @@ def do_record_talk(
 ) -> Talk:
     """The leader records a talk held. The audit entry names the two people and the date,
     never the content (talks are confidential)."""
-    _require(by, RECORD_TALK)
+    enforce(rules.may_record_talk(by))
+    assert by.district_id is not None  # may_record_talk: staff of a district
     if counterpart.pk == by.pk:
         raise ValidationError(_("A talk is held with somebody else."))
     if counterpart.district_id != by.district_id:
-        raise PermissionDenied(_("This person belongs to another district."))
+        raise ValidationError(_("This person belongs to another district."))
     talk = Talk.objects.create(
         district_id=by.district_id,
         campaign=campaign,
@@ -335,10 +323,9 @@ def do_record_talk(
 
 
 @transaction.atomic
-def do_update_follow_up(talk: Talk, *, by: Any, follow_up: str) -> None:
+def do_update_follow_up(talk: Talk, *, by: User, follow_up: str) -> None:
     """Only the two people update the follow-up; the audit notes that it changed, not what."""
-    if by.pk not in (talk.leader_id, talk.counterpart_id):
-        raise PermissionDenied(_("Only the two people of a talk record its follow-up."))
+    enforce(rules.may_update_follow_up(by, talk))
     Talk.objects.filter(pk=talk.pk).update(follow_up=follow_up, updated_at=clock.now())
     talk.follow_up = follow_up
     record("evaluation.talk_follow_up", talk, actor=by, changes={"follow_up": "updated"})
@@ -348,10 +335,8 @@ def do_update_follow_up(talk: Talk, *, by: Any, follow_up: str) -> None:
 
 
 @transaction.atomic
-def do_create_batch(*, campaign: Any, by: Any, number: int, release_on: dt.date) -> ColumnBatch:
-    _require(by, REVIEW_COLUMN)
-    if campaign.district_id != by.district_id:
-        raise PermissionDenied(_("This campaign belongs to another district."))
+def do_create_batch(*, campaign: Any, by: User, number: int, release_on: dt.date) -> ColumnBatch:
+    enforce(rules.may_review_column(by, campaign.district_id))
     try:
         with transaction.atomic():
             batch = ColumnBatch.objects.create(
@@ -364,36 +349,35 @@ def do_create_batch(*, campaign: Any, by: Any, number: int, release_on: dt.date)
 
 
 @transaction.atomic
-def do_save_article(article: ColumnArticle | None, *, by: Any, campaign: Any, data: Mapping[str, Any]) -> ColumnArticle:
+def do_save_article(
+    article: ColumnArticle | None, *, by: User, campaign: Any, data: Mapping[str, Any]
+) -> ColumnArticle:
     """Write or revise the unit head's own article (a draft or a returned one)."""
-    _require(by, WRITE_COLUMN)
-    if by.department_id is None:
-        raise PermissionDenied(_("Only the head of a unit writes for the column."))
+    enforce(rules.may_write_article(by) if article is None else rules.may_revise_article(by, article))
     if article is None:
+        assert by.district_id is not None and by.department_id is not None  # may_write_article: a unit's head
         article = ColumnArticle.objects.create(
             district_id=by.district_id, campaign=campaign, unit_id=by.department_id, author=by, **data
         )
         record("evaluation.article_create", article, actor=by, changes={"title": article.title})
         return article
-    if article.author_id != by.pk:
-        raise PermissionDenied(_("Only the author revises an article."))
-    changed = ColumnArticle.objects.filter(
-        pk=article.pk, status__in=[ArticleStatus.DRAFT, ArticleStatus.RETURNED]
-    ).update(updated_at=clock.now(), **data)
+    changed = ColumnArticle.objects.filter(pk=article.pk, status__in=rules.EDITABLE).update(
+        updated_at=clock.now(), **data
+    )
     if changed != 1:
-        raise Refused(_("This article is under review or approved and can no longer be changed."))
+        raise Conflict(_("This article is under review or approved and can no longer be changed."))
     for name, value in data.items():
         setattr(article, name, value)
     record("evaluation.article_revise", article, actor=by, changes={"title": article.title})
     return article
 
 
-def _move_article(article: ColumnArticle, *, by: Any, allowed: list[str], to: str, verb: str, **fields: Any) -> None:
+def _move_article(article: ColumnArticle, *, by: User, allowed: list[str], to: str, verb: str, **fields: Any) -> None:
     changed = ColumnArticle.objects.filter(pk=article.pk, status__in=allowed).update(
         status=to, updated_at=clock.now(), **fields
     )
     if changed != 1:
-        raise Refused(_("This article was already handled by someone else."))
+        raise Conflict(_("This article was already handled by someone else."))
     before = article.status
     article.status = to
     for name, value in fields.items():
@@ -402,22 +386,17 @@ def _move_article(article: ColumnArticle, *, by: Any, allowed: list[str], to: st
 
 
 @transaction.atomic
-def do_submit_article(article: ColumnArticle, *, by: Any) -> None:
-    if article.author_id != by.pk:
-        raise PermissionDenied(_("Only the author submits an article."))
-    _move_article(
-        article, by=by, allowed=[ArticleStatus.DRAFT, ArticleStatus.RETURNED], to=ArticleStatus.SUBMITTED, verb="submit"
-    )
+def do_submit_article(article: ColumnArticle, *, by: User) -> None:
+    enforce(rules.may_submit_article(by, article))
+    _move_article(article, by=by, allowed=list(rules.EDITABLE), to=ArticleStatus.SUBMITTED, verb="submit")
 
 
 @transaction.atomic
 def do_review_article(
-    article: ColumnArticle, *, by: Any, approve: bool, batch: ColumnBatch | None = None, note: str = ""
+    article: ColumnArticle, *, by: User, approve: bool, batch: ColumnBatch | None = None, note: str = ""
 ) -> None:
     """Approve into a batch (released on the batch's date) or return with a note."""
-    _require(by, REVIEW_COLUMN)
-    if article.district_id != by.district_id:
-        raise PermissionDenied(_("This article belongs to another district."))
+    enforce(rules.may_review_article(by, article))
     if approve:
         if batch is None or batch.campaign_id != article.campaign_id:
             raise ValidationError(_("Choose the batch the article is released in."))
@@ -449,12 +428,11 @@ def do_review_article(
 
 
 @transaction.atomic
-def do_submit_report(*, campaign: Any, by: Any, title: str, contradiction: str, body: str) -> ResearchReport:
+def do_submit_report(*, campaign: Any, by: User, title: str, contradiction: str, body: str) -> ResearchReport:
     """Submit a report for the author's unit, within the length and per-unit limits.
-    The unit's row is locked so two submissions at once cannot pass the limit together."""
-    _require(by, SUBMIT_REPORT)
-    if by.department_id is None:
-        raise PermissionDenied(_("Reports are submitted by a unit."))
+    The unit's row is locked so two submissions at once cannot pass the limit together:
+    the predicate is asked again under the lock."""
+    enforce(rules.may_submit_report(by, campaign))
     limit = setting("EVALUATION_REPORT_MAX_CHARS")
     if len(body) > limit:
         raise ValidationError(
@@ -462,12 +440,9 @@ def do_submit_report(*, campaign: Any, by: Any, title: str, contradiction: str, 
             % {"limit": limit, "count": len(body)}
         )
     unit = Department.objects.select_for_update().get(pk=by.department_id)
-    most = setting("EVALUATION_REPORTS_MAX_PER_UNIT")
-    if ResearchReport.objects.filter(campaign=campaign, unit=unit).counting().count() >= most:
-        raise Refused(
-            _("%(unit)s has already submitted %(count)s reports in this campaign, the most allowed.")
-            % {"unit": unit.name, "count": most}
-        )
+    refused = rules.may_submit_report(by, campaign)
+    if not refused:
+        raise Conflict(refused.reason)  # the limit was reached by a submission a moment ago
     report = ResearchReport.objects.create(
         district_id=campaign.district_id,
         campaign=campaign,
@@ -482,10 +457,8 @@ def do_submit_report(*, campaign: Any, by: Any, title: str, contradiction: str, 
 
 
 @transaction.atomic
-def do_review_report(report: ResearchReport, *, by: Any, accept: bool, note: str = "") -> None:
-    _require(by, REVIEW_REPORT)
-    if report.district_id != by.district_id:
-        raise PermissionDenied(_("This report belongs to another district."))
+def do_review_report(report: ResearchReport, *, by: User, accept: bool, note: str = "") -> None:
+    enforce(rules.may_review_report(by, report))
     if not accept and not note.strip():
         raise ValidationError(_("Say what is to be revised."))
     to = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
@@ -493,6 +466,6 @@ def do_review_report(report: ResearchReport, *, by: Any, accept: bool, note: str
         status=to, reviewed_by=by, review_note=note, updated_at=clock.now()
     )
     if changed != 1:
-        raise Refused(_("This report was already reviewed."))
+        raise Conflict(_("This report was already reviewed."))
     record("evaluation.report_review", report, actor=by, changes={"status": [report.status, to.value]})
     report.status, report.reviewed_by, report.review_note = to, by, note

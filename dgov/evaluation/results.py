@@ -1,7 +1,6 @@
 """Evaluation results by unit and measure (or survey question): the table, the chart
 options and the .xlsx export read the same rows."""
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +8,7 @@ from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
 from dgov.evaluation.models import Channel, Level, Measure, Scale, Score
+from dgov.lib.xlsx import Sheet
 
 
 @dataclass
@@ -87,17 +87,8 @@ def chart_options(table: list[Row]) -> dict[str, Any]:
     }
 
 
-def export(campaign: Any, table: list[Row]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "results"
-    sheet.append([str(campaign.theme)])
-    sheet.append([_("Unit"), _("Evaluation channel"), _("Measure"), _("Evaluations"), _("Average"), _("Bad ratings")])
-    for row in table:
-        sheet.append([row.unit, row.channel_label, row.measure, row.count, row.average, row.bad])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def sheet(campaign: Any, table: list[Row]) -> Sheet:
+    """The results as a sheet: the campaign's theme, then the table."""
+    header = [_("Unit"), _("Evaluation channel"), _("Measure"), _("Evaluations"), _("Average"), _("Bad ratings")]
+    rows = [header] + [[r.unit, r.channel_label, r.measure, r.count, r.average, r.bad] for r in table]
+    return Sheet("results", [str(campaign.theme)], rows)

@@ -7,6 +7,7 @@ rows through one ``get_*_for_user`` accessor each (404 alike for missing and for
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -14,16 +15,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dgov.accounts.access import AuthedRequest, StaffRequest, staff_or_403
 from dgov.accounts.models import Department, District, User
 from dgov.accounts.roles import Role
 from dgov.campaigns.models import Campaign
-from dgov.evaluation import actions, forms, results
+from dgov.evaluation import actions, forms, results, rules
 from dgov.evaluation.models import (
     ArticleStatus,
     Channel,
@@ -32,7 +34,6 @@ from dgov.evaluation.models import (
     CommentStatus,
     Evaluation,
     Invitation,
-    ReportStatus,
     ResearchReport,
     Survey,
     Talk,
@@ -50,8 +51,11 @@ from dgov.evaluation.permissions import (
     WRITE_COLUMN,
 )
 from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 from dgov.lib.links import public_url
 from dgov.lib.ratelimit import RateLimit, client_address
+from dgov.lib.rules import enforce
+from dgov.lib.xlsx import workbook_response
 from dgov.ops.replica import reads_from_replica
 
 # Failed invitation-code look-ups per client address and window (guessing codes).
@@ -73,15 +77,35 @@ def _address(request: HttpRequest) -> str:
     return actions.keyed(client_address(request))
 
 
-def _staff(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if user.kind != User.Kind.STAFF or user.district_id is None:
-        raise PermissionDenied
-    return user
-
-
 def _errors(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
+
+
+def _one_form(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    act: Callable[[dict[str, Any]], Any],
+    message: str,
+    done: str,
+) -> HttpResponse:
+    """A page of one form whose POST does one act: refused by the page's predicate
+    (``context["verdict"]``: 403 with the reason, 409 when done already), 400 on bad input,
+    else the act, a message and a redirect to ``done`` (the saved thing's page)."""
+    form = context["form"]
+    if request.method != "POST":
+        return render(request, template, context)
+    enforce(context["verdict"])
+    if form.is_valid():
+        try:
+            saved = act(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, message)
+            return redirect(done, pk=saved.pk)
+    return render(request, template, context, status=400)
 
 
 # Public pages ----------------------------------------------------------------------------
@@ -134,9 +158,12 @@ def public_unit(request: HttpRequest, campaign_pk: int, unit_pk: int) -> HttpRes
                     device=_device(request),
                     address=_address(request),
                 )
-            except actions.Refused as refusal:
+            except actions.TooMany as refusal:
                 form.add_error(None, refusal.message)
-                status = refusal.status
+                status = 429
+            except Conflict as error:
+                form.add_error(None, error.message)
+                status = 409
             else:
                 messages.success(request, _("Thank you. Your evaluation is recorded."))
                 return redirect("evaluation:public_unit", campaign_pk=campaign.pk, unit_pk=unit.pk)
@@ -153,14 +180,15 @@ def public_unit(request: HttpRequest, campaign_pk: int, unit_pk: int) -> HttpRes
     return render(request, "evaluation/public_unit.html", context, status=status)
 
 
-def _invitation(request: HttpRequest, code: str) -> Invitation:
+def _invitation(request: HttpRequest, code: str) -> Invitation | None:
+    """The invitation with ``code``, or None; ``TooMany`` after too many wrong codes from
+    the client's address (guessing)."""
     address = _address(request)
     if not CODE_LIMIT.take(address):
-        raise actions.Refused(_("Too many wrong codes from your address. Please try again in 10 minutes."), 429)
+        raise actions.TooMany(_("Too many wrong codes from your address. Please try again in 10 minutes."))
     invitation = Invitation.objects.filter(code=code.strip().upper()).select_related("unit", "campaign").first()
-    if invitation is None:
-        raise actions.Refused(_("No invitation has this code."), 404)
-    CODE_LIMIT.give_back(address)  # only wrong codes are limited
+    if invitation is not None:
+        CODE_LIMIT.give_back(address)  # only wrong codes are limited
     return invitation
 
 
@@ -178,49 +206,44 @@ def served(request: HttpRequest, code: str) -> HttpResponse:
     """服务对象测评: one evaluation per invitation (per case or per visit)."""
     try:
         invitation = _invitation(request, code)
-    except actions.Refused as refusal:
-        return render(
-            request,
-            "evaluation/served_start.html",
-            {"form": forms.CodeForm(), "refusal": refusal},
-            status=refusal.status,
-        )
-    used = Evaluation.objects.filter(invitation=invitation).exists()
+    except actions.TooMany as refusal:
+        context = {"form": forms.CodeForm(), "refusal": refusal.message}
+        return render(request, "evaluation/served_start.html", context, status=429)
+    if invitation is None:
+        context = {"form": forms.CodeForm(), "refusal": _("No invitation has this code.")}
+        return render(request, "evaluation/served_start.html", context, status=404)
     form = forms.EvaluateForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if used:
-            status = 409
-        elif form.is_valid():
-            try:
+        try:
+            enforce(rules.may_evaluate_served(None, invitation))
+            if form.is_valid():
                 actions.do_evaluate_served(
                     invitation=invitation, scores=form.scores(), comment=form.cleaned_data["comment"]
                 )
-            except actions.Refused as refusal:
-                form.add_error(None, refusal.message)
-                status = refusal.status
-            else:
                 messages.success(request, _("Thank you. Your evaluation is recorded."))
                 return redirect("evaluation:served", code=invitation.code)
-        else:
             status = 400
-    used = used or Evaluation.objects.filter(invitation=invitation).exists()
-    return render(
-        request, "evaluation/served.html", {"invitation": invitation, "form": form, "used": used}, status=status
-    )
+        except Conflict as error:
+            form.add_error(None, error.message)
+            status = 409
+    verdict = rules.may_evaluate_served(None, invitation)
+    context = {"invitation": invitation, "form": form, "used": verdict.conflict, "verdict": verdict}
+    return render(request, "evaluation/served.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, pk: int) -> HttpResponse:
     """群众满意度测评: only while the survey is open; one response per unit and device."""
     the_survey = get_object_or_404(Survey.objects.select_related("campaign"), pk=pk)
-    if not the_survey.is_open(clock.today()):
-        return render(request, "evaluation/survey.html", {"survey": the_survey, "closed": True}, status=403)
+    verdict = rules.may_answer_survey(None, the_survey, clock.today())
     form = forms.SurveyAnswerForm(request.POST or None, survey=the_survey)
+    context = {"survey": the_survey, "form": form, "verdict": verdict, "closed": not verdict}
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
+        try:
+            enforce(verdict)
+            if form.is_valid():
                 actions.do_answer_survey(
                     survey=the_survey,
                     unit=form.cleaned_data["unit"],
@@ -229,15 +252,22 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
                     device=_device(request),
                     address=_address(request),
                 )
-            except actions.Refused as refusal:
-                form.add_error(None, refusal.message)
-                status = refusal.status
-            else:
                 messages.success(request, _("Thank you. Your answers are recorded."))
                 return redirect("evaluation:survey", pk=the_survey.pk)
-        else:
             status = 400
-    return render(request, "evaluation/survey.html", {"survey": the_survey, "form": form}, status=status)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            status = 403
+        except actions.TooMany as refusal:
+            form.add_error(None, refusal.message)
+            status = 429
+        except Conflict as error:
+            form.add_error(None, error.message)
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 400
+    return render(request, "evaluation/survey.html", context, status=status)
 
 
 @require_http_methods(["GET"])
@@ -276,7 +306,7 @@ def _campaign_choice(request: HttpRequest, user: User) -> tuple[Campaign | None,
 @permission_required(VIEW_RESULTS, raise_exception=True)
 def results_page(request: HttpRequest) -> HttpResponse:
     """Results by unit and measure, as a table and a chart."""
-    user = _staff(request)
+    user = staff_or_403(request)
     campaign, campaigns = _campaign_choice(request, user)
     channel = request.GET.get("channel", "")
     channel = channel if channel in Channel.values else ""
@@ -295,23 +325,18 @@ def results_page(request: HttpRequest) -> HttpResponse:
 @reads_from_replica
 @login_required
 @permission_required(VIEW_RESULTS, raise_exception=True)
-def results_export(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+def results_export(request: HttpRequest) -> FileResponse:
+    user = staff_or_403(request)
     campaign, _campaigns = _campaign_choice(request, user)
     if campaign is None:
         raise Http404
     channel = request.GET.get("channel", "")
     table = results.rows(campaign, channel if channel in Channel.values else "")
-    response = HttpResponse(
-        results.export(campaign, table),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{campaign.pk}.xlsx"'
-    return response
+    return workbook_response(f"evaluation-{campaign.pk}.xlsx", [results.sheet(campaign, table)])
 
 
 def get_evaluation_for_moderator(request: HttpRequest, pk: int) -> Evaluation:
-    user = _staff(request)
+    user = staff_or_403(request)
     if not user.has_perm(MODERATE):
         raise Http404
     try:
@@ -320,37 +345,42 @@ def get_evaluation_for_moderator(request: HttpRequest, pk: int) -> Evaluation:
         raise Http404 from None
 
 
-@login_required
-@permission_required(MODERATE, raise_exception=True)
-def moderation(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+def _moderation(request: StaffRequest, *, status: int = 200, errors: list[str] | None = None) -> HttpResponse:
+    user = request.user
     pending = (
         Evaluation.objects.visible_to(user)
         .filter(comment_status=CommentStatus.PENDING)
         .select_related("unit", "campaign")
         .order_by("created_at")[:100]
     )
-    return render(request, "evaluation/moderation.html", {"pending": pending, "form": forms.ModerateForm()})
+    rows = [(e, rules.may_moderate(user, e)) for e in pending]
+    context = {"pending": rows, "form": forms.ModerateForm(), "errors": errors or []}
+    return render(request, "evaluation/moderation.html", context, status=status)
+
+
+@login_required
+@permission_required(MODERATE, raise_exception=True)
+def moderation(request: StaffRequest) -> HttpResponse:
+    staff_or_403(request)
+    return _moderation(request)
 
 
 @login_required
 @require_POST
-def moderate(request: HttpRequest, pk: int) -> HttpResponse:
+def moderate(request: StaffRequest, pk: int) -> HttpResponse:
+    """Show a comment or keep it hidden: 403 with the reason when not this person's, 409
+    when moderated already, 400 without a decision."""
     evaluation = get_evaluation_for_moderator(request, pk)
+    enforce(rules.may_moderate(request.user, evaluation))
     form = forms.ModerateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose whether to show the comment."))
-        return redirect("evaluation:moderation")
-    try:
-        actions.do_moderate(
-            evaluation,
-            by=request.user,
-            approve=form.cleaned_data["decision"] == "approve",
-            reason=form.cleaned_data["reason"],
-        )
-    except actions.Refused as refusal:
-        messages.error(request, refusal.message)
-        return redirect("evaluation:moderation")
+        return _moderation(request, status=400, errors=[_("Choose whether to show the comment.")])
+    actions.do_moderate(
+        evaluation,
+        by=request.user,
+        approve=form.cleaned_data["decision"] == "approve",
+        reason=form.cleaned_data["reason"],
+    )
     messages.success(request, _("The comment is moderated."))
     return redirect("evaluation:moderation")
 
@@ -363,9 +393,9 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     """Give a person served the code (and link) to evaluate their case or visit."""
-    user = _staff(request)
+    user = staff_or_403(request)
     form = forms.InviteForm(request.POST or None, user=user)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {"form": form, "verdict": rules.may_invite(user)}
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "evaluation/invite.html", context, status=400)
@@ -386,7 +416,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 @permission_required(MANAGE_SURVEYS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def surveys(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = staff_or_403(request)
     form = forms.SurveyForm(request.POST or None, user=user)
     questions = forms.QuestionFormSet(request.POST or None, prefix="q")
     if request.method == "POST":
@@ -409,7 +439,13 @@ def surveys(request: HttpRequest) -> HttpResponse:
     else:
         status = 200
     listed = Survey.objects.visible_to(user).annotate(responses_count=Count("responses")).select_related("campaign")
-    context = {"form": form, "questions": questions, "surveys": listed, "today": clock.today()}
+    context = {
+        "form": form,
+        "questions": questions,
+        "surveys": listed,
+        "today": clock.today(),
+        "verdict": rules.may_manage_surveys(user),
+    }
     return render(request, "evaluation/surveys.html", context, status=status)
 
 
@@ -418,7 +454,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
 
 def get_talk_for_user(request: HttpRequest, pk: int) -> Talk:
     """The content of a talk: only for its two people and inspectors."""
-    user = _staff(request)
+    user = staff_or_403(request)
     try:
         return Talk.objects.readable_by(user).select_related("leader", "counterpart", "unit").get(pk=pk)
     except Talk.DoesNotExist:
@@ -433,7 +469,7 @@ def _next_month(first: dt.date) -> dt.date:
 def talks(request: HttpRequest) -> HttpResponse:
     """Everybody sees counts per unit for a month and the unit heads behind the rule;
     the talks themselves are listed only to those who may read them."""
-    user = _staff(request)
+    user = staff_or_403(request)
     month_form = forms.MonthForm(request.GET)
     first = month_form.cleaned_data["month"] if month_form.is_valid() else clock.today().replace(day=1)
     end = _next_month(first)
@@ -458,7 +494,7 @@ def talks(request: HttpRequest) -> HttpResponse:
         "rule": rule,
         "behind": behind,
         "readable": readable,
-        "may_record": user.has_perm(RECORD_TALK),
+        "may_record": rules.may_record_talk(user),
     }
     return render(request, "evaluation/talks.html", context, status=200 if month_form.is_valid() else 400)
 
@@ -467,50 +503,53 @@ def talks(request: HttpRequest) -> HttpResponse:
 @permission_required(RECORD_TALK, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def talk_new(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = staff_or_403(request)
     form = forms.TalkForm(request.POST or None, user=user)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            talk = actions.do_record_talk(
-                by=user,
-                counterpart=data["counterpart"],
-                held_on=data["held_on"],
-                topic=data["topic"],
-                content=data["content"],
-                follow_up=data["follow_up"],
-                campaign=data["campaign"],
-            )
-            messages.success(request, _("The talk is recorded."))
-            return redirect("evaluation:talk", pk=talk.pk)
-        return render(request, "evaluation/talk_new.html", {"form": form}, status=400)
-    return render(request, "evaluation/talk_new.html", {"form": form})
+
+    def act(data: dict[str, Any]) -> Talk:
+        return actions.do_record_talk(
+            by=user,
+            counterpart=data["counterpart"],
+            held_on=data["held_on"],
+            topic=data["topic"],
+            content=data["content"],
+            follow_up=data["follow_up"],
+            campaign=data["campaign"],
+        )
+
+    context = {"form": form, "verdict": rules.may_record_talk(user)}
+    return _one_form(
+        request,
+        "evaluation/talk_new.html",
+        context,
+        act=act,
+        message=_("The talk is recorded."),
+        done="evaluation:talk",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def talk(request: HttpRequest, pk: int) -> HttpResponse:
+def talk(request: AuthedRequest, pk: int) -> HttpResponse:
     the_talk = get_talk_for_user(request, pk)
-    is_party = request.user.pk in (the_talk.leader_id, the_talk.counterpart_id)
+    verdict = rules.may_update_follow_up(request.user, the_talk)
     form = forms.FollowUpForm(request.POST or None, initial={"follow_up": the_talk.follow_up})
+    context = {"talk": the_talk, "form": form, "verdict": verdict}
     if request.method == "POST":
-        if not is_party:
-            raise PermissionDenied
+        enforce(verdict)
         if form.is_valid():
             actions.do_update_follow_up(the_talk, by=request.user, follow_up=form.cleaned_data["follow_up"])
             messages.success(request, _("The follow-up is saved."))
             return redirect("evaluation:talk", pk=the_talk.pk)
-        return render(
-            request, "evaluation/talk.html", {"talk": the_talk, "form": form, "is_party": is_party}, status=400
-        )
-    return render(request, "evaluation/talk.html", {"talk": the_talk, "form": form, "is_party": is_party})
+        return render(request, "evaluation/talk.html", context, status=400)
+    return render(request, "evaluation/talk.html", context)
 
 
 # The column (staff) -------------------------------------------------------------------------
 
 
 def get_article_for_user(request: HttpRequest, pk: int) -> ColumnArticle:
-    user = _staff(request)
+    user = staff_or_403(request)
     try:
         return (
             ColumnArticle.objects.readable_by(user, clock.today()).select_related("unit", "batch", "author").get(pk=pk)
@@ -523,14 +562,12 @@ def get_article_for_user(request: HttpRequest, pk: int) -> ColumnArticle:
 @require_http_methods(["GET", "POST"])
 def columns(request: HttpRequest) -> HttpResponse:
     """The column desk: one's own articles, what awaits review, the batches."""
-    user = _staff(request)
-    if not (user.has_perm(WRITE_COLUMN) or user.has_perm(REVIEW_COLUMN)):
-        raise PermissionDenied
+    user = staff_or_403(request, WRITE_COLUMN, REVIEW_COLUMN)
+    review = rules.may_review_column(user, user.district_id)
     batch_form = forms.BatchForm(request.POST or None, user=user)
     status = 200
     if request.method == "POST":
-        if not user.has_perm(REVIEW_COLUMN):
-            raise PermissionDenied
+        enforce(review)
         if batch_form.is_valid():
             try:
                 actions.do_create_batch(by=user, **batch_form.cleaned_data)
@@ -547,8 +584,8 @@ def columns(request: HttpRequest) -> HttpResponse:
         "batches": batches,
         "batch_form": batch_form,
         "today": clock.today(),
-        "may_write": user.has_perm(WRITE_COLUMN),
-        "may_review": user.has_perm(REVIEW_COLUMN),
+        "may_write": rules.may_write_article(user),
+        "may_review": review,
     }
     return render(request, "evaluation/columns.html", context, status=status)
 
@@ -557,78 +594,71 @@ def columns(request: HttpRequest) -> HttpResponse:
 @permission_required(WRITE_COLUMN, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _staff(request)
+    user = staff_or_403(request)
     article = get_article_for_user(request, pk) if pk else None
     if article is not None and article.author_id != user.pk:
         raise Http404
+    verdict = rules.may_write_article(user) if article is None else rules.may_revise_article(user, article)
     form = forms.ArticleForm(request.POST or None, instance=article)
     if article is None:
         form.fields["campaign"] = forms.campaign_field(user)
         form.order_fields(["campaign", *forms.ArticleForm.Meta.fields])
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in forms.ArticleForm.Meta.fields}
-            try:
-                saved = actions.do_save_article(
-                    article,
-                    by=user,
-                    campaign=form.cleaned_data.get("campaign") or (article.campaign if article else None),
-                    data=data,
-                )
-            except actions.Refused as refusal:
-                form.add_error(None, refusal.message)
-                status = refusal.status
-            else:
-                messages.success(request, _("The article is saved."))
-                return redirect("evaluation:article", pk=saved.pk)
-        return render(request, "evaluation/article_edit.html", {"form": form, "article": article}, status=status)
-    return render(request, "evaluation/article_edit.html", {"form": form, "article": article})
+    context = {"form": form, "article": article, "verdict": verdict}
+
+    def act(data: dict[str, Any]) -> ColumnArticle:
+        return actions.do_save_article(
+            article,
+            by=user,
+            campaign=data.get("campaign") or (article.campaign if article else None),
+            data={name: data[name] for name in forms.ArticleForm.Meta.fields},
+        )
+
+    return _one_form(
+        request,
+        "evaluation/article_edit.html",
+        context,
+        act=act,
+        message=_("The article is saved."),
+        done="evaluation:article",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def article(request: HttpRequest, pk: int) -> HttpResponse:
-    """The staff view of an article, with submit (author) and review (reviewer)."""
+def article(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The staff view of an article, with submit (author) and review (reviewer): 403 with
+    the reason when not this person's act, 409 when handled already, 400 on bad input."""
     the_article = get_article_for_user(request, pk)
-    user: User = request.user  # type: ignore[assignment]
-    review = forms.ReviewArticleForm(request.POST if request.POST.get("act") == "review" else None, article=the_article)
+    user = request.user
+    act = request.POST.get("act")
+    review = forms.ReviewArticleForm(request.POST if act == "review" else None, article=the_article)
     status = 200
     if request.method == "POST":
-        act = request.POST.get("act")
-        try:
-            if act == "submit":
-                actions.do_submit_article(the_article, by=user)
-                messages.success(request, _("The article is submitted for review."))
-                return redirect("evaluation:article", pk=the_article.pk)
-            if act == "review":
-                if not user.has_perm(REVIEW_COLUMN):
-                    raise PermissionDenied
-                if review.is_valid():
-                    data = review.cleaned_data
-                    actions.do_review_article(
-                        the_article,
-                        by=user,
-                        approve=data["decision"] == "approve",
-                        batch=data["batch"],
-                        note=data["note"],
-                    )
-                    messages.success(request, _("The review is recorded."))
-                    return redirect("evaluation:article", pk=the_article.pk)
-                status = 400
+        if act == "submit":
+            actions.do_submit_article(the_article, by=user)
+            messages.success(request, _("The article is submitted for review."))
+            return redirect("evaluation:article", pk=the_article.pk)
+        if act != "review":
+            raise Http404
+        enforce(rules.may_review_article(user, the_article))
+        status = 400
+        if review.is_valid():
+            data = review.cleaned_data
+            try:
+                actions.do_review_article(
+                    the_article, by=user, approve=data["decision"] == "approve", batch=data["batch"], note=data["note"]
+                )
+            except ValidationError as error:
+                review.add_error(None, error)
             else:
-                status = 400
-        except actions.Refused as refusal:
-            messages.error(request, refusal.message)
-            status = refusal.status
-        except ValidationError as error:
-            review.add_error(None, error)
-            status = 400
+                messages.success(request, _("The review is recorded."))
+                return redirect("evaluation:article", pk=the_article.pk)
     context = {
         "article": the_article,
         "review": review,
-        "is_author": the_article.author_id == user.pk,
-        "may_review": user.has_perm(REVIEW_COLUMN) and the_article.status == ArticleStatus.SUBMITTED,
+        "submit": rules.may_submit_article(user, the_article),
+        "revise": rules.may_revise_article(user, the_article),
+        "may_review": rules.may_review_article(user, the_article),
         "released": the_article.status == ArticleStatus.APPROVED
         and the_article.batch is not None
         and the_article.batch.release_on <= clock.today(),
@@ -640,7 +670,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def get_report_for_user(request: HttpRequest, pk: int) -> ResearchReport:
-    user = _staff(request)
+    user = staff_or_403(request)
     try:
         return ResearchReport.objects.readable_by(user).select_related("unit", "submitted_by", "campaign").get(pk=pk)
     except ResearchReport.DoesNotExist:
@@ -650,9 +680,7 @@ def get_report_for_user(request: HttpRequest, pk: int) -> ResearchReport:
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
     """The unit's reports, or for reviewers every unit's, with the per-unit counts."""
-    user = _staff(request)
-    if not (user.has_perm(SUBMIT_REPORT) or user.has_perm(REVIEW_REPORT)):
-        raise PermissionDenied
+    user = staff_or_403(request, SUBMIT_REPORT, REVIEW_REPORT)
     campaign, campaigns = _campaign_choice(request, user)
     listed = ResearchReport.objects.readable_by(user).select_related("unit", "campaign")
     if campaign is not None:
@@ -677,7 +705,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "per_unit": per_unit,
         "least": least,
         "most": most,
-        "may_submit": user.has_perm(SUBMIT_REPORT),
+        "may_submit": rules.may_submit_report(user, None),
     }
     return render(request, "evaluation/reports.html", context)
 
@@ -686,57 +714,53 @@ def reports(request: HttpRequest) -> HttpResponse:
 @permission_required(SUBMIT_REPORT, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
-    form = forms.ReportForm(request.POST or None, user=user)
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                report = actions.do_submit_report(
-                    campaign=data["campaign"],
-                    by=user,
-                    title=data["title"],
-                    contradiction=data["contradiction"],
-                    body=data["body"],
-                )
-            except actions.Refused as refusal:
-                form.add_error(None, refusal.message)
-                status = refusal.status
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The report is submitted."))
-                return redirect("evaluation:report", pk=report.pk)
-        return render(request, "evaluation/report_new.html", {"form": form}, status=status)
-    return render(request, "evaluation/report_new.html", {"form": form})
+    """A unit's new report, for the campaign chosen (``?campaign=``, else the latest): the
+    button is refused with the reason once the unit has submitted the most allowed."""
+    user = staff_or_403(request)
+    form = forms.ReportForm(request.POST or None, user=user, initial={"campaign": request.GET.get("campaign")})
+    campaigns = form.fields["campaign"].queryset  # type: ignore[attr-defined]
+    wanted = request.POST.get("campaign") or request.GET.get("campaign") or ""
+    campaign = campaigns.filter(pk=wanted).first() if wanted.isdigit() else campaigns.first()
+    verdict = rules.may_submit_report(user, campaign)
+    context = {"form": form, "verdict": verdict}
+
+    def act(data: dict[str, Any]) -> ResearchReport:
+        return actions.do_submit_report(
+            campaign=data["campaign"],
+            by=user,
+            title=data["title"],
+            contradiction=data["contradiction"],
+            body=data["body"],
+        )
+
+    return _one_form(
+        request,
+        "evaluation/report_new.html",
+        context,
+        act=act,
+        message=_("The report is submitted."),
+        done="evaluation:report",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthedRequest, pk: int) -> HttpResponse:
     the_report = get_report_for_user(request, pk)
-    user: User = request.user  # type: ignore[assignment]
-    may_review = user.has_perm(REVIEW_REPORT) and the_report.status == ReportStatus.SUBMITTED
+    verdict = rules.may_review_report(request.user, the_report)
     form = forms.ReviewReportForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not user.has_perm(REVIEW_REPORT):
-            raise PermissionDenied
+        enforce(verdict)
         status = 400
         if form.is_valid():
-            try:
-                actions.do_review_report(
-                    the_report,
-                    by=user,
-                    accept=form.cleaned_data["decision"] == "accept",
-                    note=form.cleaned_data["note"],
-                )
-            except actions.Refused as refusal:
-                form.add_error(None, refusal.message)
-                status = refusal.status
-            else:
-                messages.success(request, _("The review is recorded."))
-                return redirect("evaluation:report", pk=the_report.pk)
-    context = {"report": the_report, "form": form, "may_review": may_review}
+            actions.do_review_report(
+                the_report,
+                by=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("The review is recorded."))
+            return redirect("evaluation:report", pk=the_report.pk)
+    context = {"report": the_report, "form": form, "may_review": verdict}
     return render(request, "evaluation/report.html", context, status=status)

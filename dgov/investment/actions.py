@@ -1,6 +1,9 @@
 """Every change to a project, an agent, a claim or a parcel: one function, one transaction,
 with its log row and its audit entry written together.
 
+Who may act: each ``do_*`` enforces its predicate of ``rules`` first (403 with the
+reason, e.g. signing before the admission gates are passed; 409 when it was done already).
+
 Concurrency: stage moves are a conditional UPDATE (``WHERE stage = <the stage seen>``), so
 of two people moving the same project at once one wins and the other gets
 ``Conflict``; an allocation is a conditional UPDATE of the parcel's allocated area
@@ -12,16 +15,18 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
 from dgov.audit.trail import diff, record
+from dgov.investment import rules
 from dgov.investment.models import (
     BEFORE_SIGNING,
     PIPELINE,
+    PROJECT_FACTS,
     ZERO,
     Activity,
     Agent,
@@ -36,13 +41,14 @@ from dgov.investment.models import (
     IncentiveTier,
     InvestmentPolicy,
     OccupantReport,
-    Orientation,
     OwnerChange,
     Parcel,
     Park,
     Project,
+    ResidentOffice,
     Stage,
     StageChange,
+    StagePolicy,
     TargetCompany,
     WaitingEntry,
     entitlement,
@@ -51,26 +57,7 @@ from dgov.investment.models import (
 )
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
-
-EDITABLE = [
-    "name",
-    "investor",
-    "investor_credit_code",
-    "is_key",
-    "source",
-    "office",
-    "industry",
-    "agreed_amount",
-    "paid_in",
-    "fixed_asset_investment",
-    "jobs",
-    "expected_output",
-    "expected_tax",
-    "land_mu",
-    "floor_space",
-    "energy_tce",
-    "electricity_kwh",
-]
+from dgov.lib.rules import enforce
 
 
 def already_handled(obj: Any) -> Conflict:
@@ -80,13 +67,8 @@ def already_handled(obj: Any) -> Conflict:
     )
 
 
-def _require(by: Any, permission: str) -> None:
-    if not by.has_perm(permission):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
 def _snapshot(project: Project) -> dict[str, Any]:
-    return {name: getattr(project, f"{name}_id" if name in ("office", "industry") else name) for name in EDITABLE}
+    return {name: getattr(project, f"{name}_id" if name in ("office", "industry") else name) for name in PROJECT_FACTS}
 
 
 def refresh_score(project: Project, policy: InvestmentPolicy | None = None) -> None:
@@ -94,9 +76,9 @@ def refresh_score(project: Project, policy: InvestmentPolicy | None = None) -> N
     project.selection_score = project.selection(policy).total
 
 
-def do_update_target(target: TargetCompany, *, status: str, project: Project | None, by: Any) -> TargetCompany:
+def do_update_target(target: TargetCompany, *, status: str, project: Project | None, by: User) -> TargetCompany:
     """Record what became of a target company (visited, became a project, dropped)."""
-    _require(by, "investment.manage_project")
+    enforce(rules.may_update_target(by, target.office))
     if status not in TargetCompany.Status.values:
         raise ValidationError(_("Choose one of the statuses."), code="status")
     if status == TargetCompany.Status.LANDED and project is None:
@@ -105,8 +87,6 @@ def do_update_target(target: TargetCompany, *, status: str, project: Project | N
         raise ValidationError(_("Only a company that became a project is linked to one."), code="project")
     with transaction.atomic():
         locked = TargetCompany.objects.select_for_update().select_related("office").get(pk=target.pk)
-        if locked.office.district_id != by.district_id:
-            raise PermissionDenied(_("Your role does not allow this action."))
         before = {"status": locked.status, "project": locked.project_id}
         locked.status, locked.project = status, project
         locked.save(update_fields=["status", "project"])
@@ -117,6 +97,48 @@ def do_update_target(target: TargetCompany, *, status: str, project: Project | N
             changes={"target": locked.name} | diff(before, {"status": status, "project": locked.project_id}),
         )
     return locked
+
+
+def do_add_target(office: ResidentOffice, *, data: Mapping[str, Any], by: User) -> TargetCompany:
+    """Put a company on a resident office's target list (once)."""
+    enforce(rules.may_update_target(by, office))
+    if office.targets.filter(name=data["name"]).exists():
+        raise ValidationError({"name": _("This company is already on the list.")})
+    with transaction.atomic():
+        target = TargetCompany.objects.create(office=office, **data)
+        record("investment.target_add", office, actor=by, changes={"name": target.name})
+    return target
+
+
+def do_set_office_staff(office: ResidentOffice, *, staff: Iterable[User], by: User) -> None:
+    """Who works at a resident office."""
+    enforce(rules.may_update_target(by, office))
+    with transaction.atomic():
+        before = sorted(u.pk for u in office.staff.all())
+        office.staff.set(staff)
+        after = sorted(u.pk for u in staff)
+        record("investment.office_staff", office, actor=by, changes={"staff": [before, after]})
+
+
+def do_save_policy(
+    district: Any, *, policy: InvestmentPolicy, stages: Iterable[StagePolicy], changes: Mapping[str, Any], by: User
+) -> InvestmentPolicy:
+    """Save the district's investment policy and its stage settings, and score the open
+    projects again under it; ``changes`` are the stage settings' changes for the audit."""
+    enforce(rules.may_set_policy(by, district))
+    with transaction.atomic():
+        before = _fields(InvestmentPolicy.for_district(district.pk))
+        policy.district = district
+        policy.save()
+        for stage in stages:
+            stage.save()
+        refresh_scores(district.pk, policy)
+        record("investment.policy_change", policy, actor=by, changes=diff(before, _fields(policy)) | dict(changes))
+    return policy
+
+
+def _fields(policy: InvestmentPolicy) -> dict[str, str]:
+    return {k: str(v) for k, v in vars(policy).items() if not k.startswith("_")}
 
 
 def refresh_scores(district_id: int, policy: InvestmentPolicy) -> int:
@@ -136,10 +158,9 @@ def refresh_scores(district_id: int, policy: InvestmentPolicy) -> int:
 # Creating and editing ----------------------------------------------------------------
 
 
-def do_create_project(district: Any, data: Mapping[str, Any], *, by: Any, stage: Stage = Stage.LEAD) -> Project:
+def do_create_project(district: Any, data: Mapping[str, Any], *, by: User, stage: Stage = Stage.LEAD) -> Project:
     """A new lead (or a project imported at a stage before signing)."""
-    if not (by.has_perm("investment.manage_project") or by.has_perm("investment.submit_lead")):
-        raise PermissionDenied(_("Your role does not allow this action."))
+    enforce(rules.may_create_project(by, district))
     if stage not in BEFORE_SIGNING:
         raise ValidationError(_("A new project starts before signing; signing needs the admission gates."))
     name = str(data.get("name", ""))
@@ -153,15 +174,15 @@ def do_create_project(district: Any, data: Mapping[str, Any], *, by: Any, stage:
         ) from None
 
 
-def _create_project(district: Any, data: Mapping[str, Any], *, by: Any, stage: Stage) -> Project:
+def _create_project(district: Any, data: Mapping[str, Any], *, by: User, stage: Stage) -> Project:
     now = clock.now()
     with transaction.atomic():
         project = Project(district=district, stage=stage, created_by=by, owner=data.get("owner") or by)
-        for name in EDITABLE:
+        for name in PROJECT_FACTS:
             if name in data:
                 setattr(project, name, data[name])
         project.stage_entered_at = project.last_activity_at = now
-        project.stage_entered_on = timezone.localdate(now)
+        project.stage_entered_on = clock.today()
         refresh_score(project)
         project.save()
         StageChange.objects.create(project=project, district=district, at=now, by=by, to_stage=stage)
@@ -169,8 +190,8 @@ def _create_project(district: Any, data: Mapping[str, Any], *, by: Any, stage: S
     return project
 
 
-def do_update_project(project: Project, data: Mapping[str, Any], *, by: Any) -> Project:
-    _require(by, "investment.manage_project")
+def do_update_project(project: Project, data: Mapping[str, Any], *, by: User) -> Project:
+    enforce(rules.may_manage(by, project))
     before = _snapshot(project)
     try:
         with transaction.atomic():
@@ -187,7 +208,7 @@ def do_update_project(project: Project, data: Mapping[str, Any], *, by: Any) -> 
                     ),
                     code="secretaryship",
                 )
-            for name in EDITABLE:
+            for name in PROJECT_FACTS:
                 if name in data:
                     setattr(project, name, data[name])
             refresh_score(project)
@@ -204,71 +225,14 @@ def do_update_project(project: Project, data: Mapping[str, Any], *, by: Any) -> 
 # Admission gates --------------------------------------------------------------------
 
 
-def gate_checks(project: Project, policy: InvestmentPolicy | None = None) -> dict[str, tuple[bool, str]]:
-    """What the facts say about each gate: (may pass, why). A reviewer still has to
-    record the gate; the facts only stop a pass that the rules forbid."""
-    policy = policy or InvestmentPolicy.for_district(project.district_id)
-    checks: dict[str, tuple[bool, str]] = {}
-    industry = project.industry
-    if industry is None:
-        checks[Gate.INDUSTRY] = (False, _("No industry from the orientation list is given."))
-    elif industry.orientation == Orientation.BARRED:
-        checks[Gate.INDUSTRY] = (False, _("%(industry)s is barred.") % {"industry": industry.name})
-    else:
-        checks[Gate.INDUSTRY] = (
-            True,
-            _("%(industry)s is %(orientation)s.")
-            % {"industry": industry.name, "orientation": Orientation(industry.orientation).label},
-        )
-    assets, tax = project.fixed_assets_per_mu, project.tax_per_mu
-    if assets is None or tax is None:
-        checks[Gate.ADMISSION] = (False, _("The land asked for is not given, so nothing per mu can be computed."))
-    else:
-        ok = assets >= policy.min_fixed_assets_per_mu and tax >= policy.min_tax_per_mu
-        checks[Gate.ADMISSION] = (
-            ok,
-            _(
-                "Fixed assets %(assets)s万 per mu (at least %(min_assets)s), tax %(tax)s万 per mu a year"
-                " (at least %(min_tax)s)."
-            )
-            % {
-                "assets": assets,
-                "min_assets": policy.min_fixed_assets_per_mu,
-                "tax": tax,
-                "min_tax": policy.min_tax_per_mu,
-            },
-        )
-    energy = policy.energy_class(Decimal(project.energy_tce), Decimal(project.electricity_kwh))
-    checks[Gate.ENERGY] = (
-        True,
-        _("%(tce)s tce and %(kwh)s万 kWh a year: %(class)s.")
-        % {"tce": project.energy_tce, "kwh": project.electricity_kwh, "class": energy.label},
-    )
-    return checks
-
-
-def latest_reviews(project: Project) -> dict[str, GateReview]:
-    latest: dict[str, GateReview] = {}
-    for review in project.gate_reviews.select_related("reviewer").order_by("at", "id"):
-        latest[review.gate] = review
-    return latest
-
-
-def missing_gates(project: Project) -> list[Gate]:
-    """Gates without a current pass: never passed, failed at the last review, or passed
-    on facts that have changed since."""
-    latest = latest_reviews(project)
-    return [gate for gate in Gate if not (gate in latest and latest[gate].passed and latest[gate].is_current(project))]
-
-
 def do_review_gate(
-    project: Project, gate: Gate, *, passed: bool, by: Any, reference: str = "", note: str = ""
+    project: Project, gate: Gate, *, passed: bool, by: User, reference: str = "", note: str = ""
 ) -> GateReview:
     """Record one gate's review. A pass is refused when the facts fail the rule, and an
     energy review above the exemption needs the approving document's reference."""
-    _require(by, "investment.review_gate")
+    enforce(rules.may_review_gate(by, project))
     if passed:
-        ok, why = gate_checks(project)[gate]
+        ok, why = rules.gate_checks(project)[gate]
         if not ok:
             raise ValidationError(_("This gate cannot be passed: %(why)s") % {"why": why})
         if gate == Gate.ENERGY and not reference:
@@ -300,14 +264,14 @@ def do_review_gate(
 # The pipeline -----------------------------------------------------------------------
 
 
-def _move(project: Project, *, to: Stage, by: Any, verb: str, note: str = "", **fields: Any) -> None:
+def _move(project: Project, *, to: Stage, by: User, verb: str, note: str = "", **fields: Any) -> None:
     now = clock.now()
     before = project.stage
     entered = project.stage_entered_at
     changed = Project.objects.filter(pk=project.pk, stage=before).update(
         stage=to,
         stage_entered_at=now,
-        stage_entered_on=timezone.localdate(now),
+        stage_entered_on=clock.today(),
         last_activity_at=now,
         updated_at=now,
         **fields,
@@ -315,7 +279,7 @@ def _move(project: Project, *, to: Stage, by: Any, verb: str, note: str = "", **
     if changed != 1:
         raise already_handled(project)
     project.stage, project.stage_entered_at, project.last_activity_at = to, now, now
-    project.stage_entered_on = timezone.localdate(now)
+    project.stage_entered_on = clock.today()
     for name, value in fields.items():
         setattr(project, name, value)
     StageChange.objects.create(
@@ -336,51 +300,38 @@ def _move(project: Project, *, to: Stage, by: Any, verb: str, note: str = "", **
     )
 
 
-def do_advance(project: Project, *, by: Any, note: str = "") -> None:
+def do_advance(project: Project, *, by: User, note: str = "") -> None:
     """Move to the next stage. Signing (意向性协议 → 签约) is refused until every admission
-    gate has been passed and recorded by its reviewer."""
-    _require(by, "investment.manage_project")
+    gate has been passed and recorded by its reviewer (``rules.may_advance``)."""
+    enforce(rules.may_advance(by, project))
     to = project.next_stage
-    if to is None:
-        raise ValidationError(_("This project has no next stage."))
+    assert to is not None  # may_advance: there is a next stage
     fields: dict[str, Any] = {}
-    if to == Stage.SIGNED:
-        missing = missing_gates(project)
-        if missing:
-            raise ValidationError(
-                _("The project cannot be signed until these gates are passed: %(gates)s.")
-                % {"gates": ", ".join(str(g.label) for g in missing)},
-                code="gates",
-            )
-        if project.signed_at is None:
-            fields["signed_at"] = clock.now()
+    if to == Stage.SIGNED and project.signed_at is None:
+        fields["signed_at"] = clock.now()
     with transaction.atomic():
         _move(project, to=to, by=by, verb="advance", note=note, **fields)
 
 
-def do_lose(project: Project, *, by: Any, reason: str) -> None:
-    _require(by, "investment.manage_project")
-    if project.is_lost:
-        raise ValidationError(_("The project is already lost."))
+def do_lose(project: Project, *, by: User, reason: str) -> None:
+    enforce(rules.may_lose(by, project))
     if not reason.strip():
         raise ValidationError(_("Give the reason the project was lost."))
     with transaction.atomic():
         _move(project, to=Stage.LOST, by=by, verb="lose", note=reason, lost_from=project.stage, lost_reason=reason)
 
 
-def do_restore(project: Project, *, by: Any, note: str = "") -> None:
+def do_restore(project: Project, *, by: User, note: str = "") -> None:
     """Bring a lost project back to the stage it left."""
-    _require(by, "investment.manage_project")
-    if not project.is_lost or not project.lost_from:
-        raise ValidationError(_("Only a lost project can be restored."))
+    enforce(rules.may_restore(by, project))
     with transaction.atomic():
         _move(project, to=Stage(project.lost_from), by=by, verb="restore", note=note, lost_from="", lost_reason="")
 
 
-def do_set_probability(project: Project, probability: int | None, *, by: Any) -> None:
+def do_set_probability(project: Project, probability: int | None, *, by: User) -> None:
     """A probability typed by hand (kept across stage changes), or None to go back to the
     stage's default."""
-    _require(by, "investment.manage_project")
+    enforce(rules.may_manage(by, project))
     if probability is not None and not 0 <= probability <= 100:
         raise ValidationError(_("A probability is a percentage from 0 to 100."))
     with transaction.atomic():
@@ -390,9 +341,9 @@ def do_set_probability(project: Project, probability: int | None, *, by: Any) ->
         record("investment.set_probability", project, actor=by, changes={"probability": [before, probability]})
 
 
-def do_transfer(project: Project, *, to: Any, by: Any, reason: str) -> OwnerChange:
+def do_transfer(project: Project, *, to: User, by: User, reason: str) -> OwnerChange:
     """Hand the project to another owner; its log, contacts and issues stay with it."""
-    _require(by, "investment.manage_project")
+    enforce(rules.may_manage(by, project))
     if to.district_id != project.district_id or to.kind != "staff":
         raise ValidationError(_("The new owner must be a staff member of the district."))
     if to.pk == project.owner_id:
@@ -413,8 +364,8 @@ def do_transfer(project: Project, *, to: Any, by: Any, reason: str) -> OwnerChan
     return change
 
 
-def do_pause(project: Project, *, until: dt.date, reason: str, by: Any) -> None:
-    _require(by, "investment.manage_project")
+def do_pause(project: Project, *, until: dt.date, reason: str, by: User) -> None:
+    enforce(rules.may_pause(by, project, clock.today()))
     if until <= clock.today():
         raise ValidationError(_("The resume date must be in the future."))
     with transaction.atomic():
@@ -423,8 +374,8 @@ def do_pause(project: Project, *, until: dt.date, reason: str, by: Any) -> None:
         record("investment.pause", project, actor=by, changes={"paused_until": str(until), "reason": reason})
 
 
-def do_resume(project: Project, *, by: Any) -> None:
-    _require(by, "investment.manage_project")
+def do_resume(project: Project, *, by: User) -> None:
+    enforce(rules.may_resume(by, project, clock.today()))
     now = clock.now()
     with transaction.atomic():
         Project.objects.filter(pk=project.pk).update(paused_until=None, pause_reason="", last_activity_at=now)
@@ -432,8 +383,8 @@ def do_resume(project: Project, *, by: Any) -> None:
         record("investment.resume", project, actor=by)
 
 
-def do_note_activity(project: Project, *, text: str, by: Any) -> Activity:
-    _require(by, "investment.manage_project")
+def do_note_activity(project: Project, *, text: str, by: User) -> Activity:
+    enforce(rules.may_manage(by, project))
     now = clock.now()
     with transaction.atomic():
         activity = Activity.objects.create(project=project, at=now, by=by, text=text)
@@ -447,9 +398,9 @@ def do_note_activity(project: Project, *, text: str, by: Any) -> Activity:
 
 
 def do_register_agent(
-    district: Any, *, name: str, phone: str = "", office: Any = None, user: Any = None, by: Any
+    district: Any, *, name: str, phone: str = "", office: Any = None, user: User | None = None, by: User
 ) -> Agent:
-    _require(by, "investment.manage_agents")
+    enforce(rules.may_register_agent(by, district))
     with transaction.atomic():
         agent = Agent.objects.create(
             district=district,
@@ -472,10 +423,10 @@ def do_set_incentive_rule(
     cap: Decimal,
     tiers: list[tuple[Decimal | None, Decimal]],
     instalments: list[tuple[str, int]],
-    by: Any,
+    by: User,
 ) -> IncentiveRule:
     """Put a new rule in force for new claims; earlier claims keep the rule they were made under."""
-    _require(by, "investment.manage_policy")
+    enforce(rules.may_set_policy(by, district))
     with transaction.atomic():
         IncentiveRule.objects.filter(district=district, active=True).update(active=False)
         rule = IncentiveRule.objects.create(
@@ -503,11 +454,10 @@ def current_rule(district_id: int) -> IncentiveRule | None:
     return IncentiveRule.objects.filter(district_id=district_id, active=True).order_by("-created_at").first()
 
 
-def do_claim(agent: Agent, project: Project, *, by: Any) -> AgentClaim:
+def do_claim(agent: Agent, project: Project, *, by: User) -> AgentClaim:
     """Record that ``agent`` brought ``project``. Recorded now; whether it earns anything
     is the rule's business (a claim after signing earns nothing)."""
-    if not (by.has_perm("investment.manage_agents") or (agent.user_id is not None and agent.user_id == by.pk)):
-        raise PermissionDenied(_("Your role does not allow this action."))
+    enforce(rules.may_claim(by, project, agent))
     if agent.district_id != project.district_id:
         raise ValidationError(_("The agent and the project belong to different districts."))
     rule = current_rule(project.district_id)
@@ -520,13 +470,13 @@ def do_claim(agent: Agent, project: Project, *, by: Any) -> AgentClaim:
             )
             record("investment.agent_claim", project, actor=by, changes={"agent": agent.pk, "rule": rule.pk})
     except IntegrityError:
-        raise ValidationError(_("Another agent has already claimed this project.")) from None
+        raise Conflict(_("Another agent has already claimed this project.")) from None
     return claim
 
 
-def do_verify_paid_in(project: Project, *, amount: Decimal, by: Any) -> None:
+def do_verify_paid_in(project: Project, *, amount: Decimal, by: User) -> None:
     """Confirm the paid-in capital that incentives are computed on."""
-    _require(by, "investment.verify_paid_in")
+    enforce(rules.may_verify_paid_in(by, project))
     if amount < 0:
         raise ValidationError(_("The amount cannot be negative."))
     now = clock.now()
@@ -539,10 +489,10 @@ def do_verify_paid_in(project: Project, *, amount: Decimal, by: Any) -> None:
         record("investment.verify_paid_in", project, actor=by, changes={"paid_in_verified": [str(before), str(amount)]})
 
 
-def do_pay_agent(claim: AgentClaim, *, amount: Decimal, paid_on: dt.date, by: Any, note: str = "") -> AgentPayment:
+def do_pay_agent(claim: AgentClaim, *, amount: Decimal, paid_on: dt.date, by: User, note: str = "") -> AgentPayment:
     """Record a payment to the agent; never more than is owed (the claim row is locked so
     two payments at once cannot both pass the check)."""
-    _require(by, "investment.verify_paid_in")
+    enforce(rules.may_pay_agent(by, claim.project))
     if amount <= 0:
         raise ValidationError(_("The amount must be positive."))
     with transaction.atomic():
@@ -568,10 +518,10 @@ def do_pay_agent(claim: AgentClaim, *, amount: Decimal, paid_on: dt.date, by: An
 # Parks and land -------------------------------------------------------------------
 
 
-def do_allocate(parcel: Parcel, project: Project, *, area: Decimal, by: Any) -> Allocation:
+def do_allocate(parcel: Parcel, project: Project, *, area: Decimal, by: User) -> Allocation:
     """Allocate ``area`` of the parcel to the project; refused beyond the free area, also
     when two allocations race (conditional UPDATE)."""
-    _require(by, "investment.manage_parks")
+    enforce(rules.may_manage_park(by, parcel))
     if area <= 0:
         raise ValidationError(_("The area must be positive."))
     if parcel.district_id != project.district_id:
@@ -593,8 +543,8 @@ def do_allocate(parcel: Parcel, project: Project, *, area: Decimal, by: Any) -> 
     return allocation
 
 
-def do_add_waiting(park: Park, project: Project, *, area: Decimal, by: Any) -> WaitingEntry:
-    _require(by, "investment.manage_parks")
+def do_add_waiting(park: Park, project: Project, *, area: Decimal, by: User) -> WaitingEntry:
+    enforce(rules.may_manage_park(by, park))
     if area <= 0:
         raise ValidationError(_("The area must be positive."))
     try:
@@ -606,9 +556,9 @@ def do_add_waiting(park: Park, project: Project, *, area: Decimal, by: Any) -> W
     return entry
 
 
-def do_report_occupant(park: Park, *, enterprise: str, year: int, output: Decimal, tax: Decimal, by: Any) -> None:
+def do_report_occupant(park: Park, *, enterprise: str, year: int, output: Decimal, tax: Decimal, by: User) -> None:
     """An occupant's annual output and tax; a second report for the same year replaces the first."""
-    _require(by, "investment.manage_parks")
+    enforce(rules.may_manage_park(by, park))
     with transaction.atomic():
         report, created = OccupantReport.objects.update_or_create(
             park=park, enterprise=enterprise, year=year, defaults={"output": output, "tax": tax}
@@ -631,9 +581,9 @@ def waiting_list(park: Park) -> list[WaitingEntry]:
 # Import ---------------------------------------------------------------------------
 
 
-def do_import_projects(district: Any, rows: Iterable[Mapping[str, Any]], *, by: Any) -> list[Project]:
+def do_import_projects(district: Any, rows: Iterable[Mapping[str, Any]], *, by: User) -> list[Project]:
     """Create every parsed row in one transaction: all or nothing."""
-    _require(by, "investment.manage_project")
+    enforce(rules.may_import_projects(by, district))
     created = []
     with transaction.atomic():
         for row in rows:
@@ -644,12 +594,12 @@ def do_import_projects(district: Any, rows: Iterable[Mapping[str, Any]], *, by: 
     return created
 
 
-def stage_ages(district_id: int, now: dt.datetime | None = None) -> dict[str, float]:
+def stage_ages(district_id: int, today: dt.date | None = None) -> dict[str, float]:
     """Average days spent in each stage: the closed stays from the log, plus the open
-    stays of projects now in the stage."""
+    stays of projects now in the stage (up to ``today``)."""
     from django.db.models import Count, Sum
 
-    now = now or clock.now()
+    today = today or clock.today()
     sums: dict[str, tuple[float, int]] = {}
     closed = (
         StageChange.objects.filter(district_id=district_id, days_in_from__isnull=False)
@@ -666,7 +616,6 @@ def stage_ages(district_id: int, now: dt.datetime | None = None) -> dict[str, fl
         .annotate(n=Count("*"))
         .order_by()
     )
-    today = timezone.localdate(now)
     for row in opened:
         total, n = sums.get(row["stage"], (0.0, 0))
         sums[row["stage"]] = (total + (today - row["stage_entered_on"]).days * row["n"], n + row["n"])

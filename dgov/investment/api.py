@@ -5,14 +5,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from dgov.accounts.access import staff_district
 from dgov.api.schemas import PathId
-from dgov.investment import reports
-from dgov.investment.models import Project, Stage, stage_settings
-from dgov.investment.permissions import SUBMIT_LEAD, VIEW_PIPELINE
+from dgov.investment import reports, rules
+from dgov.investment.models import Stage, stage_settings
+from dgov.investment.permissions import VIEW_PIPELINE
 
 router = Router(tags=["investment"])
 
@@ -64,11 +64,9 @@ class ErrorOut(Schema):
 
 @router.get("/pipeline", response={200: PipelineOut, 403: ErrorOut}, summary="Projects and amounts by stage")
 def pipeline(request: HttpRequest) -> dict[str, Any]:
-    user: Any = request.user
-    if not user.has_perm(VIEW_PIPELINE) or user.district_id is None:
-        raise PermissionDenied
-    table = stage_settings(user.district_id)
-    rows, total = reports.pipeline_summary(user.district_id, table)
+    district = staff_district(request, VIEW_PIPELINE)
+    table = stage_settings(district.pk)
+    rows, total = reports.pipeline_summary(district.pk, table)
     return {
         "stages": [
             {
@@ -89,13 +87,7 @@ def pipeline(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/projects/{pk}", response={200: ProjectOut, 404: ErrorOut}, summary="A project's stage and its log")
 def project(request: HttpRequest, pk: PathId) -> dict[str, Any]:
-    user: Any = request.user
-    projects = Project.objects.visible_to(user)
-    if not user.has_perm(VIEW_PIPELINE):
-        if not user.has_perm(SUBMIT_LEAD):
-            raise Http404
-        projects = projects.filter(agent_claim__agent__user=user)
-    found = projects.filter(pk=pk).first()
+    found = rules.projects_for(request.user).filter(pk=pk).first()
     if found is None:
         raise Http404
     table = stage_settings(found.district_id)

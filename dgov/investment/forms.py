@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import User
 from dgov.investment.models import (
+    PROJECT_FACTS,
     Agent,
     Gate,
     Industry,
@@ -26,25 +27,7 @@ MAX_FILE_BYTES = 5_000_000
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "investor",
-            "investor_credit_code",
-            "is_key",
-            "source",
-            "office",
-            "industry",
-            "agreed_amount",
-            "paid_in",
-            "fixed_asset_investment",
-            "jobs",
-            "expected_output",
-            "expected_tax",
-            "land_mu",
-            "floor_space",
-            "energy_tce",
-            "electricity_kwh",
-        ]
+        fields = PROJECT_FACTS
 
     def __init__(self, *args: Any, district: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

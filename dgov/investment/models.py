@@ -348,6 +348,28 @@ class ProjectQuerySet(DistrictScopedQuerySet):
         return self.exclude(stage=Stage.LOST)
 
 
+# The facts of a project that its page's form edits (and ``do_update_project`` audits).
+PROJECT_FACTS = [
+    "name",
+    "investor",
+    "investor_credit_code",
+    "is_key",
+    "source",
+    "office",
+    "industry",
+    "agreed_amount",
+    "paid_in",
+    "fixed_asset_investment",
+    "jobs",
+    "expected_output",
+    "expected_tax",
+    "land_mu",
+    "floor_space",
+    "energy_tce",
+    "electricity_kwh",
+]
+
+
 class Project(models.Model):
     district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="projects")
     name = models.CharField(_("project name"), max_length=200)

@@ -1,22 +1,25 @@
-"""Leads and projects as .xlsx, out and back in; every list's export.
+"""Leads and projects as .xlsx, back in (every list's export is written by
+``dgov.lib.xlsx``, as every workbook of the platform).
 
 Import: one sheet ``projects`` with a header row holding the columns of ``COLUMNS``
 (``name`` and ``investor`` required, the rest may be empty). A stage is given by its
 code or its Chinese name and must come before signing (signing needs the admission
 gates, which a file cannot pass). ``industry`` is the code of the orientation list,
 ``office`` the resident office's name. Every problem is reported with its row and
-column; only a file without problems is imported, all at once.
+column (``dgov.lib.xlsx.ImportRejected``); only a file without problems is imported, all
+at once.
 """
 
-import io
 import re
-from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from dgov.investment.models import BEFORE_SIGNING, Industry, ResidentOffice, Source, Stage
+from dgov.investment.models import BEFORE_SIGNING, Industry, Project, ResidentOffice, Source, Stage
+from dgov.lib.idnumbers import credit_code_validator
+from dgov.lib.xlsx import FALSE, TRUE, Problems, read_sheet
 
 COLUMNS = [
     "name",
@@ -51,44 +54,6 @@ DECIMALS = [
 ]
 STAGE_NAMES = {"线索": Stage.LEAD, "洽谈": Stage.TALKS, "意向性协议": Stage.LETTER_OF_INTENT}
 MAX_ROWS = 10_000
-TRUE, FALSE = {"1", "true", "yes", "y", "是", "x"}, {"0", "false", "no", "n", "否", ""}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportFileError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-def workbook(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
-    """One sheet with a header row: the export of any list."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.append([str(h) for h in header])
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: Any) -> str:
-    """Text for a cell that a spreadsheet will never run as a formula (openpyxl stores a
-    string starting with "=" as one; Excel also reads "+", "-", "@")."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | Decimal | bool):
-        return value
-    return safe_text(value)
 
 
 def _text(value: Any) -> str:
@@ -97,44 +62,19 @@ def _text(value: Any) -> str:
 
 def parse_projects(content: bytes, district: Any) -> list[dict[str, Any]]:
     """Read a workbook into rows ready for ``do_import_projects``; raise
-    ``ImportFileError`` listing every problem."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a file that is not .xlsx
-        raise ImportFileError([_("The file is not an .xlsx workbook.")]) from None
-    if "projects" not in book.sheetnames:
-        raise ImportFileError([_("The workbook has no sheet named “%(name)s”.") % {"name": "projects"}])
-    rows = book["projects"].iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
-    missing = [c for c in ("name", "investor") if c not in header]
-    if missing:
-        raise ImportFileError([_("The sheet lacks the columns %(columns)s.") % {"columns": ", ".join(missing)}])
-    unknown = [c for c in header if c and c not in COLUMNS]
-    problems: list[str] = []
-    if unknown:
-        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    ``ImportRejected`` listing every problem."""
+    problems = Problems()
     industries = {i.code: i for i in Industry.objects.filter(district=district)}
     offices = {o.name: o for o in ResidentOffice.objects.filter(district=district)}
     parsed: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    from dgov.investment.models import Project
-
     existing = set(Project.objects.filter(district=district).values_list("name", flat=True))
 
     def problem(number: int, column: str, message: str) -> None:
-        problems.append(
-            _("Row %(row)s, column %(column)s: %(message)s") % {"row": number, "column": column, "message": message}
-        )
+        problems.add(number, column, message)
 
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
-            problems.append(_("The sheet has more than %(n)s rows.") % {"n": MAX_ROWS})
-            break
-        row = dict(zip(header, values, strict=False))
-        if all(_text(v) == "" for v in values):
-            continue
+    rows = read_sheet(content, "projects", required=["name", "investor"], known=COLUMNS, max_rows=MAX_ROWS)
+    for number, row in rows:
         data: dict[str, Any] = {}
         for column in ("name", "investor"):
             data[column] = _text(row.get(column))
@@ -150,10 +90,6 @@ def parse_projects(content: bytes, district: Any) -> list[dict[str, Any]]:
         seen.setdefault(key, number)
         code = _text(row.get("investor_credit_code")).upper()
         if code:
-            from django.core.exceptions import ValidationError
-
-            from dgov.lib.idnumbers import credit_code_validator
-
             try:
                 credit_code_validator(code)
             except ValidationError:
@@ -215,7 +151,6 @@ def parse_projects(content: bytes, district: Any) -> list[dict[str, Any]]:
         data["jobs"] = int(jobs.removesuffix(".0"))
         parsed.append(data)
     if not parsed and not problems:
-        problems.append(_("The sheet has no rows."))
-    if problems:
-        raise ImportFileError(problems)
+        problems.add(None, "", _("The sheet has no rows."))
+    problems.raise_if_any()
     return parsed

@@ -7,24 +7,26 @@ answers ``?format=xlsx`` with the same list as a workbook.
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dgov.accounts.access import AuthedRequest, StaffRequest, staff_district
 from dgov.accounts.models import District, User
-from dgov.audit.trail import diff, record
-from dgov.investment import actions, reports
+from dgov.investment import actions, reports, rules
 from dgov.investment.forms import (
     ActivityForm,
     AgentForm,
@@ -69,16 +71,16 @@ from dgov.investment.models import (
     stage_settings,
 )
 from dgov.investment.permissions import (
-    MANAGE_AGENTS,
-    MANAGE_PARKS,
     MANAGE_POLICY,
     MANAGE_PROJECT,
     SUBMIT_LEAD,
     VIEW_PIPELINE,
 )
-from dgov.investment.spreadsheet import COLUMNS, XLSX, ImportFileError, parse_projects, workbook
+from dgov.investment.spreadsheet import COLUMNS, parse_projects
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import Verdict, enforce
+from dgov.lib.xlsx import ImportRejected, Sheet, workbook_response
 from dgov.ops.replica import reads_from_replica
 
 PAGE_SIZE = 50
@@ -89,17 +91,8 @@ ORDERS = {
 }
 
 
-def _district(request: HttpRequest) -> District:
-    user = request.user
-    if not (user.is_authenticated and user.kind == User.Kind.STAFF and user.district_id is not None):  # type: ignore[union-attr]
-        raise PermissionDenied
-    return user.district  # type: ignore[union-attr, return-value]
-
-
-def _xlsx(name: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    response = HttpResponse(workbook(name, header, rows), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+def _xlsx(name: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> FileResponse:
+    return workbook_response(f"{name}.xlsx", [Sheet(name, header, rows)])
 
 
 def _wants_xlsx(request: HttpRequest) -> bool:
@@ -107,18 +100,13 @@ def _wants_xlsx(request: HttpRequest) -> bool:
 
 
 def get_project_for_user(request: HttpRequest, pk: int) -> Project:
-    """The one guarded way to fetch a project: staff who see the pipeline get their
-    district's; an agent only the projects they claimed. Missing and forbidden look alike."""
-    user: Any = request.user
-    projects = Project.objects.visible_to(user).select_related(
+    """The one guarded way to fetch a project (``rules.projects_for``): missing and
+    forbidden look alike."""
+    projects = rules.projects_for(request.user).select_related(
         "owner", "office", "industry", "created_by", "paid_in_verified_by"
     )
-    if not user.has_perm(VIEW_PIPELINE):
-        if not user.has_perm(SUBMIT_LEAD):
-            raise Http404
-        projects = projects.filter(agent_claim__agent__user=user)
     try:
-        return projects.get(pk=pk)
+        return projects.get(pk=pk)  # type: ignore[no-any-return]
     except Project.DoesNotExist:
         raise Http404 from None
 
@@ -128,8 +116,8 @@ def get_project_for_user(request: HttpRequest, pk: int) -> Project:
 
 @login_required
 @permission_required(VIEW_PIPELINE, raise_exception=True)
-def pipeline(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+def pipeline(request: HttpRequest) -> HttpResponseBase:
+    district = staff_district(request)
     today = clock.today()
     table = stage_settings(district.pk)
     form = PipelineFilterForm(request.GET or None, district=district)
@@ -189,6 +177,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
         p.paused = p.is_paused(today)  # type: ignore[attr-defined]
     context = {
         "form": form,
+        "may_create": rules.may_create_project(request.user, district),
         "rows": rows,
         "total": total,
         "page": page,
@@ -202,7 +191,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW_PIPELINE, raise_exception=True)
 def charts(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+    district = staff_district(request)
     table = stage_settings(district.pk)
     rows, _total = reports.pipeline_summary(district.pk, table)
     results = reports.office_results(district.pk)
@@ -221,8 +210,9 @@ def charts(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_PROJECT, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def project_new(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+def project_new(request: StaffRequest) -> HttpResponse:
+    district = staff_district(request)
+    enforce(rules.may_create_project(request.user, district))
     form = ProjectForm(request.POST or None, district=district)
     if request.method == "POST":
         if form.is_valid():
@@ -240,8 +230,9 @@ def project_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_PROJECT, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: StaffRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request, pk)
+    enforce(rules.may_manage(request.user, project))
     form = ProjectForm(request.POST or None, instance=project, district=project.district)
     if request.method == "POST":
         if form.is_valid():
@@ -256,8 +247,8 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "investment/project_form.html", {"form": form, "project": project})
 
 
-def _project_context(request: HttpRequest, project: Project, forms: dict[str, Any] | None = None) -> dict[str, Any]:
-    user: Any = request.user
+def _project_context(request: AuthedRequest, project: Project, forms: dict[str, Any] | None = None) -> dict[str, Any]:
+    user = request.user
     district = project.district
     table = stage_settings(project.district_id)
     policy = InvestmentPolicy.for_district(project.district_id)
@@ -269,8 +260,8 @@ def _project_context(request: HttpRequest, project: Project, forms: dict[str, An
         .first()
     )
     limited = not user.has_perm(VIEW_PIPELINE)
-    checks = actions.gate_checks(project, policy)
-    latest = actions.latest_reviews(project)
+    checks = rules.gate_checks(project, policy)
+    latest = rules.latest_reviews(project)
     context: dict[str, Any] = {
         "project": project,
         "limited": limited,
@@ -294,7 +285,8 @@ def _project_context(request: HttpRequest, project: Project, forms: dict[str, An
         "activities": project.activities.select_related("by")[:20],
         "gate_reviews": project.gate_reviews.select_related("reviewer"),
         "allocations": project.allocations.select_related("parcel"),
-        "missing_gates": actions.missing_gates(project),
+        "verdicts": {name: spec.verdict(user, project) for name, spec in ACTIONS.items()},
+        "may_manage": rules.may_manage(user, project),
         "note_form": NoteForm(),
         "reason_form": ReasonForm(),
         "activity_form": ActivityForm(),
@@ -311,109 +303,125 @@ def _project_context(request: HttpRequest, project: Project, forms: dict[str, An
 
 
 @login_required
-def project(request: HttpRequest, pk: int) -> HttpResponse:
+def project(request: AuthedRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request, pk)
     return render(request, "investment/project.html", _project_context(request, project))
 
 
-# action name -> (form class or None, permission, form key in the page, handler)
-Handler = Callable[[Project, dict[str, Any], Any], str]
+Handler = Callable[[Project, dict[str, Any], User], str]
 
 
-def _advance(p: Project, d: dict[str, Any], by: Any) -> str:
+def _advance(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_advance(p, by=by, note=d["note"])
     return _("The project moved to %(stage)s.") % {"stage": Stage(p.stage).label}
 
 
-def _lose(p: Project, d: dict[str, Any], by: Any) -> str:
+def _lose(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_lose(p, by=by, reason=d["reason"])
     return _("The project is marked lost.")
 
 
-def _restore(p: Project, d: dict[str, Any], by: Any) -> str:
+def _restore(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_restore(p, by=by, note=d["note"])
     return _("The project is back at %(stage)s.") % {"stage": Stage(p.stage).label}
 
 
-def _probability(p: Project, d: dict[str, Any], by: Any) -> str:
+def _probability(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_set_probability(p, d["probability"], by=by)
     return _("Probability saved.")
 
 
-def _transfer(p: Project, d: dict[str, Any], by: Any) -> str:
+def _transfer(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_transfer(p, to=d["owner"], by=by, reason=d["reason"])
     return _("The project now belongs to %(name)s.") % {"name": d["owner"]}
 
 
-def _pause(p: Project, d: dict[str, Any], by: Any) -> str:
+def _pause(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_pause(p, until=d["until"], reason=d["reason"], by=by)
     return _("The project is paused.")
 
 
-def _resume(p: Project, d: dict[str, Any], by: Any) -> str:
+def _resume(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_resume(p, by=by)
     return _("The project is resumed.")
 
 
-def _activity(p: Project, d: dict[str, Any], by: Any) -> str:
+def _activity(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_note_activity(p, text=d["text"], by=by)
     return _("Activity recorded.")
 
 
-def _gate(p: Project, d: dict[str, Any], by: Any) -> str:
+def _gate(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_review_gate(p, Gate(d["gate"]), passed=d["passed"], by=by, reference=d["reference"], note=d["note"])
     return _("Gate review recorded.")
 
 
-def _claim(p: Project, d: dict[str, Any], by: Any) -> str:
+def _claim(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_claim(d["agent"], p, by=by)
     return _("The agent's claim is recorded.")
 
 
-def _verify(p: Project, d: dict[str, Any], by: Any) -> str:
+def _verify(p: Project, d: dict[str, Any], by: User) -> str:
     actions.do_verify_paid_in(p, amount=d["amount"], by=by)
     return _("Paid-in capital verified.")
 
 
-def _pay(p: Project, d: dict[str, Any], by: Any) -> str:
+def _pay(p: Project, d: dict[str, Any], by: User) -> str:
     claim = AgentClaim.objects.filter(project=p).first()
     if claim is None:
-        raise ValidationError(_("No agent has claimed this project."))
+        raise Conflict(_("No agent has claimed this project."))
     actions.do_pay_agent(claim, amount=d["amount"], paid_on=d["paid_on"], by=by, note=d["note"])
     return _("Payment recorded.")
 
 
-ACTIONS: dict[str, tuple[Any, str, str, Handler]] = {
-    "advance": (NoteForm, MANAGE_PROJECT, "note_form", _advance),
-    "lose": (ReasonForm, MANAGE_PROJECT, "reason_form", _lose),
-    "restore": (NoteForm, MANAGE_PROJECT, "note_form", _restore),
-    "probability": (ProbabilityForm, MANAGE_PROJECT, "probability_form", _probability),
-    "transfer": (TransferForm, MANAGE_PROJECT, "transfer_form", _transfer),
-    "pause": (PauseForm, MANAGE_PROJECT, "pause_form", _pause),
-    "resume": (NoteForm, MANAGE_PROJECT, "note_form", _resume),
-    "activity": (ActivityForm, MANAGE_PROJECT, "activity_form", _activity),
-    "gate": (GateForm, "investment.review_gate", "gate_form", _gate),
-    "claim": (ClaimForm, MANAGE_AGENTS, "claim_form", _claim),
-    "verify": (AmountForm, "investment.verify_paid_in", "verify_form", _verify),
-    "pay": (PaymentForm, "investment.verify_paid_in", "payment_form", _pay),
+@dataclass(frozen=True)
+class Act:
+    """One act on the project page: its form, its predicate (``rules``), the form's key
+    in the page, and what it does."""
+
+    form: Any
+    verdict: Callable[[Any, Project], Verdict]
+    key: str
+    run: Handler
+
+
+def _today(rule: Callable[[Any, Project, Any], Verdict]) -> Callable[[Any, Project], Verdict]:
+    return lambda user, project: rule(user, project, clock.today())
+
+
+ACTIONS: dict[str, Act] = {
+    "advance": Act(NoteForm, rules.may_advance, "note_form", _advance),
+    "lose": Act(ReasonForm, rules.may_lose, "reason_form", _lose),
+    "restore": Act(NoteForm, rules.may_restore, "note_form", _restore),
+    "probability": Act(ProbabilityForm, rules.may_manage, "probability_form", _probability),
+    "transfer": Act(TransferForm, rules.may_manage, "transfer_form", _transfer),
+    "pause": Act(PauseForm, _today(rules.may_pause), "pause_form", _pause),
+    "resume": Act(NoteForm, _today(rules.may_resume), "note_form", _resume),
+    "activity": Act(ActivityForm, rules.may_manage, "activity_form", _activity),
+    "gate": Act(GateForm, rules.may_review_gate, "gate_form", _gate),
+    "claim": Act(ClaimForm, rules.may_claim, "claim_form", _claim),
+    "verify": Act(AmountForm, rules.may_verify_paid_in, "verify_form", _verify),
+    "pay": Act(PaymentForm, rules.may_pay_agent, "payment_form", _pay),
 }
 
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    """One act: refused by its predicate (403 with the reason, 409 when it was done
+    already), or the form validates (400) and the ``do_*`` acts (409 when somebody else
+    acted first)."""
     if action not in ACTIONS:
         raise Http404
-    form_class, permission, key, handler = ACTIONS[action]
+    spec = ACTIONS[action]
     project = get_project_for_user(request, pk)
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-    kwargs: dict[str, Any] = {"district": project.district} if form_class in (TransferForm, ClaimForm) else {}
-    form = form_class(request.POST, **kwargs)
+    enforce(spec.verdict(request.user, project))
+    kwargs: dict[str, Any] = {"district": project.district} if spec.form in (TransferForm, ClaimForm) else {}
+    form = spec.form(request.POST, **kwargs)
     status = 400
     if form.is_valid():
         try:
-            messages.success(request, handler(project, form.cleaned_data, request.user))
+            messages.success(request, spec.run(project, form.cleaned_data, request.user))
             return redirect("investment:project", pk)
         except ValidationError as error:
             for message in error.messages:
@@ -422,7 +430,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form.add_error(None, str(error))
             status = 409
         project = get_project_for_user(request, pk)
-    context = _project_context(request, project, {key: form, "failed": action, "failed_form": form})
+    context = _project_context(request, project, {spec.key: form, "failed": action, "failed_form": form})
     return render(request, "investment/project.html", context, status=status)
 
 
@@ -432,8 +440,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_PROJECT, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def import_projects(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+def import_projects(request: StaffRequest) -> HttpResponseBase:
+    district = staff_district(request)
+    enforce(rules.may_import_projects(request.user, district))
     if request.method == "GET":
         if _wants_xlsx(request):
             return _xlsx("projects", COLUMNS, [])
@@ -443,8 +452,8 @@ def import_projects(request: HttpRequest) -> HttpResponse:
         try:
             rows = parse_projects(form.cleaned_data["file"], district)
             created = actions.do_import_projects(district, rows, by=request.user)
-        except ImportFileError as error:
-            for problem in error.problems[:500]:
+        except ImportRejected as error:
+            for problem in error.messages[:500]:
                 form.add_error(None, problem)
         except ValidationError as error:  # a project of the file was added meanwhile
             form.add_error(None, error)
@@ -459,8 +468,8 @@ def import_projects(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_PIPELINE, raise_exception=True)
-def offices(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+def offices(request: HttpRequest) -> HttpResponseBase:
+    district = staff_district(request)
     results = reports.office_results(district.pk)
     if _wants_xlsx(request):
         return _xlsx(
@@ -486,12 +495,13 @@ def offices(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW_PIPELINE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def office(request: HttpRequest, pk: int) -> HttpResponse:
-    district = _district(request)
+def office(request: StaffRequest, pk: int) -> HttpResponseBase:
+    district = staff_district(request)
     try:
         the_office = ResidentOffice.objects.filter(district=district).prefetch_related("staff").get(pk=pk)
     except ResidentOffice.DoesNotExist:
         raise Http404 from None
+    verdict = rules.may_update_target(request.user, the_office)
     which = request.POST.get("which", "target") if request.method == "POST" else None  # a GET binds no form
     form = TargetForm(request.POST if which not in (None, "staff", "result") else None)
     staff_form = OfficeStaffForm(
@@ -501,48 +511,27 @@ def office(request: HttpRequest, pk: int) -> HttpResponse:
     )
     result_form = TargetResultForm(request.POST if which == "result" else None, office=the_office, prefix="result")
     status = 200
-    if which == "result":
-        if not request.user.has_perm(MANAGE_PROJECT):
-            raise PermissionDenied
-        if result_form.is_valid():
-            data = result_form.cleaned_data
-            try:
+    if request.method == "POST":
+        enforce(verdict)
+        status = 400
+        try:
+            if which == "result" and result_form.is_valid():
+                data = result_form.cleaned_data
                 actions.do_update_target(
                     data["target"], status=data["status"], project=data["project"], by=request.user
                 )
-            except ValidationError as error:
-                result_form.add_error(None, error)
-            else:
                 messages.success(request, _("The result is recorded."))
                 return redirect("investment:office", pk)
-        status = 400
-    elif request.method == "POST" and request.POST.get("which") == "staff":
-        if not request.user.has_perm(MANAGE_PROJECT):
-            raise PermissionDenied
-        if staff_form.is_valid():
-            with transaction.atomic():
-                before = sorted(u.pk for u in the_office.staff.all())
-                the_office.staff.set(staff_form.cleaned_data["staff"])
-                after = sorted(u.pk for u in staff_form.cleaned_data["staff"])
-                record("investment.office_staff", the_office, actor=request.user, changes={"staff": [before, after]})
-            messages.success(request, _("Staff saved."))
-            return redirect("investment:office", pk)
-        status = 400
-    elif request.method == "POST":
-        if not request.user.has_perm(MANAGE_PROJECT):
-            raise PermissionDenied
-        if form.is_valid():
-            if the_office.targets.filter(name=form.cleaned_data["name"]).exists():
-                form.add_error("name", _("This company is already on the list."))
-            else:
-                with transaction.atomic():
-                    target = form.save(commit=False)
-                    target.office = the_office
-                    target.save()
-                    record("investment.target_add", the_office, actor=request.user, changes={"name": target.name})
+            if which == "staff" and staff_form.is_valid():
+                actions.do_set_office_staff(the_office, staff=staff_form.cleaned_data["staff"], by=request.user)
+                messages.success(request, _("Staff saved."))
+                return redirect("investment:office", pk)
+            if which == "target" and form.is_valid():
+                actions.do_add_target(the_office, data=form.cleaned_data, by=request.user)
                 messages.success(request, _("Company added to the target list."))
                 return redirect("investment:office", pk)
-        status = 400
+        except ValidationError as error:
+            {"result": result_form, "staff": staff_form}.get(which or "", form).add_error(None, error)
     targets = the_office.targets.select_related("project")
     if _wants_xlsx(request):
         return _xlsx(
@@ -558,6 +547,7 @@ def office(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "staff_form": staff_form,
         "result_form": result_form,
+        "verdict": verdict,
     }
     return render(request, "investment/office.html", context, status=status)
 
@@ -568,13 +558,13 @@ def office(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(VIEW_PIPELINE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def agents(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+def agents(request: StaffRequest) -> HttpResponseBase:
+    district = staff_district(request)
+    verdict = rules.may_register_agent(request.user, district)
     form = AgentForm(request.POST or None, district=district)
     status = 200
     if request.method == "POST":
-        if not request.user.has_perm(MANAGE_AGENTS):
-            raise PermissionDenied
+        enforce(verdict)
         if form.is_valid():
             actions.do_register_agent(district, by=request.user, **form.cleaned_data)
             messages.success(request, _("Agent registered."))
@@ -603,14 +593,14 @@ def agents(request: HttpRequest) -> HttpResponse:
             ),
         )
     rule = actions.current_rule(district.pk)
-    context = {"table": table, "form": form, "rule": rule}
+    context = {"table": table, "form": form, "rule": rule, "verdict": verdict}
     return render(request, "investment/agents.html", context, status=status)
 
 
 @login_required
 @permission_required(SUBMIT_LEAD, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def my_leads(request: HttpRequest) -> HttpResponse:
+def my_leads(request: AuthedRequest) -> HttpResponse:
     """The agent's limited view: their own leads and what they are owed, nothing else."""
     user: User = request.user  # type: ignore[assignment]
     agent = Agent.objects.filter(user=user).first()
@@ -651,8 +641,8 @@ def my_leads(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_PIPELINE, raise_exception=True)
-def parks(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+def parks(request: HttpRequest) -> HttpResponseBase:
+    district = staff_district(request)
     year = clock.today().year - 1
     all_parks = list(Park.objects.filter(district=district))
     areas = {
@@ -698,19 +688,19 @@ def parks(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW_PIPELINE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def park(request: HttpRequest, pk: int) -> HttpResponse:
-    district = _district(request)
+def park(request: StaffRequest, pk: int) -> HttpResponseBase:
+    district = staff_district(request)
     try:
         the_park = Park.objects.filter(district=district).get(pk=pk)
     except Park.DoesNotExist:
         raise Http404 from None
+    verdict = rules.may_manage_park(request.user, the_park)
     allocation_form = AllocationForm(district=district)
     waiting_form = WaitingForm(district=district)
     report_form = OccupantReportForm()
     status = 200
     if request.method == "POST":
-        if not request.user.has_perm(MANAGE_PARKS):
-            raise PermissionDenied
+        enforce(verdict)
         which = request.POST.get("which")
         if which == "allocate":
             allocation_form = AllocationForm(request.POST, district=district)
@@ -770,6 +760,7 @@ def park(request: HttpRequest, pk: int) -> HttpResponse:
         "allocation_form": allocation_form,
         "waiting_form": waiting_form,
         "report_form": report_form,
+        "verdict": verdict,
         "total": sum((p.area for p in parcels), Decimal(0)),
         "allocated": sum((p.allocated for p in parcels), Decimal(0)),
     }
@@ -783,8 +774,8 @@ def park(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_POLICY, raise_exception=True)
 @require_POST
-def incentive_rule(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+def incentive_rule(request: StaffRequest) -> HttpResponse:
+    district = staff_district(request)
     form = IncentiveRuleForm(request.POST)
     if form.is_valid():
         actions.do_set_incentive_rule(district, by=request.user, **form.cleaned_data)
@@ -796,8 +787,8 @@ def incentive_rule(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_POLICY, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def policy(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+def policy(request: StaffRequest) -> HttpResponse:
+    district = staff_district(request)
     current = InvestmentPolicy.for_district(district.pk)
     table = stage_settings(district.pk)
     form = PolicyForm(request.POST or None, instance=current)
@@ -816,25 +807,13 @@ def policy(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _policy_page(request, district)
     if form.is_valid() and all(f.is_valid() for _s, f in stage_forms):
-        with transaction.atomic():
-            before = {k: str(v) for k, v in vars(InvestmentPolicy.for_district(district.pk)).items()}
-            saved = form.save(commit=False)
-            saved.district = district
-            saved.save()
-            for _stage, stage_form in stage_forms:
-                stage_form.save()
-            actions.refresh_scores(district.pk, saved)
-            after = {k: str(v) for k, v in vars(saved).items()}
-            record(
-                "investment.policy_change",
-                saved,
-                actor=request.user,
-                changes=diff(
-                    {k: v for k, v in before.items() if not k.startswith("_")},
-                    {k: v for k, v in after.items() if not k.startswith("_")},
-                )
-                | {s.value: f.cleaned_data for s, f in stage_forms if f.has_changed()},
-            )
+        actions.do_save_policy(
+            district,
+            policy=form.save(commit=False),
+            stages=[f.save(commit=False) for _s, f in stage_forms],
+            changes={s.value: f.cleaned_data for s, f in stage_forms if f.has_changed()},
+            by=request.user,
+        )
         messages.success(request, _("Settings saved."))
         return redirect("investment:policy")
     return _policy_page(request, district, form=form, stage_forms=stage_forms, status=400)

@@ -105,3 +105,58 @@ def walk(
                     found.wrong.append(f"{state} · {who} · {verb}: {problem}")
                 found.seen[verb].add(shown.get(verb) or "hidden")
     return found
+
+
+def succeeded(response: Any) -> bool:
+    """A page's act answers a success with a redirect to the thing's page."""
+    return bool(response.status_code == 302)
+
+
+def _answered(response: Any, shown: str | None, success: Callable[[Any], bool]) -> tuple[str, str]:
+    """An HTTP answer as ``outcome`` tells it: a 403 carries the disabled button's reason
+    when its body says it; a 404 is a refusal with no reason."""
+    if success(response):
+        return "done", ""
+    if response.status_code == 409:
+        return "409", ""
+    if response.status_code == 403:
+        body = html.unescape(response.content.decode())
+        if shown is not None and shown != ENABLED and shown in body:
+            return "403", shown
+        return "403", "(another reason)"
+    if response.status_code == 404:
+        return "403", ""
+    return str(response.status_code), ""
+
+
+def walk_pages(
+    client: Any,
+    user: Any,
+    page: str,
+    verbs: dict[str, tuple[str, Any]],
+    *,
+    success: Callable[[Any], bool] = succeeded,
+    seen: list[tuple[str, str, str]] | None = None,
+) -> list[str]:
+    """The walk through HTTP, for pages whose acts are posted to URLs: ``page`` as ``user``
+    sees it (``offers_on_page``) against each act of ``verbs`` ({verb: (url, POST data, or
+    a function making it when it holds a file)}), each posted and rolled back; the
+    disagreements (``disagreement``). ``seen`` collects (username, verb, "enabled" |
+    "disabled" | "none")."""
+    client.force_login(user)
+    response = client.get(page)
+    shown = offers_on_page(response.content.decode()) if response.status_code == 200 else {}
+    problems = []
+    for verb, (url, data) in verbs.items():
+        with transaction.atomic():
+            answer = client.post(url, data() if callable(data) else data)
+            transaction.set_rollback(True)
+        offer = shown.get(verb)
+        if seen is not None:
+            seen.append(
+                (user.username, verb, "none" if offer is None else "enabled" if offer == ENABLED else "disabled")
+            )
+        problem = disagreement(offer, _answered(answer, offer, success))
+        if problem:
+            problems.append(f"{user.username} {verb}: {problem}")
+    return problems

@@ -4,13 +4,12 @@
 back with it, so nothing is announced that did not happen and nothing that happened is
 lost if the process dies before sending. ``send_pending`` (job runner) claims each row by
 a conditional UPDATE before sending, so two runners never send the same row; a claim left
-by a runner that died is taken over after ``CLAIM_TIMEOUT``. The one window where a message
+by a runner that died is taken over after ``settings.OUTBOX_CLAIM_TIMEOUT``. The one window where a message
 could go out twice (sent, then the process dies before marking it sent) is closed by the
 notification's stable key: a text message carries it as the gateway's de-duplication key
 (``dgov.notifications.sms``), an e-mail as its Message-ID.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,6 @@ from dgov.lib import clock
 from dgov.lib.fastsql import insert
 from dgov.notifications.models import Channel, Notification
 
-CLAIM_TIMEOUT = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 
 
@@ -101,7 +99,7 @@ def notifications(
 
 
 def _claim(pk: int, now: Any) -> bool:
-    stale = now - CLAIM_TIMEOUT
+    stale = now - settings.OUTBOX_CLAIM_TIMEOUT
     claimed = (
         Notification.objects.filter(pk=pk, sent_at__isnull=True, failed=False)
         .filter(models.Q(claimed_at__isnull=True) | models.Q(claimed_at__lt=stale))

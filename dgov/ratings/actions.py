@@ -1,7 +1,9 @@
 """Every write of the ratings app: one function, one transaction, with its audit entry.
 
+Who may act: each ``do_*`` enforces its predicate of ``rules`` first.
+
 Concurrency: the second rating of a case or visit is refused by a partial unique index,
-so two submissions at the same instant leave exactly one (``AlreadyRated`` for the
+so two submissions at the same instant leave exactly one (``Conflict`` for the
 other); the steps of a rectification and the decision on an appeal are conditional
 UPDATEs, so of two supervisors acting at once one wins and the other gets
 ``Conflict``.
@@ -11,15 +13,17 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dgov.accounts.models import User
 from dgov.applications.models import Application, Status, Visit
 from dgov.audit.trail import record
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import enforce
 from dgov.lib.signing import LinkExpired, LinkInvalid, link_token, read_link_token
 from dgov.notifications.outbox import notify
 from dgov.ratings.models import (
@@ -32,46 +36,30 @@ from dgov.ratings.models import (
     Rectification,
     Source,
 )
-from dgov.ratings.permissions import DECIDE_APPEAL, FILE_APPEAL, HANDLE_RECTIFICATION, MANAGE_POLICY
+from dgov.ratings.rules import (
+    may_appeal,
+    may_decide_appeal,
+    may_rate,
+    may_record_callback,
+    may_record_fix,
+    may_reply,
+    may_save_policy,
+)
 from dgov.workdays.actions import do_create_deadline
 from dgov.workdays.models import Deadline
 
-# A case can be rated once its handling is over: completed, denied, or not accepted.
-RATEABLE_STATUSES = (Status.COMPLETED, Status.DENIED, Status.REFUSED)
 LINK_PURPOSE = "ratings.window"
 
 
-class AlreadyRated(Exception):
-    def __init__(self) -> None:
-        super().__init__(_("This has already been rated; a rating cannot be given twice."))
+def already_rated() -> Conflict:
+    return Conflict(_("This has already been rated; a rating cannot be given twice."))
 
 
 def already_handled() -> Conflict:
     return Conflict(_("Somebody else acted on this first; the page shows the current state."))
 
 
-def _require(by: Any, permission: str) -> None:
-    if not by.has_perm(permission):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
-def _same_district(obj: Any, by: Any) -> None:
-    if obj.district_id != by.district_id:
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
 # Rating ---------------------------------------------------------------------------------
-
-
-def rating_problem(application: Application, visit: Visit | None) -> str:
-    """Why this case or visit cannot be rated now ('' when it can)."""
-    if visit is not None:
-        if visit.application_id != application.pk:
-            return _("This visit belongs to another case.")
-        return ""
-    if application.status not in RATEABLE_STATUSES:
-        return _("A case can be rated once it is completed, denied or not accepted.")
-    return ""
 
 
 def do_rate(
@@ -80,7 +68,7 @@ def do_rate(
     level: int,
     comment: str = "",
     source: Source,
-    by: Any = None,
+    by: User | None = None,
     visit: Visit | None = None,
     today: dt.date | None = None,
 ) -> Rating:
@@ -88,13 +76,9 @@ def do_rate(
     API), or None when the applicant proves who they are with the signed window link.
 
     A bad rating opens a rectification at once, due after the district's working days."""
-    if by is not None and (application.applicant.user_id is None or application.applicant.user_id != by.pk):
-        raise PermissionDenied(_("Only the applicant of the case may rate it."))
+    enforce(may_rate(by, application, visit))
     if level not in Level.values:
         raise ValidationError(_("Choose one of the five levels."), code="level")
-    problem = rating_problem(application, visit)
-    if problem:
-        raise ValidationError(problem, code="not_rateable")
     today = today or clock.today()
     window_id = visit.window_id if visit is not None else application.window_id
     try:
@@ -122,7 +106,7 @@ def do_rate(
             if level in BAD_LEVELS:
                 _open_rectification(rating, today)
     except IntegrityError:
-        raise AlreadyRated from None
+        raise already_rated() from None
     return rating
 
 
@@ -172,10 +156,9 @@ def read_window_token(token: str) -> tuple[int, int]:
 # Rectification ---------------------------------------------------------------------------
 
 
-def _step(rectification: Rectification, *, by: Any, verb: str, where: dict[str, Any], **fields: Any) -> None:
-    """A conditional UPDATE on an open rectification, audited."""
-    _require(by, HANDLE_RECTIFICATION)
-    _same_district(rectification, by)
+def _step(rectification: Rectification, *, by: User, verb: str, where: dict[str, Any], **fields: Any) -> None:
+    """A conditional UPDATE on an open rectification, audited (of two supervisors acting
+    at once, the second gets ``Conflict``)."""
     changed = Rectification.objects.filter(pk=rectification.pk, status=Rectification.Status.OPEN, **where).update(
         **fields
     )
@@ -186,8 +169,9 @@ def _step(rectification: Rectification, *, by: Any, verb: str, where: dict[str, 
     record(f"rectification.{verb}", rectification, actor=by, changes={k: str(v) for k, v in fields.items()})
 
 
-def do_record_callback(rectification: Rectification, *, by: Any, note: str, today: dt.date | None = None) -> None:
+def do_record_callback(rectification: Rectification, *, by: User, note: str, today: dt.date | None = None) -> None:
     """The supervisor called the applicant back and writes down what they said."""
+    enforce(may_record_callback(by, rectification))
     if not note.strip():
         raise ValidationError(_("Write down what the applicant said."), code="note")
     with transaction.atomic():
@@ -202,11 +186,10 @@ def do_record_callback(rectification: Rectification, *, by: Any, note: str, toda
         )
 
 
-def do_record_fix(rectification: Rectification, *, by: Any, fix: str) -> None:
+def do_record_fix(rectification: Rectification, *, by: User, fix: str) -> None:
+    enforce(may_record_fix(by, rectification))
     if not fix.strip():
         raise ValidationError(_("Describe the rectification measures."), code="fix")
-    if rectification.called_back_on is None:
-        raise ValidationError(_("Call the applicant back first."), code="no_callback")
     with transaction.atomic():
         # A fix once recorded stands: a second one (another supervisor, a double submit) is refused.
         _step(
@@ -219,12 +202,11 @@ def do_record_fix(rectification: Rectification, *, by: Any, fix: str) -> None:
         )
 
 
-def do_reply(rectification: Rectification, *, by: Any, reply: str, today: dt.date | None = None) -> None:
+def do_reply(rectification: Rectification, *, by: User, reply: str, today: dt.date | None = None) -> None:
     """Reply to the applicant and close the rectification (and its deadline)."""
+    enforce(may_reply(by, rectification))
     if not reply.strip():
         raise ValidationError(_("Write the reply to the applicant."), code="reply")
-    if rectification.called_back_on is None or not rectification.fix:
-        raise ValidationError(_("Record the call-back and the measures before replying."), code="not_ready")
     today = today or clock.today()
     with transaction.atomic():
         _step(
@@ -254,20 +236,9 @@ def do_reply(rectification: Rectification, *, by: Any, reply: str, today: dt.dat
 # Appeals ----------------------------------------------------------------------------------
 
 
-def may_appeal(rating: Rating, user: Any) -> bool:
-    return bool(
-        user.has_perm(FILE_APPEAL)
-        and user.district_id == rating.district_id
-        and user.department_id == rating.department_id
-        and rating.level in BAD_LEVELS
-        and not rating.excluded
-    )
-
-
-def do_file_appeal(rating: Rating, *, by: Any, ground: str, reason: str) -> Appeal:
+def do_file_appeal(rating: Rating, *, by: User, ground: str, reason: str) -> Appeal:
     """The rated unit appeals a mistaken or malicious bad rating; one appeal per rating."""
-    if not may_appeal(rating, by):
-        raise PermissionDenied(_("Only the rated department may appeal its bad ratings."))
+    enforce(may_appeal(by, rating))
     if not reason.strip():
         raise ValidationError(_("An appeal states its reasons."), code="reason")
     try:
@@ -281,13 +252,10 @@ def do_file_appeal(rating: Rating, *, by: Any, ground: str, reason: str) -> Appe
     return appeal
 
 
-def do_decide_appeal(appeal: Appeal, *, by: Any, uphold: bool, decision: str) -> None:
+def do_decide_appeal(appeal: Appeal, *, by: User, uphold: bool, decision: str) -> None:
     """A supervisor decides. Upheld: the rating leaves the statistics and its open
     rectification is withdrawn."""
-    _require(by, DECIDE_APPEAL)
-    _same_district(appeal, by)
-    if appeal.filed_by_id == by.pk:
-        raise PermissionDenied(_("Nobody decides their own appeal."))
+    enforce(may_decide_appeal(by, appeal))
     if not decision.strip():
         raise ValidationError(_("A decision states its reasons."), code="decision")
     to = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
@@ -331,10 +299,8 @@ def do_decide_appeal(appeal: Appeal, *, by: Any, uphold: bool, decision: str) ->
 # Policy and the deemed ratings ------------------------------------------------------------
 
 
-def do_save_policy(district: Any, *, by: Any, deem_unrated: bool, rectification_days: int) -> RatingPolicy:
-    _require(by, MANAGE_POLICY)
-    if by.district_id != district.pk:
-        raise PermissionDenied(_("Your role does not allow this action."))
+def do_save_policy(district: Any, *, by: User, deem_unrated: bool, rectification_days: int) -> RatingPolicy:
+    enforce(may_save_policy(by, district))
     with transaction.atomic():
         policy, _created = RatingPolicy.objects.select_for_update().get_or_create(district=district)
         before = {"deem_unrated": policy.deem_unrated, "rectification_days": policy.rectification_days}

@@ -1,6 +1,7 @@
 """Ratings in the API (``/api/v1/ratings/``): the applicant's own token rates a finished
-case, or one visit of it; a second rating is a 409. Errors of the ``do_*`` functions
-become status codes through the API's handlers (403, 400, 404)."""
+case, or one visit of it; a second rating is a 409 (``Conflict``). Errors of the ``do_*``
+functions become status codes through the API's handlers (403 with the reason of
+``rules.may_rate``, 400, 404, 409)."""
 
 import datetime as dt
 from typing import Any
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 
+from dgov.accounts.access import AuthedRequest
 from dgov.api.schemas import CaseNumber, Error, Id
 from dgov.applications.models import Application, Visit
 from dgov.ratings import actions
@@ -63,19 +65,16 @@ def _out(rating: Rating) -> dict[str, Any]:
 
 
 @router.post("/cases/{number}", response={201: RatingOut, **ERRORS}, summary="Rate a finished case or one visit")
-def rate(request: HttpRequest, number: CaseNumber, body: RatingIn) -> Reply[dict[str, Any]]:
+def rate(request: AuthedRequest, number: CaseNumber, body: RatingIn) -> Reply[dict[str, Any]]:
     application = _own_application(request, number)
     visit = None
     if body.visit is not None:
         visit = Visit.objects.filter(pk=body.visit, application=application).first()
         if visit is None:
             raise Http404
-    try:
-        rating = actions.do_rate(
-            application, level=body.level, comment=body.comment, source=Source.API, by=request.user, visit=visit
-        )
-    except actions.AlreadyRated as error:
-        return Reply(409, {"detail": str(error), "messages": [str(error)]})
+    rating = actions.do_rate(
+        application, level=body.level, comment=body.comment, source=Source.API, by=request.user, visit=visit
+    )
     return Reply(201, _out(rating))
 
 

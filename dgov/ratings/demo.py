@@ -8,6 +8,7 @@ from dgov.applications import actions as application_actions
 from dgov.applications.models import Application, Visit
 from dgov.ratings import actions
 from dgov.ratings.models import Level, Rating, Rectification, Source
+from dgov.ratings.rules import may_rate
 
 # demo case key, applicant login, level, comment
 CASE_RATINGS = [
@@ -35,9 +36,7 @@ def load(district: District) -> None:
             application = _case(key, login)
             if application is None or application.district_id != district.pk:
                 continue
-            if Rating.objects.filter(application=application, visit__isnull=True).exists():
-                continue
-            if actions.rating_problem(application, None):
+            if not may_rate(users[login], application):
                 continue
             rating = actions.do_rate(application, level=level, comment=comment, source=Source.PAGE, by=users[login])
             if rating.is_bad:

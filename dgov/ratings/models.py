@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.accounts.roles import DEPARTMENT_SCOPED
-from dgov.workdays.lights import Light
+from dgov.workdays.lights import Light, light
 
 DEEM_AFTER_DAYS = 7  # natural days after completion (Guangdong practice)
 
@@ -200,21 +200,14 @@ class Rectification(models.Model):
     def closed_late(self) -> bool:
         return self.closed_on is not None and self.closed_on > self.deadline.due_date
 
-    def light(self, today: dt.date, yellow_days: int) -> Light | None:
-        """As every deadline of the platform: green, yellow (``yellow_days`` working days
-        or fewer left), red once overdue; a rectification closed late stays red."""
-        from dgov.workdays.calendar import working_days_between
-
-        due = self.deadline.due_date
+    def light(self, today: dt.date) -> Light | None:
+        """The platform's deadline light (``dgov.workdays.lights``, kind "rating") while
+        open; once closed, green when closed in time and red when closed late."""
         if self.status == self.Status.WITHDRAWN:
             return None
         if self.status == self.Status.CLOSED:
             return Light.RED if self.closed_late else Light.GREEN
-        if today > due:
-            return Light.RED
-        if working_days_between(today, due) <= yellow_days:
-            return Light.YELLOW
-        return Light.GREEN
+        return light(self.deadline.due_date, today, kind="rating")
 
 
 class Appeal(models.Model):

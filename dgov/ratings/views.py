@@ -7,7 +7,6 @@ through the ``get_*_for_user`` accessors (404 alike for missing and forbidden).
 """
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -28,14 +28,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dgov.accounts.access import AuthedRequest, StaffRequest, staff_district
 from dgov.accounts.models import District, User
 from dgov.accounts.roles import ACCEPT
 from dgov.applications.models import Application, Visit
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.links import public_url
+from dgov.lib.rules import Verdict, enforce
+from dgov.lib.xlsx import Sheet, workbook_response
 from dgov.ops.replica import reads_from_replica
-from dgov.ratings import actions
+from dgov.ratings import actions, rules
 from dgov.ratings.competition import chart_options, competition
 from dgov.ratings.forms import (
     AppealDecisionForm,
@@ -50,23 +53,13 @@ from dgov.ratings.forms import (
 )
 from dgov.ratings.models import Appeal, Level, Rating, RatingPolicy, Rectification, Source
 from dgov.ratings.permissions import (
-    DECIDE_APPEAL,
-    HANDLE_RECTIFICATION,
     MANAGE_POLICY,
     VIEW_COMPETITION,
     VIEW_RATINGS,
 )
-from dgov.workdays.lights import yellow_days
 
 PAGE_SIZE = 50
 SATISFIED_LEVELS = (Level.VERY_SATISFIED, Level.SATISFIED, Level.BASICALLY_SATISFIED)
-
-
-def _staff_district(request: HttpRequest) -> District:
-    user = request.user
-    if not (user.is_authenticated and user.kind == User.Kind.STAFF and user.district_id is not None):  # type: ignore[union-attr]
-        raise PermissionDenied
-    return user.district  # type: ignore[union-attr, return-value]
 
 
 def _uid(request: HttpRequest) -> int:
@@ -138,37 +131,32 @@ def get_rectification_for_user(request: HttpRequest, pk: int) -> Rectification:
 # Rating by the applicant ------------------------------------------------------------------
 
 
-def _existing(application: Application, visit: Visit | None) -> Rating | None:
-    if visit is not None:
-        return Rating.objects.filter(visit=visit).first()
-    return Rating.objects.filter(application=application, visit__isnull=True).first()
-
-
 def _rate(
     request: HttpRequest,
     application: Application,
     visit: Visit | None,
     *,
     source: Source,
-    by: Any,
+    by: User | None,
     phone: bool = False,
 ) -> HttpResponse:
     """Show the form, or save the rating; the same for the page and the window link."""
+    verdict = rules.may_rate(by, application, visit)
     context: dict[str, Any] = {
         "application": application,
         "visit": visit,
-        "existing": _existing(application, visit),
-        "problem": actions.rating_problem(application, visit),
+        "existing": rules.existing_rating(application, visit),
+        "verdict": verdict,
         "phone": phone,
     }
     form = RatingForm(request.POST if request.method == "POST" else None)
     context["form"] = form
-    if request.method == "GET" or context["existing"] is not None or context["problem"]:
-        status = 200 if request.method == "GET" else (409 if context["existing"] else 400)
-        return render(request, "ratings/rate.html", context, status=status)
-    if not form.is_valid():
-        return render(request, "ratings/rate.html", context, status=400)
+    if request.method == "GET":
+        return render(request, "ratings/rate.html", context)
     try:
+        enforce(verdict)  # a refusal comes before any complaint about the form
+        if not form.is_valid():
+            return render(request, "ratings/rate.html", context, status=400)
         rating = actions.do_rate(
             application,
             level=form.cleaned_data["level"],
@@ -177,9 +165,12 @@ def _rate(
             by=by,
             visit=visit,
         )
-    except actions.AlreadyRated as error:
-        context.update(existing=_existing(application, visit), errors=[str(error)])
+    except Conflict as error:
+        context.update(existing=rules.existing_rating(application, visit), errors=[str(error)])
         return render(request, "ratings/rate.html", context, status=409)
+    except PermissionDenied as error:
+        context["errors"] = [str(error)]
+        return render(request, "ratings/rate.html", context, status=403)
     except ValidationError as error:
         context["errors"] = list(error.messages)
         return render(request, "ratings/rate.html", context, status=400)
@@ -189,13 +180,13 @@ def _rate(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rate_case(request: HttpRequest, pk: int) -> HttpResponse:
+def rate_case(request: AuthedRequest, pk: int) -> HttpResponse:
     return _rate(request, get_own_application(request, pk), None, source=Source.PAGE, by=request.user)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rate_visit(request: HttpRequest, pk: int) -> HttpResponse:
+def rate_visit(request: AuthedRequest, pk: int) -> HttpResponse:
     visit = get_own_visit(request, pk)
     return _rate(request, visit.application, visit, source=Source.PAGE, by=request.user)
 
@@ -224,7 +215,7 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The applicant's finished cases and visits, each with its rating or a link to rate."""
     applications = list(
-        Application.objects.filter(applicant__user_id=_uid(request), status__in=actions.RATEABLE_STATUSES)
+        Application.objects.filter(applicant__user_id=_uid(request), status__in=rules.RATEABLE_STATUSES)
         .select_related("item_version")
         .order_by("-updated_at")[:PAGE_SIZE]
     )
@@ -255,10 +246,10 @@ def _qr_svg(url: str) -> str:
 @login_required
 @permission_required(ACCEPT, raise_exception=True)
 @require_GET
-def window(request: HttpRequest) -> HttpResponse:
+def window(request: StaffRequest) -> HttpResponse:
     """The clerk's list of cases and visits to hand over for rating."""
-    district = _staff_district(request)
-    user: User = request.user  # type: ignore[assignment]
+    district = staff_district(request)
+    user = request.user
     since = clock.now() - dt.timedelta(days=7)
     visits = (
         Visit.objects.filter(application__district=district, at__gte=since)
@@ -269,7 +260,7 @@ def window(request: HttpRequest) -> HttpResponse:
     )
     cases = (
         Application.objects.visible_to(user)
-        .filter(status__in=actions.RATEABLE_STATUSES)
+        .filter(status__in=rules.RATEABLE_STATUSES)
         .exclude(pk__in=Rating.objects.filter(visit__isnull=True).values("application_id"))
         .select_related("item_version")
         .order_by("-updated_at")[:PAGE_SIZE]
@@ -285,8 +276,8 @@ def _handover(request: HttpRequest, application: Application, visit: Visit | Non
         "url": url,
         "qr": mark_safe(_qr_svg(url)),  # noqa: S308 — SVG generated here from our own URL
         "minutes": actions.link_minutes(),
-        "existing": _existing(application, visit),
-        "problem": actions.rating_problem(application, visit),
+        "existing": rules.existing_rating(application, visit),
+        "problem": rules.rating_problem(application, visit),
     }
     return render(request, "ratings/handover.html", context)
 
@@ -313,15 +304,15 @@ def handover_visit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW_RATINGS, raise_exception=True)
 @require_GET
 def rectifications(request: HttpRequest) -> HttpResponse:
-    _staff_district(request)
+    staff_district(request)
     form = RectificationFilterForm(request.GET)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     rows = Rectification.objects.visible_to(request.user).select_related(
         "deadline", "rating__application", "rating__department", "rating__item__current_version"
     )
     rows = rows.filter(status=status or Rectification.Status.OPEN)
-    today, yellow = clock.today(), yellow_days("rating")
-    shown = [(r, r.light(today, yellow)) for r in rows.order_by("deadline__due_date", "pk")[:PAGE_SIZE]]
+    today = clock.today()
+    shown = [(r, r.light(today)) for r in rows.order_by("deadline__due_date", "pk")[:PAGE_SIZE]]
     return render(request, "ratings/rectifications.html", {"rows": shown, "form": form})
 
 
@@ -329,39 +320,36 @@ def rectifications(request: HttpRequest) -> HttpResponse:
 class Step:
     label: Promise
     form: type
-    allowed: Callable[[Rectification, Any], bool]
+    # The step's predicate (``rules``), asked about this rectification.
+    verdict: Callable[[Any, Rectification], Verdict]
     run: Callable[[Rectification, Any, dict[str, Any]], str]
-
-
-def _handles(r: Rectification, u: Any) -> bool:
-    return r.is_open and u.has_perm(HANDLE_RECTIFICATION)
 
 
 def _appeal_of(r: Rectification) -> Appeal | None:
     return Appeal.objects.filter(rating_id=r.rating_id).first()
 
 
-def _run_callback(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_callback(r: Rectification, user: User, data: dict[str, Any]) -> str:
     actions.do_record_callback(r, by=user, note=data["note"])
     return _("The call-back is recorded.")
 
 
-def _run_fix(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_fix(r: Rectification, user: User, data: dict[str, Any]) -> str:
     actions.do_record_fix(r, by=user, fix=data["fix"])
     return _("The rectification measures are recorded.")
 
 
-def _run_reply(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_reply(r: Rectification, user: User, data: dict[str, Any]) -> str:
     actions.do_reply(r, by=user, reply=data["reply"])
     return _("The reply is sent and the rectification is closed.")
 
 
-def _run_appeal(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_appeal(r: Rectification, user: User, data: dict[str, Any]) -> str:
     actions.do_file_appeal(r.rating, by=user, ground=data["ground"], reason=data["reason"])
     return _("The appeal is filed; a supervisor will decide.")
 
 
-def _run_decide(r: Rectification, user: Any, data: dict[str, Any]) -> str:
+def _run_decide(r: Rectification, user: User, data: dict[str, Any]) -> str:
     appeal = _appeal_of(r)
     if appeal is None:
         raise Http404
@@ -370,59 +358,37 @@ def _run_decide(r: Rectification, user: Any, data: dict[str, Any]) -> str:
     return _("The appeal is upheld; the rating is excluded.") if uphold else _("The appeal is rejected.")
 
 
-def _may_decide(r: Rectification, u: Any) -> bool:
-    appeal = _appeal_of(r)
-    return (
-        appeal is not None
-        and appeal.status == Appeal.Status.PENDING
-        and appeal.filed_by_id != u.pk
-        and u.has_perm(DECIDE_APPEAL)
-    )
-
-
 STEPS: dict[str, Step] = {
-    "callback": Step(
-        gettext_lazy("Record the call-back"),
-        CallbackForm,
-        lambda r, u: _handles(r, u) and not r.called_back_on,
-        _run_callback,
-    ),
-    "fix": Step(
-        gettext_lazy("Record the rectification measures"),
-        FixForm,
-        lambda r, u: _handles(r, u) and bool(r.called_back_on) and not r.fix,
-        _run_fix,
-    ),
-    "reply": Step(
-        gettext_lazy("Reply and close"),
-        ReplyForm,
-        lambda r, u: _handles(r, u) and bool(r.called_back_on) and bool(r.fix),
-        _run_reply,
-    ),
+    "callback": Step(gettext_lazy("Record the call-back"), CallbackForm, rules.may_record_callback, _run_callback),
+    "fix": Step(gettext_lazy("Record the rectification measures"), FixForm, rules.may_record_fix, _run_fix),
+    "reply": Step(gettext_lazy("Reply and close"), ReplyForm, rules.may_reply, _run_reply),
     "appeal": Step(
-        gettext_lazy("Appeal this rating"),
-        AppealForm,
-        lambda r, u: actions.may_appeal(r.rating, u) and _appeal_of(r) is None,
-        _run_appeal,
+        gettext_lazy("Appeal this rating"), AppealForm, lambda u, r: rules.may_appeal(u, r.rating), _run_appeal
     ),
-    "decide": Step(gettext_lazy("Decide the appeal"), AppealDecisionForm, _may_decide, _run_decide),
+    "decide": Step(
+        gettext_lazy("Decide the appeal"),
+        AppealDecisionForm,
+        lambda u, r: rules.may_decide_appeal(u, _appeal_of(r)),
+        _run_decide,
+    ),
 }
 
 
 def _render_rectification(
     request: HttpRequest, r: Rectification, *, status: int = 200, failed: str = "", form: Any = None, errors: Any = ()
 ) -> HttpResponse:
+    """Each step the person may take with its form, each step refused with its reason
+    (a disabled button), nothing for steps that are not theirs."""
     user = request.user
     steps = []
     for name, step in STEPS.items():
-        if name == failed:
-            steps.append((name, step, form))
-        elif step.allowed(r, user):
-            steps.append((name, step, step.form(prefix=name)))
+        verdict = step.verdict(user, r)
+        if verdict or verdict.shown:
+            steps.append((name, step, form if name == failed else step.form(prefix=name), verdict))
     context = {
         "r": r,
         "rating": r.rating,
-        "light": r.light(clock.today(), yellow_days("rating")),
+        "light": r.light(clock.today()),
         "appeal": _appeal_of(r),
         "steps": steps,
         "errors": list(errors),
@@ -442,22 +408,23 @@ def rectification(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW_RATINGS, raise_exception=True)
 @require_POST
 def rectification_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """One step: the form validates, the ``do_*`` function decides (409 when someone
-    acted first, 403 when the role does not allow it, 400 when the input is wrong)."""
+    """One step: refused by its predicate (403 with the reason, 409 when someone acted
+    first or it was done already), or the form validates (400) and the ``do_*`` acts."""
     r = get_rectification_for_user(request, pk)
     spec = STEPS.get(step)
     if spec is None:
         raise Http404
     form = spec.form(request.POST, prefix=step)
-    if not form.is_valid():
-        return _render_rectification(request, r, status=400, failed=step, form=form)
     try:
+        enforce(spec.verdict(request.user, r))  # a refusal comes before any complaint about the form
+        if not form.is_valid():
+            return _render_rectification(request, r, status=400, failed=step, form=form)
         message = spec.run(r, request.user, form.cleaned_data)
     except Conflict as error:
         return _render_rectification(request, get_rectification_for_user(request, pk), status=409, errors=[str(error)])
     except PermissionDenied as error:
         reason = str(error) or _("Your role does not allow this action.")
-        return _render_rectification(request, r, status=403, failed=step, form=form, errors=[reason])
+        return _render_rectification(request, r, status=403, errors=[reason])
     except ValidationError as error:
         return _render_rectification(request, r, status=400, failed=step, form=form, errors=error.messages)
     messages.success(request, message)
@@ -470,18 +437,19 @@ def rectification_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 @permission_required(MANAGE_POLICY, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def policy(request: HttpRequest) -> HttpResponse:
-    district = _staff_district(request)
+def policy(request: StaffRequest) -> HttpResponse:
+    district = staff_district(request)
     current = RatingPolicy.for_district(district)
     initial = {"deem_unrated": current.deem_unrated, "rectification_days": current.rectification_days}
     form = PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
+    context = {"form": form, "verdict": rules.may_save_policy(request.user, district)}
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "ratings/policy.html", {"form": form}, status=400)
+            return render(request, "ratings/policy.html", context, status=400)
         actions.do_save_policy(district, by=request.user, **form.cleaned_data)
         messages.success(request, _("The rating policy is saved."))
         return redirect("ratings:policy")
-    return render(request, "ratings/policy.html", {"form": form})
+    return render(request, "ratings/policy.html", context)
 
 
 # Public results ----------------------------------------------------------------------------------
@@ -557,7 +525,7 @@ def _month(request: HttpRequest) -> tuple[MonthForm, tuple[int, int]]:
 @permission_required(VIEW_COMPETITION, raise_exception=True)
 @require_GET
 def competition_page(request: HttpRequest) -> HttpResponse:
-    district = _staff_district(request)
+    district = staff_district(request)
     form, (year, month) = _month(request)
     status = 400 if form.errors else 200
     ranking = competition(district, year, month, clock.today())
@@ -571,16 +539,12 @@ def competition_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW_COMPETITION, raise_exception=True)
 @require_GET
-def competition_export(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
-    district = _staff_district(request)
+def competition_export(request: HttpRequest) -> HttpResponseBase:
+    district = staff_district(request)
     form, (year, month) = _month(request)
     if form.errors:
         return HttpResponse(" ".join(str(e) for e in form.errors.get("month", [])), status=400)
     ranking = competition(district, year, month, clock.today())
-    book = Workbook()
-    sheets = [(book.active, _("Windows"), ranking.windows), (book.create_sheet(), _("Units"), ranking.units)]
     header = [
         _("Rank"),
         _("Name"),
@@ -594,34 +558,29 @@ def competition_export(request: HttpRequest) -> HttpResponse:
         _("Score"),
         _("Talk (约谈)"),
     ]
-    for sheet, title, rows in sheets:
-        sheet.title = str(title)
-        sheet.append([str(h) for h in header])
-        for row in rows:
-            sheet.append(
-                [
-                    row.rank,
-                    row.name,
-                    row.ratings,
-                    row.raw_mean,
-                    round(row.satisfaction, 4),
-                    row.decided,
-                    round(row.on_time_rate, 4),
-                    row.red_cards,
-                    row.late_rectifications,
-                    row.score,
-                    _("yes") if row.talk else "",
-                ]
-            )
-        sheet.append([])
-        sheet.append([str(formula_text(ranking))])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def rows(ranked: list[Any]) -> Any:
+        for row in ranked:
+            yield [
+                row.rank,
+                row.name,
+                row.ratings,
+                row.raw_mean,
+                round(row.satisfaction, 4),
+                row.decided,
+                round(row.on_time_rate, 4),
+                row.red_cards,
+                row.late_rectifications,
+                row.score,
+                _("yes") if row.talk else "",
+            ]
+        yield []
+        yield [formula_text(ranking)]
+
+    return workbook_response(
+        f"competition-{ranking.label}.xlsx",
+        [Sheet(_("Windows"), header, rows(ranking.windows)), Sheet(_("Units"), header, rows(ranking.units))],
     )
-    response["Content-Disposition"] = f'attachment; filename="competition-{ranking.label}.xlsx"'
-    return response
 
 
 def formula_text(ranking: Any) -> str:

@@ -1,16 +1,19 @@
 """Every act of project service and of the green channel: one function, one transaction,
 its audit entry written with it (全程留痕).
 
+Who may act: each ``do_*`` enforces its predicate of ``rules`` first (403 with the
+reason, or 409 for a step already done).
+
 Concurrency: state changes are conditional UPDATEs (``WHERE status = …``); of two people
 acting at once one wins and the other gets ``Conflict``. A contact is counted once
 (``counted_at IS NULL``), and the project's last counted contact only moves forward.
 """
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -21,6 +24,7 @@ from dgov.audit.trail import record
 from dgov.investment.models import Project, Stage
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.rules import enforce
 from dgov.lib.signing import LinkExpired, LinkInvalid, link_token, read_link_token
 from dgov.secretaries import rules
 from dgov.secretaries.models import (
@@ -36,10 +40,11 @@ from dgov.secretaries.models import (
     Rating,
     Secretaryship,
 )
-from dgov.secretaries.permissions import ASSIGN, CHAIR_JOINT_MEETING, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN
-from dgov.workdays.calendar import add_working_days
+from dgov.secretaries.rules import enterprise_may_answer, green_due
+from dgov.workdays.lights import Light
 from dgov.workdays.models import Deadline
 
+T = TypeVar("T")
 CONFIRM_PURPOSE = "secretaries.contact.confirm"
 RATE_PURPOSE = "secretaries.issue.rate"
 LINK_MAX_AGE = 60 * 60 * 24 * 30  # a confirmation or rating link works for 30 days
@@ -50,16 +55,6 @@ def already_handled() -> Conflict:
     return Conflict(_("This was already handled by someone else."))
 
 
-def _require(by: Any, permission: str) -> None:
-    if not by.has_perm(permission):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
-def _same_district(obj: Any, by: Any) -> None:
-    if by.district_id is None or obj.district_id != by.district_id:
-        raise PermissionDenied(_("This belongs to another district."))
-
-
 def _staff_with_role(user: Any, role: Role, district_id: int) -> bool:
     return user.kind == User.Kind.STAFF and user.district_id == district_id and user.has_role(role)
 
@@ -68,14 +63,11 @@ def _staff_with_role(user: Any, role: Role, district_id: int) -> bool:
 
 
 def do_assign(
-    project: Project, *, secretary: Any, leader: Any, by: Any, reason: str = "", today: dt.date | None = None
+    project: Project, *, secretary: User, leader: User, by: User, reason: str = "", today: dt.date | None = None
 ) -> Secretaryship:
     """Name the key project's secretary and responsible leader, or reassign them; the
     previous holders stay in the trail."""
-    _require(by, ASSIGN)
-    _same_district(project, by)
-    if not project.is_key:
-        raise ValidationError(_("Only a project on the key-project list gets a secretary."), code="not_key")
+    enforce(rules.may_assign(by, project))
     if not _staff_with_role(secretary, Role.PROJECT_SECRETARY, project.district_id):
         raise ValidationError(_("The secretary must be a project secretary of this district."), code="secretary")
     if not _staff_with_role(leader, Role.DISTRICT_LEADER, project.district_id):
@@ -131,35 +123,36 @@ def do_assign(
     return current
 
 
-def secretaryship_of(project: Project) -> Secretaryship | None:
-    return Secretaryship.objects.filter(project=project).select_related("secretary", "leader").first()
-
-
-def require_secretary(project: Project, by: Any) -> Secretaryship:
-    """The project's secretaryship, when ``by`` is its own secretary (else PermissionDenied).
-    Views call it before they store any upload, so a refused request leaves no file."""
-    _require(by, LOG_CONTACT)
-    _same_district(project, by)
-    current = secretaryship_of(project)
-    if current is None or current.secretary_id != by.pk:
-        raise PermissionDenied(_("Only the project's own secretary can do this."))
-    return current
-
-
 # Contacts --------------------------------------------------------------------------------
 
 
-def contact_by_key(by: Any, idempotency_key: str) -> Contact | None:
+def _by_key(rows: Any, idempotency_key: str) -> Any:
+    """What a repeated submission (the same key, the same person) already recorded."""
+    return rows.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+
+
+def _once(rows: Any, idempotency_key: str, create: Callable[[], T]) -> T:
+    """Create, or return what the same submission made a moment before: when two arrive
+    at once, the unique index on (person, key) lets one in and the other finds it."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        existing = _by_key(rows, idempotency_key)
+        if existing is None:
+            raise
+        return existing  # type: ignore[no-any-return]
+
+
+def contact_by_key(by: User, idempotency_key: str) -> Contact | None:
     """The contact a repeated submission (same key, same secretary) already recorded."""
-    if not idempotency_key:
-        return None
-    return Contact.objects.filter(secretary=by, idempotency_key=idempotency_key).first()
+    return _by_key(Contact.objects.filter(secretary=by), idempotency_key)  # type: ignore[no-any-return]
 
 
 def do_log_contact(
     project: Project,
     *,
-    by: Any,
+    by: User,
     on: dt.date,
     method: str,
     people: str,
@@ -171,7 +164,9 @@ def do_log_contact(
 ) -> Contact:
     """Record a contact; with evidence attached it counts at once, otherwise when the
     enterprise confirms it. A repeated submission (same key) returns the first contact."""
-    secretaryship = require_secretary(project, by)
+    enforce(rules.may_serve(by, project))
+    secretaryship = Secretaryship.of(project)
+    assert secretaryship is not None  # may_serve: the project's own secretary
     existing = contact_by_key(by, idempotency_key)
     if existing is not None:
         return existing
@@ -182,21 +177,16 @@ def do_log_contact(
         raise ValidationError(_("A contact cannot be dated before the project had its secretary."), code="past")
     if method not in Method.values:
         raise ValidationError(_("Choose how the contact took place."), code="method")
-    try:
-        with transaction.atomic():
-            return _create_contact(
-                project, by, on, method, people, discussion, issues_raised, documents, idempotency_key
-            )
-    except IntegrityError:
-        existing = Contact.objects.filter(secretary=by, idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
+    return _once(
+        Contact.objects.filter(secretary=by),
+        idempotency_key,
+        lambda: _create_contact(project, by, on, method, people, discussion, issues_raised, documents, idempotency_key),
+    )
 
 
 def _create_contact(
     project: Project,
-    by: Any,
+    by: User,
     on: dt.date,
     method: str,
     people: str,
@@ -230,8 +220,8 @@ def _create_contact(
     return contact
 
 
-def do_attach_evidence(contact: Contact, *, by: Any, documents: Sequence[Any]) -> None:
-    require_secretary(contact.project, by)
+def do_attach_evidence(contact: Contact, *, by: User, documents: Sequence[Any]) -> None:
+    enforce(rules.may_serve(by, contact.project))
     if not documents:
         raise ValidationError(_("Attach at least one file."), code="empty")
     with transaction.atomic():
@@ -240,11 +230,12 @@ def do_attach_evidence(contact: Contact, *, by: Any, documents: Sequence[Any]) -
         _count(contact, by=by, why="evidence")
 
 
-def do_confirm_contact(contact: Contact, *, name: str, user: Any = None) -> bool:
+def do_confirm_contact(contact: Contact, *, name: str, user: User | None = None) -> bool:
     """The enterprise confirms the contact (through the signed link, or as its user).
     Returns False when it was confirmed before (nothing changes)."""
-    if user is not None and not enterprise_may_answer(user, contact.project):
-        raise PermissionDenied(_("Only the enterprise of this project can confirm."))
+    enforce(rules.may_confirm_contact(user, contact))
+    if not enterprise_may_answer(user, contact.project):
+        user = None  # somebody holding the link: the link answers for the enterprise
     name = name.strip() or (str(user) if user is not None else "")
     if not name:
         raise ValidationError(_("Say who confirms for the enterprise."), code="name")
@@ -266,7 +257,7 @@ def do_confirm_contact(contact: Contact, *, name: str, user: Any = None) -> bool
     return True
 
 
-def _count(contact: Contact, *, by: Any, why: str) -> None:
+def _count(contact: Contact, *, by: User | None, why: str) -> None:
     """Count the contact toward the weekly rule, once; move the project's last contact
     forward (never back) and mark the month's visit or the quarter's meeting as held."""
     if not Contact.objects.filter(pk=contact.pk, counted_at__isnull=True).update(counted_at=clock.now()):
@@ -290,22 +281,16 @@ def confirmation_token(contact: Contact) -> str:
 
 
 def contact_from_token(token: str) -> Contact | None:
+    return _from_token(Contact.objects.all(), CONFIRM_PURPOSE, "contact", token)
+
+
+def _from_token(rows: Any, purpose: str, key: str, token: str) -> Any:
+    """The row a signed link names (None when forged, expired or gone)."""
     try:
-        data = read_link_token(CONFIRM_PURPOSE, token, LINK_MAX_AGE)
+        data = read_link_token(purpose, token, LINK_MAX_AGE)
     except (LinkExpired, LinkInvalid):
         return None
-    return Contact.objects.select_related("project", "district").filter(pk=data.get("contact")).first()
-
-
-def enterprise_may_answer(user: Any, project: Project) -> bool:
-    """An enterprise user answers for a project whose investor's credit code is theirs."""
-    if not getattr(user, "is_authenticated", False) or user.kind != User.Kind.ENTERPRISE:
-        return False
-    if not project.investor_credit_code:
-        return False
-    return user.applicant_profiles.filter(
-        district_id=project.district_id, credit_code=project.investor_credit_code
-    ).exists()
+    return rows.select_related("project", "district").filter(pk=data.get(key)).first()
 
 
 # Visits and meetings ---------------------------------------------------------------------
@@ -317,9 +302,9 @@ def period_start(kind: str, day: dt.date) -> dt.date:
     return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def do_schedule(project: Project, *, by: Any, kind: str, planned_on: dt.date) -> Engagement:
+def do_schedule(project: Project, *, by: User, kind: str, planned_on: dt.date) -> Engagement:
     """Plan the month's visit or the quarter's meeting (one of each per period)."""
-    require_secretary(project, by)
+    enforce(rules.may_serve(by, project))
     if kind not in Engagement.Kind.values:
         raise ValidationError(_("Choose a visit or a meeting."), code="kind")
     start = period_start(kind, planned_on)
@@ -380,7 +365,7 @@ def _check_department(department: Any, project: Project) -> None:
 def do_raise_issue(
     project: Project,
     *,
-    by: Any,
+    by: User,
     kind: str,
     title: str,
     department: Any,
@@ -391,28 +376,25 @@ def do_raise_issue(
 ) -> EnterpriseIssue:
     """Route the enterprise's issue to a department, with a deadline in working days.
     A repeated submission (same key) returns the first issue."""
-    require_secretary(project, by)
-    if idempotency_key:
-        existing = EnterpriseIssue.objects.filter(raised_by=by, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    enforce(rules.may_serve(by, project))
+    mine = EnterpriseIssue.objects.filter(raised_by=by)
+    existing = _by_key(mine, idempotency_key)
+    if existing is not None:
+        return existing  # type: ignore[no-any-return]
     _check_department(department, project)
     if contact is not None and contact.project_id != project.pk:
         raise ValidationError(_("That contact belongs to another project."), code="contact")
     today = today or clock.today()
-    try:
-        with transaction.atomic():
-            return _create_issue(project, by, kind, title, department, description, contact, idempotency_key, today)
-    except IntegrityError:
-        existing = EnterpriseIssue.objects.filter(raised_by=by, idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
+    return _once(
+        mine,
+        idempotency_key,
+        lambda: _create_issue(project, by, kind, title, department, description, contact, idempotency_key, today),
+    )
 
 
 def _create_issue(
     project: Project,
-    by: Any,
+    by: User,
     kind: str,
     title: str,
     department: Any,
@@ -454,41 +436,20 @@ def _create_issue(
     return issue
 
 
-def may_handle(issue: EnterpriseIssue, user: Any) -> bool:
-    """Who answers at the issue's present level: the department's staff (department and
-    lead department), the joint meeting's chair, or a district leader."""
-    if getattr(user, "kind", "") != User.Kind.STAFF or user.district_id != issue.district_id:
-        return False
-    if issue.level in (Level.DEPARTMENT, Level.LEAD_DEPARTMENT):
-        return user.department_id == issue.department_id and user.has_perm(HANDLE_ISSUE)
-    if issue.level == Level.JOINT_MEETING:
-        return bool(user.has_perm(CHAIR_JOINT_MEETING))
-    return bool(user.has_role(Role.DISTRICT_LEADER))
-
-
-def may_escalate(issue: EnterpriseIssue, user: Any) -> bool:
-    """The project's secretary or responsible leader carries an issue up the ladder."""
-    if getattr(user, "kind", "") != User.Kind.STAFF or user.district_id != issue.district_id:
-        return False
-    current = secretaryship_of(issue.project)
-    return current is not None and user.pk in (current.secretary_id, current.leader_id)
-
-
-def _close_step(issue: EnterpriseIssue, outcome: str, *, by: Any, note: str, today: dt.date) -> None:
+def _close_step(issue: EnterpriseIssue, outcome: str, *, by: User, note: str, today: dt.date) -> None:
     IssueStep.objects.filter(issue=issue, outcome=IssueStep.Outcome.PENDING).update(
         outcome=outcome, note=note, closed_by=by, closed_on=today
     )
 
 
 def do_resolve_issue(
-    issue: EnterpriseIssue, *, by: Any, resolution: str, today: dt.date | None = None
+    issue: EnterpriseIssue, *, by: User, resolution: str, today: dt.date | None = None
 ) -> EnterpriseIssue:
-    if not may_handle(issue, by):
-        raise PermissionDenied(_("This issue is not for you to answer at its present level."))
+    enforce(rules.may_resolve_issue(by, issue))
     if not resolution.strip():
         raise ValidationError(_("Say how the issue was resolved."), code="resolution")
     today = today or clock.today()
-    on_time = today <= issue.deadline.due_date
+    on_time = issue.light(today) != Light.RED
     with transaction.atomic():
         changed = EnterpriseIssue.objects.filter(pk=issue.pk, level=issue.level, status=IssueStatus.OPEN).update(
             status=IssueStatus.RESOLVED,
@@ -511,14 +472,11 @@ def do_resolve_issue(
     return issue
 
 
-def do_decline_issue(issue: EnterpriseIssue, *, by: Any, reason: str, today: dt.date | None = None) -> None:
+def do_decline_issue(issue: EnterpriseIssue, *, by: User, reason: str, today: dt.date | None = None) -> None:
     """The present level says it cannot solve the issue: the way up opens."""
-    if not may_handle(issue, by):
-        raise PermissionDenied(_("This issue is not for you to answer at its present level."))
+    enforce(rules.may_decline_issue(by, issue))
     if not reason.strip():
         raise ValidationError(_("A decline states its reason."), code="reason")
-    if issue.next_level is None:
-        raise ValidationError(_("The district leader is the top of the ladder and answers."), code="top")
     today = today or clock.today()
     with transaction.atomic():
         changed = EnterpriseIssue.objects.filter(pk=issue.pk, level=issue.level, status=IssueStatus.OPEN).update(
@@ -539,32 +497,22 @@ def do_decline_issue(issue: EnterpriseIssue, *, by: Any, reason: str, today: dt.
 def do_escalate(
     issue: EnterpriseIssue,
     *,
-    by: Any,
+    by: User,
     to_level: str,
     reason: str,
     department: Any = None,
     today: dt.date | None = None,
 ) -> EnterpriseIssue:
     """Carry the issue one rung up: only to the next level, and only when the present level
-    declined or its time ran out (a level may not be skipped while it can still act)."""
-    if not may_escalate(issue, by):
-        raise PermissionDenied(_("Only the project's secretary or responsible leader escalates its issues."))
+    declined or its time ran out (``rules.may_escalate``)."""
     today = today or clock.today()
-    if issue.status == IssueStatus.RESOLVED:
-        raise ValidationError(_("A resolved issue is not escalated."), code="resolved")
+    enforce(rules.may_escalate(by, issue, today))
     target = issue.next_level
-    if target is None or to_level != target:
+    assert target is not None  # may_escalate: not at the top of the ladder
+    if to_level != target:
         raise ValidationError(
-            _("A level may not be skipped: the next level is %(level)s.")
-            % {"level": target.label if target else _("none")},
+            _("A level may not be skipped: the next level is %(level)s.") % {"level": target.label},
             code="skipped",
-        )
-    expired = today > issue.deadline.due_date
-    if issue.status != IssueStatus.DECLINED and not expired:
-        raise ValidationError(
-            _("The present level can still act until %(due)s; escalate when it declines or its time runs out.")
-            % {"due": issue.deadline.due_date.isoformat()},
-            code="too_early",
         )
     if not reason.strip():
         raise ValidationError(_("An escalation states its reason."), code="reason")
@@ -613,27 +561,22 @@ def rating_token(issue: EnterpriseIssue) -> str:
 
 
 def issue_from_token(token: str) -> EnterpriseIssue | None:
-    try:
-        data = read_link_token(RATE_PURPOSE, token, LINK_MAX_AGE)
-    except (LinkExpired, LinkInvalid):
-        return None
-    return EnterpriseIssue.objects.select_related("project", "district").filter(pk=data.get("issue")).first()
+    return _from_token(EnterpriseIssue.objects.all(), RATE_PURPOSE, "issue", token)
 
 
-def do_rate_issue(issue: EnterpriseIssue, *, rating: int, comment: str = "", user: Any = None) -> None:
+def do_rate_issue(issue: EnterpriseIssue, *, rating: int, comment: str = "", user: User | None = None) -> None:
     """The enterprise rates the outcome: once, after the issue is resolved."""
-    if user is not None and not enterprise_may_answer(user, issue.project):
-        raise PermissionDenied(_("Only the enterprise of this project can rate."))
+    enforce(rules.may_rate_issue(user, issue))
+    if not enterprise_may_answer(user, issue.project):
+        user = None  # somebody holding the link: the link answers for the enterprise
     if rating not in Rating.values:
         raise ValidationError(_("Choose one of the five levels."), code="rating")
-    if issue.status != IssueStatus.RESOLVED:
-        raise ValidationError(_("The issue can be rated once it is resolved."), code="open")
     with transaction.atomic():
         changed = EnterpriseIssue.objects.filter(pk=issue.pk, status=IssueStatus.RESOLVED, rating__isnull=True).update(
             rating=rating, rating_comment=comment[:500], rated_at=clock.now()
         )
         if changed != 1:
-            raise ValidationError(_("This issue has already been rated."), code="rated")
+            raise Conflict(_("This issue has already been rated."))
         issue.rating, issue.rating_comment = rating, comment
         record(
             "secretaries.issue.rate",
@@ -720,29 +663,19 @@ def scorecard(secretary: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
 # Green channel ---------------------------------------------------------------------------
 
 
-def green_due(application: Any, days: int) -> dt.date | None:
-    """The shortened promised due date: ``days`` working days after acceptance."""
-    if application.accepted_on is None:
-        return None
-    return add_working_days(application.accepted_on, days).date
-
-
 def do_enter_green_channel(
     application: Any,
     *,
     project: Project,
-    lead_official: Any,
+    lead_official: User,
     reason: str,
-    by: Any,
+    by: User,
     days: int | None = None,
     today: dt.date | None = None,
 ) -> GreenChannelCase:
     """Put an open application of a key project into the green channel, under a named
     lead official and a shortened promised limit."""
-    from dgov.applications.models import OPEN_STATUSES
-
-    _require(by, MANAGE_GREEN)
-    _same_district(application, by)
+    enforce(rules.may_enter_green_channel(by, application))
     if project.district_id != application.district_id:
         raise ValidationError(_("The project belongs to another district."), code="district")
     if not project.is_key:
@@ -756,8 +689,6 @@ def do_enter_green_channel(
             ),
             code="not_investor",
         )
-    if application.status not in OPEN_STATUSES:
-        raise ValidationError(_("Only an open application can enter the green channel."), code="closed")
     if lead_official.kind != User.Kind.STAFF or lead_official.district_id != application.district_id:
         raise ValidationError(_("The lead official must be staff of this district."), code="lead")
     if not reason.strip():
@@ -801,9 +732,8 @@ def do_enter_green_channel(
     return case
 
 
-def do_change_lead_official(case: GreenChannelCase, *, lead_official: Any, reason: str, by: Any) -> None:
-    _require(by, MANAGE_GREEN)
-    _same_district(case, by)
+def do_change_lead_official(case: GreenChannelCase, *, lead_official: User, reason: str, by: User) -> None:
+    enforce(rules.may_change_lead_official(by, case))
     if lead_official.kind != User.Kind.STAFF or lead_official.district_id != case.district_id:
         raise ValidationError(_("The lead official must be staff of this district."), code="lead")
     if not reason.strip():

@@ -4,13 +4,13 @@ or responsible leader), and a green-channel tracking card, for staff systems."""
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from dgov.accounts.access import staff_or_403
 from dgov.api.schemas import CaseNumber
 from dgov.lib import clock
-from dgov.secretaries import actions, rules
+from dgov.secretaries import rules
 from dgov.secretaries.models import GreenChannelCase, Secretaryship
 from dgov.secretaries.permissions import VIEW_GREEN, VIEW_SERVICE
 
@@ -39,16 +39,9 @@ class GreenCardOut(Schema):
     decided_on: dt.date | None
 
 
-def _staff(request: HttpRequest, permission: str) -> Any:
-    user = request.user
-    if getattr(user, "kind", "") != "staff" or not user.has_perm(permission):
-        raise PermissionDenied
-    return user
-
-
 @router.get("/overdue", response=list[OverdueOut], summary="My key projects whose last counted contact is too old")
 def overdue(request: HttpRequest) -> list[dict[str, Any]]:
-    user = _staff(request, VIEW_SERVICE)
+    user = staff_or_403(request, VIEW_SERVICE)
     today = clock.today()
     rows = (
         Secretaryship.objects.visible_to(user)
@@ -72,7 +65,7 @@ def overdue(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/green/{number}", response=GreenCardOut, summary="The green-channel tracking card of an application")
 def green_card(request: HttpRequest, number: CaseNumber) -> dict[str, Any]:
-    user = _staff(request, VIEW_GREEN)
+    user = staff_or_403(request, VIEW_GREEN)
     case = (
         GreenChannelCase.objects.visible_to(user)
         .select_related("application__promised_deadline", "project", "lead_official")
@@ -89,7 +82,7 @@ def green_card(request: HttpRequest, number: CaseNumber) -> dict[str, Any]:
         "lead_official": str(case.lead_official),
         "accepted_on": application.accepted_on,
         "promised_days": case.promised_days,
-        "green_due": case.promised_due_on or actions.green_due(application, case.promised_days),
+        "green_due": case.promised_due_on or rules.green_due(application, case.promised_days),
         "ordinary_due": application.promised_deadline.due_date if application.promised_deadline else None,
         "decided_on": application.decided_on,
     }

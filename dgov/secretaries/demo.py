@@ -15,7 +15,15 @@ from dgov.accounts.models import Applicant, Department, District, User
 from dgov.investment.models import Project, Stage
 from dgov.lib import clock
 from dgov.secretaries import actions
-from dgov.secretaries.models import Contact, Engagement, EnterpriseIssue, GreenChannelCase, IssueKind, Method
+from dgov.secretaries.models import (
+    Contact,
+    Engagement,
+    EnterpriseIssue,
+    GreenChannelCase,
+    IssueKind,
+    Method,
+    Secretaryship,
+)
 
 # name, investor, stage
 KEY_PROJECTS = [
@@ -59,7 +67,7 @@ def load(district: District) -> None:
     projects = {name: key_project(district, name, investor, stage) for name, investor, stage in KEY_PROJECTS}
     with transaction.atomic():
         for project in projects.values():
-            if actions.secretaryship_of(project) is None:
+            if Secretaryship.of(project) is None:
                 actions.do_assign(
                     project, secretary=secretary, leader=leader, by=officer, today=today - dt.timedelta(days=20)
                 )

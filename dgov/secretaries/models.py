@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.lib.personal import mask_text
+from dgov.workdays.lights import Light, light
 
 # Settings (with defaults): see ``dgov/secretaries/rules.py``.
 
@@ -76,6 +77,11 @@ class Secretaryship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.secretary}"
+
+    @classmethod
+    def of(cls, project: Any) -> "Secretaryship | None":
+        """Who answers for ``project`` now (None before a secretary is named)."""
+        return cls.objects.filter(project=project).select_related("secretary", "leader").first()
 
 
 class AssignmentChange(models.Model):
@@ -344,6 +350,11 @@ class EnterpriseIssue(models.Model):
     def next_level(self) -> Level | None:
         index = LADDER.index(Level(self.level))
         return LADDER[index + 1] if index + 1 < len(LADDER) else None
+
+    def light(self, today: dt.date) -> Light | None:
+        """The deadline light of the present level while the issue is open (kind
+        "secretary"): red once the level's time has run out."""
+        return light(self.deadline.due_date, today, kind="secretary") if self.is_open else None
 
 
 class IssueStep(models.Model):

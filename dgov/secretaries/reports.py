@@ -1,6 +1,8 @@
-"""The green channel's effect on the ordinary queue: waiting times (acceptance → decision,
-in working days) of ordinary applications in weeks with and without green-channel load,
-so the fast lane cannot silently starve everyone else."""
+"""What the green channel's pages show: the tracking card of a case (also on the
+application's own page, through the ``green_channel_card`` tag), and the channel's effect
+on the ordinary queue: waiting times (acceptance → decision, in working days) of ordinary
+applications in weeks with and without green-channel load, so the fast lane cannot
+silently starve everyone else."""
 
 import datetime as dt
 import statistics
@@ -9,9 +11,27 @@ from typing import Any
 
 from dgov.applications.models import Application
 from dgov.secretaries.models import GreenChannelCase
+from dgov.secretaries.rules import green_due
 from dgov.workdays.calendar import working_days_between
+from dgov.workdays.lights import light
 
 ONE_WEEK = dt.timedelta(days=7)
+
+
+def green_card(case: GreenChannelCase, today: dt.date) -> dict[str, Any]:
+    """The tracking card: the shortened promised due date with the platform's deadline
+    light (kind "green_channel") while undecided, "done" or "late" once decided, beside
+    the application's own promised and legal due dates."""
+    application = case.application
+    due = case.promised_due_on or green_due(application, case.promised_days)
+    decided = application.decided_on
+    shown = ""
+    if due is not None:
+        if decided is not None:
+            shown = "done" if decided <= due else "late"
+        else:
+            shown = light(due, today, kind="green_channel").value
+    return {"case": case, "application": application, "due": due, "light": shown}
 
 
 @dataclass

@@ -6,8 +6,7 @@ through the ``get_*_for_user`` accessors (404 alike for missing and forbidden).
 """
 
 import datetime as dt
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -16,20 +15,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dgov.accounts.access import AuthedRequest, staff_district, staff_or_403
 from dgov.accounts.models import User
 from dgov.accounts.roles import Role
 from dgov.documents.storage import do_store_uploads
 from dgov.investment.models import Project
-from dgov.investment.spreadsheet import safe_text
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.links import public_url
+from dgov.lib.rules import Verdict, enforce
+from dgov.lib.xlsx import Sheet, workbook_response
 from dgov.secretaries import actions, reports, rules
 from dgov.secretaries.forms import (
     AssignForm,
@@ -57,48 +59,15 @@ from dgov.secretaries.models import (
     Level,
     Secretaryship,
 )
-from dgov.secretaries.permissions import (
-    ASSIGN,
-    HANDLE_ISSUE,
-    LOG_CONTACT,
-    MANAGE_GREEN,
-    VIEW_GREEN,
-    VIEW_SERVICE,
-)
-from dgov.workdays.calendar import working_days_between
+from dgov.secretaries.permissions import ASSIGN, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN, VIEW_GREEN, VIEW_SERVICE
+from dgov.secretaries.reports import green_card
+from dgov.workdays.lights import Light, light_case
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _staff(request: HttpRequest, *permissions: str) -> User:
-    """The staff member making the request, holding at least one of ``permissions``."""
-    user = request.user
-    if not (user.is_authenticated and user.kind == User.Kind.STAFF and user.district_id is not None):  # type: ignore[union-attr]
-        raise PermissionDenied
-    if permissions and not any(user.has_perm(p) for p in permissions):
-        raise PermissionDenied
-    return user  # type: ignore[return-value]
-
-
-def _district_id(user: User) -> int:
-    assert user.district_id is not None  # _staff lets only staff of a district through
-    return user.district_id
-
-
-def _xlsx(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append([str(h) for h in header])
-    for row in rows:
-        sheet.append([v if isinstance(v, int | float | dt.date) or v is None else safe_text(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+def _xlsx(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> FileResponse:
+    return workbook_response(f"{name}.xlsx", [Sheet(name, header, rows)])
 
 
 def _wants_xlsx(request: HttpRequest) -> bool:
@@ -109,11 +78,38 @@ def _messages_of(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
+def _perform(
+    request: HttpRequest,
+    verdict: Verdict,
+    form: Any,
+    run: Callable[[dict[str, Any]], str],
+    again: Callable[..., HttpResponse],
+    done: HttpResponse,
+) -> HttpResponse:
+    """One act of a page: refused by its predicate (403 with the reason, 409 when it was
+    done already) before the form is read or any file stored; then the form (400); then
+    the ``do_*`` in one transaction (409 when somebody else acted first)."""
+    try:
+        enforce(verdict)
+        if not form.is_valid():
+            return again(400)
+        with transaction.atomic():
+            message = run(form.cleaned_data)
+    except PermissionDenied as error:
+        return again(403, [str(error) or _("Your role does not allow this action.")])
+    except ValidationError as error:
+        return again(400, _messages_of(error))
+    except Conflict as error:
+        return again(409, [str(error)])
+    messages.success(request, message)
+    return done
+
+
 # Guarded accessors ---------------------------------------------------------------------------
 
 
 def get_project_for_user(request: HttpRequest, pk: int) -> Project:
-    user = _staff(request, VIEW_SERVICE)
+    user = staff_or_403(request, VIEW_SERVICE)
     try:
         return Project.objects.visible_to(user).filter(is_key=True).get(pk=pk)
     except Project.DoesNotExist:
@@ -134,7 +130,7 @@ def issues_for(user: User) -> Any:
 
 
 def get_issue_for_user(request: HttpRequest, pk: int) -> EnterpriseIssue:
-    user = _staff(request)
+    user = staff_or_403(request)
     try:
         return issues_for(user).select_related("project", "department", "deadline", "raised_by").get(pk=pk)
     except EnterpriseIssue.DoesNotExist:
@@ -142,7 +138,7 @@ def get_issue_for_user(request: HttpRequest, pk: int) -> EnterpriseIssue:
 
 
 def get_green_case_for_user(request: HttpRequest, pk: int) -> GreenChannelCase:
-    user = _staff(request, VIEW_GREEN)
+    user = staff_or_403(request, VIEW_GREEN)
     try:
         return (
             GreenChannelCase.objects.visible_to(user)
@@ -177,10 +173,10 @@ def _open_issue_counts(district_id: int, project_ids: list[int] | None) -> dict[
 
 @login_required
 @require_GET
-def projects(request: HttpRequest) -> HttpResponse:
+def projects(request: HttpRequest) -> HttpResponseBase:
     """Key projects with their secretary, leader and last counted contact; ``mine`` for a
     secretary or leader by default."""
-    user = _staff(request, VIEW_SERVICE)
+    user = staff_or_403(request, VIEW_SERVICE)
     today = clock.today()
     cutoff = rules.contact_cutoff(today)
     form = OverdueFilterForm(request.GET or None)
@@ -193,7 +189,7 @@ def projects(request: HttpRequest) -> HttpResponse:
     if not everyone and (user.has_role(Role.PROJECT_SECRETARY) or user.has_role(Role.DISTRICT_LEADER)):
         rows = rows.of_person(user)
     if _wants_xlsx(request):
-        counts = _open_issue_counts(_district_id(user), None)
+        counts = _open_issue_counts(staff_district(request).pk, None)
         return _xlsx(
             "key-projects",
             [
@@ -228,7 +224,7 @@ def projects(request: HttpRequest) -> HttpResponse:
             .order_by("name")[:PAGE_SIZE]
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = _open_issue_counts(_district_id(user), [s.project_id for s in page])
+    counts = _open_issue_counts(staff_district(request).pk, [s.project_id for s in page])
     for s in page:
         s.contact_state = _contact_state(s, cutoff)  # type: ignore[attr-defined]
         s.open_issues = counts.get(s.project_id, 0)  # type: ignore[attr-defined]
@@ -248,10 +244,10 @@ def projects(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def overdue(request: HttpRequest) -> HttpResponse:
+def overdue(request: HttpRequest) -> HttpResponseBase:
     """Projects whose last counted contact is more than the set days old: the person's own
     (as secretary or leader), or everyone's."""
-    user = _staff(request, VIEW_SERVICE)
+    user = staff_or_403(request, VIEW_SERVICE)
     today = clock.today()
     form = OverdueFilterForm(request.GET or None)
     everyone = form.is_valid() and form.cleaned_data["everyone"]
@@ -298,11 +294,21 @@ def overdue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _project_context(request: HttpRequest, project: Project, **forms: Any) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
+# The acts on a project's page and the predicate behind each (``rules``).
+PROJECT_VERBS = {
+    "assign": rules.may_assign,
+    "contact": rules.may_serve,
+    "schedule": rules.may_serve,
+    "issue": rules.may_serve,
+}
+
+
+def _project_context(request: AuthedRequest, project: Project, **forms: Any) -> dict[str, Any]:
+    user = request.user
     today = clock.today()
-    secretaryship = actions.secretaryship_of(project)
-    is_secretary = secretaryship is not None and secretaryship.secretary_id == user.pk and user.has_perm(LOG_CONTACT)
+    secretaryship = Secretaryship.of(project)
+    assign = rules.may_assign(user, project)
+    is_secretary = bool(rules.may_serve(user, project))
     contacts = list(
         Contact.objects.filter(project=project).select_related("secretary").prefetch_related("attachments")[:100]
     )
@@ -312,6 +318,9 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
             if is_secretary and contact.confirmed_at is None
             else ""
         )
+    issues = list(EnterpriseIssue.objects.filter(project=project).select_related("department", "deadline"))
+    for i in issues:
+        i.shown_light = i.light(today)  # type: ignore[attr-defined]
     engagements = list(Engagement.objects.filter(project=project).order_by("-period_start", "kind"))
     for e in engagements:
         e.current_state = e.state(today)  # type: ignore[attr-defined]
@@ -326,13 +335,13 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
         "overdue": secretaryship is not None and secretaryship.last_contact_on < rules.contact_cutoff(today),
         "contacts": contacts,
         "engagements": engagements,
-        "issues": EnterpriseIssue.objects.filter(project=project).select_related("department", "deadline"),
+        "issues": issues,
         "is_secretary": is_secretary,
-        "may_assign": user.has_perm(ASSIGN),
+        "assign": assign,
         "green_cases": GreenChannelCase.objects.filter(project=project).select_related("application", "lead_official"),
     }
     district_id = project.district_id
-    if context["may_assign"]:
+    if assign:
         initial = (
             {"secretary": secretaryship.secretary_id, "leader": secretaryship.leader_id} if secretaryship else None
         )
@@ -351,7 +360,7 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
 
 @login_required
 @require_GET
-def project(request: HttpRequest, pk: int) -> HttpResponse:
+def project(request: AuthedRequest, pk: int) -> HttpResponse:
     """A key project's service file: who answers for it, contacts, visits, issues."""
     found = get_project_for_user(request, pk)
     return render(request, "secretaries/project.html", _project_context(request, found))
@@ -359,10 +368,11 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One act on a key project: assign, contact, schedule, issue."""
+def project_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    """One act on a key project: assign, contact, schedule, issue. Refused by its
+    predicate (403 with the reason) before the form is read or any file stored."""
     found = get_project_for_user(request, pk)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     district_id = found.district_id
     forms_by_action: dict[str, Any] = {
         "assign": lambda: AssignForm(request.POST, district_id=district_id, prefix="assign"),
@@ -378,83 +388,77 @@ def project_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         context = _project_context(request, found, **{action: form, "failed": action, "errors": errors or []})
         return render(request, "secretaries/project.html", context, status=status)
 
-    if not form.is_valid():
-        return again(400)
-    data = form.cleaned_data
-    try:
-        with transaction.atomic():
-            if action == "assign":
-                actions.do_assign(
-                    found, secretary=data["secretary"], leader=data["leader"], by=user, reason=data["reason"]
+    def run(data: dict[str, Any]) -> str:
+        if action == "assign":
+            actions.do_assign(found, secretary=data["secretary"], leader=data["leader"], by=user, reason=data["reason"])
+            message = _("The secretary and the responsible leader are recorded.")
+        elif action == "contact":
+            # A repeat is recognised before any file is stored.
+            earlier = actions.contact_by_key(user, str(data["key"] or ""))
+            documents = (
+                do_store_uploads(
+                    data["evidence"], owner=user, district=found.district, label=_("Contact evidence"), by=user
                 )
-                message = _("The secretary and the responsible leader are recorded.")
-            elif action == "contact":
-                # Refuse, or recognise a repeat, before any file is stored.
-                actions.require_secretary(found, user)
-                earlier = actions.contact_by_key(user, str(data["key"] or ""))
-                documents = (
-                    do_store_uploads(
-                        data["evidence"], owner=user, district=found.district, label=_("Contact evidence"), by=user
-                    )
-                    if data["evidence"] and earlier is None
-                    else []
-                )
-                contact = actions.do_log_contact(
-                    found,
-                    by=user,
-                    on=data["on"],
-                    method=data["method"],
-                    people=data["people"],
-                    discussion=data["discussion"],
-                    issues_raised=data["issues_raised"],
-                    documents=documents,
-                    idempotency_key=str(data["key"] or ""),
-                )
-                message = (
-                    _("The contact is logged and counts: evidence is attached.")
-                    if documents or (earlier is not None and contact.attachments.exists())
-                    else _("The contact is logged; it counts once the enterprise confirms it or evidence is attached.")
-                )
-            elif action == "schedule":
-                actions.do_schedule(found, by=user, kind=data["kind"], planned_on=data["planned_on"])
-                message = _("The visit or meeting is scheduled.")
-            else:
-                issue = actions.do_raise_issue(
-                    found,
-                    by=user,
-                    kind=data["kind"],
-                    title=data["title"],
-                    description=data["description"],
-                    department=data["department"],
-                    idempotency_key=str(data["key"] or ""),
-                )
-                message = _("The issue is routed to %(department)s, due %(due)s.") % {
-                    "department": issue.department,
-                    "due": issue.deadline.due_date.isoformat(),
-                }
-    except PermissionDenied as error:
-        return again(403, [str(error) or _("Your role does not allow this action.")])
-    except ValidationError as error:
-        return again(400, _messages_of(error))
-    except Conflict as error:
-        return again(409, [str(error)])
-    messages.success(request, message)
-    return redirect("secretaries:project", pk=found.pk)
+                if data["evidence"] and earlier is None
+                else []
+            )
+            contact = actions.do_log_contact(
+                found,
+                by=user,
+                on=data["on"],
+                method=data["method"],
+                people=data["people"],
+                discussion=data["discussion"],
+                issues_raised=data["issues_raised"],
+                documents=documents,
+                idempotency_key=str(data["key"] or ""),
+            )
+            message = (
+                _("The contact is logged and counts: evidence is attached.")
+                if documents or (earlier is not None and contact.attachments.exists())
+                else _("The contact is logged; it counts once the enterprise confirms it or evidence is attached.")
+            )
+        elif action == "schedule":
+            actions.do_schedule(found, by=user, kind=data["kind"], planned_on=data["planned_on"])
+            message = _("The visit or meeting is scheduled.")
+        else:
+            issue = actions.do_raise_issue(
+                found,
+                by=user,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                department=data["department"],
+                idempotency_key=str(data["key"] or ""),
+            )
+            message = _("The issue is routed to %(department)s, due %(due)s.") % {
+                "department": issue.department,
+                "due": issue.deadline.due_date.isoformat(),
+            }
+        return message
+
+    verdict = PROJECT_VERBS[action](user, found)
+    return _perform(request, verdict, form, run, again, redirect("secretaries:project", pk=found.pk))
 
 
 @login_required
 @require_POST
-def contact_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request, LOG_CONTACT)
+def contact_evidence(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = staff_or_403(request, LOG_CONTACT)
     contact = Contact.objects.visible_to(user).select_related("project", "district").filter(pk=pk).first()
     if contact is None:
         raise Http404
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
-    if not form.is_valid():
-        context = _project_context(request, contact.project, errors=[e for errs in form.errors.values() for e in errs])
-        return render(request, "secretaries/project.html", context, status=400)
     try:
-        actions.require_secretary(contact.project, user)  # before any file is stored
+        enforce(rules.may_serve(user, contact.project))  # before any file is stored
+        if not form.is_valid():
+            errors = [e for errs in form.errors.values() for e in errs]
+            return render(
+                request,
+                "secretaries/project.html",
+                _project_context(request, contact.project, errors=errors),
+                status=400,
+            )
         with transaction.atomic():
             documents = do_store_uploads(
                 form.cleaned_data["evidence"],
@@ -476,9 +480,9 @@ def contact_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def engagements(request: HttpRequest) -> HttpResponse:
+def engagements(request: HttpRequest) -> HttpResponseBase:
     """Scheduled monthly visits and quarterly meetings; missed and late ones flagged."""
-    user = _staff(request, VIEW_SERVICE)
+    user = staff_or_403(request, VIEW_SERVICE)
     today = clock.today()
     rows = (
         Engagement.objects.visible_to(user)
@@ -522,8 +526,8 @@ def engagements(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def issues(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, VIEW_SERVICE, HANDLE_ISSUE)
+def issues(request: HttpRequest) -> HttpResponseBase:
+    user = staff_or_403(request, VIEW_SERVICE, HANDLE_ISSUE)
     rows = issues_for(user).select_related("project", "department", "deadline").order_by("deadline__due_date", "pk")
     status = request.GET.get("status", "open")
     if status == "open":
@@ -564,53 +568,64 @@ def issues(request: HttpRequest) -> HttpResponse:
                 for i in rows
             ),
         )
+    rows = rows.annotate(
+        light=light_case("deadline__due_date", today, kind="secretary", open=~Q(status=IssueStatus.RESOLVED))
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for i in page:
-        i.overdue = i.is_open and today > i.deadline.due_date  # type: ignore[attr-defined]
+        i.light = Light(i.light) if i.light else None  # type: ignore[has-type]
     return render(request, "secretaries/issues.html", {"page": page, "status": status, "statuses": IssueStatus.choices})
 
 
-def _issue_context(request: HttpRequest, issue: EnterpriseIssue, **extra: Any) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
+def _issue_verdicts(user: User, issue: EnterpriseIssue, today: dt.date) -> dict[str, Verdict]:
+    """The acts on an issue's page, each with its predicate's verdict (``rules``)."""
+    return {
+        "resolve": rules.may_resolve_issue(user, issue),
+        "decline": rules.may_decline_issue(user, issue),
+        "escalate": rules.may_escalate(user, issue, today),
+    }
+
+
+def _issue_context(request: AuthedRequest, issue: EnterpriseIssue, **extra: Any) -> dict[str, Any]:
+    user = request.user
     today = clock.today()
-    handles = issue.is_open and issue.status == IssueStatus.OPEN and actions.may_handle(issue, user)
-    escalates = issue.is_open and issue.next_level is not None and actions.may_escalate(issue, user)
+    verdicts = _issue_verdicts(user, issue, today)
     context: dict[str, Any] = {
         "issue": issue,
         "steps": issue.steps.select_related("department", "by", "closed_by"),
-        "overdue": issue.is_open and today > issue.deadline.due_date,
-        "may_escalate_now": escalates and (issue.status == IssueStatus.DECLINED or today > issue.deadline.due_date),
+        "light": issue.light(today),
+        "verdicts": verdicts,
         "ladder": list(Level),
         "failed": extra.get("failed", ""),
         "errors": extra.get("errors", []),
     }
-    if handles:
+    if verdicts["resolve"]:
         context["resolve_form"] = extra.get("resolve") or ResolveForm(prefix="resolve")
-        if issue.next_level is not None:
-            context["decline_form"] = extra.get("decline") or ReasonForm(prefix="decline")
-    if escalates:
+    if verdicts["decline"]:
+        context["decline_form"] = extra.get("decline") or ReasonForm(prefix="decline")
+    if verdicts["escalate"]:
         context["escalate_form"] = extra.get("escalate") or EscalateForm(
             initial={"to_level": issue.next_level}, district_id=issue.district_id, prefix="escalate"
         )
-    if issue.status == IssueStatus.RESOLVED and issue.rating is None and actions.may_escalate(issue, user):
+    if issue.status == IssueStatus.RESOLVED and issue.rating is None and rules.answers_for(user, issue.project):
         context["rating_link"] = public_url(reverse("secretaries:rate", args=[actions.rating_token(issue)]))
     return context
 
 
 @login_required
 @require_GET
-def issue(request: HttpRequest, pk: int) -> HttpResponse:
+def issue(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_issue_for_user(request, pk)
     return render(request, "secretaries/issue.html", _issue_context(request, found))
 
 
 @login_required
 @require_POST
-def issue_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Resolve, decline or escalate; 403 when not for this person, 400 on bad input,
-    409 when someone acted first."""
+def issue_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    """Resolve, decline or escalate; 403 with the predicate's reason when not for this
+    person or not yet, 400 on bad input, 409 when someone acted first."""
     found = get_issue_for_user(request, pk)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     builders: dict[str, Any] = {
         "resolve": lambda: ResolveForm(request.POST, prefix="resolve"),
         "decline": lambda: ReasonForm(request.POST, prefix="decline"),
@@ -624,30 +639,22 @@ def issue_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         context = _issue_context(request, found, **{action: form, "failed": action, "errors": errors or []})
         return render(request, "secretaries/issue.html", context, status=status)
 
-    if not form.is_valid():
-        return again(400)
-    data = form.cleaned_data
-    try:
-        with transaction.atomic():
-            if action == "resolve":
-                actions.do_resolve_issue(found, by=user, resolution=data["resolution"])
-                message = _("The issue is resolved; the enterprise can now rate the outcome.")
-            elif action == "decline":
-                actions.do_decline_issue(found, by=user, reason=data["reason"])
-                message = _("The issue is declined at this level; the secretary may escalate it.")
-            else:
-                actions.do_escalate(
-                    found, by=user, to_level=data["to_level"], department=data["department"], reason=data["reason"]
-                )
-                message = _("The issue is escalated.")
-    except PermissionDenied as error:
-        return again(403, [str(error) or _("Your role does not allow this action.")])
-    except ValidationError as error:
-        return again(400, _messages_of(error))
-    except Conflict as error:
-        return again(409, [str(error)])
-    messages.success(request, message)
-    return redirect("secretaries:issue", pk=found.pk)
+    def run(data: dict[str, Any]) -> str:
+        if action == "resolve":
+            actions.do_resolve_issue(found, by=user, resolution=data["resolution"])
+            message = _("The issue is resolved; the enterprise can now rate the outcome.")
+        elif action == "decline":
+            actions.do_decline_issue(found, by=user, reason=data["reason"])
+            message = _("The issue is declined at this level; the secretary may escalate it.")
+        else:
+            actions.do_escalate(
+                found, by=user, to_level=data["to_level"], department=data["department"], reason=data["reason"]
+            )
+            message = _("The issue is escalated.")
+        return message
+
+    verdict = _issue_verdicts(user, found, clock.today())[action]
+    return _perform(request, verdict, form, run, again, redirect("secretaries:issue", pk=found.pk))
 
 
 # Scorecard -------------------------------------------------------------------------------------------
@@ -655,9 +662,9 @@ def issue_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def scorecard(request: HttpRequest) -> HttpResponse:
+def scorecard(request: HttpRequest) -> HttpResponseBase:
     """Each secretary's score for staff assessment, with the formula."""
-    user = _staff(request, VIEW_SERVICE)
+    user = staff_or_403(request, VIEW_SERVICE)
     today = clock.today()
     form = PeriodForm(request.GET or None)
     start = today - dt.timedelta(days=89)
@@ -668,7 +675,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         return render(request, "secretaries/scorecard.html", {"form": form, "cards": []}, status=400)
     secretaries = User.objects.filter(
-        kind=User.Kind.STAFF, district_id=_district_id(user), groups__name=Role.PROJECT_SECRETARY.value
+        kind=User.Kind.STAFF, district_id=staff_district(request).pk, groups__name=Role.PROJECT_SECRETARY.value
     ).order_by("username")
     if user.has_role(Role.PROJECT_SECRETARY) and not user.has_perm(ASSIGN):
         secretaries = secretaries.filter(pk=user.pk)
@@ -709,14 +716,11 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 # The enterprise's pages (signed links) ------------------------------------------------------------------
 
 
-def _enterprise_user(request: HttpRequest, project: Project) -> Any:
-    """The logged-in enterprise user answering for ``project``, or ``None`` for a bearer of
-    the link. Staff are refused outright: the secretary holds the link to send it, and must
-    not confirm their own contacts or rate their own issues with it."""
-    user = request.user
-    if user.is_authenticated and user.kind == User.Kind.STAFF:  # type: ignore[union-attr]
-        raise PermissionDenied(_("Staff cannot answer for the enterprise."))
-    return user if actions.enterprise_may_answer(user, project) else None
+def _answering(request: HttpRequest) -> User | None:
+    """Whoever holds the link: the signed-in person, or nobody in particular. Staff are
+    refused by the predicates: the secretary holds the link to send it, and must not
+    confirm their own contacts or rate their own issues with it."""
+    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
 
 
 @require_http_methods(["GET", "POST"])
@@ -725,8 +729,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     contact = actions.contact_from_token(token)
     if contact is None:
         return render(request, "secretaries/confirm.html", {"invalid": True}, status=404)
-    user = _enterprise_user(request, contact.project)
-    form = ConfirmContactForm(request.POST or None, initial={"name": str(user) if user else ""})
+    user = _answering(request)
+    enforce(rules.may_confirm_contact(user, contact))
+    named = user if rules.enterprise_may_answer(user, contact.project) else None
+    form = ConfirmContactForm(request.POST or None, initial={"name": str(named) if named else ""})
     context = {"contact": contact, "form": form}
     if request.method == "POST":
         if not form.is_valid():
@@ -743,22 +749,32 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     found = actions.issue_from_token(token)
     if found is None:
         return render(request, "secretaries/rate.html", {"invalid": True}, status=404)
-    user = _enterprise_user(request, found.project)
+    user = _answering(request)
+    verdict = rules.may_rate_issue(user, found)
+    if not verdict.shown and not verdict.conflict:
+        enforce(verdict)
     form = RateForm(request.POST or None)
-    context: dict[str, Any] = {"issue": found, "form": form}
+    context: dict[str, Any] = {"issue": found, "form": form, "verdict": verdict}
     if request.method == "POST":
-        if not form.is_valid():
-            return render(request, "secretaries/rate.html", context, status=400)
         try:
+            enforce(verdict)
+            if not form.is_valid():
+                return render(request, "secretaries/rate.html", context, status=400)
             actions.do_rate_issue(
                 found,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
                 user=user,
             )
+        except PermissionDenied as error:
+            context["errors"] = [str(error)]
+            return render(request, "secretaries/rate.html", context, status=403)
+        except Conflict as error:
+            context["errors"] = [str(error)]
+            return render(request, "secretaries/rate.html", context, status=409)
         except ValidationError as error:
             context["errors"] = _messages_of(error)
-            return render(request, "secretaries/rate.html", context, status=409 if error.code == "rated" else 400)
+            return render(request, "secretaries/rate.html", context, status=400)
         context["done"] = True
     return render(request, "secretaries/rate.html", context)
 
@@ -791,29 +807,10 @@ def enterprise(request: HttpRequest) -> HttpResponse:
 # Green channel -------------------------------------------------------------------------------------------
 
 
-def _card(case: GreenChannelCase, today: dt.date) -> dict[str, Any]:
-    """What the tracking card shows: the shortened promised due date and its light, beside
-    the application's own promised and legal due dates."""
-    application = case.application
-    due = case.promised_due_on or actions.green_due(application, case.promised_days)
-    decided = application.decided_on
-    light = ""
-    if due is not None:
-        if decided is not None:
-            light = "done" if decided <= due else "late"
-        elif today > due:
-            light = "red"
-        elif working_days_between(today, due) <= 1:
-            light = "yellow"
-        else:
-            light = "green"
-    return {"case": case, "application": application, "due": due, "light": light}
-
-
 @login_required
 @require_GET
-def green(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, VIEW_GREEN)
+def green(request: HttpRequest) -> HttpResponseBase:
+    user = staff_or_403(request, VIEW_GREEN)
     today = clock.today()
     rows = (
         GreenChannelCase.objects.visible_to(user)
@@ -844,7 +841,7 @@ def green(request: HttpRequest) -> HttpResponse:
                     c.entered_on,
                     c.application.accepted_on,
                     c.promised_days,
-                    c.promised_due_on or actions.green_due(c.application, c.promised_days),
+                    c.promised_due_on or rules.green_due(c.application, c.promised_days),
                     c.application.promised_deadline.due_date if c.application.promised_deadline else None,
                     c.application.decided_on,
                 ]
@@ -852,20 +849,26 @@ def green(request: HttpRequest) -> HttpResponse:
             ),
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = [_card(c, today) for c in page]
+    cards = [green_card(c, today) for c in page]
     return render(
-        request, "secretaries/green.html", {"page": page, "cards": cards, "may_manage": user.has_perm(MANAGE_GREEN)}
+        request,
+        "secretaries/green.html",
+        {"page": page, "cards": cards, "may_manage": rules.may_manage_green(user, staff_district(request).pk)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def green_new(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, MANAGE_GREEN)
+    user = staff_or_403(request, MANAGE_GREEN)
     form = GreenChannelForm(
-        request.POST or None, district_id=_district_id(user), initial={"number": request.GET.get("number", "")}
+        request.POST or None, district_id=staff_district(request).pk, initial={"number": request.GET.get("number", "")}
     )
-    context: dict[str, Any] = {"form": form, "ratio": rules.green_channel_ratio()}
+    context: dict[str, Any] = {
+        "form": form,
+        "ratio": rules.green_channel_ratio(),
+        "verdict": rules.may_manage_green(user, staff_district(request).pk),
+    }
     if request.method == "GET":
         return render(request, "secretaries/green_new.html", context)
     if not form.is_valid():
@@ -881,22 +884,24 @@ def green_new(request: HttpRequest) -> HttpResponse:
                 days=data["days"],
                 by=user,
             )
-    except (ValidationError, PermissionDenied) as error:
-        context["errors"] = _messages_of(error) if isinstance(error, ValidationError) else [str(error)]
+    except ValidationError as error:
+        context["errors"] = _messages_of(error)
         return render(request, "secretaries/green_new.html", context, status=400)
+    except PermissionDenied as error:
+        context["errors"] = [str(error)]
+        return render(request, "secretaries/green_new.html", context, status=403)
     messages.success(request, _("The application is in the green channel."))
     return redirect("secretaries:green_case", pk=case.pk)
 
 
 @login_required
 @require_GET
-def green_case(request: HttpRequest, pk: int) -> HttpResponse:
+def green_case(request: AuthedRequest, pk: int) -> HttpResponse:
     """The green-channel tracking card of one application."""
     case = get_green_case_for_user(request, pk)
-    user: User = request.user  # type: ignore[assignment]
-    card = _card(case, clock.today())
+    card = green_card(case, clock.today())
     context = {"card": card, **card}
-    if user.has_perm(MANAGE_GREEN):
+    if rules.may_change_lead_official(request.user, case):
         context["lead_form"] = LeadOfficialForm(district_id=case.district_id, prefix="lead")
     return render(request, "secretaries/green_case.html", context)
 
@@ -905,9 +910,10 @@ def green_case(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def green_lead(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_green_case_for_user(request, pk)
-    user = _staff(request, MANAGE_GREEN)
+    user = staff_or_403(request)
+    enforce(rules.may_change_lead_official(user, case))
     form = LeadOfficialForm(request.POST, district_id=case.district_id, prefix="lead")
-    card = _card(case, clock.today())
+    card = green_card(case, clock.today())
     context = {"card": card, **card}
     context["lead_form"] = form
     if not form.is_valid():
@@ -928,9 +934,9 @@ def green_lead(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def green_report(request: HttpRequest) -> HttpResponse:
+def green_report(request: HttpRequest) -> HttpResponseBase:
     """Ordinary applications' waits in weeks with and without green-channel load."""
-    user = _staff(request, VIEW_GREEN)
+    district = staff_district(request, VIEW_GREEN)
     today = clock.today()
     form = PeriodForm(request.GET or None)
     start, end = today - dt.timedelta(weeks=12), today
@@ -942,7 +948,7 @@ def green_report(request: HttpRequest) -> HttpResponse:
     if (end - start).days > 3 * 366:
         form.add_error(None, _("Choose a period of at most three years."))
         return render(request, "secretaries/green_report.html", {"form": form}, status=400)
-    report = reports.queue_impact(_district_id(user), start, end)
+    report = reports.queue_impact(district.pk, start, end)
     if _wants_xlsx(request):
         return _xlsx(
             "green-channel-queue-impact",

@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 
 from dgov.accounts.models import Department
-from dgov.campaigns import actions
 from dgov.campaigns.models import Campaign, Task
 
 D = dt.date
@@ -69,16 +68,6 @@ def make_task(campaign: Campaign, units: Any) -> Any:
         )
 
     return make
-
-
-@pytest.fixture
-def on_day(monkeypatch: Any) -> Any:
-    """Set the day the actions believe it is."""
-
-    def set_day(day: dt.date) -> None:
-        monkeypatch.setattr(actions, "today", lambda: day)
-
-    return set_day
 
 
 def workbook(rows: list[list[Any]], header: list[str] | None = None) -> bytes:

@@ -4,12 +4,13 @@ are published by the deadline, and the public page shows measures, dates and pro
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from dgov.campaigns import actions, demo
 from dgov.campaigns.models import Campaign, Evidence, Problem, Publication, Task
-from dgov.campaigns.views import board_rows
+from dgov.campaigns.reports import board_rows
+from dgov.lib.conflicts import Conflict
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_rejected_evidence_reopens_the_problem_for_new_evidence(problem, head, i
     problem.refresh_from_db()
     assert problem.state == Problem.State.OPEN
     actions.do_submit_evidence(problem, by=head, note="补充佐证")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         actions.do_submit_evidence(problem, by=head, note="again")
     assert Evidence.objects.filter(state=Evidence.State.PENDING).count() == 1
 
@@ -130,16 +131,26 @@ def test_the_public_timeline_masks_phone_and_id_numbers_in_notes(campaign, units
         assert "13812345678" not in page and "110105194912310025" not in page and "13987654321" not in page
 
 
-def test_publishing_twice_keeps_the_first_date(campaign, units, problem, head, on_day):
-    on_day(D(2018, 11, 14))
+def test_publishing_twice_keeps_the_first_date(campaign, units, problem, head, clock):
+    clock.set(D(2018, 11, 14))
     actions.do_publish(campaign, units["TCJ"], by=head)
-    on_day(D(2018, 11, 20))
-    actions.do_publish(campaign, units["TCJ"], by=head)
+    clock.set(D(2018, 11, 20))
+    with pytest.raises(Conflict):
+        actions.do_publish(campaign, units["TCJ"], by=head)
     assert Publication.objects.get().published_on == D(2018, 11, 14)
 
 
+def test_a_list_due_on_a_saturday_published_the_next_monday_is_on_time(campaign, units, problem, head, clock):
+    campaign.publication_deadline = D(2018, 11, 17)  # a Saturday: due on Monday 19 November (Art. 203)
+    campaign.save()
+    clock.set(D(2018, 11, 19))
+    assert not campaign.publication_overdue(D(2018, 11, 19))
+    assert not actions.do_publish(campaign, units["TCJ"], by=head).late()
+    assert campaign.publication_overdue(D(2018, 11, 20))
+
+
 def test_a_unit_with_no_problems_cannot_publish(campaign, units, head):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="List at least one problem before publishing."):
         actions.do_publish(campaign, units["TCJ"], by=head)
 
 

@@ -8,16 +8,18 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dgov.audit.models import AuditEntry
 from dgov.campaigns import actions
-from dgov.campaigns.models import Event, Extension, Light, LightThresholds, Status, Task
-from dgov.campaigns.spreadsheet import TaskFileError, do_import_tasks, export_tasks, parse_tasks
+from dgov.campaigns.models import Event, Extension, Light, Status, Task, TaskLights
+from dgov.campaigns.reports import board_rows
+from dgov.campaigns.spreadsheet import do_import_tasks, parse_tasks, task_sheet
 from dgov.campaigns.tests.conftest import workbook
-from dgov.campaigns.views import board_rows
+from dgov.lib.conflicts import Conflict
+from dgov.lib.xlsx import ImportRejected, workbook_bytes
 from dgov.notifications.models import Notification
 
 D = dt.date
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def lights_on(task: Task, day: dt.date) -> tuple[Light, Light]:
     """The light of the task page (Python) and of the board (SQL) must agree."""
     task.refresh_from_db()
-    limits = LightThresholds(task.campaign, day)
+    limits = TaskLights(task.campaign, day)
     tasks = Task.objects.filter(pk=task.pk)
     sql = (
         Light.RED
@@ -55,32 +57,32 @@ def test_lights_count_working_days_across_the_national_day_holiday(make_task):
 
 def test_the_yellow_threshold_is_a_setting(make_task, settings):
     task = make_task("1", D(2018, 10, 8))
-    settings.CAMPAIGN_YELLOW_DAYS = 2
+    settings.DGOV_YELLOW_DAYS = {**settings.DGOV_YELLOW_DAYS, "campaign": 2}
     assert lights_on(task, D(2018, 9, 28)) == (Light.GREEN, Light.GREEN)
 
 
-def test_a_red_task_that_catches_up_shows_yellow_until_the_next_reporting_period(make_task, head, on_day):
+def test_a_red_task_that_catches_up_shows_yellow_until_the_next_reporting_period(make_task, head, clock):
     task = make_task("1", D(2018, 11, 5))  # a Monday
     assert lights_on(task, D(2018, 11, 7)) == (Light.RED, Light.RED)
-    on_day(D(2018, 11, 7))
+    clock.set(D(2018, 11, 7))
     actions.do_close_task(task, by=head)
     assert lights_on(task, D(2018, 11, 7)) == (Light.YELLOW, Light.YELLOW)
     assert lights_on(task, D(2018, 11, 11)) == (Light.YELLOW, Light.YELLOW)  # Sunday, same week
     assert lights_on(task, D(2018, 11, 12)) == (Light.GREEN, Light.GREEN)  # the next week
 
 
-def test_a_task_closed_on_time_is_green_at_once(make_task, head, on_day):
+def test_a_task_closed_on_time_is_green_at_once(make_task, head, clock):
     task = make_task("1", D(2018, 11, 9))
-    on_day(D(2018, 11, 8))
+    clock.set(D(2018, 11, 8))
     actions.do_close_task(task, by=head)
     assert lights_on(task, D(2018, 11, 8)) == (Light.GREEN, Light.GREEN)
 
 
-def test_monthly_reporting_keeps_a_caught_up_task_yellow_to_the_end_of_the_month(make_task, head, on_day):
+def test_monthly_reporting_keeps_a_caught_up_task_yellow_to_the_end_of_the_month(make_task, head, clock):
     task = make_task("1", D(2018, 11, 5))
     task.campaign.reporting_period = "month"
     task.campaign.save()
-    on_day(D(2018, 11, 7))
+    clock.set(D(2018, 11, 7))
     actions.do_close_task(task, by=head)
     assert lights_on(task, D(2018, 11, 30)) == (Light.YELLOW, Light.YELLOW)
     assert lights_on(task, D(2018, 12, 3)) == (Light.GREEN, Light.GREEN)
@@ -95,10 +97,10 @@ def test_an_inspector_shows_a_red_card_with_a_reason_and_the_unit_is_told(make_t
     assert AuditEntry.objects.filter(verb="campaigns.task.red_card").exists()
 
 
-def test_lifting_a_red_card_is_catching_up(make_task, inspector, on_day):
+def test_lifting_a_red_card_is_catching_up(make_task, inspector, clock):
     task = make_task("1", D(2018, 12, 28))
     actions.do_red_card(task, by=inspector, reason="台账不实")
-    on_day(D(2018, 11, 6))
+    clock.set(D(2018, 11, 6))
     actions.do_lift_red_card(task, by=inspector, reason="已整改")
     assert lights_on(task, D(2018, 11, 6)) == (Light.YELLOW, Light.YELLOW)
     assert lights_on(task, D(2018, 11, 12)) == (Light.GREEN, Light.GREEN)
@@ -148,8 +150,10 @@ def test_a_parent_cannot_close_while_a_subtask_is_open_and_the_refusal_names_it(
     parent = make_task("1", D(2018, 12, 28))
     make_task("1.1", D(2018, 12, 28), parent=parent)
     client.force_login(head)
+    page = client.get(reverse("campaigns:task", args=[parent.pk])).content.decode()
+    assert 'data-disabled-action="close"' in page and "任务 1.1" in page  # a disabled button with the reason
     response = client.post(reverse("campaigns:task_act", args=[parent.pk, "close"]), {"note": ""})
-    assert response.status_code == 409
+    assert response.status_code == 403
     assert "1.1" in response.content.decode()
     assert "任务 1.1" in response.content.decode()
     assert Task.objects.get(pk=parent.pk).status == Status.OPEN
@@ -225,9 +229,9 @@ def test_staff_of_another_district_do_not_see_the_board(campaign, make_staff, ot
 # Extensions -------------------------------------------------------------------------------
 
 
-def test_a_granted_extension_keeps_the_original_deadline_beside_the_new_one(make_task, head, inspector, client, on_day):
+def test_a_granted_extension_keeps_the_original_deadline_beside_the_new_one(make_task, head, inspector, client, clock):
     task = make_task("1", D(2018, 11, 5))
-    on_day(D(2018, 11, 7))  # overdue: red
+    clock.set(D(2018, 11, 7))  # overdue: red
     extension = actions.do_request_extension(task, by=head, reason="项目落位周期长", new_due_on=D(2018, 12, 14))
     actions.do_decide_extension(extension, by=inspector, grant=True)
     task.refresh_from_db()
@@ -265,10 +269,10 @@ def test_the_board_lists_what_waits_for_an_inspector(make_task, head, inspector,
 def test_a_second_pending_request_is_refused_and_a_decision_is_taken_once(make_task, head, inspector):
     task = make_task("1", D(2018, 11, 5))
     extension = actions.do_request_extension(task, by=head, reason="r", new_due_on=D(2018, 12, 14))
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         actions.do_request_extension(task, by=head, reason="r", new_due_on=D(2018, 12, 21))
     actions.do_decide_extension(extension, by=inspector, grant=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         actions.do_decide_extension(Extension.objects.get(pk=extension.pk), by=inspector, grant=True)
     assert Task.objects.get(pk=task.pk).extensions == 1
 
@@ -305,13 +309,13 @@ def test_reminders_go_out_once_before_the_deadline_and_once_on_red(make_task, he
 
 
 def test_a_task_extended_after_its_red_reminder_gets_a_new_red_reminder_when_overdue_again(
-    make_task, head, inspector, campaign, on_day
+    make_task, head, inspector, campaign, clock
 ):
     campaign.ends_on = D(2030, 12, 31)
     campaign.save()
     task = make_task("1", D(2018, 11, 1))
     assert actions.send_reminders(D(2018, 11, 5)) == 1  # red for 1 November
-    on_day(D(2018, 11, 5))
+    clock.set(D(2018, 11, 5))
     extension = actions.do_request_extension(task, by=head, reason="落位周期长", new_due_on=D(2018, 11, 8))
     actions.do_decide_extension(extension, by=inspector, grant=True)
     assert actions.send_reminders(D(2018, 11, 6)) == 1  # before 8 November
@@ -380,23 +384,23 @@ def test_an_import_reports_every_bad_row_and_writes_nothing(campaign, inspector,
 
 def test_siblings_are_weighted_all_or_none(campaign, units):
     rows = [ROWS[0], ROWS[1], [*ROWS[2][:8], None]]
-    with pytest.raises(TaskFileError) as error:
+    with pytest.raises(ImportRejected) as error:
         parse_tasks(workbook(rows), campaign)
-    assert "weight" in error.value.problems[0]
+    assert "weight" in error.value.messages[0]
 
 
 def test_exporting_and_importing_again_changes_nothing(campaign, inspector, units):
     do_import_tasks(campaign, parse_tasks(workbook(ROWS), campaign), by=inspector)
-    again = do_import_tasks(campaign, parse_tasks(export_tasks(campaign), campaign), by=inspector)
+    again = do_import_tasks(campaign, parse_tasks(workbook_bytes([task_sheet(campaign)]), campaign), by=inspector)
     assert (again.created, again.updated, again.unchanged) == ([], [], 3)
 
 
 def test_an_import_does_not_move_a_deadline(campaign, inspector, units):
     do_import_tasks(campaign, parse_tasks(workbook(ROWS), campaign), by=inspector)
     moved = [[*ROWS[0][:5], "2019-01-31", *ROWS[0][6:]]]
-    with pytest.raises(TaskFileError) as error:
+    with pytest.raises(ImportRejected) as error:
         parse_tasks(workbook(moved), campaign)
-    assert "extension" in error.value.problems[0]
+    assert "extension" in error.value.messages[0]
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(campaign, inspector, client):
@@ -488,21 +492,73 @@ def test_an_import_rolls_progress_up_to_the_grandparent(campaign, make_task, ins
 
 def test_a_weight_that_rounds_beyond_the_column_is_a_row_problem(campaign, units):
     rows = [ROWS[0], [*ROWS[1][:8], "9999.999"], ROWS[2]]
-    with pytest.raises(TaskFileError) as error:
+    with pytest.raises(ImportRejected) as error:
         parse_tasks(workbook(rows), campaign)
-    assert error.value.problems[0] == "Row 3, column weight: a positive number is needed, not “9999.999”."
+    assert error.value.messages[0] == "Row 3, column weight: a positive number is needed, not “9999.999”."
 
 
 def test_an_import_gives_a_closed_task_no_new_subtask(campaign, make_task, inspector):
     top = make_task("1", D(2018, 12, 28))
     Task.objects.filter(pk=top.pk).update(status=Status.CLOSED)
     new = [["1.1", "1", "走出去招商", "北京常驻招商点", "", "2018-12-28", "TCJ", "", None]]
-    with pytest.raises(TaskFileError) as error:
+    with pytest.raises(ImportRejected) as error:
         parse_tasks(workbook(new), campaign)
-    assert error.value.problems == ["Row 2, column parent: task 1 is closed; a closed task gets no new subtask."]
+    assert error.value.messages == ["Row 2, column parent: task 1 is closed; a closed task gets no new subtask."]
     Task.objects.filter(pk=top.pk).update(status=Status.OPEN)
     parsed = parse_tasks(workbook(new), campaign)
     Task.objects.filter(pk=top.pk).update(status=Status.CLOSED)  # closed while the file was checked
-    with pytest.raises(TaskFileError):
+    with pytest.raises(ImportRejected):
         do_import_tasks(campaign, parsed, by=inspector)
     assert not Task.objects.filter(number="1.1").exists()
+
+
+# A deadline on a holiday (Civil Code Art. 203) ---------------------------------------------
+
+
+def test_a_task_due_on_national_day_turns_red_only_after_the_next_working_day_and_no_red_reminder_goes_out_on_the_holiday(
+    campaign, make_task, head, inspector, units, client, clock
+):
+    # 2026: 1–7 October off (National Day and Mid-Autumn), 8 October the first working day.
+    campaign.ends_on = D(2026, 12, 31)
+    campaign.save()
+    task = make_task("1", D(2026, 10, 5))
+    campaign.units.add(units["TCJ"])
+    for day in [D(2026, 10, 1) + dt.timedelta(days=i) for i in range(8)]:  # 1–8 October
+        clock.set(day)
+        assert lights_on(task, day) == (Light.YELLOW, Light.YELLOW), day
+        assert {r.unit.code: r.red for r in board_rows(campaign, day)}["TCJ"] == 0
+        sent = actions.send_reminders()
+        assert sent == (1 if day == D(2026, 10, 8) else 0), day  # nothing goes out on a holiday
+        assert not task.reminders.filter(kind="red").exists(), day
+    assert task.reminders.get().kind == "before"
+    clock.set(D(2026, 10, 9))
+    assert lights_on(task, D(2026, 10, 9)) == (Light.RED, Light.RED)
+    assert actions.send_reminders() >= 1
+    assert task.reminders.get(kind="red").due_on == D(2026, 10, 5)
+    # The date as set stays visible beside the day it falls due.
+    client.force_login(head)
+    page = client.get(reverse("campaigns:task", args=[task.pk])).content.decode()
+    assert 'data-due="2026-10-05"' in page and 'data-due-carried="2026-10-08"' in page
+
+
+def test_no_reminder_at_all_is_sent_on_a_rest_day(make_task, campaign, clock):
+    campaign.ends_on = D(2026, 12, 31)
+    campaign.save()
+    make_task("1", D(2026, 9, 30))  # overdue from 1 October
+    clock.set(D(2026, 10, 3))
+    assert actions.send_reminders() == 0
+    clock.set(D(2026, 10, 8))
+    assert actions.send_reminders() == 1
+
+
+def test_a_task_text_that_looks_like_a_formula_is_exported_as_text(campaign, make_task, inspector, client):
+    task = make_task("1", D(2018, 12, 28))
+    Task.objects.filter(pk=task.pk).update(content='=HYPERLINK("http://evil","x")', form="+1")
+    client.force_login(inspector)
+    response = client.get(reverse("campaigns:export", args=[campaign.pk]))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.getvalue()))["tasks"]
+    form, content = sheet["C2"], sheet["D2"]
+    assert (form.data_type, form.value) == ("s", "'+1")
+    assert (content.data_type, content.value) == ("s", '\'=HYPERLINK("http://evil","x")')

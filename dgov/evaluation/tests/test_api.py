@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from dgov.api.actions import do_create_api_token
 from dgov.evaluation import actions
+from dgov.lib import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def bearer(user):
 
 
 def test_the_api_lists_only_released_articles(client, campaign, head, inspector):
-    today = timezone.localdate()
+    today = clock.today()
     now = actions.do_create_batch(campaign=campaign, by=inspector, number=1, release_on=today)
     later = actions.do_create_batch(campaign=campaign, by=inspector, number=2, release_on=today + dt.timedelta(days=1))
     for title, batch in (("今天", now), ("明天", later)):

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from dgov.evaluation import actions
 from dgov.evaluation.models import ArticleStatus, ColumnArticle
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def logged_in(user):
 @pytest.fixture
 def batch(campaign, inspector):
     return actions.do_create_batch(
-        campaign=campaign, by=inspector, number=1, release_on=timezone.localdate() + dt.timedelta(days=3)
+        campaign=campaign, by=inspector, number=1, release_on=clock.today() + dt.timedelta(days=3)
     )
 
 
@@ -76,7 +77,7 @@ def test_an_article_is_invisible_before_its_release_date(client, approved, clerk
 
 
 def test_an_article_appears_on_its_release_date(client, approved, batch, other_head):
-    type(batch).objects.filter(pk=batch.pk).update(release_on=timezone.localdate())
+    type(batch).objects.filter(pk=batch.pk).update(release_on=clock.today())
     response = client.get(reverse("evaluation:column_article", args=[approved.pk]))
     assert response.status_code == 200
     assert PARTS["key_measures"] in response.content.decode()
@@ -97,7 +98,7 @@ def test_approval_needs_a_batch_and_a_return_needs_a_note(campaign, head, inspec
 
 
 def test_an_approved_article_can_no_longer_be_revised(approved, head):
-    with pytest.raises(actions.Refused):
+    with pytest.raises(Conflict):
         actions.do_save_article(approved, by=head, campaign=approved.campaign, data={**PARTS, "title": "改"})
     approved.refresh_from_db()
     assert approved.title == PARTS["title"]
@@ -111,7 +112,7 @@ def test_revising_an_approved_article_through_the_page_is_a_conflict(approved, h
 def test_the_public_column_lists_many_articles_in_a_fixed_number_of_queries(
     client, campaign, inspector, make_staff, django_assert_max_num_queries
 ):
-    batch = actions.do_create_batch(campaign=campaign, by=inspector, number=1, release_on=timezone.localdate())
+    batch = actions.do_create_batch(campaign=campaign, by=inspector, number=1, release_on=clock.today())
     for n in range(6):
         author = make_staff("unit_head", f"head{n}")
         article = actions.do_save_article(None, by=author, campaign=campaign, data={**PARTS, "title": f"文章{n}"})

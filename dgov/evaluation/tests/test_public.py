@@ -8,14 +8,16 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
+from dgov.accounts.models import Department
 from dgov.applications import actions as application_actions
 from dgov.applications.models import Channel as ApplicationChannel
 from dgov.audit.models import AuditEntry
 from dgov.evaluation import actions
 from dgov.evaluation.models import Channel, CommentStatus, Evaluation, Invitation, Scale, Score, Survey
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -66,14 +68,14 @@ def test_the_device_limit_is_kept_in_the_database(campaign, unit, other_unit):
     actions.do_evaluate_public(
         campaign=campaign, unit=unit, scores={"attitude": 5}, comment="", device=device, address=""
     )
-    with pytest.raises(actions.Refused):
+    with pytest.raises(Conflict):
         actions.do_evaluate_public(
             campaign=campaign, unit=unit, scores={"attitude": 1}, comment="", device=device, address=""
         )
     actions.do_evaluate_public(
         campaign=campaign, unit=other_unit, scores={"attitude": 5}, comment="", device=device, address=""
     )
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     actions.do_evaluate_public(
         campaign=campaign, unit=unit, scores={"attitude": 4}, comment="", device=device, address="", today=tomorrow
     )
@@ -126,7 +128,7 @@ def test_a_rejected_comment_stays_hidden_and_cannot_be_moderated_twice(client, c
     client.post(unit_url(campaign, unit), {**GOOD, "comment": "广告内容"})
     evaluation = Evaluation.objects.get()
     actions.do_moderate(evaluation, by=inspector, approve=False, reason="与评议无关")
-    with pytest.raises(actions.Refused):
+    with pytest.raises(Conflict):
         actions.do_moderate(evaluation, by=inspector, approve=True)
     assert "广告内容" not in client.get(unit_url(campaign, unit)).content.decode()
     assert AuditEntry.objects.filter(verb="evaluation.moderate").count() == 1
@@ -196,7 +198,7 @@ def test_a_case_of_another_district_cannot_be_invited(campaign, application, mak
 
 @pytest.fixture
 def survey(campaign, administrator, unit):
-    today = timezone.localdate()
+    today = clock.today()
     return actions.do_create_survey(
         campaign=campaign,
         by=administrator,
@@ -256,7 +258,7 @@ def test_an_answer_outside_its_scale_is_refused(client, survey, unit):
 
 
 def test_a_closed_survey_takes_no_answers(client, survey, unit):
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     Survey.objects.filter(pk=survey.pk).update(opens_on=yesterday - dt.timedelta(days=7), closes_on=yesterday)
     url = reverse("evaluation:survey", args=[survey.pk])
     assert client.post(url, {"unit": unit.pk, **answers(survey, [4, 1, 9])}).status_code == 403
@@ -285,7 +287,7 @@ def test_results_by_unit_and_measure_are_charted_and_exported(campaign, unit, ot
 
     export = staff.get(reverse("evaluation:results_export"), {"campaign": campaign.pk})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(export.getvalue())).active
     rows = [tuple(r) for r in sheet.iter_rows(min_row=3, values_only=True)]
     assert (unit.name, "Public evaluation", "Service attitude", 3, 3.0, 1) in rows
     assert (other_unit.name, "Public evaluation", "Service attitude", 1, 4.0, 0) in rows
@@ -306,7 +308,7 @@ def test_phone_and_id_numbers_typed_into_a_comment_are_masked(client, campaign, 
 def test_an_invitation_takes_one_evaluation_even_when_two_arrive_together(campaign, application, clerk):
     invitation, _ = actions.do_invite(campaign=campaign, by=clerk, application=application)
     actions.do_evaluate_served(invitation=invitation, scores={"attitude": 5}, comment="")
-    with pytest.raises(actions.Refused):
+    with pytest.raises(Conflict):
         actions.do_evaluate_served(invitation=invitation, scores={"attitude": 1}, comment="")
     assert Evaluation.objects.filter(invitation=invitation).count() == 1
     assert Score.objects.filter(evaluation__invitation=invitation).get().value == 5
@@ -338,8 +340,8 @@ def test_a_parallel_evaluation_from_the_same_address_waits_and_is_counted(settin
                 campaign=campaign, unit=other_unit, scores={"attitude": 4}, comment="", device="b", address=address
             )
             outcome.append("saved")
-        except actions.Refused as refused:
-            outcome.append(refused.status)
+        except actions.TooMany:
+            outcome.append(429)
         finally:
             connections.close_all()
 
@@ -354,3 +356,11 @@ def test_a_parallel_evaluation_from_the_same_address_waits_and_is_counted(settin
     thread.join(10)
     assert outcome == [429]
     assert Evaluation.objects.count() == 1
+
+
+def test_a_unit_name_that_looks_like_a_formula_is_exported_as_text(client, campaign, unit, inspector):
+    Department.objects.filter(pk=unit.pk).update(name="=1+1")
+    client.post(unit_url(campaign, unit), GOOD)
+    export = logged_in(inspector).get(reverse("evaluation:results_export"), {"campaign": campaign.pk})
+    cell = load_workbook(io.BytesIO(export.getvalue())).active["A3"]
+    assert (cell.data_type, cell.value) == ("s", "'=1+1")

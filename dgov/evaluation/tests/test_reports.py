@@ -43,8 +43,10 @@ def test_a_unit_cannot_pass_its_report_count(settings, campaign, head):
     staff = logged_in(head)
     for _ in range(2):
         assert staff.post(reverse("evaluation:report_new"), data(campaign)).status_code == 302
+    page = staff.get(reverse("evaluation:report_new"), {"campaign": campaign.pk}).content.decode()
+    assert 'data-disabled-action="submit_report"' in page and "the most allowed" in page
     third = staff.post(reverse("evaluation:report_new"), data(campaign))
-    assert third.status_code == 409
+    assert third.status_code == 403
     assert "the most allowed" in third.content.decode()
     assert ResearchReport.objects.count() == 2
 

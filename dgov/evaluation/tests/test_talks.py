@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from dgov.audit.models import AuditEntry
 from dgov.evaluation import actions
 from dgov.evaluation.models import Talk
+from dgov.lib import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def logged_in(user):
 @pytest.fixture
 def talk(head, approver):
     return actions.do_record_talk(
-        by=head, counterpart=approver, held_on=timezone.localdate(), topic="转变作风", content=SECRET
+        by=head, counterpart=approver, held_on=clock.today(), topic="转变作风", content=SECRET
     )
 
 
@@ -34,7 +34,7 @@ def test_a_unit_head_records_a_talk_through_the_form(head, approver):
         reverse("evaluation:talk_new"),
         {
             "counterpart": approver.pk,
-            "held_on": timezone.localdate().isoformat(),
+            "held_on": clock.today().isoformat(),
             "topic": "提振信心",
             "content": SECRET,
         },
@@ -45,7 +45,7 @@ def test_a_unit_head_records_a_talk_through_the_form(head, approver):
 
 
 def test_a_talk_cannot_be_recorded_before_it_is_held(head, approver):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     response = logged_in(head).post(
         reverse("evaluation:talk_new"),
         {"counterpart": approver.pk, "held_on": tomorrow.isoformat(), "topic": "t", "content": "c"},
@@ -87,7 +87,7 @@ def test_only_the_two_people_record_the_follow_up(talk, approver, inspector):
 
 def test_counts_per_unit_and_month_and_the_heads_behind_the_rule(settings, head, other_head, approver, clerk):
     settings.EVALUATION_TALKS_PER_MONTH = 2
-    today = timezone.localdate()
+    today = clock.today()
     for _ in range(2):
         actions.do_record_talk(by=head, counterpart=approver, held_on=today, topic="t", content="c")
     actions.do_record_talk(by=other_head, counterpart=clerk, held_on=today, topic="t", content="c")
@@ -130,7 +130,7 @@ def test_the_talks_page_takes_a_fixed_number_of_queries(
 ):
     for n in range(8):
         actions.do_record_talk(
-            by=head, counterpart=approver if n % 2 else clerk, held_on=timezone.localdate(), topic=f"t{n}", content="c"
+            by=head, counterpart=approver if n % 2 else clerk, held_on=clock.today(), topic=f"t{n}", content="c"
         )
     client = logged_in(inspector)
     client.get(reverse("evaluation:talks"))  # warm the session and permission caches

@@ -18,11 +18,6 @@ from dgov.investment.models import (
 
 
 @pytest.fixture
-def officer(make_staff: Callable[..., Any]) -> Any:
-    return make_staff("investment_officer", "officer", department=None)
-
-
-@pytest.fixture
 def rule(district: Any) -> IncentiveRule:
     """The published practice: 3‰ to 1,000万, 4‰ to 1亿, 5‰ above, capped at 100万, paid
     half at 开工 and half at 投产."""

@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from dgov.investment import actions
 from dgov.investment.models import AgentClaim, Project, Stage, entitlement
 from dgov.investment.tests.conftest import login, pass_gates
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 
 
 def _to(project: Project, stage: Stage, officer: Any, leader: Any) -> None:
@@ -80,7 +80,7 @@ def test_a_project_below_the_floor_earns_nothing(make_project, agent, rule, offi
 def test_a_second_agent_cannot_claim_the_same_project(at_intent, agent, rule, officer, district):
     _claim(agent, at_intent, officer)
     other = actions.do_register_agent(district, name="李娜", by=officer)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         actions.do_claim(other, at_intent, by=officer)
 
 
@@ -90,7 +90,7 @@ def test_nobody_is_paid_more_than_is_owed(at_intent, agent, rule, officer, leade
     actions.do_verify_paid_in(at_intent, amount=Decimal(12000), by=leader)
     login(client, leader)
     url = f"/investment/projects/{at_intent.pk}/pay/"
-    today = timezone.localdate().isoformat()
+    today = clock.today().isoformat()
     response = client.post(url, {"amount": "30", "paid_on": today})
     assert response.status_code == 400 and "Only 24.5万 is owed." in response.content.decode()
     assert client.post(url, {"amount": "24.5", "paid_on": today}).status_code == 302

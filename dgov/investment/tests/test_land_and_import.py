@@ -147,7 +147,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(officer, client):
 def test_the_exported_list_imports_back(make_project, officer, client):
     make_project("世久电气")
     response = login(client, officer).get("/investment/?format=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][: len(COLUMNS)] == tuple(COLUMNS) and rows[1][0] == "世久电气"
@@ -199,7 +199,7 @@ def test_an_occupant_reports_output_and_tax_once_a_year(park, officer, client):
 def test_an_exported_text_that_looks_like_a_formula_stays_text(make_project, officer, client):
     make_project('=HYPERLINK("http://x","点击")', investor="@SUM(1+1)")
     response = login(client, officer).get("/investment/?format=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet is not None
     row = list(next(sheet.iter_rows(min_row=2, max_row=2)))
     assert row[0].data_type == "s" and row[0].value == '\'=HYPERLINK("http://x","点击")'

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from dgov.audit.models import AuditEntry
@@ -13,17 +13,21 @@ from dgov.investment import actions
 from dgov.investment.models import Gate, OwnerChange, Project, Stage, StageChange, StagePolicy, stage_settings
 from dgov.investment.reports import pipeline_summary
 from dgov.investment.tests.conftest import login, pass_gates
+from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 
 
 def test_signing_is_refused_until_every_gate_is_passed(at_intent, officer, leader, client):
     login(client, officer)
+    # "Move to 签约" is a disabled button with the reason, and the action refuses with it.
+    page = client.get(f"/investment/projects/{at_intent.pk}/").content.decode()
+    assert 'data-disabled-action="advance"' in page and "cannot be signed until these gates are passed" in page
     response = client.post(f"/investment/projects/{at_intent.pk}/advance/", {"note": ""})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "cannot be signed until these gates are passed" in response.content.decode()
     actions.do_review_gate(at_intent, Gate.INDUSTRY, passed=True, by=leader)
     actions.do_review_gate(at_intent, Gate.ADMISSION, passed=True, by=leader)
-    with pytest.raises(ValidationError, match="Energy"):
+    with pytest.raises(PermissionDenied, match="Energy"):
         actions.do_advance(at_intent, by=officer)
     actions.do_review_gate(at_intent, Gate.ENERGY, passed=True, by=leader)
     assert client.post(f"/investment/projects/{at_intent.pk}/advance/", {"note": "签约仪式"}).status_code == 302
@@ -34,7 +38,7 @@ def test_signing_is_refused_until_every_gate_is_passed(at_intent, officer, leade
 def test_a_later_failed_review_blocks_signing_again(at_intent, officer, leader):
     pass_gates(at_intent, leader)
     actions.do_review_gate(at_intent, Gate.ENERGY, passed=False, by=leader, note="能评未批")
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         actions.do_advance(at_intent, by=officer)
 
 
@@ -143,9 +147,9 @@ def test_the_idle_flag_counts_working_days_across_a_holiday(make_project, distri
 def test_a_paused_project_is_not_flagged_until_its_resume_date(make_project, district, officer):
     table = stage_settings(district.pk)
     project = make_project()
-    Project.objects.filter(pk=project.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=90))
+    Project.objects.filter(pk=project.pk).update(last_activity_at=clock.now() - dt.timedelta(days=90))
     project.refresh_from_db()
-    today = timezone.localdate()
+    today = clock.today()
     assert project.idle_flag(today, table) == "red"
     actions.do_pause(project, until=today + dt.timedelta(days=10), reason="等待董事会决议", by=officer)
     assert project.idle_flag(today, table) == ""
@@ -154,7 +158,7 @@ def test_a_paused_project_is_not_flagged_until_its_resume_date(make_project, dis
 
 def test_the_idle_filter_lists_only_the_idle(make_project, officer, client):
     old, fresh = make_project("old"), make_project("fresh")
-    Project.objects.filter(pk=old.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=90))
+    Project.objects.filter(pk=old.pk).update(last_activity_at=clock.now() - dt.timedelta(days=90))
     page = login(client, officer).get("/investment/?idle=red").content.decode()
     assert f'data-project="{old.pk}"' in page and f'data-project="{fresh.pk}"' not in page
 
@@ -219,7 +223,7 @@ def test_a_repeated_lead_does_not_make_a_second_project(officer, encouraged, cli
 def test_a_pass_no_longer_counts_once_the_facts_it_was_judged_on_change(at_intent, officer, leader, client):
     pass_gates(at_intent, leader)
     actions.do_update_project(at_intent, {"land_mu": Decimal(80)}, by=officer)  # the same money on twice the land
-    with pytest.raises(ValidationError, match="Admission thresholds"):
+    with pytest.raises(PermissionDenied, match="Admission thresholds"):
         actions.do_advance(at_intent, by=officer)
     page = login(client, officer).get(f"/investment/projects/{at_intent.pk}/").content.decode()
     assert "data-stale" in page

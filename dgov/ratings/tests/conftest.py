@@ -11,11 +11,6 @@ from dgov.applications.tests.conftest import citizen_applicant, item  # noqa: F4
 
 
 @pytest.fixture
-def unit_head(make_staff: Callable[..., Any]) -> Any:
-    return make_staff("unit_head", "unithead", department="SCJG")
-
-
-@pytest.fixture
 def finish(
     item: Any,  # noqa: F811
     citizen: Any,

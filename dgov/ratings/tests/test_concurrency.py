@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from dgov.lib.conflicts import Conflict
 from dgov.ratings import actions
 from dgov.ratings.models import Level, Rating, Rectification, Source
 
@@ -23,7 +24,7 @@ def test_a_double_submit_at_the_same_instant_leaves_one_rating_and_one_rectifica
             barrier.wait()
             actions.do_rate(completed, level=level, source=Source.PAGE, by=citizen)
             outcomes.append("rated")
-        except actions.AlreadyRated:
+        except Conflict:
             outcomes.append("refused")
         finally:
             connections.close_all()

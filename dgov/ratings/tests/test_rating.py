@@ -8,6 +8,8 @@ from django.test import Client
 from dgov.accounts.models import Applicant, User
 from dgov.applications import actions as application_actions
 from dgov.audit.models import AuditEntry
+from dgov.lib import clock
+from dgov.lib.conflicts import Conflict
 from dgov.ratings import actions
 from dgov.ratings.models import Level, Rating, RatingPolicy, Rectification, Source
 
@@ -46,10 +48,11 @@ def test_the_applicant_rates_a_completed_case_and_a_second_rating_is_refused(cit
 
 
 def test_the_database_refuses_a_second_rating_even_when_two_arrive_together(citizen, completed):
-    # do_rate does not look first: the partial unique index is what keeps one rating, so
-    # two requests racing past any check still leave exactly one.
+    # The predicate looks first (a second rating is a repeated act: 409), but the partial
+    # unique index is what keeps one rating when two requests race past that check
+    # (test_concurrency).
     actions.do_rate(completed, level=Level.SATISFIED, source=Source.PAGE, by=citizen)
-    with pytest.raises(actions.AlreadyRated):
+    with pytest.raises(Conflict):
         actions.do_rate(completed, level=Level.DISSATISFIED, source=Source.API, by=citizen)
     assert Rating.objects.count() == 1
     assert not Rectification.objects.exists()
@@ -69,7 +72,7 @@ def test_nobody_but_the_applicant_may_rate(district, completed, clerk):
 def test_an_unfinished_case_cannot_be_rated_yet(citizen, finish):
     application = finish(complete=False)
     response = rate(logged_in(citizen), f"/ratings/case/{application.pk}/", Level.SATISFIED)
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert b"data-not-rateable" in response.content
     assert not Rating.objects.exists()
 
@@ -230,13 +233,12 @@ def test_the_case_page_offers_the_applicant_a_rating_and_the_clerk_a_handover(ci
 
 
 def test_the_job_runner_deems_unrated_cases_on_its_deadline_sweep(district, completed):
-    from django.utils import timezone
 
     from dgov.applications.models import Application
     from dgov.portal.management.commands.run_jobs import run_pass
 
     RatingPolicy.objects.create(district=district, deem_unrated=True)
-    Application.objects.filter(pk=completed.pk).update(completed_on=timezone.localdate() - dt.timedelta(days=8))
+    Application.objects.filter(pk=completed.pk).update(completed_on=clock.today() - dt.timedelta(days=8))
 
     assert run_pass(sweep_deadlines=True)["ratings_deemed"] == 1
     assert Rating.objects.get(application=completed).source == Source.DEEMED

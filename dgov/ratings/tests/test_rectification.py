@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from dgov.audit.models import AuditEntry
+from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
 from dgov.ratings import actions
@@ -61,7 +61,7 @@ def test_a_good_rating_opens_no_rectification(citizen, completed):
 def test_the_supervisor_calls_back_fixes_and_replies_and_each_step_is_audited(bad, supervisor, citizen):
     client = logged_in(supervisor)
     url = f"/ratings/rectifications/{bad.pk}/"
-    assert client.post(url + "reply/", {"reply-reply": "已整改"}).status_code == 400  # not before the call-back
+    assert client.post(url + "reply/", {"reply-reply": "已整改"}).status_code == 403  # not before the call-back
     assert client.post(url + "callback/", {"callback-note": ""}).status_code == 400
     assert client.post(url + "callback/", {"callback-note": "已回访，申请人反映窗口推诿"}).status_code == 302
     assert client.post(url + "callback/", {"callback-note": "again"}).status_code == 409
@@ -71,9 +71,9 @@ def test_the_supervisor_calls_back_fixes_and_replies_and_each_step_is_audited(ba
 
     bad.refresh_from_db()
     assert bad.status == Rectification.Status.CLOSED
-    assert bad.closed_on == timezone.localdate()
+    assert bad.closed_on == clock.today()
     assert Deadline.objects.get(pk=bad.deadline_id).closed_at is not None
-    assert bad.light(timezone.localdate(), 1) == Light.GREEN
+    assert bad.light(clock.today()) == Light.GREEN
     verbs = set(AuditEntry.objects.filter(actor=supervisor).values_list("verb", flat=True))
     assert {"rectification.callback", "rectification.fix", "rectification.close"} <= verbs
     assert Notification.objects.filter(recipient=citizen, body="感谢监督，已整改").exists()
@@ -95,7 +95,7 @@ def test_another_districts_supervisor_cannot_find_the_rectification(bad, make_st
 
 
 def test_the_list_shows_red_yellow_and_green_like_every_other_deadline(bad, supervisor, citizen, finish):
-    today = timezone.localdate()
+    today = clock.today()
     others = []
     for key in ("k2", "k3"):
         rating = actions.do_rate(finish(key), level=Level.DISSATISFIED, source=Source.PAGE, by=citizen)

@@ -13,7 +13,7 @@ register = template.Library()
 @register.inclusion_tag("secretaries/_green_card.html")
 def green_channel_card(application: Any) -> dict[str, Any]:
     from dgov.secretaries.models import GreenChannelCase
-    from dgov.secretaries.views import _card
+    from dgov.secretaries.reports import green_card
 
     case = (
         GreenChannelCase.objects.filter(application_id=application.pk)
@@ -23,4 +23,4 @@ def green_channel_card(application: Any) -> dict[str, Any]:
     if case is None:
         return {"card": None}
     case.application = application
-    return {"card": _card(case, clock.today())}
+    return {"card": green_card(case, clock.today())}

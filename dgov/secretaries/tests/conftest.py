@@ -5,6 +5,7 @@ import pytest
 from dgov.accounts.demo import demo_credit_code
 from dgov.accounts.models import Applicant, Department
 from dgov.investment.models import Project, Stage
+from dgov.lib import clock
 from dgov.secretaries import actions
 from dgov.services.actions import do_publish_version
 from dgov.services.models import Audience, Material, OnlineLevel, Trips
@@ -66,10 +67,8 @@ def project(district: Any) -> Project:
 def assigned(project: Project, secretary: Any, leader: Any, officer: Any) -> Any:
     import datetime as dt
 
-    from django.utils import timezone
-
     return actions.do_assign(
-        project, secretary=secretary, leader=leader, by=officer, today=timezone.localdate() - dt.timedelta(days=30)
+        project, secretary=secretary, leader=leader, by=officer, today=clock.today() - dt.timedelta(days=30)
     )
 
 

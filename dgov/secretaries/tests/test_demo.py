@@ -1,7 +1,7 @@
 import pytest
-from django.utils import timezone
 
 from dgov.investment.models import Project
+from dgov.lib import clock
 from dgov.secretaries import demo
 from dgov.secretaries.models import Contact, Engagement, EnterpriseIssue, Secretaryship
 
@@ -28,4 +28,4 @@ def test_the_demo_names_the_articles_key_projects_and_running_it_twice_changes_n
         "南京康尼门系统",
     }
     # 上海广奕 was last contacted 12 days ago: on the overdue list.
-    assert Secretaryship.objects.filter(project__name="上海广奕芯片").overdue(timezone.localdate()).exists()
+    assert Secretaryship.objects.filter(project__name="上海广奕芯片").overdue(clock.today()).exists()

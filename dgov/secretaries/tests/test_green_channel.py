@@ -7,20 +7,20 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from dgov.applications import actions as application_actions
 from dgov.applications.models import Application, Channel
 from dgov.audit.models import AuditEntry
 from dgov.investment.models import Project
+from dgov.lib import clock
 from dgov.secretaries import actions, reports
 from dgov.secretaries.models import GreenChannelCase
 from dgov.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_the_report_page_and_its_export(client, supervisor):
     assert client.get(url).status_code == 200
     assert client.get(url, {"start": "2025-06-30", "end": "2025-06-01"}).status_code == 400
     response = client.get(url, {"start": "2025-06-02", "end": "2025-06-29", "format": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert len(rows) == 1 + 4  # a header and four weeks
 
 
@@ -204,3 +204,22 @@ def test_only_an_application_of_the_projects_investor_enters_the_green_channel(
     with pytest.raises(ValidationError):
         actions.do_enter_green_channel(application, project=project, lead_official=leader, reason="x", by=supervisor)
     assert not GreenChannelCase.objects.exists()
+
+
+def test_the_cards_light_is_the_platforms_with_the_green_channels_own_yellow_threshold(
+    settings, item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    application = accepted(item, enterprise_applicant, clerk, "g-light")
+    case = actions.do_enter_green_channel(
+        application, project=project, lead_official=leader, reason="重大项目领办", by=supervisor
+    )
+    # Due Thursday 8 October 2026, the first working day after National Day.
+    GreenChannelCase.objects.filter(pk=case.pk).update(promised_due_on=dt.date(2026, 10, 8))
+    case.refresh_from_db()
+    monday = dt.date(2026, 9, 28)  # 28, 29, 30 September and 8 October: 3 working days left after it
+    settings.DGOV_YELLOW_DAYS = {**settings.DGOV_YELLOW_DAYS, "green_channel": 1}
+    assert reports.green_card(case, monday)["light"] == "green"
+    settings.DGOV_YELLOW_DAYS = {**settings.DGOV_YELLOW_DAYS, "green_channel": 3}
+    assert reports.green_card(case, monday)["light"] == "yellow"
+    assert reports.green_card(case, dt.date(2026, 10, 6))["light"] == "yellow"  # a holiday: still running
+    assert reports.green_card(case, dt.date(2026, 10, 9))["light"] == "red"

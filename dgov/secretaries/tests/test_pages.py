@@ -54,7 +54,7 @@ def test_the_overdue_list_exports_to_xlsx(client, district, secretary, leader, o
     client.force_login(leader)
     response = client.get(OVERDUE, {"format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert len(rows) == 3 and {r[0] for r in rows[1:]} == {"项目0", "项目1"}
 
 
@@ -63,7 +63,7 @@ def test_the_lists_export_to_xlsx(client, assigned, leader, name):
     client.force_login(leader)
     response = client.get(reverse(f"secretaries:{name}"), {"format": "xlsx"})
     assert response.status_code == 200
-    assert load_workbook(io.BytesIO(response.content)).active.max_row >= 1
+    assert load_workbook(io.BytesIO(response.getvalue())).active.max_row >= 1
 
 
 def test_another_districts_staff_see_nothing(client, assigned, project, make_staff, other_district):
@@ -119,7 +119,7 @@ def test_an_exported_text_that_looks_like_a_formula_stays_text(client, district,
     Project.objects.update(name="=1+2", investor="-cmd|' /C calc'!A0")
     client.force_login(leader)
     response = client.get(OVERDUE, {"format": "xlsx"})
-    row = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, max_row=2))
+    row = next(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(min_row=2, max_row=2))
     assert [c.data_type for c in row[:2]] == ["s", "s"]
     assert [c.value for c in row[:2]] == ["'=1+2", "'-cmd|' /C calc'!A0"]
 

@@ -6,17 +6,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from dgov.audit.models import AuditEntry
 from dgov.documents.tests import files
 from dgov.investment.models import Project, Stage
+from dgov.lib import clock
 from dgov.secretaries import actions, rules
 from dgov.secretaries.models import AssignmentChange, Contact, Engagement, Method, Secretaryship
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 def log(project, secretary, days_ago=0, method=Method.PHONE, **extra):
@@ -52,7 +52,7 @@ def test_only_key_projects_get_a_secretary_and_only_real_secretaries_and_leaders
     district, secretary, leader, officer, project
 ):
     ordinary = Project.objects.create(district=district, name="小项目", investor="某公司", is_key=False)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="key-project list"):
         actions.do_assign(ordinary, secretary=secretary, leader=leader, by=officer)
     with pytest.raises(ValidationError):
         actions.do_assign(project, secretary=leader, leader=leader, by=officer)
