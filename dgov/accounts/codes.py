@@ -75,12 +75,16 @@ def _message(purpose: str, code: str, registered: bool) -> str | None:
                 "This number already has an account on the district's service platform: log in with a text-message "
                 "code instead. If you did not ask, ignore this message."
             )
-        return _("Your code to open an account: %(code)s (valid %(minutes)d minutes). Do not tell it to anyone.") % minutes
+        return (
+            _("Your code to open an account: %(code)s (valid %(minutes)d minutes). Do not tell it to anyone.") % minutes
+        )
     if not registered:
         return None
     if purpose == Purpose.LOGIN:
         return _("Your log-in code: %(code)s (valid %(minutes)d minutes). Do not tell it to anyone.") % minutes
-    return _("Your code to set a new password: %(code)s (valid %(minutes)d minutes). Do not tell it to anyone.") % minutes
+    return (
+        _("Your code to set a new password: %(code)s (valid %(minutes)d minutes). Do not tell it to anyone.") % minutes
+    )
 
 
 def do_send_code(purpose: str, phone: str, *, address: str) -> None:
@@ -133,7 +137,9 @@ def check_code(purpose: str, phone: str, code: str) -> None:
     A try is counted by a conditional UPDATE before the comparison, so parallel guesses
     cannot share one try, and a right code is spent by another, so it serves once."""
     now = clock.now()
-    latest = OneTimeCode.objects.filter(purpose=purpose, target=phone, used_at__isnull=True).order_by("-created_at").first()
+    latest = (
+        OneTimeCode.objects.filter(purpose=purpose, target=phone, used_at__isnull=True).order_by("-created_at").first()
+    )
     refusal = None
     if latest is None:
         refusal = _("Ask for a code first: none is waiting for this number.")
@@ -173,7 +179,9 @@ def check_code(purpose: str, phone: str, code: str) -> None:
 
 def remaining_seconds(phone: str) -> int:
     """Seconds until ``phone`` may be sent another code (for the page's hint)."""
-    latest = OneTimeCode.objects.filter(target=phone).order_by("-created_at").values_list("created_at", flat=True).first()
+    latest = (
+        OneTimeCode.objects.filter(target=phone).order_by("-created_at").values_list("created_at", flat=True).first()
+    )
     if latest is None:
         return 0
     return max(0, 60 - int((clock.now() - latest).total_seconds()))

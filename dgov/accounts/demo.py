@@ -79,7 +79,13 @@ APPLICANTS = [
     # kind, name, id number / credit code, phone, login
     (Applicant.Kind.CITIZEN, "李华", demo_id_number("220103", "19850314", "123"), "13844001234", "citizen"),
     (Applicant.Kind.CITIZEN, "王芳", demo_id_number("220102", "19920701", "246"), "13904315678", None),
-    (Applicant.Kind.ENTERPRISE, "长春宽城味道餐饮有限公司", demo_credit_code("91220103MA0Y8K2Q1"), "13500431888", "enterprise"),
+    (
+        Applicant.Kind.ENTERPRISE,
+        "长春宽城味道餐饮有限公司",
+        demo_credit_code("91220103MA0Y8K2Q1"),
+        "13500431888",
+        "enterprise",
+    ),
 ]
 # The enterprise's legal representative, and an employee who acts for it (经办人).
 REPRESENTATIVE = ("赵建国", demo_id_number("220103", "19780506", "315"))
@@ -149,8 +155,9 @@ def load() -> tuple[District, list[tuple[str, str]]]:
 def _agent(district: District) -> None:
     """The demo enterprise's agent: a citizen account allowed to apply and see every case."""
     name, phone, username = AGENT
-    enterprise = Applicant.objects.filter(district=district, kind=Applicant.Kind.ENTERPRISE, user__username="enterprise")
-    enterprise = enterprise.first()
+    enterprise = Applicant.objects.filter(
+        district=district, kind=Applicant.Kind.ENTERPRISE, user__username="enterprise"
+    ).first()
     if enterprise is None or User.objects.filter(username=username).exists():
         return
     user = User(username=username, full_name=name, kind=User.Kind.CITIZEN, phone=phone, phone_verified=True)

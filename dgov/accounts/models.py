@@ -349,10 +349,14 @@ class Agent(models.Model):
 
     @property
     def granted(self) -> list[str]:
-        return [str(self._meta.get_field(name).verbose_name) for name in self.PERMISSIONS if getattr(self, name)]
+        return [
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
+            for name in self.PERMISSIONS
+            if getattr(self, name)
+        ]
 
 
-def acting_for(user: Any, permission: str) -> "QuerySet[Agent]":
+def acting_for(user: Any, permission: str) -> "QuerySet[Agent, dict[str, Any]]":
     """The ids of the enterprises ``user`` acts for with ``permission`` (a field of
     ``Agent.PERMISSIONS``), as a subquery."""
     if permission not in Agent.PERMISSIONS:

@@ -7,6 +7,7 @@ spends the code (``codes.check_code``). The page answers the same whether or not
 number has an account.
 """
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -68,7 +69,9 @@ def _next(request: HttpRequest) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _send_step(request: HttpRequest, purpose: str, form_class: type, template: str, context: dict[str, Any]) -> HttpResponse:
+def _send_step(
+    request: HttpRequest, purpose: str, form_class: type, template: str, context: dict[str, Any]
+) -> HttpResponse:
     """``step=send``: the number alone is checked and a code sent; the form comes back
     unbound with what was typed, so no other field shows an error yet."""
     sender = SendCodeForm(request.POST)
@@ -166,7 +169,9 @@ def _sign_up(request: HttpRequest, form_class: type, template: str, kind: str) -
     except IntegrityError:
         form.add_error(
             None,
-            _("An account with this number, user name or identity was opened a moment ago: log in, or ask for a new code."),
+            _(
+                "An account with this number, user name or identity was opened a moment ago: log in, or ask for a new code."
+            ),
         )
         return render(request, template, context, status=409)
     login(request, user, backend=BACKEND)
@@ -270,12 +275,20 @@ def password_reset(request: HttpRequest, token: str) -> HttpResponse:
     try:
         value = read_link_token(RESET_PURPOSE, token, RESET_LINK_AGE)
     except LinkExpired:
-        return render(request, template, {"link_error": _("This link has expired (a link is valid for an hour): ask for a new one.")}, status=400)
+        return render(
+            request,
+            template,
+            {"link_error": _("This link has expired (a link is valid for an hour): ask for a new one.")},
+            status=400,
+        )
     except LinkInvalid:
         return render(request, template, {"link_error": _("This link is not valid: ask for a new one.")}, status=400)
-    user = User.objects.filter(pk=value.get("u") if isinstance(value, dict) else None, is_active=True).first()
+    user_pk = value.get("u") if isinstance(value, dict) else None
+    user = User.objects.filter(pk=user_pk, is_active=True).first() if isinstance(user_pk, int) else None
     if user is None or value.get("s") != _reset_state(user):
-        return render(request, template, {"link_error": _("This link was used already: ask for a new one.")}, status=400)
+        return render(
+            request, template, {"link_error": _("This link was used already: ask for a new one.")}, status=400
+        )
     form = PasswordSetForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         actions.do_set_password(user, form.cleaned_data["new_password"], how="email")
@@ -305,7 +318,9 @@ def password_change(request: AuthedRequest) -> HttpResponse:
 def get_enterprise_for_user(request: AuthedRequest, pk: int) -> Applicant:
     """An enterprise whose own account is the user's: missing and forbidden look the same."""
     try:
-        return Applicant.objects.select_related("district").get(pk=pk, kind=Applicant.Kind.ENTERPRISE, user=request.user)
+        return Applicant.objects.select_related("district").get(
+            pk=pk, kind=Applicant.Kind.ENTERPRISE, user=request.user
+        )
     except Applicant.DoesNotExist:
         raise Http404 from None
 
@@ -326,7 +341,12 @@ def _enterprise_page(request: AuthedRequest, *, failed: Any = None, status: int 
     for enterprise in enterprises:
         agents = Agent.objects.filter(enterprise=enterprise, removed_at__isnull=True).select_related("user")
         enterprise.agent_rows = [  # type: ignore[attr-defined]
-            (agent, failed if isinstance(failed, AgentPermissionsForm) and failed.instance.pk == agent.pk else AgentPermissionsForm(instance=agent, prefix=f"agent{agent.pk}"))
+            (
+                agent,
+                failed
+                if isinstance(failed, AgentPermissionsForm) and failed.instance.pk == agent.pk
+                else AgentPermissionsForm(instance=agent, prefix=f"agent{agent.pk}"),
+            )
             for agent in agents
         ]
         add = failed if isinstance(failed, AgentForm) and failed.enterprise.pk == enterprise.pk else None
@@ -376,9 +396,7 @@ def agent_change(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def agent_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     agent = get_agent_for_user(request, pk)
-    try:
+    with contextlib.suppress(Conflict):  # removed by a parallel request: the wish is met
         actions.do_remove_agent(by=request.user, agent=agent)
-    except Conflict:
-        pass  # removed by a parallel request: the wish is met
     messages.success(request, _("%(name)s no longer acts for the enterprise.") % {"name": agent.name})
     return redirect("accounts:enterprise")

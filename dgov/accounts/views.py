@@ -110,5 +110,3 @@ def staff_create(request: AuthedRequest) -> HttpResponse:
                 return redirect("accounts:staff")
         return render(request, "accounts/staff_form.html", {"form": form}, status=400)
     return render(request, "accounts/staff_form.html", {"form": form})
-
-

@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from dgov.accounts.access import is_staff
 from dgov.accounts.models import Applicant, User
-from dgov.accounts.rules import acts_for
 from dgov.accounts.roles import ACCEPT, DECIDE, EXTEND, REVEAL, REVIEW, STOP_CLOCK
+from dgov.accounts.rules import acts_for
 from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, Application, Status
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict

@@ -1,12 +1,13 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
 from dgov.accounts.models import Applicant, Department, District
@@ -118,3 +119,32 @@ def workbench(request: AuthedRequest, role: str) -> HttpResponse:
         "portal/workbench.html",
         {"role": Role(role), "duty": DUTIES[Role(role)], "links": links_for(user), "recent": recent},
     )
+
+
+LARGE_TEXT_COOKIE = "dgov_large_text"
+
+
+@require_POST
+def large_text(request: HttpRequest) -> HttpResponse:
+    """Switch the large-text, high-contrast mode (适老化) on or off and go back to the page
+    it was switched on; remembered for a year in a cookie, logged in or not."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    response = redirect(back)
+    if request.POST.get("on") == "1":
+        response.set_cookie(
+            LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+        )
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+    return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Old browsers and bookmarks ask for /favicon.ico: send them to the icon every page names."""
+    from django.templatetags.static import static
+
+    return redirect(static("dgov/favicon.svg"), permanent=True)

@@ -111,7 +111,7 @@ def version_values(data: Any) -> dict[str, Any]:
     """Every field of ``VERSION_FIELDS`` from ``data``, the guide's defaults filled in."""
     values = {field: data[field] if field in data else GUIDE_DEFAULTS.get(field) for field in VERSION_FIELDS}
     if not values.get("handling"):
-        values["handling"] = default_handling(values["online_level"])
+        values["handling"] = default_handling(str(values["online_level"]))
     return values
 
 

@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from dgov.accounts.models import Department, District, ServiceWindow
 from dgov.lib import xlsx
 from dgov.services.models import (
+    GUIDE_DEFAULTS,
     MATERIAL_FIELDS,
     PROCEDURE_FIELDS,
-    GUIDE_DEFAULTS,
     VERSION_FIELDS,
     Audience,
     Handling,

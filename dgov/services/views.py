@@ -169,7 +169,7 @@ def guide_file(request: HttpRequest, code: str, pk: int, name: str) -> HttpRespo
     item = get_object_or_404(ServiceItem.objects.public(), code=code)
     file = get_object_or_404(GuideFile.objects.current(), item=item, pk=pk)
     response = HttpResponse(bytes(file.data), content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file.file_name)
+    response["Content-Disposition"] = content_disposition_header(True, file.file_name) or "attachment"
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
@@ -234,9 +234,7 @@ def staff_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     if post is None:
         if item is not None and item.current_version is not None:
             files = GuideFile.objects.current().filter(item=item).defer("data")
-            context["findings"] = guide_rules.lint(
-                version_values(initial), item.current_version.materials.all(), files
-            )
+            context["findings"] = guide_rules.lint(version_values(initial), item.current_version.materials.all(), files)
             context["checked"] = True
         return render(request, "services/staff_edit.html", context)
     if form.is_valid() and materials.is_valid() and procedures.is_valid():
