@@ -38,6 +38,7 @@ def front_door_settings(settings, tmp_path: Path) -> None:
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
     settings.SEAL_CA_DIR = tmp_path / "ca-keys"
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"
+    CSP_VIOLATIONS.clear()
 
 
 @pytest.fixture
@@ -90,13 +91,20 @@ def food_licence(district, administrator):
 
 
 def context_for(browser, live_server, viewport, language="zh-hans"):
-    context = browser.new_context(
-        base_url=live_server.url, viewport=viewport, locale="zh-CN", accept_downloads=True
-    )
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="zh-CN", accept_downloads=True)
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.on(
+        "console",
+        lambda message: (
+            CSP_VIOLATIONS.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+        ),
+    )
     return context, page
+
+
+CSP_VIOLATIONS: list[str] = []
 
 
 def fits(page, viewport) -> None:
@@ -219,6 +227,7 @@ def test_a_new_user_finds_applies_tracks_and_rates(
     assert Notification.objects.filter(channel=Channel.SMS, body__contains=certificate.verification_code).exists()
     for opened in (context, anonymous_context, clerk_context):
         opened.close()
+    assert CSP_VIOLATIONS == []  # no inline style or script the policy blocks, on any page walked
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
@@ -250,4 +259,13 @@ def test_screenshots_of_the_front_door_in_each_language_fit_a_phone(
             page.goto(url)
             fits(page, viewport)
             shot(page, f"{name}-{language}-{viewport['width']}")
+        # The large-text mode: switched from the top bar, remembered, and still no wider than a phone.
+        with page.expect_navigation():
+            page.click("[data-large-text-toggle] button")
+        assert page.url.endswith(f"/applications/{application.pk}/")
+        page.goto(f"/services/item/{food_licence.code}/")
+        assert "large-text" in (page.locator("body").get_attribute("class") or "")
+        fits(page, viewport)
+        shot(page, f"guide-large-{language}-{viewport['width']}")
         context.close()
+    assert CSP_VIOLATIONS == []
