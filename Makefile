@@ -62,10 +62,12 @@ lint: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
 
-# make test: the gate, then the whole suite on SQLite and on a throwaway PostgreSQL.
+# make test: the gate, then the whole suite on SQLite and on a throwaway PostgreSQL, each
+# spread over one pytest-xdist worker per core (TEST_WORKERS=1 for one process).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: system-deps $(STAMP) messages lint
-	$(VENV)/bin/pytest -q
-	bin/throwaway-postgres $(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist worksteal
+	bin/throwaway-postgres $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 bench: $(STAMP)
 	@echo "see bench/README.md"
