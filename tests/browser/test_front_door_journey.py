@@ -117,6 +117,18 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+# Draws two characters and compares the pixels: without a Chinese font both are the same
+# empty box, and every screenshot in Chinese shows boxes instead of text.
+DRAWS_CHINESE = """() => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 40;
+  const pen = canvas.getContext("2d");
+  const draw = (text) => { pen.clearRect(0, 0, 40, 40); pen.font = "32px sans-serif"; pen.fillText(text, 0, 32);
+                           return pen.getImageData(0, 0, 40, 40).data.join(); };
+  return draw("办") !== draw("辦");
+}"""
+
+
 def latest_code(phone: str) -> str:
     text = Notification.objects.filter(channel=Channel.SMS, address=phone).order_by("pk").last()
     return re.search(r"\b(\d{6})\b", text.body).group(1)
@@ -243,6 +255,7 @@ def test_screenshots_of_the_front_door_in_each_language_fit_a_phone(
         for name, url in (("home", "/"), ("guide", f"/services/item/{food_licence.code}/")):
             page.goto(url)
             assert page.locator("html").get_attribute("lang") == language
+            assert page.evaluate(DRAWS_CHINESE), "no Chinese font: `make system-deps` installs fonts-wqy-zenhei"
             fits(page, viewport)
             shot(page, f"{name}-{language}-{viewport['width']}")
         page.goto("/accounts/login/")
