@@ -147,3 +147,16 @@ def test_the_large_text_mode_is_switched_on_any_page_and_remembered(client, item
 def test_the_large_text_switch_never_sends_anyone_to_another_site(client):
     response = client.post(reverse("portal:large_text"), {"on": "1", "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_a_message_is_shown_once_by_the_base_template_only():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    showing = sorted(
+        str(path.relative_to(settings.BASE_DIR))
+        for path in Path(settings.BASE_DIR, "dgov").rglob("*.html")
+        if " in messages " in path.read_text(encoding="utf-8")
+    )
+    assert showing == ["dgov/templates/base.html"]
