@@ -51,11 +51,15 @@ INSTALLED_APPS = [
     "dgov.applications",
     "dgov.certificates",
     "dgov.bundles",
+    "dgov.notices",
     "dgov.ratings",
     "dgov.investment",
     "dgov.secretaries",
     "dgov.campaigns",
     "dgov.evaluation",
+    "dgov.hall",
+    "dgov.training",
+    "dgov.events",
     "dgov.api",
     "dgov.portal",
     "dgov.ops",
@@ -263,6 +267,8 @@ DGOV_TSA_URL = env_str("DGOV_TSA_URL", "")
 DGOV_CRL_URL = env_str("DGOV_CRL_URL", "")  # where the CA's CRL is published; empty: under DGOV_PUBLIC_URL
 DGOV_CRL_DAYS = env_int("DGOV_CRL_DAYS", 30)
 DGOV_VERIFY_RATE = env_str("DGOV_VERIFY_RATE", "60/60")  # verifications per client address / seconds
+# How long a process keeps a district's document templates and settings (decision 0020).
+DGOV_NOTICE_CACHE_SECONDS = env_int("DGOV_NOTICE_CACHE_SECONDS", 60)
 # The deadline light (dgov/workdays/lights.py): working days left when a deadline of each
 # kind turns yellow. DGOV_YELLOW_DAYS="campaign=3,application=1" overrides single kinds.
 DGOV_YELLOW_DAYS: dict[str, int] = {

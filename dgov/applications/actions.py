@@ -40,6 +40,7 @@ from dgov.audit.trail import record
 from dgov.lib import clock, fastsql
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import enforce
+from dgov.notices import drafting
 from dgov.notifications.outbox import notifications, queue
 from dgov.workdays.calendar import default_calendar, working_days_between
 from dgov.workdays.models import Deadline
@@ -232,8 +233,9 @@ def do_request_supplement(
         for n, (material, problem) in enumerate(problems, 1)
     )
     notice = SupplementNotice(application=application, issued_on=today, issued_by=by)
+    document = drafting.supplement(application, by=by, supplement_notice=notice, problems=problems)
     with transaction.atomic():
-        # The notice and its items are written in the transition's statement.
+        # The notice, its items and its document are written in the transition's statement.
         _move(
             application,
             by=by,
@@ -247,6 +249,7 @@ def do_request_supplement(
             rows=[
                 notice,
                 *(SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems),
+                *drafting.rows(document),
             ],
         )
     return notice
@@ -283,6 +286,8 @@ def do_refuse(application: Application, *, by: User, reasons: str) -> None:
     enforce(rules.may_refuse(by, application))
     if not reasons.strip():
         raise ValidationError(_("A refusal states its reasons."), code="reasons")
+    # 不予受理决定书: no refusal is recorded without it.
+    document = drafting.refusal(application, by=by, reasons=reasons)
     with transaction.atomic():
         _move(
             application,
@@ -295,6 +300,7 @@ def do_refuse(application: Application, *, by: User, reasons: str) -> None:
                 _("Application %(number)s not accepted") % {"number": application.number},
                 _("Reasons: %(reasons)s") % {"reasons": reasons},
             ),
+            rows=drafting.rows(document),
             reasons=reasons,
         )
 
@@ -336,6 +342,9 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
     accepted_on, deemed = acceptance_day(application, today)
     with transaction.atomic():
         legal, promised = _clocks(application, accepted_on)
+        document = drafting.acceptance(
+            application, by=by, accepted_on=accepted_on, deemed=deemed, legal=legal, promised=promised
+        )
         _move(
             application,
             by=by,
@@ -348,6 +357,7 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
             legal_deadline=legal,
             promised_deadline=promised,
             first=[legal, promised],
+            rows=drafting.rows(document),
             notice=(
                 _("Application %(number)s accepted") % {"number": application.number},
                 _("Accepted on %(date)s; the decision is due by %(due)s.")
@@ -414,6 +424,8 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
     else:
         subject = _("Application %(number)s denied") % {"number": application.number}
         body = _("Reasons: %(reasons)s") % {"reasons": reasons}
+    today = clock.today()
+    document = drafting.decision(application, by=by, approve=approve, reasons=reasons, decided_on=today)
     with transaction.atomic():
         _move(
             application,
@@ -424,8 +436,9 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             note=reasons,
             notice=(subject, body),
             also=_closing_clocks(application),
+            rows=drafting.rows(document),
             decided_by=by,
-            decided_on=clock.today(),
+            decided_on=today,
             reasons=reasons,
         )
 
@@ -475,6 +488,21 @@ def do_complete(application: Application, *, by: User) -> None:
 # Clocks --------------------------------------------------------------------------------
 
 
+def stated_procedure(application: Application, procedure: str) -> Any:
+    """The special procedure of the item's guide named ``procedure``; None when the guide
+    states none (nothing to check against). A guide that states some refuses any other."""
+    stated = list(application.item_version.procedures.all())
+    if not stated:
+        return None
+    found = next((p for p in stated if p.name == procedure.strip()), None)
+    if found is None:
+        raise ValidationError(
+            _("This item's special procedures are: %(names)s.") % {"names": "、".join(p.name for p in stated)},
+            code="procedure",
+        )
+    return found
+
+
 def do_stop_clock(
     application: Application,
     *,
@@ -484,12 +512,25 @@ def do_stop_clock(
     notice: str,
     counts_toward_limit: bool = False,
 ) -> ClockStop:
-    """A special procedure stops the clock (Art. 45); the applicant gets the written notice."""
+    """A special procedure stops the clock (Art. 45); the applicant gets the written notice.
+
+    When the item's guide states its special procedures, the stop must be one of them, is
+    expected to take at most the stated maximum, and counts toward the limit or not as the
+    guide says (``stated_procedure``)."""
     enforce(rules.may_stop_clock(by, application))
     if not notice.strip():
         raise ValidationError(
             _("The applicant must be told in writing how long it is expected to take."), code="notice"
         )
+    stated = stated_procedure(application, procedure)
+    if stated is not None:
+        if expected_days > stated.max_days:
+            raise ValidationError(
+                _("%(procedure)s takes at most %(max)d working days for this item; %(days)d were asked for.")
+                % {"procedure": stated.name, "max": stated.max_days, "days": expected_days},
+                code="too_long",
+            )
+        counts_toward_limit = stated.counts_toward_limit
     with transaction.atomic():
         changed = Application.objects.filter(pk=application.pk, status__in=CLOCK_STATUSES, clock_stopped=False).update(
             clock_stopped=True
@@ -506,6 +547,7 @@ def do_stop_clock(
             counts_toward_limit=counts_toward_limit,
             started_by=by,
         )
+        drafting.save(drafting.special_procedure(application, by=by, stop=stop))
         _event(application, by=by, verb="stop_clock", note=f"{procedure}: {notice}")
         record(
             "application.stop_clock",
@@ -537,7 +579,10 @@ def do_resume_clock(application: Application, *, by: User, today: dt.date | None
         stop.ended_on = today
         stop.days_stopped = max(working_days_between(stop.started_on, today), 0)
         stop.save(update_fields=["ended_on", "days_stopped"])
-        if stop.days_stopped and not stop.counts_toward_limit:
+        # The clock stands still for at most the guide's maximum: days beyond it count.
+        stated = next((p for p in application.item_version.procedures.all() if p.name == stop.procedure), None)
+        excused = min(stop.days_stopped, stated.max_days) if stated is not None else stop.days_stopped
+        if excused and not stop.counts_toward_limit:
             reason = _("Clock stopped for %(procedure)s from %(start)s to %(end)s") % {
                 "procedure": stop.procedure,
                 "start": stop.started_on.isoformat(),
@@ -545,7 +590,7 @@ def do_resume_clock(application: Application, *, by: User, today: dt.date | None
             }
             for deadline in (application.legal_deadline, application.promised_deadline):
                 if deadline is not None:
-                    do_extend_deadline(deadline, days=stop.days_stopped, reason=reason, by=by)
+                    do_extend_deadline(deadline, days=excused, reason=reason, by=by)
         _event(application, by=by, verb="resume_clock", note=stop.procedure)
         record("application.resume_clock", application, actor=by, changes={"days_stopped": stop.days_stopped})
     return stop
@@ -565,9 +610,18 @@ def do_extend(application: Application, *, by: User, days: int, reason: str) -> 
         if changed != 1:
             raise already_handled(application)
         application.extended_days += days
-        for deadline in (application.legal_deadline, application.promised_deadline):
+        legal = application.legal_deadline
+        before = legal.compute_due() if legal is not None else None
+        for deadline in (legal, application.promised_deadline):
             if deadline is not None:
-                do_extend_deadline(deadline, days=days, reason=reason, by=by)
+                extended = do_extend_deadline(deadline, days=days, reason=reason, by=by)
+                if deadline is legal and before is not None:
+                    # 延长办理期限告知书: the reason and the new date (Art. 42).
+                    drafting.save(
+                        drafting.extension(
+                            application, by=by, days=days, reason=reason, before=before, after=extended.compute_due()
+                        )
+                    )
         _event(application, by=by, verb="extend", note=reason)
         record("application.extend", application, actor=by, changes={"days": days, "reason": reason})
         notify_applicant(

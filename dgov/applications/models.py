@@ -207,6 +207,12 @@ class Application(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def shared_not_found(self) -> list[Any]:
+        """The materials the platform fetches (shared data, e-certificates) that no source
+        has given for this case yet: not asked, not held, or the source did not answer."""
+        found = set(self.shared_materials.filter(found=True).values_list("material_id", flat=True))
+        return [m for m in self.item_version.materials.all() if not m.to_submit and m.pk not in found]
+
     @property
     def trips_exceeded(self) -> bool:
         """More visits in person than the item promises (0, 1, or 2 for "two or more")."""
@@ -393,3 +399,27 @@ class ResultDelivery(models.Model):
     @property
     def masked_recipient(self) -> str:
         return (self.recipient[:1] + "*" * (len(self.recipient) - 1)) if self.recipient else ""
+
+
+class SharedMaterial(models.Model):
+    """A material the platform fetched instead of asking for it (免提交; 国务院令第716号
+    Art. 7): which provider answered, what it gave (its reference and a summary), and when;
+    or that no provider held it, so the window knows to ask (``dgov.applications.sharing``)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="shared_materials")
+    material = models.ForeignKey("services.Material", on_delete=models.PROTECT, related_name="+")
+    provider = models.CharField(_("source"), max_length=40, blank=True)
+    found = models.BooleanField(_("found"), default=False)
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+    title = models.CharField(_("what was fetched"), max_length=200, blank=True)
+    data = models.JSONField(_("record"), default=dict, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+
+    class Meta:
+        verbose_name = _("fetched material")
+        verbose_name_plural = _("fetched materials")
+        ordering = ["material__order", "material_id"]
+        constraints = [models.UniqueConstraint(fields=["application", "material"], name="shared_material_once")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.material_id} {self.provider}"

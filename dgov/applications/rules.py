@@ -26,7 +26,7 @@ from dgov.accounts.access import is_staff
 from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import ACCEPT, DECIDE, EXTEND, REVEAL, REVIEW, STOP_CLOCK
 from dgov.accounts.rules import acts_for
-from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, Application, Status
+from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, OPEN_STATUSES, Application, Status
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
@@ -217,3 +217,12 @@ def may_reveal_address(user: User, application: Application) -> Verdict:
     if not (is_staff(user) and user.district_id == application.district_id and user.has_perm(REVEAL)):
         return hide(_("Your role does not allow this action."))
     return allow()
+
+
+def may_fetch_shared(user: User, application: Application) -> Verdict:
+    """免提交 (国务院令第716号 Art. 7): a window clerk asks the sources again for what the
+    platform fetches and has not got yet, while the case is open."""
+    verdict = staff_act(user, application, ACCEPT) & _at(application, *OPEN_STATUSES)
+    if verdict and not application.shared_not_found():
+        return hide(_("Every material the platform fetches is on the case."))
+    return verdict

@@ -58,6 +58,7 @@ from dgov.applications.models import (
     SubmittedMaterial,
     status_label,
 )
+from dgov.applications.steps import steps as step_clocks
 from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
@@ -474,6 +475,14 @@ def _run_record_post(application: Application, request: AuthedRequest, form: Any
     return _("The tracking number is recorded; the applicant is told.")
 
 
+def _run_fetch_shared(application: Application, request: AuthedRequest, form: Any) -> str:
+    from dgov.applications.sharing import do_fetch_shared
+
+    rows = do_fetch_shared(application, by=request.user)
+    found = sum(row.found for row in rows)
+    return _("Asked the sources again: %(found)d of %(asked)d found.") % {"found": found, "asked": len(rows)}
+
+
 ACTIONS: dict[str, Action] = {
     "accept": Action(gettext_lazy("Accept"), rules.may_accept, _form(ConfirmForm, "accept"), _run_accept),
     "request_supplement": Action(
@@ -525,6 +534,12 @@ ACTIONS: dict[str, Action] = {
         _form(PostedForm, "record_post"),
         _run_record_post,
     ),
+    "fetch_shared": Action(
+        gettext_lazy("Fetch the shared materials now"),
+        rules.may_fetch_shared,
+        _form(ConfirmForm, "fetch_shared"),
+        _run_fetch_shared,
+    ),
 }
 
 
@@ -532,6 +547,24 @@ def _deadline_view(deadline: Any) -> dict[str, Any] | None:
     if deadline is None:
         return None
     return {"deadline": deadline, "due": deadline.compute_due(), "changes": list(deadline.changes.select_related("by"))}
+
+
+def _fetched(application: Application) -> list[Any]:
+    """The materials the platform fetches, each with what was fetched, from where and when."""
+    from dgov.applications.models import SharedMaterial
+    from dgov.applications.sharing import provider_label
+
+    rows = {r.material_id: r for r in SharedMaterial.objects.filter(application=application)}
+    fetched = [m for m in application.item_version.materials.all() if not m.to_submit]
+    for material in fetched:
+        material.shared = rows.get(material.pk)  # type: ignore[attr-defined]
+        if material.shared is not None:  # type: ignore[attr-defined]
+            material.shared.source_label = provider_label(material.shared.provider)  # type: ignore[attr-defined]
+            material.shared.unavailable = [  # type: ignore[attr-defined]
+                provider_label(name)
+                for name in material.shared.data.get("unavailable", [])  # type: ignore[attr-defined]
+            ]
+    return fetched
 
 
 def _render_case(
@@ -564,9 +597,10 @@ def _render_case(
         "materials": SubmittedMaterial.objects.filter(application=application)
         .select_related("material", "document")
         .order_by("material__order", "material__pk", "pk"),
-        "fetched": [m for m in application.item_version.materials.all() if not m.to_submit],
+        "fetched": _fetched(application),
         "notices": notices,
         "stops": application.clock_stops.all().order_by("started_on", "pk"),
+        "steps": step_clocks(application, today),
         "visits": application.visit_log.select_related("window", "clerk").order_by("at") if staff else [],
         "deadlines": [
             (gettext_lazy("Promised time limit"), "promised", _deadline_view(application.promised_deadline)),
@@ -586,13 +620,9 @@ def _render_case(
         "revealed": revealed,
         "reveal_form": reveal_form or (RevealReasonForm() if rules.may_reveal_address(user, application) else None),
         "certificates": _certificates_of(application, user),
-        "may_rate": not staff and application.status in RATEABLE,
+        "may_rate": not staff and _may_rate(user, application),
     }
     return render(request, "applications/case.html", context, status=status)
-
-
-# Statuses after which the applicant is asked to rate the service (办结, or an answer of no).
-RATEABLE = (Status.COMPLETED, Status.DENIED, Status.REFUSED)
 
 
 def _certificates_of(application: Application, user: User) -> list[Any]:
@@ -617,6 +647,13 @@ def reveal_address(request: AuthedRequest, pk: int) -> HttpResponse:
         return _render_case(request, application, status=400, reveal_form=form)
     delivery = do_reveal_address(application, by=request.user, reason=form.cleaned_data["reason"])
     return _render_case(request, application, revealed=delivery)
+
+
+def _may_rate(user: Any, application: Application) -> bool:
+    """The rating link only where rating is open: the case is finished and not rated yet."""
+    from dgov.ratings.rules import may_rate  # ratings builds on applications, not the reverse
+
+    return bool(may_rate(user, application))
 
 
 @login_required

@@ -503,6 +503,8 @@ def _render_task(request: HttpRequest, task: Task, **state: Any) -> HttpResponse
         "task": task,
         "base": reverse("campaigns:task", args=[task.pk]),
         "light": task.light(today),
+        # A co-unit's head opens the task but not the lead unit's page: no link that 404s.
+        "sees_unit": _sees_unit(request.user, {task.lead_unit_id}),
         "children": children,
         "events": task.events.select_related("by").prefetch_related("documents"),
     }
@@ -633,6 +635,7 @@ def _render_problem(request: HttpRequest, problem: Problem, **state: Any) -> Htt
     context = {
         "problem": problem,
         "base": reverse("campaigns:problem", args=[problem.pk]),
+        "sees_unit": _sees_unit(request.user, {problem.unit_id}),
         "events": problem.events.select_related("by"),
         "evidence": problem.evidence.select_related("submitted_by", "decided_by").prefetch_related("documents"),
     }

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dgov.accounts.models import Applicant, District
 from dgov.documents.forms import DocumentUploadForm
 from dgov.documents.models import Document
+from dgov.documents.signals import document_opened
 from dgov.documents.storage import do_store_uploads, get_document_for_user, record_download
 
 
@@ -70,6 +71,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404 from None
     try:
         record_download(document, request.user)
+        document_opened.send(Document, document=document, user=request.user)
     except BaseException:
         handle.close()
         raise

@@ -85,7 +85,7 @@ class PipelineFilterForm(forms.Form):
         choices=[
             ("", _("Key projects, then agreed amount")),
             ("score", _("选商 score")),
-            ("idle", _("Longest without activity")),
+            ("idle", _("Longest since a stage change")),
         ],
     )
 

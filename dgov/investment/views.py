@@ -87,7 +87,7 @@ PAGE_SIZE = 50
 ORDERS = {
     "": ("-is_key", "-agreed_amount", "id"),
     "score": ("-selection_score", "id"),
-    "idle": ("last_activity_at", "id"),
+    "idle": ("stage_entered_on", "id"),
 }
 
 

@@ -192,9 +192,11 @@ class EngagementQuerySet(DistrictScopedQuerySet):
         )
 
     def late(self, today: dt.date) -> "EngagementQuerySet":
-        """Not held, the planned day passed, the period still running."""
+        """Monthly visits not held whose planned day passed, the month still running. A
+        quarter's meeting is never late before the quarter ends: the rule asks for one
+        meeting in the quarter, not on the planned day."""
         missed = self.missed(today).values("pk")
-        return self.filter(held_by__isnull=True, planned_on__lt=today).exclude(pk__in=missed)
+        return self.filter(kind="visit", held_by__isnull=True, planned_on__lt=today).exclude(pk__in=missed)
 
 
 class Engagement(models.Model):
@@ -233,12 +235,13 @@ class Engagement(models.Model):
         return dt.date(self.period_start.year + year, month + 1, 1) - dt.timedelta(days=1)
 
     def state(self, today: dt.date) -> str:
-        """held; missed (period over, not held); late (planned day passed); planned."""
+        """held; missed (period over, not held); late (a visit's planned day passed); planned.
+        A meeting is only missed once its quarter is over (``EngagementQuerySet.late``)."""
         if self.held_by_id is not None:
             return "held"
         if today > self.period_end:
             return "missed"
-        if today > self.planned_on:
+        if self.kind == self.Kind.MONTHLY_VISIT and today > self.planned_on:
             return "late"
         return "planned"
 

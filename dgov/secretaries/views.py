@@ -61,6 +61,7 @@ from dgov.secretaries.models import (
 )
 from dgov.secretaries.permissions import ASSIGN, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN, VIEW_GREEN, VIEW_SERVICE
 from dgov.secretaries.reports import green_card
+from dgov.workdays.calendar import add_working_days
 from dgov.workdays.lights import Light, light_case
 
 PAGE_SIZE = 50
@@ -321,6 +322,7 @@ def _project_context(request: AuthedRequest, project: Project, **forms: Any) -> 
     issues = list(EnterpriseIssue.objects.filter(project=project).select_related("department", "deadline"))
     for i in issues:
         i.shown_light = i.light(today)  # type: ignore[attr-defined]
+        i.due = i.deadline.compute_due()  # type: ignore[attr-defined]
     engagements = list(Engagement.objects.filter(project=project).order_by("-period_start", "kind"))
     for e in engagements:
         e.current_state = e.state(today)  # type: ignore[attr-defined]
@@ -518,7 +520,11 @@ def engagements(request: HttpRequest) -> HttpResponseBase:
     shown = list(page)
     for e in shown:
         e.current_state = e.state(today)  # type: ignore[attr-defined]
-    return render(request, "secretaries/engagements.html", {"page": page, "rows": shown, "form": form, "state": state})
+    held = Secretaryship.objects.visible_to(user)
+    if not everyone and (user.has_role(Role.PROJECT_SECRETARY) or user.has_role(Role.DISTRICT_LEADER)):
+        held = held.of_person(user)
+    context = {"page": page, "rows": shown, "form": form, "state": state, "gaps": reports.gaps(held, today)}
+    return render(request, "secretaries/engagements.html", context)
 
 
 # Enterprise issues ---------------------------------------------------------------------------------
@@ -574,6 +580,7 @@ def issues(request: HttpRequest) -> HttpResponseBase:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for i in page:
         i.light = Light(i.light) if i.light else None  # type: ignore[has-type]
+        i.due = i.deadline.compute_due()  # type: ignore[attr-defined]
     return render(request, "secretaries/issues.html", {"page": page, "status": status, "statuses": IssueStatus.choices})
 
 
@@ -590,9 +597,14 @@ def _issue_context(request: AuthedRequest, issue: EnterpriseIssue, **extra: Any)
     user = request.user
     today = clock.today()
     verdicts = _issue_verdicts(user, issue, today)
+    steps = list(issue.steps.select_related("department", "by", "closed_by"))
+    for step in steps:
+        # Each level's answer is due ``issue_days`` working days after it received the issue.
+        step.due = add_working_days(step.started_on, rules.issue_days(step.level))  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "issue": issue,
-        "steps": issue.steps.select_related("department", "by", "closed_by"),
+        "due": issue.deadline.compute_due(),
+        "steps": steps,
         "light": issue.light(today),
         "verdicts": verdicts,
         "ladder": list(Level),

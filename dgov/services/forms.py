@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department, District, ServiceWindow
+from dgov.services.codes import check_implementation_code
 from dgov.services.models import VERSION_FIELDS, GuideFileKind, Material, ServiceItemVersion, SpecialProcedure
 
 
@@ -42,6 +43,7 @@ class VersionForm(forms.ModelForm):
     def __init__(self, *args: Any, district: District, new: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.new = new
+        self.district = district
         self.fields["department"].queryset = Department.objects.filter(district=district)  # type: ignore[attr-defined]
         self.fields["window"].queryset = ServiceWindow.objects.filter(district=district)  # type: ignore[attr-defined]
         if new:
@@ -52,6 +54,17 @@ class VersionForm(forms.ModelForm):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.new and data.get("code"):
+            try:
+                data["code"] = check_implementation_code(
+                    data["code"], district=self.district, department=data.get("department")
+                )
+            except ValidationError as error:
+                self.add_error("code", error)
+        return data
 
 
 class MaterialForm(forms.ModelForm):

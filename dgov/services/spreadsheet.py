@@ -22,11 +22,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department, District, ServiceWindow
 from dgov.lib import xlsx
+from dgov.services.codes import check_implementation_code
 from dgov.services.models import (
     GUIDE_DEFAULTS,
     MATERIAL_FIELDS,
@@ -176,6 +178,7 @@ def _guide_columns(reader: _Reader, sheet: str, number: int, row: dict[str, Any]
 def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
     """Read a workbook; raise ``xlsx.ImportRejected`` listing every problem by sheet and row."""
     reader = _Reader(district)
+    known = set(ServiceItem.objects.filter(district=district).values_list("code", flat=True))
     text = xlsx.text
     items: dict[str, ParsedItem] = {}
     sheet = "items"
@@ -192,6 +195,12 @@ def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
             reader.problem(
                 sheet, number, _("no department has the code “%(code)s”.") % {"code": text(row["department"])}
             )
+        if code not in known:  # a new item: its code is checked once, when it is created
+            try:
+                check_implementation_code(code, district=district, department=department)
+            except ValidationError as error:
+                for message in error.messages:
+                    reader.problem(sheet, number, str(message))
         data = {
             "code": code,
             "district": district,

@@ -562,3 +562,17 @@ def test_a_task_text_that_looks_like_a_formula_is_exported_as_text(campaign, mak
     form, content = sheet["C2"], sheet["D2"]
     assert (form.data_type, form.value) == ("s", "'+1")
     assert (content.data_type, content.value) == ("s", '\'=HYPERLINK("http://evil","x")')
+
+
+def test_a_co_units_head_sees_the_lead_unit_named_but_not_linked(make_task, units, head, other_head, client):
+    """The co-unit's head may open the task, not the lead unit's page: no link that 404s."""
+    task = make_task("7", dt.date(2018, 11, 30), unit="TCJ")
+    task.co_units.add(units["WJJ"])
+    lead_page = reverse("campaigns:unit", args=[task.campaign_id, units["TCJ"].pk])
+    client.force_login(other_head)
+    page = client.get(reverse("campaigns:task", args=[task.pk])).content.decode()
+    assert "投资促进局" in page and f'href="{lead_page}"' not in page
+    assert client.get(lead_page).status_code == 404
+    client.force_login(head)
+    assert f'href="{lead_page}"' in client.get(reverse("campaigns:task", args=[task.pk])).content.decode()
+    assert client.get(lead_page).status_code == 200

@@ -242,3 +242,12 @@ def test_the_job_runner_deems_unrated_cases_on_its_deadline_sweep(district, comp
 
     assert run_pass(sweep_deadlines=True)["ratings_deemed"] == 1
     assert Rating.objects.get(application=completed).source == Source.DEEMED
+
+
+def test_the_case_page_offers_the_rating_only_once_the_case_is_finished(finish, citizen, client):
+    from django.urls import reverse
+
+    client.force_login(citizen)
+    open_case, done_case = finish("open", complete=False), finish("done")
+    assert "data-rate-link" not in client.get(reverse("applications:case", args=[open_case.pk])).content.decode()
+    assert "data-rate-link" in client.get(reverse("applications:case", args=[done_case.pk])).content.decode()

@@ -206,6 +206,20 @@ def test_only_an_application_of_the_projects_investor_enters_the_green_channel(
     assert not GreenChannelCase.objects.exists()
 
 
+def test_both_due_dates_of_the_card_show_how_they_are_counted(
+    client, item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    application = accepted(item, enterprise_applicant, clerk, "g9")
+    case = actions.do_enter_green_channel(
+        application, project=project, lead_official=leader, reason="领办", days=3, by=supervisor
+    )
+    client.force_login(supervisor)
+    for url in (reverse("secretaries:green_case", args=[case.pk]), reverse("secretaries:green")):
+        page = client.get(url).content.decode()
+        assert page.count("data-derivation") == 2  # the shortened and the ordinary promised due date
+        assert "Civil Code Art. 201" in page
+
+
 def test_the_cards_light_is_the_platforms_with_the_green_channels_own_yellow_threshold(
     settings, item, enterprise_applicant, clerk, project, leader, supervisor
 ):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_hot_path_indexes_and_constraints'),
+        ('applications', '0003_shared_material'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
