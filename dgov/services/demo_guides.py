@@ -372,9 +372,9 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from dgov.certificates.pdf import _register_font
+    from dgov.certificates.pdf import register_font
 
-    font = _register_font()
+    font = register_font()
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, invariant=True, initialFontName=font)
     width, height = A4
