@@ -57,7 +57,9 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy dgov
 	$(PY) manage.py makemigrations --check --dry-run -v1
 	DGOV_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=gov.example \
-	  DB_ENGINE=postgres DB_HOST=db.gov.example DGOV_PUBLIC_URL=https://gov.example \
+	  DB_ENGINE=postgres DB_HOST=db.gov.example DGOV_PUBLIC_URL=https://gov.example DGOV_AUDIT_SYSLOG=udp://logs.internal:514 \
+	  DGOV_AUDIT_CHECKPOINT_DIR=/srv/audit/checkpoints DGOV_AUDIT_KEY_FILE=/etc/dgov/audit-ed25519.pem \
+	  DGOV_AUDIT_SEAL_KEY_FILE=/etc/dgov/audit-seal.key \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 messages: $(STAMP)

@@ -69,6 +69,19 @@ class CodeLoginForm(forms.Form):
     code = CodeField()
 
 
+class UnlockRequestForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+
+
+class UnlockCodeForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    code = forms.RegexField(
+        label=_("Code from the text message"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has six digits.")},
+    )
+
+
 class ApplicantForm(forms.ModelForm):
     """A walk-in applicant registered by a window clerk, or a citizen registering."""
 

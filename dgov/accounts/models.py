@@ -294,6 +294,41 @@ class OneTimeCode(models.Model):
         return f"{self.purpose} code for {mask_phone(self.target)}"
 
 
+
+class AccountLock(models.Model):
+    """An account locked everywhere because failed log-ins came from many addresses
+    (``dgov.accounts.lockout``). It lifts after the cool-off time, or earlier when its
+    owner enters a code sent to their phone."""
+
+    username = models.CharField(_("user name"), max_length=150, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    addresses = models.PositiveIntegerField(_("addresses tried from"))
+    locked_at = models.DateTimeField(_("locked at"))
+    unlocked_at = models.DateTimeField(_("unlocked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account lock")
+        verbose_name_plural = _("account locks")
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class UnlockCode(models.Model):
+    """A one-time code sent by text message to the owner of a locked account; kept as a
+    keyed hash, valid for minutes and a few tries."""
+
+    lock = models.ForeignKey(AccountLock, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"code for {self.lock}"
+
+
 class AgentQuerySet(models.QuerySet):
     def active(self) -> "AgentQuerySet":
         return self.filter(removed_at__isnull=True, user__isnull=False)

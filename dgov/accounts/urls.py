@@ -17,6 +17,7 @@ urlpatterns = [
     path("enterprise/<int:pk>/agents/add/", public_views.agent_add, name="agent_add"),
     path("enterprise/agents/<int:pk>/change/", public_views.agent_change, name="agent_change"),
     path("enterprise/agents/<int:pk>/remove/", public_views.agent_remove, name="agent_remove"),
+    path("unlock/", views.unlock, name="unlock"),
     path("staff/applicants/", views.applicant_list, name="applicants"),
     path("staff/applicants/new/", views.applicant_create, name="applicant_create"),
     path("staff/applicants/<int:pk>/reveal/", views.reveal, name="reveal"),

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from dgov.accounts.models import User
 from dgov.applications import rules
 from dgov.applications.models import (
     CLOCK_STATUSES,
+    SUPPLEMENT_NOTICE_DAYS,
     Application,
     ApplicationEvent,
     Channel,
@@ -42,8 +43,8 @@ from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import enforce
 from dgov.notices import drafting
 from dgov.notifications.outbox import notifications, queue
-from dgov.workdays.calendar import default_calendar, working_days_between
-from dgov.workdays.models import Deadline
+from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
+from dgov.workdays.models import CountedFrom, Deadline
 
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -221,18 +222,32 @@ def do_submit(
 
 
 def do_request_supplement(
-    application: Application, *, by: User, problems: Sequence[tuple[Any, str]]
+    application: Application, *, by: User, problems: Sequence[tuple[Any, str]], reason: str = ""
 ) -> SupplementNotice:
-    """One notice that lists every missing or faulty material (一次性告知, Art. 32)."""
+    """One notice that lists every missing or faulty material (一次性告知, Art. 32). A
+    second notice, after the supplement (``rules.may_request_supplement``), states in
+    ``reason`` why the first could not have named it; the centre's supervisors are told."""
     enforce(rules.may_request_supplement(by, application))
     if not problems:
         raise ValidationError(_("List at least one missing or faulty material."), code="empty")
+    further = rules.further_notice(application)
+    if further and not reason.strip():
+        raise ValidationError(
+            _(
+                "The supplement is in: a second notice must say why the first notice could not have named "
+                "this material."
+            ),
+            code="reason",
+        )
     today = clock.today()
     listing = "\n".join(
         f"{n}. {material.name}: {problem}" if material is not None else f"{n}. {problem}"
         for n, (material, problem) in enumerate(problems, 1)
     )
-    notice = SupplementNotice(application=application, issued_on=today, issued_by=by)
+    notice = SupplementNotice(
+        application=application, issued_on=today, issued_by=by, reason=reason.strip() if further else ""
+    )
+    told = _supervisors_told(application, listing, notice.reason) if further else []
     document = drafting.supplement(application, by=by, supplement_notice=notice, problems=problems)
     with transaction.atomic():
         # The notice, its items and its document are written in the transition's statement.
@@ -242,6 +257,7 @@ def do_request_supplement(
             to=Status.SUPPLEMENT,
             allowed_from=[Status.SUBMITTED],
             verb="request_supplement",
+            note=notice.reason,
             notice=(
                 _("Application %(number)s: please supplement your materials") % {"number": application.number},
                 _("Please supplement all of the following at once:\n%(list)s") % {"list": listing},
@@ -249,10 +265,36 @@ def do_request_supplement(
             rows=[
                 notice,
                 *(SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems),
+                *told,
                 *drafting.rows(document),
             ],
         )
     return notice
+
+
+def _supervisors_told(application: Application, listing: str, reason: str) -> list[Any]:
+    """The notifications that show a second supplement notice to the centre's supervisors."""
+    from django.contrib.auth import get_user_model
+
+    from dgov.accounts.roles import Role
+
+    rows: list[Any] = []
+    supervisors = get_user_model().objects.filter(
+        district_id=application.district_id, is_active=True, groups__name=Role.CENTRE_SUPERVISOR.value
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for supervisor in supervisors.distinct():
+            rows += notifications(
+                district=application.district,
+                recipient=supervisor,
+                subject=str(_("Application %(number)s: a second supplement notice") % {"number": application.number}),
+                body=str(
+                    _("Why the first notice could not name it: %(reason)s\n%(list)s")
+                    % {"reason": reason, "list": listing}
+                ),
+                obj=application,
+            )
+    return rows
 
 
 def do_supplement(application: Application, *, by: User, documents: Sequence[tuple[Any, Any]]) -> None:
@@ -305,16 +347,21 @@ def do_refuse(application: Application, *, by: User, reasons: str) -> None:
         )
 
 
-def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, bool]:
-    """The day the clocks count from, and whether acceptance is deemed (Art. 32)."""
-    if application.supplemented_on is not None:
-        return application.supplemented_on, False
+def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, bool, str]:
+    """The day the clocks count from, whether acceptance is deemed, and what that day is
+    (``CountedFrom``), by Art. 32: the supplement day once a supplement is complete (deemed
+    when nobody acted within the 5 working days after it); the day of receipt when no
+    notice came within 5 working days of it; else today."""
     if today > application.supplement_notice_due():
-        return application.received_on, True
-    return today, False
+        if application.supplemented_on is not None:
+            return application.supplemented_on, True, CountedFrom.SUPPLEMENTED
+        return application.received_on, True, CountedFrom.RECEIVED
+    if application.supplemented_on is not None:
+        return application.supplemented_on, False, CountedFrom.SUPPLEMENTED
+    return today, False, CountedFrom.ACCEPTED
 
 
-def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, Deadline]:
+def _clocks(application: Application, accepted_on: dt.date, counted_from: str) -> tuple[Deadline, Deadline]:
     """The legal and promised deadlines counted from ``accepted_on``, unsaved: the
     acceptance's statement inserts them and points the application at them."""
     # The process-wide calendar (cached WORKDAYS_CACHE_SECONDS): a calendar edit reaches
@@ -326,6 +373,7 @@ def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, D
             district_id=application.district_id,
             label=f"{application.number} {label}",
             start_date=accepted_on,
+            counted_from=counted_from,
             working_days=days,
         )
         deadline.apply(deadline.compute_due(default_calendar))
@@ -339,9 +387,9 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
     if by is not None:
         enforce(rules.may_accept(by, application))
     today = today or clock.today()
-    accepted_on, deemed = acceptance_day(application, today)
+    accepted_on, deemed, counted_from = acceptance_day(application, today)
     with transaction.atomic():
-        legal, promised = _clocks(application, accepted_on)
+        legal, promised = _clocks(application, accepted_on, counted_from)
         document = drafting.acceptance(
             application, by=by, accepted_on=accepted_on, deemed=deemed, legal=legal, promised=promised
         )
@@ -367,14 +415,22 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
 
 
 def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
-    """Job: an application left without a supplement notice for 5 working days counts as
-    accepted on the day it was received (Art. 32). Returns how many were moved."""
+    """Job: an application left without a supplement notice for 5 working days after its
+    receipt counts as accepted on the day it was received; one left unaccepted for 5
+    working days after its supplement counts as accepted on the supplement day (Art.
+    32). Returns how many were moved."""
     today = today or clock.today()
+    # A day x is past its 5 working days when x is before the 5th working day before today.
+    latest = today
+    for _n in range(SUPPLEMENT_NOTICE_DAYS):
+        latest = default_calendar.previous_working_day(latest)
+    cutoff = latest - dt.timedelta(days=1)
     moved = 0
     candidates = (
-        Application.objects.filter(status=Status.SUBMITTED, supplemented_on__isnull=True)
+        Application.objects.filter(status=Status.SUBMITTED)
+        .filter(Q(supplemented_on__isnull=True, received_on__lte=cutoff) | Q(supplemented_on__lte=cutoff))
         .select_related("item_version", "applicant", "district")
-        .order_by("received_on")[:limit]
+        .order_by("received_on", "pk")[:limit]
     )
     for application in candidates:
         if today <= application.supplement_notice_due():
@@ -488,6 +544,11 @@ def do_complete(application: Application, *, by: User) -> None:
 # Clocks --------------------------------------------------------------------------------
 
 
+def stop_key(stop: ClockStop) -> str:
+    """The key of a clock stop on every deadline it stops (``DeadlineStop.key``)."""
+    return f"application-stop:{stop.pk}"
+
+
 def stated_procedure(application: Application, procedure: str) -> Any:
     """The special procedure of the item's guide named ``procedure``; None when the guide
     states none (nothing to check against). A guide that states some refuses any other."""
@@ -513,15 +574,20 @@ def do_stop_clock(
     counts_toward_limit: bool = False,
 ) -> ClockStop:
     """A special procedure stops the clock (Art. 45); the applicant gets the written notice.
+    Unless the procedure counts toward the limit, the case's deadlines stop, and with them
+    every deadline that follows them (a bundle's joint limit, the green channel's date).
 
     When the item's guide states its special procedures, the stop must be one of them, is
     expected to take at most the stated maximum, and counts toward the limit or not as the
     guide says (``stated_procedure``)."""
+    from dgov.workdays.actions import do_stop_deadlines
+
     enforce(rules.may_stop_clock(by, application))
     if not notice.strip():
         raise ValidationError(
             _("The applicant must be told in writing how long it is expected to take."), code="notice"
         )
+    today = clock.today()
     stated = stated_procedure(application, procedure)
     if stated is not None:
         if expected_days > stated.max_days:
@@ -541,12 +607,20 @@ def do_stop_clock(
         stop = ClockStop.objects.create(
             application=application,
             procedure=procedure,
-            started_on=clock.today(),
+            started_on=today,
             expected_days=expected_days,
             notice=notice,
             counts_toward_limit=counts_toward_limit,
             started_by=by,
         )
+        if not counts_toward_limit:
+            do_stop_deadlines(
+                [application.legal_deadline, application.promised_deadline],
+                key=stop_key(stop),
+                reason=f"{application.number} {procedure}",
+                on=today,
+                by=by,
+            )
         drafting.save(drafting.special_procedure(application, by=by, stop=stop))
         _event(application, by=by, verb="stop_clock", note=f"{procedure}: {notice}")
         record(
@@ -564,9 +638,9 @@ def do_stop_clock(
 
 
 def do_resume_clock(application: Application, *, by: User, today: dt.date | None = None) -> ClockStop:
-    """The clock runs again; unless the procedure counts toward the limit, both due dates
-    move by the working days it stopped."""
-    from dgov.workdays.actions import do_extend_deadline
+    """The clock runs again; unless the procedure counts toward the limit, every deadline
+    it stopped moves by the working days stopped (``do_resume_deadlines``)."""
+    from dgov.workdays.actions import do_resume_deadlines
 
     enforce(rules.may_resume_clock(by, application))
     today = today or clock.today()
@@ -582,15 +656,10 @@ def do_resume_clock(application: Application, *, by: User, today: dt.date | None
         # The clock stands still for at most the guide's maximum: days beyond it count.
         stated = next((p for p in application.item_version.procedures.all() if p.name == stop.procedure), None)
         excused = min(stop.days_stopped, stated.max_days) if stated is not None else stop.days_stopped
-        if excused and not stop.counts_toward_limit:
-            reason = _("Clock stopped for %(procedure)s from %(start)s to %(end)s") % {
-                "procedure": stop.procedure,
-                "start": stop.started_on.isoformat(),
-                "end": today.isoformat(),
-            }
-            for deadline in (application.legal_deadline, application.promised_deadline):
-                if deadline is not None:
-                    do_extend_deadline(deadline, days=excused, reason=reason, by=by)
+        if not stop.counts_toward_limit:
+            # The deadlines' stop ends on the last excused working day (today when uncapped).
+            end = today if excused == stop.days_stopped else add_working_days(stop.started_on, excused).date
+            do_resume_deadlines(stop_key(stop), on=min(end, today) if excused else stop.started_on, by=by)
         _event(application, by=by, verb="resume_clock", note=stop.procedure)
         record("application.resume_clock", application, actor=by, changes={"days_stopped": stop.days_stopped})
     return stop
@@ -598,11 +667,13 @@ def do_resume_clock(application: Application, *, by: User, today: dt.date | None
 
 def do_extend(application: Application, *, by: User, days: int, reason: str) -> None:
     """Extend the decision limit (Art. 42: by the agency head, at most 10 working days,
-    the reason told to the applicant)."""
+    the reason told to the applicant), while the limit runs. The promised date moves too;
+    the promise as made stays on the deadline (``base_due_date``) for the competition."""
     from dgov.workdays.actions import do_extend_deadline
 
     enforce(rules.may_extend(by, application))
     rules.EXTENSION.check(application.extended_days, days, reason)
+    today = clock.today()
     with transaction.atomic():
         changed = Application.objects.filter(
             pk=application.pk, status__in=CLOCK_STATUSES, extended_days=application.extended_days
@@ -613,8 +684,9 @@ def do_extend(application: Application, *, by: User, days: int, reason: str) -> 
         legal = application.legal_deadline
         before = legal.compute_due() if legal is not None else None
         for deadline in (legal, application.promised_deadline):
-            if deadline is not None:
-                extended = do_extend_deadline(deadline, days=days, reason=reason, by=by)
+            # A promise already broken stays broken: only a running limit is extended.
+            if deadline is not None and not deadline.ended(today):
+                extended = do_extend_deadline(deadline, days=days, reason=reason, by=by, today=today)
                 if deadline is legal and before is not None:
                     # 延长办理期限告知书: the reason and the new date (Art. 42).
                     drafting.save(

@@ -314,7 +314,28 @@ class ProblemForm(forms.Form):
         return cleaned
 
 
+class FurtherNoticeForm(forms.Form):
+    """A second supplement notice says why the first could not have named the material."""
+
+    reason = forms.CharField(
+        label=_("Why the first notice could not name this material (shown to the supervisors)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
 class BaseProblemFormSet(forms.BaseFormSet):
+    # Set for a second notice (after a supplement): its reason is part of the input.
+    reason_form: FurtherNoticeForm | None = None
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return (self.reason_form is None or self.reason_form.is_valid()) and valid
+
+    @property
+    def reason(self) -> str:
+        return self.reason_form.cleaned_data["reason"] if self.reason_form is not None else ""
+
     def clean(self) -> None:
         if any(self.errors):
             return

@@ -7,7 +7,7 @@ window review → department approval or denial with reasons → completion.
 
 import datetime as dt
 import secrets
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -16,9 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.accounts.roles import DEPARTMENT_SCOPED
+from dgov.lib import clock
 from dgov.lib.ratelimit import RateLimit
 from dgov.workdays import lights
 from dgov.workdays.lights import Light
+
+if TYPE_CHECKING:
+    from dgov.workdays.calendar import Due
 
 # Abuse limit of the public lookup (page and API alike): failed attempts per client
 # address in a window of ten minutes, counted for every worker together.
@@ -198,6 +202,18 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["district", "status", "department"], name="application_queue_idx"),
             models.Index(fields=["applicant", "-created_at"], name="application_applicant_idx"),
+            # The cockpit's drill-down from a bar to its cases (decision 0022): partial, so a
+            # case enters each index once, when it is decided and when it is completed.
+            models.Index(
+                fields=["district", "decided_on"],
+                condition=models.Q(decided_on__isnull=False),
+                name="application_decided_idx",
+            ),
+            models.Index(
+                fields=["district", "completed_on"],
+                condition=models.Q(completed_on__isnull=False),
+                name="application_completed_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -232,18 +248,27 @@ class Application(models.Model):
             for event in ApplicationEvent.objects.filter(application=self)
         ]
 
-    def supplement_notice_due(self) -> dt.date:
-        """The last day for a supplement notice (Art. 32: 5 working days after receipt)."""
-        from dgov.workdays.calendar import add_working_days
+    def notice_window(self) -> "Due":
+        """The 5 working days for a supplement notice (Art. 32), counted from receipt or,
+        once a supplement is complete, from the supplement day (the day the legal clock
+        would start). Past it the application counts as accepted on that day."""
+        from dgov.workdays.calendar import RECEIVED, SUPPLEMENTED, add_working_days
 
-        return add_working_days(self.received_on, SUPPLEMENT_NOTICE_DAYS).date
+        if self.supplemented_on is not None:
+            return add_working_days(self.supplemented_on, SUPPLEMENT_NOTICE_DAYS, SUPPLEMENTED)
+        return add_working_days(self.received_on, SUPPLEMENT_NOTICE_DAYS, RECEIVED)
+
+    def supplement_notice_due(self) -> dt.date:
+        """The last day for a supplement notice (``notice_window``)."""
+        return self.notice_window().date
 
 
 class ApplicationEvent(models.Model):
     """The application's timeline: every transition, appended (who, when, from, to, why)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
+    # The platform's clock, so a history loaded for the demo carries its own times.
+    at = models.DateTimeField(default=clock.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -285,12 +310,16 @@ class SubmittedMaterial(models.Model):
 
 
 class SupplementNotice(models.Model):
-    """The one notice (一次性告知) that lists every missing or faulty material."""
+    """The one notice (一次性告知) that lists every missing or faulty material.
+
+    A second notice, after the supplement, only for a material the first notice could not
+    have named: ``reason`` says why, and the centre's supervisors are told (Art. 32)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="supplement_notices")
     issued_on = models.DateField()
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     completed_on = models.DateField(null=True, blank=True)
+    reason = models.TextField(_("why the first notice could not name it"), blank=True)
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.issued_on}"
@@ -338,7 +367,7 @@ class Visit(models.Model):
         "accounts.ServiceWindow", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.at}"

@@ -9,9 +9,10 @@ The case page builds its buttons from these predicates, and each ``do_*`` of
 2. The case must be in the state the act needs; a case that has moved on shows no button
    and the action answers 409 (somebody acted first, or the same act came twice).
 3. Nobody handles their own application, the clerk who accepted a case does not decide
-   it, a stopped clock is resumed before deciding, an extension stays within Art. 42 and a
-   supplement notice within the 5 working days of Art. 32: a disabled button with the
-   reason (``deny``; the action answers 403 with the same reason).
+   it, a stopped clock is resumed before deciding, an extension stays within Art. 42 and is
+   decided before the limit ends, a supplement notice comes within the 5 working days of
+   Art. 32 and at most once after a supplement: a disabled button with the reason
+   (``deny``; the action answers 403 with the same reason).
 """
 
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, OPEN_ST
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
+from dgov.workdays.rules import may_extend_deadline
+
+# Art. 32: one notice; a second only for what the first could not have named.
+MAX_SUPPLEMENT_NOTICES = 2
 
 
 @dataclass(frozen=True)
@@ -119,15 +124,33 @@ def may_refuse(user: User, application: Application) -> Verdict:
 
 
 def may_request_supplement(user: User, application: Application) -> Verdict:
-    """Art. 32: the one supplement notice within 5 working days of receipt; after that
-    the application counts as accepted."""
+    """Art. 32: one notice listing everything, within 5 working days of receipt; past them
+    the application counts as accepted on the day it was received. After the supplement
+    the application is accepted or refused: a second notice only within 5 working days of
+    the supplement, for a material the first could not have named (the action asks why),
+    and never a third."""
     verdict = may_accept(user, application)
-    if verdict and application.supplemented_on is None and clock.today() > application.supplement_notice_due():
+    if not verdict:
+        return verdict
+    if clock.today() > application.supplement_notice_due():
+        start = application.supplemented_on or application.received_on
         return deny(
             _("The 5 working days for a supplement notice have passed: the application counts as accepted on %(date)s.")
-            % {"date": application.received_on.isoformat()}
+            % {"date": start.isoformat()}
+        )
+    if application.supplemented_on is not None and application.supplement_notices.count() >= MAX_SUPPLEMENT_NOTICES:
+        return deny(
+            _(
+                "The supplement is in and a second notice was already issued: "
+                "the application is now accepted or refused, not sent back again."
+            )
         )
     return verdict
+
+
+def further_notice(application: Application) -> bool:
+    """The notice would be a second one (after a supplement): it needs its reason."""
+    return application.supplemented_on is not None
 
 
 def may_supplement(user: User, application: Application) -> Verdict:
@@ -180,13 +203,17 @@ def may_resume_clock(user: User, application: Application) -> Verdict:
 
 
 def may_extend(user: User, application: Application) -> Verdict:
-    """Art. 42: by at most 10 working days in all."""
+    """Art. 42: by at most 10 working days in all, decided while the limit runs."""
     verdict = (
         staff_act(user, application, EXTEND, department=True)
         & _at(application, *CLOCK_STATUSES)
         & not_own(application, user)
     )
-    return verdict & EXTENSION.room(application.extended_days)
+    return (
+        verdict
+        & EXTENSION.room(application.extended_days)
+        & may_extend_deadline(application.legal_deadline, clock.today())
+    )
 
 
 def may_check_in(user: User, application: Application) -> Verdict:

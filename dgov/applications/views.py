@@ -5,7 +5,6 @@ Every write goes through a ``do_*`` function of ``actions``; every protected row
 fetched through ``get_application_for_user`` (404 alike for missing and forbidden).
 """
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
@@ -25,18 +24,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
-from dgov.accounts.models import Applicant, Department, User, acting_for
-from dgov.accounts.roles import ACCEPT, Role
-from dgov.applications import actions, rules
+from dgov.accounts.models import Applicant, User, acting_for
+from dgov.accounts.roles import ACCEPT
+from dgov.applications import actions, lists, rules
 from dgov.applications.delivery import delivery_of, do_choose_delivery, do_record_post, do_reveal_address
 from dgov.applications.forms import (
     ApplyForm,
     ConfirmForm,
     ExtendForm,
+    FurtherNoticeForm,
     LookupForm,
     PostedForm,
     ProblemFormSet,
-    QueueForm,
     ReasonsForm,
     RevealReasonForm,
     ReviewForm,
@@ -48,9 +47,7 @@ from dgov.applications.forms import (
     picked_applicant,
 )
 from dgov.applications.models import (
-    CLOCK_STATUSES,
     LOOKUP_LIMIT,
-    OPEN_STATUSES,
     VERBS,
     Application,
     Channel,
@@ -62,21 +59,13 @@ from dgov.applications.steps import steps as step_clocks
 from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
+from dgov.lib.addresses import client_address
 from dgov.lib.conflicts import Conflict
-from dgov.lib.ratelimit import client_address
 from dgov.lib.rules import Verdict, enforce, offers
 from dgov.notifications.models import Notification
 from dgov.services.models import Material, ServiceItem
-from dgov.workdays.lights import light_case
 
 PAGE_SIZE = 50
-
-# The queue each role starts from; roles not named here watch every open case.
-ROLE_QUEUES: dict[Role, tuple[Status, ...]] = {
-    Role.WINDOW_CLERK: (Status.SUBMITTED, Status.APPROVED),
-    Role.REVIEWER: (Status.ACCEPTED,),
-    Role.DEPARTMENT_APPROVER: (Status.REVIEWED,),
-}
 
 
 def get_application_for_user(request: AuthedRequest, pk: int) -> Application:
@@ -273,62 +262,16 @@ def window_new(request: AuthedRequest) -> HttpResponse:
 # The staff queue --------------------------------------------------------------------------
 
 
-def default_statuses(user: User) -> list[Status]:
-    statuses: set[Status] = set()
-    for role in user.roles:
-        statuses.update(ROLE_QUEUES.get(role, OPEN_STATUSES))
-    return [s for s in Status if s in (statuses or set(OPEN_STATUSES))]
-
-
-def _with_light(applications: Any, light: str, today: dt.date) -> Any:
-    """Filter in the database on the light of the promised time limit (the light of
-    ``Application.light`` as a list expression)."""
-    promised_light = light_case(
-        "promised_deadline__due_date",
-        today,
-        kind="application",
-        open=Q(status__in=CLOCK_STATUSES),
-        stopped=Q(clock_stopped=True),
-    )
-    return applications.alias(promised_light=promised_light).filter(promised_light=light)
-
-
 @login_required
 @require_GET
 def queue(request: AuthedRequest) -> HttpResponse:
     """The staff workbench queue: filters, counts per status, two lights per case."""
     user = staff_or_403(request)
-    visible = Application.objects.visible_to(user)
-    district_id: int = user.district_id  # type: ignore[assignment]
-    items = ServiceItem.objects.published().filter(district_id=district_id).select_related("current_version")
-    departments = Department.objects.filter(district_id=district_id)
-    form = QueueForm(request.GET, items=items, departments=departments)
-    data = form.cleaned_data if form.is_valid() else {}
     today = clock.today()
-
-    filtered = visible
-    if data.get("item"):
-        filtered = filtered.filter(item=data["item"])
-    if data.get("department"):
-        filtered = filtered.filter(department=data["department"])
-    if data.get("q"):
-        filtered = filtered.filter(number__icontains=data["q"].strip())
-    if data.get("light"):
-        filtered = _with_light(filtered, data["light"], today)
-    counts = dict(filtered.order_by().values_list("status").annotate(n=Count("pk")))
-
-    status = data.get("status", "")
-    if status == QueueForm.ALL:
-        statuses: list[Status] = list(Status)
-    elif status == QueueForm.OPEN:
-        statuses = list(OPEN_STATUSES)
-    elif status:
-        statuses = [Status(status)]
-    else:
-        statuses = default_statuses(user)
-    rows = filtered.filter(status__in=statuses).select_related(
-        "item_version", "applicant", "legal_deadline", "promised_deadline", "department"
-    )
+    found = lists.queue(user, request.GET, today)
+    form, statuses = found.form, found.statuses
+    counts = found.counts()
+    rows = found.rows.select_related("item_version", "applicant", "legal_deadline", "promised_deadline", "department")
     page = Paginator(rows.order_by("received_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.promised_light = application.light(application.promised_deadline, today)  # type: ignore[attr-defined]
@@ -377,7 +320,12 @@ def _form(form_class: type, prefix: str) -> Callable[[Application, AuthedRequest
 
 def _problems(application: Application, request: AuthedRequest, bound: bool) -> Any:
     data, _files = _bind(request, bound)
-    return ProblemFormSet(data, prefix="problems", form_kwargs={"materials": application.item_version.materials.all()})
+    formset = ProblemFormSet(
+        data, prefix="problems", form_kwargs={"materials": application.item_version.materials.all()}
+    )
+    if rules.further_notice(application):
+        formset.reason_form = FurtherNoticeForm(data, prefix="further")  # type: ignore[attr-defined]
+    return formset
 
 
 def _open_notice_materials(application: Application) -> list[Material]:
@@ -420,7 +368,7 @@ def _run_accept(application: Application, request: AuthedRequest, form: Any) -> 
 
 
 def _run_request_supplement(application: Application, request: AuthedRequest, form: Any) -> str:
-    actions.do_request_supplement(application, by=request.user, problems=form.problems)
+    actions.do_request_supplement(application, by=request.user, problems=form.problems, reason=form.reason)
     return _("The supplement notice is issued.")
 
 

@@ -47,6 +47,7 @@ from dgov.notices import drafting
 from dgov.notifications.outbox import notify
 from dgov.services.models import Material, ServiceItem
 from dgov.workdays.actions import do_close_deadline, do_create_deadline, do_extend_deadline
+from dgov.workdays.models import Deadline
 
 DECIDED = (PartStatus.APPROVED, PartStatus.DENIED, PartStatus.COMPLETED)
 GRANTED = (PartStatus.APPROVED, PartStatus.COMPLETED)
@@ -398,11 +399,19 @@ def parts_of(
 
 
 def _start_joint_clock(bundle_application: BundleApplication, accepted_on: dt.date) -> None:
+    """The joint deadline, following every part's legal deadline: a part's clock stop
+    (Art. 45) stops it and moves it by the working days stopped."""
+    parts = Deadline.objects.filter(
+        pk__in=Application.objects.filter(bundle_part__bundle_application=bundle_application).values(
+            "legal_deadline_id"
+        )
+    )
     deadline = do_create_deadline(
         district=bundle_application.district,
         label=f"{bundle_application.number} joint",
         start_date=accepted_on,
         working_days=bundle_application.limit_days,
+        follows=list(parts),
     )
     BundleApplication.objects.filter(pk=bundle_application.pk).update(joint_deadline=deadline)
     bundle_application.joint_deadline = deadline
@@ -703,7 +712,7 @@ def sync_open() -> int:
 
 def do_extend_bundle(bundle_application: BundleApplication, *, by: User, days: int, reason: str) -> None:
     """Extend the joint limit (Art. 42 para. 2: by at most 15 working days in all, with the
-    approval of the district government, the reason told to the applicant)."""
+    approval of the district government, the reason told to the applicant), while it runs."""
     enforce(rules.may_extend_bundle(by, bundle_application))
     rules.JOINT_EXTENSION.check(bundle_application.extended_days, days, reason)
     with transaction.atomic():
@@ -713,7 +722,12 @@ def do_extend_bundle(bundle_application: BundleApplication, *, by: User, days: i
         if changed != 1:
             raise already_handled(bundle_application)
         bundle_application.extended_days += days
-        deadline = do_extend_deadline(bundle_application.joint_deadline, days=days, reason=reason, by=by)  # type: ignore[arg-type]
+        deadline = do_extend_deadline(
+            bundle_application.joint_deadline,  # type: ignore[arg-type]
+            days=days,
+            reason=reason,
+            by=by,
+        )
         bundle_application.joint_deadline = deadline
         drafting.save(
             drafting.joint_extension(

@@ -2,9 +2,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dgov.documents.checks import MAX_FILES, MAX_NAME_LENGTH, TOO_MANY, validate_upload
+from dgov.documents.checks import MAX_FILES, MAX_NAME_LENGTH, MB, TOO_MANY, max_file_size, validate_upload
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png,application/ofd"
 
@@ -56,10 +58,15 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+def _limits() -> str:
+    return gettext("PDF, JPEG, PNG or OFD; at most %(size)d MB a file and %(count)d files at a time.") % {
+        "size": max_file_size() // MB,
+        "count": MAX_FILES,
+    }
+
+
 class DocumentUploadForm(forms.Form):
-    uploads = MultipleFileField(
-        label=_("Files"), help_text=_("PDF, JPEG, PNG or OFD; at most 20 MB a file and 10 files at a time.")
-    )
+    uploads = MultipleFileField(label=_("Files"), help_text=lazy(_limits, str)())
     label = forms.CharField(
         label=_("What is it?"),
         max_length=200,

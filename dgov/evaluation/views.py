@@ -51,9 +51,10 @@ from dgov.evaluation.permissions import (
     WRITE_COLUMN,
 )
 from dgov.lib import clock
+from dgov.lib.addresses import client_address
 from dgov.lib.conflicts import Conflict
 from dgov.lib.links import public_url
-from dgov.lib.ratelimit import RateLimit, client_address
+from dgov.lib.ratelimit import RateLimit
 from dgov.lib.rules import enforce
 from dgov.lib.xlsx import workbook_response
 from dgov.ops.replica import reads_from_replica

@@ -13,6 +13,7 @@ from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
 from dgov.accounts.models import Applicant, Department, District
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
+from dgov.cockpit.home import headline_for
 from dgov.lib.nav import links_for
 
 # What each role answers for, in one sentence (the workbench's first line).
@@ -29,6 +30,10 @@ DUTIES: dict[Role, Promise] = {
     Role.PROJECT_SECRETARY: _("Contact your key projects every week and carry their issues to the departments."),
     Role.INVESTMENT_OFFICER: _("Move leads through the pipeline to signing and operation."),
     Role.HIRED_AGENT: _("Register the leads you bring; follow them to signing."),
+    Role.ENTERPRISE_SERVICE: _(
+        "Keep the policy library, grant benefits to the enterprises that qualify, follow financing needs and talent."
+    ),
+    Role.FUND_MANAGER: _("Propose the guidance fund's commitments, record tranches and exits."),
     Role.INSPECTOR: _("Supervise task tables, problem lists and their public rectification."),
     Role.UNIT_HEAD: _("Report your unit's progress, problems and rectifications."),
     Role.DISTRICT_LEADER: _("See the district's services, projects and campaign at a glance."),
@@ -117,7 +122,13 @@ def workbench(request: AuthedRequest, role: str) -> HttpResponse:
     return render(
         request,
         "portal/workbench.html",
-        {"role": Role(role), "duty": DUTIES[Role(role)], "links": links_for(user), "recent": recent},
+        {
+            "role": Role(role),
+            "duty": DUTIES[Role(role)],
+            "links": links_for(user),
+            "recent": recent,
+            "figures": headline_for(user, Role(role)),
+        },
     )
 
 

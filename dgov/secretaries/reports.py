@@ -11,35 +11,34 @@ from typing import Any
 
 from dgov.applications.models import Application
 from dgov.secretaries.models import GreenChannelCase
-from dgov.secretaries.rules import green_due
-from dgov.workdays.calendar import add_working_days, working_days_between
-from dgov.workdays.lights import light
+from dgov.workdays.calendar import working_days_between
 
 ONE_WEEK = dt.timedelta(days=7)
 
 
 def green_card(case: GreenChannelCase, today: dt.date) -> dict[str, Any]:
-    """The tracking card: the shortened promised due date with the platform's deadline
-    light (kind "green_channel") while undecided, "done" or "late" once decided, beside
-    the application's own promised and legal due dates."""
+    """The tracking card: the shortened promised due date (its own deadline, following the
+    application's clock stops) with the platform's deadline light (kind "green_channel",
+    "stopped" while the clock stands still) while undecided, "done" or "late" once
+    decided, beside the application's own promised and legal due dates."""
     application = case.application
-    due = case.promised_due_on or green_due(application, case.promised_days)
+    deadline = case.deadline
+    due = deadline.due_date if deadline is not None else None
     decided = application.decided_on
     shown = ""
-    if due is not None:
+    if deadline is not None and due is not None:
         if decided is not None:
             shown = "done" if decided <= due else "late"
         else:
-            shown = light(due, today, kind="green_channel").value
+            shown = deadline.light(today, kind="green_channel").value
     return {
         "case": case,
         "application": application,
+        "deadline": deadline,
         "due": due,
         "light": shown,
-        # How each due date is counted, shown beside it.
-        "derivation": add_working_days(application.accepted_on, case.promised_days)
-        if application.accepted_on
-        else None,
+        # How each due date is counted, shown beside it (read from the deadlines themselves).
+        "derivation": deadline.compute_due() if deadline is not None else None,
         "ordinary_derivation": application.promised_deadline.compute_due() if application.promised_deadline else None,
     }
 

@@ -61,7 +61,6 @@ from dgov.secretaries.models import (
 )
 from dgov.secretaries.permissions import ASSIGN, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN, VIEW_GREEN, VIEW_SERVICE
 from dgov.secretaries.reports import green_card
-from dgov.workdays.calendar import add_working_days
 from dgov.workdays.lights import Light, light_case
 
 PAGE_SIZE = 50
@@ -150,6 +149,7 @@ def get_green_case_for_user(request: HttpRequest, pk: int) -> GreenChannelCase:
                 "application__legal_deadline",
                 "project",
                 "lead_official",
+                "deadline",
             )
             .get(pk=pk)
         )
@@ -597,10 +597,10 @@ def _issue_context(request: AuthedRequest, issue: EnterpriseIssue, **extra: Any)
     user = request.user
     today = clock.today()
     verdicts = _issue_verdicts(user, issue, today)
-    steps = list(issue.steps.select_related("department", "by", "closed_by"))
+    steps = list(issue.steps.select_related("department", "by", "closed_by", "deadline"))
     for step in steps:
-        # Each level's answer is due ``issue_days`` working days after it received the issue.
-        step.due = add_working_days(step.started_on, rules.issue_days(step.level))  # type: ignore[attr-defined]
+        # Each level's answer is due on its own deadline (recomputed on a calendar import).
+        step.due = step.deadline.compute_due()  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "issue": issue,
         "due": issue.deadline.compute_due(),
@@ -826,7 +826,9 @@ def green(request: HttpRequest) -> HttpResponseBase:
     today = clock.today()
     rows = (
         GreenChannelCase.objects.visible_to(user)
-        .select_related("application__item_version", "application__promised_deadline", "project", "lead_official")
+        .select_related(
+            "application__item_version", "application__promised_deadline", "project", "lead_official", "deadline"
+        )
         .order_by("-entered_on", "-pk")
     )
     if _wants_xlsx(request):
@@ -841,6 +843,7 @@ def green(request: HttpRequest) -> HttpResponseBase:
                 _("Accepted on"),
                 _("Shortened promised limit (working days)"),
                 _("Shortened promised due date"),
+                _("Provisional (estimated calendar)"),
                 _("Ordinary promised due date"),
                 _("Decided on"),
             ],
@@ -853,7 +856,8 @@ def green(request: HttpRequest) -> HttpResponseBase:
                     c.entered_on,
                     c.application.accepted_on,
                     c.promised_days,
-                    c.promised_due_on or rules.green_due(c.application, c.promised_days),
+                    c.deadline.due_date if c.deadline else None,
+                    _("yes") if c.deadline and c.deadline.provisional else "",
                     c.application.promised_deadline.due_date if c.application.promised_deadline else None,
                     c.application.decided_on,
                 ]

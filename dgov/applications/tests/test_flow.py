@@ -251,4 +251,4 @@ def test_the_one_statement_loader_sees_exactly_what_visible_to_sees(
                 assert found.promised_deadline.due_date == application.promised_deadline.due_date
                 assert found.legal_deadline.due_date == application.legal_deadline.due_date
                 assert found.district.code == application.district.code
-                assert found.facts == {"bundle": None}
+                assert found.facts == {"bundle": None, "green": None}

@@ -184,7 +184,11 @@ def test_a_unit_reports_progress_with_evidence_files(make_task, head, client):
     assert task.progress == 40
     event = Event.objects.get(task=task, verb=Event.Verb.REPORT)
     document = event.documents.get()
-    assert client.get(reverse("campaigns:document", args=[document.pk])).status_code == 200
+    download = client.get(reverse("campaigns:document", args=[document.pk]))
+    assert download.status_code == 200
+    # Evidence is served as every upload is: a download, never a page (issue 19 §2).
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 def test_a_report_sent_twice_is_recorded_once(make_task, head, client):

@@ -52,7 +52,7 @@ def reindex(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_one_time_codes_and_agents"),
+        ("accounts", "0004_one_time_codes_and_agents"),
         ("services", "0001_catalogue"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

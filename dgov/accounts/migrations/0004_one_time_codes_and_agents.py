@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_rate_counter'),
+        ('accounts', '0003_account_locks_and_unlock_codes'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_shared_material'),
+        ('applications', '0005_supplement_notice_reason_and_clock_stops_on_deadlines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
