@@ -40,10 +40,10 @@ from dgov.accounts.forms import (
     SendCodeForm,
 )
 from dgov.accounts.models import Agent, Applicant, District, OneTimeCode, User
+from dgov.lib.addresses import client_address
 from dgov.lib.conflicts import Conflict
 from dgov.lib.links import public_url
 from dgov.lib.personal import mask_phone
-from dgov.lib.addresses import client_address
 from dgov.lib.ratelimit import RateLimit
 from dgov.lib.rules import enforce
 from dgov.lib.signing import LinkExpired, LinkInvalid, link_token, read_link_token

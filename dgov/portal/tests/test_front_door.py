@@ -19,6 +19,8 @@ CHINESE_DATA_EXAMPLES = (
     "e.g. 开饭店 开餐馆",
     "For example 国庆节",
     "holiday,元旦",
+    "e.g. 宽市监许",
+    "〔{year}〕{serial}号",
 )
 
 
