@@ -153,7 +153,7 @@ def test_a_legal_basis_without_an_article_is_flagged_but_not_refused():
 
 def test_publishing_a_guide_with_a_missing_section_is_refused_in_the_users_language(client, administrator, district):
     client.force_login(administrator)
-    data = form_data(district, code="WJJ-009", place="", complaint_phone="")
+    data = form_data(district, code="220103-SCJG-009", place="", complaint_phone="")
     response = client.post(reverse("services:staff_create"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400
     page = response.content.decode()
