@@ -294,7 +294,6 @@ class OneTimeCode(models.Model):
         return f"{self.purpose} code for {mask_phone(self.target)}"
 
 
-
 class AccountLock(models.Model):
     """An account locked everywhere because failed log-ins came from many addresses
     (``dgov.accounts.lockout``). It lifts after the cool-off time, or earlier when its
