@@ -39,6 +39,7 @@ system-deps:
 	command -v pgbackrest >/dev/null || missing="$$missing pgbackrest"; \
 	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list :lang=zh | grep -q . || missing="$$missing fonts-wqy-zenhei"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \

@@ -1,7 +1,10 @@
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
+from dgov.portal import views as portal_views
+
 urlpatterns = [
+    path("favicon.ico", portal_views.favicon),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("dgov.accounts.urls")),

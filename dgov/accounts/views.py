@@ -17,14 +17,13 @@ from dgov.accounts import actions, lockout, rules
 from dgov.accounts.access import AuthedRequest, staff_district
 from dgov.accounts.forms import (
     ApplicantForm,
-    CitizenSignupForm,
     LoginForm,
     RevealForm,
     StaffForm,
     UnlockCodeForm,
     UnlockRequestForm,
 )
-from dgov.accounts.models import Applicant, District, User
+from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import ADD_APPLICANT, MANAGE_STAFF, VIEW_APPLICANTS
 from dgov.lib.rules import enforce
 
@@ -149,33 +148,3 @@ def staff_create(request: AuthedRequest) -> HttpResponse:
                 return redirect("accounts:staff")
         return render(request, "accounts/staff_form.html", {"form": form}, status=400)
     return render(request, "accounts/staff_form.html", {"form": form})
-
-
-@sensitive_post_parameters("id_number", "phone", "password")
-def signup(request: HttpRequest) -> HttpResponse:
-    """A citizen or an enterprise opens an account on the public portal."""
-    district = District.objects.filter(code=settings.DEFAULT_DISTRICT_CODE).first() or District.objects.first()
-    if district is None:
-        raise Http404
-    form = CitizenSignupForm(request.POST or None, district=district)
-    if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            username, password = data.pop("username"), data.pop("password")
-            from django.contrib.auth import login
-            from django.db import transaction
-
-            try:
-                with transaction.atomic():
-                    kind = User.Kind.ENTERPRISE if data["kind"] == Applicant.Kind.ENTERPRISE else User.Kind.CITIZEN
-                    user = User(username=username, kind=kind, full_name=data["name"], phone=data.get("phone", ""))
-                    user.set_password(password)
-                    user.save()
-                    actions.do_register_applicant(by=None, district=district, user=user, **data)
-            except IntegrityError:
-                form.add_error(None, _("This account was created a moment ago; please log in."))
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect("portal:home")
-        return render(request, "accounts/signup.html", {"form": form}, status=400)
-    return render(request, "accounts/signup.html", {"form": form})

@@ -56,10 +56,10 @@ def new_number(district_code: str, today: dt.date, *, kind: str = "") -> str:
     return f"{district_code}-{kind}{today:%Y%m%d}-{suffix}"
 
 
-def applicant_notices(case: Any, subject: str, body: str) -> list[Any]:
+def applicant_notices(case: Any, subject: str, body: str, *, sms: bool = False) -> list[Any]:
     """The notifications that tell the applicant of ``case`` (an application or a bundle
-    application), unsaved: in the app when they have an account, by text message to the
-    phone on file when they do not."""
+    application), unsaved: in the app and by e-mail when they have an account, by text
+    message to the phone on file when they do not, or always when ``sms`` (办结)."""
     applicant = case.applicant
     with translation.override(settings.LANGUAGE_CODE):
         return notifications(
@@ -68,7 +68,7 @@ def applicant_notices(case: Any, subject: str, body: str) -> list[Any]:
             subject=str(subject),
             body=str(body),
             obj=case,
-            sms_to=applicant.phone if applicant.user_id is None else "",
+            sms_to=applicant.phone if applicant.user_id is None or sms else "",
         )
 
 
@@ -94,6 +94,7 @@ def _move(
     verb: str,
     note: str = "",
     notice: tuple[str, str] | None = None,
+    notice_sms: bool = False,
     also: Sequence[tuple[str, Sequence[Any]]] = (),
     first: Sequence[Any] = (),
     rows: Sequence[Any] = (),
@@ -113,7 +114,7 @@ def _move(
         actor=by,
         changes={"status": [before, str(to)], **({"note": note} if note else {})},
     )
-    written = [event, trace, *(applicant_notices(application, *notice) if notice else []), *rows]
+    written = [event, trace, *(applicant_notices(application, *notice, sms=notice_sms) if notice else []), *rows]
     changed = fastsql.update_where(
         Application,
         application.pk,
@@ -239,7 +240,10 @@ def do_request_supplement(
             code="reason",
         )
     today = clock.today()
-    listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
+    listing = "\n".join(
+        f"{n}. {material.name}: {problem}" if material is not None else f"{n}. {problem}"
+        for n, (material, problem) in enumerate(problems, 1)
+    )
     notice = SupplementNotice(
         application=application, issued_on=today, issued_by=by, reason=reason.strip() if further else ""
     )
@@ -495,6 +499,30 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
         )
 
 
+def completion_notice(application: Application) -> str:
+    """办结: what the applicant is told, with the links (through ``DGOV_PUBLIC_URL``) to
+    rate the service and to each certificate issued (one query: the certificates)."""
+    from django.urls import reverse
+
+    from dgov.certificates.models import Certificate
+    from dgov.lib.links import public_url
+
+    lines = [str(_("Your application is completed."))]
+    for certificate in Certificate.objects.filter(application=application).select_related("certificate_type"):
+        lines.append(
+            _("Your %(name)s %(number)s: %(link)s")
+            % {
+                "name": certificate.certificate_type.name,
+                "number": certificate.number,
+                "link": public_url(reverse("certificates:verify_code", args=[certificate.verification_code])),
+            }
+        )
+    lines.append(
+        _("Rate the service: %(link)s") % {"link": public_url(reverse("ratings:rate_case", args=[application.pk]))}
+    )
+    return "\n".join(lines)
+
+
 def do_complete(application: Application, *, by: User) -> None:
     enforce(rules.may_complete(by, application))
     with transaction.atomic():
@@ -506,8 +534,9 @@ def do_complete(application: Application, *, by: User) -> None:
             verb="complete",
             notice=(
                 _("Application %(number)s completed") % {"number": application.number},
-                _("Your application is completed."),
+                completion_notice(application),
             ),
+            notice_sms=True,
             completed_on=clock.today(),
         )
 

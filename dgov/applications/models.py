@@ -95,9 +95,21 @@ def visibility(user: Any) -> dict[str, Any] | None:
 class ApplicationQuerySet(DistrictScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
         """Applicants see their own; staff their district's, and department-scoped roles
-        only their department's (unless another role of theirs sees the whole district)."""
+        only their department's (unless another role of theirs sees the whole district).
+        An enterprise's agent (经办人) also sees the cases they filed for it, and all of its
+        cases when it granted them that (``accounts.Agent``)."""
         conditions = visibility(user)
-        return self.none() if conditions is None else self.filter(**conditions)
+        if conditions is None:
+            return self.none()
+        if user.kind == "staff":
+            return self.filter(**conditions)
+        from dgov.accounts.models import acting_for
+
+        return self.filter(
+            models.Q(**conditions)
+            | models.Q(applicant_id__in=acting_for(user, "may_view_all"))
+            | models.Q(submitted_by_id=user.pk, applicant_id__in=acting_for(user, "may_apply"))
+        )
 
     def open(self) -> "ApplicationQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
@@ -359,6 +371,63 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.at}"
+
+
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", _("Collect it at the certificate window")
+    POST = "post", _("Send it by post (free of charge)")
+
+
+class ResultDelivery(models.Model):
+    """How the applicant receives the result (证照邮寄 or the exit window), chosen when
+    applying; for the post, the address kept (shown masked) and the tracking number the
+    clerk records when it is sent."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="result_delivery")
+    method = models.CharField(_("how you receive the result"), max_length=10, choices=DeliveryMethod.choices)
+    recipient = models.CharField(_("recipient"), max_length=100, blank=True)
+    phone = models.CharField(_("recipient's mobile phone"), max_length=20, blank=True)
+    address = models.CharField(_("postal address"), max_length=200, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=50, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    posted_on = models.DateField(_("posted on"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("delivery of the result")
+        verbose_name_plural = _("deliveries of results")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(method="window")
+                | (~models.Q(recipient="") & ~models.Q(phone="") & ~models.Q(address="")),
+                name="post_delivery_has_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.method}"
+
+    @property
+    def by_post(self) -> bool:
+        return self.method == DeliveryMethod.POST
+
+    @property
+    def masked_address(self) -> str:
+        from dgov.lib.personal import mask_address
+
+        return mask_address(self.address)
+
+    @property
+    def masked_phone(self) -> str:
+        from dgov.lib.personal import mask_phone
+
+        return mask_phone(self.phone)
+
+    @property
+    def masked_recipient(self) -> str:
+        return (self.recipient[:1] + "*" * (len(self.recipient) - 1)) if self.recipient else ""
 
 
 class SharedMaterial(models.Model):

@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from dgov.accounts.access import is_staff
 from dgov.accounts.models import Applicant, User
-from dgov.accounts.roles import ACCEPT, DECIDE, EXTEND, REVIEW, STOP_CLOCK
+from dgov.accounts.roles import ACCEPT, DECIDE, EXTEND, REVEAL, REVIEW, STOP_CLOCK
+from dgov.accounts.rules import acts_for
 from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, OPEN_STATUSES, Application, Status
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
@@ -76,10 +77,6 @@ def _owns(user: User, applicant: Applicant) -> bool:
     return applicant.user_id is not None and applicant.user_id == user.pk
 
 
-def _own(application: Application, user: User) -> bool:
-    return _owns(user, application.applicant)
-
-
 def staff_act(user: User, case: Any, permission: str, *, department: bool = False) -> Verdict:
     """Rule 1, for an application or a bundle application (``case``)."""
     if not is_staff(user) or user.district_id != case.district_id or not user.has_perm(permission):
@@ -103,7 +100,7 @@ def may_file(user: User, district_id: int, applicant: Applicant | None = None) -
     """Filing in ``district_id`` for ``applicant`` (None: before one is chosen): anyone
     for themselves, with a profile in that district, and a window clerk of the district
     for anyone of it."""
-    if applicant is not None and applicant.district_id == district_id and _owns(user, applicant):
+    if applicant is not None and applicant.district_id == district_id and acts_for(user, applicant, "may_apply"):
         return allow()
     if is_staff(user):
         if not user.has_perm(ACCEPT) or user.district_id != district_id:
@@ -158,7 +155,7 @@ def further_notice(application: Application) -> bool:
 
 def may_supplement(user: User, application: Application) -> Verdict:
     """The applicant hands in the supplement, or a window clerk takes it at the window."""
-    if not _own(application, user) and not (
+    if not acts_for(user, application.applicant, "may_apply") and not (
         is_staff(user) and user.district_id == application.district_id and user.has_perm(ACCEPT)
     ):
         return hide(_("Your role does not allow this action."))
@@ -223,6 +220,30 @@ def may_check_in(user: User, application: Application) -> Verdict:
     """A visit in person, recorded by a window clerk. A visit after the decision (to
     collect a result, say) is still a trip the applicant made: any state will do."""
     return staff_act(user, application, ACCEPT) & not_own(application, user)
+
+
+def may_record_post(user: User, application: Application) -> Verdict:
+    """证照邮寄: a window clerk records the tracking number of a result sent by post, once
+    the application is approved (the certificate exists) and only when the applicant
+    chose the post."""
+    verdict = staff_act(user, application, ACCEPT)
+    if not verdict:
+        return verdict
+    delivery = getattr(application, "result_delivery", None)
+    if delivery is None or not delivery.by_post:
+        return hide(_("The applicant collects the result at the window."))
+    if delivery.tracking_number:
+        return moved_on(_("The tracking number is recorded already."))
+    if application.status not in (Status.APPROVED, Status.COMPLETED):
+        return deny(_("The result is posted once the application is approved."))
+    return not_own(application, user)
+
+
+def may_reveal_address(user: User, application: Application) -> Verdict:
+    """Show the full postal address of a result sent by post (the asking is audited)."""
+    if not (is_staff(user) and user.district_id == application.district_id and user.has_perm(REVEAL)):
+        return hide(_("Your role does not allow this action."))
+    return allow()
 
 
 def may_fetch_shared(user: User, application: Application) -> Verdict:

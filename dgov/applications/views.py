@@ -24,17 +24,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
-from dgov.accounts.models import Applicant, User
+from dgov.accounts.models import Applicant, User, acting_for
 from dgov.accounts.roles import ACCEPT
 from dgov.applications import actions, lists, rules
+from dgov.applications.delivery import delivery_of, do_choose_delivery, do_record_post, do_reveal_address
 from dgov.applications.forms import (
     ApplyForm,
     ConfirmForm,
     ExtendForm,
     FurtherNoticeForm,
     LookupForm,
+    PostedForm,
     ProblemFormSet,
     ReasonsForm,
+    RevealReasonForm,
     ReviewForm,
     StopClockForm,
     SupplementForm,
@@ -80,6 +83,7 @@ def get_application_for_user(request: AuthedRequest, pk: int) -> Application:
                 "accepted_by",
                 "reviewed_by",
                 "decided_by",
+                "result_delivery",
             )
             .get(pk=pk)
         )
@@ -109,23 +113,49 @@ def _item_to_apply_for(request: AuthedRequest, code: str) -> ServiceItem:
     return item
 
 
+def applicants_for(user: User, district_id: int) -> list[Applicant]:
+    """Whom ``user`` may apply as in ``district_id``: their own profile first, then the
+    enterprises that made them an agent allowed to apply (经办人)."""
+    own = list(Applicant.objects.filter(user=user, district_id=district_id).order_by("kind", "pk"))
+    agent_of = Applicant.objects.filter(
+        district_id=district_id, pk__in=acting_for(user, "may_apply"), kind=Applicant.Kind.ENTERPRISE
+    ).order_by("name")
+    return own + [a for a in agent_of if a not in own]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: AuthedRequest, code: str) -> HttpResponse:
     """Apply online: upload or reuse each material the applicant provides; data the
-    government already holds is fetched, not asked for (once-only)."""
+    government already holds is fetched, not asked for (once-only). An enterprise's agent
+    chooses whom they apply as (``?as=``); the applicant chooses how the result comes."""
     user = request.user
     item = _item_to_apply_for(request, code)
     version = item.current_version
     assert version is not None
-    applicant = Applicant.objects.filter(user=user, district_id=item.district_id).first()
+    choices = applicants_for(user, item.district_id)
+    wanted = request.POST.get("as") or request.GET.get("as") or ""
+    applicant = next((a for a in choices if str(a.pk) == wanted), choices[0] if choices else None)
     materials = list(version.materials.all())
     fetched = [m for m in materials if not m.to_submit]
-    context: dict[str, Any] = {"item": item, "version": version, "fetched": fetched, "applicant": applicant}
+    context: dict[str, Any] = {
+        "item": item,
+        "version": version,
+        "fetched": fetched,
+        "applicant": applicant,
+        "choices": choices,
+    }
     if applicant is None:
         return render(request, "applications/apply.html", context, status=200 if request.method == "GET" else 403)
     documents = Document.objects.filter(owner_id=request.user.pk)
-    form = ApplyForm(request.POST or None, request.FILES or None, materials=materials, documents=documents)
+    form = ApplyForm(
+        request.POST or None,
+        request.FILES or None,
+        materials=materials,
+        documents=documents,
+        post_available=version.post_available,
+        initial={"recipient": applicant.name, "delivery_phone": applicant.phone},
+    )
     context["form"] = form
     if request.method == "GET":
         return render(request, "applications/apply.html", context)
@@ -153,7 +183,9 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
                 idempotency_key=key,
                 materials=chosen,
             )
-            if not created:  # the same key won a moment ago in a parallel request: keep its documents only
+            if created:
+                do_choose_delivery(existing, by=request.user, **form.delivery_choice())
+            else:  # the same key won a moment ago in a parallel request: keep its documents only
                 transaction.set_rollback(True)
         messages.success(
             request,
@@ -386,6 +418,11 @@ def _run_check_in(application: Application, request: AuthedRequest, form: Any) -
     return _("The visit is recorded.")
 
 
+def _run_record_post(application: Application, request: AuthedRequest, form: Any) -> str:
+    do_record_post(application, by=request.user, **form.cleaned_data)
+    return _("The tracking number is recorded; the applicant is told.")
+
+
 def _run_fetch_shared(application: Application, request: AuthedRequest, form: Any) -> str:
     from dgov.applications.sharing import do_fetch_shared
 
@@ -439,6 +476,12 @@ ACTIONS: dict[str, Action] = {
     "check_in": Action(
         gettext_lazy("Record a visit in person"), rules.may_check_in, _form(ConfirmForm, "check_in"), _run_check_in
     ),
+    "record_post": Action(
+        gettext_lazy("Record the posting of the result"),
+        rules.may_record_post,
+        _form(PostedForm, "record_post"),
+        _run_record_post,
+    ),
     "fetch_shared": Action(
         gettext_lazy("Fetch the shared materials now"),
         rules.may_fetch_shared,
@@ -480,6 +523,8 @@ def _render_case(
     failed: str = "",
     failed_form: Any = None,
     errors: list[str] | None = None,
+    revealed: Any = None,
+    reveal_form: Any = None,
 ) -> HttpResponse:
     user = request.user
     staff = is_staff(user)
@@ -519,9 +564,37 @@ def _render_case(
         "action_forms": action_forms,
         "action_errors": errors or [],
         "failed": failed,
+        "delivery": delivery_of(application),
+        "revealed": revealed,
+        "reveal_form": reveal_form or (RevealReasonForm() if rules.may_reveal_address(user, application) else None),
+        "certificates": _certificates_of(application, user),
         "may_rate": not staff and _may_rate(user, application),
     }
     return render(request, "applications/case.html", context, status=status)
+
+
+def _certificates_of(application: Application, user: User) -> list[Any]:
+    """The application's certificates, for its applicant's page (staff reach them through
+    the certificate ledger)."""
+    if is_staff(user) or application.status not in (Status.APPROVED, Status.COMPLETED):
+        return []
+    from dgov.certificates.models import Certificate
+
+    return list(Certificate.objects.filter(application=application).select_related("certificate_type").order_by("pk"))
+
+
+@login_required
+@require_POST
+def reveal_address(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The full postal address of a result sent by post, for the clerk who posts it;
+    the asking is audited with its reason."""
+    application = get_application_for_user(request, pk)
+    enforce(rules.may_reveal_address(request.user, application))
+    form = RevealReasonForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, application, status=400, reveal_form=form)
+    delivery = do_reveal_address(application, by=request.user, reason=form.cleaned_data["reason"])
+    return _render_case(request, application, revealed=delivery)
 
 
 def _may_rate(user: Any, application: Application) -> bool:
@@ -582,11 +655,13 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: AuthedRequest) -> HttpResponse:
-    applications = (
+    # An applicant's own cases, and an enterprise's those its agent may see (``visible_to``).
+    own = (
         Application.objects.filter(applicant__user=request.user)
-        .select_related("item_version", "promised_deadline")
-        .order_by("-created_at")
+        if is_staff(request.user)
+        else Application.objects.visible_to(request.user)
     )
+    applications = own.select_related("item_version", "promised_deadline", "applicant").order_by("-created_at")
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/mine.html", {"page": page})
 

@@ -19,10 +19,15 @@ from dgov.audit.models import CANONICAL_COLUMNS, AuditEntry, Outcome
 from dgov.audit.seal import seal
 from dgov.lib import clock
 from dgov.lib.fastsql import insert
-from dgov.lib.personal import mask_id_number, mask_phone, mask_text
+from dgov.lib.personal import mask_address, mask_id_number, mask_phone, mask_text
 
 # Fields whose values are personal data: the trail keeps them masked.
-PERSONAL_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+PERSONAL_FIELDS = {
+    "id_number": mask_id_number,
+    "representative_id_number": mask_id_number,
+    "phone": mask_phone,
+    "address": mask_address,
+}
 # Free text staff type (reasons, notes, replies): ID and mobile numbers in it are masked.
 # Only these keys: masking every string would also "mask" digits inside hashes and codes.
 FREE_TEXT_KEYS = frozenset(

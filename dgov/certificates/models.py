@@ -165,9 +165,15 @@ class Seal(models.Model):
 
 class CertificateQuerySet(DistrictScopedQuerySet):
     def held_by(self, user: Any) -> "CertificateQuerySet":
+        """The holder's certificates, and an enterprise's for its agents it allows to see them."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(application__applicant__user=user)
+        from dgov.accounts.models import acting_for
+
+        return self.filter(
+            models.Q(application__applicant__user=user)
+            | models.Q(application__applicant_id__in=acting_for(user, "may_see_certificates"))
+        )
 
 
 class Certificate(models.Model):

@@ -176,6 +176,10 @@ def get_certificate_for_user(request: HttpRequest, pk: int) -> Certificate:
     issue or change certificates; 404 alike for missing and forbidden."""
     user: Any = request.user
     allowed = Q(application__applicant__user_id=user.pk)
+    if user.kind != "staff":
+        from dgov.accounts.models import acting_for
+
+        allowed |= Q(application__applicant_id__in=acting_for(user, "may_see_certificates"))
     if user.kind == "staff" and (user.has_perm(ISSUE) or user.has_perm(CHANGE_STATUS)):
         allowed |= Q(district_id=user.district_id)
     try:

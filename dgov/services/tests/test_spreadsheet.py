@@ -12,6 +12,13 @@ from dgov.services.tests.conftest import material
 pytestmark = pytest.mark.django_db
 
 MATERIAL_LEGAL_BASIS = 6  # the column of ``legal_basis`` in the materials sheet
+COMPLETE = {
+    "place": "宽城区政务服务中心",
+    "hours": "周一至周五",
+    "enquiry_phone": "0431-88880000",
+    "complaint_phone": "12345",
+    "result_name": "营业执照",
+}
 
 
 def export(client):
@@ -50,6 +57,8 @@ def test_an_edited_row_publishes_a_new_version_and_a_new_row_a_new_item(client, 
     items, materials = book["items"], book["materials"]
     header = [c.value for c in items[1]]
     items.cell(row=2, column=header.index("promised_limit_days") + 1, value=3)
+    for column, value in COMPLETE.items():  # an import publishes complete guides only
+        items.cell(row=2, column=header.index(column) + 1, value=value)
     items.append(
         [
             "220103-SCJG-002",
@@ -65,6 +74,7 @@ def test_an_edited_row_publishes_a_new_version_and_a_new_row_a_new_item(client, 
             "",
             "",
             "开店",
+            *[COMPLETE.get(column, "") for column in header[13:]],
         ]
     )
     materials.append(
