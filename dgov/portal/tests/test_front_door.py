@@ -17,6 +17,7 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 # English labels may quote Chinese only as an example of Chinese data the user types.
 CHINESE_DATA_EXAMPLES = (
     "e.g. 开饭店 开餐馆",
+    "e.g. 开饭店, 失业登记",
     "For example 国庆节",
     "holiday,元旦",
     "e.g. 宽市监许",
