@@ -39,6 +39,7 @@ system-deps:
 	command -v pgbackrest >/dev/null || missing="$$missing pgbackrest"; \
 	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list :lang=zh | grep -q . || missing="$$missing fonts-wqy-zenhei"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
@@ -56,7 +57,9 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy dgov
 	$(PY) manage.py makemigrations --check --dry-run -v1
 	DGOV_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=gov.example \
-	  DB_ENGINE=postgres DB_HOST=db.gov.example DGOV_PUBLIC_URL=https://gov.example \
+	  DB_ENGINE=postgres DB_HOST=db.gov.example DGOV_PUBLIC_URL=https://gov.example DGOV_AUDIT_SYSLOG=udp://logs.internal:514 \
+	  DGOV_AUDIT_CHECKPOINT_DIR=/srv/audit/checkpoints DGOV_AUDIT_KEY_FILE=/etc/dgov/audit-ed25519.pem \
+	  DGOV_AUDIT_SEAL_KEY_FILE=/etc/dgov/audit-seal.key \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 messages: $(STAMP)

@@ -30,12 +30,14 @@ def _test_settings(settings: Any, tmp_path: Any) -> Any:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
     settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "keys" / "audit.pem"
+    settings.AUDIT_SEAL_KEY_FILE = tmp_path / "seal-keys" / "audit-seal.key"
     settings.LANGUAGE_CODE = "en"
     # Files a test writes go to its own temporary directory, never to var/.
     settings.DOCUMENTS_ROOT = tmp_path / "uploads"
     settings.CERTIFICATES_ROOT = tmp_path / "certificates"
     settings.SEAL_KEY_DIR = tmp_path / "keys" / "seals"
     settings.LOCK_DIR = tmp_path / "locks"
+    settings.EXPORTS_ROOT = tmp_path / "exports"
     settings.SEAL_CA_DIR = tmp_path / "keys" / "ca"
     # Each test starts with the real clock, a fresh calendar and an empty cache (rate
     # limits, cached years): what one test leaves must not decide another.
@@ -233,4 +235,30 @@ def enterprise_user(district: Any) -> Any:
         name="泰盟（长春）智能科技有限公司",
         credit_code=demo_credit_code("91220103MA0YBT7W3"),
     )
+    return user
+
+
+@pytest.fixture
+def enterprise_officer(make_staff: Callable[..., Any]) -> Any:
+    """An enterprise service officer of the market regulator (grants its policies)."""
+    return make_staff("enterprise_service", "eso", department="SCJG")
+
+
+@pytest.fixture
+def fund_manager(make_staff: Callable[..., Any]) -> Any:
+    return make_staff("fund_manager", "fundmanager", department=None)
+
+
+@pytest.fixture
+def bank_officer(district: Any, make_staff: Callable[..., Any]) -> Any:
+    """A loan officer of 吉林银行长春宽城支行: an outside login acting for that bank only."""
+    from dgov.accounts.models import User
+    from dgov.financing.models import Bank, BankOfficer
+
+    registrar = make_staff("enterprise_service", "bank_registrar", department="ZWFW")
+    bank = Bank.objects.create(district=district, name="吉林银行", branch="长春宽城支行", created_by=registrar)
+    user = User(username="bank", kind=User.Kind.ENTERPRISE, full_name="吉林银行客户经理")
+    user.set_password(PASSWORD)
+    user.save()
+    BankOfficer.objects.create(bank=bank, user=user, added_by=registrar)
     return user

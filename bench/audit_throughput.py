@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 WORKDIR = Path(tempfile.mkdtemp(prefix="dgov-audit-bench-"))
 os.environ["DGOV_AUDIT_CHECKPOINT_DIR"] = str(WORKDIR / "checkpoints")
 os.environ["DGOV_AUDIT_KEY_FILE"] = str(WORKDIR / "keys" / "audit.pem")
+os.environ["DGOV_AUDIT_SEAL_KEY_FILE"] = str(WORKDIR / "seal" / "audit-seal.key")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dgov.settings")
 
 import django  # noqa: E402

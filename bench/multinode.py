@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 WORK = Path(tempfile.mkdtemp(prefix="dgov-multinode-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dgov.settings")
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from lifecycle import STAFF_PER_ROLE, STEPS, body_of, create_people  # noqa: E402  (sets up Django)
@@ -74,6 +75,7 @@ def environment(replica: Cluster) -> dict[str, str]:
         DB_PASSWORD=database["PASSWORD"] or "", DB_NAME=database["NAME"], DB_REPLICA_HOST="127.0.0.1",
         DB_REPLICA_PORT=str(replica.port), DGOV_VAR_DIR=str(WORK / "var"), DGOV_LOCK_DIR=str(WORK / "locks"),
         DGOV_AUDIT_CHECKPOINT_DIR=str(WORK / "checkpoints"), DGOV_AUDIT_KEY_FILE=str(WORK / "keys" / "audit.pem"),
+        DGOV_AUDIT_SEAL_KEY_FILE=str(settings.AUDIT_SEAL_KEY_FILE),  # the key this process seals with too
         DGOV_TRUSTED_PROXIES="127.0.0.1", DEBUG="0", DGOV_LOG_FORMAT="json", LOG_LEVEL="ERROR",
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", DGOV_WEB_WORKERS="2",
         DGOV_OUTBOX_CLAIM_SECONDS="5",  # a runner killed holding a claim: the drain must not wait 5 min

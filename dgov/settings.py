@@ -51,11 +51,21 @@ INSTALLED_APPS = [
     "dgov.applications",
     "dgov.certificates",
     "dgov.bundles",
+    "dgov.notices",
     "dgov.ratings",
     "dgov.investment",
     "dgov.secretaries",
     "dgov.campaigns",
     "dgov.evaluation",
+    "dgov.cockpit",
+    "dgov.exports",
+    "dgov.policies",
+    "dgov.funds",
+    "dgov.financing",
+    "dgov.talent",
+    "dgov.hall",
+    "dgov.training",
+    "dgov.events",
     "dgov.api",
     "dgov.portal",
     "dgov.ops",
@@ -65,6 +75,7 @@ MIDDLEWARE = [
     # First: health probes answered before host checks and redirects; request metrics.
     "dgov.ops.middleware.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "dgov.documents.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dgov.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,14 +185,21 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Lock-out: 5 failures lock the account and, separately, the client address.
+# Lock-out (dgov/accounts/lockout.py): 5 failures lock the (account, address) pair; an
+# account tried from DGOV_LOGIN_ACCOUNT_ADDRESSES addresses is locked everywhere and its
+# owner and the administrators are alerted. The address is the client's, read from
+# X-Forwarded-For only behind the trusted proxies (DGOV_TRUSTED_PROXIES: addresses or
+# CIDRs; nginx on this host: 127.0.0.1), by dgov.lib.addresses.client_address.
+TRUSTED_PROXIES = env_list("DGOV_TRUSTED_PROXIES", "")
 AXES_FAILURE_LIMIT = env_int("DGOV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DGOV_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "dgov.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "dgov.lib.addresses.client_address"
+AXES_HANDLER = "dgov.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+LOGIN_ACCOUNT_ADDRESSES = env_int("DGOV_LOGIN_ACCOUNT_ADDRESSES", 10)
 
 # Sessions: staff 15 minutes idle / 12 hours absolute; applicants 30 minutes idle.
 STAFF_SESSION_IDLE = timedelta(minutes=env_int("DGOV_STAFF_IDLE_MINUTES", 15))
@@ -242,10 +260,24 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # Audit trail -----------------------------------------------------------------------
 # Signed checkpoints of the hash chain are written outside the database; the signing
-# key lives outside the repository and the database.
+# key and the key that seals each entry live outside the repository and the database
+# (in production off the database host: dgov/audit/checks.py, decision 0013).
 AUDIT_CHECKPOINT_DIR = Path(env_str("DGOV_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
 AUDIT_SIGNING_KEY_FILE = Path(env_str("DGOV_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-ed25519.pem")))
-AUDIT_CHECKPOINT_INTERVAL = timedelta(minutes=env_int("DGOV_AUDIT_CHECKPOINT_MINUTES", 60))
+AUDIT_SEAL_KEY_FILE = Path(env_str("DGOV_AUDIT_SEAL_KEY_FILE", str(VAR_DIR / "keys" / "audit-seal.key")))
+AUDIT_CHECKPOINT_INTERVAL = timedelta(minutes=env_int("DGOV_AUDIT_CHECKPOINT_MINUTES", 1))
+AUDIT_CHECKPOINT_ENTRIES = env_int("DGOV_AUDIT_CHECKPOINT_ENTRIES", 1000)
+# The first checkpoint must follow the first entry within this: a checkpoint file that
+# starts later was replaced.
+AUDIT_CHECKPOINT_GRACE = timedelta(minutes=env_int("DGOV_AUDIT_CHECKPOINT_GRACE_MINUTES", 60))
+# A copy of every checkpoint line: udp://host:514, tcp://host:514 or /dev/log (empty: none).
+AUDIT_SYSLOG = env_str("DGOV_AUDIT_SYSLOG", "")
+# Entries up to this number were written before entries were sealed (an upgraded database).
+AUDIT_UNSEALED_UPTO = env_int("DGOV_AUDIT_UNSEALED_UPTO", 0)
+
+# Uploads: the largest file accepted (MB). A request body may hold ten such files and
+# a megabyte of form; a larger one is refused from its Content-Length, unread.
+UPLOAD_MAX_MB = env_int("DGOV_UPLOAD_MAX_MB", 20)
 
 # The public address (scheme and host, no path) of every link the platform sends out: QR
 # codes, verification addresses printed in certificates, notifications, e-mails
@@ -266,6 +298,8 @@ DGOV_TSA_URL = env_str("DGOV_TSA_URL", "")
 DGOV_CRL_URL = env_str("DGOV_CRL_URL", "")  # where the CA's CRL is published; empty: under DGOV_PUBLIC_URL
 DGOV_CRL_DAYS = env_int("DGOV_CRL_DAYS", 30)
 DGOV_VERIFY_RATE = env_str("DGOV_VERIFY_RATE", "60/60")  # verifications per client address / seconds
+# How long a process keeps a district's document templates and settings (decision 0020).
+DGOV_NOTICE_CACHE_SECONDS = env_int("DGOV_NOTICE_CACHE_SECONDS", 60)
 # The deadline light (dgov/workdays/lights.py): working days left when a deadline of each
 # kind turns yellow. DGOV_YELLOW_DAYS="campaign=3,application=1" overrides single kinds.
 DGOV_YELLOW_DAYS: dict[str, int] = {
@@ -276,6 +310,7 @@ DGOV_YELLOW_DAYS: dict[str, int] = {
     "secretary": 1,
     "green_channel": 1,
     "campaign": 3,  # published practice for task tables: 3 days or less left
+    "financing": 1,  # a bank's answer to a financing need
     **{k.strip(): int(v) for k, _sep, v in (pair.partition("=") for pair in env_list("DGOV_YELLOW_DAYS")) if v},
 }
 
@@ -303,8 +338,6 @@ if FILE_STORAGE not in {"local", "object"}:
 RUNNER_STALE_AFTER = timedelta(seconds=env_int("DGOV_RUNNER_STALE_SECONDS", 60))
 MIN_FREE_DISK_MB = env_int("DGOV_MIN_FREE_DISK_MB", 2048)
 METRICS_TOKEN = env_str("DGOV_METRICS_TOKEN", "")
-# Addresses of the reverse proxies whose X-Forwarded-For names the client (nginx: 127.0.0.1).
-TRUSTED_PROXIES = env_list("DGOV_TRUSTED_PROXIES", "")
 METRICS_DB_CACHE_SECONDS = env_int("DGOV_METRICS_DB_CACHE_SECONDS", 10)
 # Periodic jobs: a lease outlives a runner that died by this much at most (SQLite; on
 # PostgreSQL the job's advisory lock goes with the runner's connection at once).
@@ -312,6 +345,12 @@ JOB_LEASE = timedelta(seconds=env_int("DGOV_JOB_LEASE_SECONDS", 300))
 # A notification claimed by a runner that died is sent by another after this long.
 OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env_int("DGOV_OUTBOX_CLAIM_SECONDS", 300))
 LOCK_DIR = Path(env_str("DGOV_LOCK_DIR", str(VAR_DIR / "locks")))
+
+# Exports (dgov/lib/exports.py): a list longer than DGOV_EXPORT_JOB_ROWS is written by the job
+# runner to DGOV_EXPORTS_DIR (shared by every node, as the uploads) and kept DGOV_EXPORT_KEEP_DAYS.
+EXPORTS_ROOT = Path(env_str("DGOV_EXPORTS_DIR", str(VAR_DIR / "exports")))
+EXPORT_JOB_ROWS = env_int("DGOV_EXPORT_JOB_ROWS", 10_000)
+EXPORT_KEEP_DAYS = env_int("DGOV_EXPORT_KEEP_DAYS", 7)
 
 # Logs: JSON lines with the request id in production, plain text on a developer's machine.
 LOG_FORMAT = env_str("DGOV_LOG_FORMAT", "json" if PRODUCTION else "text")

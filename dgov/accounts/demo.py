@@ -2,8 +2,9 @@
 
 from django.contrib.auth.models import Group
 
-from dgov.accounts.models import Applicant, City, Department, District, ServiceWindow, User
+from dgov.accounts.models import Agent, Applicant, City, Department, District, ServiceWindow, User
 from dgov.accounts.roles import Role
+from dgov.lib import clock
 from dgov.lib.idnumbers import id_check_character, uscc_check_character
 
 DEMO_PASSWORD = "Kuancheng-2018"  # noqa: S105 — demo data only; load_demo refuses in production
@@ -78,8 +79,17 @@ APPLICANTS = [
     # kind, name, id number / credit code, phone, login
     (Applicant.Kind.CITIZEN, "李华", demo_id_number("220103", "19850314", "123"), "13844001234", "citizen"),
     (Applicant.Kind.CITIZEN, "王芳", demo_id_number("220102", "19920701", "246"), "13904315678", None),
-    (Applicant.Kind.ENTERPRISE, "长春宽城味道餐饮有限公司", demo_credit_code("91220103MA0Y8K2Q1"), "", "enterprise"),
+    (
+        Applicant.Kind.ENTERPRISE,
+        "长春宽城味道餐饮有限公司",
+        demo_credit_code("91220103MA0Y8K2Q1"),
+        "13500431888",
+        "enterprise",
+    ),
 ]
+# The enterprise's legal representative, and an employee who acts for it (经办人).
+REPRESENTATIVE = ("赵建国", demo_id_number("220103", "19780506", "315"))
+AGENT = ("孙丽（经办人）", "13604310077", "agent_sun")
 
 
 def load() -> tuple[District, list[tuple[str, str]]]:
@@ -126,9 +136,42 @@ def load() -> tuple[District, list[tuple[str, str]]]:
                     full_name=name,
                     kind=User.Kind.CITIZEN if kind == Applicant.Kind.CITIZEN else User.Kind.ENTERPRISE,
                     phone=phone,
+                    phone_verified=bool(phone),
                 )
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+        if kind == Applicant.Kind.ENTERPRISE:
+            lookup |= {"representative": REPRESENTATIVE[0], "representative_id_number": REPRESENTATIVE[1]}
         Applicant.objects.create(district=district, user=user, kind=kind, name=name, phone=phone, **lookup)
-    logins += [("citizen", str(User.Kind.CITIZEN.label)), ("enterprise", str(User.Kind.ENTERPRISE.label))]
+    _agent(district)
+    logins += [
+        ("citizen", str(User.Kind.CITIZEN.label)),
+        ("enterprise", str(User.Kind.ENTERPRISE.label)),
+        (AGENT[2], str(Agent._meta.verbose_name)),
+    ]
     return district, logins
+
+
+def _agent(district: District) -> None:
+    """The demo enterprise's agent: a citizen account allowed to apply and see every case."""
+    name, phone, username = AGENT
+    enterprise = Applicant.objects.filter(
+        district=district, kind=Applicant.Kind.ENTERPRISE, user__username="enterprise"
+    ).first()
+    if enterprise is None or User.objects.filter(username=username).exists():
+        return
+    user = User(username=username, full_name=name, kind=User.Kind.CITIZEN, phone=phone, phone_verified=True)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    Agent.objects.create(
+        enterprise=enterprise,
+        user=user,
+        name=name,
+        phone=phone,
+        may_apply=True,
+        may_view_all=True,
+        may_see_certificates=True,
+        may_rate=True,
+        added_by=enterprise.user,
+        added_at=clock.now(),
+    )

@@ -59,6 +59,7 @@ class Department(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="departments")
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
 
@@ -120,6 +121,9 @@ class User(AbstractUser):
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
     window = models.ForeignKey(ServiceWindow, null=True, blank=True, on_delete=models.SET_NULL, related_name="clerks")
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # Set when the holder proved the number with a one-time code (``dgov.accounts.codes``);
+    # log-in by code and the enterprise's agents find accounts by verified numbers only.
+    phone_verified = models.BooleanField(_("mobile phone verified"), default=False)
 
     objects = UserManager()  # type: ignore[misc]
 
@@ -131,7 +135,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(kind="staff") | models.Q(district__isnull=False),
                 name="staff_has_district",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["phone"], condition=models.Q(phone_verified=True), name="user_verified_phone_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +204,11 @@ class Applicant(models.Model):
         _("unified social credit code"), max_length=18, blank=True, validators=[credit_code_validator]
     )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # An enterprise's legal representative (法定代表人), who opened its account.
+    representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    representative_id_number = models.CharField(
+        _("legal representative's ID card number"), max_length=18, blank=True, validators=[resident_id_validator]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -253,3 +265,134 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"
+
+
+class OneTimeCode(models.Model):
+    """A six-digit code sent by text message (``dgov.accounts.codes``): kept as a keyed
+    hash, valid for minutes and a few tries, used once. ``target`` is what the code proves
+    (a mobile number); ``purpose`` keeps a sign-up code from logging anyone in."""
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("Log in")
+        SIGNUP = "signup", _("Open an account")
+        RESET = "reset", _("Reset the password")
+
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    target = models.CharField(max_length=20)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["target", "purpose", "-created_at"], name="one_time_code_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code for {mask_phone(self.target)}"
+
+
+class AccountLock(models.Model):
+    """An account locked everywhere because failed log-ins came from many addresses
+    (``dgov.accounts.lockout``). It lifts after the cool-off time, or earlier when its
+    owner enters a code sent to their phone."""
+
+    username = models.CharField(_("user name"), max_length=150, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    addresses = models.PositiveIntegerField(_("addresses tried from"))
+    locked_at = models.DateTimeField(_("locked at"))
+    unlocked_at = models.DateTimeField(_("unlocked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account lock")
+        verbose_name_plural = _("account locks")
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class UnlockCode(models.Model):
+    """A one-time code sent by text message to the owner of a locked account; kept as a
+    keyed hash, valid for minutes and a few tries."""
+
+    lock = models.ForeignKey(AccountLock, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"code for {self.lock}"
+
+
+class AgentQuerySet(models.QuerySet):
+    def active(self) -> "AgentQuerySet":
+        return self.filter(removed_at__isnull=True, user__isnull=False)
+
+    def for_user(self, user: Any) -> "AgentQuerySet":
+        if not getattr(user, "is_authenticated", False) or user.kind == User.Kind.STAFF:
+            return self.none()
+        return self.active().filter(user_id=user.pk)
+
+
+class Agent(models.Model):
+    """An employee who acts for an enterprise (经办人), with the permissions the
+    enterprise grants. Added by mobile number: the row is linked to the account that
+    proves that number with a one-time code (now or when the employee opens one)."""
+
+    enterprise = models.ForeignKey(
+        Applicant,
+        on_delete=models.CASCADE,
+        related_name="agents",
+        limit_choices_to={"kind": Applicant.Kind.ENTERPRISE},
+    )
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="agencies")
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("mobile phone"), max_length=20)
+    may_apply = models.BooleanField(_("apply and hand in supplements"), default=True)
+    may_view_all = models.BooleanField(_("see all the enterprise's applications"), default=False)
+    may_see_certificates = models.BooleanField(_("see the enterprise's certificates"), default=False)
+    may_rate = models.BooleanField(_("rate the service"), default=False)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("added at"))
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    objects = AgentQuerySet.as_manager()
+
+    PERMISSIONS = ("may_apply", "may_view_all", "may_see_certificates", "may_rate")
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+        ordering = ["enterprise", "added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "phone"], condition=models.Q(removed_at__isnull=True), name="agent_phone_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.enterprise})"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def granted(self) -> list[str]:
+        return [
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
+            for name in self.PERMISSIONS
+            if getattr(self, name)
+        ]
+
+
+def acting_for(user: Any, permission: str) -> "QuerySet[Agent, dict[str, Any]]":
+    """The ids of the enterprises ``user`` acts for with ``permission`` (a field of
+    ``Agent.PERMISSIONS``), as a subquery."""
+    if permission not in Agent.PERMISSIONS:
+        raise ValueError(permission)
+    return Agent.objects.for_user(user).filter(**{permission: True}).values("enterprise_id")

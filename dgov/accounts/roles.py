@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     PROJECT_SECRETARY = "project_secretary", _("Project secretary")
     INVESTMENT_OFFICER = "investment_officer", _("Investment officer")
     HIRED_AGENT = "hired_agent", _("Hired agent")
+    ENTERPRISE_SERVICE = "enterprise_service", _("Enterprise service officer")
+    FUND_MANAGER = "fund_manager", _("Guidance-fund manager")
     INSPECTOR = "inspector", _("Inspector")
     UNIT_HEAD = "unit_head", _("Unit head")
     DISTRICT_LEADER = "district_leader", _("District leader")

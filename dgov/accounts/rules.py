@@ -34,3 +34,30 @@ def may_register_applicant(user: User, district: Any) -> Verdict:
 def may_reveal(user: User, district: Any) -> Verdict:
     """Show an applicant of ``district``'s full ID or phone number (the asking is audited)."""
     return _in_district(user, district, REVEAL)
+
+
+def may_manage_agents(user: User, enterprise: Any) -> Verdict:
+    """Add, change and remove the agents (经办人) of ``enterprise``: its own account, the one
+    its legal representative opened."""
+    if (
+        not getattr(user, "is_authenticated", False)
+        or enterprise.kind != "enterprise"
+        or enterprise.user_id is None
+        or enterprise.user_id != user.pk
+    ):
+        return hide(_("Only the enterprise's own account manages its agents."))
+    return allow()
+
+
+def acts_for(user: Any, applicant: Any, permission: str) -> bool:
+    """Whether ``user`` is ``applicant`` (its account) or one of its agents holding
+    ``permission`` (a field of ``Agent.PERMISSIONS``)."""
+    from dgov.accounts.models import Agent
+
+    if not getattr(user, "is_authenticated", False) or applicant is None:
+        return False
+    if applicant.user_id is not None and applicant.user_id == user.pk:
+        return True
+    if applicant.kind != "enterprise" or user.kind == User.Kind.STAFF:
+        return False
+    return Agent.objects.for_user(user).filter(enterprise_id=applicant.pk, **{permission: True}).exists()

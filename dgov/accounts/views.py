@@ -1,4 +1,5 @@
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,14 +8,22 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from dgov.accounts import actions, rules
+from dgov.accounts import actions, lockout, rules
 from dgov.accounts.access import AuthedRequest, staff_district
-from dgov.accounts.forms import ApplicantForm, CitizenSignupForm, LoginForm, RevealForm, StaffForm
-from dgov.accounts.models import Applicant, District, User
+from dgov.accounts.forms import (
+    ApplicantForm,
+    LoginForm,
+    RevealForm,
+    StaffForm,
+    UnlockCodeForm,
+    UnlockRequestForm,
+)
+from dgov.accounts.models import Applicant, User
 from dgov.accounts.roles import ADD_APPLICANT, MANAGE_STAFF, VIEW_APPLICANTS
 from dgov.lib.rules import enforce
 
@@ -25,10 +34,39 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
-    """Shown instead of the log-in page while an account or an address is locked."""
+def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
+    """Shown instead of the log-in page while an account is locked, at this address or
+    (after failures from many addresses) everywhere; the latter offers the owner a code."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    username = str((credentials or {}).get("username") or request.POST.get("username") or "")[:150]
+    context = {"minutes": minutes, "everywhere": lockout.active_lock(username) is not None, "username": username}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest) -> HttpResponse:
+    """The owner of an account locked everywhere asks for a code by text message, then
+    enters it. The answer to asking is the same whether or not a code went out."""
+    ask = UnlockRequestForm(request.POST if request.POST.get("step") == "ask" else None)
+    enter = UnlockCodeForm(
+        request.POST if request.POST.get("step") == "enter" else None,
+        initial={"username": request.GET.get("username", "")[:150]},
+    )
+    if ask.is_bound and ask.is_valid():
+        lockout.do_send_unlock_code(ask.cleaned_data["username"])
+        messages.info(
+            request,
+            _("If this account is locked and its owner has a mobile number on record, a code is on its way."),
+        )
+        return redirect(f"{reverse('accounts:unlock')}?username={quote(ask.cleaned_data['username'])}")
+    if enter.is_bound and enter.is_valid():
+        if lockout.do_unlock(enter.cleaned_data["username"], enter.cleaned_data["code"]):
+            messages.success(request, _("The account is unlocked. Log in again."))
+            return redirect("accounts:login")
+        enter.add_error("code", _("The code is wrong or has expired. Ask for a new one."))
+    status = 400 if (ask.is_bound and ask.errors) or (enter.is_bound and enter.errors) else 200
+    return render(request, "accounts/unlock.html", {"ask": ask, "enter": enter}, status=status)
 
 
 def get_applicant_for_user(request: AuthedRequest, pk: int) -> Applicant:
@@ -110,33 +148,3 @@ def staff_create(request: AuthedRequest) -> HttpResponse:
                 return redirect("accounts:staff")
         return render(request, "accounts/staff_form.html", {"form": form}, status=400)
     return render(request, "accounts/staff_form.html", {"form": form})
-
-
-@sensitive_post_parameters("id_number", "phone", "password")
-def signup(request: HttpRequest) -> HttpResponse:
-    """A citizen or an enterprise opens an account on the public portal."""
-    district = District.objects.filter(code=settings.DEFAULT_DISTRICT_CODE).first() or District.objects.first()
-    if district is None:
-        raise Http404
-    form = CitizenSignupForm(request.POST or None, district=district)
-    if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            username, password = data.pop("username"), data.pop("password")
-            from django.contrib.auth import login
-            from django.db import transaction
-
-            try:
-                with transaction.atomic():
-                    kind = User.Kind.ENTERPRISE if data["kind"] == Applicant.Kind.ENTERPRISE else User.Kind.CITIZEN
-                    user = User(username=username, kind=kind, full_name=data["name"], phone=data.get("phone", ""))
-                    user.set_password(password)
-                    user.save()
-                    actions.do_register_applicant(by=None, district=district, user=user, **data)
-            except IntegrityError:
-                form.add_error(None, _("This account was created a moment ago; please log in."))
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect("portal:home")
-        return render(request, "accounts/signup.html", {"form": form}, status=400)
-    return render(request, "accounts/signup.html", {"form": form})

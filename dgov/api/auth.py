@@ -16,7 +16,7 @@ TOKEN = fastsql.Statement(
            t.id, t.user_id, t.name, t.prefix, t.sha256, t.created_at, t.last_used_at, t.revoked_at,
            u.id, u.password, u.last_login, u.is_superuser, u.username, u.first_name, u.last_name,
            u.email, u.is_staff, u.is_active, u.date_joined, u.kind, u.full_name, u.district_id,
-           u.department_id, u.window_id, u.phone,
+           u.department_id, u.window_id, u.phone, u.phone_verified,
            NULL, NULL, NULL
       FROM api_apitoken t
       JOIN accounts_user u ON u.id = t.user_id
@@ -25,6 +25,7 @@ TOKEN = fastsql.Statement(
     SELECT 1,
            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           NULL,
            g.name, ct.app_label, p.codename
       FROM api_apitoken t
       JOIN accounts_user_groups ug ON ug.user_id = t.user_id
@@ -37,6 +38,7 @@ TOKEN = fastsql.Statement(
     SELECT 2,
            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           NULL,
            NULL, ct.app_label, p.codename
       FROM api_apitoken t
       JOIN accounts_user_user_permissions up ON up.user_id = t.user_id
@@ -60,10 +62,11 @@ def authenticate_token(token: str) -> ApiToken | None:
     found = fastsql.instances(TOKEN, head)
     token_row, user = found["t"], found["u"]
     token_row.user = user
-    user._role_codes = sorted({row[26] for row in rows if row[0] == 1})
+    # The last three columns: role, app label, codename.
+    user._role_codes = sorted({row[-3] for row in rows if row[0] == 1})
     if user.is_active and not user.is_superuser:
         # What ModelBackend.get_all_permissions would read, in its cache.
-        user._perm_cache = {f"{row[27]}.{row[28]}" for row in rows if row[0] != 0 and row[28] is not None}
+        user._perm_cache = {f"{row[-2]}.{row[-1]}" for row in rows if row[0] != 0 and row[-1] is not None}
     return token_row
 
 

@@ -146,6 +146,8 @@ class ProblemIn(Schema):
 
 class SupplementRequestIn(Schema):
     problems: list[ProblemIn] = Field(max_length=30)
+    # A second notice, after the supplement: why the first could not have named it (Art. 32).
+    reason: str = Field("", max_length=2000)
 
 
 class SupplementIn(Schema):

@@ -8,6 +8,7 @@ submission returns the first application instead of making a second.
 """
 
 import datetime as dt
+import itertools
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from dgov.accounts.models import User
 from dgov.applications import rules
 from dgov.applications.models import (
     CLOCK_STATUSES,
+    SUPPLEMENT_NOTICE_DAYS,
     Application,
     ApplicationEvent,
     Channel,
@@ -41,10 +43,11 @@ from dgov.audit.trail import record
 from dgov.lib import clock, fastsql
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import enforce
+from dgov.notices import drafting
 from dgov.notifications import outbox
 from dgov.notifications.outbox import notifications, queue
-from dgov.workdays.calendar import default_calendar, working_days_between
-from dgov.workdays.models import Deadline
+from dgov.workdays.calendar import add_working_days, default_calendar, working_days_between
+from dgov.workdays.models import CountedFrom, Deadline
 
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -104,9 +107,9 @@ INSERT_MATERIAL = fastsql.Statement(
 INSERT_DEADLINE = fastsql.Statement(
     """
     INSERT INTO workdays_deadline
-           (district_id, label, start_date, working_days, extra_days, due_date, provisional,
-            closed_at, created_at)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+           (district_id, label, start_date, counted_from, working_days, extra_days, stopped_days,
+            stopped_since, due_date, base_due_date, provisional, closed_at, created_at)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
     RETURNING id
     """
 )
@@ -127,10 +130,10 @@ def new_number(district_code: str, today: dt.date, *, kind: str = "") -> str:
     return f"{district_code}-{kind}{today:%Y%m%d}-{suffix}"
 
 
-def applicant_notices(case: Any, subject: str, body: str) -> list[Any]:
+def applicant_notices(case: Any, subject: str, body: str, *, sms: bool = False) -> list[Any]:
     """The notifications that tell the applicant of ``case`` (an application or a bundle
-    application), unsaved: in the app when they have an account, by text message to the
-    phone on file when they do not."""
+    application), unsaved: in the app and by e-mail when they have an account, by text
+    message to the phone on file when they do not, or always when ``sms`` (办结)."""
     applicant = case.applicant
     with translation.override(settings.LANGUAGE_CODE):
         return notifications(
@@ -139,7 +142,7 @@ def applicant_notices(case: Any, subject: str, body: str) -> list[Any]:
             subject=str(subject),
             body=str(body),
             obj=case,
-            sms_to=applicant.phone if applicant.user_id is None else "",
+            sms_to=applicant.phone if applicant.user_id is None or sms else "",
         )
 
 
@@ -164,16 +167,20 @@ def _move(
     verb: str,
     note: str = "",
     notice: tuple[str, str] | None = None,
+    notice_sms: bool = False,
     before: Sequence[fastsql.Write] = (),
     also: Sequence[fastsql.Write] = (),
+    rows: Sequence[Any] = (),
     **fields: Any,
 ) -> None:
     """The conditional UPDATE at the heart of every transition (``MOVE``: from ``was`` to
     ``to``, setting ``fields``), written in one statement with ``before`` (INSERTs of
     rows ``fields`` point at), its timeline event, its audit entry, given ``notice``
-    (subject, body) the applicant's notifications, and ``also``. When someone else acted
-    first the UPDATE changes nothing, ``Conflict`` is raised and the transaction takes
-    the other rows back with it.
+    (subject, body) the applicant's notifications (also by text message when
+    ``notice_sms``), and ``also``; then ``rows`` (unsaved rows of any model: a supplement
+    notice and its items, a written notice) through the ORM, in order, in the same
+    transaction. When someone else acted first the UPDATE changes nothing, ``Conflict``
+    is raised and the transaction takes the other rows back with it.
 
     One round trip where the ORM takes four to seven; measured with the lifecycle
     (``bench/README.md``: the steps from 46% to 62–73% of the ceiling)."""
@@ -198,17 +205,27 @@ def _move(
         fastsql.Write(MOVE, [*update, application.pk, was]),
         fastsql.inserting(INSERT_EVENT, event),
         trail.writing(trace),
-        *outbox.writing(applicant_notices(application, *notice) if notice else []),
+        *outbox.writing(applicant_notices(application, *notice, sms=notice_sms) if notice else []),
         *also,
     ]
     with transaction.atomic(savepoint=False):
         moved = fastsql.run(writes)[len(before)]
         if moved is None:
             raise already_handled(application)
+        _create(rows)
     application.status = to
     for name, value in fields.items():
         setattr(application, name, value)
     application_moved.send(Application, application=application, verb=verb, by=by)
+
+
+def _create(rows: Sequence[Any]) -> None:
+    """Insert unsaved ``rows`` through the ORM, in order: each run of rows of one model in
+    one INSERT (``bulk_create`` points a row at an earlier one saved before it, e.g. a
+    supplement item at its notice)."""
+    for _model, run in itertools.groupby(rows, key=type):
+        batch = list(run)
+        type(batch[0])._default_manager.bulk_create(batch)
 
 
 # Creation ------------------------------------------------------------------------------
@@ -259,7 +276,7 @@ def do_submit(
                 # The application, its materials, timeline event, audit entry and
                 # notification in one statement, the rows after it pointing at the id it
                 # returns (one round trip where the ORM takes five statements).
-                new = fastsql.Ref(0)
+                new = fastsql.HEAD_PK  # the id the application's INSERT returns
                 notices = applicant_notices(
                     application,
                     _("Application %(number)s received") % {"number": application.number},
@@ -293,8 +310,8 @@ def do_submit(
                                 application,
                                 actor=by,
                                 changes={"item": item.code, "channel": channel},
+                                object_id=fastsql.HEAD_PK,
                             ),
-                            object_id=new,
                         ),
                         *(fastsql.inserting(outbox.NOTIFICATION, row, object_id=new) for row in notices),
                     ]
@@ -313,31 +330,80 @@ def do_submit(
 
 
 def do_request_supplement(
-    application: Application, *, by: User, problems: Sequence[tuple[Any, str]]
+    application: Application, *, by: User, problems: Sequence[tuple[Any, str]], reason: str = ""
 ) -> SupplementNotice:
-    """One notice that lists every missing or faulty material (一次性告知, Art. 32)."""
+    """One notice that lists every missing or faulty material (一次性告知, Art. 32). A
+    second notice, after the supplement (``rules.may_request_supplement``), states in
+    ``reason`` why the first could not have named it; the centre's supervisors are told."""
     enforce(rules.may_request_supplement(by, application))
     if not problems:
         raise ValidationError(_("List at least one missing or faulty material."), code="empty")
+    further = rules.further_notice(application)
+    if further and not reason.strip():
+        raise ValidationError(
+            _(
+                "The supplement is in: a second notice must say why the first notice could not have named "
+                "this material."
+            ),
+            code="reason",
+        )
     today = clock.today()
-    listing = "\n".join(f"{n}. {problem}" for n, (_m, problem) in enumerate(problems, 1))
+    listing = "\n".join(
+        f"{n}. {material.name}: {problem}" if material is not None else f"{n}. {problem}"
+        for n, (material, problem) in enumerate(problems, 1)
+    )
+    notice = SupplementNotice(
+        application=application, issued_on=today, issued_by=by, reason=reason.strip() if further else ""
+    )
+    told = _supervisors_told(application, listing, notice.reason) if further else []
+    document = drafting.supplement(application, by=by, supplement_notice=notice, problems=problems)
     with transaction.atomic():
+        # The supervisors' notifications in the transition's statement; the notice, its
+        # items and its document after it (the ORM's: one transition in five).
         _move(
             application,
             by=by,
             to=Status.SUPPLEMENT,
             was=Status.SUBMITTED,
             verb="request_supplement",
+            note=notice.reason,
             notice=(
                 _("Application %(number)s: please supplement your materials") % {"number": application.number},
                 _("Please supplement all of the following at once:\n%(list)s") % {"list": listing},
             ),
-        )
-        notice = SupplementNotice.objects.create(application=application, issued_on=today, issued_by=by)
-        SupplementItem.objects.bulk_create(
-            SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems
+            also=outbox.writing(told),
+            rows=[
+                notice,
+                *(SupplementItem(notice=notice, material=material, problem=problem) for material, problem in problems),
+                *drafting.rows(document),
+            ],
         )
     return notice
+
+
+def _supervisors_told(application: Application, listing: str, reason: str) -> list[Any]:
+    """The notifications that show a second supplement notice to the centre's supervisors."""
+    from django.contrib.auth import get_user_model
+
+    from dgov.accounts.roles import Role
+
+    rows: list[Any] = []
+    supervisors = get_user_model().objects.filter(
+        district_id=application.district_id, is_active=True, groups__name=Role.CENTRE_SUPERVISOR.value
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for supervisor in supervisors.distinct():
+            rows += notifications(
+                district=application.district,
+                recipient=supervisor,
+                subject=str(_("Application %(number)s: a second supplement notice") % {"number": application.number}),
+                body=str(
+                    _("Why the first notice could not name it: %(reason)s\n%(list)s")
+                    % {"reason": reason, "list": listing}
+                ),
+                obj=application,
+            )
+    return rows
 
 
 def do_supplement(application: Application, *, by: User, documents: Sequence[tuple[Any, Any]]) -> None:
@@ -359,6 +425,8 @@ def do_refuse(application: Application, *, by: User, reasons: str) -> None:
     enforce(rules.may_refuse(by, application))
     if not reasons.strip():
         raise ValidationError(_("A refusal states its reasons."), code="reasons")
+    # 不予受理决定书: no refusal is recorded without it.
+    document = drafting.refusal(application, by=by, reasons=reasons)
     with transaction.atomic():
         _move(
             application,
@@ -371,20 +439,26 @@ def do_refuse(application: Application, *, by: User, reasons: str) -> None:
                 _("Application %(number)s not accepted") % {"number": application.number},
                 _("Reasons: %(reasons)s") % {"reasons": reasons},
             ),
+            rows=drafting.rows(document),
             reasons=reasons,
         )
 
 
-def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, bool]:
-    """The day the clocks count from, and whether acceptance is deemed (Art. 32)."""
-    if application.supplemented_on is not None:
-        return application.supplemented_on, False
+def acceptance_day(application: Application, today: dt.date) -> tuple[dt.date, bool, str]:
+    """The day the clocks count from, whether acceptance is deemed, and what that day is
+    (``CountedFrom``), by Art. 32: the supplement day once a supplement is complete (deemed
+    when nobody acted within the 5 working days after it); the day of receipt when no
+    notice came within 5 working days of it; else today."""
     if today > application.supplement_notice_due():
-        return application.received_on, True
-    return today, False
+        if application.supplemented_on is not None:
+            return application.supplemented_on, True, CountedFrom.SUPPLEMENTED
+        return application.received_on, True, CountedFrom.RECEIVED
+    if application.supplemented_on is not None:
+        return application.supplemented_on, False, CountedFrom.SUPPLEMENTED
+    return today, False, CountedFrom.ACCEPTED
 
 
-def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, Deadline]:
+def _clocks(application: Application, accepted_on: dt.date, counted_from: str) -> tuple[Deadline, Deadline]:
     """The legal and promised deadlines counted from ``accepted_on``, unsaved: the
     acceptance's statement inserts them and points the application at them."""
     # The process-wide calendar (cached WORKDAYS_CACHE_SECONDS): a calendar edit reaches
@@ -396,6 +470,7 @@ def _clocks(application: Application, accepted_on: dt.date) -> tuple[Deadline, D
             district_id=application.district_id,
             label=f"{application.number} {label}",
             start_date=accepted_on,
+            counted_from=counted_from,
             working_days=days,
         )
         deadline.apply(deadline.compute_due(default_calendar))
@@ -409,9 +484,12 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
     if by is not None:
         enforce(rules.may_accept(by, application))
     today = today or clock.today()
-    accepted_on, deemed = acceptance_day(application, today)
-    legal, promised = _clocks(application, accepted_on)
+    accepted_on, deemed, counted_from = acceptance_day(application, today)
     with transaction.atomic():
+        legal, promised = _clocks(application, accepted_on, counted_from)
+        document = drafting.acceptance(
+            application, by=by, accepted_on=accepted_on, deemed=deemed, legal=legal, promised=promised
+        )
         _move(
             application,
             by=by,
@@ -425,6 +503,7 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
             deemed_accepted=deemed,
             legal_deadline=legal,
             promised_deadline=promised,
+            rows=drafting.rows(document),
             notice=(
                 _("Application %(number)s accepted") % {"number": application.number},
                 _("Accepted on %(date)s; the decision is due by %(due)s.")
@@ -434,14 +513,22 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
 
 
 def deem_accepted(today: dt.date | None = None, limit: int = 500) -> int:
-    """Job: an application left without a supplement notice for 5 working days counts as
-    accepted on the day it was received (Art. 32). Returns how many were moved."""
+    """Job: an application left without a supplement notice for 5 working days after its
+    receipt counts as accepted on the day it was received; one left unaccepted for 5
+    working days after its supplement counts as accepted on the supplement day (Art.
+    32). Returns how many were moved."""
     today = today or clock.today()
+    # A day x is past its 5 working days when x is before the 5th working day before today.
+    latest = today
+    for _n in range(SUPPLEMENT_NOTICE_DAYS):
+        latest = default_calendar.previous_working_day(latest)
+    cutoff = latest - dt.timedelta(days=1)
     moved = 0
     candidates = (
-        Application.objects.filter(status=Status.SUBMITTED, supplemented_on__isnull=True)
+        Application.objects.filter(status=Status.SUBMITTED)
+        .filter(Q(supplemented_on__isnull=True, received_on__lte=cutoff) | Q(supplemented_on__lte=cutoff))
         .select_related("item_version", "applicant", "district")
-        .order_by("received_on")[:limit]
+        .order_by("received_on", "pk")[:limit]
     )
     for application in candidates:
         if today <= application.supplement_notice_due():
@@ -493,6 +580,8 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
     else:
         subject = _("Application %(number)s denied") % {"number": application.number}
         body = _("Reasons: %(reasons)s") % {"reasons": reasons}
+    today = clock.today()
+    document = drafting.decision(application, by=by, approve=approve, reasons=reasons, decided_on=today)
     with transaction.atomic():
         _move(
             application,
@@ -503,10 +592,35 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             note=reasons,
             notice=(subject, body),
             also=_closing_clocks(application),
+            rows=drafting.rows(document),
             decided_by=by,
-            decided_on=clock.today(),
+            decided_on=today,
             reasons=reasons,
         )
+
+
+def completion_notice(application: Application) -> str:
+    """办结: what the applicant is told, with the links (through ``DGOV_PUBLIC_URL``) to
+    rate the service and to each certificate issued (one query: the certificates)."""
+    from django.urls import reverse
+
+    from dgov.certificates.models import Certificate
+    from dgov.lib.links import public_url
+
+    lines = [str(_("Your application is completed."))]
+    for certificate in Certificate.objects.filter(application=application).select_related("certificate_type"):
+        lines.append(
+            _("Your %(name)s %(number)s: %(link)s")
+            % {
+                "name": certificate.certificate_type.name,
+                "number": certificate.number,
+                "link": public_url(reverse("certificates:verify_code", args=[certificate.verification_code])),
+            }
+        )
+    lines.append(
+        _("Rate the service: %(link)s") % {"link": public_url(reverse("ratings:rate_case", args=[application.pk]))}
+    )
+    return "\n".join(lines)
 
 
 def do_complete(application: Application, *, by: User) -> None:
@@ -520,13 +634,34 @@ def do_complete(application: Application, *, by: User) -> None:
             verb="complete",
             notice=(
                 _("Application %(number)s completed") % {"number": application.number},
-                _("Your application is completed."),
+                completion_notice(application),
             ),
+            notice_sms=True,
             completed_on=clock.today(),
         )
 
 
 # Clocks --------------------------------------------------------------------------------
+
+
+def stop_key(stop: ClockStop) -> str:
+    """The key of a clock stop on every deadline it stops (``DeadlineStop.key``)."""
+    return f"application-stop:{stop.pk}"
+
+
+def stated_procedure(application: Application, procedure: str) -> Any:
+    """The special procedure of the item's guide named ``procedure``; None when the guide
+    states none (nothing to check against). A guide that states some refuses any other."""
+    stated = list(application.item_version.procedures.all())
+    if not stated:
+        return None
+    found = next((p for p in stated if p.name == procedure.strip()), None)
+    if found is None:
+        raise ValidationError(
+            _("This item's special procedures are: %(names)s.") % {"names": "、".join(p.name for p in stated)},
+            code="procedure",
+        )
+    return found
 
 
 def do_stop_clock(
@@ -538,12 +673,30 @@ def do_stop_clock(
     notice: str,
     counts_toward_limit: bool = False,
 ) -> ClockStop:
-    """A special procedure stops the clock (Art. 45); the applicant gets the written notice."""
+    """A special procedure stops the clock (Art. 45); the applicant gets the written notice.
+    Unless the procedure counts toward the limit, the case's deadlines stop, and with them
+    every deadline that follows them (a bundle's joint limit, the green channel's date).
+
+    When the item's guide states its special procedures, the stop must be one of them, is
+    expected to take at most the stated maximum, and counts toward the limit or not as the
+    guide says (``stated_procedure``)."""
+    from dgov.workdays.actions import do_stop_deadlines
+
     enforce(rules.may_stop_clock(by, application))
     if not notice.strip():
         raise ValidationError(
             _("The applicant must be told in writing how long it is expected to take."), code="notice"
         )
+    today = clock.today()
+    stated = stated_procedure(application, procedure)
+    if stated is not None:
+        if expected_days > stated.max_days:
+            raise ValidationError(
+                _("%(procedure)s takes at most %(max)d working days for this item; %(days)d were asked for.")
+                % {"procedure": stated.name, "max": stated.max_days, "days": expected_days},
+                code="too_long",
+            )
+        counts_toward_limit = stated.counts_toward_limit
     with transaction.atomic():
         changed = Application.objects.filter(pk=application.pk, status__in=CLOCK_STATUSES, clock_stopped=False).update(
             clock_stopped=True
@@ -554,12 +707,21 @@ def do_stop_clock(
         stop = ClockStop.objects.create(
             application=application,
             procedure=procedure,
-            started_on=clock.today(),
+            started_on=today,
             expected_days=expected_days,
             notice=notice,
             counts_toward_limit=counts_toward_limit,
             started_by=by,
         )
+        if not counts_toward_limit:
+            do_stop_deadlines(
+                [application.legal_deadline, application.promised_deadline],
+                key=stop_key(stop),
+                reason=f"{application.number} {procedure}",
+                on=today,
+                by=by,
+            )
+        drafting.save(drafting.special_procedure(application, by=by, stop=stop))
         _event(application, by=by, verb="stop_clock", note=f"{procedure}: {notice}")
         record(
             "application.stop_clock",
@@ -576,9 +738,9 @@ def do_stop_clock(
 
 
 def do_resume_clock(application: Application, *, by: User, today: dt.date | None = None) -> ClockStop:
-    """The clock runs again; unless the procedure counts toward the limit, both due dates
-    move by the working days it stopped."""
-    from dgov.workdays.actions import do_extend_deadline
+    """The clock runs again; unless the procedure counts toward the limit, every deadline
+    it stopped moves by the working days stopped (``do_resume_deadlines``)."""
+    from dgov.workdays.actions import do_resume_deadlines
 
     enforce(rules.may_resume_clock(by, application))
     today = today or clock.today()
@@ -591,15 +753,13 @@ def do_resume_clock(application: Application, *, by: User, today: dt.date | None
         stop.ended_on = today
         stop.days_stopped = max(working_days_between(stop.started_on, today), 0)
         stop.save(update_fields=["ended_on", "days_stopped"])
-        if stop.days_stopped and not stop.counts_toward_limit:
-            reason = _("Clock stopped for %(procedure)s from %(start)s to %(end)s") % {
-                "procedure": stop.procedure,
-                "start": stop.started_on.isoformat(),
-                "end": today.isoformat(),
-            }
-            for deadline in (application.legal_deadline, application.promised_deadline):
-                if deadline is not None:
-                    do_extend_deadline(deadline, days=stop.days_stopped, reason=reason, by=by)
+        # The clock stands still for at most the guide's maximum: days beyond it count.
+        stated = next((p for p in application.item_version.procedures.all() if p.name == stop.procedure), None)
+        excused = min(stop.days_stopped, stated.max_days) if stated is not None else stop.days_stopped
+        if not stop.counts_toward_limit:
+            # The deadlines' stop ends on the last excused working day (today when uncapped).
+            end = today if excused == stop.days_stopped else add_working_days(stop.started_on, excused).date
+            do_resume_deadlines(stop_key(stop), on=min(end, today) if excused else stop.started_on, by=by)
         _event(application, by=by, verb="resume_clock", note=stop.procedure)
         record("application.resume_clock", application, actor=by, changes={"days_stopped": stop.days_stopped})
     return stop
@@ -607,11 +767,13 @@ def do_resume_clock(application: Application, *, by: User, today: dt.date | None
 
 def do_extend(application: Application, *, by: User, days: int, reason: str) -> None:
     """Extend the decision limit (Art. 42: by the agency head, at most 10 working days,
-    the reason told to the applicant)."""
+    the reason told to the applicant), while the limit runs. The promised date moves too;
+    the promise as made stays on the deadline (``base_due_date``) for the competition."""
     from dgov.workdays.actions import do_extend_deadline
 
     enforce(rules.may_extend(by, application))
     rules.EXTENSION.check(application.extended_days, days, reason)
+    today = clock.today()
     with transaction.atomic():
         changed = Application.objects.filter(
             pk=application.pk, status__in=CLOCK_STATUSES, extended_days=application.extended_days
@@ -619,9 +781,19 @@ def do_extend(application: Application, *, by: User, days: int, reason: str) -> 
         if changed != 1:
             raise already_handled(application)
         application.extended_days += days
-        for deadline in (application.legal_deadline, application.promised_deadline):
-            if deadline is not None:
-                do_extend_deadline(deadline, days=days, reason=reason, by=by)
+        legal = application.legal_deadline
+        before = legal.compute_due() if legal is not None else None
+        for deadline in (legal, application.promised_deadline):
+            # A promise already broken stays broken: only a running limit is extended.
+            if deadline is not None and not deadline.ended(today):
+                extended = do_extend_deadline(deadline, days=days, reason=reason, by=by, today=today)
+                if deadline is legal and before is not None:
+                    # 延长办理期限告知书: the reason and the new date (Art. 42).
+                    drafting.save(
+                        drafting.extension(
+                            application, by=by, days=days, reason=reason, before=before, after=extended.compute_due()
+                        )
+                    )
         _event(application, by=by, verb="extend", note=reason)
         record("application.extend", application, actor=by, changes={"days": days, "reason": reason})
         notify_applicant(

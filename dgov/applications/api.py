@@ -24,7 +24,7 @@ from dgov.api import schemas
 from dgov.api.schemas import ERRORS, error_body
 from dgov.applications import actions, loading, rules
 from dgov.applications.models import LOOKUP_LIMIT, Application, Channel, Status, SubmittedMaterial
-from dgov.lib.ratelimit import client_address
+from dgov.lib.addresses import client_address
 from dgov.lib.rules import enforce
 from dgov.services.models import Material, ServiceItem, ServiceItemVersion
 from dgov.workdays.models import Deadline
@@ -255,7 +255,7 @@ def request_supplement(
                 raise ValidationError(_("Material %(id)s is not one of this item's materials.") % {"id": p.material})
             if p.problem.strip():
                 problems.append((materials.get(p.material) if p.material else None, p.problem.strip()))
-        actions.do_request_supplement(application, by=by, problems=problems)
+        actions.do_request_supplement(application, by=by, problems=problems, reason=body.reason)
 
     return _act(request, number, run)
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from dgov.accounts.models import Applicant, District, User
 from dgov.applications import actions
 from dgov.applications.models import Application, Channel
+from dgov.applications.sharing import fetch_shared_materials
 from dgov.lib import clock
 from dgov.services.models import ServiceItem
 from dgov.workdays.calendar import is_working_day
@@ -100,4 +101,8 @@ def load(district: District) -> int:
                         notice="需对经营场所进行现场核查，预计5个工作日，核查期间不计入办理时限。",
                     )
         created += 1
+    # What the job runner does within seconds of a submission (免提交).
+    for _pass in range(50):
+        if not fetch_shared_materials(clock.now()):
+            break
     return created

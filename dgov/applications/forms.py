@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department
-from dgov.applications.models import MAX_EXTENSION_DAYS, Status
+from dgov.applications.models import MAX_EXTENSION_DAYS, DeliveryMethod, Status
 from dgov.documents.forms import MultipleFileField
 from dgov.services.models import Material, ServiceItem
 from dgov.workdays.lights import Light
@@ -87,19 +87,89 @@ class MaterialFieldsMixin:
         ]
 
 
-class ApplyForm(MaterialFieldsMixin, forms.Form):
+class DeliveryFieldsMixin:
+    """How the applicant receives the result (证照邮寄): at the window, or by post to an
+    address kept with the application (``ResultDelivery``)."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    DELIVERY_FIELDS = ("delivery", "recipient", "delivery_phone", "address")
+
+    def add_delivery(self) -> None:
+        from dgov.accounts.forms import MobileField
+
+        self.fields["delivery"] = forms.ChoiceField(
+            label=_("How do you want to receive the result?"),
+            choices=DeliveryMethod.choices,
+            initial=DeliveryMethod.WINDOW,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+        self.fields["recipient"] = forms.CharField(label=_("Recipient"), max_length=100, required=False)
+        self.fields["delivery_phone"] = MobileField(label=_("Recipient's mobile phone"), required=False)
+        self.fields["address"] = forms.CharField(
+            label=_("Postal address"),
+            max_length=200,
+            required=False,
+            help_text=_("Province, city, district, street, number, building and room."),
+            widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        )
+
+    def clean_delivery_fields(self) -> None:
+        data = self.cleaned_data
+        if "delivery" not in self.fields:
+            return
+        if data.get("delivery") != DeliveryMethod.POST:
+            data["delivery"] = DeliveryMethod.WINDOW
+            return
+        for name in ("recipient", "delivery_phone", "address"):
+            if not str(data.get(name) or "").strip() and name not in getattr(self, "errors", {}):
+                self.add_error(name, _("Needed to send the result by post."))  # type: ignore[attr-defined]
+        if len(str(data.get("address") or "").strip()) < 8 and "address" not in getattr(self, "errors", {}):
+            self.add_error("address", _("Give the whole address: district, street, number and room."))  # type: ignore[attr-defined]
+
+    @property
+    def delivery_fields(self) -> list[forms.BoundField]:
+        form: Any = self
+        return [form[name] for name in self.DELIVERY_FIELDS if name in self.fields]
+
+    def delivery_choice(self) -> dict[str, Any]:
+        """What ``actions.do_choose_delivery`` takes."""
+        data = self.cleaned_data
+        if data.get("delivery") != DeliveryMethod.POST:
+            return {"method": DeliveryMethod.WINDOW}
+        return {
+            "method": DeliveryMethod.POST,
+            "recipient": data["recipient"].strip(),
+            "phone": data["delivery_phone"],
+            "address": " ".join(data["address"].split()),
+        }
+
+
+class ApplyForm(DeliveryFieldsMixin, MaterialFieldsMixin, forms.Form):
     """Applying online: one row per material the applicant provides; shared data and
-    e-certificates are fetched, never asked for (国务院令第716号 第七条)."""
+    e-certificates are fetched, never asked for (国务院令第716号 第七条); and, where the
+    item allows it, how the result is received."""
 
     key = forms.UUIDField(label=_("Submission key"), widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, materials: Iterable[Material], documents: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        materials: Iterable[Material],
+        documents: Any,
+        post_available: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("key", uuid.uuid4())
         self.materials = [m for m in materials if m.to_submit]
         for material in self.materials:
             self.add_material(material, documents=documents, promise=material.rongque)
+        if post_available:
+            self.add_delivery()
 
     @property
     def material_rows(self) -> list[MaterialRow]:
@@ -107,6 +177,7 @@ class ApplyForm(MaterialFieldsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self.clean_delivery_fields()
         for material, uploads, reused, promised, _handed in self.collect(self.materials):
             if material.required and not uploads and reused is None and not promised:
                 if material.rongque:
@@ -243,7 +314,28 @@ class ProblemForm(forms.Form):
         return cleaned
 
 
+class FurtherNoticeForm(forms.Form):
+    """A second supplement notice says why the first could not have named the material."""
+
+    reason = forms.CharField(
+        label=_("Why the first notice could not name this material (shown to the supervisors)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
 class BaseProblemFormSet(forms.BaseFormSet):
+    # Set for a second notice (after a supplement): its reason is part of the input.
+    reason_form: FurtherNoticeForm | None = None
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return (self.reason_form is None or self.reason_form.is_valid()) and valid
+
+    @property
+    def reason(self) -> str:
+        return self.reason_form.cleaned_data["reason"] if self.reason_form is not None else ""
+
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -283,6 +375,27 @@ class StopClockForm(forms.Form):
         label=_("Written notice to the applicant"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     counts_toward_limit = forms.BooleanField(label=_("Counts toward the time limit"), required=False)
+
+
+class PostedForm(forms.Form):
+    """The clerk records how the result was posted (证照邮寄)."""
+
+    carrier = forms.CharField(label=_("Carrier"), max_length=50, initial=_("China Post EMS"))
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=60)
+
+    def clean_tracking_number(self) -> str:
+        import re
+
+        from dgov.accounts.phones import normalise_digits
+
+        value = normalise_digits(self.cleaned_data["tracking_number"]).upper()
+        if not re.fullmatch(r"[0-9A-Z-]{6,40}", value):
+            raise ValidationError(_("A tracking number has 6 to 40 letters and digits."), code="tracking_number")
+        return value
+
+
+class RevealReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Why you need the full address"), min_length=4, max_length=200)
 
 
 class ExtendForm(forms.Form):

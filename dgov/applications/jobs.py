@@ -1,6 +1,7 @@
 import datetime as dt
 
 from dgov.applications.actions import deem_accepted
+from dgov.applications.sharing import fetch_shared_materials
 from dgov.lib.jobs import SWEEP, Job
 
 
@@ -8,4 +9,7 @@ def deem(now: dt.datetime) -> int:
     return deem_accepted()
 
 
-JOBS = [Job("deemed_accepted", deem, every=SWEEP)]
+JOBS = [
+    Job("deemed_accepted", deem, every=SWEEP),
+    Job("fetch_shared_materials", fetch_shared_materials, every=dt.timedelta(seconds=10)),
+]

@@ -35,17 +35,21 @@ APPLICATION = """
            i.id, i.district_id, i.code, i.current_version_id, i.search_text,
            v.id, v.item_id, v.number, v.name, v.kind, v.department_id, v.legal_basis, v.conditions,
            v.legal_limit_days, v.promised_limit_days, v.max_trips, v.online_level, v.fees,
-           v.fee_basis, v.keywords, v.created_at, v.created_by_id,
-           dep.id, dep.district_id, dep.code, dep.name, dep.kind, dep.credit_code,
+           v.fee_basis, v.keywords, v.handling, v.window_id, v.place, v.hours, v.enquiry_phone,
+           v.complaint_phone, v.result_name, v.post_available, v.name_en, v.keywords_en, v.created_at,
+           v.created_by_id,
+           dep.id, dep.district_id, dep.code, dep.name, dep.name_en, dep.kind, dep.credit_code,
            p.id, p.district_id, p.user_id, p.kind, p.name, p.id_number, p.credit_code, p.phone,
-           p.created_at, p.created_by_id,
+           p.representative, p.representative_id_number, p.created_at, p.created_by_id,
            u.id, u.password, u.last_login, u.is_superuser, u.username, u.first_name, u.last_name,
            u.email, u.is_staff, u.is_active, u.date_joined, u.kind, u.full_name, u.district_id,
-           u.department_id, u.window_id, u.phone,
-           ld.id, ld.district_id, ld.label, ld.start_date, ld.working_days, ld.extra_days,
-           ld.due_date, ld.provisional, ld.closed_at, ld.created_at,
-           pd.id, pd.district_id, pd.label, pd.start_date, pd.working_days, pd.extra_days,
-           pd.due_date, pd.provisional, pd.closed_at, pd.created_at{facts}
+           u.department_id, u.window_id, u.phone, u.phone_verified,
+           ld.id, ld.district_id, ld.label, ld.start_date, ld.counted_from, ld.working_days,
+           ld.extra_days, ld.stopped_days, ld.stopped_since, ld.due_date, ld.base_due_date,
+           ld.provisional, ld.closed_at, ld.created_at,
+           pd.id, pd.district_id, pd.label, pd.start_date, pd.counted_from, pd.working_days,
+           pd.extra_days, pd.stopped_days, pd.stopped_since, pd.due_date, pd.base_due_date,
+           pd.provisional, pd.closed_at, pd.created_at{facts}
       FROM applications_application a
       JOIN accounts_district d ON d.id = a.district_id
       JOIN services_serviceitem i ON i.id = a.item_id
@@ -73,11 +77,13 @@ ITEM = fastsql.Statement(
     SELECT i.id, i.district_id, i.code, i.current_version_id, i.search_text,
            v.id, v.item_id, v.number, v.name, v.kind, v.department_id, v.legal_basis, v.conditions,
            v.legal_limit_days, v.promised_limit_days, v.max_trips, v.online_level, v.fees,
-           v.fee_basis, v.keywords, v.created_at, v.created_by_id,
-           dep.id, dep.district_id, dep.code, dep.name, dep.kind, dep.credit_code,
+           v.fee_basis, v.keywords, v.handling, v.window_id, v.place, v.hours, v.enquiry_phone,
+           v.complaint_phone, v.result_name, v.post_available, v.name_en, v.keywords_en, v.created_at,
+           v.created_by_id,
+           dep.id, dep.district_id, dep.code, dep.name, dep.name_en, dep.kind, dep.credit_code,
            d.id, d.city_id, d.code, d.name,
            p.id, p.district_id, p.user_id, p.kind, p.name, p.id_number, p.credit_code, p.phone,
-           p.created_at, p.created_by_id,
+           p.representative, p.representative_id_number, p.created_at, p.created_by_id,
            e.id IS NOT NULL AS filed
       FROM services_serviceitem i
       JOIN services_serviceitemversion v ON v.id = i.current_version_id

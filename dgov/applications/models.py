@@ -7,7 +7,7 @@ window review → department approval or denial with reasons → completion.
 
 import datetime as dt
 import secrets
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -16,9 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.accounts.roles import DEPARTMENT_SCOPED
+from dgov.lib import clock
 from dgov.lib.ratelimit import RateLimit
 from dgov.workdays import lights
 from dgov.workdays.lights import Light
+
+if TYPE_CHECKING:
+    from dgov.workdays.calendar import Due
 
 # Abuse limit of the public lookup (page and API alike): failed attempts per client
 # address in a window of ten minutes, counted for every worker together.
@@ -91,9 +95,21 @@ def visibility(user: Any) -> dict[str, Any] | None:
 class ApplicationQuerySet(DistrictScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
         """Applicants see their own; staff their district's, and department-scoped roles
-        only their department's (unless another role of theirs sees the whole district)."""
+        only their department's (unless another role of theirs sees the whole district).
+        An enterprise's agent (经办人) also sees the cases they filed for it, and all of its
+        cases when it granted them that (``accounts.Agent``)."""
         conditions = visibility(user)
-        return self.none() if conditions is None else self.filter(**conditions)
+        if conditions is None:
+            return self.none()
+        if user.kind == "staff":
+            return self.filter(**conditions)
+        from dgov.accounts.models import acting_for
+
+        return self.filter(
+            models.Q(**conditions)
+            | models.Q(applicant_id__in=acting_for(user, "may_view_all"))
+            | models.Q(submitted_by_id=user.pk, applicant_id__in=acting_for(user, "may_apply"))
+        )
 
     def open(self) -> "ApplicationQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
@@ -186,6 +202,18 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["district", "status", "department"], name="application_queue_idx"),
             models.Index(fields=["applicant", "-created_at"], name="application_applicant_idx"),
+            # The cockpit's drill-down from a bar to its cases (decision 0022): partial, so a
+            # case enters each index once, when it is decided and when it is completed.
+            models.Index(
+                fields=["district", "decided_on"],
+                condition=models.Q(decided_on__isnull=False),
+                name="application_decided_idx",
+            ),
+            models.Index(
+                fields=["district", "completed_on"],
+                condition=models.Q(completed_on__isnull=False),
+                name="application_completed_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,6 +222,12 @@ class Application(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def shared_not_found(self) -> list[Any]:
+        """The materials the platform fetches (shared data, e-certificates) that no source
+        has given for this case yet: not asked, not held, or the source did not answer."""
+        found = set(self.shared_materials.filter(found=True).values_list("material_id", flat=True))
+        return [m for m in self.item_version.materials.all() if not m.to_submit and m.pk not in found]
 
     @property
     def trips_exceeded(self) -> bool:
@@ -214,18 +248,27 @@ class Application(models.Model):
             for event in ApplicationEvent.objects.filter(application=self)
         ]
 
-    def supplement_notice_due(self) -> dt.date:
-        """The last day for a supplement notice (Art. 32: 5 working days after receipt)."""
-        from dgov.workdays.calendar import add_working_days
+    def notice_window(self) -> "Due":
+        """The 5 working days for a supplement notice (Art. 32), counted from receipt or,
+        once a supplement is complete, from the supplement day (the day the legal clock
+        would start). Past it the application counts as accepted on that day."""
+        from dgov.workdays.calendar import RECEIVED, SUPPLEMENTED, add_working_days
 
-        return add_working_days(self.received_on, SUPPLEMENT_NOTICE_DAYS).date
+        if self.supplemented_on is not None:
+            return add_working_days(self.supplemented_on, SUPPLEMENT_NOTICE_DAYS, SUPPLEMENTED)
+        return add_working_days(self.received_on, SUPPLEMENT_NOTICE_DAYS, RECEIVED)
+
+    def supplement_notice_due(self) -> dt.date:
+        """The last day for a supplement notice (``notice_window``)."""
+        return self.notice_window().date
 
 
 class ApplicationEvent(models.Model):
     """The application's timeline: every transition, appended (who, when, from, to, why)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
+    # The platform's clock, so a history loaded for the demo carries its own times.
+    at = models.DateTimeField(default=clock.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -267,12 +310,16 @@ class SubmittedMaterial(models.Model):
 
 
 class SupplementNotice(models.Model):
-    """The one notice (一次性告知) that lists every missing or faulty material."""
+    """The one notice (一次性告知) that lists every missing or faulty material.
+
+    A second notice, after the supplement, only for a material the first notice could not
+    have named: ``reason`` says why, and the centre's supervisors are told (Art. 32)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="supplement_notices")
     issued_on = models.DateField()
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     completed_on = models.DateField(null=True, blank=True)
+    reason = models.TextField(_("why the first notice could not name it"), blank=True)
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.issued_on}"
@@ -320,7 +367,88 @@ class Visit(models.Model):
         "accounts.ServiceWindow", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.at}"
+
+
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", _("Collect it at the certificate window")
+    POST = "post", _("Send it by post (free of charge)")
+
+
+class ResultDelivery(models.Model):
+    """How the applicant receives the result (证照邮寄 or the exit window), chosen when
+    applying; for the post, the address kept (shown masked) and the tracking number the
+    clerk records when it is sent."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="result_delivery")
+    method = models.CharField(_("how you receive the result"), max_length=10, choices=DeliveryMethod.choices)
+    recipient = models.CharField(_("recipient"), max_length=100, blank=True)
+    phone = models.CharField(_("recipient's mobile phone"), max_length=20, blank=True)
+    address = models.CharField(_("postal address"), max_length=200, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=50, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    posted_on = models.DateField(_("posted on"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("delivery of the result")
+        verbose_name_plural = _("deliveries of results")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(method="window")
+                | (~models.Q(recipient="") & ~models.Q(phone="") & ~models.Q(address="")),
+                name="post_delivery_has_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.method}"
+
+    @property
+    def by_post(self) -> bool:
+        return self.method == DeliveryMethod.POST
+
+    @property
+    def masked_address(self) -> str:
+        from dgov.lib.personal import mask_address
+
+        return mask_address(self.address)
+
+    @property
+    def masked_phone(self) -> str:
+        from dgov.lib.personal import mask_phone
+
+        return mask_phone(self.phone)
+
+    @property
+    def masked_recipient(self) -> str:
+        return (self.recipient[:1] + "*" * (len(self.recipient) - 1)) if self.recipient else ""
+
+
+class SharedMaterial(models.Model):
+    """A material the platform fetched instead of asking for it (免提交; 国务院令第716号
+    Art. 7): which provider answered, what it gave (its reference and a summary), and when;
+    or that no provider held it, so the window knows to ask (``dgov.applications.sharing``)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="shared_materials")
+    material = models.ForeignKey("services.Material", on_delete=models.PROTECT, related_name="+")
+    provider = models.CharField(_("source"), max_length=40, blank=True)
+    found = models.BooleanField(_("found"), default=False)
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+    title = models.CharField(_("what was fetched"), max_length=200, blank=True)
+    data = models.JSONField(_("record"), default=dict, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+
+    class Meta:
+        verbose_name = _("fetched material")
+        verbose_name_plural = _("fetched materials")
+        ordering = ["material__order", "material_id"]
+        constraints = [models.UniqueConstraint(fields=["application", "material"], name="shared_material_once")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.material_id} {self.provider}"

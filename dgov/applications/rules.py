@@ -9,9 +9,10 @@ The case page builds its buttons from these predicates, and each ``do_*`` of
 2. The case must be in the state the act needs; a case that has moved on shows no button
    and the action answers 409 (somebody acted first, or the same act came twice).
 3. Nobody handles their own application, the clerk who accepted a case does not decide
-   it, a stopped clock is resumed before deciding, an extension stays within Art. 42 and a
-   supplement notice within the 5 working days of Art. 32: a disabled button with the
-   reason (``deny``; the action answers 403 with the same reason).
+   it, a stopped clock is resumed before deciding, an extension stays within Art. 42 and is
+   decided before the limit ends, a supplement notice comes within the 5 working days of
+   Art. 32 and at most once after a supplement: a disabled button with the reason
+   (``deny``; the action answers 403 with the same reason).
 """
 
 from dataclasses import dataclass
@@ -24,11 +25,16 @@ from django.utils.translation import gettext_lazy
 
 from dgov.accounts.access import is_staff
 from dgov.accounts.models import Applicant, User
-from dgov.accounts.roles import ACCEPT, DECIDE, EXTEND, REVIEW, STOP_CLOCK
-from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, Application, Status
+from dgov.accounts.roles import ACCEPT, DECIDE, EXTEND, REVEAL, REVIEW, STOP_CLOCK
+from dgov.accounts.rules import acts_for
+from dgov.applications.models import CLOCK_STATUSES, MAX_EXTENSION_DAYS, OPEN_STATUSES, Application, Status
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
+from dgov.workdays.rules import may_extend_deadline
+
+# Art. 32: one notice; a second only for what the first could not have named.
+MAX_SUPPLEMENT_NOTICES = 2
 
 
 @dataclass(frozen=True)
@@ -71,10 +77,6 @@ def _owns(user: User, applicant: Applicant) -> bool:
     return applicant.user_id is not None and applicant.user_id == user.pk
 
 
-def _own(application: Application, user: User) -> bool:
-    return _owns(user, application.applicant)
-
-
 def staff_act(user: User, case: Any, permission: str, *, department: bool = False) -> Verdict:
     """Rule 1, for an application or a bundle application (``case``)."""
     if not is_staff(user) or user.district_id != case.district_id or not user.has_perm(permission):
@@ -98,7 +100,7 @@ def may_file(user: User, district_id: int, applicant: Applicant | None = None) -
     """Filing in ``district_id`` for ``applicant`` (None: before one is chosen): anyone
     for themselves, with a profile in that district, and a window clerk of the district
     for anyone of it."""
-    if applicant is not None and applicant.district_id == district_id and _owns(user, applicant):
+    if applicant is not None and applicant.district_id == district_id and acts_for(user, applicant, "may_apply"):
         return allow()
     if is_staff(user):
         if not user.has_perm(ACCEPT) or user.district_id != district_id:
@@ -122,20 +124,38 @@ def may_refuse(user: User, application: Application) -> Verdict:
 
 
 def may_request_supplement(user: User, application: Application) -> Verdict:
-    """Art. 32: the one supplement notice within 5 working days of receipt; after that
-    the application counts as accepted."""
+    """Art. 32: one notice listing everything, within 5 working days of receipt; past them
+    the application counts as accepted on the day it was received. After the supplement
+    the application is accepted or refused: a second notice only within 5 working days of
+    the supplement, for a material the first could not have named (the action asks why),
+    and never a third."""
     verdict = may_accept(user, application)
-    if verdict and application.supplemented_on is None and clock.today() > application.supplement_notice_due():
+    if not verdict:
+        return verdict
+    if clock.today() > application.supplement_notice_due():
+        start = application.supplemented_on or application.received_on
         return deny(
             _("The 5 working days for a supplement notice have passed: the application counts as accepted on %(date)s.")
-            % {"date": application.received_on.isoformat()}
+            % {"date": start.isoformat()}
+        )
+    if application.supplemented_on is not None and application.supplement_notices.count() >= MAX_SUPPLEMENT_NOTICES:
+        return deny(
+            _(
+                "The supplement is in and a second notice was already issued: "
+                "the application is now accepted or refused, not sent back again."
+            )
         )
     return verdict
 
 
+def further_notice(application: Application) -> bool:
+    """The notice would be a second one (after a supplement): it needs its reason."""
+    return application.supplemented_on is not None
+
+
 def may_supplement(user: User, application: Application) -> Verdict:
     """The applicant hands in the supplement, or a window clerk takes it at the window."""
-    if not _own(application, user) and not (
+    if not acts_for(user, application.applicant, "may_apply") and not (
         is_staff(user) and user.district_id == application.district_id and user.has_perm(ACCEPT)
     ):
         return hide(_("Your role does not allow this action."))
@@ -183,16 +203,53 @@ def may_resume_clock(user: User, application: Application) -> Verdict:
 
 
 def may_extend(user: User, application: Application) -> Verdict:
-    """Art. 42: by at most 10 working days in all."""
+    """Art. 42: by at most 10 working days in all, decided while the limit runs."""
     verdict = (
         staff_act(user, application, EXTEND, department=True)
         & _at(application, *CLOCK_STATUSES)
         & not_own(application, user)
     )
-    return verdict & EXTENSION.room(application.extended_days)
+    return (
+        verdict
+        & EXTENSION.room(application.extended_days)
+        & may_extend_deadline(application.legal_deadline, clock.today())
+    )
 
 
 def may_check_in(user: User, application: Application) -> Verdict:
     """A visit in person, recorded by a window clerk. A visit after the decision (to
     collect a result, say) is still a trip the applicant made: any state will do."""
     return staff_act(user, application, ACCEPT) & not_own(application, user)
+
+
+def may_record_post(user: User, application: Application) -> Verdict:
+    """证照邮寄: a window clerk records the tracking number of a result sent by post, once
+    the application is approved (the certificate exists) and only when the applicant
+    chose the post."""
+    verdict = staff_act(user, application, ACCEPT)
+    if not verdict:
+        return verdict
+    delivery = getattr(application, "result_delivery", None)
+    if delivery is None or not delivery.by_post:
+        return hide(_("The applicant collects the result at the window."))
+    if delivery.tracking_number:
+        return moved_on(_("The tracking number is recorded already."))
+    if application.status not in (Status.APPROVED, Status.COMPLETED):
+        return deny(_("The result is posted once the application is approved."))
+    return not_own(application, user)
+
+
+def may_reveal_address(user: User, application: Application) -> Verdict:
+    """Show the full postal address of a result sent by post (the asking is audited)."""
+    if not (is_staff(user) and user.district_id == application.district_id and user.has_perm(REVEAL)):
+        return hide(_("Your role does not allow this action."))
+    return allow()
+
+
+def may_fetch_shared(user: User, application: Application) -> Verdict:
+    """免提交 (国务院令第716号 Art. 7): a window clerk asks the sources again for what the
+    platform fetches and has not got yet, while the case is open."""
+    verdict = staff_act(user, application, ACCEPT) & _at(application, *OPEN_STATUSES)
+    if verdict and not application.shared_not_found():
+        return hide(_("Every material the platform fetches is on the case."))
+    return verdict

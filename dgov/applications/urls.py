@@ -11,5 +11,6 @@ urlpatterns = [
     path("messages/", views.inbox, name="messages"),
     path("lookup/", views.lookup, name="lookup"),
     path("<int:pk>/", views.case, name="case"),
+    path("<int:pk>/reveal-address/", views.reveal_address, name="reveal_address"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

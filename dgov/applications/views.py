@@ -5,7 +5,6 @@ Every write goes through a ``do_*`` function of ``actions``; every protected row
 fetched through ``get_application_for_user`` (404 alike for missing and forbidden).
 """
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
@@ -25,17 +24,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
-from dgov.accounts.models import Applicant, Department, User
-from dgov.accounts.roles import ACCEPT, Role
-from dgov.applications import actions, rules
+from dgov.accounts.models import Applicant, User, acting_for
+from dgov.accounts.roles import ACCEPT
+from dgov.applications import actions, lists, rules
+from dgov.applications.delivery import delivery_of, do_choose_delivery, do_record_post, do_reveal_address
 from dgov.applications.forms import (
     ApplyForm,
     ConfirmForm,
     ExtendForm,
+    FurtherNoticeForm,
     LookupForm,
+    PostedForm,
     ProblemFormSet,
-    QueueForm,
     ReasonsForm,
+    RevealReasonForm,
     ReviewForm,
     StopClockForm,
     SupplementForm,
@@ -45,9 +47,7 @@ from dgov.applications.forms import (
     picked_applicant,
 )
 from dgov.applications.models import (
-    CLOCK_STATUSES,
     LOOKUP_LIMIT,
-    OPEN_STATUSES,
     VERBS,
     Application,
     Channel,
@@ -55,24 +55,17 @@ from dgov.applications.models import (
     SubmittedMaterial,
     status_label,
 )
+from dgov.applications.steps import steps as step_clocks
 from dgov.documents.models import Document
 from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
+from dgov.lib.addresses import client_address
 from dgov.lib.conflicts import Conflict
-from dgov.lib.ratelimit import client_address
 from dgov.lib.rules import Verdict, enforce, offers
 from dgov.notifications.models import Notification
 from dgov.services.models import Material, ServiceItem
-from dgov.workdays.lights import light_case
 
 PAGE_SIZE = 50
-
-# The queue each role starts from; roles not named here watch every open case.
-ROLE_QUEUES: dict[Role, tuple[Status, ...]] = {
-    Role.WINDOW_CLERK: (Status.SUBMITTED, Status.APPROVED),
-    Role.REVIEWER: (Status.ACCEPTED,),
-    Role.DEPARTMENT_APPROVER: (Status.REVIEWED,),
-}
 
 
 def get_application_for_user(request: AuthedRequest, pk: int) -> Application:
@@ -90,6 +83,7 @@ def get_application_for_user(request: AuthedRequest, pk: int) -> Application:
                 "accepted_by",
                 "reviewed_by",
                 "decided_by",
+                "result_delivery",
             )
             .get(pk=pk)
         )
@@ -119,23 +113,49 @@ def _item_to_apply_for(request: AuthedRequest, code: str) -> ServiceItem:
     return item
 
 
+def applicants_for(user: User, district_id: int) -> list[Applicant]:
+    """Whom ``user`` may apply as in ``district_id``: their own profile first, then the
+    enterprises that made them an agent allowed to apply (经办人)."""
+    own = list(Applicant.objects.filter(user=user, district_id=district_id).order_by("kind", "pk"))
+    agent_of = Applicant.objects.filter(
+        district_id=district_id, pk__in=acting_for(user, "may_apply"), kind=Applicant.Kind.ENTERPRISE
+    ).order_by("name")
+    return own + [a for a in agent_of if a not in own]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: AuthedRequest, code: str) -> HttpResponse:
     """Apply online: upload or reuse each material the applicant provides; data the
-    government already holds is fetched, not asked for (once-only)."""
+    government already holds is fetched, not asked for (once-only). An enterprise's agent
+    chooses whom they apply as (``?as=``); the applicant chooses how the result comes."""
     user = request.user
     item = _item_to_apply_for(request, code)
     version = item.current_version
     assert version is not None
-    applicant = Applicant.objects.filter(user=user, district_id=item.district_id).first()
+    choices = applicants_for(user, item.district_id)
+    wanted = request.POST.get("as") or request.GET.get("as") or ""
+    applicant = next((a for a in choices if str(a.pk) == wanted), choices[0] if choices else None)
     materials = list(version.materials.all())
     fetched = [m for m in materials if not m.to_submit]
-    context: dict[str, Any] = {"item": item, "version": version, "fetched": fetched, "applicant": applicant}
+    context: dict[str, Any] = {
+        "item": item,
+        "version": version,
+        "fetched": fetched,
+        "applicant": applicant,
+        "choices": choices,
+    }
     if applicant is None:
         return render(request, "applications/apply.html", context, status=200 if request.method == "GET" else 403)
     documents = Document.objects.filter(owner_id=request.user.pk)
-    form = ApplyForm(request.POST or None, request.FILES or None, materials=materials, documents=documents)
+    form = ApplyForm(
+        request.POST or None,
+        request.FILES or None,
+        materials=materials,
+        documents=documents,
+        post_available=version.post_available,
+        initial={"recipient": applicant.name, "delivery_phone": applicant.phone},
+    )
     context["form"] = form
     if request.method == "GET":
         return render(request, "applications/apply.html", context)
@@ -163,7 +183,9 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
                 idempotency_key=key,
                 materials=chosen,
             )
-            if not created:  # the same key won a moment ago in a parallel request: keep its documents only
+            if created:
+                do_choose_delivery(existing, by=request.user, **form.delivery_choice())
+            else:  # the same key won a moment ago in a parallel request: keep its documents only
                 transaction.set_rollback(True)
         messages.success(
             request,
@@ -240,62 +262,16 @@ def window_new(request: AuthedRequest) -> HttpResponse:
 # The staff queue --------------------------------------------------------------------------
 
 
-def default_statuses(user: User) -> list[Status]:
-    statuses: set[Status] = set()
-    for role in user.roles:
-        statuses.update(ROLE_QUEUES.get(role, OPEN_STATUSES))
-    return [s for s in Status if s in (statuses or set(OPEN_STATUSES))]
-
-
-def _with_light(applications: Any, light: str, today: dt.date) -> Any:
-    """Filter in the database on the light of the promised time limit (the light of
-    ``Application.light`` as a list expression)."""
-    promised_light = light_case(
-        "promised_deadline__due_date",
-        today,
-        kind="application",
-        open=Q(status__in=CLOCK_STATUSES),
-        stopped=Q(clock_stopped=True),
-    )
-    return applications.alias(promised_light=promised_light).filter(promised_light=light)
-
-
 @login_required
 @require_GET
 def queue(request: AuthedRequest) -> HttpResponse:
     """The staff workbench queue: filters, counts per status, two lights per case."""
     user = staff_or_403(request)
-    visible = Application.objects.visible_to(user)
-    district_id: int = user.district_id  # type: ignore[assignment]
-    items = ServiceItem.objects.published().filter(district_id=district_id).select_related("current_version")
-    departments = Department.objects.filter(district_id=district_id)
-    form = QueueForm(request.GET, items=items, departments=departments)
-    data = form.cleaned_data if form.is_valid() else {}
     today = clock.today()
-
-    filtered = visible
-    if data.get("item"):
-        filtered = filtered.filter(item=data["item"])
-    if data.get("department"):
-        filtered = filtered.filter(department=data["department"])
-    if data.get("q"):
-        filtered = filtered.filter(number__icontains=data["q"].strip())
-    if data.get("light"):
-        filtered = _with_light(filtered, data["light"], today)
-    counts = dict(filtered.order_by().values_list("status").annotate(n=Count("pk")))
-
-    status = data.get("status", "")
-    if status == QueueForm.ALL:
-        statuses: list[Status] = list(Status)
-    elif status == QueueForm.OPEN:
-        statuses = list(OPEN_STATUSES)
-    elif status:
-        statuses = [Status(status)]
-    else:
-        statuses = default_statuses(user)
-    rows = filtered.filter(status__in=statuses).select_related(
-        "item_version", "applicant", "legal_deadline", "promised_deadline", "department"
-    )
+    found = lists.queue(user, request.GET, today)
+    form, statuses = found.form, found.statuses
+    counts = found.counts()
+    rows = found.rows.select_related("item_version", "applicant", "legal_deadline", "promised_deadline", "department")
     page = Paginator(rows.order_by("received_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.promised_light = application.light(application.promised_deadline, today)  # type: ignore[attr-defined]
@@ -344,7 +320,12 @@ def _form(form_class: type, prefix: str) -> Callable[[Application, AuthedRequest
 
 def _problems(application: Application, request: AuthedRequest, bound: bool) -> Any:
     data, _files = _bind(request, bound)
-    return ProblemFormSet(data, prefix="problems", form_kwargs={"materials": application.item_version.materials.all()})
+    formset = ProblemFormSet(
+        data, prefix="problems", form_kwargs={"materials": application.item_version.materials.all()}
+    )
+    if rules.further_notice(application):
+        formset.reason_form = FurtherNoticeForm(data, prefix="further")  # type: ignore[attr-defined]
+    return formset
 
 
 def _open_notice_materials(application: Application) -> list[Material]:
@@ -387,7 +368,7 @@ def _run_accept(application: Application, request: AuthedRequest, form: Any) -> 
 
 
 def _run_request_supplement(application: Application, request: AuthedRequest, form: Any) -> str:
-    actions.do_request_supplement(application, by=request.user, problems=form.problems)
+    actions.do_request_supplement(application, by=request.user, problems=form.problems, reason=form.reason)
     return _("The supplement notice is issued.")
 
 
@@ -437,6 +418,19 @@ def _run_check_in(application: Application, request: AuthedRequest, form: Any) -
     return _("The visit is recorded.")
 
 
+def _run_record_post(application: Application, request: AuthedRequest, form: Any) -> str:
+    do_record_post(application, by=request.user, **form.cleaned_data)
+    return _("The tracking number is recorded; the applicant is told.")
+
+
+def _run_fetch_shared(application: Application, request: AuthedRequest, form: Any) -> str:
+    from dgov.applications.sharing import do_fetch_shared
+
+    rows = do_fetch_shared(application, by=request.user)
+    found = sum(row.found for row in rows)
+    return _("Asked the sources again: %(found)d of %(asked)d found.") % {"found": found, "asked": len(rows)}
+
+
 ACTIONS: dict[str, Action] = {
     "accept": Action(gettext_lazy("Accept"), rules.may_accept, _form(ConfirmForm, "accept"), _run_accept),
     "request_supplement": Action(
@@ -482,6 +476,18 @@ ACTIONS: dict[str, Action] = {
     "check_in": Action(
         gettext_lazy("Record a visit in person"), rules.may_check_in, _form(ConfirmForm, "check_in"), _run_check_in
     ),
+    "record_post": Action(
+        gettext_lazy("Record the posting of the result"),
+        rules.may_record_post,
+        _form(PostedForm, "record_post"),
+        _run_record_post,
+    ),
+    "fetch_shared": Action(
+        gettext_lazy("Fetch the shared materials now"),
+        rules.may_fetch_shared,
+        _form(ConfirmForm, "fetch_shared"),
+        _run_fetch_shared,
+    ),
 }
 
 
@@ -489,6 +495,24 @@ def _deadline_view(deadline: Any) -> dict[str, Any] | None:
     if deadline is None:
         return None
     return {"deadline": deadline, "due": deadline.compute_due(), "changes": list(deadline.changes.select_related("by"))}
+
+
+def _fetched(application: Application) -> list[Any]:
+    """The materials the platform fetches, each with what was fetched, from where and when."""
+    from dgov.applications.models import SharedMaterial
+    from dgov.applications.sharing import provider_label
+
+    rows = {r.material_id: r for r in SharedMaterial.objects.filter(application=application)}
+    fetched = [m for m in application.item_version.materials.all() if not m.to_submit]
+    for material in fetched:
+        material.shared = rows.get(material.pk)  # type: ignore[attr-defined]
+        if material.shared is not None:  # type: ignore[attr-defined]
+            material.shared.source_label = provider_label(material.shared.provider)  # type: ignore[attr-defined]
+            material.shared.unavailable = [  # type: ignore[attr-defined]
+                provider_label(name)
+                for name in material.shared.data.get("unavailable", [])  # type: ignore[attr-defined]
+            ]
+    return fetched
 
 
 def _render_case(
@@ -499,6 +523,8 @@ def _render_case(
     failed: str = "",
     failed_form: Any = None,
     errors: list[str] | None = None,
+    revealed: Any = None,
+    reveal_form: Any = None,
 ) -> HttpResponse:
     user = request.user
     staff = is_staff(user)
@@ -519,9 +545,10 @@ def _render_case(
         "materials": SubmittedMaterial.objects.filter(application=application)
         .select_related("material", "document")
         .order_by("material__order", "material__pk", "pk"),
-        "fetched": [m for m in application.item_version.materials.all() if not m.to_submit],
+        "fetched": _fetched(application),
         "notices": notices,
         "stops": application.clock_stops.all().order_by("started_on", "pk"),
+        "steps": step_clocks(application, today),
         "visits": application.visit_log.select_related("window", "clerk").order_by("at") if staff else [],
         "deadlines": [
             (gettext_lazy("Promised time limit"), "promised", _deadline_view(application.promised_deadline)),
@@ -537,8 +564,44 @@ def _render_case(
         "action_forms": action_forms,
         "action_errors": errors or [],
         "failed": failed,
+        "delivery": delivery_of(application),
+        "revealed": revealed,
+        "reveal_form": reveal_form or (RevealReasonForm() if rules.may_reveal_address(user, application) else None),
+        "certificates": _certificates_of(application, user),
+        "may_rate": not staff and _may_rate(user, application),
     }
     return render(request, "applications/case.html", context, status=status)
+
+
+def _certificates_of(application: Application, user: User) -> list[Any]:
+    """The application's certificates, for its applicant's page (staff reach them through
+    the certificate ledger)."""
+    if is_staff(user) or application.status not in (Status.APPROVED, Status.COMPLETED):
+        return []
+    from dgov.certificates.models import Certificate
+
+    return list(Certificate.objects.filter(application=application).select_related("certificate_type").order_by("pk"))
+
+
+@login_required
+@require_POST
+def reveal_address(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The full postal address of a result sent by post, for the clerk who posts it;
+    the asking is audited with its reason."""
+    application = get_application_for_user(request, pk)
+    enforce(rules.may_reveal_address(request.user, application))
+    form = RevealReasonForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, application, status=400, reveal_form=form)
+    delivery = do_reveal_address(application, by=request.user, reason=form.cleaned_data["reason"])
+    return _render_case(request, application, revealed=delivery)
+
+
+def _may_rate(user: Any, application: Application) -> bool:
+    """The rating link only where rating is open: the case is finished and not rated yet."""
+    from dgov.ratings.rules import may_rate  # ratings builds on applications, not the reverse
+
+    return bool(may_rate(user, application))
 
 
 @login_required
@@ -592,11 +655,13 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: AuthedRequest) -> HttpResponse:
-    applications = (
+    # An applicant's own cases, and an enterprise's those its agent may see (``visible_to``).
+    own = (
         Application.objects.filter(applicant__user=request.user)
-        .select_related("item_version", "promised_deadline")
-        .order_by("-created_at")
+        if is_staff(request.user)
+        else Application.objects.visible_to(request.user)
     )
+    applications = own.select_related("item_version", "promised_deadline", "applicant").order_by("-created_at")
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/mine.html", {"page": page})
 

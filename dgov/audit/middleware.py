@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from dgov.audit import context
+from dgov.lib.addresses import client_address
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -21,7 +22,7 @@ class RequestContextMiddleware:
         request_id = given if _SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = context.current.set(
-            context.RequestContext(request_id=request_id, ip=request.META.get("REMOTE_ADDR"), request=request)
+            context.RequestContext(request_id=request_id, ip=client_address(request) or None, request=request)
         )
         try:
             response = self.get_response(request)

@@ -74,3 +74,27 @@ def install_flush_workaround() -> None:
 
     _fixture_teardown.audit_flush_workaround = True  # type: ignore[attr-defined]
     TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[attr-defined]
+
+
+def genuine_entry(seq: int | None = None, verb: str = "test.act", **fields: Any) -> Any:
+    """An entry as the application writes it (sealed), under a chosen number if given:
+    the seal does not cover the number, which the database hands out."""
+    from dgov.audit.trail import entry
+
+    built = entry(verb, **fields)
+    if seq is not None:
+        built.id = seq
+    built.save(force_insert=True)
+    return built
+
+
+def forged_entry(seq: int | None = None, verb: str = "forged", *, seal: str = "", **fields: Any) -> Any:
+    """A row as a database writer without the application's key would insert it."""
+
+    from dgov.audit.models import AuditEntry
+    from dgov.lib import clock
+
+    values = {"at": clock.now(), "verb": verb, "seal": seal, **fields}
+    if seq is not None:
+        values["id"] = seq
+    return AuditEntry.objects.create(**values)

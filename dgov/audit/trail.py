@@ -10,16 +10,23 @@ and its trace commit or roll back together::
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from dgov.audit import context
-from dgov.audit.models import AuditEntry, Outcome
-from dgov.lib import fastsql
-from dgov.lib.personal import mask_id_number, mask_phone, mask_text
+from dgov.audit.models import CANONICAL_COLUMNS, AuditEntry, Outcome
+from dgov.audit.seal import seal
+from dgov.lib import clock, fastsql
+from dgov.lib.personal import mask_address, mask_id_number, mask_phone, mask_text
 
 # Fields whose values are personal data: the trail keeps them masked.
-PERSONAL_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+PERSONAL_FIELDS = {
+    "id_number": mask_id_number,
+    "representative_id_number": mask_id_number,
+    "phone": mask_phone,
+    "address": mask_address,
+}
 # Free text staff type (reasons, notes, replies): ID and mobile numbers in it are masked.
 # Only these keys: masking every string would also "mask" digits inside hashes and codes.
 FREE_TEXT_KEYS = frozenset(
@@ -66,8 +73,8 @@ ENTRY = fastsql.Statement(
     """
     INSERT INTO audit_auditentry
            (at, district_id, actor_id, actor_name, role, ip, verb, object_type, object_id,
-            object_repr, changes, request_id, outcome)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            object_repr, changes, request_id, outcome, seal)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
     RETURNING id
     """
 )
@@ -117,8 +124,10 @@ def entry(
     object_type: str = "",
     object_id: str = "",
 ) -> AuditEntry:
-    """The entry ``record`` appends, unsaved: for a caller that writes it together with
-    other rows in one statement (``writing``). Every entry is built here."""
+    """The entry ``record`` appends, unsaved and sealed (``dgov.audit.seal``): for a
+    caller that writes it together with other rows in one statement (``writing``).
+    Every entry is built here. ``object_id=fastsql.HEAD_PK``: the id the statement's
+    first write returns (a submission's trace of the application it inserts)."""
     ctx = context.current.get()
     if actor is None and ctx is not None:
         user = getattr(ctx.request, "user", None)
@@ -131,13 +140,13 @@ def entry(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    return AuditEntry(
-        at=timezone.now(),
+    built = AuditEntry(
+        at=clock.now(),
         district=district,
         actor=actor,
         actor_name=getattr(actor, "username", "") if actor is not None else "",
         role=",".join(getattr(actor, "role_codes", [])) if actor is not None else "",
-        ip=ctx.ip if ctx else None,
+        ip=_stored_address(ctx.ip) if ctx else None,
         verb=verb,
         object_type=object_type,
         object_id=object_id,
@@ -146,3 +155,17 @@ def entry(
         request_id=ctx.request_id if ctx else "",
         outcome=outcome,
     )
+    # Sealed from the values as the table will hold them: the seal is checked against
+    # what the chainer and verify_audit read back.
+    built.seal = seal([getattr(built, column) for column in CANONICAL_COLUMNS])
+    return built
+
+
+def _stored_address(ip: str | None) -> str | None:
+    """The address as ``GenericIPAddressField`` stores it (IPv6 compressed)."""
+    if ip and ":" in ip:
+        try:
+            return clean_ipv6_address(ip)
+        except ValidationError:
+            return None
+    return ip or None

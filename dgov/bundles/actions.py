@@ -44,9 +44,11 @@ from dgov.bundles.models import (
 from dgov.bundles.rules import already_handled
 from dgov.lib import clock
 from dgov.lib.rules import enforce
+from dgov.notices import drafting
 from dgov.notifications.outbox import notify
 from dgov.services.models import Material, ServiceItem
 from dgov.workdays.actions import do_close_deadline, do_create_deadline, do_extend_deadline
+from dgov.workdays.models import Deadline
 
 DECIDED = (PartStatus.APPROVED, PartStatus.DENIED, PartStatus.COMPLETED)
 GRANTED = (PartStatus.APPROVED, PartStatus.COMPLETED)
@@ -398,11 +400,19 @@ def parts_of(
 
 
 def _start_joint_clock(bundle_application: BundleApplication, accepted_on: dt.date) -> None:
+    """The joint deadline, following every part's legal deadline: a part's clock stop
+    (Art. 45) stops it and moves it by the working days stopped."""
+    parts = Deadline.objects.filter(
+        pk__in=Application.objects.filter(bundle_part__bundle_application=bundle_application).values(
+            "legal_deadline_id"
+        )
+    )
     deadline = do_create_deadline(
         district=bundle_application.district,
         label=f"{bundle_application.number} joint",
         start_date=accepted_on,
         working_days=bundle_application.limit_days,
+        follows=list(parts),
     )
     BundleApplication.objects.filter(pk=bundle_application.pk).update(joint_deadline=deadline)
     bundle_application.joint_deadline = deadline
@@ -412,7 +422,8 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: User, today: 
     """One window accepts every part at once; the joint clock starts on the latest
     acceptance day of the parts (a supplemented part counts from its supplement)."""
     today = today or clock.today()
-    with transaction.atomic(), _driving_parts():
+    # One joint 联合受理通知书 covers the parts' acceptances.
+    with transaction.atomic(), _driving_parts(), drafting.covered_by_joint():
         parts = parts_of(bundle_application, lock_applications=True)
         enforce(rules.may_accept_bundle(by, bundle_application, parts))
         _move(
@@ -434,6 +445,9 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: User, today: 
         BundleApplication.objects.filter(pk=bundle_application.pk).update(accepted_on=accepted_on)
         bundle_application.accepted_on = accepted_on
         _start_joint_clock(bundle_application, accepted_on)
+        drafting.save(
+            drafting.joint_acceptance(bundle_application, parts, by=by, deadline=bundle_application.joint_deadline)
+        )
         due = bundle_application.joint_deadline.due_date  # type: ignore[union-attr]
         application_actions.notify_applicant(
             bundle_application,
@@ -448,7 +462,8 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: User, today: 
 
 def do_refuse_bundle(bundle_application: BundleApplication, *, by: User, reasons: str) -> None:
     """Not accepted: every part still waiting is refused with the same reasons."""
-    with transaction.atomic(), _driving_parts():
+    # One joint 联合不予受理决定书 covers the parts' refusals.
+    with transaction.atomic(), _driving_parts(), drafting.covered_by_joint():
         parts = parts_of(bundle_application, lock_applications=True)
         enforce(rules.may_refuse_bundle(by, bundle_application, parts))
         if not reasons.strip():
@@ -465,6 +480,7 @@ def do_refuse_bundle(bundle_application: BundleApplication, *, by: User, reasons
         for part in parts:
             if part.application.status == PartStatus.SUBMITTED:
                 application_actions.do_refuse(part.application, by=by, reasons=reasons)
+        drafting.save(drafting.joint_refusal(bundle_application, parts, by=by, reasons=reasons))
         application_actions.notify_applicant(
             bundle_application,
             _("Bundle application %(number)s not accepted") % {"number": bundle_application.number},
@@ -691,7 +707,7 @@ def sync_open() -> int:
 
 def do_extend_bundle(bundle_application: BundleApplication, *, by: User, days: int, reason: str) -> None:
     """Extend the joint limit (Art. 42 para. 2: by at most 15 working days in all, with the
-    approval of the district government, the reason told to the applicant)."""
+    approval of the district government, the reason told to the applicant), while it runs."""
     enforce(rules.may_extend_bundle(by, bundle_application))
     rules.JOINT_EXTENSION.check(bundle_application.extended_days, days, reason)
     with transaction.atomic():
@@ -701,8 +717,18 @@ def do_extend_bundle(bundle_application: BundleApplication, *, by: User, days: i
         if changed != 1:
             raise already_handled(bundle_application)
         bundle_application.extended_days += days
-        deadline = do_extend_deadline(bundle_application.joint_deadline, days=days, reason=reason, by=by)  # type: ignore[arg-type]
+        deadline = do_extend_deadline(
+            bundle_application.joint_deadline,  # type: ignore[arg-type]
+            days=days,
+            reason=reason,
+            by=by,
+        )
         bundle_application.joint_deadline = deadline
+        drafting.save(
+            drafting.joint_extension(
+                bundle_application, parts_of(bundle_application), by=by, days=days, reason=reason, deadline=deadline
+            )
+        )
         _event(bundle_application, by=by, verb="extend", note=reason)
         record("bundle_application.extend", bundle_application, actor=by, changes={"days": days, "reason": reason})
         application_actions.notify_applicant(

@@ -9,7 +9,9 @@ are issued together through one exit.
 
 Time limit (行政许可法 Art. 42 para. 2): joint or unified handling is decided within 45
 working days from acceptance, extendable by 15 with the approval of the government at
-the same level, the reason told to the applicant. A bundle's limit is a setting that may
+the same level, the reason told to the applicant, while the limit runs. The joint
+deadline follows its parts' legal deadlines: a part's clock stop (Art. 45, an expert
+review say) stops it too, and moves it by the working days stopped. A bundle's limit is a setting that may
 never exceed 45 nor the sum of its parts' legal limits (a bundle must never be slower
 than filing the parts one after another).
 """
@@ -206,10 +208,10 @@ class BundleApplication(models.Model):
 
     def light(self, today: dt.date) -> lights.Light | None:
         """The joint time limit's light (``dgov.workdays.lights``) while the departments
-        decide in parallel."""
+        decide in parallel: "stopped" while a part's clock stands still (Art. 45)."""
         if self.joint_deadline is None or self.status != Status.ACCEPTED:
             return None
-        return lights.light(self.joint_deadline.due_date, today, kind="bundle")
+        return self.joint_deadline.light(today, kind="bundle")
 
 
 class BundlePart(models.Model):

@@ -7,7 +7,8 @@ bundle page as its buttons and enforced by each ``do_*`` of ``actions`` first.
    and the action answers 409.
 3. Nobody handles their own application; every part must be complete before the window
    accepts, and none may have moved on before it refuses; an extension stays within
-   Art. 42 para. 2: a disabled button with the reason (the action answers 403 with it).
+   Art. 42 para. 2 and is decided before the joint limit ends: a disabled button with the
+   reason (the action answers 403 with it).
 """
 
 from collections.abc import Sequence
@@ -21,8 +22,10 @@ from dgov.accounts.roles import ACCEPT, ISSUE_CERTIFICATE
 from dgov.applications.models import Status as PartStatus
 from dgov.applications.rules import ExtensionLimit, may_file, not_own, staff_act
 from dgov.bundles.models import MAX_EXTENSION_DAYS, Bundle, BundleApplication, BundlePart, Status
+from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
+from dgov.workdays.rules import may_extend_deadline
 
 MANAGE = "bundles.manage_bundles"
 EXTEND = "bundles.extend_bundle"
@@ -98,13 +101,17 @@ def may_refuse_bundle(user: User, bundle_application: BundleApplication, parts: 
 
 
 def may_extend_bundle(user: User, bundle_application: BundleApplication) -> Verdict:
-    """Art. 42 para. 2: at most 15 working days in all."""
+    """Art. 42 para. 2: at most 15 working days in all, decided while the joint limit runs."""
     verdict = (
         staff_act(user, bundle_application, EXTEND)
         & _at(bundle_application, Status.ACCEPTED)
         & not_own(bundle_application, user)
     )
-    return verdict & JOINT_EXTENSION.room(bundle_application.extended_days)
+    return (
+        verdict
+        & JOINT_EXTENSION.room(bundle_application.extended_days)
+        & may_extend_deadline(bundle_application.joint_deadline, clock.today())
+    )
 
 
 def may_issue_bundle(user: User, bundle_application: BundleApplication) -> Verdict:

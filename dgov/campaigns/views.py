@@ -57,7 +57,7 @@ from dgov.campaigns.models import (
 from dgov.campaigns.reports import board_rows
 from dgov.campaigns.rules import watches
 from dgov.documents.models import Document
-from dgov.documents.storage import record_download
+from dgov.documents.storage import document_response, record_download
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.lib.rules import Verdict, enforce
@@ -503,6 +503,8 @@ def _render_task(request: HttpRequest, task: Task, **state: Any) -> HttpResponse
         "task": task,
         "base": reverse("campaigns:task", args=[task.pk]),
         "light": task.light(today),
+        # A co-unit's head opens the task but not the lead unit's page: no link that 404s.
+        "sees_unit": _sees_unit(request.user, {task.lead_unit_id}),
         "children": children,
         "events": task.events.select_related("by").prefetch_related("documents"),
     }
@@ -633,6 +635,7 @@ def _render_problem(request: HttpRequest, problem: Problem, **state: Any) -> Htt
     context = {
         "problem": problem,
         "base": reverse("campaigns:problem", args=[problem.pk]),
+        "sees_unit": _sees_unit(request.user, {problem.unit_id}),
         "events": problem.events.select_related("by"),
         "evidence": problem.evidence.select_related("submitted_by", "decided_by").prefetch_related("documents"),
     }
@@ -669,12 +672,13 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
         allowed = allowed or _sees_unit(user, {evidence.problem.unit_id})
     if not allowed:
         raise Http404
+    response = document_response(doc)
     try:
-        handle = doc.path.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    record_download(doc, user)
-    return FileResponse(handle, content_type=doc.content_type, as_attachment=not doc.inline, filename=doc.original_name)
+        record_download(doc, user)
+    except BaseException:
+        response.close()
+        raise
+    return response
 
 
 # Public pages ---------------------------------------------------------------------------

@@ -11,8 +11,12 @@ For day D:
 And at any time, in both directions:
 
 3. Every certificate has its seal use (purpose "issue", the file's hash), every annotated
-   copy its own; a certificate sealed outside the ledger is found here.
-4. Every seal use has its certificate or copy with that hash, or its recorded reason.
+   copy and every sealed written notice (``dgov.notices``) its own; a document sealed
+   outside the ledger is found here.
+4. Every seal use has its certificate, copy or notice with that hash, or its recorded
+   reason. A use on a notice on day D rests on the notice's act, written before the use
+   by another hand than the sealer's (three hands: the clerk or approver acts, the seal
+   officer seals).
 5. Seal uses agree with the audit trail: each has its ``seal.use`` entry with the same
    seal and hash, and each ``seal.use`` entry has its seal use (a deleted ledger row).
 6. The district CA's revocation list is current for two more days (sealing stops without).
@@ -42,7 +46,7 @@ from dgov.certificates.models import (
     SealUsePurpose,
 )
 from dgov.lib import clock
-from dgov.workdays.calendar import add_working_days
+from dgov.workdays.calendar import Due, add_working_days
 
 ISSUE_LIMIT_DAYS = 10  # 行政许可法 Art. 44, in working days (Art. 82)
 APPROVED = (Status.APPROVED, Status.COMPLETED)
@@ -64,7 +68,7 @@ def unsupported_uses(day: dt.date) -> list[SealUse]:
         "seal", "application"
     )
     found = []
-    for use in uses.order_by("at", "pk"):
+    for use in uses.exclude(purpose=SealUsePurpose.NOTICE).order_by("at", "pk"):
         application = use.application
         if (
             application is None
@@ -77,7 +81,27 @@ def unsupported_uses(day: dt.date) -> list[SealUse]:
     return found
 
 
-def late_certificates(day: dt.date) -> list[tuple[Application, dt.date]]:
+def notice_uses_without_act(day: dt.date) -> list[SealUse]:
+    """Seal uses on written notices on ``day`` that rest on no act by another hand."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    uses = SealUse.objects.filter(
+        at__gte=start, at__lt=start + dt.timedelta(days=1), purpose=SealUsePurpose.NOTICE
+    ).select_related("seal", "notice")
+    found = []
+    for use in uses.order_by("at", "pk"):
+        notice = use.notice
+        if (
+            notice is None
+            or notice.requested_by_id == use.by_id
+            or notice.requested_at > use.at
+            or notice.application_id != use.application_id
+        ):
+            found.append(use)
+    return found
+
+
+def late_certificates(day: dt.date) -> list[tuple[Application, Due]]:
     items = CertificateType.objects.filter(item__isnull=False).values("item_id")
     candidates = (
         Application.objects.filter(
@@ -92,8 +116,8 @@ def late_certificates(day: dt.date) -> list[tuple[Application, dt.date]]:
     )
     found = []
     for application in candidates:
-        due = add_working_days(application.decided_on, ISSUE_LIMIT_DAYS).date  # type: ignore[arg-type]
-        if day > due:
+        due = add_working_days(application.decided_on, ISSUE_LIMIT_DAYS)  # type: ignore[arg-type]
+        if day > due.date:
             found.append((application, due))
     return found
 
@@ -124,6 +148,20 @@ def _ledger_both_ways() -> list[Finding]:
                 f"copy={copy.code} certificate={copy.certificate.number}",
             )
         )
+    notice_model = SealUse._meta.get_field("notice").related_model
+    notice_use = SealUse.objects.filter(
+        notice=OuterRef("pk"), purpose=SealUsePurpose.NOTICE, document_sha256=OuterRef("file_sha256")
+    )
+    sealed_notices = notice_model.objects.filter(sealed_at__isnull=False).filter(~Exists(notice_use))  # type: ignore[union-attr]
+    for notice in sealed_notices.only("pk", "number", "district_id"):
+        found.append(
+            Finding(
+                FindingKind.NOTICE_WITHOUT_USE, f"notice:{notice.pk}", notice.district_id, f"notice={notice.number}"
+            )
+        )
+    notice_without_notice = Q(purpose=SealUsePurpose.NOTICE) & (
+        Q(notice__isnull=True) | ~Q(notice__file_sha256=F("document_sha256"))
+    )
     issue_without_certificate = Q(purpose=SealUsePurpose.ISSUE) & (
         Q(certificate__isnull=True) | ~Q(certificate__file_sha256=F("document_sha256"))
     )
@@ -131,7 +169,7 @@ def _ledger_both_ways() -> list[Finding]:
         Q(annotated_copy__isnull=True) | ~Q(annotated_copy__file_sha256=F("document_sha256"))
     )
     other_without_reason = Q(purpose=SealUsePurpose.OTHER) & Q(note="")
-    unsupported = issue_without_certificate | copy_without_copy | other_without_reason
+    unsupported = issue_without_certificate | copy_without_copy | notice_without_notice | other_without_reason
     for use in SealUse.objects.filter(unsupported).select_related("seal"):
         found.append(
             Finding(
@@ -214,13 +252,25 @@ def reconcile(day: dt.date) -> list[Finding]:
                 f"sha256={use.document_sha256} application={number}",
             )
         )
+    for use in notice_uses_without_act(day):
+        found.append(
+            Finding(
+                FindingKind.USE_WITHOUT_ACT,
+                f"use:{use.pk}",
+                use.district_id,
+                f"{timezone.localtime(use.at):%Y-%m-%d %H:%M:%S} seal={use.seal.key_id} "
+                f"sha256={use.document_sha256} notice={use.notice.number if use.notice else '-'}",
+            )
+        )
     for application, due in late_certificates(day):
         found.append(
             Finding(
                 FindingKind.LATE_CERTIFICATE,
                 f"application:{application.pk}",
                 application.district_id,
-                f"application={application.number} decided={application.decided_on} due={due}",
+                # A due date in a year without an official calendar says so (issue 20.5).
+                f"application={application.number} decided={application.decided_on} due={due.date}"
+                + (" (provisional)" if due.provisional else ""),
             )
         )
     found += _ledger_both_ways()

@@ -165,9 +165,15 @@ class Seal(models.Model):
 
 class CertificateQuerySet(DistrictScopedQuerySet):
     def held_by(self, user: Any) -> "CertificateQuerySet":
+        """The holder's certificates, and an enterprise's for its agents it allows to see them."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(application__applicant__user=user)
+        from dgov.accounts.models import acting_for
+
+        return self.filter(
+            models.Q(application__applicant__user=user)
+            | models.Q(application__applicant_id__in=acting_for(user, "may_see_certificates"))
+        )
 
 
 class Certificate(models.Model):
@@ -256,6 +262,7 @@ class CertificateStatusChange(models.Model):
 class SealUsePurpose(models.TextChoices):
     ISSUE = "issue", _("Certificate issued")
     ANNOTATED_COPY = "annotated_copy", _("Annotated copy")
+    NOTICE = "notice", _("Written notice (行政许可文书)")
     OTHER = "other", _("Other (reason recorded)")
 
 
@@ -278,6 +285,11 @@ class SealUse(models.Model):
     )
     annotated_copy = models.ForeignKey(
         "AnnotatedCopy", null=True, blank=True, on_delete=models.PROTECT, related_name="seal_uses"
+    )
+    # A written notice the seal service sealed (``dgov.notices``): the act it rests on is
+    # the notice's own, by another hand than the sealer's.
+    notice = models.ForeignKey(
+        "notices.Notice", null=True, blank=True, on_delete=models.PROTECT, related_name="seal_uses"
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -321,6 +333,8 @@ class FindingKind(models.TextChoices):
     USE_WITHOUT_DOCUMENT = "use_without_document", _("Seal use without its certificate or a recorded reason")
     CERTIFICATE_WITHOUT_USE = "certificate_without_use", _("Certificate sealed outside the ledger")
     COPY_WITHOUT_USE = "copy_without_use", _("Annotated copy sealed outside the ledger")
+    NOTICE_WITHOUT_USE = "notice_without_use", _("Written notice sealed outside the ledger")
+    USE_WITHOUT_ACT = "use_without_act", _("Seal use on a written notice without its act by another hand")
     USE_WITHOUT_AUDIT = "use_without_audit", _("Seal use missing from the audit trail")
     AUDIT_WITHOUT_USE = "audit_without_use", _("Seal use in the audit trail, missing from the ledger")
     LATE_CERTIFICATE = "late_certificate", _("Approval without its certificate past the time limit")

@@ -28,7 +28,7 @@ RED = HexColor("#b22222")
 
 
 @cache
-def _register_font() -> str:
+def register_font() -> str:
     import paperang_p2_fonts_cjk
 
     path = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
@@ -69,9 +69,14 @@ def _star(c: canvas.Canvas, x: float, y: float, r: float) -> None:
 
 
 def _draw_seal(c: canvas.Canvas, mark: SealMark, layout: str, font: str) -> None:
-    """An official round seal in red: rim, star, the name along the upper arc, and the
-    key fingerprint across the bottom, all from the seal's data."""
     x, y, r = _SEAL_PLACES.get(layout, _SEAL_PLACES["permit"])
+    draw_seal(c, mark, x, y, r, font)
+
+
+def draw_seal(c: canvas.Canvas, mark: SealMark, x: float, y: float, r: float, font: str) -> None:
+    """An official round seal in red centred on (x, y): rim, star, the name along the
+    upper arc, and the key fingerprint across the bottom, all from the seal's data (the
+    written notices draw it where their signature block falls)."""
     c.saveState()
     c.setStrokeColor(RED)
     c.setFillColor(RED)
@@ -120,7 +125,7 @@ def format_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _qr(c: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
+def qr(c: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
     # A fixed mask pattern skips the mask search, the slow part of QR encoding.
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2, mask_pattern=0)
     code.add_data(text)
@@ -156,7 +161,7 @@ def _rows(content: Content) -> list[tuple[str, str]]:
 
 
 def render(content: Content) -> bytes:
-    font = _register_font()
+    font = register_font()
     buffer = io.BytesIO()
     size = landscape(A4) if content.layout == "licence" else A4
     width, height = size
@@ -200,7 +205,7 @@ def render(content: Content) -> bytes:
     c.drawString(left, 50, f"证照标识：{content.identifier}")
     if content.verification_code:
         c.drawString(left, 62, f"核验码：{content.verification_code}  核验地址：{content.verify_url}")
-    _qr(c, content.verify_url, qr_x, qr_y, qr_size)
+    qr(c, content.verify_url, qr_x, qr_y, qr_size)
     c.setFont(font, 9)
     c.drawCentredString(qr_x + qr_size / 2, qr_y - 12, "扫码核验")
 

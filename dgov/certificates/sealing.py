@@ -423,10 +423,12 @@ def pades_sign(
     reason: str = "电子证照签章",
     box: tuple[int, int, int, int] | None = None,
     seal_material: Material | None = None,
+    on_page: int = 0,
 ) -> bytes:
     """Certify the PDF (DocMDP: no changes) with the seal's PDF key, a timestamp and, in
     the signed revision itself, a DSS with the chain and the CRL: PAdES B-LT that covers
-    the whole file. ``box`` places the signature field on page 1 (over the drawn seal)."""
+    the whole file. ``box`` places the signature field over the drawn seal, on page
+    ``on_page`` (0 the first, -1 the last: a written notice's seal is where its text ends)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.validation.dss import DocumentSecurityStore
@@ -450,7 +452,7 @@ def pades_sign(
         timestamper=timestamper(seal_material.tsa_key_id),
         # The seal is drawn into the page itself; the field sits on it without a stamp of its own.
         stamp_style=NoOpStampStyle(),
-        new_field_spec=fields.SigFieldSpec("Seal", on_page=0, box=box) if box else None,
+        new_field_spec=fields.SigFieldSpec("Seal", on_page=on_page, box=box) if box else None,
     )
     out = run_async(
         lambda: pdf_signer.async_sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES_RESERVED, output=io.BytesIO())
@@ -484,6 +486,26 @@ def seal_for(application: Application, certificate_type: CertificateType, day: d
     if not seals:
         raise ValidationError(_("No seal valid today for %(type)s.") % {"type": certificate_type.name})
     return seals[0]
+
+
+def department_seal(district_id: int, department_id: int, day: dt.date) -> Seal:
+    """The department's own approval seal (行政审批专用章) valid on ``day``, not one made
+    for a certificate type: the seal of its written notices (``dgov.notices``)."""
+    seal = (
+        Seal.objects.filter(
+            district_id=district_id,
+            department_id=department_id,
+            certificate_type=None,
+            valid_from__lte=day,
+            valid_to__gte=day,
+            revoked_at__isnull=True,
+        )
+        .order_by("-valid_to", "-pk")
+        .first()
+    )
+    if seal is None:
+        raise ValidationError(_("The department has no approval seal valid today."))
+    return seal
 
 
 def _holder(application: Application) -> tuple[str, str, str]:
@@ -575,38 +597,45 @@ def record_seal_use(
     *,
     seal: Seal,
     document_sha256: str,
-    application: Application,
-    certificate: Certificate,
+    application: Application | None,
+    certificate: Certificate | None,
     by: Any,
     purpose: str,
     annotated_copy: Any = None,
+    notice: Any = None,
 ) -> SealUse:
+    """The ledger entry and its ``seal.use`` audit entry, for a certificate, an annotated
+    copy, or a written notice (whose act it rests on is the notice's, ``dgov.notices``)."""
+    district_id = application.district_id if application is not None else notice.district_id
     use = SealUse.objects.create(
         at=clock.now(),
         purpose=purpose,
-        district_id=application.district_id,
+        district_id=district_id,
         seal=seal,
         document_sha256=document_sha256,
         application=application,
         certificate=certificate,
         annotated_copy=annotated_copy,
+        notice=notice,
         by=by,
     )
-    record(
-        "seal.use",
-        use,
-        actor=by,
-        district=application.district,
-        changes={
-            "at": use.at.isoformat(),
-            "seal": seal.key_id,
-            "document_sha256": document_sha256,
-            "application": application.number,
+    changes: dict[str, Any] = {
+        "at": use.at.isoformat(),
+        "seal": seal.key_id,
+        "document_sha256": document_sha256,
+        "application": application.number if application is not None else None,
+        "purpose": purpose,
+    }
+    if notice is not None:
+        changes |= {"notice": notice.pk, "requested_by": notice.requested_by_id, "kind": notice.kind}
+    else:
+        assert application is not None
+        changes |= {
             "approved_by": application.decided_by_id,
             "decided_on": application.decided_on.isoformat() if application.decided_on else None,
-            "purpose": purpose,
-        },
-    )
+        }
+    district = application.district if application is not None else notice.district
+    record("seal.use", use, actor=by, district=district, changes=changes)
     return use
 
 

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dgov.lib.ratelimit import RateLimit, client_address
+from dgov.lib.addresses import client_address
+from dgov.lib.ratelimit import RateLimit
 
 
 def limit() -> RateLimit:

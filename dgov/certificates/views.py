@@ -19,9 +19,21 @@ from dgov.certificates.models import Certificate, CertificateType, LedgerFinding
 from dgov.certificates.rules import may_change_status, may_make_copy, may_see_ledger
 from dgov.certificates.sealing import APPROVED_STATUSES, ISSUE, do_issue_batch
 from dgov.certificates.throttle import throttled
-from dgov.certificates.verify import Verdict, verify_code, verify_copy_code, verify_file, verify_reference
+from dgov.certificates.verify import Outcome, Verdict, verify_code, verify_copy_code, verify_file, verify_reference
 from dgov.lib import clock
 from dgov.lib.rules import enforce
+
+
+def _other_records(request: HttpRequest, how: str, value: Any) -> HttpResponse | None:
+    """The page of another kind of sealed record (a written notice, ``dgov.notices``)
+    that answers for ``value`` where no certificate does: ``verification`` plug-ins."""
+    from dgov.lib.plugins import discover
+
+    for _app, module in discover("verification"):
+        found = getattr(module, how)(request, value)
+        if found is not None:
+            return found
+    return None
 
 
 def _result(request: HttpRequest, verdict: Verdict, form: VerifyForm | None = None) -> HttpResponse:
@@ -48,15 +60,29 @@ def verify(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "certificates/verify.html", {"form": form}, status=400)
     upload = form.cleaned_data["upload"]
-    verdict = verify_file(upload.read()) if upload is not None else verify_reference(form.cleaned_data["reference"])
+    data = upload.read() if upload is not None else b""
+    verdict = verify_file(data) if upload is not None else verify_reference(form.cleaned_data["reference"])
+    if verdict.outcome == Outcome.NOT_ISSUED_HERE:
+        if upload is not None:
+            other = _other_records(request, "page_for_file", data)
+        else:
+            other = _other_records(request, "page_for_reference", form.cleaned_data["reference"])
+        if other is not None:
+            return other
     return _result(request, verdict, form)
 
 
 @throttled
 @require_GET
 def verify_by_code(request: HttpRequest, code: str) -> HttpResponse:
-    """The QR code's target: the verification code printed on the certificate."""
-    return _result(request, verify_code(code))
+    """The QR code's target: the verification code printed on the certificate (or on a
+    written notice, ``dgov.notices``)."""
+    verdict = verify_code(code)
+    if verdict.outcome == Outcome.NOT_ISSUED_HERE:
+        other = _other_records(request, "page_for_code", code)
+        if other is not None:
+            return other
+    return _result(request, verdict)
 
 
 @throttled
@@ -150,6 +176,10 @@ def get_certificate_for_user(request: HttpRequest, pk: int) -> Certificate:
     issue or change certificates; 404 alike for missing and forbidden."""
     user: Any = request.user
     allowed = Q(application__applicant__user_id=user.pk)
+    if user.kind != "staff":
+        from dgov.accounts.models import acting_for
+
+        allowed |= Q(application__applicant_id__in=acting_for(user, "may_see_certificates"))
     if user.kind == "staff" and (user.has_perm(ISSUE) or user.has_perm(CHANGE_STATUS)):
         allowed |= Q(district_id=user.district_id)
     try:

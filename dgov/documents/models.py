@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import District
+from dgov.lib.plugins import discover
 
 VIEW_DOCUMENT = "documents.view_document"
 
@@ -35,18 +36,22 @@ class FileType(models.TextChoices):
     OFD = "application/ofd", "OFD"
 
 
-# Types a browser may show in place; anything else is always a download.
-INLINE_TYPES = frozenset({FileType.PDF.value, FileType.JPEG.value, FileType.PNG.value})
-
-
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> "DocumentQuerySet":
-        """The owner's own documents; staff also see their district's, with permission."""
+        """The owner's own documents (the locker is the owner's only); staff also see a file
+        through what carries it and they may see: each app that attaches documents says
+        which in its ``attachments.py`` (``seen_through(user)``, a query of document ids: an
+        application's materials to those with the view-document permission who may see the
+        case, a key project's contact records to those who may open the project). Never a
+        file of the district merely because it is the district's (issue 19 §1)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         allowed = Q(owner_id=user.pk)
-        if user.kind == "staff" and user.district_id is not None and user.has_perm(VIEW_DOCUMENT):
-            allowed |= Q(district_id=user.district_id)
+        if user.kind == "staff" and user.district_id is not None:
+            through = Q(pk__in=[])
+            for _app, module in discover("attachments"):
+                through |= Q(pk__in=module.seen_through(user))
+            allowed |= Q(district_id=user.district_id) & through
         return self.filter(allowed)
 
 
@@ -87,10 +92,6 @@ class Document(models.Model):
     @property
     def path(self) -> Path:
         return storage_path(self.storage_name)
-
-    @property
-    def inline(self) -> bool:
-        return self.content_type in INLINE_TYPES
 
 
 def storage_path(storage_name: str) -> Path:

@@ -17,6 +17,10 @@
     ``documents.view_document``. Missing and forbidden both raise ``Http404``.
 ``can_see(user, document) -> bool``
     The same rule for a document already in hand.
+``document_response(document) -> FileResponse``
+    The one way a stored file leaves the platform: always a download (attachment),
+    never shown in place, with ``nosniff`` and a sandboxing CSP, so even a file that
+    fooled the checks cannot run as a page of the site.
 
 Files live under ``settings.DOCUMENTS_ROOT`` (default ``VAR_DIR / "uploads"``), outside the
 web root, under random names in two levels of fan-out. A row is never written without its
@@ -36,10 +40,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 
 from dgov.audit.trail import record
-from dgov.documents.checks import MAX_FILE_SIZE, clean_name, validate_upload
+from dgov.documents.checks import clean_name, max_file_size, validate_upload
 from dgov.documents.models import Document, storage_path
 
 __all__ = [
@@ -47,6 +51,7 @@ __all__ = [
     "do_store_upload",
     "do_store_uploads",
     "do_file_produced",
+    "document_response",
     "get_document_for_user",
     "reuse",
     "validate_upload",
@@ -64,14 +69,14 @@ class _Staged:
         self.temporary = self.final.with_name(self.storage_name + ".part")
         self.placed = False
         self.final.parent.mkdir(parents=True, exist_ok=True)
-        digest, size = hashlib.sha256(), 0
+        digest, size, limit = hashlib.sha256(), 0, max_file_size()
         descriptor = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
         try:
             with os.fdopen(descriptor, "wb") as out:
                 uploaded_file.seek(0)
                 for chunk in uploaded_file.chunks():
                     size += len(chunk)
-                    if size > MAX_FILE_SIZE:  # the file changed under us since it was checked
+                    if size > limit:  # the file changed under us since it was checked
                         raise ValueError("upload grew after it was checked")
                     digest.update(chunk)
                     out.write(chunk)
@@ -194,6 +199,25 @@ def get_document_for_user(request: HttpRequest, pk: int) -> Document:
         return Document.objects.visible_to(request.user).select_related("district").get(pk=pk)
     except Document.DoesNotExist:
         raise Http404 from None
+
+
+# A stored file is never a page of the site: no script, no plug-in, no form, no frame.
+DOWNLOAD_CSP = "sandbox; default-src 'none'"
+
+
+def document_response(document: Document) -> FileResponse:
+    """The file as a download with the type found at upload (404 if the file is gone)."""
+    try:
+        handle = document.path.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type=document.content_type, as_attachment=True, filename=document.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def reuse(document: Document, by: Any) -> Document:

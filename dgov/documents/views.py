@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from dgov.accounts.models import Applicant, District
 from dgov.documents.forms import DocumentUploadForm
 from dgov.documents.models import Document
-from dgov.documents.storage import do_store_uploads, get_document_for_user, record_download
+from dgov.documents.signals import document_opened
+from dgov.documents.storage import do_store_uploads, document_response, get_document_for_user, record_download
 
 
 def _upload_district(user: Any) -> District:
@@ -64,21 +65,11 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_document_for_user(request, pk)
-    try:
-        handle = document.path.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    response = document_response(document)
     try:
         record_download(document, request.user)
+        document_opened.send(Document, document=document, user=request.user)
     except BaseException:
-        handle.close()
+        response.close()
         raise
-    response = FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=not document.inline,
-        filename=document.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

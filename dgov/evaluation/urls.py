@@ -12,6 +12,7 @@ urlpatterns = [
     path("survey/<int:pk>/", views.survey, name="survey"),
     path("column/", views.column, name="column"),
     path("column/<int:pk>/", views.column_article, name="column_article"),
+    path("talk-counts/", views.public_talks, name="public_talks"),
     # Staff
     path("results/", views.results_page, name="results"),
     path("results/export/", views.results_export, name="results_export"),

@@ -51,9 +51,10 @@ from dgov.evaluation.permissions import (
     WRITE_COLUMN,
 )
 from dgov.lib import clock
+from dgov.lib.addresses import client_address
 from dgov.lib.conflicts import Conflict
 from dgov.lib.links import public_url
-from dgov.lib.ratelimit import RateLimit, client_address
+from dgov.lib.ratelimit import RateLimit
 from dgov.lib.rules import enforce
 from dgov.lib.xlsx import workbook_response
 from dgov.ops.replica import reads_from_replica
@@ -463,6 +464,36 @@ def get_talk_for_user(request: HttpRequest, pk: int) -> Talk:
 
 def _next_month(first: dt.date) -> dt.date:
     return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+PUBLIC_TALK_MONTHS = 12
+
+
+@require_http_methods(["GET"])
+def public_talks(request: HttpRequest) -> HttpResponse:
+    """How many talks (谈心谈话) each unit held per month, for everyone: the counts are
+    public, the records stay confidential (no names, topics or content here)."""
+    district = _public_district(request)
+    last = clock.today().replace(day=1)
+    months = [last]
+    for _month in range(PUBLIC_TALK_MONTHS - 1):
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    counts: dict[tuple[int | None, dt.date], int] = {}
+    for unit_id, held_on, n in (
+        Talk.objects.filter(district=district, held_on__gte=months[0], held_on__lt=_next_month(last))
+        .values("unit_id", "held_on")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "held_on", "n")
+    ):
+        key = (unit_id, held_on.replace(day=1))
+        counts[key] = counts.get(key, 0) + n
+    units = list(
+        Department.objects.filter(pk__in={unit_id for unit_id, _m in counts if unit_id is not None}).order_by("code")
+    )
+    rows = [(unit, [counts.get((unit.pk, m), 0) for m in months]) for unit in units]
+    if any(unit_id is None for unit_id, _m in counts):
+        rows.append((None, [counts.get((None, m), 0) for m in months]))
+    return render(request, "evaluation/public_talks.html", {"district": district, "months": months, "rows": rows})
 
 
 @login_required

@@ -85,13 +85,38 @@ class PipelineFilterForm(forms.Form):
         choices=[
             ("", _("Key projects, then agreed amount")),
             ("score", _("选商 score")),
-            ("idle", _("Longest without activity")),
+            ("idle", _("Longest since a stage change")),
         ],
     )
 
     def __init__(self, *args: Any, district: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = ResidentOffice.objects.filter(district=district)  # type: ignore[attr-defined]
+
+    ORDERS = {
+        "": ("-is_key", "-agreed_amount", "id"),
+        "score": ("-selection_score", "id"),
+        "idle": ("stage_entered_on", "id"),
+    }
+
+    def apply(self, projects: Any, table: Any, today: Any) -> Any:
+        """``projects`` filtered and ordered as chosen (the pipeline page and its export)."""
+        from django.db.models import Q
+
+        from dgov.investment import reports
+
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("stage"):
+            projects = projects.filter(stage=data["stage"])
+        if data.get("office"):
+            projects = projects.filter(office=data["office"])
+        if data.get("idle"):
+            projects = projects.filter(reports.idle_filter(table, today, data["idle"]))
+        if data.get("key"):
+            projects = projects.filter(is_key=True)
+        if data.get("q"):
+            projects = projects.filter(Q(name__icontains=data["q"]) | Q(investor__icontains=data["q"]))
+        return projects.order_by(*self.ORDERS.get(data.get("order") or "", self.ORDERS[""]))
 
 
 class NoteForm(forms.Form):

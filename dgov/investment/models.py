@@ -499,9 +499,11 @@ class Project(models.Model):
         return self.paused_until is not None and self.paused_until >= today
 
     def idle_days(self, today: dt.date) -> int:
+        """Working days since the last stage change: a note of activity does not make a
+        project move, so it does not reset the count (issue 18)."""
         from dgov.workdays.calendar import working_days_between
 
-        since = self.last_activity_at or self.stage_entered_at or self.created_at
+        since = self.stage_entered_at or self.created_at
         if since is None:
             return 0
         from django.utils import timezone
@@ -509,9 +511,10 @@ class Project(models.Model):
         return max(0, working_days_between(timezone.localdate(since), today))
 
     def idle_flag(self, today: dt.date, table: dict[str, StageSetting]) -> str:
-        """ "" (active), "yellow" or "red": working days without activity against the
-        stage's settings; lost and paused projects are not flagged."""
-        if self.is_lost or self.is_paused(today):
+        """ "" (moving), "yellow" or "red": working days since the last stage change
+        against the stage's settings. Lost and paused projects are not flagged, nor those
+        at full production (达产), the last stage, which has nowhere further to go."""
+        if self.is_lost or self.is_paused(today) or self.stage == Stage.FULL_PRODUCTION:
             return ""
         days = self.idle_days(today)
         setting = table[self.stage]
@@ -612,7 +615,8 @@ class OwnerChange(models.Model):
 
 
 class Activity(models.Model):
-    """A note of work on the project (a call, a meeting, a document); resets the idle clock."""
+    """A note of work on the project (a call, a meeting, a document). It does not reset the
+    idle count, which runs from the last stage change."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activities")
     at = models.DateTimeField()

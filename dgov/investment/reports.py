@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dgov.investment.models import (
@@ -78,14 +77,15 @@ def working_days_back(today: dt.date, n: int) -> dt.date:
 
 
 def idle_filter(table: dict[str, StageSetting], today: dt.date, level: str) -> Q:
-    """Projects whose last activity is ``level`` (yellow: yellow or red) old for their
-    stage, not lost and not paused."""
+    """Projects whose last stage change is ``level`` (yellow: yellow or red) old for their
+    stage, not lost, not paused and not at full production (``Project.idle_flag``)."""
     condition = Q()
     for stage in PIPELINE:
+        if stage == Stage.FULL_PRODUCTION:
+            continue
         days = table[stage].red_days if level == "red" else table[stage].yellow_days
         cutoff = working_days_back(today, days) + dt.timedelta(days=1)
-        start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-        condition |= Q(stage=stage, last_activity_at__lt=start)
+        condition |= Q(stage=stage, stage_entered_on__lt=cutoff)
     return condition & (Q(paused_until__isnull=True) | Q(paused_until__lt=today))
 
 

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -84,11 +84,6 @@ from dgov.lib.xlsx import ImportRejected, Sheet, workbook_response
 from dgov.ops.replica import reads_from_replica
 
 PAGE_SIZE = 50
-ORDERS = {
-    "": ("-is_key", "-agreed_amount", "id"),
-    "score": ("-selection_score", "id"),
-    "idle": ("last_activity_at", "id"),
-}
 
 
 def _xlsx(name: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> FileResponse:
@@ -121,21 +116,9 @@ def pipeline(request: HttpRequest) -> HttpResponseBase:
     today = clock.today()
     table = stage_settings(district.pk)
     form = PipelineFilterForm(request.GET or None, district=district)
-    projects = Project.objects.filter(district=district).select_related("owner", "office", "industry")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["stage"]:
-            projects = projects.filter(stage=data["stage"])
-        if data["office"]:
-            projects = projects.filter(office=data["office"])
-        if data["idle"]:
-            projects = projects.filter(reports.idle_filter(table, today, data["idle"]))
-        if data["key"]:
-            projects = projects.filter(is_key=True)
-        if data["q"]:
-            projects = projects.filter(Q(name__icontains=data["q"]) | Q(investor__icontains=data["q"]))
-    order = form.cleaned_data.get("order") if form.is_valid() else ""
-    projects = projects.order_by(*ORDERS.get(order or "", ORDERS[""]))
+    projects = form.apply(
+        Project.objects.filter(district=district).select_related("owner", "office", "industry"), table, today
+    )
     if _wants_xlsx(request):
         return _xlsx(
             "projects",

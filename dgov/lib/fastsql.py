@@ -164,6 +164,12 @@ class Ref(NamedTuple):
     write: int
 
 
+# A field value on an unsaved row meaning the id the first write of its ``run`` returns
+# (``inserting`` passes it on): the audit entry of a submission, about the application its
+# statement inserts, is sealed with it (``dgov.audit.seal``).
+HEAD_PK: Any = Ref(0)
+
+
 class Write(NamedTuple):
     """An INSERT or UPDATE to ``run``, and the unsaved row an INSERT writes (given its
     primary key and marked saved once written)."""
@@ -177,7 +183,8 @@ def inserting(statement: Statement, row: models.Model, **refs: Ref) -> Write:
     """The INSERT of an unsaved ``row``: each column's field value as the ORM saves it
     (``pre_save``, which sets ``auto_now_add``, then ``get_db_prep_save``), but the
     fields named in ``refs`` (by attname), which take the id an earlier write returns
-    (set on ``row`` once written)."""
+    (set on ``row`` once written); so do fields whose value on ``row`` is a ``Ref``
+    (``HEAD_PK``)."""
     db = _db()
     params: list[Any] = []
     for field in statement.fields:
@@ -185,6 +192,9 @@ def inserting(statement: Statement, row: models.Model, **refs: Ref) -> Write:
             params.append(refs[field.attname])
             continue
         value = field.pre_save(row, True)
+        if isinstance(value, Ref):
+            params.append(value)
+            continue
         params.append(None if value is None else field.get_db_prep_save(value, db))
     return Write(statement, params, row)
 

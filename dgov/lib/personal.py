@@ -29,6 +29,17 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_address(value: str | None) -> str:
+    """``吉林省长春市宽城区长江路 88 号 3 单元 501`` → ``吉林省长春市宽城区****``: the
+    region up to the district (区/县/市/旗) is kept, the street and number are not."""
+    if not value:
+        return ""
+    text = " ".join(value.split())
+    cut = max((text.find(mark) + 1 for mark in "区县旗" if 0 <= text.find(mark) < 16), default=0)
+    keep = cut or min(6, len(text) // 3)
+    return text[:keep] + "****"
+
+
 def mask_text(text: str) -> str:
     """Mask every ID number and mobile number found in free text."""
     text = _ID_PATTERN.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)

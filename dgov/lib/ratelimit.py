@@ -14,15 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.http import HttpRequest
 
 from dgov.lib import clock
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address a limit keys on: set by ``dgov.accounts`` middleware from the trusted
-    proxy chain when there is one (``request.client_address``), else REMOTE_ADDR."""
-    return str(getattr(request, "client_address", "") or request.META.get("REMOTE_ADDR", ""))
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
 """gunicorn's access log as JSON lines (``logger_class`` in ``deploy/gunicorn.conf.py``),
 with the request id the application answered in ``X-Request-ID`` (the one its audit
-entries and its own log lines carry) and the client address nginx passed on."""
+entries and its own log lines carry) and the client address (``dgov.lib.addresses``: nginx's ``X-Forwarded-For`` read only
+through the trusted proxies, never as the client wrote it)."""
 
 import json
 import time
 from typing import Any
 
 from gunicorn import glogging
+
+from dgov.lib.addresses import client_address, environ_request
 
 
 class JsonAccessLogger(glogging.Logger):
@@ -19,7 +22,7 @@ class JsonAccessLogger(glogging.Logger):
             "level": "INFO",
             "logger": "gunicorn.access",
             "request_id": headers.get("x-request-id", ""),
-            "client": environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR", "")),
+            "client": client_address(environ_request(environ)),
             "method": environ.get("REQUEST_METHOD", ""),
             "path": environ.get("PATH_INFO", ""),
             "status": resp.status_code,

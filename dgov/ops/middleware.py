@@ -2,9 +2,9 @@ import json
 import time
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from dgov.lib.addresses import client_address
 from dgov.ops import health
 from dgov.ops.metrics import LATENCY, REQUESTS
 from dgov.ops.replica import RequestRouting, routing
@@ -18,22 +18,21 @@ class OpsMiddleware:
     the rest (``dgov.ops.health``), and counts and times every other request by view and
     status for ``/metrics``. A request costs two clock reads, one counter and one
     histogram observation (``bench/ops_middleware.py`` measures it). Behind a trusted
-    proxy (``DGOV_TRUSTED_PROXIES``) it takes the client address from ``X-Forwarded-For``,
-    so the audit trail and the lock-out see the citizen, not nginx. It also opens the
+    proxy (``DGOV_TRUSTED_PROXIES``) it sets ``REMOTE_ADDR`` to the client's address
+    (``dgov.lib.addresses.client_address``), so logs, the audit trail, rate limits and the
+    lock-out see the citizen, not nginx. It also opens the
     request's routing state for ``dgov.ops.replica``: views marked ``@reads_from_replica``
     read from the replica until the request writes."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.trusted_proxies = frozenset(settings.TRUSTED_PROXIES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.META.get("REMOTE_ADDR") in self.trusted_proxies:
-            # Behind nginx every request comes from the proxy: the client is the address the
-            # proxy appended last (deploy/nginx/dgov.conf sets X-Forwarded-For to it alone).
-            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
-            if forwarded:
-                request.META["REMOTE_ADDR"] = forwarded
+        # Behind nginx every request comes from the proxy: from here on REMOTE_ADDR is the
+        # client (dgov.lib.addresses, the one reading of X-Forwarded-For).
+        client = client_address(request)
+        if client:
+            request.META["REMOTE_ADDR"] = client
         path = request.path_info
         if path == LIVENESS_PATH:
             return HttpResponse("ok\n", content_type="text/plain")

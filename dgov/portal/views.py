@@ -1,14 +1,19 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from dgov.accounts.access import AuthedRequest, is_staff, staff_or_403
-from dgov.accounts.models import Applicant
+from dgov.accounts.models import Applicant, Department, District
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
+from dgov.cockpit.home import headline_for
 from dgov.lib.nav import links_for
 
 # What each role answers for, in one sentence (the workbench's first line).
@@ -25,6 +30,10 @@ DUTIES: dict[Role, Promise] = {
     Role.PROJECT_SECRETARY: _("Contact your key projects every week and carry their issues to the departments."),
     Role.INVESTMENT_OFFICER: _("Move leads through the pipeline to signing and operation."),
     Role.HIRED_AGENT: _("Register the leads you bring; follow them to signing."),
+    Role.ENTERPRISE_SERVICE: _(
+        "Keep the policy library, grant benefits to the enterprises that qualify, follow financing needs and talent."
+    ),
+    Role.FUND_MANAGER: _("Propose the guidance fund's commitments, record tranches and exits."),
     Role.INSPECTOR: _("Supervise task tables, problem lists and their public rectification."),
     Role.UNIT_HEAD: _("Report your unit's progress, problems and rectifications."),
     Role.DISTRICT_LEADER: _("See the district's services, projects and campaign at a glance."),
@@ -34,13 +43,55 @@ DUTIES: dict[Role, Promise] = {
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """The public portal's front page, with what the district publishes."""
+    """The front door: search, hot searches, the look-up of a case and the check of a
+    certificate without logging in, the items by life event and by department, and one's
+    own cases, certificates and ratings once logged in; then what the district publishes."""
     from django.conf import settings
 
+    from dgov.applications.forms import LookupForm
     from dgov.campaigns.models import Campaign
+    from dgov.certificates.forms import VerifyForm
+    from dgov.services import search
+    from dgov.services.forms import SearchForm
+    from dgov.services.models import Audience, Event, ServiceItem, with_published_counts
 
-    campaign = Campaign.objects.filter(district__code=settings.DEFAULT_DISTRICT_CODE).order_by("-starts_on").first()
-    return render(request, "portal/index.html", {"campaign": campaign})
+    district = District.objects.filter(code=settings.DEFAULT_DISTRICT_CODE).first()
+    context: dict[str, Any] = {
+        "search_form": SearchForm(),
+        "lookup_form": LookupForm(),
+        "verify_form": VerifyForm(),
+    }
+    if district is not None:
+        events = list(with_published_counts(Event.objects.filter(district=district)))
+        counts = dict(
+            ServiceItem.objects.published()
+            .filter(district=district)
+            .values_list("current_version__department")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        departments = list(Department.objects.filter(pk__in=counts).order_by("code"))
+        for department in departments:
+            department.item_count = counts[department.pk]  # type: ignore[attr-defined]
+        context.update(
+            hot=search.hot_searches(district.pk),
+            most_asked=search.most_asked(district.pk, limit=6),
+            citizen_events=[e for e in events if e.kind == Audience.CITIZEN and e.item_count],
+            enterprise_events=[e for e in events if e.kind == Audience.ENTERPRISE and e.item_count],
+            departments=departments,
+            campaign=Campaign.objects.filter(district=district).order_by("-starts_on").first(),
+        )
+    user = request.user
+    if user.is_authenticated and not is_staff(user):
+        from dgov.accounts.models import Agent
+        from dgov.applications.models import Application
+
+        context["open_cases"] = Application.objects.visible_to(user).open().count()
+        context["has_enterprise"] = (
+            Applicant.objects.filter(user_id=user.pk, kind=Applicant.Kind.ENTERPRISE).exists()
+            or Agent.objects.for_user(user).exists()
+        )
+    return render(request, "portal/index.html", context)
 
 
 @login_required
@@ -71,5 +122,40 @@ def workbench(request: AuthedRequest, role: str) -> HttpResponse:
     return render(
         request,
         "portal/workbench.html",
-        {"role": Role(role), "duty": DUTIES[Role(role)], "links": links_for(user), "recent": recent},
+        {
+            "role": Role(role),
+            "duty": DUTIES[Role(role)],
+            "links": links_for(user),
+            "recent": recent,
+            "figures": headline_for(user, Role(role)),
+        },
     )
+
+
+LARGE_TEXT_COOKIE = "dgov_large_text"
+
+
+@require_POST
+def large_text(request: HttpRequest) -> HttpResponse:
+    """Switch the large-text, high-contrast mode (适老化) on or off and go back to the page
+    it was switched on; remembered for a year in a cookie, logged in or not."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    response = redirect(back)
+    if request.POST.get("on") == "1":
+        response.set_cookie(
+            LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+        )
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+    return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Old browsers and bookmarks ask for /favicon.ico: send them to the icon every page names."""
+    from django.templatetags.static import static
+
+    return redirect(static("dgov/favicon.svg"), permanent=True)

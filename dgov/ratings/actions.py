@@ -35,6 +35,7 @@ from dgov.ratings.models import (
     RatingPolicy,
     Rectification,
     Source,
+    rating_window,
 )
 from dgov.ratings.rules import (
     may_appeal,
@@ -46,7 +47,7 @@ from dgov.ratings.rules import (
     may_save_policy,
 )
 from dgov.workdays.actions import do_create_deadline
-from dgov.workdays.models import Deadline
+from dgov.workdays.models import CountedFrom, Deadline
 
 LINK_PURPOSE = "ratings.window"
 
@@ -116,6 +117,7 @@ def _open_rectification(rating: Rating, today: dt.date) -> Rectification:
         district=rating.district,
         label=f"{rating.application.number} rectification",
         start_date=today,
+        counted_from=CountedFrom.RATED,
         working_days=policy.rectification_days,
     )
     rectification = Rectification.objects.create(district=rating.district, rating=rating, deadline=deadline)
@@ -319,14 +321,18 @@ def do_save_policy(district: Any, *, by: User, deem_unrated: bool, rectification
 
 
 def deem_ratings(today: dt.date | None = None, limit: int = 500) -> int:
-    """Job: where the district's policy says so, a case completed 7 natural days ago and
-    still unrated counts as 基本满意. Idempotent: the unique index refuses a second
-    rating, and the candidates exclude rated cases. Returns how many were deemed."""
+    """Job: where the district's policy says so, a case still unrated once its rating
+    window has ended (``rating_window``: 7 natural days after completion, carried to the
+    next working day) counts as 基本满意, rated on the day after the window. Inside the
+    window the applicant's own rating is never pre-empted. Idempotent: the unique index
+    refuses a second rating, and the candidates exclude rated cases. Returns how many
+    were deemed."""
     today = today or clock.today()
     districts = list(RatingPolicy.objects.filter(deem_unrated=True).values_list("district_id", flat=True))
     if not districts:
         return 0
-    cutoff = today - dt.timedelta(days=DEEM_AFTER_DAYS)
+    # A window ends on its 7th day at the earliest: later ones are checked one by one.
+    cutoff = today - dt.timedelta(days=DEEM_AFTER_DAYS + 1)
     candidates = (
         Application.objects.filter(
             district_id__in=districts, status=Status.COMPLETED, completed_on__lte=cutoff, completed_on__isnull=False
@@ -337,6 +343,9 @@ def deem_ratings(today: dt.date | None = None, limit: int = 500) -> int:
     )
     deemed = 0
     for application in candidates:
+        window = rating_window(application.completed_on)  # type: ignore[arg-type]
+        if today <= window.date:
+            continue
         try:
             with transaction.atomic():
                 rating = Rating.objects.create(
@@ -347,9 +356,14 @@ def deem_ratings(today: dt.date | None = None, limit: int = 500) -> int:
                     item_id=application.item_id,
                     level=Level.BASICALLY_SATISFIED,
                     source=Source.DEEMED,
-                    rated_on=application.completed_on + dt.timedelta(days=DEEM_AFTER_DAYS),  # type: ignore[operator]
+                    rated_on=window.date + dt.timedelta(days=1),
                 )
-                record("rating.deem", rating, district=application.district, changes={"level": rating.level})
+                record(
+                    "rating.deem",
+                    rating,
+                    district=application.district,
+                    changes={"level": rating.level, "window_ended": window.date.isoformat()},
+                )
         except IntegrityError:
             continue
         deemed += 1

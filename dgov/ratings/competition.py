@@ -9,9 +9,11 @@ Score = 70 × S + 30 × T − 5 × R − 3 × L, where
    (``RATING_PRIOR_WEIGHT``, default 10). A unit with 2 ratings stays close to the mean,
    so a handful of ratings cannot decide a rank.
 2. T, the on-time rate, is the share of cases decided in the month by their promised
-   due date (1 when none was decided).
-3. R, red cards, counts cases whose promised limit ran out in the month before a
-   decision (电子监察 红牌).
+   due date (1 when none was decided): the promise as made, moved by clock stops (Art.
+   45) but not by an extension (Art. 42), which lengthens the law's limit, not the
+   window's promise (``Deadline.base_due_date``).
+3. R, red cards, counts cases whose promised limit (the same date) ran out in the month
+   before a decision (电子监察 红牌).
 4. L counts rectifications of bad ratings that fell due in the month and were closed
    late or are still open.
 
@@ -29,6 +31,9 @@ from django.db.models import Count, F, Q, Sum
 from dgov.accounts.models import Department, ServiceWindow
 from dgov.applications.models import Application
 from dgov.ratings.models import Level, Rating, Rectification
+
+# The promise as made (without an Art. 42 extension): what the competition measures against.
+PROMISE = "promised_deadline__base_due_date"
 
 W_SATISFACTION, W_ON_TIME, P_RED_CARD, P_LATE_RECTIFICATION = 70, 30, 5, 3
 NEUTRAL_MEAN = float(Level.BASICALLY_SATISFIED)
@@ -105,18 +110,18 @@ def _fill(rows: dict[int, Row], by: str, district: Any, first: dt.date, last: dt
     for key, n, on_time in (
         cases.filter(decided_on__range=(first, last), **{f"{by}__isnull": False})
         .values_list(by)
-        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(decided_on__lte=F("promised_deadline__due_date"))))
+        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(decided_on__lte=F(PROMISE))))
         .order_by()
     ):
         if key in rows:
             rows[key].decided, rows[key].on_time = n, on_time
     red = (
         cases.filter(
-            promised_deadline__due_date__range=(first, min(last, today - dt.timedelta(days=1))),
+            promised_deadline__base_due_date__range=(first, min(last, today - dt.timedelta(days=1))),
             clock_stopped=False,
             **{f"{by}__isnull": False},
         )
-        .filter(Q(decided_on__isnull=True) | Q(decided_on__gt=F("promised_deadline__due_date")))
+        .filter(Q(decided_on__isnull=True) | Q(decided_on__gt=F(PROMISE)))
         .values_list(by)
         .annotate(n=Count("pk"))
         .order_by()

@@ -7,7 +7,7 @@ a mistaken or malicious rating may be appealed and, if upheld, leaves the statis
 """
 
 import datetime as dt
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +17,19 @@ from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.accounts.roles import DEPARTMENT_SCOPED
 from dgov.workdays.lights import Light, light
 
+if TYPE_CHECKING:
+    from dgov.workdays.calendar import Due
+
 DEEM_AFTER_DAYS = 7  # natural days after completion (Guangdong practice)
+
+
+def rating_window(completed_on: dt.date) -> "Due":
+    """The days the applicant has to rate a completed case before it counts as 基本满意:
+    7 natural days from the day after completion (Civil Code Art. 201), ending on the next
+    working day when the 7th is not one (Art. 203). Deemed only once it has ended."""
+    from dgov.workdays.calendar import COMPLETED, add_natural_days
+
+    return add_natural_days(completed_on, DEEM_AFTER_DAYS, COMPLETED)
 
 
 def default_rectification_days() -> int:

@@ -40,9 +40,10 @@ from dgov.secretaries.models import (
     Rating,
     Secretaryship,
 )
-from dgov.secretaries.rules import enterprise_may_answer, green_due
+from dgov.secretaries.rules import enterprise_may_answer
+from dgov.workdays.actions import do_close_deadline, do_create_deadline
 from dgov.workdays.lights import Light
-from dgov.workdays.models import Deadline
+from dgov.workdays.models import CountedFrom, Deadline
 
 T = TypeVar("T")
 CONFIRM_PURPOSE = "secretaries.contact.confirm"
@@ -347,12 +348,14 @@ def do_schedule(project: Project, *, by: User, kind: str, planned_on: dt.date) -
 
 
 def _deadline(issue_label: str, district_id: int, level: str, start: dt.date) -> Deadline:
-    deadline = Deadline(
-        district_id=district_id, label=issue_label[:200], start_date=start, working_days=rules.issue_days(level)
+    """A level's time limit, counted from the day the issue reached it."""
+    return do_create_deadline(
+        district=district_id,
+        label=issue_label,
+        start_date=start,
+        counted_from=CountedFrom.ROUTED,
+        working_days=rules.issue_days(level),
     )
-    deadline.apply(deadline.compute_due())
-    deadline.save()
-    return deadline
 
 
 def _check_department(department: Any, project: Project) -> None:
@@ -424,7 +427,7 @@ def _create_issue(
             level=Level.DEPARTMENT,
             department=department,
             started_on=today,
-            due_on=deadline.due_date,
+            deadline=deadline,
             by=by,
         )
         record(
@@ -538,7 +541,7 @@ def do_escalate(
             level=target,
             department=department,
             started_on=today,
-            due_on=deadline.due_date,
+            deadline=deadline,
             note=reason,
             by=by,
         )
@@ -711,11 +714,11 @@ def do_enter_green_channel(
                 project=project,
                 lead_official=lead_official,
                 promised_days=days,
-                promised_due_on=green_due(application, days),
                 reason=reason,
                 entered_on=today,
                 entered_by=by,
             )
+            start_green_deadline(case)
             record(
                 "secretaries.green_channel.enter",
                 case,
@@ -754,12 +757,57 @@ def do_change_lead_official(case: GreenChannelCase, *, lead_official: User, reas
         )
 
 
+def start_green_deadline(case: GreenChannelCase) -> Deadline | None:
+    """The shortened promised deadline of an accepted application in the green channel,
+    once: ``promised_days`` working days from the application's acceptance day (counted
+    as its own deadlines are), following its promised deadline's clock stops."""
+    application = case.application
+    if case.deadline_id is not None or application.accepted_on is None or application.promised_deadline_id is None:
+        return case.deadline
+    promised = application.promised_deadline
+    assert promised is not None  # promised_deadline_id checked above
+    deadline = do_create_deadline(
+        district=case.district_id,
+        label=f"{application.number} green channel",
+        start_date=application.accepted_on,
+        counted_from=promised.counted_from,
+        working_days=case.promised_days,
+        follows=[promised],
+    )
+    if GreenChannelCase.objects.filter(pk=case.pk, deadline__isnull=True).update(deadline=deadline) != 1:
+        raise already_handled()
+    case.deadline = deadline
+    if promised.closed_at is not None:
+        do_close_deadline(deadline, at=promised.closed_at)
+    return deadline
+
+
+def application_moved(application: Any, verb: str, *, green_pk: int | None = None) -> None:
+    """Follow the application in the green channel: its shortened deadline starts when it
+    is accepted and closes when it is decided (``apps.SecretariesConfig.ready``)."""
+    case = (
+        GreenChannelCase.objects.select_related("application__promised_deadline", "deadline")
+        .filter(pk=green_pk)
+        .first()
+    )
+    if case is None:
+        return
+    if verb == "accept":
+        start_green_deadline(case)
+    elif case.deadline is not None:
+        do_close_deadline(case.deadline)
+
+
 def refresh_green_dues() -> int:
-    """Fill the shortened due date of green-channel cases accepted since they entered."""
-    filled = 0
+    """Start the shortened deadline of green-channel cases accepted without one (a safety
+    net for ``application_moved``)."""
+    started = 0
     for case in GreenChannelCase.objects.filter(
-        promised_due_on__isnull=True, application__accepted_on__isnull=False
-    ).select_related("application"):
-        due = green_due(case.application, case.promised_days)
-        filled += GreenChannelCase.objects.filter(pk=case.pk, promised_due_on__isnull=True).update(promised_due_on=due)
-    return filled
+        deadline__isnull=True, application__accepted_on__isnull=False
+    ).select_related("application__promised_deadline"):
+        with transaction.atomic():
+            try:
+                started += start_green_deadline(case) is not None
+            except Conflict:
+                continue
+    return started

@@ -35,6 +35,9 @@ class GreenCardOut(Schema):
     accepted_on: dt.date | None
     promised_days: int
     green_due: dt.date | None
+    # Counted on an estimated calendar (no official arrangement for a year it touches yet).
+    green_provisional: bool
+    green_stopped_since: dt.date | None
     ordinary_due: dt.date | None
     decided_on: dt.date | None
 
@@ -68,7 +71,7 @@ def green_card(request: HttpRequest, number: CaseNumber) -> dict[str, Any]:
     user = staff_or_403(request, VIEW_GREEN)
     case = (
         GreenChannelCase.objects.visible_to(user)
-        .select_related("application__promised_deadline", "project", "lead_official")
+        .select_related("application__promised_deadline", "project", "lead_official", "deadline")
         .filter(application__number=number.strip())
         .first()
     )
@@ -82,7 +85,9 @@ def green_card(request: HttpRequest, number: CaseNumber) -> dict[str, Any]:
         "lead_official": str(case.lead_official),
         "accepted_on": application.accepted_on,
         "promised_days": case.promised_days,
-        "green_due": case.promised_due_on or rules.green_due(application, case.promised_days),
+        "green_due": case.deadline.due_date if case.deadline else None,
+        "green_provisional": bool(case.deadline and case.deadline.provisional),
+        "green_stopped_since": case.deadline.stopped_since if case.deadline else None,
         "ordinary_due": application.promised_deadline.due_date if application.promised_deadline else None,
         "decided_on": application.decided_on,
     }

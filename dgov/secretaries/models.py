@@ -192,9 +192,11 @@ class EngagementQuerySet(DistrictScopedQuerySet):
         )
 
     def late(self, today: dt.date) -> "EngagementQuerySet":
-        """Not held, the planned day passed, the period still running."""
+        """Monthly visits not held whose planned day passed, the month still running. A
+        quarter's meeting is never late before the quarter ends: the rule asks for one
+        meeting in the quarter, not on the planned day."""
         missed = self.missed(today).values("pk")
-        return self.filter(held_by__isnull=True, planned_on__lt=today).exclude(pk__in=missed)
+        return self.filter(kind="visit", held_by__isnull=True, planned_on__lt=today).exclude(pk__in=missed)
 
 
 class Engagement(models.Model):
@@ -233,12 +235,13 @@ class Engagement(models.Model):
         return dt.date(self.period_start.year + year, month + 1, 1) - dt.timedelta(days=1)
 
     def state(self, today: dt.date) -> str:
-        """held; missed (period over, not held); late (planned day passed); planned."""
+        """held; missed (period over, not held); late (a visit's planned day passed); planned.
+        A meeting is only missed once its quarter is over (``EngagementQuerySet.late``)."""
         if self.held_by_id is not None:
             return "held"
         if today > self.period_end:
             return "missed"
-        if today > self.planned_on:
+        if self.kind == self.Kind.MONTHLY_VISIT and today > self.planned_on:
             return "late"
         return "planned"
 
@@ -372,7 +375,9 @@ class IssueStep(models.Model):
         "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     started_on = models.DateField(_("started"))
-    due_on = models.DateField(_("answer due"))
+    # The level's time limit, read from the deadline (recomputed on a calendar import),
+    # never copied: the issue's ``deadline`` is the pending step's.
+    deadline = models.ForeignKey("workdays.Deadline", on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     note = models.TextField(_("note"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -397,7 +402,8 @@ class GreenChannelCase(models.Model):
 
     The lead official (领办人) answers for it; its promised limit is shortened to
     ``promised_days`` working days from acceptance (the application's own clocks are
-    unchanged; the card shows both).
+    unchanged; the card shows both). The shortened date is a ``Deadline`` of its own that
+    follows the application's promised deadline: it stops when the case's clock stops.
     """
 
     district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="+")
@@ -409,7 +415,11 @@ class GreenChannelCase(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead official")
     )
     promised_days = models.PositiveSmallIntegerField(_("shortened promised limit (working days)"))
-    promised_due_on = models.DateField(_("shortened promised due date"), null=True, blank=True)
+    # Counted from acceptance, following the application's clock stops (Art. 45); set once
+    # the application is accepted (``actions.start_green_deadline``).
+    deadline = models.OneToOneField(
+        "workdays.Deadline", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=300)
     entered_on = models.DateField(_("entered on"))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -11,27 +11,36 @@ from typing import Any
 
 from dgov.applications.models import Application
 from dgov.secretaries.models import GreenChannelCase
-from dgov.secretaries.rules import green_due
 from dgov.workdays.calendar import working_days_between
-from dgov.workdays.lights import light
 
 ONE_WEEK = dt.timedelta(days=7)
 
 
 def green_card(case: GreenChannelCase, today: dt.date) -> dict[str, Any]:
-    """The tracking card: the shortened promised due date with the platform's deadline
-    light (kind "green_channel") while undecided, "done" or "late" once decided, beside
-    the application's own promised and legal due dates."""
+    """The tracking card: the shortened promised due date (its own deadline, following the
+    application's clock stops) with the platform's deadline light (kind "green_channel",
+    "stopped" while the clock stands still) while undecided, "done" or "late" once
+    decided, beside the application's own promised and legal due dates."""
     application = case.application
-    due = case.promised_due_on or green_due(application, case.promised_days)
+    deadline = case.deadline
+    due = deadline.due_date if deadline is not None else None
     decided = application.decided_on
     shown = ""
-    if due is not None:
+    if deadline is not None and due is not None:
         if decided is not None:
             shown = "done" if decided <= due else "late"
         else:
-            shown = light(due, today, kind="green_channel").value
-    return {"case": case, "application": application, "due": due, "light": shown}
+            shown = deadline.light(today, kind="green_channel").value
+    return {
+        "case": case,
+        "application": application,
+        "deadline": deadline,
+        "due": due,
+        "light": shown,
+        # How each due date is counted, shown beside it (read from the deadlines themselves).
+        "derivation": deadline.compute_due() if deadline is not None else None,
+        "ordinary_derivation": application.promised_deadline.compute_due() if application.promised_deadline else None,
+    }
 
 
 @dataclass
@@ -120,3 +129,69 @@ def chart_options(weeks: list[Week], wait_label: str, load_label: str) -> dict[s
             {"name": load_label, "type": "line", "yAxisIndex": 1, "data": [w.green_load for w in weeks]},
         ],
     }
+
+
+# 一月一访 · 一季一会 ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A month without a counted visit, or a quarter without a counted meeting, of a key
+    project, whether or not a visit or meeting had been scheduled."""
+
+    secretaryship: Any
+    kind: str  # "visit" or "meeting"
+    period_start: dt.date
+    period_end: dt.date
+
+
+GAP_WINDOW_MONTHS = 12
+
+
+def _next_period(kind: str, start: dt.date) -> dt.date:
+    months = 1 if kind == "visit" else 3
+    year, month = divmod(start.month - 1 + months, 12)
+    return dt.date(start.year + year, month + 1, 1)
+
+
+def _first_full_period(kind: str, day: dt.date) -> dt.date:
+    """The first month (quarter) that begins on or after ``day``."""
+    start = day.replace(day=1) if kind == "visit" else dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return start if start == day else _next_period(kind, start)
+
+
+def gaps(secretaryships: Any, today: dt.date) -> list[Gap]:
+    """The ended months and quarters of the last 12 months in which a key project had no
+    counted visit (meeting), for the given secretaryships: flagged when the period ends,
+    whether or not one was scheduled. A period counts from the first whole one after the
+    secretary was assigned. Two queries, whatever the number of projects."""
+    from dgov.secretaries.models import Contact, Method
+
+    held = list(secretaryships.select_related("project", "secretary"))
+    if not held:
+        return []
+    window = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    for _ in range(GAP_WINDOW_MONTHS - 1):
+        window = (window - dt.timedelta(days=1)).replace(day=1)
+    met: set[tuple[int, str, dt.date]] = set()
+    for project_id, method, on in (
+        Contact.objects.counted()
+        .filter(project_id__in=[s.project_id for s in held], method__in=[Method.VISIT, Method.MEETING], on__gte=window)
+        .values_list("project_id", "method", "on")
+    ):
+        kind = "visit" if method == Method.VISIT else "meeting"
+        start = on.replace(day=1) if kind == "visit" else dt.date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
+        met.add((project_id, kind, start))
+    found = []
+    for s in held:
+        for kind in ("visit", "meeting"):
+            start = max(_first_full_period(kind, s.assigned_on), _first_full_period(kind, window))
+            while True:
+                end = _next_period(kind, start) - dt.timedelta(days=1)
+                if end >= today:
+                    break
+                if (s.project_id, kind, start) not in met:
+                    found.append(Gap(s, kind, start, end))
+                start = _next_period(kind, start)
+    found.sort(key=lambda g: (-g.period_start.toordinal(), g.secretaryship.project.name, g.kind))
+    return found

@@ -26,7 +26,7 @@ from dgov.accounts.models import User
 from dgov.accounts.roles import Role
 from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
 from dgov.secretaries.permissions import ASSIGN, CHAIR_JOINT_MEETING, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN
-from dgov.workdays.calendar import add_working_days, year_calendar
+from dgov.workdays.calendar import year_calendar
 from dgov.workdays.lights import Light
 
 ONE_DAY = dt.timedelta(days=1)
@@ -112,13 +112,6 @@ class Score:
 def rating_share(average: float | None) -> float | None:
     """Average rating 1..5 → share 0..1 (非常不满意 0, 非常满意 1)."""
     return None if average is None else (average - 1) / 4
-
-
-def green_due(application: Any, days: int) -> dt.date | None:
-    """The shortened promised due date: ``days`` working days after acceptance."""
-    if application.accepted_on is None:
-        return None
-    return add_working_days(application.accepted_on, days).date
 
 
 # Who may do what ---------------------------------------------------------------------------

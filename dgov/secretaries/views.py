@@ -149,6 +149,7 @@ def get_green_case_for_user(request: HttpRequest, pk: int) -> GreenChannelCase:
                 "application__legal_deadline",
                 "project",
                 "lead_official",
+                "deadline",
             )
             .get(pk=pk)
         )
@@ -321,6 +322,7 @@ def _project_context(request: AuthedRequest, project: Project, **forms: Any) -> 
     issues = list(EnterpriseIssue.objects.filter(project=project).select_related("department", "deadline"))
     for i in issues:
         i.shown_light = i.light(today)  # type: ignore[attr-defined]
+        i.due = i.deadline.compute_due()  # type: ignore[attr-defined]
     engagements = list(Engagement.objects.filter(project=project).order_by("-period_start", "kind"))
     for e in engagements:
         e.current_state = e.state(today)  # type: ignore[attr-defined]
@@ -518,7 +520,11 @@ def engagements(request: HttpRequest) -> HttpResponseBase:
     shown = list(page)
     for e in shown:
         e.current_state = e.state(today)  # type: ignore[attr-defined]
-    return render(request, "secretaries/engagements.html", {"page": page, "rows": shown, "form": form, "state": state})
+    held = Secretaryship.objects.visible_to(user)
+    if not everyone and (user.has_role(Role.PROJECT_SECRETARY) or user.has_role(Role.DISTRICT_LEADER)):
+        held = held.of_person(user)
+    context = {"page": page, "rows": shown, "form": form, "state": state, "gaps": reports.gaps(held, today)}
+    return render(request, "secretaries/engagements.html", context)
 
 
 # Enterprise issues ---------------------------------------------------------------------------------
@@ -574,6 +580,7 @@ def issues(request: HttpRequest) -> HttpResponseBase:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for i in page:
         i.light = Light(i.light) if i.light else None  # type: ignore[has-type]
+        i.due = i.deadline.compute_due()  # type: ignore[attr-defined]
     return render(request, "secretaries/issues.html", {"page": page, "status": status, "statuses": IssueStatus.choices})
 
 
@@ -590,9 +597,14 @@ def _issue_context(request: AuthedRequest, issue: EnterpriseIssue, **extra: Any)
     user = request.user
     today = clock.today()
     verdicts = _issue_verdicts(user, issue, today)
+    steps = list(issue.steps.select_related("department", "by", "closed_by", "deadline"))
+    for step in steps:
+        # Each level's answer is due on its own deadline (recomputed on a calendar import).
+        step.due = step.deadline.compute_due()  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "issue": issue,
-        "steps": issue.steps.select_related("department", "by", "closed_by"),
+        "due": issue.deadline.compute_due(),
+        "steps": steps,
         "light": issue.light(today),
         "verdicts": verdicts,
         "ladder": list(Level),
@@ -814,7 +826,9 @@ def green(request: HttpRequest) -> HttpResponseBase:
     today = clock.today()
     rows = (
         GreenChannelCase.objects.visible_to(user)
-        .select_related("application__item_version", "application__promised_deadline", "project", "lead_official")
+        .select_related(
+            "application__item_version", "application__promised_deadline", "project", "lead_official", "deadline"
+        )
         .order_by("-entered_on", "-pk")
     )
     if _wants_xlsx(request):
@@ -829,6 +843,7 @@ def green(request: HttpRequest) -> HttpResponseBase:
                 _("Accepted on"),
                 _("Shortened promised limit (working days)"),
                 _("Shortened promised due date"),
+                _("Provisional (estimated calendar)"),
                 _("Ordinary promised due date"),
                 _("Decided on"),
             ],
@@ -841,7 +856,8 @@ def green(request: HttpRequest) -> HttpResponseBase:
                     c.entered_on,
                     c.application.accepted_on,
                     c.promised_days,
-                    c.promised_due_on or rules.green_due(c.application, c.promised_days),
+                    c.deadline.due_date if c.deadline else None,
+                    _("yes") if c.deadline and c.deadline.provisional else "",
                     c.application.promised_deadline.due_date if c.application.promised_deadline else None,
                     c.application.decided_on,
                 ]

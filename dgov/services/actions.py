@@ -19,11 +19,13 @@ from dgov.services.models import (
     PROCEDURE_FIELDS,
     VERSION_FIELDS,
     Event,
+    GuideFile,
     Material,
     ServiceItem,
     ServiceItemVersion,
     SpecialProcedure,
     promised_over_legal,
+    version_values,
 )
 from dgov.services.rules import may_manage_catalogue
 
@@ -59,6 +61,7 @@ def _version_snapshot(version: ServiceItemVersion | None) -> dict[str, Any]:
         return {}
     snapshot: dict[str, Any] = {field: getattr(version, field) for field in VERSION_FIELDS}
     snapshot["department"] = version.department_id
+    snapshot["window"] = version.window_id
     snapshot["materials"] = [_describe_material(m) for m in version.materials.all()]
     snapshot["procedures"] = [_describe_procedure(p) for p in version.procedures.all()]
     return snapshot
@@ -68,8 +71,9 @@ def proposed_snapshot(
     data: Mapping[str, Any], materials: Iterable[Mapping[str, Any]], procedures: Iterable[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """What ``_version_snapshot`` will say of the version these values publish."""
-    snapshot: dict[str, Any] = {field: data[field] for field in VERSION_FIELDS}
+    snapshot: dict[str, Any] = version_values(data)
     snapshot["department"] = getattr(data["department"], "pk", data["department"])
+    snapshot["window"] = getattr(snapshot["window"], "pk", snapshot["window"])
     snapshot["materials"] = [_describe_material(m) for m in materials]
     snapshot["procedures"] = [_describe_procedure(p) for p in procedures]
     return snapshot
@@ -108,21 +112,31 @@ def do_publish_version(
     materials: Iterable[Mapping[str, Any]],
     procedures: Iterable[Mapping[str, Any]],
     by: User | None,
+    *,
+    complete: bool = False,
 ) -> ServiceItem:
     """Publish a new version of ``item``'s guide (or a new item when ``item`` is None).
 
-    ``data`` holds the version fields (``VERSION_FIELDS``); a new item also needs
-    ``code`` and ``district`` (default: the publisher's). Materials and procedures are
-    given in order. A guide with problems (``check_guide``) raises one
-    ``ValidationError`` listing all of them, and nothing is written. ``by`` None: the
-    platform itself (demo data).
+    ``data`` holds the version fields (``VERSION_FIELDS``; the guide's newer sections
+    default to empty, ``models.GUIDE_DEFAULTS``); a new item also needs ``code`` and
+    ``district`` (default: the publisher's). Materials and procedures are given in order.
+    A guide with problems (``check_guide``) raises one ``ValidationError`` listing all of
+    them, and nothing is written; ``complete`` (the staff pages, the import, the demo)
+    also refuses a guide that lacks a mandatory section (``guide.lint``). ``by`` None:
+    the platform itself (demo data).
     """
+    from dgov.services import guide
+
     district: Any = item.district_id if item is not None else data.get("district") or getattr(by, "district", None)
     if by is not None:
         enforce(may_manage_catalogue(by, district))
     materials = [dict(m) for m in materials]
     procedures = [dict(p) for p in procedures]
+    values = version_values(data)
     problems = check_guide(data, materials)
+    if complete:
+        files = GuideFile.objects.current().filter(item=item).defer("data") if item is not None else []
+        problems += guide.refusals(guide.lint(values, materials, files))
     if problems:
         raise ValidationError(problems, code="guide")
     with transaction.atomic():
@@ -143,7 +157,7 @@ def do_publish_version(
             previous = item.current_version
         before = _version_snapshot(previous)
         number = (item.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-        version = ServiceItemVersion(item=item, number=number, created_by=by, **{f: data[f] for f in VERSION_FIELDS})
+        version = ServiceItemVersion(item=item, number=number, created_by=by, **values)
         rows = [
             Material(order=order, **{f: m[f] for f in MATERIAL_FIELDS if f in m})
             for order, m in enumerate(materials, start=1)
@@ -247,7 +261,14 @@ def do_import_catalogue(district: Any, items: Iterable[Any], *, by: User) -> Imp
                 result.unchanged.append(parsed.code)
                 continue
             try:
-                do_publish_version(item, dict(parsed.data, district=district), parsed.materials, parsed.procedures, by)
+                do_publish_version(
+                    item,
+                    dict(parsed.data, district=district),
+                    parsed.materials,
+                    parsed.procedures,
+                    by,
+                    complete=True,
+                )
             except ValidationError as error:
                 problems += [f"{parsed.code}: {message}" for message in error.messages]
                 continue

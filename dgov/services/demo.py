@@ -15,9 +15,21 @@ from typing import Any
 from django.db import transaction
 
 from dgov.accounts.demo import DEPARTMENTS
-from dgov.accounts.models import Department, District, User
+from dgov.accounts.models import Department, District, ServiceWindow, User
 from dgov.services.actions import do_publish_version, do_set_event_items
-from dgov.services.models import Audience, Event, Material, OnlineLevel, ServiceItem, Trips
+from dgov.services.demo_guides import (
+    AT_WINDOW,
+    COMPLAINT_PHONE,
+    DEPARTMENTS_EN,
+    EVENTS_EN,
+    FILES,
+    GUIDES,
+    HOURS,
+    PLACE,
+    demo_pdf,
+    enquiry_phone,
+)
+from dgov.services.models import Audience, Event, GuideFile, Handling, Material, OnlineLevel, ServiceItem, Trips
 
 A = Material.Source.APPLICANT
 S = Material.Source.SHARED
@@ -1399,6 +1411,32 @@ EVENTS: list[tuple[str, str, str, list[str]]] = [
 ]
 
 
+def _files(items: dict[str, ServiceItem], by: User | None) -> None:
+    """The demo guides' downloads (``demo_guides.FILES``), where missing."""
+    import hashlib
+
+    from dgov.lib import clock
+
+    for code, files in FILES.items():
+        item = items.get(code)
+        if item is None or by is None or GuideFile.objects.filter(item=item).exists():
+            continue
+        for kind, material, file_name, title, lines in files:
+            data = demo_pdf(title, lines)
+            GuideFile.objects.create(
+                item=item,
+                kind=kind,
+                material_name=material,
+                file_name=file_name,
+                content_type="application/pdf",
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+                uploaded_by=by,
+                uploaded_at=clock.now(),
+            )
+
+
 def item_code(district: District, code: str) -> str:
     return f"{district.code}-{code}"
 
@@ -1419,7 +1457,30 @@ def _data(entry: Item, department: Department, district: District) -> dict[str, 
         "fees": entry.fees,
         "fee_basis": entry.fee_basis,
         "keywords": entry.keywords,
+        **_guide(entry, district),
     }
+
+
+def _guide(entry: Item, district: District) -> dict[str, Any]:
+    """The complete guide's sections of a demo item (``demo_guides``)."""
+    name_en, keywords_en, result = GUIDES[entry.code]
+    window_number = AT_WINDOW.get(entry.code)
+    values: dict[str, Any] = {
+        "name_en": name_en,
+        "keywords_en": keywords_en,
+        "result_name": result,
+        "place": PLACE,
+        "hours": HOURS,
+        "enquiry_phone": enquiry_phone(entry.department),
+        "complaint_phone": COMPLAINT_PHONE,
+        "post_available": window_number is None,
+    }
+    windows = ServiceWindow.objects.filter(district=district).order_by("number")
+    window = windows.filter(number=window_number).first() or windows.first() if window_number else None
+    if window is not None:
+        values["handling"] = Handling.WINDOW
+        values["window"] = window
+    return values
 
 
 def _materials(entry: Item) -> list[dict[str, Any]]:
@@ -1459,11 +1520,28 @@ def load(district: District) -> list[ServiceItem]:
                 items[entry.code] = existing[code]
                 continue
             items[entry.code] = do_publish_version(
-                None, _data(entry, departments[entry.department], district), _materials(entry), _procedures(entry), by
+                None,
+                _data(entry, departments[entry.department], district),
+                _materials(entry),
+                _procedures(entry),
+                by,
+                complete=True,
             )
+        _files(items, by)
+        for code, name_en in DEPARTMENTS_EN.items():
+            Department.objects.filter(district=district, code=code, name_en="").update(name_en=name_en)
         for order, (audience, title, description, codes) in enumerate(EVENTS, start=1):
+            name_en, description_en = EVENTS_EN.get(title, ("", ""))
             event, created = Event.objects.get_or_create(
-                district=district, kind=audience, name=title, defaults={"description": description, "order": order}
+                district=district,
+                kind=audience,
+                name=title,
+                defaults={
+                    "description": description,
+                    "order": order,
+                    "name_en": name_en,
+                    "description_en": description_en,
+                },
             )
             if created:
                 do_set_event_items(event, [items[code] for code in codes], by=by)

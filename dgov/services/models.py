@@ -34,6 +34,18 @@ VERSION_FIELDS = (
     "fees",
     "fee_basis",
     "keywords",
+    # The complete guide (issue 13): how it is handled, where and when, whom to ask,
+    # what comes out, and the English words of the item.
+    "handling",
+    "window",
+    "place",
+    "hours",
+    "enquiry_phone",
+    "complaint_phone",
+    "result_name",
+    "post_available",
+    "name_en",
+    "keywords_en",
 )
 MATERIAL_FIELDS = ("name", "form", "copies", "source", "legal_basis", "required", "rongque")
 PROCEDURE_FIELDS = ("name", "counts_toward_limit", "max_days")
@@ -61,6 +73,46 @@ class OnlineLevel(models.TextChoices):
     FORMS = "forms", _("Forms and appointments online")
     PRE_REVIEW = "pre_review", _("Online application with pre-review")
     FULL = "full", _("Fully online")
+
+
+class Handling(models.TextChoices):
+    """What the guide's button does: apply online, book a time at the hall, or go to a
+    named window (the item cannot be applied for online)."""
+
+    ONLINE = "online", _("Apply online")
+    APPOINTMENT = "appointment", _("Book an appointment")
+    WINDOW = "window", _("At a window only")
+
+
+def default_handling(online_level: str) -> str:
+    """The handling an item without one gets from how deep it is handled online."""
+    if online_level in (OnlineLevel.FULL, OnlineLevel.PRE_REVIEW):
+        return Handling.ONLINE
+    if online_level == OnlineLevel.FORMS:
+        return Handling.APPOINTMENT
+    return Handling.WINDOW
+
+
+# The guide fields a caller may leave out (older callers, the demo of other apps).
+GUIDE_DEFAULTS: dict[str, Any] = {
+    "window": None,
+    "place": "",
+    "hours": "",
+    "enquiry_phone": "",
+    "complaint_phone": "",
+    "result_name": "",
+    "post_available": True,
+    "name_en": "",
+    "keywords_en": "",
+}
+
+
+def version_values(data: Any) -> dict[str, Any]:
+    """Every field of ``VERSION_FIELDS`` from ``data``, the guide's defaults filled in."""
+    values = {field: data[field] if field in data else GUIDE_DEFAULTS.get(field) for field in VERSION_FIELDS}
+    if not values.get("handling"):
+        values["handling"] = default_handling(str(values["online_level"]))
+    return values
 
 
 class ServiceItemQuerySet(DistrictScopedQuerySet):
@@ -123,6 +175,35 @@ class ServiceItemVersion(models.Model):
         blank=True,
         help_text=_("Separated by spaces: the words people use when they ask, e.g. 开饭店 开餐馆."),
     )
+    handling = models.CharField(
+        _("how it is applied for"), max_length=20, choices=Handling.choices, default=Handling.ONLINE
+    )
+    window = models.ForeignKey(
+        "accounts.ServiceWindow",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("window"),
+        help_text=_("Where the item is handled when it cannot be applied for online."),
+    )
+    place = models.TextField(_("place"), blank=True, help_text=_("Where to go: address, building, floor, area."))
+    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    enquiry_phone = models.CharField(_("phone for questions"), max_length=100, blank=True)
+    complaint_phone = models.CharField(_("phone for complaints"), max_length=100, blank=True)
+    result_name = models.CharField(
+        _("result"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the applicant receives, e.g. a food business licence."),
+    )
+    post_available = models.BooleanField(_("the result can be sent by post"), default=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    keywords_en = models.TextField(
+        _("keywords in English"),
+        blank=True,
+        help_text=_("Separated by spaces, e.g. restaurant food licence."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
@@ -160,6 +241,14 @@ class ServiceItemVersion(models.Model):
     def keyword_list(self) -> list[str]:
         return self.keywords.split()
 
+    @property
+    def applies_online(self) -> bool:
+        return self.handling == Handling.ONLINE
+
+    @property
+    def books_appointment(self) -> bool:
+        return self.handling == Handling.APPOINTMENT
+
 
 def promised_over_legal(promised: int, legal: int) -> str:
     return gettext("The promised time limit (%(promised)s working days) exceeds the legal time limit (%(legal)s).") % {
@@ -170,6 +259,10 @@ def promised_over_legal(promised: int, legal: int) -> str:
 
 class Material(models.Model):
     """One document the applicant brings, or the platform fetches (申请材料)."""
+
+    # Material names that are forms the applicant fills in: the guide offers a blank form
+    # and a filled-in sample of each (空白表格 / 示范文本).
+    FORM_WORDS = ("申请书", "申请表", "登记表", "备案表", "申报表", "承诺书", "登记（备案）申请书")
 
     class Form(models.TextChoices):
         ORIGINAL = "original", _("Original")
@@ -200,6 +293,11 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_a_form(self) -> bool:
+        """A form the applicant fills in (the guide should offer a blank one and a sample)."""
+        return self.source == self.Source.APPLICANT and any(word in self.name for word in self.FORM_WORDS)
 
     @property
     def to_submit(self) -> bool:
@@ -233,6 +331,8 @@ class Event(models.Model):
     kind = models.CharField(_("for"), max_length=20, choices=Audience.choices)
     name = models.CharField(_("name"), max_length=100)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    description_en = models.CharField(_("description in English"), max_length=300, blank=True)
     items = models.ManyToManyField(ServiceItem, related_name="events", blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -272,3 +372,69 @@ def one_trip_statistic(district: District | int) -> OneTripStatistic:
         .aggregate(total=Count("pk"), count=Count("pk", filter=Q(current_version__max_trips__lte=Trips.ONE)))
     )
     return OneTripStatistic(count=totals["count"], total=totals["total"])
+
+
+class GuideFileKind(models.TextChoices):
+    BLANK_FORM = "blank_form", _("Blank form")
+    SAMPLE = "sample", _("Filled-in sample")
+    RESULT_SAMPLE = "result_sample", _("Sample of the result")
+
+
+class GuideFileQuerySet(models.QuerySet):
+    def current(self) -> "GuideFileQuerySet":
+        return self.filter(removed_at__isnull=True)
+
+
+class GuideFile(models.Model):
+    """A download of a guide (空白表格、示范文本、结果样本). Files belong to the item, not to
+    one version: a blank form names the material it serves, and every version that lists
+    a material of that name offers it. Kept in the database (a few hundred KB each), so
+    every node serves them without shared storage."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=20, choices=GuideFileKind.choices)
+    material_name = models.CharField(
+        _("material"), max_length=200, blank=True, help_text=_("Empty for the sample of the result.")
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GuideFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("guide file")
+        verbose_name_plural = _("guide files")
+        ordering = ["item", "kind", "material_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "kind", "material_name"],
+                condition=models.Q(removed_at__isnull=True),
+                name="guide_file_one_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class SearchLog(models.Model):
+    """A catalogue query that found something (normalised), for the hot searches; rows
+    are only appended, and a job forgets them after 90 days (``search.prune_search_log``)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", db_index=False)
+    term = models.CharField(max_length=40)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["district", "at"], name="search_log_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.term

@@ -5,7 +5,9 @@ Three sheets, one header row each; choice columns hold the stored values (``ente
 nothing:
 
 - ``items``: code, name, kind, department, legal_basis, conditions, legal_limit_days,
-  promised_limit_days, max_trips, online_level, fees, fee_basis, keywords
+  promised_limit_days, max_trips, online_level, fees, fee_basis, keywords; then the
+  complete guide's columns (optional on import): handling, window (its number), place,
+  hours, enquiry_phone, complaint_phone, result_name, post_available, name_en, keywords_en
 - ``materials``: item, name, form, copies, source, legal_basis, required, rongque
 - ``procedures``: item, name, counts_toward_limit, max_days
 
@@ -20,16 +22,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from dgov.accounts.models import Department, District
+from dgov.accounts.models import Department, District, ServiceWindow
 from dgov.lib import xlsx
+from dgov.services.codes import check_implementation_code
 from dgov.services.models import (
+    GUIDE_DEFAULTS,
     MATERIAL_FIELDS,
     PROCEDURE_FIELDS,
     VERSION_FIELDS,
     Audience,
+    Handling,
     Material,
     OnlineLevel,
     ServiceItem,
@@ -37,6 +43,10 @@ from dgov.services.models import (
 )
 
 ITEM_COLUMNS = ["code", *VERSION_FIELDS]
+# The guide's sections added later (issue 13) are optional on import, so a workbook
+# exported before them still imports: an absent column reads as empty.
+OPTIONAL_ITEM_COLUMNS = tuple(GUIDE_DEFAULTS) + ("handling",)
+REQUIRED_ITEM_COLUMNS = [c for c in ITEM_COLUMNS if c not in OPTIONAL_ITEM_COLUMNS]
 MATERIAL_COLUMNS = ["item", *MATERIAL_FIELDS]
 PROCEDURE_COLUMNS = ["item", *PROCEDURE_FIELDS]
 
@@ -54,7 +64,7 @@ def export_catalogue(district: District) -> FileResponse:
     items = list(
         ServiceItem.objects.published()
         .filter(district=district)
-        .select_related("current_version__department")
+        .select_related("current_version__department", "current_version__window")
         .prefetch_related("current_version__materials", "current_version__procedures")
         .order_by("code")
     )
@@ -65,6 +75,7 @@ def export_catalogue(district: District) -> FileResponse:
             assert version is not None
             row = [item.code] + [getattr(version, column) for column in ITEM_COLUMNS[1:]]
             row[ITEM_COLUMNS.index("department")] = version.department.code
+            row[ITEM_COLUMNS.index("window")] = version.window.number if version.window else ""
             yield row
 
     def rows_of(related: str, columns: list[str]) -> Iterator[list[Any]]:
@@ -89,6 +100,7 @@ class _Reader:
     def __init__(self, district: District) -> None:
         self.problems = xlsx.Problems()
         self.departments = {d.code: d for d in Department.objects.filter(district=district)}
+        self.windows = {w.number: w for w in ServiceWindow.objects.filter(district=district)}
 
     def problem(self, sheet: str, row: int, message: str) -> None:
         self.problems.add(row, "", message, sheet=sheet)
@@ -143,13 +155,34 @@ def _rows_of_items(
         yield number, row, parent
 
 
+def _guide_columns(reader: _Reader, sheet: str, number: int, row: dict[str, Any]) -> dict[str, Any]:
+    """The optional columns of the complete guide; an absent or empty one reads as empty
+    (``handling`` then follows the online level)."""
+    text = xlsx.text
+    values: dict[str, Any] = {
+        name: " ".join(text(row.get(name)).split()) if name == "keywords_en" else text(row.get(name))
+        for name in ("place", "hours", "enquiry_phone", "complaint_phone", "result_name", "name_en", "keywords_en")
+    }
+    handling = text(row.get("handling"))
+    if handling:
+        values["handling"] = reader.choice(sheet, number, "handling", handling, Handling)
+    window = text(row.get("window"))
+    values["window"] = reader.windows.get(window) if window else None
+    if window and values["window"] is None:
+        reader.problem(sheet, number, _("no window has the number “%(number)s”.") % {"number": window})
+    posted = text(row.get("post_available"))
+    values["post_available"] = reader.flag(sheet, number, "post_available", posted) if posted else True
+    return values
+
+
 def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
     """Read a workbook; raise ``xlsx.ImportRejected`` listing every problem by sheet and row."""
     reader = _Reader(district)
+    known = set(ServiceItem.objects.filter(district=district).values_list("code", flat=True))
     text = xlsx.text
     items: dict[str, ParsedItem] = {}
     sheet = "items"
-    for number, row in xlsx.read_sheet(content, sheet, required=ITEM_COLUMNS):
+    for number, row in xlsx.read_sheet(content, sheet, required=REQUIRED_ITEM_COLUMNS):
         code = text(row["code"])
         if not code:
             reader.problem(sheet, number, _("the code is missing."))
@@ -162,6 +195,12 @@ def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
             reader.problem(
                 sheet, number, _("no department has the code “%(code)s”.") % {"code": text(row["department"])}
             )
+        if code not in known:  # a new item: its code is checked once, when it is created
+            try:
+                check_implementation_code(code, district=district, department=department)
+            except ValidationError as error:
+                for message in error.messages:
+                    reader.problem(sheet, number, str(message))
         data = {
             "code": code,
             "district": district,
@@ -177,6 +216,7 @@ def parse_catalogue(content: bytes, district: District) -> list[ParsedItem]:
             "fees": text(row["fees"]),
             "fee_basis": text(row["fee_basis"]),
             "keywords": " ".join(text(row["keywords"]).split()),
+            **_guide_columns(reader, sheet, number, row),
         }
         for column in ("name", "legal_basis"):
             if not data[column]:

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -8,7 +9,10 @@ from django.db import IntegrityError
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dgov.accounts.access import AuthedRequest, staff_district
 from dgov.accounts.models import Department, District
@@ -16,13 +20,26 @@ from dgov.accounts.roles import MANAGE_CATALOGUE
 from dgov.lib.xlsx import ImportRejected
 from dgov.ops.replica import reads_from_replica
 from dgov.services import actions, search
-from dgov.services.forms import CatalogueImportForm, MaterialFormSet, ProcedureFormSet, SearchForm, VersionForm
+from dgov.services import guide as guide_rules
+from dgov.services.forms import (
+    CatalogueImportForm,
+    GuideFileForm,
+    MaterialFormSet,
+    ProcedureFormSet,
+    SearchForm,
+    VersionForm,
+)
+from dgov.services.localise import localised
 from dgov.services.models import (
     Audience,
     Event,
+    GuideFile,
+    GuideFileKind,
+    Handling,
     ServiceItem,
     ServiceItemVersion,
     one_trip_statistic,
+    version_values,
     with_published_counts,
 )
 
@@ -86,7 +103,7 @@ def guide(request: HttpRequest, code: str, number: int | None = None) -> HttpRes
     (the one an application was filed under)."""
     item = get_object_or_404(
         ServiceItem.objects.public()
-        .select_related("current_version__department")
+        .select_related("current_version__department", "current_version__window")
         .prefetch_related(
             Prefetch("events", queryset=Event.objects.order_by("kind", "order", "name")),
         ),
@@ -95,8 +112,15 @@ def guide(request: HttpRequest, code: str, number: int | None = None) -> HttpRes
     version = item.current_version
     assert version is not None
     if number is not None and number != version.number:
-        version = get_object_or_404(ServiceItemVersion.objects.select_related("department"), item=item, number=number)
+        version = get_object_or_404(
+            ServiceItemVersion.objects.select_related("department", "window"), item=item, number=number
+        )
     materials = list(version.materials.all())
+    procedures = list(version.procedures.all())
+    files = list(GuideFile.objects.current().filter(item=item).defer("data"))
+    for material in materials:
+        material.files = [f for f in files if f.material_name == material.name]  # type: ignore[attr-defined]
+    steps = guide_rules.flow(version, procedures)
     return render(
         request,
         "services/guide.html",
@@ -105,11 +129,49 @@ def guide(request: HttpRequest, code: str, number: int | None = None) -> HttpRes
             "version": version,
             "is_current": version.pk == item.current_version_id,
             "materials": materials,
-            "procedures": list(version.procedures.all()),
+            "procedures": procedures,
             "submitted_count": sum(1 for m in materials if m.to_submit),
             "has_rongque": any(m.rongque for m in materials),
+            "action": guide_action(item, version),
+            "steps": steps,
+            "flow_svg": guide_rules.flow_svg(steps, label=_("The flow of %(name)s") % {"name": localised(version)}),
+            "result_samples": [f for f in files if f.kind == GuideFileKind.RESULT_SAMPLE],
+            "has_article": bool(guide_rules.ARTICLE.search(version.legal_basis)),
         },
     )
+
+
+@dataclass(frozen=True)
+class GuideAction:
+    """The guide's main button (在线办理 / 预约), or the window that handles the item."""
+
+    kind: str
+    label: str
+    url: str = ""
+    window: Any = None
+
+
+def guide_action(item: ServiceItem, version: ServiceItemVersion) -> GuideAction:
+    apply_url = reverse("applications:apply", args=[item.code])
+    if version.handling == Handling.ONLINE:
+        return GuideAction("online", _("Apply online"), apply_url)
+    if version.handling == Handling.APPOINTMENT:
+        try:
+            url = reverse("hall:appointments")
+        except NoReverseMatch:
+            url = apply_url
+        return GuideAction("appointment", _("Book an appointment"), url)
+    return GuideAction("window", _("Handled at a window"), window=version.window)
+
+
+def guide_file(request: HttpRequest, code: str, pk: int, name: str) -> HttpResponse:
+    """A blank form, a sample or a sample of the result, as a download."""
+    item = get_object_or_404(ServiceItem.objects.public(), code=code)
+    file = get_object_or_404(GuideFile.objects.current(), item=item, pk=pk)
+    response = HttpResponse(bytes(file.data), content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file.file_name) or "attachment"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @reads_from_replica
@@ -117,14 +179,16 @@ def search_view(request: HttpRequest) -> HttpResponse:
     district = _public_district()
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = search.search(ServiceItem.objects.filter(district=district), query)
+    items = ServiceItem.objects.filter(district=district)
+    results = search.search(items, query)
+    context: dict[str, Any] = {"form": form, "query": query, "results": results}
+    if results.terms and not results.total:
+        context["suggestions"] = search.did_you_mean(items, district.pk, query)
+        context["most_asked"] = search.most_asked(district.pk)
+    elif results.total:
+        search.log_search(district.pk, query, results.total)
     status = 200 if form.is_valid() else 400
-    return render(
-        request,
-        "services/search.html",
-        {"form": form, "query": query, "results": results},
-        status=status,
-    )
+    return render(request, "services/search.html", context, status=status)
 
 
 # -- Staff editing ---------------------------------------------------------------------
@@ -150,6 +214,7 @@ def _initial(version: ServiceItemVersion | None) -> tuple[dict[str, Any], list[d
         return {}, [], []
     data = {field: getattr(version, field) for field in actions.VERSION_FIELDS}
     data["department"] = version.department_id
+    data["window"] = version.window_id
     materials = [{f: getattr(m, f) for f in actions.MATERIAL_FIELDS} for m in version.materials.all()]
     procedures = [{f: getattr(p, f) for f in actions.PROCEDURE_FIELDS} for p in version.procedures.all()]
     return data, materials, procedures
@@ -167,11 +232,17 @@ def staff_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     procedures: Any = ProcedureFormSet(post, initial=procedure_rows, prefix="procedures")
     context = {"item": item, "form": form, "materials": materials, "procedures": procedures}
     if post is None:
+        if item is not None and item.current_version is not None:
+            files = GuideFile.objects.current().filter(item=item).defer("data")
+            context["findings"] = guide_rules.lint(version_values(initial), item.current_version.materials.all(), files)
+            context["checked"] = True
         return render(request, "services/staff_edit.html", context)
     if form.is_valid() and materials.is_valid() and procedures.is_valid():
         data = dict(form.cleaned_data, district=district)
         try:
-            item = actions.do_publish_version(item, data, materials.rows(), procedures.rows(), request.user)
+            item = actions.do_publish_version(
+                item, data, materials.rows(), procedures.rows(), request.user, complete=True
+            )
         except ValidationError as error:
             form.add_error(None, error)
         except IntegrityError:
@@ -223,3 +294,57 @@ def staff_import(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("services:staff_items")
     return render(request, "services/staff_import.html", {"form": form}, status=400)
+
+
+def _files_page(request: AuthedRequest, item: ServiceItem, form: GuideFileForm, status: int = 200) -> HttpResponse:
+    version = item.current_version
+    files = GuideFile.objects.current().filter(item=item).defer("data")
+    findings = guide_rules.lint(version_values(_initial(version)[0]), version.materials.all(), files) if version else []
+    return render(
+        request,
+        "services/staff_files.html",
+        {"item": item, "form": form, "files": files, "findings": findings, "checked": True},
+        status=status,
+    )
+
+
+def _material_names(item: ServiceItem) -> list[str]:
+    version = item.current_version
+    return [m.name for m in version.materials.all() if m.to_submit] if version else []
+
+
+@login_required
+def staff_files(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An item's blank forms and samples, and what its guide still lacks."""
+    staff_district(request, MANAGE_CATALOGUE)
+    item = get_item_for_user(request, pk)
+    if request.method != "POST":
+        return _files_page(request, item, GuideFileForm(materials=_material_names(item)))
+    form = GuideFileForm(request.POST, request.FILES, materials=_material_names(item))
+    if not form.is_valid():
+        return _files_page(request, item, form, status=400)
+    from dgov.services.files import do_attach_file
+
+    data = form.cleaned_data
+    attached = do_attach_file(
+        by=request.user, item=item, kind=data["kind"], material_name=data["material_name"], upload=data["file"]
+    )
+    messages.success(request, _("“%(name)s” is attached to the guide.") % {"name": attached.file_name})
+    return redirect("services:staff_files", pk=item.pk)
+
+
+@login_required
+@require_POST
+def staff_file_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    staff_district(request, MANAGE_CATALOGUE)
+    try:
+        file = GuideFile.objects.select_related("item").get(
+            pk=pk, item__in=ServiceItem.objects.visible_to(request.user), removed_at__isnull=True
+        )
+    except GuideFile.DoesNotExist:
+        raise Http404 from None
+    from dgov.services.files import do_remove_file
+
+    do_remove_file(by=request.user, file=file)
+    messages.success(request, _("“%(name)s” is removed from the guide.") % {"name": file.file_name})
+    return redirect("services:staff_files", pk=file.item_id)

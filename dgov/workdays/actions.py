@@ -6,7 +6,7 @@ from the calendar as committed with it. Reads (lists, the API) use the cache.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +20,16 @@ from dgov.lib import clock
 from dgov.lib.rules import enforce
 from dgov.workdays import calendar, importfile
 from dgov.workdays.calendar import HOLIDAY, WORKDAY, Calendar
-from dgov.workdays.models import CalendarDay, CalendarYear, Deadline, DeadlineChange, Source
-from dgov.workdays.rules import may_edit_calendar
+from dgov.workdays.models import (
+    CalendarDay,
+    CalendarYear,
+    CountedFrom,
+    Deadline,
+    DeadlineChange,
+    DeadlineStop,
+    Source,
+)
+from dgov.workdays.rules import may_edit_calendar, may_extend_deadline
 
 
 @dataclass
@@ -184,18 +192,24 @@ def _deadlines_counting(day: dt.date) -> Any:
     return Deadline.objects.open().filter(start_date__lt=day, due_date__gte=day)
 
 
+COUNTED = ["due_date", "provisional", "stopped_days", "base_due_date"]
+
+
 def _recompute(deadlines: Any, *, by: User | None, reason: str) -> list[Deadline]:
-    """Recount each deadline on the calendar as this transaction sees it; for each one
-    that changed, save it, append a ``DeadlineChange`` and an audit entry."""
+    """Recount each deadline on the calendar as this transaction sees it (its clock stops
+    recounted too); for each one whose due date moved, save it, append a
+    ``DeadlineChange`` and an audit entry. Returns those."""
     fresh = Calendar()
     changed = []
     for deadline in deadlines.select_for_update().order_by("pk"):
         old_due, old_provisional = deadline.due_date, deadline.provisional
-        if not deadline.apply(deadline.compute_due(fresh)):
+        stops = list(deadline.stops.all()) if deadline.stopped_days or deadline.stopped_since else []
+        if not deadline.apply(deadline.compute_due(fresh, stops)):
             continue
-        deadline.save(update_fields=["due_date", "provisional"])
-        _log_change(deadline, old_due, old_provisional, reason=reason, by=by, verb="deadline.recompute")
-        changed.append(deadline)
+        deadline.save(update_fields=COUNTED)
+        if (old_due, old_provisional) != (deadline.due_date, deadline.provisional):
+            _log_change(deadline, old_due, old_provisional, reason=reason, by=by, verb="deadline.recompute")
+            changed.append(deadline)
     return changed
 
 
@@ -223,32 +237,142 @@ def _log_change(
 
 
 def do_create_deadline(
-    *, district: Any, label: str, start_date: dt.date, working_days: int, extra_days: int = 0
+    *,
+    district: Any,
+    label: str,
+    start_date: dt.date,
+    working_days: int,
+    extra_days: int = 0,
+    counted_from: str = CountedFrom.ACCEPTED,
+    follows: Sequence[Deadline | None] = (),
 ) -> Deadline:
-    """A new deadline with its due date. The caller audits the act it belongs to."""
+    """A new deadline with its due date (``district``: a district or its id). The caller
+    audits the act it belongs to.
+
+    ``follows``: the deadlines it derives from (a bundle's parts, the application a green
+    channel case speeds up). It stops whenever they stop, from now on, and takes over
+    their stops that reach past its start."""
+    leaders = [d for d in follows if d is not None]
     deadline = Deadline(
-        district=district, label=label, start_date=start_date, working_days=working_days, extra_days=extra_days
+        district_id=getattr(district, "pk", district),
+        label=label[:200],
+        start_date=start_date,
+        working_days=working_days,
+        extra_days=extra_days,
+        counted_from=counted_from,
     )
-    deadline.apply(deadline.compute_due(Calendar()))
+    fresh = Calendar()
+    deadline.apply(deadline.compute_due(fresh, []))
     deadline.save()
+    if not leaders:
+        return deadline
+    deadline.follows.add(*leaders)
+    inherited: dict[str, DeadlineStop] = {}
+    for stop in DeadlineStop.objects.filter(deadline__in=leaders).order_by("started_on", "pk"):
+        if stop.ended_on is None or stop.ended_on > start_date:
+            inherited.setdefault(
+                stop.key,
+                DeadlineStop(
+                    deadline=deadline,
+                    key=stop.key,
+                    reason=stop.reason,
+                    started_on=stop.started_on,
+                    ended_on=stop.ended_on,
+                ),
+            )
+    if inherited:
+        stops = DeadlineStop.objects.bulk_create(inherited.values())
+        deadline.stopped_since = min((s.started_on for s in stops if s.ended_on is None), default=None)
+        deadline.apply(deadline.compute_due(fresh, stops))
+        deadline.save(update_fields=[*COUNTED, "stopped_since"])
     return deadline
 
 
-def do_extend_deadline(deadline: Deadline, *, days: int, reason: str, by: User | None = None) -> Deadline:
+def do_extend_deadline(
+    deadline: Deadline, *, days: int, reason: str, by: User | None = None, today: dt.date | None = None
+) -> Deadline:
     """Add ``days`` working days (e.g. the 10-day extension of 行政许可法 Art. 42, with
-    the reason told to the applicant); logged and audited."""
+    the reason told to the applicant); logged and audited. Only while the limit runs
+    (``rules.may_extend_deadline``): once it has ended the deadline stays overdue."""
     if days <= 0:
         raise ValidationError(_("An extension must be at least one working day."), code="extension")
+    today = today or clock.today()
     with transaction.atomic():
         deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-        if deadline.closed_at is not None:
-            raise ValidationError(_("A closed deadline cannot be extended."), code="closed")
+        enforce(may_extend_deadline(deadline, today))
         old_due, old_provisional = deadline.due_date, deadline.provisional
         deadline.extra_days += days
         deadline.apply(deadline.compute_due(Calendar()))
-        deadline.save(update_fields=["extra_days", "due_date", "provisional"])
+        deadline.save(update_fields=["extra_days", *COUNTED])
         _log_change(deadline, old_due, old_provisional, reason=reason, by=by, verb="deadline.extend")
     return deadline
+
+
+def _with_followers(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """``deadlines`` and every deadline that follows one of them, however far down."""
+    found = {d.pk: d for d in deadlines}
+    frontier = list(found)
+    while frontier:
+        more = Deadline.objects.filter(follows__in=frontier).exclude(pk__in=list(found))
+        frontier = []
+        for deadline in more:
+            found[deadline.pk] = deadline
+            frontier.append(deadline.pk)
+    return [found[pk] for pk in sorted(found)]
+
+
+def do_stop_deadlines(
+    deadlines: Sequence[Deadline | None], *, key: str, reason: str, on: dt.date, by: User | None = None
+) -> list[Deadline]:
+    """Stop the clocks of ``deadlines`` and of every deadline that follows them from ``on``
+    (Art. 45), under ``key`` (the act that stops them). Their lights show "stopped"; the
+    due dates move when ``do_resume_deadlines`` ends the stop. Returns the deadlines stopped."""
+    stopped = []
+    with transaction.atomic():
+        for deadline in _with_followers(d for d in deadlines if d is not None):
+            if deadline.closed_at is not None:
+                continue
+            _stop, created = DeadlineStop.objects.get_or_create(
+                deadline=deadline, key=key, defaults={"reason": reason[:200], "started_on": on}
+            )
+            if not created:
+                continue
+            Deadline.objects.filter(pk=deadline.pk, stopped_since__isnull=True).update(stopped_since=on)
+            Deadline.objects.filter(pk=deadline.pk, stopped_since__gt=on).update(stopped_since=on)
+            deadline.stopped_since = min(on, deadline.stopped_since or on)
+            record("deadline.stop", deadline, actor=by, changes={"stopped_since": on.isoformat(), "reason": reason})
+            stopped.append(deadline)
+    return stopped
+
+
+def do_resume_deadlines(key: str, *, on: dt.date, by: User | None = None) -> list[Deadline]:
+    """End the stop ``key`` on every deadline it stopped: each due date moves by the
+    working days stopped (overlapping stops counted once), logged and audited. Returns
+    the deadlines whose due date moved."""
+    moved = []
+    fresh = Calendar()
+    with transaction.atomic():
+        ids = list(DeadlineStop.objects.filter(key=key, ended_on__isnull=True).values_list("deadline_id", flat=True))
+        for deadline in Deadline.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+            ending = DeadlineStop.objects.get(deadline=deadline, key=key)
+            ending.ended_on = max(on, ending.started_on)
+            ending.save(update_fields=["ended_on"])
+            stops = list(deadline.stops.all())
+            old_due, old_provisional = deadline.due_date, deadline.provisional
+            deadline.stopped_since = min((s.started_on for s in stops if s.ended_on is None), default=None)
+            deadline.apply(deadline.compute_due(fresh, stops))
+            deadline.save(update_fields=[*COUNTED, "stopped_since"])
+            reason = _("Clock stopped for %(reason)s from %(start)s to %(end)s") % {
+                "reason": ending.reason,
+                "start": ending.started_on.isoformat(),
+                "end": ending.ended_on.isoformat(),
+            }
+            if (old_due, old_provisional) != (deadline.due_date, deadline.provisional):
+                _log_change(deadline, old_due, old_provisional, reason=reason, by=by, verb="deadline.resume")
+                moved.append(deadline)
+            else:
+                record("deadline.resume", deadline, actor=by, changes={"reason": reason})
+    return moved
 
 
 def do_close_deadline(deadline: Deadline, *, at: dt.datetime | None = None) -> bool:

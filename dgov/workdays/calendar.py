@@ -32,7 +32,9 @@ from functools import cached_property
 import chinese_calendar
 from django.conf import settings
 from django.utils.dates import WEEKDAYS
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lunardate import LunarDate
 
 HOLIDAY = "holiday"
@@ -74,6 +76,66 @@ def weekday_name(d: dt.date) -> str:
     return str(WEEKDAYS[d.weekday()])
 
 
+# What a period counts from, named in the first step of its derivation (the day itself is
+# never counted, Civil Code Art. 201). ``models.CountedFrom`` holds the same keys.
+ACCEPTED, RECEIVED, SUPPLEMENTED = "accepted", "received", "supplemented"
+RATED, COMPLETED, DECIDED, ROUTED, SET = "rated", "completed", "decided", "routed", "set"
+STARTS: Mapping[str, Promise] = {
+    ACCEPTED: gettext_lazy(
+        "Accepted on %(date)s (%(weekday)s): the day of acceptance is not counted (Civil Code Art. 201)."
+    ),
+    RECEIVED: gettext_lazy(
+        "Received on %(date)s (%(weekday)s): no supplement notice within 5 working days, so the application "
+        "counts as accepted on the day it was received (Administrative Licensing Law Art. 32); that day is not "
+        "counted (Civil Code Art. 201)."
+    ),
+    SUPPLEMENTED: gettext_lazy(
+        "Supplement complete on %(date)s (%(weekday)s): that day is the day of acceptance (Administrative "
+        "Licensing Law Art. 32) and is not counted (Civil Code Art. 201)."
+    ),
+    RATED: gettext_lazy(
+        "Rated on %(date)s (%(weekday)s): the rectification counts from the day of the bad rating, which is not "
+        "counted (Civil Code Art. 201)."
+    ),
+    COMPLETED: gettext_lazy(
+        "Completed on %(date)s (%(weekday)s): the day of completion is not counted (Civil Code Art. 201)."
+    ),
+    DECIDED: gettext_lazy(
+        "Decided on %(date)s (%(weekday)s): the day of the decision is not counted (Civil Code Art. 201)."
+    ),
+    ROUTED: gettext_lazy(
+        "Routed to this level on %(date)s (%(weekday)s): that day is not counted (Civil Code Art. 201)."
+    ),
+    SET: gettext_lazy("Deadline set for %(date)s (%(weekday)s)."),
+}
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A clock stop (Administrative Licensing Law Art. 45) counted into a deadline."""
+
+    started_on: dt.date
+    ended_on: dt.date | None  # None: still stopped
+    reason: str
+    days: int = 0  # working days in (started_on, ended_on], after the deadline's start
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a deadline adds up: its limit, extensions, and the working days its clock stood
+    still (overlapping stops counted once)."""
+
+    limit: int
+    extension: int = 0
+    stopped: int = 0
+    stops: tuple[Stop, ...] = ()
+    base_date: dt.date | None = None  # the due date without the extension
+
+    @property
+    def total(self) -> int:
+        return self.limit + self.extension + self.stopped
+
+
 @dataclass(frozen=True)
 class Due:
     """The result of counting: the due date, whether it may still move, and why."""
@@ -87,6 +149,9 @@ class Due:
     # The date the count reached before a rest day was carried to the next working day
     # (Civil Code Art. 203); equal to ``date`` when no carrying was needed.
     nominal: dt.date | None = None
+    counted_from: str = ACCEPTED  # a key of ``STARTS``
+    natural: bool = False  # natural days, not working days
+    terms: Terms | None = None
 
     @property
     def rolled(self) -> bool:
@@ -95,10 +160,9 @@ class Due:
     @cached_property
     def derivation(self) -> list[str]:
         """Human-readable steps, in the active language (built only when asked for)."""
-        steps = [
-            _("Accepted on %(date)s (%(weekday)s): the day of acceptance is not counted (Civil Code Art. 201).")
-            % {"date": self.start.isoformat(), "weekday": weekday_name(self.start)}
-        ]
+        steps = [str(STARTS[self.counted_from]) % {"date": self.start.isoformat(), "weekday": weekday_name(self.start)}]
+        if self.terms is not None and (self.terms.extension or self.terms.stops):
+            steps += self._terms_steps(self.terms)
         from dgov.workdays.models import Source
 
         for year, official, source in self.years:
@@ -125,6 +189,17 @@ class Due:
                 steps.append(_("%(date)s (%(weekday)s): holiday skipped, %(note)s.") % params)
             else:
                 steps.append(_("%(date)s (%(weekday)s): make-up working day counted, %(note)s.") % params)
+        if self.natural and self.days and self.nominal is not None:
+            steps.append(
+                _("Natural day %(days)s after %(start)s: %(nominal)s (%(weekday)s).")
+                % {
+                    "days": self.days,
+                    "start": self.start.isoformat(),
+                    "nominal": self.nominal.isoformat(),
+                    "weekday": weekday_name(self.nominal),
+                }
+            )
+        params = {"date": self.date.isoformat(), "weekday": weekday_name(self.date)}
         if self.rolled:
             assert self.nominal is not None
             steps.append(
@@ -134,15 +209,58 @@ class Due:
                 )
                 % {"nominal": self.nominal.isoformat(), "weekday": weekday_name(self.nominal)}
             )
-        steps.append(
-            _("Due on %(date)s (%(weekday)s): working day %(days)s after %(start)s.")
-            % {
-                "date": self.date.isoformat(),
-                "weekday": weekday_name(self.date),
-                "days": self.days,
-                "start": self.start,
-            }
-        )
+            steps.append(
+                _("Due on %(date)s (%(weekday)s): the next working day after %(nominal)s.")
+                % {**params, "nominal": self.nominal.isoformat()}
+            )
+        elif self.natural and self.days:
+            steps.append(
+                _("Due on %(date)s (%(weekday)s): natural day %(days)s after %(start)s.")
+                % {**params, "days": self.days, "start": self.start.isoformat()}
+            )
+        elif self.natural:
+            steps.append(_("Due on %(date)s (%(weekday)s), a working day.") % params)
+        else:
+            steps.append(
+                _("Due on %(date)s (%(weekday)s): working day %(days)s after %(start)s.")
+                % {**params, "days": self.days, "start": self.start}
+            )
+        return steps
+
+    @staticmethod
+    def _terms_steps(terms: Terms) -> list[str]:
+        steps = [_("Time limit: %(days)s working days.") % {"days": terms.limit}]
+        if terms.extension:
+            steps.append(
+                _(
+                    "Extended by %(days)s working days, decided before the limit ended (Administrative Licensing Law Art. 42)."
+                )
+                % {"days": terms.extension}
+            )
+        for stop in terms.stops:
+            params = {"start": stop.started_on.isoformat(), "reason": stop.reason, "days": stop.days}
+            if stop.ended_on is None:
+                steps.append(
+                    _(
+                        "Clock stopped since %(start)s (%(reason)s): the days stopped are not counted "
+                        "(Administrative Licensing Law Art. 45); the due date moves when the clock runs again."
+                    )
+                    % params
+                )
+            else:
+                steps.append(
+                    _(
+                        "Clock stopped from %(start)s to %(end)s (%(reason)s): %(days)s working days not counted "
+                        "(Administrative Licensing Law Art. 45)."
+                    )
+                    % {**params, "end": stop.ended_on.isoformat()}
+                )
+        if len([s for s in terms.stops if s.ended_on is not None]) > 1:
+            steps.append(
+                _("Stopped in all: %(days)s working days (days on which stops overlap are counted once).")
+                % {"days": terms.stopped}
+            )
+        steps.append(_("In all: %(days)s working days.") % {"days": terms.total})
         return steps
 
 
@@ -201,7 +319,7 @@ class Calendar:
             d -= ONE_DAY
         return d
 
-    def add_working_days(self, start: dt.date, n: int) -> Due:
+    def add_working_days(self, start: dt.date, n: int, counted_from: str = ACCEPTED) -> Due:
         """The n-th working day strictly after ``start``; n = 0: ``start`` itself when it is
         a working day, else the next working day (Art. 203)."""
         if n < 0:
@@ -242,7 +360,46 @@ class Calendar:
             provisional=not all(y.official for y in years),
             years=tuple((y.year, y.official, y.source) for y in years),
             exceptions=tuple(met),
+            counted_from=counted_from,
         )
+
+    def add_natural_days(self, start: dt.date, n: int, counted_from: str = COMPLETED) -> Due:
+        """A period of ``n`` natural days after ``start`` (the day itself not counted, Civil
+        Code Art. 201), ending on the next working day when its last day is not one (Art.
+        203). ``n == 0``: a date set as a deadline, carried the same way."""
+        if n < 0:
+            raise ValueError("the number of days cannot be negative")
+        nominal = start + dt.timedelta(days=n)
+        date = self.roll_forward(nominal)
+        years = [self.year(year) for year in range(nominal.year, date.year + 1)]
+        return Due(
+            start=start,
+            days=n,
+            date=date,
+            nominal=nominal,
+            provisional=not all(y.official for y in years),
+            years=tuple((y.year, y.official, y.source) for y in years),
+            exceptions=(),
+            counted_from=counted_from,
+            natural=True,
+        )
+
+    def carry(self, d: dt.date) -> Due:
+        """A deadline set for ``d``: due on ``d``, or on the next working day when ``d`` is not
+        one (Art. 203, applied to internal deadlines too), with its derivation."""
+        return self.add_natural_days(d, 0, counted_from=SET)
+
+    def stopped_days(self, intervals: "list[tuple[dt.date, dt.date]]", after: dt.date) -> int:
+        """Working days covered by the (start, end] intervals, each day once, counting only
+        days after ``after`` (a deadline's start): overlapping stops count once."""
+        days = 0
+        reached = after
+        for start, end in sorted(intervals):
+            start = max(start, reached)
+            if end > start:
+                days += self.working_days_between(start, end)
+                reached = end
+        return days
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days after ``a`` up to and including ``b``.
@@ -331,8 +488,16 @@ def is_working_day(d: dt.date) -> bool:
     return default_calendar.is_working_day(d)
 
 
-def add_working_days(start: dt.date, n: int) -> Due:
-    return default_calendar.add_working_days(start, n)
+def add_working_days(start: dt.date, n: int, counted_from: str = ACCEPTED) -> Due:
+    return default_calendar.add_working_days(start, n, counted_from)
+
+
+def add_natural_days(start: dt.date, n: int, counted_from: str = COMPLETED) -> Due:
+    return default_calendar.add_natural_days(start, n, counted_from)
+
+
+def carry(d: dt.date) -> Due:
+    return default_calendar.carry(d)
 
 
 def working_days_between(a: dt.date, b: dt.date) -> int:

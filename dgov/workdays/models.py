@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from dgov.accounts.models import DistrictScopedQuerySet
 
 if TYPE_CHECKING:
-    from dgov.workdays.calendar import Calendar, Due
+    from dgov.workdays.calendar import Calendar, Due, Stop
+    from dgov.workdays.lights import Light
 
 
 class Source(models.TextChoices):
@@ -72,6 +73,19 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
+class CountedFrom(models.TextChoices):
+    """The day a deadline counts from (``dgov.workdays.calendar.STARTS`` names it in the
+    derivation)."""
+
+    ACCEPTED = "accepted", _("Acceptance")
+    RECEIVED = "received", _("Receipt (deemed accepted)")
+    SUPPLEMENTED = "supplemented", _("Supplement complete")
+    RATED = "rated", _("Bad rating")
+    COMPLETED = "completed", _("Completion")
+    DECIDED = "decided", _("Decision")
+    ROUTED = "routed", _("Routing to a level")
+
+
 class DeadlineQuerySet(DistrictScopedQuerySet):
     def open(self) -> "DeadlineQuerySet":
         return self.filter(closed_at__isnull=True)
@@ -86,11 +100,17 @@ class DeadlineQuerySet(DistrictScopedQuerySet):
 
 
 class Deadline(models.Model):
-    """A time limit counted in working days from an acceptance day.
+    """A time limit counted in working days from a start day (``counted_from``).
 
-    Other apps attach one to their records (a case, a call-back, a task). ``due_date`` is
-    stored so lists can filter and sort on it; it is recomputed whenever the calendar of
-    a year it touches changes, and every change is appended to ``DeadlineChange``.
+    Other apps attach one to their records (a case, a call-back, a task) and read its date
+    from here, never from a copy. ``due_date`` is stored so lists can filter and sort on
+    it; it is recomputed whenever the calendar of a year it touches changes, and every
+    change is appended to ``DeadlineChange``.
+
+    Due date = start + ``working_days`` + ``extra_days`` (extensions, decided while the
+    limit ran) + ``stopped_days`` (working days the clock stood still, Art. 45, from
+    ``DeadlineStop``). A deadline that ``follows`` others (a bundle's joint limit follows
+    its parts, the green channel's date its application) stops whenever they stop.
     """
 
     # No database constraint (PROTECT holds in the ORM): every acceptance inserts two
@@ -100,12 +120,21 @@ class Deadline(models.Model):
     )
     label = models.CharField(_("label"), max_length=200)
     start_date = models.DateField(_("acceptance day"))
+    counted_from = models.CharField(
+        _("counted from"), max_length=12, choices=CountedFrom.choices, default=CountedFrom.ACCEPTED
+    )
     working_days = models.PositiveIntegerField(_("working days"))
     extra_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
+    stopped_days = models.PositiveIntegerField(_("clock stopped (working days)"), default=0)
+    # The first day of a stop still open (the clock stands still now), else None.
+    stopped_since = models.DateField(_("clock stopped since"), null=True, blank=True)
     due_date = models.DateField(_("due date"))
+    # The due date without extensions (clock stops included): what a promise is held to.
+    base_due_date = models.DateField(_("due date without extensions"), null=True, blank=True)
     provisional = models.BooleanField(_("provisional"), default=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    follows = models.ManyToManyField("self", symmetrical=False, related_name="followers", blank=True)
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -127,19 +156,98 @@ class Deadline(models.Model):
 
     @property
     def total_days(self) -> int:
-        return self.working_days + self.extra_days
+        return self.working_days + self.extra_days + self.stopped_days
 
-    def compute_due(self, calendar: "Calendar | None" = None) -> "Due":
-        """The due date of start + working_days + extra_days on the (given) calendar."""
-        from dgov.workdays.calendar import default_calendar
+    @property
+    def stopped(self) -> bool:
+        return self.stopped_since is not None
 
-        return (calendar or default_calendar).add_working_days(self.start_date, self.total_days)
+    def counted_stops(self, stops: "list[DeadlineStop]", calendar: "Calendar") -> "tuple[int, tuple[Stop, ...]]":
+        """The working days ``stops`` cover after the start (overlaps once), and each stop
+        with its own days, for the derivation."""
+        from dgov.workdays.calendar import Stop
+
+        shown = tuple(
+            Stop(
+                started_on=s.started_on,
+                ended_on=s.ended_on,
+                reason=s.reason,
+                days=calendar.stopped_days([(s.started_on, s.ended_on)], self.start_date) if s.ended_on else 0,
+            )
+            for s in sorted(stops, key=lambda s: (s.started_on, s.pk or 0))
+        )
+        closed = [(s.started_on, s.ended_on) for s in stops if s.ended_on is not None]
+        return calendar.stopped_days(closed, self.start_date), shown
+
+    def compute_due(self, calendar: "Calendar | None" = None, stops: "list[DeadlineStop] | None" = None) -> "Due":
+        """The due date of start + working days + extensions + days stopped, on the (given)
+        calendar, with every term in its derivation. The stops are read when the deadline
+        has any and none are given; given, they also recount the days stopped."""
+        import dataclasses
+
+        from dgov.workdays.calendar import Terms, default_calendar
+
+        cal = calendar or default_calendar
+        stopped: int = self.stopped_days
+        shown: tuple[Stop, ...] = ()
+        if stops is None and self.pk is not None and (self.stopped_days or self.stopped_since):
+            stops = list(self.stops.all())
+        if stops is not None:
+            stopped, shown = self.counted_stops(stops, cal)
+        due = cal.add_working_days(self.start_date, self.working_days + self.extra_days + stopped, self.counted_from)
+        base = due.date
+        if self.extra_days:
+            base = cal.add_working_days(self.start_date, self.working_days + stopped).date
+        terms = Terms(self.working_days, self.extra_days, stopped, shown, base)
+        return dataclasses.replace(due, terms=terms)
 
     def apply(self, due: "Due") -> bool:
-        """Set due date and provisional flag from ``due``; True if either changed."""
+        """Set due date, provisional flag, days stopped and the unextended date from
+        ``due``; True if the due date or the flag changed."""
         changed = (self.due_date, self.provisional) != (due.date, due.provisional)
         self.due_date, self.provisional = due.date, due.provisional
+        if due.terms is not None:
+            changed = changed or (self.stopped_days, self.base_due_date) != (due.terms.stopped, due.terms.base_date)
+            self.stopped_days, self.base_due_date = due.terms.stopped, due.terms.base_date
+        else:
+            self.base_due_date = due.date
         return changed
+
+    def ended(self, today: dt.date, calendar: "Calendar | None" = None) -> bool:
+        """The limit has run out: its (carried, Art. 203) due date is past, counted on the
+        day the clock stopped while it stands still (a stopped clock runs out no time)."""
+        from dgov.workdays.calendar import default_calendar
+
+        due = (calendar or default_calendar).roll_forward(self.due_date)
+        return (self.stopped_since or today) > due
+
+    def light(self, today: dt.date, *, kind: str) -> "Light":
+        """The platform's deadline light for this deadline (stopped while its clock is)."""
+        from dgov.workdays.lights import light
+
+        return light(self.due_date, today, kind=kind, stopped=self.stopped)
+
+
+class DeadlineStop(models.Model):
+    """A clock stop of one deadline (Administrative Licensing Law Art. 45: hearing,
+    testing, appraisal, expert review …). ``key`` names the act that stopped it, the same
+    on every deadline it stopped (its own and those that follow it), so that resuming the
+    act resumes them all."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="stops")
+    key = models.CharField(max_length=80)
+    reason = models.CharField(_("reason"), max_length=200)
+    started_on = models.DateField(_("stopped on"))
+    ended_on = models.DateField(_("resumed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clock stop")
+        verbose_name_plural = _("clock stops")
+        ordering = ["started_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["deadline", "key"], name="deadline_stop_once")]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id} {self.key}"
 
 
 class DeadlineChange(models.Model):

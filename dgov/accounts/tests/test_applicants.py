@@ -91,30 +91,3 @@ def test_staff_of_another_district_do_not_see_the_applicant(client, make_staff, 
         reverse("accounts:reveal", args=[applicant.pk]), {"field": "id_number", "reason": "核对身份"}
     )
     assert response.status_code == 404
-
-
-def test_a_citizen_opens_an_account_with_a_checked_id_number(client, district):
-    response = client.post(
-        reverse("accounts:signup"),
-        {
-            "kind": "citizen",
-            "name": "赵六",
-            "id_number": "11010519491231002X",
-            "username": "zhao6",
-            "password": "long-enough-pass-42",
-        },
-    )
-    assert response.status_code == 302
-    assert Applicant.objects.get().user.username == "zhao6"
-    bad = client.post(
-        reverse("accounts:signup"),
-        {
-            "kind": "citizen",
-            "name": "钱七",
-            "id_number": "22010319990230123X",
-            "username": "qian7",
-            "password": "long-enough-pass-42",
-        },
-    )
-    assert bad.status_code == 400
-    assert Applicant.objects.count() == 1

@@ -11,6 +11,7 @@ from dgov.applications import actions
 from dgov.applications.models import Application, Channel, Status
 from dgov.audit.models import AuditEntry
 from dgov.lib import clock
+from dgov.notices.drafting import wording
 from dgov.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -434,17 +435,22 @@ STEP_QUERIES = {
     # token, item (with the earlier filing), the earlier filing for the reply; its
     # item's code and its materials, to check that the repeat asks for the same.
     "resubmit": (5, 5),
-    # token, application, materials; the transition; the notice and its items (ORM).
-    "request-supplement": (8, 11),
+    # token, application, materials; the transition; the notice, its items and the
+    # written notice (ORM).
+    "request-supplement": (9, 12),
     # token, application, materials; the transition; the notice's completion and the
     # materials handed in (ORM).
     "supplement": (8, 10),
-    # token, application; both deadlines with the transition pointing at them.
-    "accept": (5, 10),
+    # token, application; both deadlines with the transition pointing at them; the
+    # written notice of acceptance (ORM).
+    "accept": (6, 11),
     "review": (5, 7),
-    # token, application; the transition with the UPDATE closing both deadlines.
-    "approve": (5, 9),
-    "complete": (5, 8),
+    # token, application; the transition with the UPDATE closing both deadlines; the
+    # written decision (ORM).
+    "approve": (6, 10),
+    # token, application; the certificates to link to; the transition (with a text
+    # message too: 办结 is always sent by SMS).
+    "complete": (6, 10),
 }
 
 
@@ -469,7 +475,10 @@ def test_every_step_of_the_lifecycle_costs_the_queries_pinned_for_it(
     for headers in heads.values():
         client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
     material = item.current_version.materials.get(name="食品经营许可申请书")
-    add_working_days(clock.today(), 1)  # the process has read this year's calendar
+    # The process has read the calendars the limits reach into (next year's too, in December).
+    add_working_days(clock.today(), 100)
+    wording(item.district_id)  # …and the district's notice templates (made now,
+    wording(item.district_id)  # so read again into the cache)
     steps = [
         ("submit", "applicant", "", {"item": "KC-SCJG-001", "materials": [{"material": material.pk}]}),
         ("resubmit", "applicant", "", {"item": "KC-SCJG-001", "materials": [{"material": material.pk}]}),
@@ -515,25 +524,30 @@ def test_accepting_reads_the_calendar_once_per_process_not_per_request(
 
     headers = bearer(clerk)
     client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
-    add_working_days(application.received_on, 1)  # the process has read this year's calendar
+    # The process has read the calendars the limits reach into (next year's too, in December).
+    add_working_days(application.received_on, 100)
     with CaptureQueriesContext(connection) as queries:
         assert act(client, application, "accept", headers).status_code == 200
     assert not [q for q in queries.captured_queries if "workdays_calendar" in q["sql"]]
 
 
-def test_accepting_costs_five_queries_on_postgresql_and_ten_elsewhere(
+def test_accepting_costs_six_queries_on_postgresql_and_eleven_elsewhere(
     client: Client, application: Application, clerk: Any, bearer: Any, django_assert_num_queries: Any
 ) -> None:
     from django.db import connection
 
     headers = bearer(clerk)
     client.get("/api/v1/applications/X", headers=headers)  # the token's first use is noted once
-    add_working_days(application.received_on, 1)  # the process has read this year's calendar
+    # The process has read the calendars the limits reach into (next year's too, in December).
+    add_working_days(application.received_on, 100)
+    wording(application.district_id)  # …and the district's document templates (made now,
+    wording(application.district_id)  # so read again into the cache)
     # token, user, roles and permissions in one statement; the application with its
     # deadlines and the bundle it is a part of, if any; then, between savepoint and
     # release, both deadlines and the UPDATE that points at them with the event, the audit
-    # entry and the notification in one statement on PostgreSQL (six statements elsewhere).
-    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 10):
+    # entry and the notification in one statement on PostgreSQL (six statements elsewhere);
+    # then the notice of acceptance (the ORM's INSERT).
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 11):
         assert act(client, application, "accept", headers).status_code == 200
 
 

@@ -275,4 +275,5 @@ def test_the_one_statement_loader_sees_exactly_what_visible_to_sees(
                     mine, theirs = getattr(mine, name), getattr(theirs, name)
                 assert _fields(mine) == _fields(theirs), path
             assert loading.fact(found, "part_of_bundle") is None
+            assert loading.fact(found, "green") is None
     assert seen == 3  # the applicant, the clerk and the reviewer of the department

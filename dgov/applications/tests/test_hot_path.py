@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from dgov.applications import actions
 from dgov.applications.models import Application, ApplicationEvent, Channel, Status, SubmittedMaterial
-from dgov.audit.models import AuditEntry
+from dgov.audit.models import CANONICAL_COLUMNS, AuditEntry
+from dgov.audit.seal import seal_holds, seal_key
 from dgov.lib.conflicts import Conflict
+from dgov.notices import drafting
 from dgov.notifications.models import Notification
 from dgov.workdays.models import Deadline
 
@@ -55,9 +57,11 @@ def test_a_transition_writes_all_of_it_in_one_statement_on_postgresql(
     actions.do_review(accepted, by=reviewer)
     application = loading.load_visible(accepted.number, approver)  # as the API loads it
     assert approver.has_perm("applications.decide_application") and approver.role_codes
-    # Savepoint, the statement, release; elsewhere the UPDATE, the event, the audit entry,
-    # the notification and the deadlines' UPDATE one after the other.
-    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 7):
+    drafting.wording(accepted.district_id)  # the district's notice templates, cached as in service
+    # Savepoint, the statement, the written decision (the ORM's INSERT), release; elsewhere
+    # the UPDATE, the event, the audit entry, the notification and the deadlines' UPDATE
+    # one after the other.
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 8):
         actions.do_decide(application, by=approver, approve=True)
 
     assert _written(accepted, "approve") == (1, 1, 1)
@@ -94,6 +98,9 @@ def test_a_submission_writes_its_rows_pointing_at_the_new_application(
     trace = AuditEntry.objects.get(verb="application.submit")
     assert (trace.object_id, trace.object_repr) == (str(application.pk), application.number)
     assert Notification.objects.filter(object_id=str(application.pk), recipient=citizen).exists()
+    # Sealed before its INSERT knew the application's id (``fastsql.HEAD_PK``).
+    assert trace.seal.startswith("h")
+    assert seal_holds([getattr(trace, column) for column in CANONICAL_COLUMNS], trace.seal, seal_key())
 
 
 def test_a_transition_sets_only_what_it_may(accepted: Application, reviewer: Any) -> None:
@@ -120,14 +127,17 @@ def test_acceptance_writes_its_deadlines_with_the_transition_pointing_at_them(
     application, _ = actions.do_submit(
         item=item, applicant=citizen_applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="deadlines"
     )
+    drafting.wording(application.district_id)  # the district's notice templates, made now
+    drafting.wording(application.district_id)  # …and cached
     with CaptureQueriesContext(connection) as queries:
         actions.do_accept(application, by=clerk)
 
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].split(" ", 1)[0] in ("INSERT", "UPDATE", "WITH")]
     if connection.vendor == "postgresql":  # one statement: both deadlines, then the UPDATE
-        assert len(writes) == 1 and writes[0].index("workdays_deadline") < writes[0].index("UPDATE applications")
+        assert len(writes) == 2 and writes[0].index("workdays_deadline") < writes[0].index("UPDATE applications")
     else:  # the two deadlines, the UPDATE, the event, the audit entry, the notification
-        assert len(writes) == 6
+        assert len(writes) == 7
+    assert "notices_notice" in writes[-1]  # then the notice of acceptance (the ORM's INSERT)
 
     row = Application.objects.select_related("legal_deadline", "promised_deadline").get(pk=application.pk)
     assert row.status == Status.ACCEPTED

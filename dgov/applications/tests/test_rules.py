@@ -12,6 +12,7 @@ from django.urls import reverse
 from dgov.accounts.models import Applicant
 from dgov.accounts.roles import Role
 from dgov.applications import actions, views
+from dgov.applications.delivery import do_choose_delivery
 from dgov.applications.models import Channel
 from dgov.lib.testing import ENABLED, walk
 
@@ -40,6 +41,7 @@ INPUT: dict[str, dict[str, str]] = {
     "resume_clock": {},
     "extend": {"extend-days": "1", "extend-reason": "需专家论证"},
     "check_in": {},
+    "record_post": {"record_post-carrier": "EMS", "record_post-tracking_number": "EA123456789CN"},
 }
 
 
@@ -78,6 +80,17 @@ def cases(item, citizen, citizen_applicant, clerk, reviewer, approver, make_staf
     actions.do_stop_clock(stopped, by=approver, procedure="检验", expected_days=3, notice="送检")
     states["approved"] = reviewed()
     actions.do_decide(states["approved"], by=approver, approve=True)
+    # The applicant chose the post (证照邮寄): the clerk records the tracking number.
+    states["approved, to post"] = to_post = reviewed()
+    actions.do_decide(to_post, by=approver, approve=True)
+    do_choose_delivery(
+        to_post,
+        by=citizen,
+        method="post",
+        recipient="李华",
+        phone="13812345678",
+        address="吉林省长春市宽城区长江路88号",
+    )
     states["completed"] = reviewed()
     actions.do_decide(states["completed"], by=approver, approve=True)
     actions.do_complete(states["completed"], by=clerk)

@@ -6,6 +6,7 @@ from django.db import connection
 
 from dgov.audit.chain import GENESIS, SELECT_ENTRIES, chain_pending, chain_status
 from dgov.audit.models import CANONICAL_COLUMNS, AuditEntry, AuditLink, canonical_bytes, utc_text
+from dgov.audit.testing import genuine_entry
 from dgov.audit.trail import record
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_small_batches_chain_the_same_as_one_big_one(make_entries, tamper):
 def test_the_chainer_skips_a_gap_in_the_numbers(make_entries):
     first = make_entries(1)[0]
     # A rolled-back transaction leaves such a gap on PostgreSQL.
-    AuditEntry.objects.create(id=first.pk + 5, at=first.at, verb="test.later")
+    genuine_entry(first.pk + 5, "test.later")
     assert chain_pending() == 2
     assert list(AuditLink.objects.values_list("seq", flat=True).order_by("seq")) == [first.pk, first.pk + 5]
 
@@ -71,7 +72,7 @@ def test_timestamps_are_written_the_same_whatever_the_database_returns():
 
 def test_the_chainer_reads_the_columns_the_canonical_form_names():
     selected = SELECT_ENTRIES.split("SELECT ", 1)[1].split(" FROM", 1)[0]
-    assert tuple(column.strip() for column in selected.split(",")) == CANONICAL_COLUMNS
+    assert tuple(column.strip() for column in selected.split(",")) == (*CANONICAL_COLUMNS, "seal")
 
 
 def test_record_writes_one_insert_and_reads_nothing_of_the_chain(district, django_assert_num_queries):
@@ -102,3 +103,20 @@ def test_an_entry_number_comes_after_its_transaction_id(make_entries):
         assert cursor.fetchone()[0] == "audit_entry_next_id()"
         cursor.execute("SELECT pg_get_serial_sequence('audit_auditentry', 'id')")
         assert cursor.fetchone()[0] == "public.audit_auditentry_id_seq"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="transaction ids are a PostgreSQL cluster's")
+def test_a_transaction_open_in_another_database_of_the_cluster_does_not_hold_the_chain_up(make_entries):
+    """Only this database's transactions can still commit an entry here: a long one in a
+    neighbouring database (another application on the same server) is not waited for."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    neighbour = psycopg.connect(**{**params, "dbname": "postgres"})
+    try:
+        neighbour.execute("SELECT pg_current_xact_id()")  # holds a transaction id, open
+        make_entries(3)
+        assert chain_pending(wait=0.5) == 3
+    finally:
+        neighbour.rollback()
+        neighbour.close()

@@ -8,8 +8,8 @@ from cryptography.hazmat.primitives import serialization
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from dgov.audit.chain import due_for_checkpoint, write_checkpoint
-from dgov.audit.models import AuditCheckpoint, AuditLink, canonical_bytes
+from dgov.audit.chain import chain_and_checkpoint, chain_pending, due_for_checkpoint, write_checkpoint
+from dgov.audit.models import AuditCheckpoint, AuditEntry, AuditLink, canonical_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,47 @@ def test_a_checkpoint_is_due_when_the_interval_has_passed(make_entries, settings
     write_checkpoint()
     assert due_for_checkpoint() is False
     settings.AUDIT_CHECKPOINT_INTERVAL = dt.timedelta(0)
+    assert due_for_checkpoint() is False  # nothing chained since: nothing new to sign
+    make_entries(1)
+    chain_pending()
     assert due_for_checkpoint() is True
+
+
+def test_a_checkpoint_is_due_every_minute_and_every_thousand_links_by_default(make_entries, settings):
+    assert dt.timedelta(minutes=1) == settings.AUDIT_CHECKPOINT_INTERVAL
+    assert settings.AUDIT_CHECKPOINT_ENTRIES == 1000
+    settings.AUDIT_CHECKPOINT_ENTRIES = 3
+    make_entries(1)
+    write_checkpoint()
+    make_entries(1)
+    chain_pending()
+    assert due_for_checkpoint() is False  # two links since, within the minute
+    make_entries(1)
+    chain_pending()
+    assert due_for_checkpoint() is True  # three links since
+
+
+def test_an_idle_trail_is_not_signed_again_for_its_checkpoints_own_entry(make_entries, settings):
+    make_entries(1)
+    write_checkpoint()
+    chain_pending()  # links the audit.checkpoint entry
+    settings.AUDIT_CHECKPOINT_INTERVAL = dt.timedelta(0)
+
+    assert due_for_checkpoint() is False
+
+
+def test_the_job_signs_a_checkpoint_every_thousand_links_however_many_wait(make_entries, settings):
+    settings.AUDIT_CHECKPOINT_ENTRIES = 4
+    make_entries(10)
+
+    assert chain_and_checkpoint() >= 10
+    lines = _lines(settings)
+    heads = [line["seq"] for line in lines]
+    links = list(AuditLink.objects.order_by("seq").values_list("seq", flat=True))
+    # No checkpoint covers more than four links beyond the one before it.
+    for before, after in zip([0, *heads], heads, strict=False):
+        assert len([seq for seq in links if before < seq <= after]) <= 4
+    assert heads[-1] >= max(entry.pk for entry in AuditEntry.objects.filter(verb="test.act"))
 
 
 def test_the_commands_chain_and_checkpoint(make_entries, settings, capsys):

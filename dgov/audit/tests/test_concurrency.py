@@ -5,10 +5,11 @@ import threading
 import psycopg
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
 
 from dgov.audit.chain import chain_pending
-from dgov.audit.models import AuditEntry, AuditLink
+from dgov.audit.models import AuditLink
+from dgov.audit.testing import genuine_entry
+from dgov.audit.trail import entry
 from dgov.audit.verify import verify
 
 pytestmark = [
@@ -18,8 +19,14 @@ pytestmark = [
 
 INSERT = (
     "INSERT INTO audit_auditentry (at, actor_name, role, verb, object_type, object_id, object_repr, changes,"
-    " request_id, outcome) VALUES (now(), '', '', %s, '', '', '', '{}', '', 'ok') RETURNING id"
+    " request_id, outcome, seal) VALUES (%s, '', '', %s, '', '', '', '{}', '', 'ok', %s) RETURNING id"
 )
+
+
+def sealed(verb: str) -> list[object]:
+    """The parameters of ``INSERT`` for a genuine entry: sealed as ``record`` seals it."""
+    built = entry(verb)
+    return [built.at, verb, built.seal]
 
 
 @pytest.fixture
@@ -33,7 +40,7 @@ def other_session():
 
 
 def _entry(verb: str) -> int:
-    return AuditEntry.objects.create(at=timezone.now(), verb=verb).pk
+    return genuine_entry(verb=verb).pk
 
 
 def _chained() -> list[int]:
@@ -42,7 +49,7 @@ def _chained() -> list[int]:
 
 def test_an_open_transaction_holding_a_lower_number_stops_the_chain_until_it_commits(other_session):
     before = _entry("test.before")
-    open_id = other_session.execute(INSERT, ["test.open"]).fetchone()[0]
+    open_id = other_session.execute(INSERT, sealed("test.open")).fetchone()[0]
     later = _entry("test.later")
     assert before < open_id < later
 
@@ -61,8 +68,8 @@ def test_a_transaction_that_took_its_id_first_but_its_number_last_is_waited_for(
     with connection.cursor() as cursor:
         cursor.execute("BEGIN")
         cursor.execute("SELECT pg_current_xact_id()")
-        open_id = other_session.execute(INSERT, ["test.open"]).fetchone()[0]
-        cursor.execute(INSERT, ["test.later"])
+        open_id = other_session.execute(INSERT, sealed("test.open")).fetchone()[0]
+        cursor.execute(INSERT, sealed("test.later"))
         later = cursor.fetchone()[0]
         cursor.execute("COMMIT")
     assert open_id < later
@@ -77,7 +84,7 @@ def test_a_transaction_that_took_its_id_first_but_its_number_last_is_waited_for(
 
 
 def test_a_rolled_back_number_is_skipped_once_its_transaction_has_ended(other_session):
-    gone = other_session.execute(INSERT, ["test.rolled_back"]).fetchone()[0]
+    gone = other_session.execute(INSERT, sealed("test.rolled_back")).fetchone()[0]
     later = _entry("test.later")
     chain_pending(wait=0.2)
     assert later not in _chained()

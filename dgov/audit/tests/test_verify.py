@@ -7,7 +7,7 @@ from django.db import connection
 
 from dgov.audit.chain import chain_pending, write_checkpoint
 from dgov.audit.models import AuditEntry
-from dgov.audit.testing import triggers_suspended
+from dgov.audit.testing import genuine_entry, triggers_suspended
 from dgov.audit.verify import verify
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +17,22 @@ COLUMNS = ("at", "verb", "object_type", "object_id", "changes")
 
 @pytest.fixture
 def trail(make_entries):
-    """Ten chained entries, a signed checkpoint at the sixth, then four more."""
+    """Ten chained entries, a signed checkpoint at the sixth (its own audit.checkpoint
+    entry follows it), then four more."""
     entries = make_entries(6)
     write_checkpoint()
     entries += make_entries(4)
     chain_pending()
     return [entry.pk for entry in entries]
+
+
+def relink_without_seals(settings) -> None:
+    """The chain recomputed by someone who has the code but not the seal key: the
+    chainer of this code would refuse the edited row, so seals are left out of it."""
+    unsealed, settings.AUDIT_UNSEALED_UPTO = settings.AUDIT_UNSEALED_UPTO, 10**12
+    (settings.AUDIT_CHECKPOINT_DIR / "head.json").unlink(missing_ok=True)
+    chain_pending()
+    settings.AUDIT_UNSEALED_UPTO = unsealed
 
 
 def _broken() -> tuple[int | None, str]:
@@ -36,7 +46,7 @@ def test_an_intact_trail_verifies_with_a_one_line_summary(trail, make_entries, c
     call_command("verify_audit")
     out = capsys.readouterr().out.strip()
     assert out == (
-        f"Audit trail intact: 10 entries checked, chained up to #{trail[-1]}, last checkpoint #{trail[5]}, 2 pending."
+        f"Audit trail intact: 11 entries checked, chained up to #{trail[-1]}, last checkpoint #{trail[5]}, 2 pending."
     )
 
 
@@ -80,7 +90,7 @@ def test_verify_catches_an_inserted_row(trail, tamper):
     tamper("DELETE FROM audit_auditlink")
     tamper("DELETE FROM audit_auditcheckpoint")
     gap = trail[-1] + 1
-    AuditEntry.objects.create(id=gap + 1, at=AuditEntry.objects.get(pk=trail[0]).at, verb="test.after_gap")
+    genuine_entry(gap + 1, "test.after_gap")
     chain_pending()
     AuditEntry.objects.create(id=gap, at=AuditEntry.objects.get(pk=trail[0]).at, verb="forged")
     bad, reason = _broken()
@@ -109,19 +119,35 @@ def test_verify_catches_rows_truncated_after_the_last_checkpoint(trail, tamper):
     assert f"the chain ends at #{trail[3]} but the checkpoint signed at" in reason and f"covers #{trail[5]}" in reason
 
 
-def test_verify_catches_a_chain_recomputed_after_an_edit(trail, tamper):
+def test_verify_catches_a_chain_recomputed_after_an_edit(trail, tamper, settings):
     tamper("UPDATE audit_auditentry SET verb = 'forged' WHERE id = %s", [trail[1]])
     tamper("DELETE FROM audit_auditlink")
-    chain_pending()  # every link now agrees with the forged row
+    relink_without_seals(settings)  # every link now agrees with the forged row
+    bad, reason = _broken()
+    # The edited row's seal no longer holds: caught at the row itself.
+    assert (bad, reason) == (
+        trail[1],
+        f"entry #{trail[1]} does not hold a valid seal: it was written or changed without the application's key, "
+        "and the chain recomputed to match.",
+    )
+
+
+def test_without_seals_the_signed_checkpoint_still_disagrees_with_a_recomputed_chain(trail, tamper, settings):
+    tamper("UPDATE audit_auditentry SET verb = 'forged' WHERE id = %s", [trail[1]])
+    tamper("DELETE FROM audit_auditlink")
+    relink_without_seals(settings)
+    settings.AUDIT_UNSEALED_UPTO = trail[-1]  # as if the entries predated seals
     bad, reason = _broken()
     assert bad == trail[5]
     assert "differs from the checkpoint signed at" in reason and "chain recomputed" in reason
 
 
-def test_a_later_checkpoint_does_not_hide_a_recomputed_chain(trail, tamper):
+def test_a_later_checkpoint_does_not_hide_a_recomputed_chain(trail, tamper, settings):
     tamper("UPDATE audit_auditentry SET verb = 'forged' WHERE id = %s", [trail[1]])
     tamper("DELETE FROM audit_auditlink")
+    relink_without_seals(settings)
     write_checkpoint()  # signs the forged chain's head, but the older line still disagrees
+    settings.AUDIT_UNSEALED_UPTO = trail[-1]
     assert _broken()[0] == trail[5]
 
 
@@ -152,13 +178,14 @@ def test_verify_checks_against_an_exported_copy_of_the_checkpoints(trail, settin
     (settings.AUDIT_CHECKPOINT_DIR / "checkpoints.jsonl").write_text("")
     tamper("UPDATE audit_auditentry SET verb = 'forged' WHERE id = %s", [trail[1]])
     tamper("DELETE FROM audit_auditlink")
-    chain_pending()
+    relink_without_seals(settings)
+    settings.AUDIT_UNSEALED_UPTO = trail[-1]
     with pytest.raises(CommandError, match=f"broken at #{trail[5]}"):
         call_command("verify_audit", checkpoints=copy)
 
 
 def test_verify_reads_in_chunks_across_their_edges(trail, tamper):
-    assert verify(chunk=3).checked == 10
+    assert verify(chunk=3).checked == 11
     tamper("UPDATE audit_auditentry SET verb = 'forged' WHERE id = %s", [trail[6]])
     report = verify(chunk=3)
     assert report.bad_seq == trail[6]

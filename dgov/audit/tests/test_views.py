@@ -76,7 +76,8 @@ def test_the_page_shows_how_far_the_chain_reaches(client, auditor, make_entries,
     write_checkpoint()
     make_entries(1, district=district)
     status = client.get(URL).content.decode()
-    assert f"entries up to #{entries[-1].pk} are chained; 1 waiting." in status
+    # Waiting: the checkpoint's own entry (audit.checkpoint) and the new one.
+    assert f"entries up to #{entries[-1].pk} are chained; 2 waiting." in status
     assert f"Last signed checkpoint: #{entries[-1].pk} at" in status
     chain_pending()
     assert "0 waiting" in client.get(URL).content.decode()

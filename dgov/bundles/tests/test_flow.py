@@ -164,10 +164,11 @@ def test_the_joint_limit_counts_45_working_days_across_national_day_and_its_make
 
 
 def test_the_district_government_extends_the_joint_limit_by_at_most_15_days_with_a_reason_told(
-    client, citizen, citizen_applicant, clerk, approver, leader, bundle
+    client, clock, citizen, citizen_applicant, clerk, approver, leader, bundle
 ):
     bundle_application = accepted(bundle, citizen, citizen_applicant, clerk, today=SEPT_18)
     due = bundle_application.joint_deadline.due_date
+    clock.set(SEPT_18)  # while the joint limit runs
     # A department approver (Art. 42 para. 1 extensions) cannot extend a joint limit.
     with pytest.raises(PermissionDenied):
         actions.do_extend_bundle(bundle_application, by=approver, days=5, reason="现场核查")
@@ -561,3 +562,42 @@ def test_a_part_approved_through_the_api_moves_the_bundle_from_the_fact_read_wit
     assert response.status_code == 200, response.content
     bundle_application.refresh_from_db()
     assert bundle_application.status == Status.READY
+
+
+def test_a_parts_clock_stop_stops_the_joint_limit_and_moves_it_by_the_days_stopped(
+    clock, citizen, citizen_applicant, clerk, officers, bundle
+):
+    """Issue 20.4: a lawful expert review on one part (Art. 45) never turns the joint limit red."""
+    from dgov.workdays.calendar import add_working_days
+
+    bundle_application = accepted(bundle, citizen, citizen_applicant, clerk, today=SEPT_18)
+    joint = bundle_application.joint_deadline
+    before = joint.due_date
+    zjj = part(bundle_application, "ZJJ")
+    clock.set(dt.date(2026, 9, 28))
+    application_actions.do_stop_clock(
+        zjj, by=officers["zjj_reviewer"], procedure="专家评审", expected_days=5, notice="需专家评审，预计5个工作日"
+    )
+    joint.refresh_from_db()
+    assert joint.stopped_since == dt.date(2026, 9, 28)
+    bundle_application.refresh_from_db()
+    assert bundle_application.light(dt.date(2026, 9, 29)).value == "stopped"
+    # Resumed Fri 9 Oct 2026: 29, 30 Sep, 8, 9 Oct stopped (1–7 Oct National Day) = 4 working days.
+    zjj.refresh_from_db()
+    application_actions.do_resume_clock(zjj, by=officers["zjj_reviewer"], today=dt.date(2026, 10, 9))
+    joint.refresh_from_db()
+    assert (joint.stopped_since, joint.stopped_days) == (None, 4)
+    assert joint.due_date == add_working_days(before, 4).date
+    steps = joint.compute_due().derivation
+    assert any("2026-09-28 to 2026-10-09" in s and "4 working days" in s for s in steps)
+    assert joint.due_date.isoformat() in steps[-1]
+
+
+def test_the_joint_limit_is_not_extended_after_it_ended(clock, citizen, citizen_applicant, clerk, leader, bundle):
+    bundle_application = accepted(bundle, citizen, citizen_applicant, clerk, today=SEPT_18)
+    due = bundle_application.joint_deadline.due_date
+    clock.set(due + dt.timedelta(days=1))
+    with pytest.raises(PermissionDenied, match="an extension must be decided before the limit ends"):
+        actions.do_extend_bundle(bundle_application, by=leader, days=5, reason="需专家论证")
+    bundle_application.refresh_from_db()
+    assert (bundle_application.extended_days, bundle_application.joint_deadline.due_date) == (0, due)

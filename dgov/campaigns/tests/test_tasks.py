@@ -184,7 +184,11 @@ def test_a_unit_reports_progress_with_evidence_files(make_task, head, client):
     assert task.progress == 40
     event = Event.objects.get(task=task, verb=Event.Verb.REPORT)
     document = event.documents.get()
-    assert client.get(reverse("campaigns:document", args=[document.pk])).status_code == 200
+    download = client.get(reverse("campaigns:document", args=[document.pk]))
+    assert download.status_code == 200
+    # Evidence is served as every upload is: a download, never a page (issue 19 §2).
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 def test_a_report_sent_twice_is_recorded_once(make_task, head, client):
@@ -562,3 +566,17 @@ def test_a_task_text_that_looks_like_a_formula_is_exported_as_text(campaign, mak
     form, content = sheet["C2"], sheet["D2"]
     assert (form.data_type, form.value) == ("s", "'+1")
     assert (content.data_type, content.value) == ("s", '\'=HYPERLINK("http://evil","x")')
+
+
+def test_a_co_units_head_sees_the_lead_unit_named_but_not_linked(make_task, units, head, other_head, client):
+    """The co-unit's head may open the task, not the lead unit's page: no link that 404s."""
+    task = make_task("7", dt.date(2018, 11, 30), unit="TCJ")
+    task.co_units.add(units["WJJ"])
+    lead_page = reverse("campaigns:unit", args=[task.campaign_id, units["TCJ"].pk])
+    client.force_login(other_head)
+    page = client.get(reverse("campaigns:task", args=[task.pk])).content.decode()
+    assert "投资促进局" in page and f'href="{lead_page}"' not in page
+    assert client.get(lead_page).status_code == 404
+    client.force_login(head)
+    assert f'href="{lead_page}"' in client.get(reverse("campaigns:task", args=[task.pk])).content.decode()
+    assert client.get(lead_page).status_code == 200

@@ -40,6 +40,18 @@ def test_an_approval_without_its_certificate_is_listed_after_ten_working_days(ap
     assert approved.number in capsys.readouterr().out
 
 
+def test_a_late_certificate_due_in_a_year_without_an_official_calendar_is_marked_provisional(approved, capsys):
+    """2027's holidays are not yet published: the due date it prints says so (issue 20.5)."""
+    Application.objects.filter(pk=approved.pk).update(decided_on=dt.date(2026, 12, 28))
+    assert reconcile(dt.date(2027, 2, 1)) == 1
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if approved.number in line]
+    assert "due=2027-" in line and line.endswith("(provisional)")
+    Application.objects.filter(pk=approved.pk).update(decided_on=dt.date(2026, 11, 2))
+    assert reconcile(dt.date(2026, 12, 1)) == 1
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if approved.number in line]
+    assert "due=2026-11-16" in line and "provisional" not in line
+
+
 def test_an_approval_with_its_certificate_is_not_late(certificate, approved):
     assert reconcile(add_working_days(approved.decided_on, 30).date) == 0
 

@@ -137,3 +137,16 @@ def test_the_talks_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("evaluation:talks"))
     assert response.content.decode().count("data-talk=") == 8
+
+
+def test_the_counts_per_unit_and_month_are_public_and_the_records_are_not(client, talk, head, approver):
+    """Counts per unit and month for everyone, without logging in; nothing of a record."""
+    response = client.get(reverse("evaluation:public_talks"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    row = page[page.index(f'data-unit="{head.department.code}"') :]
+    assert "<td>1</td>" in row.split("</tr>")[0]
+    main = page[page.index("<main") :]
+    for secret in (SECRET, "转变作风", str(head), str(approver), f">{head.username}<", f">{approver.username}<"):
+        assert secret not in main
+    assert client.get(reverse("evaluation:talk", args=[talk.pk])).status_code == 302  # the record needs a login

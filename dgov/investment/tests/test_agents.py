@@ -92,7 +92,7 @@ def test_nobody_is_paid_more_than_is_owed(at_intent, agent, rule, officer, leade
     url = f"/investment/projects/{at_intent.pk}/pay/"
     today = clock.today().isoformat()
     response = client.post(url, {"amount": "30", "paid_on": today})
-    assert response.status_code == 400 and "Only 24.5万 is owed." in response.content.decode()
+    assert response.status_code == 400 and "Only 24.5 × 10,000 yuan is owed." in response.content.decode()
     assert client.post(url, {"amount": "24.5", "paid_on": today}).status_code == 302
     assert entitlement(AgentClaim.objects.get(pk=claim.pk)).owed == 0
 

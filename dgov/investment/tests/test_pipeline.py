@@ -136,7 +136,7 @@ def test_the_idle_flag_counts_working_days_across_a_holiday(make_project, distri
     StagePolicy.objects.create(district=district, stage=Stage.LEAD, probability=10, yellow_days=3, red_days=6)
     table = stage_settings(district.pk)
     project = make_project()
-    project.last_activity_at = timezone.make_aware(dt.datetime(2026, 9, 28, 10))
+    project.stage_entered_at = timezone.make_aware(dt.datetime(2026, 9, 28, 10))
     # 9-29, 9-30, 10-8, 10-9: four working days, the National Day holiday not counted
     # (nine weekdays by the calendar alone would make it red).
     assert project.idle_days(dt.date(2026, 10, 9)) == 4
@@ -147,7 +147,8 @@ def test_the_idle_flag_counts_working_days_across_a_holiday(make_project, distri
 def test_a_paused_project_is_not_flagged_until_its_resume_date(make_project, district, officer):
     table = stage_settings(district.pk)
     project = make_project()
-    Project.objects.filter(pk=project.pk).update(last_activity_at=clock.now() - dt.timedelta(days=90))
+    entered = clock.now() - dt.timedelta(days=90)
+    Project.objects.filter(pk=project.pk).update(stage_entered_at=entered, stage_entered_on=timezone.localdate(entered))
     project.refresh_from_db()
     today = clock.today()
     assert project.idle_flag(today, table) == "red"
@@ -158,9 +159,44 @@ def test_a_paused_project_is_not_flagged_until_its_resume_date(make_project, dis
 
 def test_the_idle_filter_lists_only_the_idle(make_project, officer, client):
     old, fresh = make_project("old"), make_project("fresh")
-    Project.objects.filter(pk=old.pk).update(last_activity_at=clock.now() - dt.timedelta(days=90))
+    entered = clock.now() - dt.timedelta(days=90)
+    Project.objects.filter(pk=old.pk).update(stage_entered_at=entered, stage_entered_on=timezone.localdate(entered))
     page = login(client, officer).get("/investment/?idle=red").content.decode()
     assert f'data-project="{old.pk}"' in page and f'data-project="{fresh.pk}"' not in page
+
+
+def test_a_note_of_activity_does_not_reset_a_project_idle_for_90_days(make_project, district, officer, client):
+    """Idleness runs from the last stage change: one note on a project stuck for 90 days
+    used to turn it back to unflagged."""
+    table = stage_settings(district.pk)
+    stuck = make_project("stuck")
+    entered = clock.now() - dt.timedelta(days=90)
+    Project.objects.filter(pk=stuck.pk).update(stage_entered_at=entered, stage_entered_on=timezone.localdate(entered))
+    actions.do_note_activity(Project.objects.get(pk=stuck.pk), text="电话沟通，对方仍在考虑", by=officer)
+    stuck.refresh_from_db()
+    today = clock.today()
+    assert stuck.idle_flag(today, table) == "red" and stuck.idle_days(today) >= 60
+    page = login(client, officer).get("/investment/?idle=red").content.decode()
+    assert f'data-project="{stuck.pk}"' in page
+    actions.do_advance(stuck, by=officer)  # a stage change does reset it
+    assert stuck.idle_flag(today, table) == ""
+
+
+def test_a_project_at_full_production_is_not_flagged_idle(make_project, district, officer, client):
+    table = stage_settings(district.pk)
+    done = make_project("done")
+    entered = clock.now() - dt.timedelta(days=400)
+    Project.objects.filter(pk=done.pk).update(
+        stage=Stage.FULL_PRODUCTION,
+        stage_entered_at=entered,
+        stage_entered_on=timezone.localdate(entered),
+        last_activity_at=entered,  # idle by either measure: the stage alone exempts it
+    )
+    done.refresh_from_db()
+    assert done.idle_flag(clock.today(), table) == ""
+    for level in ("yellow", "red"):
+        page = login(client, officer).get(f"/investment/?idle={level}").content.decode()
+        assert f'data-project="{done.pk}"' not in page
 
 
 def test_a_transfer_keeps_the_trail(at_intent, officer, make_staff, client):

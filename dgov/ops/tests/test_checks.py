@@ -122,5 +122,10 @@ def test_manage_check_refuses_a_production_host_on_sqlite() -> None:
 
 
 def test_manage_check_passes_the_production_settings_of_deploy_env_example() -> None:
-    done = run_check(DB_ENGINE="postgres", DB_HOST="db.gov.example", DGOV_PUBLIC_URL="https://gov.example")
+    done = run_check(
+        DB_ENGINE="postgres",
+        DB_HOST="db.gov.example",
+        DGOV_PUBLIC_URL="https://gov.example",
+        DGOV_AUDIT_SYSLOG="udp://logs.kuancheng.internal:514",  # the template's remote copy (audit.W001)
+    )
     assert done.returncode == 0, done.stderr

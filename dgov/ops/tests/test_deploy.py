@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from dgov.documents.checks import MAX_FILE_SIZE, MAX_FILES, MB
+from dgov.documents.checks import MB
+from dgov.documents.middleware import max_request_size
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
@@ -85,8 +86,8 @@ def nginx_values(directive: str) -> list[str]:
 
 
 def test_the_upload_limit_matches_the_application() -> None:
-    # The most a form may carry: MAX_FILES files of MAX_FILE_SIZE, plus 1 MB of fields.
-    expected = math.ceil(MAX_FILES * MAX_FILE_SIZE / MB) + 1
+    # The most a form may carry: ten files of DGOV_UPLOAD_MAX_MB, plus 1 MB of fields (413 beyond).
+    expected = math.ceil(max_request_size() / MB)
     assert nginx_values("client_max_body_size") == [f"{expected}m"]
 
 
@@ -196,25 +197,31 @@ def test_gunicorn_accepts_its_settings() -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_the_access_log_is_json_with_the_request_id() -> None:
+def test_the_access_log_is_json_with_the_request_id_and_the_client_through_the_proxy(settings: Any) -> None:
     from datetime import timedelta
 
     from gunicorn.config import Config
 
     from dgov.ops.accesslog import JsonAccessLogger
 
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     config = Config()
     config.set("accesslog", "-")
     logger = JsonAccessLogger(config)
     lines: list[str] = []
     logger.access_log.info = lines.append  # type: ignore[method-assign]
     response = SimpleNamespace(headers=[("X-Request-ID", "abc123")], status_code=201, sent=17)
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/applications", "HTTP_X_FORWARDED_FOR": "203.0.113.9",
-               "HTTP_USER_AGENT": 'curl "quoted"'}  # fmt: skip
+    # nginx on loopback appended the client; what the client wrote itself (6.6.6.6) is not read.
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/applications", "REMOTE_ADDR": "127.0.0.1",
+               "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9", "HTTP_USER_AGENT": 'curl "quoted"'}  # fmt: skip
     logger.access(response, None, environ, timedelta(milliseconds=12.5))
-    line = json.loads(lines[0])
+    # Straight from outside, the header is the client's own word: its address is logged.
+    logger.access(response, None, {"REMOTE_ADDR": "198.51.100.4", "HTTP_X_FORWARDED_FOR": "6.6.6.6"},
+                  timedelta(milliseconds=1))  # fmt: skip
+    line, direct = (json.loads(text) for text in lines)
     assert line["request_id"] == "abc123" and line["status"] == 201 and line["client"] == "203.0.113.9"
     assert line["duration_ms"] == 12.5 and line["user_agent"] == 'curl "quoted"'
+    assert direct["client"] == "198.51.100.4"
 
 
 # -- The environment template ----------------------------------------------------------

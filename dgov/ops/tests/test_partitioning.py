@@ -18,8 +18,8 @@ def test_the_audit_table_copy_is_partitioned_by_month_with_every_row_kept(db: An
         cursor.execute("ALTER TABLE audit_copy ADD PRIMARY KEY (id)")
         cursor.execute(
             "INSERT INTO audit_copy (id, at, actor_name, role, verb, object_type, object_id, object_repr, changes,"
-            " request_id, outcome) SELECT g, timestamptz '2026-06-01' + g * interval '1 hour', 'clerk', '', 'x.y',"
-            " '', '', '', '{}', '', 'ok' FROM generate_series(1, 3000) g"
+            " request_id, outcome, seal) SELECT g, timestamptz '2026-06-01' + g * interval '1 hour', 'clerk', '', 'x.y',"
+            " '', '', '', '{}', '', 'ok', '' FROM generate_series(1, 3000) g"
         )
         for statement in partitioning.prepare("audit_copy", "at", first, concurrently=False):
             cursor.execute(statement)
@@ -27,8 +27,8 @@ def test_the_audit_table_copy_is_partitioned_by_month_with_every_row_kept(db: An
             cursor.execute(statement)
         cursor.execute(
             "INSERT INTO audit_copy (id, at, actor_name, role, verb, object_type, object_id, object_repr, changes,"
-            " request_id, outcome) VALUES (3001, '2027-02-10T09:00:00+08:00', 'clerk', '', 'x.y', '', '', '', '{}',"
-            " '', 'ok')"
+            " request_id, outcome, seal) VALUES (3001, '2027-02-10T09:00:00+08:00', 'clerk', '', 'x.y', '', '', '',"
+            " '{}', '', 'ok', '')"
         )
         cursor.execute("SELECT tableoid::regclass::text, count(*) FROM audit_copy GROUP BY 1 ORDER BY 1")
         assert cursor.fetchall() == [("audit_copy_202702", 1), ("audit_copy_legacy", 3000)]

@@ -92,7 +92,8 @@ def test_a_window_last_two_months_running_is_flagged_for_a_talk(district, window
 def test_late_decisions_lower_the_on_time_rate_and_draw_red_cards(district, completed):
     year, month = previous_month(*this_month())
     first, _last = month_bounds(year, month)
-    Deadline.objects.filter(pk=completed.promised_deadline_id).update(due_date=first + dt.timedelta(days=2))
+    promise = first + dt.timedelta(days=2)
+    Deadline.objects.filter(pk=completed.promised_deadline_id).update(due_date=promise, base_due_date=promise)
     Application.objects.filter(pk=completed.pk).update(decided_on=first + dt.timedelta(days=5))
     ranking = competition(district, year, month, clock.today())
     unit = next(row for row in ranking.units if row.key == completed.department_id)

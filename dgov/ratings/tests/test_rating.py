@@ -11,7 +11,7 @@ from dgov.audit.models import AuditEntry
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
 from dgov.ratings import actions
-from dgov.ratings.models import Level, Rating, RatingPolicy, Rectification, Source
+from dgov.ratings.models import Level, Rating, RatingPolicy, Rectification, Source, rating_window
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -182,7 +182,8 @@ def test_a_case_unrated_for_7_days_counts_as_basically_satisfied_once(district, 
     assert actions.deem_ratings(today) == 0
     rating = Rating.objects.get()
     assert (rating.application, rating.level, rating.source) == (completed, Level.BASICALLY_SATISFIED, Source.DEEMED)
-    assert rating.rated_on == completed.completed_on + dt.timedelta(days=7)
+    # Deemed the day after the window (7 natural days, carried past a rest day) ended.
+    assert rating.rated_on == rating_window(completed.completed_on).date + dt.timedelta(days=1)
 
 
 def test_a_rated_case_is_not_deemed(district, citizen, completed):
@@ -242,3 +243,12 @@ def test_the_job_runner_deems_unrated_cases_on_its_deadline_sweep(district, comp
 
     assert run_pass(sweep_deadlines=True)["ratings_deemed"] == 1
     assert Rating.objects.get(application=completed).source == Source.DEEMED
+
+
+def test_the_case_page_offers_the_rating_only_once_the_case_is_finished(finish, citizen, client):
+    from django.urls import reverse
+
+    client.force_login(citizen)
+    open_case, done_case = finish("open", complete=False), finish("done")
+    assert "data-rate-link" not in client.get(reverse("applications:case", args=[open_case.pk])).content.decode()
+    assert "data-rate-link" in client.get(reverse("applications:case", args=[done_case.pk])).content.decode()

@@ -17,7 +17,7 @@ def green_channel_card(application: Any) -> dict[str, Any]:
 
     case = (
         GreenChannelCase.objects.filter(application_id=application.pk)
-        .select_related("project", "lead_official")
+        .select_related("project", "lead_official", "deadline")
         .first()
     )
     if case is None:

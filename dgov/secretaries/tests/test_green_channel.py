@@ -45,8 +45,8 @@ def test_a_key_projects_application_enters_with_a_lead_official_and_a_shortened_
         application, project=project, lead_official=leader, reason="重大项目领办", by=supervisor
     )
     assert case.promised_days == 5  # half of the item's 10 working days
-    assert case.promised_due_on == add_working_days(application.accepted_on, 5).date
-    assert case.promised_due_on < application.promised_deadline.due_date
+    assert case.deadline.due_date == add_working_days(application.accepted_on, 5).date
+    assert case.deadline.due_date < application.promised_deadline.due_date
     assert AuditEntry.objects.filter(verb="secretaries.green_channel.enter", object_id=str(case.pk)).exists()
     with pytest.raises(ValidationError):
         actions.do_enter_green_channel(
@@ -138,12 +138,16 @@ def test_a_case_entered_before_acceptance_gets_its_due_date_once_accepted(
         item=item, applicant=enterprise_applicant, by=clerk, channel=Channel.WINDOW, idempotency_key="early"
     )
     case = actions.do_enter_green_channel(application, project=project, lead_official=leader, reason="x", by=supervisor)
-    assert case.promised_due_on is None
+    assert case.deadline is None
     application_actions.do_accept(application, by=clerk)
-    call_command("refresh_green_channel", stdout=io.StringIO())
     case.refresh_from_db()
     application.refresh_from_db()
-    assert case.promised_due_on == add_working_days(application.accepted_on, 5).date
+    # Started in the acceptance's transaction (``signals.application_moved``) …
+    assert case.deadline.due_date == add_working_days(application.accepted_on, 5).date
+    # … and the job, a safety net, finds nothing left to start.
+    out = io.StringIO()
+    call_command("refresh_green_channel", stdout=out)
+    assert GreenChannelCase.objects.filter(deadline__isnull=True).count() == 0
 
 
 def test_the_api_gives_the_tracking_card(client, item, enterprise_applicant, clerk, project, leader, supervisor):
@@ -173,7 +177,7 @@ def test_the_application_case_page_carries_the_tracking_card(
     page = client.get(case_page).content.decode()
 
     assert f'data-green-card="{application.number}"' in page
-    assert f'data-green-due="{case.promised_due_on:%Y-%m-%d}"' in page
+    assert f'data-green-due="{case.deadline.due_date:%Y-%m-%d}"' in page
 
 
 def test_only_an_application_of_the_projects_investor_enters_the_green_channel(
@@ -206,6 +210,20 @@ def test_only_an_application_of_the_projects_investor_enters_the_green_channel(
     assert not GreenChannelCase.objects.exists()
 
 
+def test_both_due_dates_of_the_card_show_how_they_are_counted(
+    client, item, enterprise_applicant, clerk, project, leader, supervisor
+):
+    application = accepted(item, enterprise_applicant, clerk, "g9")
+    case = actions.do_enter_green_channel(
+        application, project=project, lead_official=leader, reason="领办", days=3, by=supervisor
+    )
+    client.force_login(supervisor)
+    for url in (reverse("secretaries:green_case", args=[case.pk]), reverse("secretaries:green")):
+        page = client.get(url).content.decode()
+        assert page.count("data-derivation") == 2  # the shortened and the ordinary promised due date
+        assert "Civil Code Art. 201" in page
+
+
 def test_the_cards_light_is_the_platforms_with_the_green_channels_own_yellow_threshold(
     settings, item, enterprise_applicant, clerk, project, leader, supervisor
 ):
@@ -214,7 +232,8 @@ def test_the_cards_light_is_the_platforms_with_the_green_channels_own_yellow_thr
         application, project=project, lead_official=leader, reason="重大项目领办", by=supervisor
     )
     # Due Thursday 8 October 2026, the first working day after National Day.
-    GreenChannelCase.objects.filter(pk=case.pk).update(promised_due_on=dt.date(2026, 10, 8))
+    case.deadline.due_date = dt.date(2026, 10, 8)
+    case.deadline.save(update_fields=["due_date"])
     case.refresh_from_db()
     monday = dt.date(2026, 9, 28)  # 28, 29, 30 September and 8 October: 3 working days left after it
     settings.DGOV_YELLOW_DAYS = {**settings.DGOV_YELLOW_DAYS, "green_channel": 1}

@@ -148,3 +148,15 @@ def test_staff_cannot_rate_an_issue_through_the_enterprises_link(client, issue, 
     assert issue.rating is None
     client.logout()
     assert client.post(url, {"rating": 4}).status_code == 200
+
+
+def test_an_issues_due_dates_show_how_they_are_counted_on_every_page(client, issue, secretary, project):
+    client.force_login(secretary)
+    pages = [
+        reverse("secretaries:issue", args=[issue.pk]),
+        reverse("secretaries:issues"),
+        reverse("secretaries:project", args=[project.pk]),
+    ]
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "data-derivation" in page and "Civil Code Art. 201" in page, url

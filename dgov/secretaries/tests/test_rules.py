@@ -10,13 +10,14 @@ from django.test import Client
 
 from dgov.applications import actions as application_actions
 from dgov.applications.models import Channel
+from dgov.documents.tests import files
 from dgov.lib import clock as the_clock
 from dgov.lib.testing import walk_pages
 from dgov.secretaries import actions
 from dgov.secretaries.models import Contact, EnterpriseIssue, Level
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.pdf()  # a whole PDF: the upload check parses it (issue 19 §2)
 
 
 @pytest.fixture

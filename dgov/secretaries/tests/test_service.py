@@ -350,3 +350,29 @@ def test_the_enterprise_page_lists_only_its_own_districts_projects(
     page = client.get(reverse("secretaries:enterprise")).content.decode()
     assert actions.confirmation_token(contact)[:20] in page
     assert actions.confirmation_token(stray)[:20] not in page and "外区项目" not in page
+
+
+def test_a_contacts_file_is_downloaded_by_those_who_open_the_project_and_nobody_else(
+    client, assigned, project, secretary, leader, inspector, make_staff
+):
+    """Issue 19 §1: a file is seen through what carries it. The contact record's attachment
+    (uploaded by the secretary) opens for the people the project page shows it to, and for
+    no other staff member of the district, whatever their document permission."""
+    client.force_login(secretary)
+    upload = SimpleUploadedFile("纪要.pdf", files.pdf(), content_type="application/pdf")
+    client.post(
+        reverse("secretaries:project_act", args=[project.pk, "contact"]),
+        {"contact-on": TODAY.isoformat(), "contact-method": Method.VISIT, "contact-people": "刘总",
+         "contact-discussion": "现场查看", "contact-evidence": upload},
+    )  # fmt: skip
+    document = Contact.objects.get().attachments.get()
+    page = reverse("secretaries:project", args=[project.pk])
+    download = reverse("documents:download", args=[document.pk])
+    for person in (secretary, leader, inspector, make_staff("window_clerk", "clerk-zwfw", department="ZWFW")):
+        client.force_login(person)
+        shown = client.get(page)
+        assert client.get(download).status_code == (200 if shown.status_code == 200 else 404), person.username
+        if shown.status_code == 200:
+            assert download in shown.content.decode()
+    client.force_login(leader)
+    assert client.get(download).status_code == 200

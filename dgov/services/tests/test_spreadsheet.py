@@ -12,6 +12,13 @@ from dgov.services.tests.conftest import material
 pytestmark = pytest.mark.django_db
 
 MATERIAL_LEGAL_BASIS = 6  # the column of ``legal_basis`` in the materials sheet
+COMPLETE = {
+    "place": "宽城区政务服务中心",
+    "hours": "周一至周五",
+    "enquiry_phone": "0431-88880000",
+    "complaint_phone": "12345",
+    "result_name": "营业执照",
+}
 
 
 def export(client):
@@ -50,9 +57,11 @@ def test_an_edited_row_publishes_a_new_version_and_a_new_row_a_new_item(client, 
     items, materials = book["items"], book["materials"]
     header = [c.value for c in items[1]]
     items.cell(row=2, column=header.index("promised_limit_days") + 1, value=3)
+    for column, value in COMPLETE.items():  # an import publishes complete guides only
+        items.cell(row=2, column=header.index(column) + 1, value=value)
     items.append(
         [
-            "SCJG-002",
+            "220103-SCJG-002",
             "个体工商户设立登记",
             "citizen",
             "SCJG",
@@ -65,11 +74,12 @@ def test_an_edited_row_publishes_a_new_version_and_a_new_row_a_new_item(client, 
             "",
             "",
             "开店",
+            *[COMPLETE.get(column, "") for column in header[13:]],
         ]
     )
     materials.append(
         [
-            "SCJG-002",
+            "220103-SCJG-002",
             "个体工商户登记（备案）申请书",
             "electronic",
             1,
@@ -86,7 +96,7 @@ def test_an_edited_row_publishes_a_new_version_and_a_new_row_a_new_item(client, 
     item.refresh_from_db()
     assert item.current.number == 2 and item.current.promised_limit_days == 3
     assert [m.source for m in item.current.materials.all()] == ["applicant", "shared"]
-    new = ServiceItem.objects.get(code="SCJG-002")
+    new = ServiceItem.objects.get(code="220103-SCJG-002")
     assert new.current.max_trips == 0 and new.current.materials.get().form == "electronic"
 
 
@@ -139,6 +149,34 @@ def test_only_administrators_export_and_import(client, clerk):
     client.force_login(clerk)
     assert client.get(reverse("services:staff_export")).status_code == 403
     assert client.get(reverse("services:staff_import")).status_code == 403
+
+
+def test_a_new_item_whose_code_lacks_the_gb_t_39554_structure_is_refused(client, administrator, publish):
+    publish("SCJG-001")  # an existing item keeps its code: re-importing it is fine
+    client.force_login(administrator)
+    book = export(client)
+    row = [
+        "",
+        "个体工商户设立登记",
+        "citizen",
+        "SCJG",
+        "《市场主体登记管理条例》第十九条",
+        "",
+        3,
+        1,
+        0,
+        "full",
+        "",
+        "",
+        "",
+    ]
+    book["items"].append(["x!", *row[1:]])
+    book["items"].append(["220103-WJJ-002", *row[1:]])
+    response = upload(client, book)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "x!" in page and "implementing agency" in page
+    assert not ServiceItem.objects.filter(code__in=["x!", "220103-WJJ-002"]).exists()
 
 
 def test_a_value_that_looks_like_a_formula_is_exported_as_text_and_reads_back_unchanged(client, administrator, publish):

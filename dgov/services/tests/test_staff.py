@@ -22,6 +22,15 @@ def form_data(district, **overrides):
         "fees": "",
         "fee_basis": "",
         "keywords": "开宾馆 开理发店",
+        "handling": "online",
+        "place": "宽城区政务服务中心一楼",
+        "hours": "周一至周五 8:30—16:30",
+        "enquiry_phone": "0431-88880000",
+        "complaint_phone": "12345",
+        "result_name": "公共场所卫生许可证",
+        "post_available": "on",
+        "name_en": "Public place hygiene licence",
+        "keywords_en": "hotel barber",
         "materials-TOTAL_FORMS": "2",
         "materials-INITIAL_FORMS": "0",
         "materials-MIN_NUM_FORMS": "0",
@@ -53,10 +62,10 @@ def test_an_administrator_creates_an_item_through_the_form_and_it_is_published(c
     client.force_login(administrator)
     assert client.get(reverse("services:staff_create")).status_code == 200
 
-    response = client.post(reverse("services:staff_create"), form_data(district, code="WJJ-009"))
+    response = client.post(reverse("services:staff_create"), form_data(district, code="220103-SCJG-009"))
 
     assert response.status_code == 302
-    item = ServiceItem.objects.get(code="WJJ-009")
+    item = ServiceItem.objects.get(code="220103-SCJG-009")
     assert item.district == district
     assert item.current.name == "公共场所卫生许可"
     assert [m.name for m in item.current.materials.all()] == ["卫生许可申请书"]
@@ -91,7 +100,7 @@ def test_editing_an_item_through_the_form_publishes_a_second_version(client, adm
 )
 def test_bad_input_answers_400_with_the_errors_and_writes_nothing(client, administrator, district, bad):
     client.force_login(administrator)
-    data = form_data(district, code="WJJ-009")
+    data = form_data(district, code="220103-SCJG-009")
     data.update(bad)
 
     response = client.post(reverse("services:staff_create"), data)
@@ -146,3 +155,33 @@ def test_the_staff_list_shows_the_district_items(client, administrator, publish,
     response = client.get(reverse("services:staff_items"))
     page = response.content.decode()
     assert "公共场所卫生许可" in page and "食品经营许可" in page
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("x!", "digits and capital letters"),
+        ("SCJG-009", "three or four parts"),
+        ("220104-SCJG-009", "the district&#x27;s code 220103"),
+        ("220103-WJJ-009", "implementing agency"),
+        ("220103-SCJG-9", "3 to 14 digits"),
+        ("220103-SCJG-009-ABCD", "business item"),
+    ],
+)
+def test_an_implementation_code_without_the_gb_t_39554_structure_is_refused(
+    client, administrator, district, code, message
+):
+    client.force_login(administrator)
+    response = client.post(reverse("services:staff_create"), form_data(district, code=code))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not ServiceItem.objects.exists()
+
+
+def test_a_code_with_the_agencys_credit_code_and_a_business_item_is_accepted(client, administrator, district):
+    from dgov.accounts.demo import demo_credit_code
+
+    code = demo_credit_code("11220103MB1641953")
+    Department.objects.filter(district=district, code="SCJG").update(credit_code=code)
+    client.force_login(administrator)
+    response = client.post(reverse("services:staff_create"), form_data(district, code=f"220103-{code}-000105315-01"))
+    assert response.status_code == 302

@@ -180,7 +180,7 @@ def test_clearing_an_ordinary_day_is_refused(administrator):
 
 def test_an_extension_adds_working_days_and_is_logged(deadline_for, administrator):
     deadline = deadline_for(D(2026, 9, 18), 20)
-    actions.do_extend_deadline(deadline, days=10, reason="expert review", by=administrator)
+    actions.do_extend_deadline(deadline, days=10, reason="expert review", by=administrator, today=D(2026, 10, 22))
     deadline.refresh_from_db()
     # 21–25 Fri Oct 23 – Thu Oct 29, 26–30 Fri Oct 30 – Thu Nov 5
     assert (deadline.extra_days, deadline.due_date) == (10, D(2026, 11, 5))
@@ -190,7 +190,7 @@ def test_an_extension_adds_working_days_and_is_logged(deadline_for, administrato
 
 def test_the_deadline_log_is_append_only(deadline_for, administrator):
     deadline = deadline_for(D(2026, 9, 18), 20)
-    actions.do_extend_deadline(deadline, days=1, reason="x", by=administrator)
+    actions.do_extend_deadline(deadline, days=1, reason="x", by=administrator, today=D(2026, 9, 18))
     change = DeadlineChange.objects.get()
     with pytest.raises(ValueError):
         change.save()
