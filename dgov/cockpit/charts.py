@@ -80,7 +80,7 @@ WALLS = {
     "left": gettext_lazy("Left wall"),
     "right": gettext_lazy("Right wall"),
 }
-WALL_OF_KIND = {
+WALL_OF_KIND: dict[str, str] = {
     ServiceWindow.Kind.GENERAL: "back",
     ServiceWindow.Kind.ENTERPRISE: "left",
     ServiceWindow.Kind.GREEN: "left",
@@ -541,8 +541,13 @@ class Cockpit:
                     "tooltip": {"formatter": escape(tip)},
                 }
             )
-        options = {
-            "title": {"text": _("The service hall: windows by on-time rate"), "left": "center", "textStyle": {"fontSize": 14}},
+        title = _("The service hall: windows by on-time rate")
+        options: dict[str, Any] = {
+            "title": {
+                "text": title,
+                "left": "center",
+                "textStyle": {"fontSize": 14},
+            },
             "tooltip": {"trigger": "item"},
             "grid": {"top": 40, "left": 8, "right": 8, "bottom": 48},
             "xAxis": {"type": "value", "min": 0, "max": PLAN_WIDTH, "show": False},
@@ -579,7 +584,11 @@ class Cockpit:
                                 {"coord": [PLAN_WIDTH - 3.5, PLAN_DEPTH - 3]},
                             ],
                             [
-                                {"name": _("Entrance"), "coord": [PLAN_WIDTH / 2 - 1.5, 0], "label": {"position": "inside"}},
+                                {
+                                    "name": _("Entrance"),
+                                    "coord": [PLAN_WIDTH / 2 - 1.5, 0],
+                                    "label": {"position": "inside"},
+                                },
                                 {"coord": [PLAN_WIDTH / 2 + 1.5, 0.8]},
                             ],
                         ],
@@ -598,7 +607,7 @@ class Cockpit:
             _("Decided"),
             _("On time (promised)"),
         ]
-        return Chart("hall_map", str(options["title"]["text"]), options, header, rows, links)
+        return Chart("hall_map", title, options, header, rows, links)
 
     def ratings(self) -> Chart:
         from dgov.ratings.models import Level
