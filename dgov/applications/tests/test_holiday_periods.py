@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from dgov.applications import actions
 from dgov.accounts.models import Department
+from dgov.applications import actions
 from dgov.applications.models import Application, Channel, Status
 from dgov.services.actions import do_publish_version
 from dgov.services.models import Audience, Material, OnlineLevel, Trips
