@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 STEP = re.compile(r"<li>(.*?)</li>", re.S)
+DUE = re.compile(r'data-due-date="([0-9-]+)"( data-provisional)?')  # workdays/_due.html
 
 
 @dataclass(frozen=True)
@@ -17,12 +18,11 @@ def shown_due(page: str, marker: str) -> Shown:
     """The due date a page shows after ``marker`` (e.g. ``data-due="legal"``), whether it
     is tagged provisional, and the derivation that follows it."""
     rest = page[page.index(marker) :]
-    date = re.search(r'data-due-date="([0-9-]+)"', rest)
+    date = DUE.search(rest)
     assert date is not None, f"no due date after {marker}"
-    tags = rest[date.start() : rest.index("</p>", date.start())]
     derivation = rest[rest.index('<ol class="derivation">') :]
     derivation = derivation[: derivation.index("</ol>")]
-    return Shown(date.group(1), "data-provisional-tag" in tags, STEP.findall(derivation))
+    return Shown(date.group(1), date.group(2) is not None, STEP.findall(derivation))
 
 
 def agrees(shown: Shown) -> bool:
