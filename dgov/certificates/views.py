@@ -205,8 +205,11 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     certificate = get_certificate_for_user(request, pk)
+    from dgov.certificates.archive import archive_path
+
+    archived = archive_path(certificate)  # with archival timestamps (B-LTA), once there are any
     return FileResponse(
-        certificate.path.open("rb"),
+        (archived if archived.exists() else certificate.path).open("rb"),
         as_attachment=True,
         filename=f"{certificate.number}.pdf",
         content_type="application/pdf",
