@@ -291,14 +291,14 @@ class OfferStep(models.Model):
     def __str__(self) -> str:
         return f"{self.offer_id} {self.verb}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("OfferStep rows are append-only.")
+        super().save(*args, **kwargs)
+
     @property
     def verb_label(self) -> str:
         """The step in words: an answer reads as the offer's status, the rest from ``STEP_VERBS``."""
         if self.verb in OfferStatus.values:
             return str(OfferStatus(self.verb).label)
         return str(STEP_VERBS.get(self.verb, self.verb))
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("OfferStep rows are append-only.")
-        super().save(*args, **kwargs)
