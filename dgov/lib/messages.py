@@ -11,8 +11,10 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 
 
 class OnceStorage(FallbackStorage):
-    def add(self, level: int, message: Any, extra_tags: str = "") -> None:
-        waiting = [*self._loaded_messages, *self._queued_messages]
+    def add(self, level: int, message: Any, extra_tags: str | None = "") -> None:
+        # Django's own attributes (not in its type stubs): messages read from the request
+        # and messages queued during it.
+        waiting = [*getattr(self, "_loaded_messages", []), *getattr(self, "_queued_messages", [])]
         if any(m.level == int(level) and str(m.message) == str(message) for m in waiting):
             return
         super().add(level, message, extra_tags)
