@@ -241,6 +241,9 @@ USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
+# The same flash message is never queued twice (dgov/lib/messages.py).
+MESSAGE_STORAGE = "dgov.lib.messages.OnceStorage"
+
 # Static files: every asset is served by the app itself (WhiteNoise), never a CDN.
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
