@@ -119,7 +119,7 @@ class Visibility:
             from dgov.secretaries.models import Secretaryship
 
             codes = Secretaryship.objects.filter(
-                secretary_id=self.secretary_id, project__is_key=True, project__district_id=self.district_id
+                secretary_id=self.secretary_id, project__is_key=True, project__district_id=self.district_id or 0
             ).exclude(project__investor_credit_code="")
             any_of |= models.Q(applicant__credit_code__in=codes.values("project__investor_credit_code"))
         return where & any_of
