@@ -41,7 +41,7 @@ DEPARTMENT_OF = {
     Role.ENTERPRISE_SERVICE: "SCJG",
 }
 MISSING_ID = 987654
-# The routes whose object the world holds: {route prefix: (kind, parameter)}.
+# The routes whose object the world holds: {route prefix: kind of object}.
 OBJECTS = {
     "applications/<int:pk>/": "application",
     "documents/<int:pk>/": "document",
