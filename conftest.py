@@ -156,6 +156,12 @@ def reviewer(make_staff: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def seal_officer(make_staff: Callable[..., Any]) -> Any:
+    """The officer who holds the district's approval seal (行政审批专用章集中托管)."""
+    return make_staff("seal_officer", "sealofficer", department="ZWFW")
+
+
+@pytest.fixture
 def supervisor(make_staff: Callable[..., Any]) -> Any:
     return make_staff("centre_supervisor", "supervisor", department="ZWFW")
 
