@@ -1,0 +1,114 @@
+"""The staff home's to-do (待办), contributed by each app in ``dgov/<app>/todo.py``.
+
+An app lists the queues a person works from as ``queues(user, today) -> list[Queue]``,
+each built by ``measure``: the number of items, their deadline lights (the one light,
+``dgov.workdays.lights.light_case``), what falls due today and on the next working day,
+the oldest item and the red items by name, each a link to its page. The home reads
+``queues_for`` and knows no app.
+
+Cost: one aggregate query per queue, one for its oldest item and one for its red items
+(both skipped when there is nothing to show).
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.functional import Promise
+
+from dgov.workdays.calendar import default_calendar
+from dgov.workdays.lights import Light, light_case
+
+RED_SHOWN = 10  # red items listed by name on a queue; the list page has the rest
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a queue: its name and the link to its page."""
+
+    name: str
+    url: str
+    due: dt.date | None = None
+    since: dt.date | dt.datetime | None = None
+
+
+@dataclass
+class Queue:
+    label: str | Promise
+    url: str
+    count: int = 0
+    lights: bool = False  # whether the queue's items carry a deadline
+    red: int = 0
+    yellow: int = 0
+    green: int = 0
+    due_today: int = 0
+    due_next: int = 0
+    next_working_day: dt.date | None = None
+    oldest: Entry | None = None
+    reds: list[Entry] = field(default_factory=list)
+
+
+def due_windows(today: dt.date) -> tuple[tuple[dt.date, dt.date] | None, tuple[dt.date, dt.date]]:
+    """The due dates that fall due today and on the next working day, as closed ranges:
+    a date on a rest day is due on the next working day (Civil Code Art. 203), so the
+    range of a working day starts after the working day before it. ``None`` for today
+    when today is not a working day."""
+    cal = default_calendar
+    one = dt.timedelta(days=1)
+    today_range = (cal.previous_working_day(today) + one, today) if cal.is_working_day(today) else None
+    next_day = cal.roll_forward(today + one)
+    return today_range, (today + one, next_day)
+
+
+def measure(
+    label: str | Promise,
+    url: str,
+    rows: Any,
+    *,
+    today: dt.date,
+    since: str,
+    entry: Callable[[Any], Entry],
+    due: str | None = None,
+    kind: str = "default",
+    stopped: Q | None = None,
+) -> Queue:
+    """The queue of ``rows`` (a queryset of open items): counted and lit in one query on
+    the date column ``due`` (none: no lights), the oldest by ``since``, the red by name."""
+    queue = Queue(label=label, url=url, lights=due is not None)
+    if due is None:
+        queue.count = rows.order_by().count()
+    else:
+        lit = rows.alias(todo_light=light_case(due, today, kind=kind, stopped=stopped))
+        today_range, next_range = due_windows(today)
+        running = ~Q(todo_light=Light.STOPPED.value)
+        # Not a working day: nothing falls due today (an empty range).
+        today_range = today_range or (today, today - dt.timedelta(days=1))
+        due_today = Q(**{f"{due}__range": today_range}) & running
+        figures = lit.order_by().aggregate(
+            count=Count("pk"),
+            red=Count("pk", filter=Q(todo_light=Light.RED.value)),
+            yellow=Count("pk", filter=Q(todo_light=Light.YELLOW.value)),
+            green=Count("pk", filter=Q(todo_light=Light.GREEN.value)),
+            due_today=Count("pk", filter=due_today),
+            due_next=Count("pk", filter=Q(**{f"{due}__range": next_range}) & running),
+        )
+        for name, value in figures.items():
+            setattr(queue, name, value)
+        queue.next_working_day = next_range[1]
+        if queue.red:
+            queue.reds = [
+                entry(row) for row in lit.filter(todo_light=Light.RED.value).order_by(due, "pk")[:RED_SHOWN]
+            ]
+    if queue.count:
+        oldest = rows.order_by(since, "pk").first()
+        queue.oldest = entry(oldest) if oldest is not None else None
+    return queue
+
+
+def queues_for(user: Any, today: dt.date) -> list[Queue]:
+    """Every queue the person works from, app by app (``INSTALLED_APPS`` order)."""
+    from dgov.lib.plugins import discover
+
+    return [queue for _app, module in discover("todo") for queue in module.queues(user, today)]
