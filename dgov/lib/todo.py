@@ -73,34 +73,38 @@ def measure(
     due: str | None = None,
     kind: str = "default",
     stopped: Q | None = None,
+    light: Any = None,
 ) -> Queue:
     """The queue of ``rows`` (a queryset of open items): counted and lit in one query on
-    the date column ``due`` (none: no lights), the oldest by ``since``, the red by name."""
-    queue = Queue(label=label, url=url, lights=due is not None)
-    if due is None:
+    the date column ``due`` (the one deadline light, ``light_case``), the oldest by
+    ``since``, the red by name. ``light`` replaces the deadline light for a queue whose
+    colours are not a deadline (a project idle too long); without either, no lights."""
+    if light is None and due is not None:
+        light = light_case(due, today, kind=kind, stopped=stopped)
+    queue = Queue(label=label, url=url, lights=light is not None)
+    if light is None:
         queue.count = rows.order_by().count()
     else:
-        lit = rows.alias(todo_light=light_case(due, today, kind=kind, stopped=stopped))
-        today_range, next_range = due_windows(today)
-        running = ~Q(todo_light=Light.STOPPED.value)
-        # Not a working day: nothing falls due today (an empty range).
-        today_range = today_range or (today, today - dt.timedelta(days=1))
-        due_today = Q(**{f"{due}__range": today_range}) & running
-        figures = lit.order_by().aggregate(
-            count=Count("pk"),
-            red=Count("pk", filter=Q(todo_light=Light.RED.value)),
-            yellow=Count("pk", filter=Q(todo_light=Light.YELLOW.value)),
-            green=Count("pk", filter=Q(todo_light=Light.GREEN.value)),
-            due_today=Count("pk", filter=due_today),
-            due_next=Count("pk", filter=Q(**{f"{due}__range": next_range}) & running),
-        )
-        for name, value in figures.items():
+        lit = rows.alias(todo_light=light)
+        figures: dict[str, Any] = {
+            "count": Count("pk"),
+            "red": Count("pk", filter=Q(todo_light=Light.RED.value)),
+            "yellow": Count("pk", filter=Q(todo_light=Light.YELLOW.value)),
+            "green": Count("pk", filter=Q(todo_light=Light.GREEN.value)),
+        }
+        if due is not None:
+            today_range, next_range = due_windows(today)
+            # Not a working day: nothing falls due today (an empty range).
+            today_range = today_range or (today, today - dt.timedelta(days=1))
+            running = ~Q(todo_light=Light.STOPPED.value)
+            figures["due_today"] = Count("pk", filter=Q(**{f"{due}__range": today_range}) & running)
+            figures["due_next"] = Count("pk", filter=Q(**{f"{due}__range": next_range}) & running)
+            queue.next_working_day = next_range[1]
+        for name, value in lit.order_by().aggregate(**figures).items():
             setattr(queue, name, value)
-        queue.next_working_day = next_range[1]
         if queue.red:
-            queue.reds = [
-                entry(row) for row in lit.filter(todo_light=Light.RED.value).order_by(due, "pk")[:RED_SHOWN]
-            ]
+            reds = lit.filter(todo_light=Light.RED.value).order_by(due or since, "pk")[:RED_SHOWN]
+            queue.reds = [entry(row) for row in reds]
     if queue.count:
         oldest = rows.order_by(since, "pk").first()
         queue.oldest = entry(oldest) if oldest is not None else None
