@@ -141,7 +141,7 @@ def test_an_answer_outside_the_products_terms_is_refused_with_nothing_written(
     with pytest.raises(ValidationError) as error:
         actions.do_answer(offer, by=bank_officer, grant=True, amount=Decimal("500"), rate=Decimal("8"), term_months=48)
     assert len(error.value.messages) == 3
-    assert "at most what was asked (300万)" in error.value.messages[0]
+    assert "at most what was asked (300 × 10,000 yuan)" in error.value.messages[0]
     assert "3.45%–5.5%" in error.value.messages[1]
     offer.refresh_from_db()
     assert offer.status == OfferStatus.PENDING

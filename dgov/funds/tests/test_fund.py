@@ -91,7 +91,7 @@ def test_a_commitment_follows_the_funds_rules(fund, project, fund_manager):
     with pytest.raises(ValidationError) as error:
         actions.do_propose_commitment(fund, project, amount=Decimal("3500"), share=Decimal("25"), by=fund_manager)
     assert error.value.messages == [
-        "The fund commits at most 3000万 to one project.",
+        "The fund commits at most 3000 × 10,000 yuan to one project.",
         "The fund's share is above 0 and at most 20%.",
     ]
 
@@ -123,7 +123,7 @@ def test_the_fund_never_commits_more_than_it_holds(district, industry, fund, fun
     b = actions.do_propose_commitment(fund, second, amount=Decimal("3000"), share=Decimal("10"), by=fund_manager)
     approve(a, approvers)
     actions.do_decide(b, approve=True, by=approvers[0])
-    with pytest.raises(Conflict, match="holds only 2000万"):
+    with pytest.raises(Conflict, match="holds only 2000 × 10,000 yuan"):
         actions.do_decide(b, approve=True, by=approvers[1])
     b.refresh_from_db()
     fund.refresh_from_db()
@@ -138,7 +138,7 @@ def test_tranches_never_exceed_the_commitment_and_wait_for_their_milestone(fund,
     commitment.refresh_from_db()
     first = actions.do_plan_tranche(commitment, amount=Decimal("1000"), milestone=Stage.SIGNED, by=fund_manager)
     actions.do_plan_tranche(commitment, amount=Decimal("2000"), milestone=Stage.CONSTRUCTION, by=fund_manager)
-    with pytest.raises(ValidationError, match="Tranches would total 3500万, more than the commitment of 3000万"):
+    with pytest.raises(ValidationError, match="Tranches would total 3500 × 10,000 yuan, more than the commitment of 3000 × 10,000 yuan"):
         actions.do_plan_tranche(commitment, amount=Decimal("500"), milestone=Stage.OPERATION, by=fund_manager)
     approve(first, approvers)
     first.refresh_from_db()
@@ -166,7 +166,7 @@ def test_each_way_out_has_its_rule(fund, project, fund_manager, approvers):
     approve(tranche, approvers)
     actions.do_pay_tranche(Tranche.objects.get(pk=tranche.pk), by=fund_manager)
     commitment.refresh_from_db()
-    with pytest.raises(ValidationError, match="at least what the fund paid in \\(800万\\)"):
+    with pytest.raises(ValidationError, match="at least what the fund paid in \\(800 × 10,000 yuan\\)"):
         actions.do_propose_exit(
             commitment, kind="buy_back", proceeds=Decimal("700"), reason="企业回购", by=fund_manager
         )
@@ -225,7 +225,7 @@ def test_a_tranche_beyond_the_commitment_is_a_400_on_the_page(client, fund, proj
         reverse("funds:commitment_act", args=[commitment.pk, "tranche"]), {"amount": "1600", "milestone": "signed"}
     )
     assert response.status_code == 400
-    assert "more than the commitment of 1500万" in response.content.decode()
+    assert "more than the commitment of 1500 × 10,000 yuan" in response.content.decode()
     assert not Tranche.objects.exists()
 
 
