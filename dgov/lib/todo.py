@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
+from django.db.models.lookups import Exact
 from django.utils.functional import Promise
 
 from dgov.workdays.calendar import default_calendar
@@ -85,25 +86,29 @@ def measure(
     if light is None:
         queue.count = rows.order_by().count()
     else:
-        lit = rows.alias(todo_light=light)
+        # The expression itself in each filter, not an alias: PostgreSQL was asked for an
+        # alias column that a wrapped aggregate query did not select.
+        def lit(colour: str) -> Q:
+            return Q(Exact(light, Value(colour)))
+
         figures: dict[str, Any] = {
             "count": Count("pk"),
-            "red": Count("pk", filter=Q(todo_light=Light.RED.value)),
-            "yellow": Count("pk", filter=Q(todo_light=Light.YELLOW.value)),
-            "green": Count("pk", filter=Q(todo_light=Light.GREEN.value)),
+            "red": Count("pk", filter=lit(Light.RED.value)),
+            "yellow": Count("pk", filter=lit(Light.YELLOW.value)),
+            "green": Count("pk", filter=lit(Light.GREEN.value)),
         }
         if due is not None:
             today_range, next_range = due_windows(today)
             # Not a working day: nothing falls due today (an empty range).
             today_range = today_range or (today, today - dt.timedelta(days=1))
-            running = ~Q(todo_light=Light.STOPPED.value)
+            running = ~lit(Light.STOPPED.value)
             figures["due_today"] = Count("pk", filter=Q(**{f"{due}__range": today_range}) & running)
             figures["due_next"] = Count("pk", filter=Q(**{f"{due}__range": next_range}) & running)
             queue.next_working_day = next_range[1]
-        for name, value in lit.order_by().aggregate(**figures).items():
+        for name, value in rows.order_by().aggregate(**figures).items():
             setattr(queue, name, value)
         if queue.red:
-            reds = lit.filter(todo_light=Light.RED.value).order_by(due or since, "pk")[:RED_SHOWN]
+            reds = rows.filter(lit(Light.RED.value)).order_by(due or since, "pk")[:RED_SHOWN]
             queue.reds = [entry(row) for row in reds]
     if queue.count:
         oldest = rows.order_by(since, "pk").first()
