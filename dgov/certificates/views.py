@@ -266,11 +266,7 @@ def detail(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _awaiting_issue(user: Any) -> Any:
-    return (
-        awaiting_issue(user)
-        .select_related("applicant", "item_version", "department")
-        .order_by("decided_on", "pk")
-    )
+    return awaiting_issue(user).select_related("applicant", "item_version", "department").order_by("decided_on", "pk")
 
 
 @login_required
