@@ -138,7 +138,9 @@ def test_tranches_never_exceed_the_commitment_and_wait_for_their_milestone(fund,
     commitment.refresh_from_db()
     first = actions.do_plan_tranche(commitment, amount=Decimal("1000"), milestone=Stage.SIGNED, by=fund_manager)
     actions.do_plan_tranche(commitment, amount=Decimal("2000"), milestone=Stage.CONSTRUCTION, by=fund_manager)
-    with pytest.raises(ValidationError, match="Tranches would total 3500 × 10,000 yuan, more than the commitment of 3000 × 10,000 yuan"):
+    with pytest.raises(
+        ValidationError, match="Tranches would total 3500 × 10,000 yuan, more than the commitment of 3000 × 10,000 yuan"
+    ):
         actions.do_plan_tranche(commitment, amount=Decimal("500"), milestone=Stage.OPERATION, by=fund_manager)
     approve(first, approvers)
     first.refresh_from_db()
