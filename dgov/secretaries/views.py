@@ -62,6 +62,7 @@ from dgov.secretaries.models import (
 )
 from dgov.secretaries.permissions import ASSIGN, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN, VIEW_GREEN, VIEW_SERVICE
 from dgov.secretaries.reports import green_card
+from dgov.secretaries.rules import issues_for
 from dgov.workdays.lights import Light, light_case
 
 PAGE_SIZE = 50
@@ -115,19 +116,6 @@ def get_project_for_user(request: HttpRequest, pk: int) -> Project:
         return Project.objects.visible_to(user).filter(is_key=True).get(pk=pk)
     except Project.DoesNotExist:
         raise Http404 from None
-
-
-def issues_for(user: User) -> Any:
-    """Issues a person may see: the whole district's with the service view; a department's
-    staff those routed to their department now or before."""
-    issues = EnterpriseIssue.objects.visible_to(user)
-    if user.has_perm(VIEW_SERVICE):
-        return issues
-    if user.has_perm(HANDLE_ISSUE) and user.department_id:
-        return issues.filter(
-            Q(department_id=user.department_id) | Q(steps__department_id=user.department_id)
-        ).distinct()
-    return issues.none()
 
 
 def get_issue_for_user(request: HttpRequest, pk: int) -> EnterpriseIssue:
