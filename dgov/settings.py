@@ -244,6 +244,9 @@ USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
+# The same flash message is never queued twice (dgov/lib/messages.py).
+MESSAGE_STORAGE = "dgov.lib.messages.OnceStorage"
+
 # Static files: every asset is served by the app itself (WhiteNoise), never a CDN.
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -297,6 +300,9 @@ SEAL_CA_DIR = Path(env_str("DGOV_CA_KEY_DIR", str(VAR_DIR / "keys" / "ca")))
 DGOV_TSA_URL = env_str("DGOV_TSA_URL", "")
 DGOV_CRL_URL = env_str("DGOV_CRL_URL", "")  # where the CA's CRL is published; empty: under DGOV_PUBLIC_URL
 DGOV_CRL_DAYS = env_int("DGOV_CRL_DAYS", 30)
+# Archival timestamps (PAdES B-LTA) are renewed this many days before the certificate of
+# the TSA that made the latest one ends (dgov.certificates.archive).
+DGOV_ARCHIVE_RENEW_DAYS = env_int("DGOV_ARCHIVE_RENEW_DAYS", 365)
 DGOV_VERIFY_RATE = env_str("DGOV_VERIFY_RATE", "60/60")  # verifications per client address / seconds
 # How long a process keeps a district's document templates and settings (decision 0020).
 DGOV_NOTICE_CACHE_SECONDS = env_int("DGOV_NOTICE_CACHE_SECONDS", 60)

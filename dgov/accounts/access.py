@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from dgov.accounts.models import District, User
+from dgov.lib.access import ANY_SIGNED_IN, POST_ONLY, PUBLIC, Seen
 
 
 class AuthedRequest(HttpRequest):
@@ -48,3 +49,28 @@ def staff_district(request: HttpRequest, *permissions: str) -> District:
     district = staff_or_403(request, *permissions).district
     assert district is not None
     return district
+
+
+# Who may open each route of this app with GET: the role × URL matrix holds every
+# persona's answer against it (``dgov.lib.access``, decision 0025).
+VIEWS: dict[str, Seen] = {
+    "accounts/login/": PUBLIC,
+    "accounts/login/code/": PUBLIC,
+    "accounts/signup/": PUBLIC,
+    "accounts/signup/enterprise/": PUBLIC,
+    "accounts/password/forgot/": PUBLIC,
+    "accounts/password/reset/<str:token>/": Seen(rest="400", anonymous="400"),
+    "accounts/password/change/": ANY_SIGNED_IN,
+    "accounts/enterprise/": ANY_SIGNED_IN,
+    "accounts/enterprise/<int:pk>/agents/add/": POST_ONLY,
+    "accounts/enterprise/agents/<int:pk>/change/": POST_ONLY,
+    "accounts/enterprise/agents/<int:pk>/remove/": POST_ONLY,
+    "accounts/unlock/": PUBLIC,
+    "accounts/staff/applicants/": Seen(
+        ok="window_clerk reviewer department_approver centre_supervisor enterprise_service district_leader auditor administrator"
+    ),
+    "accounts/staff/applicants/new/": Seen(ok="window_clerk"),
+    "accounts/staff/applicants/<int:pk>/reveal/": POST_ONLY,
+    "accounts/staff/people/": Seen(ok="administrator"),
+    "accounts/staff/people/new/": Seen(ok="administrator"),
+}

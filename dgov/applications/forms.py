@@ -45,7 +45,11 @@ class MaterialFieldsMixin:
 
     def add_material(self, material: Material, *, documents: Any, promise: bool = False, handed: bool = False) -> None:
         pk = material.pk
-        self.fields[f"file_{pk}"] = MultipleFileField(label=_("Upload"), required=False)
+        # Named after the material: a page of inputs all called "Upload" tells a screen
+        # reader nothing about which file goes where.
+        self.fields[f"file_{pk}"] = MultipleFileField(
+            label=_("Upload: %(material)s") % {"material": material.name}, required=False
+        )
         if documents is not None:
             self.fields[f"reuse_{pk}"] = DocumentChoiceField(
                 label=_("Or use a document from my locker"),

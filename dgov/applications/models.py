@@ -7,6 +7,7 @@ window review → department approval or denial with reasons → completion.
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
-from dgov.accounts.roles import DEPARTMENT_SCOPED
+from dgov.accounts.roles import DEPARTMENT_SCOPED, Role
 from dgov.lib import clock
 from dgov.lib.ratelimit import RateLimit
 from dgov.workdays import lights
@@ -76,37 +77,89 @@ def status_label(value: str) -> str:
     return str(Status(value).label) if value in Status.values else value
 
 
-def visibility(user: Any) -> dict[str, Any] | None:
-    """The conditions of ``visible_to`` as {lookup: value}; None when nothing is visible.
-    Shared with the one-statement loader of ``dgov.applications.loading``."""
+# Whose applications each staff role sees in its district (decision 0025); a person with
+# several roles sees the union, and a role named nowhere here sees none (hired agents,
+# investment officers, inspectors, fund managers, administrators).
+# The whole district: the window (one service centre per district, 一门, takes every case
+# in), the seal held centrally for every department, the centre's supervisors, the
+# district's leaders and its auditors (these three read only: they hold no act).
+DISTRICT_WIDE = frozenset(
+    {Role.WINDOW_CLERK, Role.SEAL_OFFICER, Role.CENTRE_SUPERVISOR, Role.DISTRICT_LEADER, Role.AUDITOR}
+)
+# Their own department's cases: who reviews, decides, heads the unit, or grants the
+# department's policies and talent benefits on an approved application.
+OWN_DEPARTMENT = frozenset({*DEPARTMENT_SCOPED, Role.ENTERPRISE_SERVICE})
+# The cases of the enterprises of their key projects (项目秘书制: the applicant's unified
+# social credit code is the project investor's).
+KEY_PROJECTS = frozenset({Role.PROJECT_SECRETARY})
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What ``visible_to`` admits: an applicant's own cases (``applicant_user_id``), or
+    staff cases of ``district_id`` that are district-wide, of ``department_id``, or of
+    the key-project enterprises of the secretary ``secretary_id`` (any of them)."""
+
+    applicant_user_id: int | None = None
+    district_id: int | None = None
+    whole_district: bool = False
+    department_id: int | None = None
+    secretary_id: int | None = None
+
+    def q(self) -> models.Q:
+        if self.applicant_user_id is not None:
+            return models.Q(applicant__user_id=self.applicant_user_id)
+        where = models.Q(district_id=self.district_id)
+        if self.whole_district:
+            return where
+        any_of = models.Q(pk__in=[])
+        if self.department_id is not None:
+            any_of |= models.Q(department_id=self.department_id)
+        if self.secretary_id is not None:
+            from dgov.secretaries.models import Secretaryship
+
+            codes = Secretaryship.objects.filter(
+                secretary_id=self.secretary_id, project__is_key=True, project__district_id=self.district_id or 0
+            ).exclude(project__investor_credit_code="")
+            any_of |= models.Q(applicant__credit_code__in=codes.values("project__investor_credit_code"))
+        return where & any_of
+
+
+def visibility(user: Any) -> Visibility | None:
+    """The conditions of ``visible_to``; None when nothing is visible. Shared with the
+    one-statement loader of ``dgov.applications.loading``."""
     if not getattr(user, "is_authenticated", False):
         return None
     if user.kind != "staff":
-        return {"applicant__user_id": user.pk}
+        return Visibility(applicant_user_id=user.pk)
     if user.district_id is None:
         return None
-    conditions = {"district_id": user.district_id}
     roles = set(user.roles)
-    if roles and roles <= DEPARTMENT_SCOPED:
-        conditions["department_id"] = user.department_id
-    return conditions
+    seen = Visibility(
+        district_id=user.district_id,
+        whole_district=bool(roles & DISTRICT_WIDE),
+        department_id=user.department_id if roles & OWN_DEPARTMENT else None,
+        secretary_id=user.pk if roles & KEY_PROJECTS else None,
+    )
+    if not seen.whole_district and seen.department_id is None and seen.secretary_id is None:
+        return None
+    return seen
 
 
 class ApplicationQuerySet(DistrictScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Applicants see their own; staff their district's, and department-scoped roles
-        only their department's (unless another role of theirs sees the whole district).
-        An enterprise's agent (经办人) also sees the cases they filed for it, and all of its
-        cases when it granted them that (``accounts.Agent``)."""
-        conditions = visibility(user)
-        if conditions is None:
+        """Applicants see their own; staff of their district what their roles show them
+        (``visibility``). An enterprise's agent (经办人) also sees the cases they filed for
+        it, and all of its cases when it granted them that (``accounts.Agent``)."""
+        seen = visibility(user)
+        if seen is None:
             return self.none()
         if user.kind == "staff":
-            return self.filter(**conditions)
+            return self.filter(seen.q())
         from dgov.accounts.models import acting_for
 
         return self.filter(
-            models.Q(**conditions)
+            seen.q()
             | models.Q(applicant_id__in=acting_for(user, "may_view_all"))
             | models.Q(submitted_by_id=user.pk, applicant_id__in=acting_for(user, "may_apply"))
         )

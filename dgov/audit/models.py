@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
+from dgov.audit.verbs import verb_label
 
 
 class Outcome(models.TextChoices):
@@ -143,6 +144,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.verb} {self.object_type}:{self.object_id}"
+
+    @property
+    def verb_label(self) -> str:
+        """The act in words, in the active language (the code stays for filters)."""
+        return verb_label(self.verb)
 
     def canonical(self) -> dict[str, Any]:
         """The fields the hash chain covers, in a stable form (as read from the database:

@@ -137,20 +137,22 @@ VERBS: dict[str, Promise] = {
 
 class BundleApplicationQuerySet(DistrictScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Applicants see their own; staff their district's. A department-scoped officer
-        sees the bundles with a part of the department (the others' progress included:
-        parallel approval means knowing who holds the critical path)."""
-        from dgov.accounts.roles import DEPARTMENT_SCOPED
+        """Applicants see their own; staff the bundles with a part they may see
+        (``Application.objects.visible_to``: the others' progress included, since parallel
+        approval means knowing who holds the critical path)."""
+        from dgov.applications.models import Application, visibility
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.kind != "staff":
             return self.filter(applicant__user=user)
+        seen = visibility(user)
+        if seen is None:
+            return self.none()
         mine = super().visible_to(user)
-        roles = set(user.roles)
-        if roles and roles <= DEPARTMENT_SCOPED:
-            return mine.filter(parts__application__department_id=user.department_id).distinct()
-        return mine
+        if seen.whole_district:
+            return mine
+        return mine.filter(parts__application__in=Application.objects.filter(seen.q())).distinct()
 
 
 class BundleApplication(models.Model):

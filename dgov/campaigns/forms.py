@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.campaigns.models import Campaign, Problem
 from dgov.documents.forms import MultipleFileField
+from dgov.lib.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class CampaignForm(forms.ModelForm):

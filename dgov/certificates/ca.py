@@ -203,10 +203,7 @@ class DistrictCA:
         authority = Authority.objects.filter(district=self.district).first()
         if authority is not None and authority.ca_certificate_pem == self.pem:
             return authority
-        tsa_key_id = f"tsa-{self.district.code}"
-        public = sealing.key_store().generate_tsa(tsa_key_id)
-        tsa_pem = self.issue_tsa_certificate(serialization.load_pem_public_key(public.encode()))
-        sealing.key_store().install_certificate(tsa_key_id, tsa_pem, self.pem)
+        tsa_key_id, tsa_pem = self._new_tsa()
         authority, _created = Authority.objects.update_or_create(
             district=self.district,
             defaults={
@@ -216,6 +213,24 @@ class DistrictCA:
                 "crl_url": crl_url(self.district),
             },
         )
+        return authority
+
+    def _new_tsa(self) -> tuple[str, str]:
+        tsa_key_id = f"tsa-{self.district.code}"
+        public = sealing.key_store().generate_tsa(tsa_key_id)
+        tsa_pem = self.issue_tsa_certificate(serialization.load_pem_public_key(public.encode()))
+        sealing.key_store().install_certificate(tsa_key_id, tsa_pem, self.pem)
+        return tsa_key_id, tsa_pem
+
+    def renew_tsa(self) -> Authority:
+        """A new key and certificate for the district's local TSA, valid ``TSA_YEARS``
+        from now: run before the current one ends, so that archival timestamps
+        (``archive_certificates``) can be renewed by a TSA that outlasts the last one."""
+        authority = self.ensure_authority()
+        tsa_key_id, tsa_pem = self._new_tsa()
+        Authority.objects.filter(pk=authority.pk).update(tsa_key_id=tsa_key_id, tsa_certificate_pem=tsa_pem)
+        authority.refresh_from_db()
+        record("authority.renew_tsa", authority, district=self.district, changes={"tsa_key_id": tsa_key_id})
         return authority
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dgov.certificates.models import CertificateStatus
+from dgov.lib.widgets import DateInput
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -33,7 +34,7 @@ class StatusForm(forms.Form):
 
 class AnnotatedCopyForm(forms.Form):
     purpose = forms.CharField(label=_("What the copy is for"), max_length=200)
-    expires_on = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label=_("Valid until"), widget=DateInput())
 
     def clean_expires_on(self) -> dt.date:
         return self.cleaned_data["expires_on"]

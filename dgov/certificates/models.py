@@ -207,6 +207,9 @@ class Certificate(models.Model):
     seal_value = models.CharField(_("SM2 seal value (DER, hex)"), max_length=200)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
+    # When the TSA certificate of the latest timestamp in the archived copy ends (PAdES
+    # B-LTA, ``dgov.certificates.archive``); null until the first archival timestamp.
+    archived_until = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
 
     objects = CertificateQuerySet.as_manager()
 

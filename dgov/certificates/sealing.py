@@ -233,7 +233,7 @@ class FileKeyStore:
         self.directory = directory
         self._sm2: dict[str, sm2.PrivateKey] = {}
         self._signers: dict[str, Any] = {}
-        self._tsas: dict[str, LocalTSA] = {}
+        self._tsas: dict[str, tuple[int, LocalTSA]] = {}
 
     def _path(self, key_id: str, suffix: str) -> Path:
         if not key_id.replace("-", "").isalnum():
@@ -265,15 +265,18 @@ class FileKeyStore:
         return signer
 
     def timestamper(self, key_id: str) -> Any:
-        tsa = self._tsas.get(key_id)
-        if tsa is None:
+        # The offline CA renews a TSA's key and certificate in place (``renew_tsa``): a
+        # process that loaded the old ones notices by the certificate file's change time.
+        version = self._path(key_id, "cert.pem").stat().st_mtime_ns
+        cached = self._tsas.get(key_id)
+        if cached is None or cached[0] != version:
             tsa = LocalTSA(
                 self._path(key_id, "key.pem").read_bytes(),
                 self._path(key_id, "cert.pem").read_bytes(),
                 self._path(key_id, "ca.pem").read_bytes(),
             )
-            self._tsas[key_id] = tsa
-        return tsa.timestamper()
+            cached = self._tsas[key_id] = (version, tsa)
+        return cached[1].timestamper()
 
     def generate(self, key_id: str) -> dict[str, str]:
         from cryptography.hazmat.primitives import serialization
@@ -359,8 +362,26 @@ def material(seal: Seal) -> Material:
     """Refuses when the district has no CA on record or its CRL has lapsed: a signature
     whose validation data is stale would not hold up (B-LT)."""
     authority = Authority.objects.filter(district_id=seal.district_id).first()
-    crl = RevocationList.objects.filter(district_id=seal.district_id).order_by("-number").first()
-    if authority is None or crl is None:
+    if authority is None:
+        raise ValidationError(_("The district CA has not been set up: run create_seal."))
+    crl = current_crl(seal.district_id)
+    if seal.revoked_at is not None:
+        raise ValidationError(_("The seal %(seal)s is revoked.") % {"seal": seal.name})
+    return Material(
+        certificates=(
+            _asn1_certificate(seal.certificate_pem),
+            _asn1_certificate(authority.tsa_certificate_pem),
+            _asn1_certificate(authority.ca_certificate_pem),
+        ),
+        crl=_asn1_crl(bytes(crl.der)),
+        tsa_key_id=authority.tsa_key_id,
+    )
+
+
+def current_crl(district_id: int) -> RevocationList:
+    """The district CA's latest CRL, refused when there is none or it has lapsed."""
+    crl = RevocationList.objects.filter(district_id=district_id).order_by("-number").first()
+    if crl is None:
         raise ValidationError(_("The district CA has not been set up: run create_seal."))
     now = clock.now()
     if not crl.this_update <= now < crl.next_update:
@@ -373,17 +394,7 @@ def material(seal: Seal) -> Material:
                 "end": timezone.localtime(crl.next_update).strftime("%Y-%m-%d %H:%M"),
             }
         )
-    if seal.revoked_at is not None:
-        raise ValidationError(_("The seal %(seal)s is revoked.") % {"seal": seal.name})
-    return Material(
-        certificates=(
-            _asn1_certificate(seal.certificate_pem),
-            _asn1_certificate(authority.tsa_certificate_pem),
-            _asn1_certificate(authority.ca_certificate_pem),
-        ),
-        crl=_asn1_crl(bytes(crl.der)),
-        tsa_key_id=authority.tsa_key_id,
-    )
+    return crl
 
 
 def timestamper(tsa_key_id: str) -> Any:
@@ -651,12 +662,7 @@ def _issue_one(
     holder_name, holder_code, holder_kind = _holder(application)
     valid_to = add_years(today, certificate_type.validity_years) - dt.timedelta(days=1)
     for _attempt in range(5):
-        serial = (
-            Certificate.objects.filter(certificate_type=certificate_type, issuer_code=department.credit_code).aggregate(
-                m=Max("serial")
-            )["m"]
-            or 0
-        ) + 1
+        serial = batch.next_serial(certificate_type, department.credit_code)
         certificate = Certificate(
             district=application.district,
             application=application,
@@ -712,6 +718,7 @@ def _issue_one(
                 )
                 in_locker = _put_in_locker(certificate, application, temporary, by=by)
                 os.replace(temporary, certificate.path)
+            batch.took_serial(certificate_type, department.credit_code, serial)
             return certificate
         except IntegrityError:
             temporary.unlink(missing_ok=True)
@@ -722,6 +729,7 @@ def _issue_one(
             ).first()
             if already is not None:  # another officer issued it at the same moment
                 return already
+            batch.forget_serial(certificate_type, department.credit_code)
             continue  # another officer took the serial: take the next
         except BaseException:
             temporary.unlink(missing_ok=True)
@@ -754,12 +762,32 @@ def _put_in_locker(certificate: Certificate, application: Application, file: Pat
 
 
 class _Batch:
-    """What a run of issues can share: certificate types per item and seals per type."""
+    """What a run of issues can share: certificate types per item, seals per type, and
+    the last serial taken per type and issuer (read once; a serial another officer took
+    meanwhile fails the unique constraint, and the batch reads it again)."""
 
     def __init__(self) -> None:
         self._types: dict[int, list[CertificateType]] = {}
         self._seals: dict[tuple[int, int, dt.date], Seal] = {}
         self._material: dict[int, Material] = {}
+        self._serials: dict[tuple[int, str], int] = {}
+
+    def next_serial(self, certificate_type: CertificateType, issuer_code: str) -> int:
+        key = (certificate_type.pk, issuer_code)
+        if key not in self._serials:
+            self._serials[key] = (
+                Certificate.objects.filter(certificate_type=certificate_type, issuer_code=issuer_code).aggregate(
+                    m=Max("serial")
+                )["m"]
+                or 0
+            )
+        return self._serials[key] + 1
+
+    def took_serial(self, certificate_type: CertificateType, issuer_code: str, serial: int) -> None:
+        self._serials[(certificate_type.pk, issuer_code)] = serial
+
+    def forget_serial(self, certificate_type: CertificateType, issuer_code: str) -> None:
+        self._serials.pop((certificate_type.pk, issuer_code), None)
 
     def material(self, seal: Seal) -> Material:
         if seal.pk not in self._material:
@@ -817,7 +845,9 @@ def do_issue_batch(applications: Iterable[Application], by: Any) -> tuple[list[C
     refused: list[tuple[Any, str]] = []
     batch = _Batch()
     wanted = [application.pk for application in applications]
-    loaded = Application.objects.select_related("department", "district", "applicant", "item_version").in_bulk(wanted)
+    loaded = Application.objects.select_related("department", "district", "applicant__user", "item_version").in_bulk(
+        wanted
+    )
     for pk in wanted:
         application = loaded[pk]
         try:

@@ -349,11 +349,16 @@ def _timestamp_time(embedded: Any) -> dt.datetime | None:
     return None
 
 
-def pades_check(data: bytes, ca_pem: str, *, fallback_time: dt.datetime | None = None) -> PadesCheck:
+def pades_check(
+    data: bytes, ca_pem: str, *, fallback_time: dt.datetime | None = None, archived: bool = False
+) -> PadesCheck:
     """One certification signature covering the whole file under the district CA, valid
-    at the time of its timestamp (``fallback_time`` for files sealed before timestamps)."""
+    at the time of its timestamp (``fallback_time`` for files sealed before timestamps).
+    ``archived``: the signature may instead cover the file up to updates that pyHanko's
+    difference analysis classes as DSS and document timestamps only (B-LTA)."""
     from asn1crypto import pem, x509
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
@@ -361,8 +366,8 @@ def pades_check(data: bytes, ca_pem: str, *, fallback_time: dt.datetime | None =
     try:
         _type, _headers, der = pem.unarmor(ca_pem.encode())
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = reader.embedded_signatures
-        if len(signatures) != 1:
+        signatures = reader.embedded_regular_signatures
+        if len(signatures) != 1 or (not archived and len(reader.embedded_signatures) != 1):
             return PadesCheck(False)
         embedded = signatures[0]
         stamped = _timestamp_time(embedded)
@@ -389,13 +394,13 @@ def pades_check(data: bytes, ca_pem: str, *, fallback_time: dt.datetime | None =
     timestamp_ok = stamped is None or (
         timestamp is not None and timestamp.intact and timestamp.valid and timestamp.trusted
     )
+    covered = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        archived
+        and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level == ModificationLevel.LTA_UPDATES
+    )
     intact = bool(
-        status.intact
-        and status.valid
-        and status.trusted
-        and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-        and status.docmdp_ok is not False
-        and timestamp_ok
+        status.intact and status.valid and status.trusted and covered and status.docmdp_ok is not False and timestamp_ok
     )
     return PadesCheck(intact, stamped)
 
@@ -438,9 +443,16 @@ def verify_file(data: bytes, today: dt.date | None = None, *, check_signatures: 
                 return Verdict(Outcome.ALTERED, certificate, copy)
             signed_at = check.signed_at
         return judge(certificate, today, copy, signed_at=signed_at)
-    # Not our bytes. Our file with an update appended after the signature?
+    # Not our bytes. Our file with updates appended after the signature: archival
+    # timestamps only (B-LTA, ``archive``) leave it the same certificate; anything else
+    # changed it.
     original, copy = _by_file_hash(_signed_revision_sha256(data))
     if original is not None:
+        if check_signatures:
+            seal = copy.seal if copy is not None and copy.seal is not None else original.seal
+            check = pades_check(data, seal.ca_certificate_pem, archived=True)
+            if check.intact:
+                return judge(original, today, copy, signed_at=check.signed_at)
         return Verdict(Outcome.CHANGED, original, copy, detailed=False)
     # Does the file claim to be one of ours? (Any single changed byte leaves at least one
     # of the identifier's uncompressed copies readable.)

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dgov.accounts.access import AuthedRequest, StaffRequest, staff_or_403
-from dgov.applications.models import Application
 from dgov.certificates import publish
 from dgov.certificates.actions import CHANGE_STATUS, do_annotated_copy, do_change_status
 from dgov.certificates.forms import AnnotatedCopyForm, StatusForm, VerifyForm
-from dgov.certificates.models import Certificate, CertificateType, LedgerFinding, Seal
+from dgov.certificates.models import Certificate, LedgerFinding, Seal
 from dgov.certificates.rules import may_change_status, may_make_copy, may_see_ledger
-from dgov.certificates.sealing import APPROVED_STATUSES, ISSUE, do_issue_batch
+from dgov.certificates.sealing import ISSUE, do_issue_batch
 from dgov.certificates.throttle import throttled
+from dgov.certificates.todo import awaiting_issue
 from dgov.certificates.verify import Outcome, Verdict, verify_code, verify_copy_code, verify_file, verify_reference
 from dgov.lib import clock
 from dgov.lib.rules import enforce
@@ -205,8 +205,11 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     certificate = get_certificate_for_user(request, pk)
+    from dgov.certificates.archive import archive_path
+
+    archived = archive_path(certificate)  # with archival timestamps (B-LTA), once there are any
     return FileResponse(
-        certificate.path.open("rb"),
+        (archived if archived.exists() else certificate.path).open("rb"),
         as_attachment=True,
         filename=f"{certificate.number}.pdf",
         content_type="application/pdf",
@@ -266,22 +269,7 @@ def detail(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _awaiting_issue(user: Any) -> Any:
-    """Approved applications of the officer's district whose item issues a certificate
-    and that have none yet: the exit window's queue (一口出证)."""
-    items = CertificateType.objects.filter(district_id=user.district_id, item__isnull=False).values("item_id")
-    return (
-        Application.objects.filter(
-            district_id=user.district_id,
-            status__in=APPROVED_STATUSES,
-            decided_by__isnull=False,
-            item_id__in=items,
-            certificates__isnull=True,
-            # A bundle's parts come out together through its own joint issue.
-            bundle_part__isnull=True,
-        )
-        .select_related("applicant", "item_version", "department")
-        .order_by("decided_on", "pk")
-    )
+    return awaiting_issue(user).select_related("applicant", "item_version", "department").order_by("decided_on", "pk")
 
 
 @login_required

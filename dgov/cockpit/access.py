@@ -11,6 +11,7 @@ from dgov.accounts.models import Department, User
 from dgov.accounts.roles import DEPARTMENT_SCOPED
 from dgov.applications.models import Application
 from dgov.cockpit.figures import cases_behind
+from dgov.lib.access import Seen
 
 
 def own_unit(user: User) -> Department | None:
@@ -35,3 +36,16 @@ def drilled(user: User, form: Any) -> QuerySet[Application]:
     if data.get("window") is not None:
         cases = cases.filter(window__isnull=True) if data["window"] == 0 else cases.filter(window_id=data["window"])
     return cases_behind(data["measure"], user.district_id or 0, period.first_day, period.last_day, cases)
+
+
+# Who may open each route of this app with GET: the role × URL matrix holds every
+# persona's answer against it (``dgov.lib.access``, decision 0025).
+VIEWS: dict[str, Seen] = {
+    "api/v1/opendata/figures": Seen(rest="404", anonymous="404"),
+    "cockpit/": Seen(ok="centre_supervisor unit_head district_leader"),
+    "cockpit/cases/": Seen(odd={"centre_supervisor": "400", "unit_head": "400", "district_leader": "400"}),
+    "cockpit/charts/<slug:key>.<str:fmt>": Seen(),
+    "open-data/": Seen(rest="404", anonymous="404"),
+    "open-data/figures.csv": Seen(rest="404", anonymous="404"),
+    "open-data/figures.json": Seen(rest="404", anonymous="404"),
+}

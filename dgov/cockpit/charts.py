@@ -10,7 +10,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dgov.accounts.models import Department, ServiceWindow
 from dgov.cockpit import figures
@@ -68,6 +70,41 @@ def _bars(
     }
 
 
+# The hall's schematic floor plan: no window has a recorded position, so each kind of
+# window stands along its own wall, in the order of the windows' numbers (general intake
+# at the back, the enterprise and green-channel windows on the left, certificate exit on
+# the right), the entrance in the middle of the front.
+PLAN_WIDTH, PLAN_DEPTH = 16.0, 10.0
+WALLS = {
+    "back": gettext_lazy("Back wall"),
+    "left": gettext_lazy("Left wall"),
+    "right": gettext_lazy("Right wall"),
+}
+WALL_OF_KIND: dict[str, str] = {
+    ServiceWindow.Kind.GENERAL: "back",
+    ServiceWindow.Kind.ENTERPRISE: "left",
+    ServiceWindow.Kind.GREEN: "left",
+    ServiceWindow.Kind.ISSUE: "right",
+}
+
+
+def floor_plan(windows: Sequence[ServiceWindow]) -> dict[int, tuple[str, float, float]]:
+    """window pk -> (wall, x, y) on the plan, windows spread evenly along their wall."""
+    along: dict[str, list[ServiceWindow]] = {"back": [], "left": [], "right": []}
+    for window in windows:
+        along[WALL_OF_KIND.get(window.kind, "back")].append(window)
+    places: dict[int, tuple[str, float, float]] = {}
+    for wall, standing in along.items():
+        for n, window in enumerate(standing, 1):
+            share = n / (len(standing) + 1)
+            if wall == "back":
+                places[window.pk] = (wall, 1 + share * (PLAN_WIDTH - 2), PLAN_DEPTH - 1)
+            else:
+                x = 1.0 if wall == "left" else PLAN_WIDTH - 1
+                places[window.pk] = (wall, x, 1.5 + share * (PLAN_DEPTH - 3.5))
+    return places
+
+
 def _point(value: Any, url: str | None) -> dict[str, Any]:
     return {"value": value, "url": url} if url else {"value": value}
 
@@ -109,8 +146,12 @@ class Cockpit:
         return {d.pk: d for d in Department.objects.filter(district_id=self.district_id)}
 
     @cached_property
+    def service_windows(self) -> list[ServiceWindow]:
+        return list(ServiceWindow.objects.filter(district_id=self.district_id).order_by("number", "pk"))
+
+    @cached_property
     def windows(self) -> dict[int, str]:
-        names = {w.pk: f"{w.number} {w.name}" for w in ServiceWindow.objects.filter(district_id=self.district_id)}
+        names = {w.pk: f"{w.number} {w.name}" for w in self.service_windows}
         names[0] = _("Online (no window)")
         return names
 
@@ -460,6 +501,114 @@ class Cockpit:
         ]
         return Chart("windows", str(options["title"]["text"]), options, header, rows, links)
 
+    def hall_map(self) -> Chart:
+        """The service hall as a schematic floor plan: each window at its place along the
+        walls (``floor_plan``), drawn as large as the cases it received and coloured by its
+        on-time rate against the promised limit; a click lists the window's cases."""
+        data = self.by_window
+        places = floor_plan(self.service_windows)
+        rows, links, points = [], [], []
+        for window in self.service_windows:
+            m = data.get(window.pk, Measures())
+            wall, x, y = places[window.pk]
+            rate = m.on_time_promised_rate
+            url = self.cases_url("received", window=window.pk)
+            rows.append(
+                [
+                    window.number,
+                    window.name,
+                    str(window.get_kind_display()),
+                    str(WALLS[wall]),
+                    m.received,
+                    m.completed,
+                    m.decided,
+                    percent(rate),
+                ]
+            )
+            links.append(url)
+            tip = _("%(window)s: %(received)d received, %(completed)d completed, on time (promised) %(rate)s") % {
+                "window": f"{window.number} {window.name}",
+                "received": m.received,
+                "completed": m.completed,
+                "rate": percent(rate) or "–",
+            }
+            points.append(
+                {
+                    "name": window.number,
+                    "value": [x, y, -1 if rate is None else round(rate, 1), m.received],
+                    "url": url,
+                    "symbolSize": 22 + min(m.received, 400) ** 0.5 * 1.6,
+                    "tooltip": {"formatter": escape(tip)},
+                }
+            )
+        title = _("The service hall: windows by on-time rate")
+        options: dict[str, Any] = {
+            "title": {
+                "text": title,
+                "left": "center",
+                "textStyle": {"fontSize": 14},
+            },
+            "tooltip": {"trigger": "item"},
+            "grid": {"top": 40, "left": 8, "right": 8, "bottom": 48},
+            "xAxis": {"type": "value", "min": 0, "max": PLAN_WIDTH, "show": False},
+            "yAxis": {"type": "value", "min": 0, "max": PLAN_DEPTH, "show": False},
+            "visualMap": {
+                "type": "piecewise",
+                "dimension": 2,
+                "seriesIndex": 0,
+                "orient": "horizontal",
+                "left": "center",
+                "bottom": 4,
+                "pieces": [
+                    {"lt": 0, "label": _("Nothing decided"), "color": GREY},
+                    {"gte": 0, "lt": 80, "label": "< 80%", "color": RED},
+                    {"gte": 80, "lt": 95, "label": "80–95%", "color": YELLOW},
+                    {"gte": 95, "label": "≥ 95%", "color": GREEN},
+                ],
+            },
+            "series": [
+                {
+                    "name": _("Windows"),
+                    "type": "scatter",
+                    "symbol": "roundRect",
+                    "data": points,
+                    "label": {"show": True, "formatter": "{b}", "color": "#fff", "fontWeight": "bold"},
+                    "markArea": {
+                        "silent": True,
+                        "label": {"color": GREY},
+                        "itemStyle": {"color": "rgba(127,140,141,0.06)", "borderColor": GREY, "borderWidth": 1},
+                        "data": [
+                            [{"name": _("Service hall"), "coord": [0, 0]}, {"coord": [PLAN_WIDTH, PLAN_DEPTH]}],
+                            [
+                                {"name": _("Waiting area"), "coord": [3.5, 2.5], "label": {"position": "inside"}},
+                                {"coord": [PLAN_WIDTH - 3.5, PLAN_DEPTH - 3]},
+                            ],
+                            [
+                                {
+                                    "name": _("Entrance"),
+                                    "coord": [PLAN_WIDTH / 2 - 1.5, 0],
+                                    "label": {"position": "inside"},
+                                },
+                                {"coord": [PLAN_WIDTH / 2 + 1.5, 0.8]},
+                            ],
+                        ],
+                    },
+                }
+            ],
+            "aria": {"enabled": True},
+        }
+        header = [
+            _("Window"),
+            _("Name"),
+            _("Kind"),
+            _("Place in the hall"),
+            _("Received"),
+            _("Completed"),
+            _("Decided"),
+            _("On time (promised)"),
+        ]
+        return Chart("hall_map", title, options, header, rows, links)
+
     def ratings(self) -> Chart:
         from dgov.ratings.models import Level
 
@@ -502,6 +651,7 @@ class Cockpit:
             self.promises(),
             self.procedure(),
             self.windows_chart(),
+            self.hall_map(),
             self.ratings(),
         ]
 
@@ -513,6 +663,7 @@ class Cockpit:
             "promises": self.promises,
             "procedure": self.procedure,
             "windows": self.windows_chart,
+            "hall_map": self.hall_map,
             "ratings": self.ratings,
         }
         builder = builders.get(key)

@@ -13,6 +13,7 @@ from dgov.applications.models import Application, Visit
 from dgov.campaigns.models import Campaign
 from dgov.evaluation.models import ColumnArticle, ColumnBatch, Level, Measure, Scale, Survey, setting
 from dgov.lib import clock
+from dgov.lib.widgets import DateInput
 
 DECISIONS_MODERATE = [("approve", _("Show publicly")), ("reject", _("Do not show"))]
 DECISIONS_REVIEW = [("approve", _("Approve for release")), ("return", _("Return for revision"))]
@@ -119,8 +120,8 @@ class SurveyForm(forms.ModelForm):
         model = Survey
         fields = ["title", "introduction", "opens_on", "closes_on", "units"]
         widgets = {
-            "opens_on": forms.DateInput(attrs={"type": "date"}),
-            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "opens_on": DateInput(),
+            "closes_on": DateInput(),
             "units": forms.CheckboxSelectMultiple,
             "introduction": forms.Textarea(attrs={"rows": 3}),
         }
@@ -161,7 +162,7 @@ def questions_of(formset: Any) -> list[tuple[str, str]]:
 
 class TalkForm(forms.Form):
     counterpart = forms.ModelChoiceField(label=_("Talked with"), queryset=User.objects.none())
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     topic = forms.CharField(label=_("Topic"), max_length=200)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
     follow_up = forms.CharField(
@@ -221,7 +222,7 @@ class ArticleForm(forms.ModelForm):
 
 class BatchForm(forms.Form):
     number = forms.IntegerField(label=_("Batch number"), min_value=1, max_value=99)
-    release_on = forms.DateField(label=_("Released on"), widget=forms.DateInput(attrs={"type": "date"}))
+    release_on = forms.DateField(label=_("Released on"), widget=DateInput())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

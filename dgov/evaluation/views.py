@@ -354,8 +354,9 @@ def _moderation(request: StaffRequest, *, status: int = 200, errors: list[str] |
         .select_related("unit", "campaign")
         .order_by("created_at")[:100]
     )
-    rows = [(e, rules.may_moderate(user, e)) for e in pending]
-    context = {"pending": rows, "form": forms.ModerateForm(), "errors": errors or []}
+    # One form per comment, its ids carrying the comment's number: the page has one per row.
+    rows = [(e, rules.may_moderate(user, e), forms.ModerateForm(auto_id=f"id_{e.pk}_%s")) for e in pending]
+    context = {"pending": rows, "errors": errors or []}
     return render(request, "evaluation/moderation.html", context, status=status)
 
 

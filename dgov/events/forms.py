@@ -9,10 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dgov.accounts.models import User
 from dgov.events.models import EventKind, Target, TargetCategory
 from dgov.investment.models import Project
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from dgov.lib.widgets import DateInput
 
 
 class PersonChoice(forms.ModelChoiceField):

@@ -267,6 +267,13 @@ class Offer(models.Model):
         return LADDER[index + 1] if index + 1 < len(LADDER) else None
 
 
+STEP_VERBS = {
+    "sent": _("Sent to the bank"),
+    "escalated": _("Escalated"),
+    "follow_up": _("Followed up"),
+}
+
+
 class OfferStep(models.Model):
     """Append-only log of an offer's way: sent, escalated, followed up, answered."""
 
@@ -288,3 +295,10 @@ class OfferStep(models.Model):
         if self.pk is not None:
             raise ValueError("OfferStep rows are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def verb_label(self) -> str:
+        """The step in words: an answer reads as the offer's status, the rest from ``STEP_VERBS``."""
+        if self.verb in OfferStatus.values:
+            return str(OfferStatus(self.verb).label)
+        return str(STEP_VERBS.get(self.verb, self.verb))

@@ -14,15 +14,8 @@ from dgov.hall.models import HallItem, Priority, Slot
 from dgov.hall.reports import GROUPS
 from dgov.lib import clock
 from dgov.lib.idnumbers import validate_resident_id
+from dgov.lib.widgets import DateInput, TimeInput
 from dgov.services.models import ServiceItem
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
 
 
 class HallItemChoice(forms.ModelChoiceField):

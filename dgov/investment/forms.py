@@ -20,6 +20,7 @@ from dgov.investment.models import (
     TargetCompany,
 )
 from dgov.lib import clock
+from dgov.lib.widgets import DateInput
 
 MAX_FILE_BYTES = 5_000_000
 
@@ -153,7 +154,7 @@ class TransferForm(forms.Form):
 
 
 class PauseForm(forms.Form):
-    until = forms.DateField(label=_("Resume on"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Resume on"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def clean_until(self) -> Any:
@@ -187,7 +188,7 @@ class AmountForm(forms.Form):
 
 
 class PaymentForm(AmountForm):
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 

@@ -678,15 +678,15 @@ def park(request: StaffRequest, pk: int) -> HttpResponseBase:
     except Park.DoesNotExist:
         raise Http404 from None
     verdict = rules.may_manage_park(request.user, the_park)
-    allocation_form = AllocationForm(district=district)
-    waiting_form = WaitingForm(district=district)
+    allocation_form = AllocationForm(district=district, auto_id="id_allocate_%s")
+    waiting_form = WaitingForm(district=district, auto_id="id_waiting_%s")
     report_form = OccupantReportForm()
     status = 200
     if request.method == "POST":
         enforce(verdict)
         which = request.POST.get("which")
         if which == "allocate":
-            allocation_form = AllocationForm(request.POST, district=district)
+            allocation_form = AllocationForm(request.POST, district=district, auto_id="id_allocate_%s")
             form: Any = allocation_form
             parcel_id = request.POST.get("parcel", "")
             is_id = parcel_id.isascii() and parcel_id.isdigit() and len(parcel_id) <= 9  # "²" is a digit to isdigit()
@@ -694,7 +694,7 @@ def park(request: StaffRequest, pk: int) -> HttpResponseBase:
             if form.is_valid() and parcel is None:
                 form.add_error(None, _("Choose a parcel of this park."))
         elif which == "waiting":
-            waiting_form = WaitingForm(request.POST, district=district)
+            waiting_form = WaitingForm(request.POST, district=district, auto_id="id_waiting_%s")
             form = waiting_form
         elif which == "report":
             report_form = OccupantReportForm(request.POST)

@@ -5,7 +5,9 @@ Tests move time in one place with the ``clock`` fixture (root ``conftest.py``), 
 (Asia/Shanghai), which is the day that legal periods count in.
 """
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 
 from django.utils import timezone
 
@@ -32,3 +34,17 @@ def set(moment: dt.datetime | dt.date | None) -> None:  # noqa: A001 — the fix
         _fixed = moment
     else:
         _fixed = timezone.make_aware(dt.datetime.combine(moment, dt.time(10, 0)))
+
+
+@contextlib.contextmanager
+def at(moment: dt.datetime) -> Iterator[None]:
+    """Run a block at ``moment`` and give back whatever clock was set before (a test's
+    fixed clock, or the running one): the demo's history is made this way, so that its
+    events and audit entries carry the moments they tell of."""
+    global _fixed
+    before = _fixed
+    set(moment)
+    try:
+        yield
+    finally:
+        _fixed = before

@@ -7,16 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department
+from dgov.lib.widgets import DateInput
 from dgov.policies.actions import check_policy
 from dgov.policies.conditions import NUMBER
 from dgov.policies.facts import ENTERPRISE_FACTS, KNOWN_CERTIFICATES, SizeClass
 from dgov.policies.models import BenefitKind, Mode, Period
 from dgov.services.models import ServiceItem
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 

@@ -14,7 +14,8 @@ from dgov.accounts.models import Applicant, Department, District
 from dgov.accounts.roles import Role
 from dgov.audit.models import AuditEntry
 from dgov.cockpit.home import headline_for
-from dgov.lib.nav import links_for
+from dgov.lib import clock
+from dgov.lib.todo import queues_for
 
 # What each role answers for, in one sentence (the workbench's first line).
 DUTIES: dict[Role, Promise] = {
@@ -115,17 +116,24 @@ def my(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def workbench(request: AuthedRequest, role: str) -> HttpResponse:
+    """The person's to-do (待办): each queue they work from with its lights, what falls
+    due today and on the next working day, the oldest and the red items
+    (``dgov.lib.todo``); the cockpit's headline figures for the leader and the supervisor."""
     user = staff_or_403(request)
     if role not in Role.values or not user.has_role(Role(role)):
         raise PermissionDenied
     recent = AuditEntry.objects.filter(actor=user).order_by("-id")[:10]
+    today = clock.today()
+    queues = queues_for(user, today)
     return render(
         request,
         "portal/workbench.html",
         {
             "role": Role(role),
             "duty": DUTIES[Role(role)],
-            "links": links_for(user),
+            "queues": queues,
+            "any_red": any(q.red for q in queues),
+            "today": today,
             "recent": recent,
             "figures": headline_for(user, Role(role)),
         },

@@ -12,11 +12,8 @@ from dgov.accounts.roles import Role
 from dgov.documents.forms import MultipleFileField
 from dgov.investment.models import Project
 from dgov.lib import clock
+from dgov.lib.widgets import DateInput
 from dgov.secretaries.models import Engagement, IssueKind, Level, Method, Rating
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _staff(district_id: int, role: Role | None = None) -> Any:

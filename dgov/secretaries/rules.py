@@ -25,7 +25,14 @@ from dgov.accounts.access import is_staff
 from dgov.accounts.models import User
 from dgov.accounts.roles import Role
 from dgov.lib.rules import Verdict, allow, deny, hide, moved_on
-from dgov.secretaries.permissions import ASSIGN, CHAIR_JOINT_MEETING, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN
+from dgov.secretaries.permissions import (
+    ASSIGN,
+    CHAIR_JOINT_MEETING,
+    HANDLE_ISSUE,
+    LOG_CONTACT,
+    MANAGE_GREEN,
+    VIEW_SERVICE,
+)
 from dgov.workdays.calendar import year_calendar
 from dgov.workdays.lights import Light
 
@@ -269,3 +276,21 @@ def may_enter_green_channel(user: Any, application: Any) -> Verdict:
 
 def may_change_lead_official(user: Any, case: Any) -> Verdict:
     return may_manage_green(user, case.district_id)
+
+
+def issues_for(user: User) -> Any:
+    """Issues a person may see: the whole district's with the service view; a department's
+    staff those routed to their department now or before."""
+    from django.db.models import Q
+
+    from dgov.secretaries.models import EnterpriseIssue, IssueStep
+
+    issues = EnterpriseIssue.objects.visible_to(user)
+    if user.has_perm(VIEW_SERVICE):
+        return issues
+    if user.has_perm(HANDLE_ISSUE) and user.department_id:
+        # A subquery rather than a join and DISTINCT: the rows stay countable in one
+        # aggregate (the home's to-do, ``dgov.lib.todo``).
+        routed = IssueStep.objects.filter(department_id=user.department_id).values("issue_id")
+        return issues.filter(Q(department_id=user.department_id) | Q(pk__in=routed))
+    return issues.none()

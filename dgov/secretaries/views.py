@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dgov.accounts.access import AuthedRequest, staff_district, staff_or_403
 from dgov.accounts.models import User
 from dgov.accounts.roles import Role
+from dgov.applications.models import Application
 from dgov.documents.storage import do_store_uploads
 from dgov.investment.models import Project
 from dgov.lib import clock
@@ -61,6 +62,7 @@ from dgov.secretaries.models import (
 )
 from dgov.secretaries.permissions import ASSIGN, HANDLE_ISSUE, LOG_CONTACT, MANAGE_GREEN, VIEW_GREEN, VIEW_SERVICE
 from dgov.secretaries.reports import green_card
+from dgov.secretaries.rules import issues_for
 from dgov.workdays.lights import Light, light_case
 
 PAGE_SIZE = 50
@@ -114,19 +116,6 @@ def get_project_for_user(request: HttpRequest, pk: int) -> Project:
         return Project.objects.visible_to(user).filter(is_key=True).get(pk=pk)
     except Project.DoesNotExist:
         raise Http404 from None
-
-
-def issues_for(user: User) -> Any:
-    """Issues a person may see: the whole district's with the service view; a department's
-    staff those routed to their department now or before."""
-    issues = EnterpriseIssue.objects.visible_to(user)
-    if user.has_perm(VIEW_SERVICE):
-        return issues
-    if user.has_perm(HANDLE_ISSUE) and user.department_id:
-        return issues.filter(
-            Q(department_id=user.department_id) | Q(steps__department_id=user.department_id)
-        ).distinct()
-    return issues.none()
 
 
 def get_issue_for_user(request: HttpRequest, pk: int) -> EnterpriseIssue:
@@ -910,13 +899,20 @@ def green_new(request: HttpRequest) -> HttpResponse:
     return redirect("secretaries:green_case", pk=case.pk)
 
 
+def _green_case_context(user: Any, case: GreenChannelCase) -> dict[str, Any]:
+    """The card, and whether this person may open the application behind it (the green
+    channel is followed more widely than its cases are seen: decision 0025)."""
+    card = green_card(case, clock.today())
+    visible = Application.objects.visible_to(user).filter(pk=case.application_id).exists()
+    return {"card": card, **card, "may_open_application": visible}
+
+
 @login_required
 @require_GET
 def green_case(request: AuthedRequest, pk: int) -> HttpResponse:
     """The green-channel tracking card of one application."""
     case = get_green_case_for_user(request, pk)
-    card = green_card(case, clock.today())
-    context = {"card": card, **card}
+    context = _green_case_context(request.user, case)
     if rules.may_change_lead_official(request.user, case):
         context["lead_form"] = LeadOfficialForm(district_id=case.district_id, prefix="lead")
     return render(request, "secretaries/green_case.html", context)
@@ -929,8 +925,7 @@ def green_lead(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_or_403(request)
     enforce(rules.may_change_lead_official(user, case))
     form = LeadOfficialForm(request.POST, district_id=case.district_id, prefix="lead")
-    card = green_card(case, clock.today())
-    context = {"card": card, **card}
+    context = _green_case_context(user, case)
     context["lead_form"] = form
     if not form.is_valid():
         return render(request, "secretaries/green_case.html", context, status=400)

@@ -8,13 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from dgov.accounts.models import Department
 from dgov.investment.models import Project
 from dgov.lib.idnumbers import resident_id_validator
+from dgov.lib.widgets import DateInput
 from dgov.policies.models import EnterpriseProfile
 from dgov.services.models import ServiceItem
 from dgov.talent.models import TALENT_FACTS, Education, ProgrammeKind, Tier, Title
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TalentForm(forms.Form):

@@ -7,14 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import Department
 from dgov.accounts.roles import Role
+from dgov.lib.widgets import DateTimeInput
 from dgov.training.models import Kind
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class TaskChoice(forms.ModelChoiceField):

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dgov.lib.widgets import DateInput
 from dgov.workdays.calendar import HOLIDAY, WORKDAY
 from dgov.workdays.importfile import parse_date
 
@@ -17,7 +18,7 @@ NORMAL = "normal"
 class IsoDateField(forms.Field):
     """A YYYY-MM-DD date that exists; the message says which of the two is wrong."""
 
-    widget = forms.DateInput(attrs={"type": "date"})
+    widget = DateInput()
 
     def to_python(self, value: Any) -> dt.date | None:
         if isinstance(value, dt.date):

@@ -43,6 +43,24 @@ def test_the_leader_sees_the_charts_and_drills_down_to_the_cases(as_user, genera
         page.locator("[data-chart-card] a[data-drill]").first.click()
     assert "/cockpit/cases/" in page.url
     assert page.locator("[data-case]").count() > 0
+    # The hall's floor plan: a click on a window lists the cases it received.
+    page.go_back()
+    plan = page.locator('[data-chart="chart-hall_map-data"]')
+    plan.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('[data-chart=\"chart-hall_map-data\"]').dataset.drawn")
+    point = page.evaluate(
+        """() => {
+        const el = document.querySelector('[data-chart="chart-hall_map-data"]');
+        const chart = echarts.getInstanceByDom(el);
+        const first = chart.getOption().series[0].data[0];
+        const [x, y] = chart.convertToPixel({seriesIndex: 0}, first.value.slice(0, 2));
+        const box = el.getBoundingClientRect();
+        return {x: box.left + x, y: box.top + y, url: first.url};
+    }"""
+    )
+    with page.expect_navigation():
+        page.mouse.click(point["x"], point["y"])
+    assert "window=" in page.url and page.url.endswith(point["url"].split("?", 1)[1])
 
 
 def test_the_public_sees_the_open_data_charts_and_downloads(as_user, generated):

@@ -4,6 +4,9 @@ With the Kuancheng demo loaded, each demo login (and an anonymous visitor) follo
 same-site link reachable from its home page (its workbench, for staff) in the test client, breadth first, at most
 ``PER_PATTERN`` addresses per URL pattern (a list of 300 cases is crawled through two of
 them, not all). Any 4xx or 5xx fails the test, naming the page that showed the link.
+
+Each page it opens is also read by ``dgov.lib.pagecheck`` (issue 13, item 4): no id used
+twice, no control without a name, no literal "None", no audit verb shown as its code.
 """
 
 from collections import Counter, deque
@@ -17,6 +20,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from dgov.accounts.demo import STAFF
 from dgov.accounts.models import User
+from dgov.lib.pagecheck import problems
 
 PER_PATTERN = 2
 PER_ROLE = 250
@@ -58,10 +62,11 @@ def pattern_of(path: str) -> str:
     return f"{route}?{'&'.join(keys)}"
 
 
-def crawl(client: Client) -> tuple[int, list[str]]:
-    """Follow links breadth first from the home page; return how many pages opened and
-    each failure as text."""
+def crawl(client: Client) -> tuple[int, list[str], list[str]]:
+    """Follow links breadth first from the home page; return how many pages opened, each
+    failure as text and each page problem (``pagecheck``) as text."""
     failures: list[str] = []
+    flaws: list[str] = []
     seen: set[str] = set()
     per_pattern: Counter[str] = Counter()
     queue: deque[tuple[str, str]] = deque([(reverse("portal:home"), "(start)"), ("/", "(start)")])
@@ -80,14 +85,16 @@ def crawl(client: Client) -> tuple[int, list[str]]:
             continue
         if "text/html" not in response.get("Content-Type", ""):
             continue
-        parser = Links()
-        parser.feed(response.content.decode(errors="replace"))
+        body = response.content.decode(errors="replace")
         final = response.redirect_chain[-1][0] if response.redirect_chain else path
+        flaws += [f"{final}: {flaw}" for flaw in problems(body)]
+        parser = Links()
+        parser.feed(body)
         for href in parser.found:
             target = same_site(href)
             if target and target not in seen:
                 queue.append((target, final))
-    return len(seen), failures
+    return len(seen), failures, flaws
 
 
 @pytest.mark.django_db
@@ -95,15 +102,19 @@ def test_every_link_shown_to_a_demo_role_opens_for_it() -> None:
     call_command("load_demo", quiet=True)
     logins = [None, *(username for username, *_rest in STAFF), "citizen", "enterprise"]
     report: dict[str, list[str]] = {}
+    flawed: dict[str, list[str]] = {}
     opened: dict[str, int] = {}
     for username in logins:
         client = Client()
         if username is not None:
             client.force_login(User.objects.get(username=username))
         who = username or "anonymous"
-        opened[who], failures = crawl(client)
+        opened[who], failures, flaws = crawl(client)
         if failures:
             report[who] = failures
+        if flaws:
+            flawed[who] = flaws
     print("pages opened per login:", opened)
     assert min(opened.values()) >= 5, opened  # every login reaches more than its home
     assert report == {}, "\n".join(f"{who}: {line}" for who, lines in report.items() for line in lines)
+    assert flawed == {}, "\n".join(f"{who}: {line}" for who, lines in flawed.items() for line in lines)

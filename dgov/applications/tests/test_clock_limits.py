@@ -14,6 +14,7 @@ from dgov.applications.steps import step_limits, steps
 from dgov.services.actions import do_publish_version
 from dgov.services.models import Audience, Material, OnlineLevel, Trips
 from dgov.workdays.calendar import add_working_days
+from dgov.workdays.testing import agrees, shown_due
 
 pytestmark = pytest.mark.django_db
 
@@ -90,4 +91,6 @@ def test_the_case_page_shows_the_clock_of_each_step(client, accepted, reviewer, 
     page = client.get(reverse("applications:case", args=[accepted.pk])).content.decode()
     due = add_working_days(dt.date(2026, 11, 2), 3).date.isoformat()
     assert f'data-step="review" data-step-due="{due}"' in page
+    shown = shown_due(page, 'data-step="review"')  # the date shown agrees with its derivation
+    assert shown.date == due and agrees(shown), shown
     assert 'data-step="decision" data-step-due="" data-step-state="waiting"' in page

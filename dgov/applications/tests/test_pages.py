@@ -604,3 +604,30 @@ def test_lookup_is_limited_after_twenty_failures(client, item, citizen, citizen_
         assert client.post(LOOKUP, {"number": application.number, "code": "999999"}).status_code == 404
     limited = client.post(LOOKUP, {"number": application.number, "code": application.verification_code})
     assert limited.status_code == 429
+
+
+# Every control named once (issue 13, item 4) ---------------------------------------------
+
+
+def test_the_case_page_and_the_apply_form_name_every_control_once(
+    client, clerk, reviewer, item, citizen, citizen_applicant
+):
+    from dgov.lib.pagecheck import problems
+
+    waiting = submit(item, citizen_applicant, citizen, key="p1")
+    in_review = accepted(item, citizen_applicant, citizen, clerk, key="p2")
+    pages = [
+        (clerk, reverse("applications:case", args=[waiting.pk])),
+        (reviewer, reverse("applications:case", args=[in_review.pk])),
+        (clerk, reverse("applications:queue")),
+        (citizen, apply_url(item)),
+    ]
+    for person, url in pages:
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert problems(response.content.decode()) == [], url
+    # The upload inputs say which material they take, not just "Upload".
+    form = client.get(apply_url(item)).content.decode()
+    assert "Upload: 食品经营许可申请书" in form  # the test client's language is English
+    assert ">Upload<" not in form

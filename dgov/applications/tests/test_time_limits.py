@@ -152,3 +152,40 @@ def test_an_extension_while_the_promise_runs_keeps_the_unextended_promise_for_th
     promised = Application.objects.get(pk=application.pk).promised_deadline
     # 3 more after Sat 14 Feb: Tue 24, Wed 25, Thu 26 Feb (15–23 Feb the Spring Festival).
     assert (promised.due_date, promised.base_due_date) == (D(2026, 2, 26), D(2026, 2, 14))
+
+
+CALENDAR_2027 = """\
+# 2027 arrangement (a test file, not the real notice)
+2027-01-01,holiday,元旦
+2027-01-04,holiday,元旦补休
+"""
+
+
+def test_a_2027_due_date_is_provisional_until_the_notice_is_imported_and_the_page_agrees_with_its_derivation(
+    client, clock, item, citizen, citizen_applicant, clerk, administrator
+):
+    from dgov.workdays import actions as workday_actions
+    from dgov.workdays.testing import agrees, shown_due
+
+    application = accepted_on(clock, D(2026, 12, 14), item, citizen, citizen_applicant, clerk, "2027")
+    legal, promised = application.legal_deadline, application.promised_deadline
+    # Legal, 20 working days after Mon 14 Dec 2026, 2027 estimated (only 1 Jan off):
+    # 15–18 Dec = 4, 21–25 = 9, 28–31 = 13, 4–8 Jan = 18, Mon 11, Tue 12 Jan = 20.
+    assert (legal.due_date, legal.provisional) == (D(2027, 1, 12), True)
+    # Promised, 5: 15–18, Mon 21 Dec, all in the official 2026.
+    assert (promised.due_date, promised.provisional) == (D(2026, 12, 21), False)
+    client.force_login(clerk)
+    url = reverse("applications:case", args=[application.pk])
+    page = client.get(url).content.decode()
+    before = shown_due(page, 'data-due="legal"'), shown_due(page, 'data-due="promised"')
+    assert [(s.date, s.provisional) for s in before] == [("2027-01-12", True), ("2026-12-21", False)]
+    assert all(agrees(s) for s in before), before
+
+    workday_actions.do_import_year(CALENDAR_2027, by=administrator)
+    legal.refresh_from_db()
+    # Official 2027: Mon 4 Jan off too, so 20 falls on Wed 13 Jan.
+    assert (legal.due_date, legal.provisional) == (D(2027, 1, 13), False)
+    page = client.get(url).content.decode()
+    after = shown_due(page, 'data-due="legal"')
+    assert (after.date, after.provisional) == ("2027-01-13", False) and agrees(after), after
+    assert any("2027-01-04 (Monday): holiday skipped" in step for step in after.steps)

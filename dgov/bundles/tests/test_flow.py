@@ -601,3 +601,41 @@ def test_the_joint_limit_is_not_extended_after_it_ended(clock, citizen, citizen_
         actions.do_extend_bundle(bundle_application, by=leader, days=5, reason="需专家论证")
     bundle_application.refresh_from_db()
     assert (bundle_application.extended_days, bundle_application.joint_deadline.due_date) == (0, due)
+
+
+CALENDAR_2027 = """\
+# 2027 arrangement (a test file, not the real notice)
+2027-01-01,holiday,元旦
+2027-01-04,holiday,元旦补休
+"""
+
+
+def test_a_2027_joint_date_is_provisional_until_the_notice_is_imported_and_the_page_agrees_with_its_derivation(
+    client, citizen, citizen_applicant, clerk, administrator, bundle
+):
+    from dgov.workdays import actions as workday_actions
+    from dgov.workdays.testing import agrees, shown_due
+
+    bundle_application = accepted(bundle, citizen, citizen_applicant, clerk, today=dt.date(2026, 12, 14), key="2027")
+    joint = bundle_application.joint_deadline
+    # 25 working days after Mon 14 Dec 2026, 2027 estimated (only 1 Jan off): 15–18 Dec = 4,
+    # 21–25 = 9, 28–31 = 13, 4–8 Jan = 18, 11–15 = 23, Mon 18, Tue 19 Jan = 25.
+    assert (joint.due_date, joint.provisional) == (dt.date(2027, 1, 19), True)
+    food, drain = (part(bundle_application, code).legal_deadline for code in ("SCJG", "ZJJ"))
+    # The parts' own limits: food 10 working days, Mon 28 Dec 2026, inside 2026; drainage
+    # 15, 31 Dec = 13, Mon 4, Tue 5 Jan 2027 = 15 on the estimate.
+    assert (food.due_date, food.provisional) == (dt.date(2026, 12, 28), False)
+    assert (drain.due_date, drain.provisional) == (dt.date(2027, 1, 5), True)
+    client.force_login(clerk)
+    url = reverse("bundles:case", args=[bundle_application.pk])
+    before = shown_due(client.get(url).content.decode(), 'data-due="joint"')
+    assert (before.date, before.provisional) == ("2027-01-19", True) and agrees(before), before
+
+    workday_actions.do_import_year(CALENDAR_2027, by=administrator)
+    joint.refresh_from_db()
+    # Official 2027: Mon 4 Jan off too, so 25 falls on Wed 20 Jan.
+    assert (joint.due_date, joint.provisional) == (dt.date(2027, 1, 20), False)
+    after = shown_due(client.get(url).content.decode(), 'data-due="joint"')
+    assert (after.date, after.provisional) == ("2027-01-20", False) and agrees(after), after
+    drain.refresh_from_db()
+    assert (drain.due_date, drain.provisional) == (dt.date(2027, 1, 6), False)

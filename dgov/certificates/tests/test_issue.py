@@ -183,3 +183,20 @@ def test_the_holder_finds_the_issued_certificate_in_their_document_locker(certif
     assert in_locker.original_name == f"{certificate.identifier}.pdf"
     assert in_locker.path.read_bytes() == certificate.path.read_bytes()
     assert in_locker.path.stat().st_ino == certificate.path.stat().st_ino  # linked, not copied
+
+
+def test_a_batch_reads_the_last_serial_once_and_skips_one_another_officer_took(make_approved, seal, seal_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dgov.certificates.sealing import _Batch
+
+    batch = _Batch()
+    applications = [make_approved(), make_approved()]
+    with CaptureQueriesContext(connection) as queries:
+        first, second = do_issue_batch(applications, seal_officer)[0]
+    assert sum("MAX(" in query["sql"].upper() for query in queries.captured_queries) == 1
+    first_of_batch = do_issue(make_approved(), by=seal_officer, batch=batch)[0]
+    meanwhile = do_issue(make_approved(), by=seal_officer)[0]  # another officer's batch
+    after = do_issue(make_approved(), by=seal_officer, batch=batch)[0]
+    assert [c.serial for c in (first, second, first_of_batch, meanwhile, after)] == [1, 2, 3, 4, 5]

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from dgov.accounts.models import Department
+from dgov.accounts.models import Department, ServiceWindow
 from dgov.cockpit import figures
 from dgov.cockpit.figures import Period
 from dgov.cockpit.tests.conftest import refresh
@@ -37,7 +37,7 @@ def test_the_leader_sees_every_chart_with_its_table_and_download(client, leader,
     response = client.get(reverse("cockpit:cockpit"), {"from": "2026-03", "to": "2026-04"})
     assert response.status_code == 200
     page = response.content.decode()
-    for key in ("trend", "on_time", "one_trip", "promises", "procedure", "windows", "ratings"):
+    for key in ("trend", "on_time", "one_trip", "promises", "procedure", "windows", "hall_map", "ratings"):
         assert f'data-chart="chart-{key}-data"' in page
         assert reverse("cockpit:chart_download", args=[key, "csv"]) in page
         chart_data(page, key)
@@ -84,6 +84,30 @@ def test_each_figure_of_the_drill_down_counts_what_the_chart_shows(client, leade
         page = client.get(reverse("cockpit:cases"), {**MARCH, "measure": measure}).content.decode()
         shown = page.count("data-case")
         assert shown == getattr(march, measure), measure
+
+
+def test_the_hall_map_places_every_window_coloured_by_its_on_time_rate(client, leader, district, counted):
+    first = ServiceWindow.objects.get(district=district, number="01")
+    ServiceWindow.objects.create(
+        district=district, service_centre=first.service_centre, number="99", name="统一出证窗口", kind="issue"
+    )
+    client.force_login(leader)
+    page = client.get(reverse("cockpit:cockpit"), MARCH).content.decode()
+    plan = chart_data(page, "hall_map")
+    points = {p["name"]: p for p in plan["series"][0]["data"]}
+    windows = ServiceWindow.objects.filter(district=district)
+    assert set(points) == set(windows.values_list("number", flat=True))
+    assert len({tuple(p["value"][:2]) for p in points.values()}) == len(points)  # no two at one place
+    by_window = figures.summed(district.pk, Period.month(dt.date(2026, 3, 1)), "window")
+    assert points["01"]["value"][2:] == [round(by_window[first.pk].on_time_promised_rate, 1), 1]
+    assert points["99"]["value"][2:] == [-1, 0]  # nothing decided: grey
+    assert points["99"]["value"][0] > points["01"]["value"][0]  # certificate exit on the right wall
+    assert "<" not in points["01"]["tooltip"]["formatter"].replace("<br>", "")
+    listing = client.get(points["01"]["url"]).content.decode()  # a click lists the window's cases
+    assert listing.count("data-case") == 1 and counted["done_at_window"].number in listing
+    table = client.get(reverse("cockpit:chart_download", args=["hall_map", "csv"]), MARCH)
+    rows = list(csv.reader(io.StringIO(b"".join(table.streaming_content).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == sorted(points) and rows[1][4:6] == ["1", "1"]
 
 
 def test_a_chart_downloads_as_its_table(client, leader, counted):

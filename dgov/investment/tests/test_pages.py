@@ -194,3 +194,17 @@ def test_an_office_records_what_became_of_a_target_company(district, officer, le
     assert "中融国投项目" in client.get(url).content.decode()
     login(client, leader)
     assert client.post(url, result | {"result-status": "dropped"}).status_code == 403  # leaders watch
+
+
+def test_the_project_and_settings_pages_name_every_control_once(district, administrator, officer, at_intent, client):
+    # Before: 24 unlabelled inputs in the stage table, three reason inputs all "id_reason".
+    from dgov.lib.pagecheck import problems
+
+    login(client, officer)
+    page = client.get(f"/investment/projects/{at_intent.pk}/").content.decode()
+    assert 'data-action="lose"' in page
+    assert problems(page) == []
+    login(client, administrator)
+    page = client.get("/investment/settings/").content.decode()
+    assert 'name="intent-probability"' in page
+    assert problems(page) == []

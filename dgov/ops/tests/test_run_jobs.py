@@ -67,7 +67,7 @@ def test_the_audit_chainer_and_exporter_stay_put_while_another_node_holds_them(
     from dgov.audit.models import AuditCheckpoint, AuditLink
     from dgov.audit.trail import record
     from dgov.ops import leases
-    from dgov.ops.tests.test_leases import hold_elsewhere
+    from dgov.ops.tests.test_leases import hold_elsewhere, release_elsewhere
 
     with transaction.atomic():
         record("account.login", citizen, actor=citizen)
@@ -77,8 +77,8 @@ def test_the_audit_chainer_and_exporter_stay_put_while_another_node_holds_them(
         assert leases.run_due(jobs, runner="b:2", force=True) == {}
         assert not AuditLink.objects.exists() and not AuditCheckpoint.objects.exists()
     finally:
-        for lock in held:
-            lock.close() if hasattr(lock, "close") else lock.release()
+        for one, lock in zip(jobs, held, strict=True):
+            release_elsewhere(lock, f"job:{one.name}")
     done = leases.run_due(jobs, runner="b:2", force=True)
     assert done["audit_chained"] >= 1 and AuditCheckpoint.objects.count() == 1
     assert (settings.AUDIT_CHECKPOINT_DIR / "checkpoints.jsonl").read_text().count("\n") == 1

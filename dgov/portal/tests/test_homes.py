@@ -56,6 +56,32 @@ def test_loading_the_demo_twice_changes_nothing(db):
     assert Certificate.objects.filter(application__status=Status.COMPLETED).exists()
     assert all(len(seal.department.credit_code) == 18 for seal in Seal.objects.select_related("department"))
     assert User.objects.get(username="seal").has_perm("certificates.issue_certificate")
+    # A believable history: no case's event precedes its receipt, the acts are spread over
+    # months, and the demo's own acts fall on working days in office hours.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dgov.applications.models import ApplicationEvent
+    from dgov.audit.models import AuditEntry
+    from dgov.workdays.calendar import is_working_day
+
+    events = [
+        (timezone.localtime(at), received)
+        for at, received in ApplicationEvent.objects.values_list("at", "application__received_on")
+    ]
+    assert all(at.date() >= received for at, received in events)
+    days = {at.date() for at, _received in events}
+    assert max(days) - min(days) > dt.timedelta(days=60)
+    submitted = [
+        timezone.localtime(at) for at in ApplicationEvent.objects.filter(verb="submit").values_list("at", flat=True)
+    ]
+    assert all(
+        is_working_day(at.date()) and dt.time(8, 30) <= at.time() <= dt.time(17, 30)
+        for at in submitted
+        if at.date() < max(days)
+    )
+    assert len({timezone.localdate(at) for at in AuditEntry.objects.values_list("at", flat=True)}) > 10
 
 
 def test_the_front_page_links_what_the_district_publishes(client, district):

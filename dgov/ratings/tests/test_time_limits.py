@@ -70,6 +70,10 @@ def test_a_rectification_counts_from_the_rating_day_and_shows_a_2027_date_as_pro
     page = client.get(reverse("ratings:rectification", args=[rectification.pk])).content.decode()
     shown = page.split("<details>")[0]  # outside the folded explanation
     assert f'data-due-date="{deadline.due_date:%Y-%m-%d}"' in shown and "data-provisional-tag" in shown
+    from dgov.workdays.testing import agrees, shown_due
+
+    rendered = shown_due(page, "data-due=")
+    assert (rendered.date, rendered.provisional) == (deadline.due_date.isoformat(), True) and agrees(rendered)
 
 
 def test_the_competition_measures_on_time_against_the_unextended_promise(clock, district, completed):

@@ -242,3 +242,16 @@ def test_the_cards_light_is_the_platforms_with_the_green_channels_own_yellow_thr
     assert reports.green_card(case, monday)["light"] == "yellow"
     assert reports.green_card(case, dt.date(2026, 10, 6))["light"] == "yellow"  # a holiday: still running
     assert reports.green_card(case, dt.date(2026, 10, 9))["light"] == "red"
+
+
+def test_the_card_links_the_application_only_for_those_who_may_open_it(
+    client, item, enterprise_applicant, clerk, project, leader, supervisor, officer
+):
+    application = accepted(item, enterprise_applicant, clerk, "g9")
+    case = actions.do_enter_green_channel(application, project=project, lead_official=leader, reason="x", by=supervisor)
+    link = reverse("applications:case", args=[application.pk])
+    client.force_login(supervisor)
+    assert link in client.get(reverse("secretaries:green_case", args=[case.pk])).content.decode()
+    client.force_login(officer)  # follows key projects, sees no case (decision 0025)
+    page = client.get(reverse("secretaries:green_case", args=[case.pk]))
+    assert page.status_code == 200 and link not in page.content.decode()

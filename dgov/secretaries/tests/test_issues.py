@@ -160,3 +160,16 @@ def test_an_issues_due_dates_show_how_they_are_counted_on_every_page(client, iss
     for url in pages:
         page = client.get(url).content.decode()
         assert "data-derivation" in page and "Civil Code Art. 201" in page, url
+
+
+def test_the_issue_and_project_pages_name_every_control_once(client, issue, secretary, land_staff, leader, project):
+    # Several forms on one page (raise, contact, assign, resolve, escalate …) each render
+    # their own ids, and every input has a label (issue 13, item 4).
+    from dgov.lib.pagecheck import problems
+
+    for person in (secretary, land_staff, leader):
+        client.force_login(person)
+        for url in (reverse("secretaries:issue", args=[issue.pk]), reverse("secretaries:project", args=[project.pk])):
+            response = client.get(url)
+            if response.status_code == 200:
+                assert problems(response.content.decode()) == [], (person, url)

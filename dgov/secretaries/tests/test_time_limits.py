@@ -13,6 +13,7 @@ from dgov.applications.models import Channel
 from dgov.secretaries import actions, reports
 from dgov.secretaries.models import IssueStep
 from dgov.workdays import actions as workday_actions
+from dgov.workdays.testing import agrees, shown_due
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,7 @@ def test_a_2027_date_is_provisional_on_the_card_and_follows_the_import(
     url = reverse("applications:case", args=[application.pk])
     card = client.get(url).content.decode().split("data-green-card")[1].split("</section>")[0]
     assert 'data-green-due="2027-01-05"' in card and "data-provisional-tag" in card
+    assert agrees(shown_due(card, "data-green-due=")), shown_due(card, "data-green-due=")
     _token, secret = do_create_api_token(supervisor, "card")
     api = f"/api/v1/secretaries/green/{application.number}"
     data = client.get(api, HTTP_AUTHORIZATION=f"Bearer {secret}").json()
@@ -91,6 +93,7 @@ def test_a_2027_date_is_provisional_on_the_card_and_follows_the_import(
     assert (case.deadline.due_date, case.deadline.provisional) == (D(2027, 1, 6), False)
     card = client.get(url).content.decode().split("data-green-card")[1].split("</section>")[0]
     assert 'data-green-due="2027-01-06"' in card and "data-provisional-tag" not in card
+    assert agrees(shown_due(card, "data-green-due=")), shown_due(card, "data-green-due=")
     data = client.get(api, HTTP_AUTHORIZATION=f"Bearer {secret}").json()
     assert (data["green_due"], data["green_provisional"]) == ("2027-01-06", False)
 
@@ -108,8 +111,11 @@ def test_an_issue_page_shows_one_date_provisional_before_and_recomputed_after_an
     url = reverse("secretaries:issue", args=[issue.pk])
     page = client.get(url).content.decode()
     assert page.count('data-due-date="2027-01-06"') == 2 and "data-provisional-tag" in page
+    # The issue's date and its step's date each agree with the derivation shown under it.
+    assert agrees(shown_due(page, 'data-due="')) and agrees(shown_due(page, "data-step=")), page
     workday_actions.do_import_year(CALENDAR_2027, by=administrator)
     page = client.get(url).content.decode()
     # Official: Mon 4 Jan off: 30, 31 Dec, 5, 6, 7 Jan; the step and the issue agree.
     assert page.count('data-due-date="2027-01-07"') == 2
+    assert agrees(shown_due(page, 'data-due="')) and agrees(shown_due(page, "data-step=")), page
     assert "2027-01-06" not in page and "data-provisional-tag" not in page

@@ -1,0 +1,34 @@
+"""Who may open the pages of ``dgov.evaluation`` (``dgov.lib.access``)."""
+
+from dgov.lib.access import ANY_STAFF, POST_ONLY, PUBLIC, Seen
+
+# Who may open each route of this app with GET: the role × URL matrix holds every
+# persona's answer against it (``dgov.lib.access``, decision 0025).
+VIEWS: dict[str, Seen] = {
+    "api/v1/evaluation/column": PUBLIC,
+    "api/v1/evaluation/results/<campaign>": Seen(rest="422", anonymous="401"),
+    "evaluation/": Seen(rest="404", anonymous="404"),
+    "evaluation/c/<int:campaign_pk>/unit/<int:unit_pk>/": Seen(rest="404", anonymous="404"),
+    "evaluation/served/": PUBLIC,
+    "evaluation/served/<str:code>/": Seen(rest="404", anonymous="404"),
+    "evaluation/survey/<int:pk>/": Seen(rest="404", anonymous="404"),
+    "evaluation/column/": Seen(rest="404", anonymous="404"),
+    "evaluation/column/<int:pk>/": Seen(rest="404", anonymous="404"),
+    "evaluation/talk-counts/": Seen(rest="404", anonymous="404"),
+    "evaluation/results/": Seen(ok="centre_supervisor inspector unit_head district_leader administrator"),
+    "evaluation/results/export/": Seen(),
+    "evaluation/moderation/": Seen(ok="inspector"),
+    "evaluation/moderation/<int:pk>/": POST_ONLY,
+    "evaluation/invite/": Seen(ok="window_clerk centre_supervisor"),
+    "evaluation/surveys/": Seen(ok="inspector administrator"),
+    "evaluation/talks/": ANY_STAFF,
+    "evaluation/talks/new/": Seen(ok="unit_head district_leader"),
+    "evaluation/talks/<int:pk>/": Seen(rest="404", odd={"citizen": "no", "enterprise": "no"}),
+    "evaluation/columns/": Seen(ok="inspector unit_head district_leader"),
+    "evaluation/columns/new/": Seen(ok="unit_head"),
+    "evaluation/columns/<int:pk>/": Seen(rest="404", odd={"citizen": "no", "enterprise": "no"}),
+    "evaluation/columns/<int:pk>/edit/": Seen(),
+    "evaluation/reports/": Seen(ok="inspector unit_head district_leader"),
+    "evaluation/reports/new/": Seen(ok="unit_head"),
+    "evaluation/reports/<int:pk>/": Seen(rest="404", odd={"citizen": "no", "enterprise": "no"}),
+}
