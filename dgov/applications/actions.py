@@ -119,6 +119,19 @@ CLOSE_DEADLINES = fastsql.Statement(
     UPDATE workdays_deadline SET closed_at = %s WHERE id IN (%s, %s) AND closed_at IS NULL
     """
 )
+# The certificates issued on an application (name of their type, number, verification
+# code), newest first as ``Certificate.Meta.ordering``: the completion notice links each.
+# The ORM's query took 4–5 ms of CPU here (its compiler hashing the ordering's
+# expressions), a fifth of a completion's CPU (``bench/profile_lifecycle.py``).
+CERTIFICATES = fastsql.Statement(
+    """
+    SELECT t.name, c.number, c.verification_code
+      FROM certificates_certificate c
+      JOIN certificates_certificatetype t ON t.id = c.certificate_type_id
+     WHERE c.application_id = %s
+     ORDER BY c.issued_at DESC, c.id DESC
+    """
+)
 # What a transition may set besides the status (``_move``'s keyword arguments).
 TRANSITION_FIELDS = tuple(field.name for field in MOVE.fields[2:])
 
@@ -604,18 +617,13 @@ def completion_notice(application: Application) -> str:
     rate the service and to each certificate issued (one query: the certificates)."""
     from django.urls import reverse
 
-    from dgov.certificates.models import Certificate
     from dgov.lib.links import public_url
 
     lines = [str(_("Your application is completed."))]
-    for certificate in Certificate.objects.filter(application=application).select_related("certificate_type"):
+    for name, number, code in fastsql.fetch(CERTIFICATES, [application.pk]):
         lines.append(
             _("Your %(name)s %(number)s: %(link)s")
-            % {
-                "name": certificate.certificate_type.name,
-                "number": certificate.number,
-                "link": public_url(reverse("certificates:verify_code", args=[certificate.verification_code])),
-            }
+            % {"name": name, "number": number, "link": public_url(reverse("certificates:verify_code", args=[code]))}
         )
     lines.append(
         _("Rate the service: %(link)s") % {"link": public_url(reverse("ratings:rate_case", args=[application.pk]))}
