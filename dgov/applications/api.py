@@ -8,13 +8,11 @@ enforces its ``rules.may_*`` predicate), every protected row is fetched through
 status codes in ``dgov.api.views``.
 """
 
-import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
-from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
@@ -59,20 +57,12 @@ def _load_deadlines(application: Application) -> None:
             application.promised_deadline = deadlines[application.promised_deadline_id]
 
 
-@functools.cache
-def _status_label(language: str | None, status: str) -> str:
-    """A status's label in ``language`` (the active one), translated once per process:
-    the lazy label's translation on every reply cost 0.1–0.15 ms of CPU
-    (``bench/profile_lifecycle.py``)."""
-    return str(Status(status).label)
-
-
 def _state(application: Application) -> dict[str, Any]:
     """What a transition changed."""
     return {
         "number": application.number,
         "status": application.status,
-        "status_label": _status_label(translation.get_language(), application.status),
+        "status_label": str(Status(application.status).label),
         "accepted_on": application.accepted_on,
         "decided_on": application.decided_on,
         "completed_on": application.completed_on,
@@ -365,7 +355,7 @@ def lookup(request: HttpRequest, body: schemas.LookupIn) -> Any:
     return {
         "number": application.number,
         "status": application.status,
-        "status_label": _status_label(translation.get_language(), application.status),
+        "status_label": str(Status(application.status).label),
         "item_name": application.item_version.name,
         "received_on": application.received_on,
         "promised_due": application.promised_deadline.due_date if application.promised_deadline else None,
