@@ -119,13 +119,17 @@ CLOSE_DEADLINES = fastsql.Statement(
     UPDATE workdays_deadline SET closed_at = %s WHERE id IN (%s, %s) AND closed_at IS NULL
     """
 )
-# The certificates issued on an application (name of their type, number, verification
-# code), newest first as ``Certificate.Meta.ordering``: the completion notice links each.
-# The ORM's query took 4–5 ms of CPU here (its compiler hashing the ordering's
-# expressions), a fifth of a completion's CPU (``bench/profile_lifecycle.py``).
+# The certificates issued on an application with their type, newest first as
+# ``Certificate.Meta.ordering``: the completion notice links each. The ORM's query took
+# 1.7 ms of CPU against 0.09 ms for this one (measured in one process, PostgreSQL).
 CERTIFICATES = fastsql.Statement(
     """
-    SELECT t.name, c.number, c.verification_code
+    SELECT c.id, c.district_id, c.application_id, c.certificate_type_id, c.identifier, c.number,
+           c.verification_code, c.serial, c.version, c.holder_name, c.holder_code,
+           c.holder_code_kind, c.issuer_name, c.issuer_code, c.region, c.item_name, c.issued_on,
+           c.valid_from, c.valid_to, c.status, c.status_changed_on, c.file_sha256, c.storage_name,
+           c.seal_id, c.seal_metadata, c.seal_value, c.issued_by_id, c.issued_at, c.archived_until,
+           t.id, t.district_id, t.code, t.name, t.layout, t.validity_years, t.item_id
       FROM certificates_certificate c
       JOIN certificates_certificatetype t ON t.id = c.certificate_type_id
      WHERE c.application_id = %s
@@ -620,10 +624,16 @@ def completion_notice(application: Application) -> str:
     from dgov.lib.links import public_url
 
     lines = [str(_("Your application is completed."))]
-    for name, number, code in fastsql.fetch(CERTIFICATES, [application.pk]):
+    for row in fastsql.fetch(CERTIFICATES, [application.pk]):
+        found = fastsql.instances(CERTIFICATES, row)
+        certificate = found["c"]
         lines.append(
             _("Your %(name)s %(number)s: %(link)s")
-            % {"name": name, "number": number, "link": public_url(reverse("certificates:verify_code", args=[code]))}
+            % {
+                "name": found["t"].name,
+                "number": certificate.number,
+                "link": public_url(reverse("certificates:verify_code", args=[certificate.verification_code])),
+            }
         )
     lines.append(
         _("Rate the service: %(link)s") % {"link": public_url(reverse("ratings:rate_case", args=[application.pk]))}
