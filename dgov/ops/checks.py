@@ -69,7 +69,7 @@ def _checkpoints() -> Iterable[checks.CheckMessage]:
 def _files() -> Iterable[checks.CheckMessage]:
     if settings.FILE_STORAGE != "s3":
         return
-    options = settings.STORAGES["default"].get("OPTIONS", {})
+    options: dict[str, Any] = settings.STORAGES["default"].get("OPTIONS") or {}
     if not options.get("bucket_name"):
         yield checks.Error(
             "DGOV_FILE_STORAGE=s3 names no bucket.",
