@@ -200,13 +200,12 @@ def test_on_s3_a_failed_store_leaves_no_object_and_the_sweep_removes_only_orphan
     assert not on_s3.exists(orphan.key)
 
 
-def test_production_refuses_s3_without_a_bucket(settings: Any) -> None:
+def test_production_refuses_s3_without_a_bucket(settings: Any, monkeypatch: Any) -> None:
+    from dgov.ops import checks
     from dgov.ops.checks import production_checks
 
     settings.PRODUCTION = True
-    settings.DATABASES = {
-        "default": {**settings.DATABASES["default"], "ENGINE": "django.db.backends.postgresql", "HOST": "db.example"}
-    }
+    monkeypatch.setattr(checks, "default_database", lambda: {"ENGINE": "django.db.backends.postgresql", "HOST": ""})
     settings.FILE_STORAGE = "s3"
     settings.STORAGES = {
         **settings.STORAGES,
