@@ -170,7 +170,7 @@ def test_on_s3_an_issued_certificate_is_copied_into_the_locker_verifies_and_down
     data = on_s3.read(certificate.key)
     assert on_s3.read(in_locker.key) == data and in_locker.size == len(data)
     verdict = verify_file(data)
-    assert verdict.outcome == "valid" and verdict.certificate.pk == certificate.pk
+    assert verdict.outcome == "valid" and verdict.certificate is not None and verdict.certificate.pk == certificate.pk
 
     client.force_login(approved.applicant.user)
     response = client.get(reverse("certificates:download", args=[certificate.pk]))
