@@ -24,59 +24,6 @@ def pytest_configure(config: Any) -> None:
     install_flush_workaround()
 
 
-# The modules that take longest (seconds of one run of `pytest -n 2 --dist worksteal
-# --durations`, measured on a loaded machine: only their order matters). xdist's worksteal
-# hands each worker a contiguous half of the collection and steals from the tail, and
-# `testpaths` puts tests/ (crawl, fuzz, matrix, browser) last: a long test collected late
-# ran alone at the end while the other worker idled. They go first, spread over both halves.
-HEAVY_MODULES = {
-    "tests/crawl/test_links.py": 300,
-    "tests/matrix/test_matrix.py": 230,
-    "tests/fuzz/test_schema_fuzz.py": 200,
-    "dgov/services/tests/test_demo.py": 95,
-    "dgov/certificates/tests/test_archive.py": 90,
-    "dgov/certificates/tests/test_keys.py": 75,
-    "dgov/certificates/tests/test_done_when.py": 70,
-    "dgov/campaigns/tests/test_rules.py": 65,
-    "tests/browser/test_front_door_journey.py": 60,
-    "dgov/secretaries/tests/test_rules.py": 60,
-    "dgov/evaluation/tests/test_rules.py": 60,
-    "dgov/certificates/tests/test_long_term.py": 45,
-    "dgov/applications/tests/test_rules.py": 36,
-    "dgov/ops/tests/test_checks.py": 30,
-    "dgov/secretaries/tests/test_migrations.py": 30,
-    "dgov/certificates/tests/test_issue.py": 27,
-    "tests/browser/test_accessibility.py": 25,
-    "dgov/accounts/tests/test_security.py": 22,
-    "tests/browser/test_bundle_journey.py": 21,
-    "tests/browser/test_roles.py": 21,
-    "tests/browser/test_cockpit.py": 19,
-    "dgov/ratings/tests/test_rules.py": 19,
-}
-
-
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Heavy modules first, dealt to the two halves of the collection by weight (each module
-    kept whole, so module-scoped fixtures are built once per worker); the rest keep their
-    order. Deterministic, so every xdist worker collects the same list."""
-    by_module: dict[str, list[Any]] = {}
-    for item in items:
-        by_module.setdefault(item.nodeid.split("::")[0], []).append(item)
-    heavy = sorted((m for m in by_module if m in HEAVY_MODULES), key=lambda m: -HEAVY_MODULES[m])
-    if not heavy:
-        return
-    halves: tuple[list[Any], list[Any]] = ([], [])
-    weights = [0, 0]
-    for module in heavy:
-        side = 0 if weights[0] <= weights[1] else 1
-        halves[side].extend(by_module[module])
-        weights[side] += HEAVY_MODULES[module]
-    light = [item for item in items if item.nodeid.split("::")[0] not in HEAVY_MODULES]
-    # The second half starts where xdist cuts the collection in two (two workers).
-    cut = max(0, len(items) // 2 - len(halves[0]))
-    items[:] = halves[0] + light[:cut] + halves[1] + light[cut:]
-
-
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path: Any) -> Any:
     # Argon2 is the real hasher; tests log in hundreds of times, so they use MD5.
