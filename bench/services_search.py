@@ -138,9 +138,7 @@ def build(start: int, stop: int) -> District:
             batch_size=BATCH,
         )
         ServiceItem.objects.filter(district=district, code__startswith="BENCH-", current_version__isnull=True).update(
-            current_version=Subquery(
-                ServiceItemVersion.objects.filter(item=OuterRef("pk"), number=1).values("pk")[:1]
-            )
+            current_version=Subquery(ServiceItemVersion.objects.filter(item=OuterRef("pk"), number=1).values("pk")[:1])
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
