@@ -34,6 +34,7 @@ from dgov.applications.models import (
     SupplementNotice,
     Visit,
 )
+from dgov.applications.lateness import days_late
 from dgov.applications.rules import already_handled
 from dgov.applications.signals import application_moved
 from dgov.audit.trail import entry as audit_entry
@@ -497,6 +498,23 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             decided_on=today,
             reasons=reasons,
         )
+        _store_lateness(application, today)
+
+
+def _store_lateness(application: Application, today: dt.date) -> None:
+    """How late the decision came against each limit (``lateness``), in the decision's
+    transaction. Read after the conditional UPDATE closed the deadlines: from then on the
+    case's row is locked and its deadlines are closed, so neither an extension nor the
+    calendar's recomputation can move a due date under it."""
+    ids = [i for i in (application.legal_deadline_id, application.promised_deadline_id) if i]
+    dues = dict(Deadline.objects.filter(pk__in=ids).values_list("pk", "due_date")) if ids else {}
+    late = {
+        "late_legal_days": days_late(today, dues.get(application.legal_deadline_id)),
+        "late_promised_days": days_late(today, dues.get(application.promised_deadline_id)),
+    }
+    Application.objects.filter(pk=application.pk).update(**late)
+    for name, value in late.items():
+        setattr(application, name, value)
 
 
 def completion_notice(application: Application) -> str:

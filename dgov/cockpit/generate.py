@@ -246,7 +246,7 @@ APPLICATION_COLUMNS = (
     "submitted_by_id", "channel", "window_id", "idempotency_key", "status", "received_on", "supplemented_on",
     "accepted_on", "deemed_accepted", "accepted_by_id", "reviewed_by_id", "decided_by_id", "decided_on",
     "completed_on", "reasons", "legal_deadline_id", "promised_deadline_id", "clock_stopped", "extended_days",
-    "visits", "created_at", "updated_at",
+    "visits", "created_at", "updated_at", "late_legal_days", "late_promised_days",
 )  # fmt: skip
 EVENT_COLUMNS = ("id", "application_id", "at", "by_id", "verb", "from_status", "to_status", "note")
 DEADLINE_COLUMNS = (
@@ -418,9 +418,7 @@ def make_case(ctx: Context, batch: Batch, rng: random.Random, serial: int) -> No
                         days[accept_day + working],
                     )  # fmt: skip
                 )
-            fields.update(
-                legal=deadline_ids[0], promised=deadline_ids[1], legal_due=legal_due, promised_due=promised_due
-            )
+            fields.update(legal=deadline_ids[0], promised=deadline_ids[1])
             if step(review, "review", Status.REVIEWED, by_reviewer, "材料齐全，符合法定形式"):
                 fields["reviewed_by"] = by_reviewer
                 decide = max(decide, review)
@@ -432,7 +430,15 @@ def make_case(ctx: Context, batch: Batch, rng: random.Random, serial: int) -> No
                     by_approver,
                     "" if approve else "不符合许可条件",
                 ):
-                    fields.update(decided_by=by_approver, decided_on=days[decide])
+                    # Late by the working days past each due date (the days are working days).
+                    legal_index = accept_day + item.legal + extra
+                    promised_index = accept_day + item.promised + extra
+                    fields.update(
+                        decided_by=by_approver,
+                        decided_on=days[decide],
+                        late_legal=max(decide - legal_index, 0),
+                        late_promised=max(decide - promised_index, 0),
+                    )
                     if not approve:
                         fields["reasons"] = "不符合许可条件"
                     # The deadlines close with the decision.
@@ -456,12 +462,13 @@ def make_case(ctx: Context, batch: Batch, rng: random.Random, serial: int) -> No
             window, f"gen-{serial}", str(status), days[received], fields["supplemented_on"], fields["accepted_on"],
             fields["deemed"], fields["accepted_by"], fields["reviewed_by"], fields["decided_by"], fields["decided_on"],
             fields["completed_on"], fields["reasons"], fields["legal"], fields["promised"], fields["stopped"],
-            fields["extended"], len(visits), _moment(days[received], rng), ctx.now,
+            fields["extended"], len(visits), _moment(days[received], rng), ctx.now, fields.get("late_legal"),
+            fields.get("late_promised"),
         )
     )  # fmt: skip
     case = summary.Case(
         district, item.department, item.pk, window or 0, days[received], fields["accepted_on"], fields["deemed"],
-        fields["decided_on"], fields["completed_on"], item.max_trips, fields.get("legal_due"), fields.get("promised_due"),
+        fields["decided_on"], fields["completed_on"], item.max_trips, fields.get("late_legal"), fields.get("late_promised"),
     )  # fmt: skip
     history = summary.History()
     last: dt.datetime | None = None
