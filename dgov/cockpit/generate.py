@@ -744,8 +744,9 @@ def _make(plan: Plan, share: int) -> tuple[int, int, int]:
                         cursor.execute("SET LOCAL session_replication_role = replica")
             _write(writer, batch)
             if flush and plan.staged:
-                _stage(writer, sums, CASE_MEASURES)
-                _stage(writer, rating_sums, RATING_MEASURES)
+                stage = Writer()  # its rows are not the cases' rows
+                _stage(stage, sums, CASE_MEASURES)
+                _stage(stage, rating_sums, RATING_MEASURES)
             elif flush:  # the way before the staging table (measured beside it by bench/cockpit.py)
                 summary.add_sums(sums)
                 summary.add_sums(rating_sums, RATING_MEASURES)
