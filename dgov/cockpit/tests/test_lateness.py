@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db.models import F
 
+from dgov.applications import actions
 from dgov.applications.lateness import days_late
 from dgov.applications.models import Application
 from dgov.cockpit import figures
@@ -68,3 +69,25 @@ def test_the_stored_lateness_agrees_with_the_deadlines_it_was_computed_from(dist
     assert total == figures.recount(district.pk, period)[None]
     assert (total.decided, total.on_time_promised, total.on_time_legal) == (5, 3, 4)
     assert days_late(D(2026, 5, 10), D(2026, 5, 9)) == 1  # a decision on a rest day after the due date is late
+
+
+def test_a_due_date_moved_between_the_read_and_the_decision_is_read_again(items, walk, approver, clock, monkeypatch):
+    """The due dates are read before the decision's UPDATE; one moved in between (an
+    extension committed just before) is read again after it and the lateness set again."""
+    case = walk(items["one"], on=D(2026, 4, 29), steps=["accept", "review"])
+    real = actions._due_dates
+    reads = []
+
+    def stale_first(application):
+        dues = real(application)
+        reads.append(dues)
+        if len(reads) == 1:  # as read before an extension moved the promised date
+            return {**dues, application.promised_deadline_id: D(2026, 5, 6)}
+        return dues
+
+    monkeypatch.setattr(actions, "_due_dates", stale_first)
+    clock.set(D(2026, 5, 8))  # late against 6 May, on time against the real 9 May
+    actions.do_decide(case, by=approver, approve=True)
+    assert len(reads) == 2
+    case.refresh_from_db()
+    assert (case.late_legal_days, case.late_promised_days) == (0, 0)
