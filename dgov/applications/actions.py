@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from dgov.accounts.models import User
 from dgov.applications import rules
+from dgov.applications.lateness import days_late
 from dgov.applications.models import (
     CLOCK_STATUSES,
     SUPPLEMENT_NOTICE_DAYS,
@@ -483,6 +484,7 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
     today = clock.today()
     document = drafting.decision(application, by=by, approve=approve, reasons=reasons, decided_on=today)
     with transaction.atomic():
+        dues = _due_dates(application)
         _move(
             application,
             by=by,
@@ -496,7 +498,31 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             decided_by=by,
             decided_on=today,
             reasons=reasons,
+            **_lateness(application, today, dues),
         )
+        # The lateness goes in the decision's UPDATE, from the due dates read before it. Now
+        # that the row is locked and the deadlines closed, nothing can move them any more
+        # (an extension needs an open case, the calendar recomputes open deadlines only);
+        # one that moved in between (committed before the UPDATE took the row) is read
+        # again here and the lateness set again: a second row version only in that race.
+        if (again := _due_dates(application)) != dues:
+            late = _lateness(application, today, again)
+            Application.objects.filter(pk=application.pk).update(**late)
+            for name, value in late.items():
+                setattr(application, name, value)
+
+
+def _due_dates(application: Application) -> dict[int, dt.date]:
+    ids = [i for i in (application.legal_deadline_id, application.promised_deadline_id) if i]
+    return dict(Deadline.objects.filter(pk__in=ids).values_list("pk", "due_date")) if ids else {}
+
+
+def _lateness(application: Application, today: dt.date, dues: dict[int, dt.date]) -> dict[str, Any]:
+    """How late a decision today comes against each limit (``lateness``)."""
+    return {
+        "late_legal_days": days_late(today, dues.get(application.legal_deadline_id)),  # type: ignore[arg-type]
+        "late_promised_days": days_late(today, dues.get(application.promised_deadline_id)),  # type: ignore[arg-type]
+    }
 
 
 def completion_notice(application: Application) -> str:

@@ -219,6 +219,13 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # Working days the decision came after each limit (0: on time), set with the decision
+    # from the deadlines it closes (decision 0033): the cockpit's on-time figures and its
+    # drill-down to the late decisions read them instead of joining the deadlines.
+    late_legal_days = models.PositiveSmallIntegerField(_("late against the legal limit (working days)"), null=True)
+    late_promised_days = models.PositiveSmallIntegerField(
+        _("late against the promised limit (working days)"), null=True
+    )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
 
@@ -261,6 +268,18 @@ class Application(models.Model):
                 fields=["district", "decided_on"],
                 condition=models.Q(decided_on__isnull=False),
                 name="application_decided_idx",
+            ),
+            # The drill-down to the late decisions (decision 0033): partial, so only a late
+            # decision enters them (an on-time one costs the transition nothing more).
+            models.Index(
+                fields=["district", "decided_on", "department"],
+                condition=models.Q(late_legal_days__gt=0),
+                name="application_late_legal_idx",
+            ),
+            models.Index(
+                fields=["district", "decided_on", "department"],
+                condition=models.Q(late_promised_days__gt=0),
+                name="application_late_promised_idx",
             ),
             models.Index(
                 fields=["district", "completed_on"],

@@ -101,15 +101,18 @@ def verify_copy(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def pki(request: HttpRequest) -> HttpResponse:
-    """Public: the trust root, seals, TSA and CRL, and how to check without us."""
-    published = publish.pki_for(publish.district_for(request.GET.get("district", "")))
+    """Public: the trust root, seals, TSA and CRL, and how to check without us. A district
+    without a certificate authority yet gets the page saying so (its files stay 404)."""
+    district = publish.district_for(request.GET.get("district", ""))
+    published = publish.published_pki(district)
     return render(
         request,
         "certificates/pki.html",
         {
+            "district": district,
             "pki": published,
             "openssl_verify": publish.OPENSSL_VERIFY,
-            "crl_current": publish.is_current(published.crl, clock.now()),
+            "crl_current": published is not None and publish.is_current(published.crl, clock.now()),
         },
     )
 
