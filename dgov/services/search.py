@@ -20,7 +20,9 @@
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -106,11 +108,37 @@ def index_text(version: "ServiceItemVersion", event_names: Iterable[str] = ()) -
     return "\n".join(lines)
 
 
+_deferred: ContextVar[set[int] | None] = ContextVar("search_deferred", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within the block, ``reindex`` only notes the items; each is reindexed once when the
+    block ends without an error (a catalogue load publishes ~100 items and sets the events:
+    one pass instead of one per publish and per event). Use it inside the transaction."""
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending:
+        reindex_now(pending)
+
+
 def reindex(items: Iterable["ServiceItem"]) -> None:
     """Rebuild ``search_text`` of published items (after a publish or an event change)."""
+    pks = {item.pk for item in items}
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(pks)
+    else:
+        reindex_now(pks)
+
+
+def reindex_now(pks: set[int]) -> None:
     from dgov.services.models import ServiceItem
 
-    pks = [item.pk for item in items]
     rows = (
         ServiceItem.objects.filter(pk__in=pks, current_version__isnull=False)
         .select_related("current_version__department")
