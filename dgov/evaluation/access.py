@@ -26,7 +26,8 @@ VIEWS: dict[str, Seen] = {
     "evaluation/column/<int:pk>/": Seen(ok="", rest="404", anonymous="404"),
     "evaluation/talk-counts/": Seen(rest="404", anonymous="404"),
     "evaluation/results/": Seen(ok="centre_supervisor inspector unit_head district_leader administrator"),
-    "evaluation/results/export/": Seen(),
+    # Nothing to export before a campaign exists (404); then the results page's readers.
+    "evaluation/results/export/": Seen(ok="centre_supervisor inspector unit_head district_leader administrator"),
     "evaluation/moderation/": Seen(ok="inspector"),
     "evaluation/moderation/<int:pk>/": POST_ONLY,
     "evaluation/invite/": Seen(ok="window_clerk centre_supervisor"),
