@@ -40,6 +40,15 @@ REPLY_JOINS = (
 )
 # The clauses of ``models.Visibility``, as SQL over the aliases above.
 OWN_CASE = "p.user_id = %s"
+# …and an agent's (经办人) firms: all their cases where granted, the ones the agent filed
+# where they may apply (``accounts.Agent``, active rows only).
+AGENCY = (
+    "SELECT g.enterprise_id FROM accounts_agent g WHERE g.user_id = %s AND g.removed_at IS NULL AND g.{permission} = %s"
+)
+AS_APPLICANT = (
+    f"({OWN_CASE} OR a.applicant_id IN ({AGENCY.format(permission='may_view_all')})"
+    f" OR (a.submitted_by_id = %s AND a.applicant_id IN ({AGENCY.format(permission='may_apply')})))"
+)
 IN_DISTRICT = "a.district_id = %s"
 OF_DEPARTMENT = "a.department_id = %s"
 OF_KEY_PROJECT = (
@@ -70,7 +79,8 @@ def add_fact(name: str, expression: str) -> None:
 def visible_where(seen: Visibility) -> tuple[str, list[Any]]:
     """``seen.q()`` as a WHERE clause over ``APPLICATION_JOINS`` and its parameters."""
     if seen.applicant_user_id is not None:
-        return OWN_CASE, [seen.applicant_user_id]
+        user_id = seen.applicant_user_id
+        return AS_APPLICANT, [user_id, user_id, True, user_id, user_id, True]
     where, params = IN_DISTRICT, [seen.district_id]
     if seen.whole_district:
         return where, params

@@ -96,9 +96,13 @@ KEY_PROJECTS = frozenset({Role.PROJECT_SECRETARY})
 
 @dataclass(frozen=True)
 class Visibility:
-    """What ``visible_to`` admits: an applicant's own cases (``applicant_user_id``), or
-    staff cases of ``district_id`` that are district-wide, of ``department_id``, or of
-    the key-project enterprises of the secretary ``secretary_id`` (any of them)."""
+    """What ``visible_to`` admits — the one rule, which the API's one-statement loader
+    (``loading.visible_where``) writes once more as SQL: an applicant's own cases
+    (``applicant_user_id``) and, for the enterprises that user acts for (经办人,
+    ``accounts.Agent``), all of a firm's cases where it granted that and the cases they
+    filed for it where they may apply; or staff cases of ``district_id`` that are
+    district-wide, of ``department_id``, or of the key-project enterprises of the
+    secretary ``secretary_id`` (any of them)."""
 
     applicant_user_id: int | None = None
     district_id: int | None = None
@@ -108,7 +112,17 @@ class Visibility:
 
     def q(self) -> models.Q:
         if self.applicant_user_id is not None:
-            return models.Q(applicant__user_id=self.applicant_user_id)
+            from dgov.accounts.models import Agent
+
+            agencies = Agent.objects.active().filter(user_id=self.applicant_user_id)
+            return (
+                models.Q(applicant__user_id=self.applicant_user_id)
+                | models.Q(applicant_id__in=agencies.filter(may_view_all=True).values("enterprise_id"))
+                | models.Q(
+                    submitted_by_id=self.applicant_user_id,
+                    applicant_id__in=agencies.filter(may_apply=True).values("enterprise_id"),
+                )
+            )
         where = models.Q(district_id=self.district_id)
         if self.whole_district:
             return where
@@ -148,21 +162,12 @@ def visibility(user: Any) -> Visibility | None:
 
 class ApplicationQuerySet(DistrictScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Applicants see their own; staff of their district what their roles show them
-        (``visibility``). An enterprise's agent (经办人) also sees the cases they filed for
-        it, and all of its cases when it granted them that (``accounts.Agent``)."""
+        """Applicants see their own (and, as an enterprise's agent, what it granted them);
+        staff of their district what their roles show them: ``visibility``, the one rule."""
         seen = visibility(user)
         if seen is None:
             return self.none()
-        if user.kind == "staff":
-            return self.filter(seen.q())
-        from dgov.accounts.models import acting_for
-
-        return self.filter(
-            seen.q()
-            | models.Q(applicant_id__in=acting_for(user, "may_view_all"))
-            | models.Q(submitted_by_id=user.pk, applicant_id__in=acting_for(user, "may_apply"))
-        )
+        return self.filter(seen.q())
 
     def open(self) -> "ApplicationQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
