@@ -54,18 +54,24 @@ def _test_settings(settings: Any, tmp_path: Any) -> Any:
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _official_years_survive_a_flush(request: Any, django_db_blocker: Any) -> Any:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
     """A transactional test ends with a flush of every table, the official years seeded by
     ``workdays.0002`` included; the tests after it on the same worker would then count
-    2025 and 2026 as estimated years. Seed them again after such a test."""
-    yield
-    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
-        request.fixturenames
-    ):
-        return
-    with django_db_blocker.unblock():
-        restore_official_years()
+    2025 and 2026 as estimated years. Seed them again once the test's teardown is over:
+    pytest-django's flush runs in a fixture finaliser that an autouse fixture of this file
+    cannot follow (its own autouse fixture is set up first, so torn down last), which a
+    run with the browser tests first showed (holiday tests due on the wrong day)."""
+    result = yield
+    uses_db = item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+    if uses_db and nextitem is not None:  # after the last test the test database is gone
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_official_years()
+    return result
 
 
 def restore_official_years() -> None:

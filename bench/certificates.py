@@ -232,7 +232,9 @@ def main() -> int:
         latencies.append((time.perf_counter() - t) * 1000)
         assert response.status_code == 200 and b'data-outcome="valid"' in response.content
     uploads = []
-    data = issued[0].path.read_bytes()
+    from dgov.lib.files import files
+
+    data = files().read(issued[0].key)
     for _n in range(max(args.requests // 5, 20)):
         t = time.perf_counter()
         response = client.post("/certificates/verify/", {"upload": SimpleUploadedFile("c.pdf", data)})

@@ -8,6 +8,7 @@ with DEBUG on, or without ALLOWED_HOSTS.
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -251,7 +252,7 @@ MESSAGE_STORAGE = "dgov.lib.messages.OnceStorage"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "dgov" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -335,12 +336,34 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # Operations (dgov/ops/, docs/operations.md) ----------------------------------------
-# Where files live: "local" — DGOV_VAR_DIR on this machine or on a POSIX mount every node
-# shares (NFS, CephFS); "object" — an S3-compatible bucket mounted as a filesystem, which
-# has no hard links: the document locker copies instead of linking (docs/scale.md).
+# Where files live (dgov/lib/files.py, decision 0032): "local" — DGOV_VAR_DIR on this
+# machine or on a POSIX mount every node shares (NFS, CephFS); "s3" — a private bucket of an
+# S3-compatible object store, through django-storages (STORAGES["default"] below); "object"
+# — such a bucket mounted as a filesystem. Neither kind of bucket has hard links: the
+# document locker copies instead of linking.
 FILE_STORAGE = env_str("DGOV_FILE_STORAGE", "local")
-if FILE_STORAGE not in {"local", "object"}:
-    raise ImproperlyConfigured("DGOV_FILE_STORAGE is local or object.")
+if FILE_STORAGE not in {"local", "s3", "object"}:
+    raise ImproperlyConfigured("DGOV_FILE_STORAGE is local, s3 or object.")
+if FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DGOV_S3_BUCKET", ""),
+            "endpoint_url": env_str("DGOV_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("DGOV_S3_REGION", "") or None,
+            # Empty: boto3's own chain (instance role, AWS_* variables, ~/.aws).
+            "access_key": env_str("DGOV_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("DGOV_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("DGOV_S3_PREFIX", ""),
+            # Private data: no ACL of our own (the bucket's, private), never a public URL,
+            # names kept as given (the rows hold them), reads spooled to disk over 2 MB.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,
+            "max_memory_size": 2 * 1024 * 1024,
+            "addressing_style": env_str("DGOV_S3_ADDRESSING_STYLE", "") or None,
+        },
+    }
 RUNNER_STALE_AFTER = timedelta(seconds=env_int("DGOV_RUNNER_STALE_SECONDS", 60))
 MIN_FREE_DISK_MB = env_int("DGOV_MIN_FREE_DISK_MB", 2048)
 METRICS_TOKEN = env_str("DGOV_METRICS_TOKEN", "")

@@ -25,7 +25,7 @@ VIEWS: dict[str, Seen] = {
     "api/v1/applications/<number>/extend": API_POST_ONLY,
     "api/v1/applications/<number>/check-in": API_POST_ONLY,
     "api/v1/lookup": API_POST_ONLY,
-    "applications/apply/<str:code>/": Seen(rest="404"),
+    "applications/apply/<str:code>/": Seen(ok="citizen enterprise", rest="404"),
     "applications/window/new/": Seen(ok="window_clerk"),
     "applications/queue/": ANY_STAFF,
     "applications/mine/": ANY_SIGNED_IN,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from dgov.accounts.models import User
 from dgov.applications import rules
+from dgov.applications.lateness import days_late
 from dgov.applications.models import (
     CLOCK_STATUSES,
     SUPPLEMENT_NOTICE_DAYS,
@@ -71,6 +72,8 @@ MOVE = fastsql.Statement(
            reviewed_by_id = COALESCE(%s, reviewed_by_id),
            decided_by_id = COALESCE(%s, decided_by_id),
            decided_on = COALESCE(%s, decided_on),
+           late_legal_days = COALESCE(%s, late_legal_days),
+           late_promised_days = COALESCE(%s, late_promised_days),
            completed_on = COALESCE(%s, completed_on),
            reasons = COALESCE(%s, reasons)
      WHERE id = %s AND status = %s
@@ -90,10 +93,11 @@ INSERT_APPLICATION = fastsql.Statement(
            (district_id, number, verification_code, item_id, item_version_id, department_id,
             applicant_id, submitted_by_id, channel, window_id, idempotency_key, status,
             received_on, supplemented_on, accepted_on, deemed_accepted, accepted_by_id,
-            reviewed_by_id, decided_by_id, decided_on, completed_on, reasons, legal_deadline_id,
-            promised_deadline_id, clock_stopped, extended_days, visits, created_at, updated_at)
+            reviewed_by_id, decided_by_id, decided_on, late_legal_days, late_promised_days,
+            completed_on, reasons, legal_deadline_id, promised_deadline_id, clock_stopped,
+            extended_days, visits, created_at, updated_at)
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-            %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
     RETURNING id
     """
 )
@@ -600,6 +604,7 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
     today = clock.today()
     document = drafting.decision(application, by=by, approve=approve, reasons=reasons, decided_on=today)
     with transaction.atomic():
+        dues = _due_dates(application, loaded=True)
         _move(
             application,
             by=by,
@@ -613,7 +618,38 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             decided_by=by,
             decided_on=today,
             reasons=reasons,
+            **_lateness(application, today, dues),
         )
+        # The lateness goes in the decision's UPDATE, from the due dates read before it (as
+        # loaded with the case where they were: the API's read, no query of its own). Now
+        # that the row is locked and the deadlines closed, nothing can move them any more
+        # (an extension needs an open case, the calendar recomputes open deadlines only);
+        # one that moved in between (committed before the UPDATE took the row) is read
+        # again here and the lateness set again: a second row version only in that race.
+        if (again := _due_dates(application)) != dues:
+            late = _lateness(application, today, again)
+            Application.objects.filter(pk=application.pk).update(**late)
+            for name, value in late.items():
+                setattr(application, name, value)
+
+
+def _due_dates(application: Application, *, loaded: bool = False) -> dict[int, dt.date]:
+    """The due dates of the application's two deadlines by id; with ``loaded``, as loaded
+    with it where both were (the API's one-statement read), else read now."""
+    fields = [Application._meta.get_field(name) for name in ("legal_deadline", "promised_deadline")]
+    if loaded and all(field.is_cached(application) for field in fields):  # type: ignore[union-attr]
+        deadlines = [field.get_cached_value(application) for field in fields]  # type: ignore[union-attr]
+        return {deadline.pk: deadline.due_date for deadline in deadlines if deadline is not None}
+    ids = [i for i in (application.legal_deadline_id, application.promised_deadline_id) if i]
+    return dict(Deadline.objects.filter(pk__in=ids).values_list("pk", "due_date")) if ids else {}
+
+
+def _lateness(application: Application, today: dt.date, dues: dict[int, dt.date]) -> dict[str, Any]:
+    """How late a decision today comes against each limit (``lateness``)."""
+    return {
+        "late_legal_days": days_late(today, dues.get(application.legal_deadline_id)),  # type: ignore[arg-type]
+        "late_promised_days": days_late(today, dues.get(application.promised_deadline_id)),  # type: ignore[arg-type]
+    }
 
 
 def completion_notice(application: Application) -> str:

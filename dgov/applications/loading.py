@@ -31,7 +31,7 @@ APPLICATION = """
     SELECT a.id, a.district_id, a.number, a.verification_code, a.item_id, a.item_version_id,
            a.department_id, a.applicant_id, a.submitted_by_id, a.channel, a.window_id,
            a.idempotency_key, a.status, a.received_on, a.supplemented_on, a.accepted_on,
-           a.deemed_accepted, a.accepted_by_id, a.reviewed_by_id, a.decided_by_id, a.decided_on,
+           a.deemed_accepted, a.accepted_by_id, a.reviewed_by_id, a.decided_by_id, a.decided_on, a.late_legal_days, a.late_promised_days,
            a.completed_on, a.reasons, a.legal_deadline_id, a.promised_deadline_id,
            a.clock_stopped, a.extended_days, a.visits, a.created_at, a.updated_at,
            d.id, d.city_id, d.code, d.name,

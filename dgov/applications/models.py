@@ -96,9 +96,13 @@ KEY_PROJECTS = frozenset({Role.PROJECT_SECRETARY})
 
 @dataclass(frozen=True)
 class Visibility:
-    """What ``visible_to`` admits: an applicant's own cases (``applicant_user_id``), or
-    staff cases of ``district_id`` that are district-wide, of ``department_id``, or of
-    the key-project enterprises of the secretary ``secretary_id`` (any of them)."""
+    """What ``visible_to`` admits — the one rule, which the API's one-statement loader
+    (``loading.visible_where``) writes once more as SQL: an applicant's own cases
+    (``applicant_user_id``) and, for the enterprises that user acts for (经办人,
+    ``accounts.Agent``), all of a firm's cases where it granted that and the cases they
+    filed for it where they may apply; or staff cases of ``district_id`` that are
+    district-wide, of ``department_id``, or of the key-project enterprises of the
+    secretary ``secretary_id`` (any of them)."""
 
     applicant_user_id: int | None = None
     district_id: int | None = None
@@ -108,7 +112,17 @@ class Visibility:
 
     def q(self) -> models.Q:
         if self.applicant_user_id is not None:
-            return models.Q(applicant__user_id=self.applicant_user_id)
+            from dgov.accounts.models import Agent
+
+            agencies = Agent.objects.active().filter(user_id=self.applicant_user_id)
+            return (
+                models.Q(applicant__user_id=self.applicant_user_id)
+                | models.Q(applicant_id__in=agencies.filter(may_view_all=True).values("enterprise_id"))
+                | models.Q(
+                    submitted_by_id=self.applicant_user_id,
+                    applicant_id__in=agencies.filter(may_apply=True).values("enterprise_id"),
+                )
+            )
         where = models.Q(district_id=self.district_id)
         if self.whole_district:
             return where
@@ -148,21 +162,12 @@ def visibility(user: Any) -> Visibility | None:
 
 class ApplicationQuerySet(DistrictScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Applicants see their own; staff of their district what their roles show them
-        (``visibility``). An enterprise's agent (经办人) also sees the cases they filed for
-        it, and all of its cases when it granted them that (``accounts.Agent``)."""
+        """Applicants see their own (and, as an enterprise's agent, what it granted them);
+        staff of their district what their roles show them: ``visibility``, the one rule."""
         seen = visibility(user)
         if seen is None:
             return self.none()
-        if user.kind == "staff":
-            return self.filter(seen.q())
-        from dgov.accounts.models import acting_for
-
-        return self.filter(
-            seen.q()
-            | models.Q(applicant_id__in=acting_for(user, "may_view_all"))
-            | models.Q(submitted_by_id=user.pk, applicant_id__in=acting_for(user, "may_apply"))
-        )
+        return self.filter(seen.q())
 
     def open(self) -> "ApplicationQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
@@ -219,6 +224,13 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # Working days the decision came after each limit (0: on time), set with the decision
+    # from the deadlines it closes (decision 0033): the cockpit's on-time figures and its
+    # drill-down to the late decisions read them instead of joining the deadlines.
+    late_legal_days = models.PositiveSmallIntegerField(_("late against the legal limit (working days)"), null=True)
+    late_promised_days = models.PositiveSmallIntegerField(
+        _("late against the promised limit (working days)"), null=True
+    )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
 
@@ -261,6 +273,18 @@ class Application(models.Model):
                 fields=["district", "decided_on"],
                 condition=models.Q(decided_on__isnull=False),
                 name="application_decided_idx",
+            ),
+            # The drill-down to the late decisions (decision 0033): partial, so only a late
+            # decision enters them (an on-time one costs the transition nothing more).
+            models.Index(
+                fields=["district", "decided_on", "department"],
+                condition=models.Q(late_legal_days__gt=0),
+                name="application_late_legal_idx",
+            ),
+            models.Index(
+                fields=["district", "decided_on", "department"],
+                condition=models.Q(late_promised_days__gt=0),
+                name="application_late_promised_idx",
             ),
             models.Index(
                 fields=["district", "completed_on"],

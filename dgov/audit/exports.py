@@ -1,4 +1,5 @@
-"""The audit trail for auditors, as CSV / .xlsx (``dgov.lib.exports``), with the list's filters."""
+"""The audit trail for auditors, as CSV / .xlsx (``dgov.lib.exports``), with the list's filters;
+roles, acts and object types in words, the codes in the last columns."""
 
 from typing import Any
 
@@ -32,15 +33,18 @@ EXPORTS = [
             Column(_("Sequence number"), lambda e: e.pk),
             Column(_("Time"), lambda e: e.at),
             Column(_("Actor"), lambda e: e.actor_name),
-            Column(_("Role"), lambda e: e.role),
+            Column(_("Role"), lambda e: "、".join(e.role_labels)),
             Column(_("Client address"), lambda e: e.ip),
-            Column(_("Act"), lambda e: e.verb),
-            Column(_("Object type"), lambda e: e.object_type),
+            Column(_("Act"), lambda e: e.verb_label),
+            Column(_("Object type"), lambda e: e.object_type_label),
             Column(_("Object id"), lambda e: e.object_id),
             Column(_("Object"), lambda e: e.object_repr),
             Column(_("Change"), lambda e: e.changes),
             Column(_("Outcome"), lambda e: e.get_outcome_display()),
             Column(_("Request id"), lambda e: e.request_id),
+            # The stored codes last, for a reader who filters the trail by them.
+            Column(_("Act (code)"), lambda e: e.verb),
+            Column(_("Object type (code)"), lambda e: e.object_type),
         ],
     )
 ]

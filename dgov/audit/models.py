@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
+from dgov.audit import readable
 from dgov.audit.verbs import verb_label
 
 
@@ -149,6 +150,15 @@ class AuditEntry(models.Model):
     def verb_label(self) -> str:
         """The act in words, in the active language (the code stays for filters)."""
         return verb_label(self.verb)
+
+    @property
+    def role_labels(self) -> list[str]:
+        """The actor's roles at the time, in words."""
+        return readable.role_labels(self.role)
+
+    @property
+    def object_type_label(self) -> str:
+        return readable.object_type_label(self.object_type)
 
     def canonical(self) -> dict[str, Any]:
         """The fields the hash chain covers, in a stable form (as read from the database:

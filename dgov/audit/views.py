@@ -1,6 +1,3 @@
-import json
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,32 +8,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dgov.accounts.access import staff_or_403
 from dgov.accounts.roles import VIEW_AUDIT
-from dgov.audit import actions
+from dgov.audit import actions, readable
 from dgov.audit.chain import chain_status
 from dgov.audit.forms import EntryFilterForm, RebaselineForm
 from dgov.audit.models import AuditEntry, Rebaseline
 from dgov.audit.permissions import REBASELINE
 
 PAGE_SIZE = 50
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _change_lines(changes: Any) -> list[tuple[str, str]]:
-    """``{"field": [old, new]}`` as ("field", "old → new"); anything else as it is."""
-    if not isinstance(changes, dict):
-        return [("", _text(changes))]
-    lines = []
-    for name, value in changes.items():
-        if isinstance(value, list) and len(value) == 2:
-            lines.append((str(name), f"{_text(value[0])} → {_text(value[1])}"))
-        else:
-            lines.append((str(name), _text(value)))
-    return lines
 
 
 @login_required
@@ -54,7 +32,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     entries = form.apply(entries)
     page = list(entries[: PAGE_SIZE + 1])
     for entry in page:
-        entry.change_lines = _change_lines(entry.changes)  # type: ignore[attr-defined]
+        entry.change_lines = readable.change_lines(entry.object_type, entry.changes)  # type: ignore[attr-defined]
     older = page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None
     query = request.GET.copy()
     query.pop("before", None)

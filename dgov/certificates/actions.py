@@ -5,7 +5,6 @@ Issuing lives in ``sealing`` (the seal service); verification in ``verify``.
 
 import datetime as dt
 import hashlib
-import os
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -119,7 +118,7 @@ def do_annotated_copy(certificate: Certificate, purpose: str, expires_on: dt.dat
         sealing.copy_metadata(copy, sealed_at=clock.now().isoformat(timespec="seconds"))
     ).decode()
     copy.seal_value = sealing.key_store().sign(seal.key_id, copy.seal_metadata.encode()).hex()
-    temporary = sealing.write_file(copy.storage_name, signed)
+    staged = sealing.write_file(copy.storage_name, signed)
     try:
         with transaction.atomic():
             copy.save(force_insert=True)
@@ -133,9 +132,8 @@ def do_annotated_copy(certificate: Certificate, purpose: str, expires_on: dt.dat
                 purpose=SealUsePurpose.ANNOTATED_COPY,
             )
             record("certificate.annotated_copy", certificate, actor=by, changes={"purpose": purpose})
-            os.replace(temporary, copy.path)
+            staged.place()
     except BaseException:
-        temporary.unlink(missing_ok=True)
-        copy.path.unlink(missing_ok=True)
+        staged.discard()
         raise
     return copy

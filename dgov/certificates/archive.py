@@ -19,7 +19,6 @@ certification) and which ``verify_file`` accepts as the same certificate.
 import datetime as dt
 import io
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,8 @@ from django.utils import timezone
 
 from dgov.audit.trail import record
 from dgov.certificates import sealing
-from dgov.certificates.models import Authority, Certificate, CertificateStatus
+from dgov.certificates.models import Authority, Certificate, CertificateStatus, storage_key
+from dgov.lib.files import LocalFiles, files
 
 logger = logging.getLogger(__name__)
 
@@ -77,15 +77,25 @@ def add_archival_timestamp(data: bytes, authority: Authority) -> bytes:
     return out.getvalue()
 
 
+def archive_key(certificate: Certificate) -> str:
+    """The archived copy's key in the file store, beside the issued file."""
+    return storage_key(certificate.storage_name, ".lta.pdf")
+
+
 def archive_path(certificate: Certificate) -> Path:
-    return certificate.path.with_name(f"{certificate.storage_name}.lta.pdf")
+    """The archived copy on local storage only."""
+    return LocalFiles().path(archive_key(certificate))
+
+
+def archived_or_issued_key(certificate: Certificate) -> str:
+    """The archived copy's key when there is one, else the issued file's (what a verifier
+    outside the platform should be given)."""
+    key = archive_key(certificate)
+    return key if files().exists(key) else certificate.key
 
 
 def archived_or_issued(certificate: Certificate) -> bytes:
-    """The archived copy when there is one, else the issued file (what a verifier outside
-    the platform should be given)."""
-    path = archive_path(certificate)
-    return path.read_bytes() if path.exists() else certificate.path.read_bytes()
+    return files().read(archived_or_issued_key(certificate))
 
 
 def due(now: dt.datetime) -> Any:
@@ -109,19 +119,19 @@ def archive(certificate: Certificate, authority: Authority, now: dt.datetime) ->
             return False
         if locked.archived_until is not None and tsa_end <= locked.archived_until:
             return False
-        path = archive_path(locked)
         data = add_archival_timestamp(archived_or_issued(locked), authority)
-        temporary = path.with_name(path.name + ".part")
-        temporary.write_bytes(data)
-        with temporary.open("rb") as written:
-            os.fsync(written.fileno())
-        Certificate.objects.filter(pk=locked.pk).update(archived_until=tsa_end)
-        record(
-            "certificate.archive",
-            locked,
-            changes={"archived_until": tsa_end.isoformat(), "size": len(data)},
-        )
-        os.replace(temporary, path)
+        staged = files().stage(archive_key(locked), [data], replacing=True)
+        try:
+            Certificate.objects.filter(pk=locked.pk).update(archived_until=tsa_end)
+            record(
+                "certificate.archive",
+                locked,
+                changes={"archived_until": tsa_end.isoformat(), "size": len(data)},
+            )
+            staged.place()
+        except BaseException:
+            staged.discard()
+            raise
     return True
 
 

@@ -17,20 +17,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
+from dgov.lib.files import LocalFiles, area_root
 from dgov.lib.personal import mask_id_number
 
 _STORAGE_NAME = re.compile(r"[0-9a-f]{32}")
 
 
 def certificates_root() -> Path:
-    """Where issued PDFs live: outside the web root, read at call time so tests can move it."""
-    return Path(getattr(settings, "CERTIFICATES_ROOT", settings.VAR_DIR / "certificates"))
+    """Where issued PDFs live on local storage: outside the web root, read at call time so
+    tests can move it."""
+    return area_root("certificates")
+
+
+def storage_key(storage_name: str, suffix: str = ".pdf") -> str:
+    """The key of an issued PDF in the file store (``dgov.lib.files``)."""
+    if not _STORAGE_NAME.fullmatch(storage_name):
+        raise ValueError("not a storage name")
+    return f"certificates/{storage_name[:2]}/{storage_name[2:4]}/{storage_name}{suffix}"
 
 
 def storage_path(storage_name: str) -> Path:
-    if not _STORAGE_NAME.fullmatch(storage_name):
-        raise ValueError("not a storage name")
-    return certificates_root() / storage_name[:2] / storage_name[2:4] / f"{storage_name}.pdf"
+    """The PDF on local storage (``DGOV_FILE_STORAGE=local``) only."""
+    return LocalFiles().path(storage_key(storage_name))
 
 
 class Layout(models.TextChoices):
@@ -234,7 +242,12 @@ class Certificate(models.Model):
         return self.number
 
     @property
+    def key(self) -> str:
+        return storage_key(self.storage_name)
+
+    @property
     def path(self) -> Path:
+        """The file on local storage only (``key`` everywhere)."""
         return storage_path(self.storage_name)
 
     @property
@@ -327,7 +340,12 @@ class AnnotatedCopy(models.Model):
         return f"{self.certificate} ({self.purpose})"
 
     @property
+    def key(self) -> str:
+        return storage_key(self.storage_name)
+
+    @property
     def path(self) -> Path:
+        """The file on local storage only (``key`` everywhere)."""
         return storage_path(self.storage_name)
 
 

@@ -35,9 +35,18 @@ def district_for(code: str) -> Any:
 
 
 def pki_for(district: Any) -> PublicPKI:
+    published = published_pki(district)
+    if published is None:
+        raise Http404
+    return published
+
+
+def published_pki(district: Any) -> PublicPKI | None:
+    """What ``district`` publishes, or None before its certificate authority exists (a
+    fresh district, before its first seal is created)."""
     authority = Authority.objects.filter(district=district).first()
     if authority is None:
-        raise Http404
+        return None
     return PublicPKI(
         district=district,
         authority=authority,

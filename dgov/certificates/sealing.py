@@ -53,10 +53,11 @@ from dgov.certificates.models import (
     Seal,
     SealUse,
     SealUsePurpose,
-    storage_path,
+    storage_key,
 )
 from dgov.certificates.rules import may_issue
 from dgov.lib import clock
+from dgov.lib.files import Staged, files
 from dgov.lib.links import public_url
 from dgov.lib.rules import enforce
 
@@ -471,17 +472,10 @@ def pades_sign(
     return out.getvalue()
 
 
-def write_file(storage_name: str, data: bytes) -> Path:
-    """Write under a temporary name; the caller renames it into place with ``place``."""
-    final = storage_path(storage_name)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temporary = final.with_name(final.name + ".part")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    return temporary
+def write_file(storage_name: str, data: bytes) -> Staged:
+    """Stage the PDF in the file store; the caller places it inside the transaction that
+    writes its row, or discards it (``dgov.lib.files``)."""
+    return files().stage(storage_key(storage_name), [data])
 
 
 def seal_for(application: Application, certificate_type: CertificateType, day: dt.date) -> Seal:
@@ -697,8 +691,8 @@ def _issue_one(
         sealed_at = clock.now().isoformat(timespec="seconds")
         certificate.seal_metadata = canonical(metadata(certificate, sealed_at=sealed_at)).decode()
         certificate.seal_value = key_store().sign(seal.key_id, certificate.seal_metadata.encode()).hex()
-        temporary = write_file(certificate.storage_name, signed)
-        in_locker: Path | None = None
+        staged = write_file(certificate.storage_name, signed)
+        in_locker: str | None = None
         try:
             with transaction.atomic():
                 certificate.save(force_insert=True)
@@ -716,14 +710,14 @@ def _issue_one(
                     actor=by,
                     changes={"identifier": certificate.identifier, "application": application.number},
                 )
-                in_locker = _put_in_locker(certificate, application, temporary, by=by)
-                os.replace(temporary, certificate.path)
+                in_locker = _put_in_locker(certificate, application, staged, size=len(signed), by=by)
+                staged.place()
             batch.took_serial(certificate_type, department.credit_code, serial)
             return certificate
         except IntegrityError:
-            temporary.unlink(missing_ok=True)
+            staged.discard()
             if in_locker is not None:
-                in_locker.unlink(missing_ok=True)
+                files().delete(in_locker)
             already = Certificate.objects.filter(
                 application=application, certificate_type=certificate_type, version=1
             ).first()
@@ -732,18 +726,19 @@ def _issue_one(
             batch.forget_serial(certificate_type, department.credit_code)
             continue  # another officer took the serial: take the next
         except BaseException:
-            temporary.unlink(missing_ok=True)
-            certificate.path.unlink(missing_ok=True)
+            staged.discard()
             if in_locker is not None:
-                in_locker.unlink(missing_ok=True)
+                files().delete(in_locker)
             raise
     raise RuntimeError("could not allocate a certificate serial")
 
 
-def _put_in_locker(certificate: Certificate, application: Application, file: Path, *, by: Any) -> Path | None:
+def _put_in_locker(
+    certificate: Certificate, application: Application, file: Staged, *, size: int, by: Any
+) -> str | None:
     """Once-only: the holder finds the certificate in their document locker and can hand
     it in with one click wherever a material asks for an e-certificate already issued.
-    Returns the locker's link, for the caller to remove if the issue rolls back."""
+    Returns the locker copy's key, for the caller to delete if the issue rolls back."""
     holder = application.applicant.user
     if holder is None:
         return None
@@ -756,9 +751,10 @@ def _put_in_locker(certificate: Certificate, application: Application, file: Pat
         label=f"{certificate.certificate_type.name} {certificate.number}",
         original_name=f"{certificate.identifier}.pdf",
         sha256=certificate.file_sha256,
+        size=size,
         by=by,
     )
-    return document.path
+    return document.key
 
 
 class _Batch:

@@ -49,6 +49,7 @@ from dgov.certificates.models import (
 )
 from dgov.certificates.sealing import run_async
 from dgov.lib import clock
+from dgov.lib.files import files
 from dgov.lib.links import public_url
 
 logger = logging.getLogger(__name__)
@@ -170,9 +171,10 @@ def seal_revoked_at(seal: Seal) -> dt.datetime | None:
     return revoked.get(serial)
 
 
-def _stored_sha256(path: Any) -> str:
+def _stored_sha256(key: str) -> str:
+    """The stored file's digest; empty when it cannot be read."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(files().read(key)).hexdigest()
     except OSError:
         return ""
 
@@ -190,7 +192,7 @@ def disagreements(certificate: Certificate, sealed: dict[str, Any] | None) -> li
         certificate=certificate, purpose=SealUsePurpose.ISSUE, document_sha256=certificate.file_sha256
     ).exists():
         problems.append(gettext("No seal use in the ledger."))
-    if _stored_sha256(certificate.path) != sealed.get("file_sha256"):
+    if _stored_sha256(certificate.key) != sealed.get("file_sha256"):
         problems.append(gettext("The stored file is not the sealed file."))
     logged = certificate.status_changes.order_by("-at", "-id").values_list("to_status", flat=True).first()
     if certificate.status != (logged or CertificateStatus.VALID):

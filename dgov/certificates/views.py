@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -101,15 +101,18 @@ def verify_copy(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def pki(request: HttpRequest) -> HttpResponse:
-    """Public: the trust root, seals, TSA and CRL, and how to check without us."""
-    published = publish.pki_for(publish.district_for(request.GET.get("district", "")))
+    """Public: the trust root, seals, TSA and CRL, and how to check without us. A district
+    without a certificate authority yet gets the page saying so (its files stay 404)."""
+    district = publish.district_for(request.GET.get("district", ""))
+    published = publish.published_pki(district)
     return render(
         request,
         "certificates/pki.html",
         {
+            "district": district,
             "pki": published,
             "openssl_verify": publish.OPENSSL_VERIFY,
-            "crl_current": publish.is_current(published.crl, clock.now()),
+            "crl_current": published is not None and publish.is_current(published.crl, clock.now()),
         },
     )
 
@@ -205,15 +208,12 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     certificate = get_certificate_for_user(request, pk)
-    from dgov.certificates.archive import archive_path
+    from dgov.certificates.archive import archived_or_issued_key
+    from dgov.documents.storage import file_response
 
-    archived = archive_path(certificate)  # with archival timestamps (B-LTA), once there are any
-    return FileResponse(
-        (archived if archived.exists() else certificate.path).open("rb"),
-        as_attachment=True,
-        filename=f"{certificate.number}.pdf",
-        content_type="application/pdf",
-    )
+    # With archival timestamps (B-LTA), once there are any.
+    key = archived_or_issued_key(certificate)
+    return file_response(key, filename=f"{certificate.number}.pdf", content_type="application/pdf")
 
 
 @login_required
@@ -229,12 +229,9 @@ def annotated_copy(request: AuthedRequest, pk: int) -> HttpResponseBase:
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
         else:
-            return FileResponse(
-                copy.path.open("rb"),
-                as_attachment=True,
-                filename=f"{certificate.number}-copy.pdf",
-                content_type="application/pdf",
-            )
+            from dgov.documents.storage import file_response
+
+            return file_response(copy.key, filename=f"{certificate.number}-copy.pdf", content_type="application/pdf")
     else:
         messages.error(request, _("Check the purpose and the date."))
     return redirect("certificates:mine")

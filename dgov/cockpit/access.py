@@ -44,7 +44,7 @@ VIEWS: dict[str, Seen] = {
     "api/v1/opendata/figures": Seen(rest="404", anonymous="404"),
     "cockpit/": Seen(ok="centre_supervisor unit_head district_leader"),
     "cockpit/cases/": Seen(odd={"centre_supervisor": "400", "unit_head": "400", "district_leader": "400"}),
-    "cockpit/charts/<slug:key>.<str:fmt>": Seen(),
+    "cockpit/charts/<slug:key>.<str:fmt>": Seen(ok="centre_supervisor unit_head district_leader"),
     "open-data/": Seen(rest="404", anonymous="404"),
     "open-data/figures.csv": Seen(rest="404", anonymous="404"),
     "open-data/figures.json": Seen(rest="404", anonymous="404"),

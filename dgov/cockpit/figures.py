@@ -256,10 +256,11 @@ CASE_FILTERS: dict[str, tuple[str, Q]] = {
     "decided": ("decided_on", Q()),
     "approved": ("decided_on", Q(status__in=(Status.APPROVED, Status.COMPLETED))),
     "denied": ("decided_on", Q(status=Status.DENIED)),
-    "on_time_legal": ("decided_on", Q(decided_on__lte=F("legal_deadline__due_date"))),
-    "late_legal": ("decided_on", Q(decided_on__gt=F("legal_deadline__due_date"))),
-    "on_time_promised": ("decided_on", Q(decided_on__lte=F("promised_deadline__due_date"))),
-    "late_promised": ("decided_on", Q(decided_on__gt=F("promised_deadline__due_date"))),
+    # The lateness stored with the decision (decision 0033): no join to the deadlines.
+    "on_time_legal": ("decided_on", Q(late_legal_days=0)),
+    "late_legal": ("decided_on", Q(late_legal_days__gt=0)),
+    "on_time_promised": ("decided_on", Q(late_promised_days=0)),
+    "late_promised": ("decided_on", Q(late_promised_days__gt=0)),
     "completed": ("completed_on", Q()),
     "one_trip": ("completed_on", Q(visits__lte=1)),
     "more_trips": ("completed_on", Q(visits__gt=1)),
@@ -358,7 +359,7 @@ def recount(
     for department, item, window, day, visits, accepted_on in completed:
         key = _dimension((department, item, window), day, by)
         bump(key, "visits", visits)
-        case = Case(0, 0, 0, 0, day, accepted_on, False, None, day, 0, None, None)
+        case = Case(0, 0, 0, 0, day, accepted_on, False, None, day, 0, 0, 0)
         bump(key, "working_days", working_days(case))
     stops = ClockStop.objects.filter(
         application__district_id=district_id, application__in=scope, started_on__range=(first, last)

@@ -134,8 +134,8 @@ def add_sums(daily: dict[Key, Counter[str]], measures: Sequence[str] = CASE_MEAS
 
 @dataclass
 class Case:
-    """What the sums read of an application: its dimensions and the days of its steps,
-    none of which changes once set."""
+    """What the sums read of an application: its dimensions, the days of its steps and
+    how late its decision came, none of which changes once set."""
 
     district: int
     department: int
@@ -147,8 +147,8 @@ class Case:
     decided_on: dt.date | None
     completed_on: dt.date | None
     max_trips: int
-    legal_due: dt.date | None
-    promised_due: dt.date | None
+    late_legal_days: int | None  # stored with the decision (decision 0033)
+    late_promised_days: int | None
 
 
 CASE_FIELDS = (
@@ -163,8 +163,8 @@ CASE_FIELDS = (
     "decided_on",
     "completed_on",
     "item_version__max_trips",
-    "legal_deadline__due_date",
-    "promised_deadline__due_date",
+    "late_legal_days",
+    "late_promised_days",
 )
 
 
@@ -246,8 +246,8 @@ def event_sums(
                 {
                     "decided": 1,
                     "approved": int(verb == "approve"),
-                    "on_time_legal": int(case.legal_due is None or day <= case.legal_due),
-                    "on_time_promised": int(case.promised_due is None or day <= case.promised_due),
+                    "on_time_legal": int(not case.late_legal_days),
+                    "on_time_promised": int(not case.late_promised_days),
                 },
             )
         ]

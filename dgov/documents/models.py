@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import District
+from dgov.lib.files import area_root
 from dgov.lib.plugins import discover
 
 VIEW_DOCUMENT = "documents.view_document"
@@ -23,8 +24,9 @@ _STORAGE_NAME = re.compile(r"[0-9a-f]{32}")
 
 
 def documents_root() -> Path:
-    """Where stored files live: outside the web root, read at call time so tests can move it."""
-    return Path(getattr(settings, "DOCUMENTS_ROOT", settings.VAR_DIR / "uploads"))
+    """Where stored files live on local storage: outside the web root, read at call time so
+    tests can move it."""
+    return area_root("uploads")
 
 
 class FileType(models.TextChoices):
@@ -90,8 +92,21 @@ class Document(models.Model):
         return self.label or self.original_name
 
     @property
+    def key(self) -> str:
+        """The file's key in the file store (``dgov.lib.files``)."""
+        return storage_key(self.storage_name)
+
+    @property
     def path(self) -> Path:
+        """The file on local storage (``DGOV_FILE_STORAGE=local``) only."""
         return storage_path(self.storage_name)
+
+
+def storage_key(storage_name: str) -> str:
+    """``uploads/ab/cd/abcd…``: two levels of fan-out keep directories small."""
+    if not _STORAGE_NAME.fullmatch(storage_name):
+        raise ValueError("not a storage name")
+    return f"uploads/{storage_name[:2]}/{storage_name[2:4]}/{storage_name}"
 
 
 def storage_path(storage_name: str) -> Path:

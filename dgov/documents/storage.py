@@ -6,9 +6,10 @@
 ``do_store_upload(uploaded_file, *, owner, district, label, by=None) -> Document``
     Check, store and audit one file. ``do_store_uploads`` does the same for several files
     in one transaction: all are stored or none.
-``do_file_produced(source, *, owner, district, label, original_name, sha256, by) -> Document``
+``do_file_produced(source, *, owner, district, label, original_name, sha256, size, by) -> Document``
     Put a file the platform itself made (an issued certificate) in an owner's locker:
-    hard-linked, not copied, since such files never change; audited.
+    hard-linked on a local directory, since such files never change, copied on object
+    storage, which has no links; audited.
 ``reuse(document, by) -> Document``
     Once-only: the same document, unchanged and not copied, for attaching to another
     application; audited. Several applications may point at one document.
@@ -22,29 +23,27 @@
     never shown in place, with ``nosniff`` and a sandboxing CSP, so even a file that
     fooled the checks cannot run as a page of the site.
 
-Files live under ``settings.DOCUMENTS_ROOT`` (default ``VAR_DIR / "uploads"``), outside the
-web root, under random names in two levels of fan-out. A row is never written without its
-file: the file is written under a temporary name, the row and audit entry are created in
-a transaction, the file is renamed into place inside it, and on any failure the file goes.
-A crash after the rename but before the commit leaves at worst a file without a row.
+Files live in the file store (``dgov.lib.files``: ``settings.DOCUMENTS_ROOT``, default
+``VAR_DIR / "uploads"``, outside the web root, or the ``uploads/`` prefix of a bucket),
+under random names in two levels of fan-out. A row is never written without its file: the
+file is staged whole, the row and audit entry are created in a transaction, the file is
+placed inside it, and on any failure the file goes. A crash after the placing but before
+the commit leaves at worst a file without a row, which ``sweep_orphan_files`` removes.
 """
 
 import hashlib
-import os
 import secrets
-import shutil
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 
 from dgov.audit.trail import record
 from dgov.documents.checks import clean_name, max_file_size, validate_upload
-from dgov.documents.models import Document, storage_path
+from dgov.documents.models import Document, storage_key
+from dgov.lib.files import Staged, files
 
 __all__ = [
     "can_see",
@@ -59,42 +58,32 @@ __all__ = [
 
 
 class _Staged:
-    """A checked file written under its temporary name, waiting for its row."""
+    """A checked file written where no reader looks yet, waiting for its row (the digest
+    and size taken as it streams to the file store)."""
 
     def __init__(self, uploaded_file: Any, content_type: str) -> None:
         self.original_name = clean_name(uploaded_file.name)
         self.content_type = content_type
         self.storage_name = secrets.token_hex(16)
-        self.final: Path = storage_path(self.storage_name)
-        self.temporary = self.final.with_name(self.storage_name + ".part")
-        self.placed = False
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        digest, size, limit = hashlib.sha256(), 0, max_file_size()
-        descriptor = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        try:
-            with os.fdopen(descriptor, "wb") as out:
-                uploaded_file.seek(0)
-                for chunk in uploaded_file.chunks():
-                    size += len(chunk)
-                    if size > limit:  # the file changed under us since it was checked
-                        raise ValueError("upload grew after it was checked")
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-        except BaseException:
-            self.temporary.unlink(missing_ok=True)
-            raise
-        self.size, self.sha256 = size, digest.hexdigest()
+        self.digest, self.size = hashlib.sha256(), 0
+        self.file = files().stage(storage_key(self.storage_name), self._chunks(uploaded_file))
+        self.sha256 = self.digest.hexdigest()
+
+    def _chunks(self, uploaded_file: Any) -> Iterator[bytes]:
+        limit = max_file_size()
+        uploaded_file.seek(0)
+        for chunk in uploaded_file.chunks():
+            self.size += len(chunk)
+            if self.size > limit:  # the file changed under us since it was checked
+                raise ValueError("upload grew after it was checked")
+            self.digest.update(chunk)
+            yield chunk
 
     def place(self) -> None:
-        os.replace(self.temporary, self.final)
-        self.placed = True
+        self.file.place()
 
     def discard(self) -> None:
-        self.temporary.unlink(missing_ok=True)
-        if self.placed:
-            self.final.unlink(missing_ok=True)
+        self.file.discard()
 
 
 def do_store_uploads(
@@ -148,14 +137,22 @@ def do_store_upload(uploaded_file: Any, *, owner: Any, district: Any, label: str
 
 
 def do_file_produced(
-    source: Path, *, owner: Any, district: Any, label: str, original_name: str, sha256: str, by: Any
+    source: Staged,
+    *,
+    owner: Any,
+    district: Any,
+    label: str,
+    original_name: str,
+    sha256: str,
+    size: int,
+    by: Any,
 ) -> Document:
-    """Call inside the caller's transaction; on rollback the caller removes
-    ``document.path`` (the link), as it removes its own file."""
+    """Call inside the caller's transaction, with the file it staged; on rollback the
+    caller deletes ``document.key`` as it discards its own file. The locker's copy is a
+    hard link on a local directory and a server-side copy on object storage
+    (``dgov.lib.files``: an object store has no links)."""
     storage_name = secrets.token_hex(16)
-    final = storage_path(storage_name)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    place_produced_file(source, final)
+    copy = files().share(source, storage_key(storage_name))
     try:
         document = Document.objects.create(
             owner=owner,
@@ -163,30 +160,16 @@ def do_file_produced(
             label=label[:200],
             original_name=clean_name(original_name),
             content_type="application/pdf",
-            size=final.stat().st_size,
+            size=size,
             sha256=sha256,
             storage_name=storage_name,
             created_by=by,
         )
         record("document.file", document, actor=by, changes={"owner": [None, owner.pk], "sha256": [None, sha256]})
     except BaseException:
-        final.unlink(missing_ok=True)
+        copy.discard()
         raise
     return document
-
-
-def place_produced_file(source: Path, final: Path) -> None:
-    """The locker's copy of a file the platform made: a hard link on a local or shared POSIX
-    directory (``DGOV_FILE_STORAGE=local``), a copy on object storage (``object``), where
-    links do not exist or are emulated by copying anyway; a copy too when the link fails
-    (another filesystem)."""
-    if settings.FILE_STORAGE == "local":
-        try:
-            os.link(source, final)
-            return
-        except OSError:
-            pass
-    shutil.copyfile(source, final)
 
 
 def can_see(user: Any, document: Document) -> bool:
@@ -207,15 +190,20 @@ DOWNLOAD_CSP = "sandbox; default-src 'none'"
 
 def document_response(document: Document) -> FileResponse:
     """The file as a download with the type found at upload (404 if the file is gone)."""
+    return file_response(document.key, content_type=document.content_type, filename=document.original_name)
+
+
+def file_response(key: str, *, content_type: str, filename: str, inline: bool = False) -> FileResponse:
+    """A stored file streamed through the application — never a link into the bucket —
+    with the headers every stored file leaves with (404 if the file is gone)."""
     try:
-        handle = document.path.open("rb")
+        handle = files().open(key)
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle, content_type=document.content_type, as_attachment=True, filename=document.original_name
-    )
+    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    if not inline:
+        response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -230,32 +218,23 @@ def reuse(document: Document, by: Any) -> Document:
 
 
 def sweep_orphan_files(*, older_than: float = 3600.0, now: float | None = None) -> int:
-    """Job: remove files under the documents root that no row points at and that are older
-    than ``older_than`` seconds. They are what a rolled-back transaction leaves behind (the
-    file is placed inside the transaction, the row is gone with the rollback) and the odd
-    ``.part`` of a crash. Returns how many files were removed."""
+    """Job: remove stored uploads that no row points at and that are older than
+    ``older_than`` seconds. They are what a rolled-back transaction or a crash leaves
+    behind (the file is written before its row commits) and the odd ``.part``. Returns
+    how many files were removed."""
     import time
 
-    from dgov.documents.models import documents_root
-
-    root = documents_root()
-    if not root.is_dir():
-        return 0
+    store = files()
     cutoff = (now if now is not None else time.time()) - older_than
+    old = [key for key, mtime in store.listing("uploads") if mtime < cutoff]
     removed = 0
-    for directory in root.glob("*/*"):
-        if not directory.is_dir():
-            continue
-        candidates = {}
-        for path in directory.iterdir():
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                candidates[path.name.removesuffix(".part")] = path
-        if not candidates:
-            continue
-        kept = set(Document.objects.filter(storage_name__in=list(candidates)).values_list("storage_name", flat=True))
-        for name, path in candidates.items():
-            if name not in kept or path.name.endswith(".part"):
-                path.unlink(missing_ok=True)
+    for start in range(0, len(old), 500):
+        batch = {key: key.rsplit("/", 1)[-1] for key in old[start : start + 500]}
+        names = {name.removesuffix(".part") for name in batch.values()}
+        kept = set(Document.objects.filter(storage_name__in=names).values_list("storage_name", flat=True))
+        for key, name in batch.items():
+            if name not in kept:
+                store.delete(key)
                 removed += 1
     return removed
 

@@ -10,11 +10,11 @@ VIEWS: dict[str, Seen] = {
         ok="project_secretary investment_officer inspector district_leader", anonymous="401"
     ),
     "events/": Seen(ok="project_secretary investment_officer inspector district_leader"),
-    "events/<int:pk>/": Seen(),
+    "events/<int:pk>/": Seen(ok="project_secretary investment_officer inspector district_leader"),
     "events/follow-ups/": Seen(ok="project_secretary investment_officer inspector district_leader"),
     "events/follow-ups/<int:pk>/done/": POST_ONLY,
     "events/targets/": Seen(ok="project_secretary investment_officer inspector district_leader"),
     "events/starts/": Seen(ok="project_secretary investment_officer inspector district_leader"),
-    "events/starts/<int:pk>/": Seen(),
+    "events/starts/<int:pk>/": Seen(ok="project_secretary investment_officer inspector district_leader"),
     "events/starts/<int:pk>/hold/": POST_ONLY,
 }

@@ -14,6 +14,7 @@ from dgov.audit.trail import record
 from dgov.exports.models import ExportJob
 from dgov.lib import clock
 from dgov.lib.exports import Export, all_exports, stream, write_csv
+from dgov.lib.files import files
 from dgov.lib.rules import enforce
 from dgov.lib.xlsx import Sheet, write_workbook
 
@@ -62,8 +63,10 @@ def record_download(export: Export, fmt: str, *, by: User, rows: int) -> None:
     )
 
 
-def _path(job: ExportJob) -> Any:
-    return settings.EXPORTS_ROOT / job.file_name
+def file_key(job: ExportJob) -> str:
+    """The finished file's key in the file store (``dgov.lib.files``): the job runner that
+    writes it and the web node that serves it may be different machines."""
+    return f"exports/{job.file_name}"
 
 
 def _claim() -> ExportJob | None:
@@ -102,14 +105,14 @@ def write(job: ExportJob) -> None:
     job.file_name = f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
     settings.EXPORTS_ROOT.mkdir(parents=True, exist_ok=True)
     values = _counted(job, export.values(stream(rows)))
-    partial = _path(job).with_suffix(".part")
+    partial = settings.EXPORTS_ROOT / f"{job.file_name}.part"
     if job.format == ExportJob.Format.XLSX:
         with partial.open("wb") as out:
             write_workbook([Sheet(str(export.title), export.header(), values)], out)
     else:
         with partial.open("w", encoding="utf-8", newline="") as out:
             write_csv(out, export.header(), values)
-    partial.rename(_path(job))
+    files().put_file(file_key(job), partial)
 
 
 def run_export_jobs(now: dt.datetime | None = None) -> int:
@@ -143,6 +146,6 @@ def _forget_old() -> int:
     old = list(ExportJob.objects.filter(created_at__lt=cutoff)[:100])
     for job in old:
         if job.file_name:
-            _path(job).unlink(missing_ok=True)
+            files().delete(file_key(job))
     ExportJob.objects.filter(pk__in=[j.pk for j in old]).delete()
     return len(old)

@@ -62,17 +62,17 @@ def job(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_file(request: AuthedRequest, pk: int) -> FileResponse:
-    from django.conf import settings
+    import mimetypes
+
+    from dgov.documents.storage import file_response
 
     found = _own_job(request, pk)
     if found.state != ExportJob.State.DONE or not found.file_name:
         raise Http404
-    path = settings.EXPORTS_ROOT / found.file_name
-    if not path.exists():
-        raise Http404
     export = all_exports().get(found.export)
     name = export.file_name(found.format) if export else f"export.{found.format}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return file_response(actions.file_key(found), content_type=content_type, filename=name)
 
 
 @login_required

@@ -13,11 +13,13 @@ VIEWS: dict[str, Seen] = {
     "financing/mine/needs/<int:pk>/withdraw/": POST_ONLY,
     "financing/bank/": Seen(),
     "financing/bank/offers/<int:pk>/": Seen(),
-    "financing/banks/<int:pk>/products/new/": Seen(),
+    "financing/banks/<int:pk>/products/new/": Seen(ok="enterprise_service"),
     "financing/needs/": Seen(
         ok="project_secretary investment_officer enterprise_service inspector district_leader auditor"
     ),
-    "financing/needs/<int:pk>/": Seen(),
+    "financing/needs/<int:pk>/": Seen(
+        ok="project_secretary investment_officer enterprise_service inspector district_leader auditor"
+    ),
     "financing/offers/<int:pk>/follow-up/": POST_ONLY,
     "financing/banks/": Seen(
         ok="project_secretary investment_officer enterprise_service inspector district_leader auditor"

@@ -9,9 +9,9 @@ VIEWS: dict[str, Seen] = {
         ok="investment_officer fund_manager inspector district_leader auditor", anonymous="401"
     ),
     "funds/": Seen(ok="investment_officer fund_manager inspector district_leader auditor"),
-    "funds/<int:pk>/": Seen(),
+    "funds/<int:pk>/": Seen(ok="investment_officer fund_manager inspector district_leader auditor"),
     "funds/<int:pk>/propose/": POST_ONLY,
-    "funds/commitments/<int:pk>/": Seen(),
+    "funds/commitments/<int:pk>/": Seen(ok="investment_officer fund_manager inspector district_leader auditor"),
     "funds/commitments/<int:pk>/<slug:action>/": POST_ONLY,
     "funds/tranches/<int:pk>/<slug:action>/": POST_ONLY,
     "funds/exits/<int:pk>/decide/": POST_ONLY,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dgov.accounts.access import StaffRequest, staff_or_403
 from dgov.funds import actions, reports, rules
 from dgov.funds.forms import CommitmentForm, DecisionForm, ExitForm, TrancheForm
-from dgov.funds.models import Approval, Commitment, Exit, Fund, Tranche
+from dgov.funds.models import Approval, Commitment, Decision, Exit, Fund, Tranche
 from dgov.funds.permissions import MANAGE, VIEW
 from dgov.lib.rules import enforce
 
@@ -175,7 +175,7 @@ def commitment_act(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "decide":
             status = actions.do_decide(commitment, approve=data["approve"], note=data["note"], by=request.user)
-            message = _("Your decision is recorded (%(status)s).") % {"status": status}
+            message = _("Your decision is recorded (%(status)s).") % {"status": Decision(status).label}
         elif action == "tranche":
             actions.do_plan_tranche(commitment, amount=data["amount"], milestone=data["milestone"], by=request.user)
             message = _("The tranche is planned; the fund's approvers decide.")

@@ -39,11 +39,12 @@ def personas(names: str) -> frozenset[str]:
 class Seen:
     """``ok``: who gets the page (for an object: the own department's); ``elsewhere``:
     who gets another department's object (default: the same people); another district's
-    object: nobody. Everybody else signed in gets ``rest``, the anonymous ``anonymous``;
+    object: ``far`` (nobody unless declared: a public page). Everybody else signed in gets ``rest``, the anonymous ``anonymous``;
     ``odd`` names a persona whose answer is another class ({persona: class})."""
 
     ok: str = ""
     elsewhere: str | None = None
+    far: str = ""
     rest: str = "no"
     anonymous: str = "login"
     odd: Any = field(default_factory=lambda: MappingProxyType({}))
@@ -53,7 +54,7 @@ class Seen:
             return str(self.odd[persona])
         if persona == "anonymous" and "anonymous" not in personas(self.ok):
             return self.anonymous
-        allowed = {"own": self.ok, "elsewhere": self.ok if self.elsewhere is None else self.elsewhere, "far": ""}
+        allowed = {"own": self.ok, "elsewhere": self.ok if self.elsewhere is None else self.elsewhere, "far": self.far}
         return "ok" if persona in personas(allowed[variant]) else self.rest
 
 

@@ -261,7 +261,17 @@ class Notice(models.Model):
         return self.sealed_at is not None
 
     @property
+    def key(self) -> str:
+        """The sealed PDF's key in the file store (``dgov.lib.files``)."""
+        from dgov.certificates.models import storage_key
+
+        if not self.storage_name:
+            raise ValueError("not sealed yet")
+        return storage_key(self.storage_name)
+
+    @property
     def path(self) -> Path:
+        """The sealed PDF on local storage only (``key`` everywhere)."""
         from dgov.certificates.models import storage_path
 
         if not self.storage_name:

@@ -22,10 +22,8 @@ job runner seals them on that officer's authority (``seal_waiting``). Either way
 
 import datetime as dt
 import hashlib
-import os
 import secrets
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +37,7 @@ from dgov.certificates import sealing as seal_service
 from dgov.certificates.models import Seal, SealUsePurpose
 from dgov.lib import clock
 from dgov.lib.conflicts import Conflict
+from dgov.lib.files import files
 from dgov.lib.rules import enforce
 from dgov.notices import pdf, service
 from dgov.notices.models import Notice, NoticeEvent, NoticeSettings, NumberPrefix
@@ -171,24 +170,23 @@ def do_seal(notice: Notice, *, by: User, batch: Batch | None = None) -> Notice:
             metadata(notice, issuer=issuer, sealed_at=notice.sealed_at.isoformat(timespec="seconds"))
         ).decode()
         notice.seal_value = seal_service.key_store().sign(seal.key_id, notice.seal_metadata.encode()).hex()
-        temporary = seal_service.write_file(notice.storage_name, signed)
-        in_locker: Path | None = None
+        staged = seal_service.write_file(notice.storage_name, signed)
+        in_locker: str | None = None
         try:
             with transaction.atomic():
                 _write(notice, by=by)
-                in_locker = service.deliver(notice, temporary, by=by)
-                os.replace(temporary, notice.path)
+                in_locker = service.deliver(notice, staged, size=len(signed), by=by)
+                staged.place()
             return notice
         except IntegrityError:
-            temporary.unlink(missing_ok=True)
+            staged.discard()
             if in_locker is not None:
-                in_locker.unlink(missing_ok=True)
+                files().delete(in_locker)
             continue  # another officer took the serial: take the next
         except BaseException:
-            temporary.unlink(missing_ok=True)
-            notice.path.unlink(missing_ok=True)
+            staged.discard()
             if in_locker is not None:
-                in_locker.unlink(missing_ok=True)
+                files().delete(in_locker)
             _restore(notice, unsealed)
             raise
     _restore(notice, unsealed)

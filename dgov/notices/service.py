@@ -9,7 +9,6 @@
    clerk prints the sealed file (the same number and QR code) and the printing is logged.
 """
 
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from dgov.accounts.models import User
 from dgov.audit.trail import record
 from dgov.lib import clock
+from dgov.lib.files import Staged
 from dgov.lib.links import public_url
 from dgov.lib.rules import enforce
 from dgov.notices.models import Notice, NoticeEvent
@@ -66,36 +66,32 @@ def get_notice_for_user(request: HttpRequest, pk: int) -> Notice:
 
 def pdf_response(notice: Notice, *, inline: bool) -> FileResponse:
     """The sealed file (404 before it is sealed)."""
+    from dgov.documents.storage import file_response
+
     if not notice.is_sealed:
         raise Http404
-    try:
-        handle = notice.path.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=f"{notice.title}-{notice.verification_code}.pdf",
+    return file_response(
+        notice.key,
         content_type="application/pdf",
+        filename=f"{notice.title}-{notice.verification_code}.pdf",
+        inline=inline,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def open_url(notice: Notice) -> str:
     return public_url(reverse("notices:detail", args=[notice.pk]))
 
 
-def deliver(notice: Notice, file: Path, *, by: Any) -> Path | None:
+def deliver(notice: Notice, file: Staged, *, size: int, by: Any) -> str | None:
     """In the sealing transaction: the locker copy, the notification with its link.
-    Returns the locker copy's file, for the caller to remove if sealing rolls back."""
+    Returns the locker copy's key, for the caller to delete if sealing rolls back."""
     from dgov.documents.storage import do_file_produced
     from dgov.notifications.outbox import notify
 
     case: Any = notice.application if notice.application_id else notice.bundle_application
     applicant = case.applicant
     now = clock.now()
-    copy: Path | None = None
+    copy: str | None = None
     facts = {"title": notice.title, "number": notice.number, "case": case.number}
     with translation.override(settings.LANGUAGE_CODE):
         if applicant.user_id is not None:
@@ -106,9 +102,10 @@ def deliver(notice: Notice, file: Path, *, by: Any) -> Path | None:
                 label=f"{notice.title} {notice.number}",
                 original_name=f"{notice.title}-{notice.verification_code}.pdf",
                 sha256=notice.file_sha256,
+                size=size,
                 by=by,
             )
-            copy = document.path
+            copy = document.key
             Notice.objects.filter(pk=notice.pk).update(document=document)
             notice.document = document
             NoticeEvent.objects.create(notice=notice, at=now, by=by, verb=NoticeEvent.Verb.DELIVERED)

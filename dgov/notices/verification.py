@@ -81,7 +81,7 @@ def disagreements(notice: Notice, sealed: dict[str, Any] | None) -> list[str]:
         notice=notice, purpose=SealUsePurpose.NOTICE, document_sha256=notice.file_sha256
     ).exists():
         problems.append(gettext("No seal use in the ledger."))
-    if _stored_sha256(notice.path) != sealed.get("file_sha256"):
+    if _stored_sha256(notice.key) != sealed.get("file_sha256"):
         problems.append(gettext("The stored file is not the sealed file."))
     return problems
 

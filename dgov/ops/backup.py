@@ -8,7 +8,9 @@ A backup is one directory ``<dest>/<UTC time>/`` holding
    pgBackRest) is set up on the database host beside it: ``docs/operations.md``.
 2. ``files.tar`` — uploads, issued certificates, the seal and CA keys, the audit signing key,
    taken after the database: a file is placed before its row commits, so every row of
-   the dump finds its file in the archive.
+   the dump finds its file in the archive. On object storage (``DGOV_FILE_STORAGE=s3``)
+   uploads and certificates stay in the bucket, which keeps its own versions
+   (``docs/operations.md``); the keys are still taken.
 3. ``audit-checkpoints.tar`` — the signed checkpoint file and its public key.
 4. ``manifest.json`` — what was taken: row counts per table, the audit head, the number of
    files, and the SHA-256 of each artefact.
@@ -37,6 +39,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from dgov.lib.files import files as stored_files
+
 MANIFEST = "manifest.json"
 DATABASE_DUMP = "database.dump"
 DATABASE_SQLITE = "database.sqlite3"
@@ -54,15 +58,24 @@ def file_roots() -> dict[str, Path]:
     from dgov.certificates.sealing import key_dir
     from dgov.documents.models import documents_root
 
+    roots: dict[str, Path] = {}
+    if not files_in_bucket():
+        roots.update(documents=documents_root(), certificates=certificates_root())
     return {
-        "documents": documents_root(),
-        "certificates": certificates_root(),
+        **roots,
         "seal-keys": key_dir(),
         # The district CA's key where it is kept on this host (docs/operations.md: better
         # offline, backed up apart); needed to make seals after a loss.
         "ca-keys": Path(settings.SEAL_CA_DIR),
         "audit-key.pem": Path(settings.AUDIT_SIGNING_KEY_FILE),
     }
+
+
+def files_in_bucket() -> bool:
+    """On object storage (``DGOV_FILE_STORAGE=s3``) the uploads and certificates are in the
+    bucket and not in the backup: the bucket keeps them (versioning, replication,
+    docs/operations.md). The keys and checkpoints, local files, are still taken."""
+    return bool(settings.FILE_STORAGE == "s3")
 
 
 def tables() -> list[str]:
@@ -119,6 +132,7 @@ def take(dest: Path, *, pg_bin: str = "", using: str = DEFAULT_DB_ALIAS) -> Path
         "counts": counts,
         "audit_head": audit_head,
         "files": file_count,
+        "files_in_bucket": files_in_bucket(),
         "sha256": {name: sha256_of(target / name) for name in (database, FILES, CHECKPOINTS)},
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
@@ -340,16 +354,22 @@ def verify_restored(source: Path, *, counts: bool = True, using: str = DEFAULT_D
                 problems.append(f"{table}: {found.get(table)} rows, the backup has {expected}")
         if head != manifest["audit_head"]:
             problems.append(f"audit head #{head}, the backup has #{manifest['audit_head']}")
+    store = stored_files()
     for document in Document.objects.using(using).only("storage_name", "sha256").iterator():
-        if not document.path.exists():
+        try:
+            data = store.read(document.key)
+        except FileNotFoundError:
             problems.append(f"document {document.pk}: file missing")
-        elif sha256_of(document.path) != document.sha256:
+            continue
+        if hashlib.sha256(data).hexdigest() != document.sha256:
             problems.append(f"document {document.pk}: file differs from its recorded SHA-256")
     for certificate in Certificate.objects.using(using).iterator():
-        if not certificate.path.exists():
+        try:
+            data = store.read(certificate.key)
+        except FileNotFoundError:
             problems.append(f"certificate {certificate.number}: file missing")
             continue
-        verdict = verify_file(certificate.path.read_bytes())
+        verdict = verify_file(data)
         if verdict.certificate is None or verdict.certificate.pk != certificate.pk or verdict.outcome == "altered":
             problems.append(f"certificate {certificate.number}: does not verify ({verdict.outcome})")
     with _checkpoints_of(source) as directory:

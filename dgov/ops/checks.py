@@ -7,6 +7,7 @@ systemd units (``ExecStartPre``): an unfit production host never serves a reques
 2. The signed audit checkpoints exist so that whoever controls the database cannot rewrite
    the trail unseen: they must not live on the database host. When the database is on
    this machine, the checkpoint directory must be on a network filesystem.
+3. Files on an object store (``DGOV_FILE_STORAGE=s3``) need the bucket named.
 
 The public address (``DGOV_PUBLIC_URL`` on https) is checked where it is defined
 (``dgov.lib.links``, ``dgov.E001``, and at settings load).
@@ -33,7 +34,7 @@ NETWORK_FILESYSTEMS = frozenset(
 def production_checks(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     if not getattr(settings, "PRODUCTION", False):
         return []
-    return [*_database(), *_checkpoints()]
+    return [*_database(), *_checkpoints(), *_files()]
 
 
 def default_database() -> dict[str, Any]:
@@ -62,6 +63,18 @@ def _checkpoints() -> Iterable[checks.CheckMessage]:
             hint="Point DGOV_AUDIT_CHECKPOINT_DIR at storage another administrator controls (an NFS mount of "
             "the archive host), or run the database on its own host.",
             id="dgov_ops.E003",
+        )
+
+
+def _files() -> Iterable[checks.CheckMessage]:
+    if settings.FILE_STORAGE != "s3":
+        return
+    options: dict[str, Any] = settings.STORAGES["default"].get("OPTIONS") or {}
+    if not options.get("bucket_name"):
+        yield checks.Error(
+            "DGOV_FILE_STORAGE=s3 names no bucket.",
+            hint="Set DGOV_S3_BUCKET (and DGOV_S3_ENDPOINT_URL, DGOV_S3_REGION, the access keys: docs/operations.md).",
+            id="dgov_ops.E004",
         )
 
 

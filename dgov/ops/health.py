@@ -74,6 +74,8 @@ def file_directories() -> list[Path]:
     from dgov.certificates.models import certificates_root
     from dgov.documents.models import documents_root
 
+    if settings.FILE_STORAGE == "s3":  # in the bucket; this machine spools exports and reads
+        return [Path(settings.EXPORTS_ROOT)]
     return [documents_root(), certificates_root()]
 
 

@@ -13,5 +13,5 @@ VIEWS: dict[str, Seen] = {
     "home/": ANY_SIGNED_IN,
     "my/": ANY_SIGNED_IN,
     "large-text/": API_POST_ONLY,
-    "staff/<slug:role>/": Seen(),
+    "staff/<slug:role>/": Seen(ok="reviewer"),
 }

@@ -5,18 +5,21 @@ from dgov.lib.access import ANY_SIGNED_IN, Seen
 # Who may open each route of this app with GET: the role × URL matrix holds every
 # persona's answer against it (``dgov.lib.access``, decision 0025).
 VIEWS: dict[str, Seen] = {
-    "api/v1/ratings/cases/<number>": Seen(rest="404", anonymous="401"),
+    "api/v1/ratings/cases/<number>": Seen(ok="citizen", elsewhere="enterprise", rest="404", anonymous="401"),
     "ratings/mine/": ANY_SIGNED_IN,
-    "ratings/case/<int:pk>/": Seen(rest="404"),
-    "ratings/visit/<int:pk>/": Seen(rest="404"),
+    "ratings/case/<int:pk>/": Seen(ok="citizen", elsewhere="enterprise", rest="404"),
+    "ratings/visit/<int:pk>/": Seen(ok="citizen", elsewhere="enterprise", rest="404"),
     "ratings/r/<str:token>/": Seen(rest="400", anonymous="400"),
     "ratings/window/": Seen(ok="window_clerk"),
-    "ratings/handover/case/<int:pk>/": Seen(),
-    "ratings/handover/visit/<int:pk>/": Seen(),
+    "ratings/handover/case/<int:pk>/": Seen(ok="window_clerk"),
+    "ratings/handover/visit/<int:pk>/": Seen(ok="window_clerk"),
     "ratings/rectifications/": Seen(
         ok="department_approver centre_supervisor inspector unit_head district_leader auditor"
     ),
-    "ratings/rectifications/<int:pk>/": Seen(),
+    "ratings/rectifications/<int:pk>/": Seen(
+        ok="department_approver centre_supervisor inspector unit_head district_leader auditor",
+        elsewhere="centre_supervisor inspector district_leader auditor",
+    ),
     "ratings/rectifications/<int:pk>/<slug:step>/": Seen(
         odd={
             "department_approver": "405",

@@ -157,9 +157,10 @@ class GreenChannelForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
-    def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, district_id: int, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.district_id = district_id
+        self.user = user
         self.fields["project"].queryset = Project.objects.filter(  # type: ignore[attr-defined]
             district_id=district_id, is_key=True
         ).order_by("name")
@@ -168,9 +169,12 @@ class GreenChannelForm(forms.Form):
     def clean_number(self) -> Any:
         from dgov.applications.models import Application
 
+        # Only a case this person may see (the one rule, ``visible_to``): a case outside it
+        # answers like a missing number, and never lends the card its title and status.
         number = self.cleaned_data["number"].strip()
         application = (
-            Application.objects.filter(district_id=self.district_id, number=number)
+            Application.objects.visible_to(self.user)
+            .filter(district_id=self.district_id, number=number)
             .select_related("item_version")
             .first()
         )

@@ -867,7 +867,10 @@ def green(request: HttpRequest) -> HttpResponseBase:
 def green_new(request: HttpRequest) -> HttpResponse:
     user = staff_or_403(request, MANAGE_GREEN)
     form = GreenChannelForm(
-        request.POST or None, district_id=staff_district(request).pk, initial={"number": request.GET.get("number", "")}
+        request.POST or None,
+        district_id=staff_district(request).pk,
+        user=user,
+        initial={"number": request.GET.get("number", "")},
     )
     context: dict[str, Any] = {
         "form": form,

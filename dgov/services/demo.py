@@ -16,6 +16,7 @@ from django.db import transaction
 
 from dgov.accounts.demo import DEPARTMENTS
 from dgov.accounts.models import Department, District, ServiceWindow, User
+from dgov.services import search
 from dgov.services.actions import do_publish_version, do_set_event_items
 from dgov.services.demo_guides import (
     AT_WINDOW,
@@ -1504,8 +1505,9 @@ def _procedures(entry: Item) -> list[dict[str, Any]]:
 
 
 def load(district: District) -> list[ServiceItem]:
-    """Publish the demo items and events that are missing; return every demo item."""
-    with transaction.atomic():
+    """Publish the demo items and events that are missing; return every demo item. Search
+    text is built once at the end, after the departments' English names are set."""
+    with transaction.atomic(), search.deferred():
         by = User.objects.filter(username="admin", district=district).first()
         departments = {}
         for code, name, kind in [*DEPARTMENTS, *EXTRA_DEPARTMENTS]:

@@ -14,7 +14,9 @@ VIEWS: dict[str, Seen] = {
     "talent/programmes/": Seen(
         ok="department_approver investment_officer enterprise_service inspector district_leader auditor"
     ),
-    "talent/programmes/<int:pk>/": Seen(),
+    "talent/programmes/<int:pk>/": Seen(
+        ok="department_approver investment_officer enterprise_service inspector district_leader auditor"
+    ),
     "talent/programmes/<int:pk>/award/": POST_ONLY,
     "talent/figures/": Seen(
         ok="department_approver investment_officer enterprise_service inspector district_leader auditor"

@@ -6,7 +6,9 @@ from dgov.lib.access import ANY_SIGNED_IN, Seen
 # persona's answer against it (``dgov.lib.access``, decision 0025).
 VIEWS: dict[str, Seen] = {
     "calendar/": ANY_SIGNED_IN,
-    "calendar/<int:year>/": Seen(rest="404", odd={"citizen": "no", "enterprise": "no"}),
+    "calendar/<int:year>/": Seen(
+        ok="window_clerk reviewer department_approver seal_officer centre_supervisor project_secretary investment_officer hired_agent enterprise_service fund_manager inspector unit_head district_leader auditor administrator"
+    ),
     "calendar/day/": Seen(ok="administrator"),
     "calendar/import/": Seen(ok="administrator"),
     "calendar/api/add": Seen(rest="400", anonymous="400"),

@@ -445,9 +445,10 @@ STEP_QUERIES = {
     # written notice of acceptance (ORM).
     "accept": (6, 11),
     "review": (5, 7),
-    # token, application; the transition with the UPDATE closing both deadlines; the
-    # written decision (ORM).
-    "approve": (6, 10),
+    # token, application; the transition with the UPDATE closing both deadlines and the
+    # lateness from the due dates loaded with the case; the written decision (ORM); the
+    # due dates read again under the row lock (decision 0033).
+    "approve": (7, 11),
     # token, application; the certificates to link to; the transition (with a text
     # message too: 办结 is always sent by SMS).
     "complete": (6, 10),

@@ -140,3 +140,52 @@ def test_a_secretary_loses_the_cases_when_the_project_leaves_the_key_list(secret
 
     assert not Application.objects.visible_to(secretary).exists()
     assert loading.load_visible(cases["cgj"].number, secretary) is None
+
+
+@pytest.fixture
+def agents(district: Any, enterprise_user: Any, cases: Any) -> dict[str, Any]:
+    """Three agents (经办人) of the enterprise: one who may apply (and filed a case for
+    it), one granted all its cases, one removed; the enterprise's own case is ``cgj``."""
+    from dgov.accounts.models import Agent
+    from dgov.lib import clock
+
+    enterprise = Applicant.objects.get(user=enterprise_user)
+    made = {}
+    for name, grants in {
+        "filer": {"may_apply": True},
+        "watcher": {"may_apply": False, "may_view_all": True},
+        "removed": {"may_apply": True, "may_view_all": True, "removed_at": clock.now()},
+    }.items():
+        made[name] = User.objects.create(username=f"agent-{name}", kind=User.Kind.CITIZEN)
+        Agent.objects.create(
+            enterprise=enterprise, user=made[name], name=name, phone=f"1380000000{len(made)}",
+            added_by=enterprise_user, added_at=clock.now(), **grants,
+        )  # fmt: skip
+    item = Application.objects.get(pk=cases["cgj"].pk).item
+    cases["by_agent"] = file_case(item, enterprise, made["filer"], "v-by-agent")
+    return made
+
+
+AGENTS_SEE = {"filer": {"by_agent"}, "watcher": {"cgj", "by_agent"}, "removed": set()}
+
+
+def test_an_enterprise_agent_loads_through_the_api_what_the_case_page_shows(agents, cases):
+    """Before, ``load_visible`` knew only the applicant's own cases: an agent's filed case
+    and the cases a firm granted them opened on the page but answered 404 in the API."""
+    for name, person in agents.items():
+        assert {case for case, app in cases.items() if loading.load_visible(app.number, person)} == AGENTS_SEE[name]
+
+
+def test_the_queryset_and_the_loader_agree_for_every_persona_and_every_case(request, agents, cases):
+    people = {persona: request.getfixturevalue(persona) for persona in SEES} | agents
+    for name, person in people.items():
+        for case_name, case in cases.items():
+            by_queryset = Application.objects.visible_to(person).filter(pk=case.pk).exists()
+            by_loader = loading.load_visible(case.number, person) is not None
+            assert by_queryset == by_loader, (name, case_name)
+    assert {
+        case for case, app in cases.items() if Application.objects.visible_to(agents["watcher"]).filter(pk=app.pk)
+    } == {
+        "cgj",
+        "by_agent",
+    }

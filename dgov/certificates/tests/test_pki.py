@@ -102,3 +102,21 @@ def test_verification_is_rate_limited_per_client_address(certificate, settings, 
     assert other.get(url).status_code == 200
     clock.set(clock.now() + dt.timedelta(seconds=61))
     assert one.get(url).status_code == 200  # the next window
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("zh-hans", "尚未公布其证书认证机构"),
+        ("zh-hant", "尚未公佈其證書認證機構"),
+        ("en", "has not published its certificate authority yet"),
+    ],
+)
+def test_a_district_without_a_certificate_authority_says_so_plainly(client, district, language, says):
+    response = client.get(reverse("certificates:pki"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-no-authority" in page and says in page and district.name in page
+    assert "pdfsig" in page  # the steps to check a certificate are still there
+    # The files themselves are not there yet.
+    assert client.get(reverse("certificates:pki_file", args=[district.code, "ca.pem"])).status_code == 404

@@ -59,7 +59,6 @@ def test_an_approval_with_its_certificate_is_not_late(certificate, approved):
 def sealed_outside_the_ledger(approved, seal_officer):
     """A certificate made with the signing functions alone: no ``record_seal_use``."""
     import hashlib
-    import os
     import secrets
 
     from dgov.certificates import pdf, sealing
@@ -98,8 +97,7 @@ def sealed_outside_the_ledger(approved, seal_officer):
     ).decode()
     certificate.seal_value = sealing.key_store().sign(seal.key_id, certificate.seal_metadata.encode()).hex()
     certificate.save()
-    temporary = sealing.write_file(certificate.storage_name, signed)
-    os.replace(temporary, certificate.path)
+    sealing.write_file(certificate.storage_name, signed).place()
     return certificate
 
 

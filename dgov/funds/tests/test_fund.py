@@ -379,3 +379,13 @@ def test_on_the_commitment_page_every_person_sees_exactly_what_they_may_do(
     assert {(a.username, "decide", "enabled") for a in approvers} <= set(seen)
     assert ("fundmanager", "tranche", "disabled") in seen and ("fundmanager", "tranche", "enabled") in seen
     assert ("fundmanager", "pay", "disabled") in seen and ("fundmanager", "exit", "enabled") in seen
+
+
+def test_a_decision_is_confirmed_with_the_status_in_words(client, fund, project, fund_manager, approvers):
+    commitment = actions.do_propose_commitment(
+        fund, project, amount=Decimal("2000"), share=Decimal("10"), by=fund_manager
+    )
+    client.force_login(approvers[0])
+    act = reverse("funds:commitment_act", args=[commitment.pk, "decide"])
+    page = client.post(act, {"approve": "1", "note": ""}, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your decision is recorded (Awaiting approval)." in page and "(proposed)" not in page

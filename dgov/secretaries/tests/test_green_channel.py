@@ -255,3 +255,30 @@ def test_the_card_links_the_application_only_for_those_who_may_open_it(
     client.force_login(officer)  # follows key projects, sees no case (decision 0025)
     page = client.get(reverse("secretaries:green_case", args=[case.pk]))
     assert page.status_code == 200 and link not in page.content.decode()
+
+
+def test_the_form_finds_only_a_case_its_user_may_see(
+    client, request, item, enterprise_applicant, clerk, project, leader, secretary, officer
+):
+    """Before, the number found any case of the district: a secretary with the power to
+    manage the channel attached another key project's case (and its card then showed its
+    title and status); an investment officer, who sees no case (decision 0025), any."""
+    from django.contrib.auth.models import Permission
+
+    from dgov.accounts.models import User
+
+    secretary.user_permissions.add(Permission.objects.get(codename="manage_green_channel"))
+    secretary = User.objects.get(pk=secretary.pk)
+    application = accepted(item, enterprise_applicant, clerk, "g-visible")
+    form = {"number": application.number, "project": project.pk, "lead_official": leader.pk, "reason": "领办"}
+    for person in (secretary, officer):
+        client.force_login(person)
+        response = client.post(reverse("secretaries:green_new"), form)
+        assert response.status_code == 400, person
+        assert "No application of this district has that number." in response.content.decode()
+    assert not GreenChannelCase.objects.exists()
+
+    request.getfixturevalue("assigned")  # now the secretary's key project: its cases are theirs
+    client.force_login(secretary)
+    assert client.post(reverse("secretaries:green_new"), form).status_code == 302
+    assert GreenChannelCase.objects.get().application == application

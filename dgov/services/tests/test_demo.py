@@ -21,6 +21,16 @@ def test_the_demo_catalogue_loads_twice_without_changing_anything(district):
     assert Event.objects.count() == events
 
 
+def test_every_demo_item_is_indexed_once_with_its_department_in_english(district):
+    from dgov.services import search
+
+    demo.load(district)
+    items = ServiceItem.objects.filter(district=district).select_related("current_version__department")
+    for item in items.prefetch_related("events"):
+        names = [name for event in item.events.all() for name in (event.name, event.name_en) if name]
+        assert item.search_text == search.index_text(item.current_version, names), item.code
+
+
 def test_at_least_85_percent_of_the_demo_items_need_at_most_one_trip(district):
     demo.load(district)
     statistic = one_trip_statistic(district)

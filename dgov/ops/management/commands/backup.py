@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dgov.ops.backup import BackupError, prune, take
+from dgov.ops.backup import BackupError, files_in_bucket, prune, take
 
 
 class Command(BaseCommand):
@@ -24,6 +24,12 @@ class Command(BaseCommand):
             target = take(dest, pg_bin=pg_bin)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        if files_in_bucket():
+            self.stderr.write(
+                "Uploads and certificates are in the S3 bucket (DGOV_FILE_STORAGE=s3) and not in this backup: "
+                "keep them with the bucket's versioning and replication (docs/operations.md). Keys and audit "
+                "checkpoints are in it."
+            )
         self.stdout.write(str(target))
         if keep_days:
             for removed in prune(dest, keep_days):
