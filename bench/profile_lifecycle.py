@@ -75,6 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--applications", type=int, default=60)
     parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--dump", help="also write the profile to this file (pstats)")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--callers", nargs="*", default=[], help="also print who calls these functions")
     parser.add_argument("--queries", action="store_true", help="print the SQL of one application's steps")
@@ -110,6 +111,8 @@ def main() -> int:
     )
     if not args.no_profile:
         stats = pstats.Stats(profiler)
+        if args.dump:
+            stats.dump_stats(args.dump)
         stats.sort_stats(args.sort).print_stats(args.top)
         for name in args.callers:
             stats.print_callers(name)

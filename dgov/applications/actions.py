@@ -198,9 +198,10 @@ def _move(
     ``to``, setting ``fields``), written in one statement with ``before`` (INSERTs of
     rows ``fields`` point at), its timeline event, its audit entry, given ``notice``
     (subject, body) the applicant's notifications (also by text message when
-    ``notice_sms``), and ``also``; then ``rows`` (unsaved rows of any model: a supplement
-    notice and its items, a written notice) through the ORM, in order, in the same
-    transaction. When someone else acted first the UPDATE changes nothing, ``Conflict``
+    ``notice_sms``), ``also`` and the act's written document when it points at nothing
+    unsaved (``drafting.writing``); then the other ``rows`` (unsaved rows of any model: a
+    supplement notice, its items and the document pointing at it) through the ORM, in
+    order, in the same transaction. When someone else acted first the UPDATE changes nothing, ``Conflict``
     is raised and the transaction takes the other rows back with it.
 
     One round trip where the ORM takes four to seven; measured with the lifecycle
@@ -221,6 +222,7 @@ def _move(
     pending = {id(write.row): fastsql.Ref(n) for n, write in enumerate(before) if write.row is not None}
     given = {name: pending.get(id(fields.get(name)), fields.get(name)) for name in TRANSITION_FIELDS}
     update = fastsql.values(Application, status=to, updated_at=clock.now(), **given)
+    documents, rows = drafting.writing(rows)
     writes = [
         *before,
         fastsql.Write(MOVE, [*update, application.pk, was]),
@@ -228,6 +230,7 @@ def _move(
         trail.writing(trace),
         *outbox.writing(applicant_notices(application, *notice, sms=notice_sms) if notice else []),
         *also,
+        *documents,
     ]
     with transaction.atomic(savepoint=False):
         moved = fastsql.run(writes)[len(before)]

@@ -441,14 +441,14 @@ STEP_QUERIES = {
     # token, application, materials; the transition; the notice's completion and the
     # materials handed in (ORM).
     "supplement": (8, 10),
-    # token, application; both deadlines with the transition pointing at them; the
-    # written notice of acceptance (ORM).
-    "accept": (6, 11),
+    # token, application; both deadlines with the transition pointing at them and the
+    # written notice of acceptance (``drafting.writing``).
+    "accept": (5, 11),
     "review": (5, 7),
-    # token, application; the transition with the UPDATE closing both deadlines and the
-    # lateness from the due dates loaded with the case; the written decision (ORM); the
-    # due dates read again under the row lock (decision 0033).
-    "approve": (7, 11),
+    # token, application; the transition with the UPDATE closing both deadlines, the
+    # lateness from the due dates loaded with the case and the written decision; the due
+    # dates read again under the row lock (decision 0033).
+    "approve": (6, 11),
     # token, application; the certificates to link to; the transition (with a text
     # message too: 办结 is always sent by SMS).
     "complete": (6, 10),
@@ -532,7 +532,7 @@ def test_accepting_reads_the_calendar_once_per_process_not_per_request(
     assert not [q for q in queries.captured_queries if "workdays_calendar" in q["sql"]]
 
 
-def test_accepting_costs_six_queries_on_postgresql_and_eleven_elsewhere(
+def test_accepting_costs_five_queries_on_postgresql_and_eleven_elsewhere(
     client: Client, application: Application, clerk: Any, bearer: Any, django_assert_num_queries: Any
 ) -> None:
     from django.db import connection
@@ -546,9 +546,9 @@ def test_accepting_costs_six_queries_on_postgresql_and_eleven_elsewhere(
     # token, user, roles and permissions in one statement; the application with its
     # deadlines and the bundle it is a part of, if any; then, between savepoint and
     # release, both deadlines and the UPDATE that points at them with the event, the audit
-    # entry and the notification in one statement on PostgreSQL (six statements elsewhere);
-    # then the notice of acceptance (the ORM's INSERT).
-    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 11):
+    # entry, the notification and the notice of acceptance in one statement on PostgreSQL
+    # (seven statements elsewhere).
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 11):
         assert act(client, application, "accept", headers).status_code == 200
 
 

@@ -58,11 +58,11 @@ def test_a_transition_writes_all_of_it_in_one_statement_on_postgresql(
     application = loading.load_visible(accepted.number, approver)  # as the API loads it
     assert approver.has_perm("applications.decide_application") and approver.role_codes
     drafting.wording(accepted.district_id)  # the district's notice templates, cached as in service
-    # Savepoint, the statement, the written decision (the ORM's INSERT), the due dates read
-    # again for the lateness (decision 0033: the first read is the load's), release;
-    # elsewhere the UPDATE, the event, the audit entry, the notification and the
-    # deadlines' UPDATE one after the other.
-    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 9):
+    # Savepoint, the statement (with the written decision), the due dates read again for
+    # the lateness (decision 0033: the first read is the load's), release; elsewhere the
+    # UPDATE, the event, the audit entry, the notification, the deadlines' UPDATE and the
+    # written decision one after the other.
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 9):
         actions.do_decide(application, by=approver, approve=True)
 
     assert _written(accepted, "approve") == (1, 1, 1)
@@ -136,11 +136,13 @@ def test_acceptance_writes_its_deadlines_with_the_transition_pointing_at_them(
         actions.do_accept(application, by=clerk)
 
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].split(" ", 1)[0] in ("INSERT", "UPDATE", "WITH")]
-    if connection.vendor == "postgresql":  # one statement: both deadlines, then the UPDATE
-        assert len(writes) == 2 and writes[0].index("workdays_deadline") < writes[0].index("UPDATE applications")
-    else:  # the two deadlines, the UPDATE, the event, the audit entry, the notification
+    if connection.vendor == "postgresql":  # one statement: both deadlines, the UPDATE, …, the notice
+        assert len(writes) == 1
+        assert writes[0].index("workdays_deadline") < writes[0].index("UPDATE applications")
+        assert writes[0].index("UPDATE applications") < writes[0].index("INSERT INTO notices_notice")
+    else:  # the two deadlines, the UPDATE, the event, the audit entry, the notification, the notice
         assert len(writes) == 7
-    assert "notices_notice" in writes[-1]  # then the notice of acceptance (the ORM's INSERT)
+        assert "notices_notice" in writes[-1]
 
     row = Application.objects.select_related("legal_deadline", "promised_deadline").get(pk=application.pk)
     assert row.status == Status.ACCEPTED

@@ -69,6 +69,7 @@ def test_every_hand_written_statement_lists_every_column_of_its_models(statement
 def test_the_models_written_by_hand_are_these() -> None:
     from dgov.applications.models import Application, ApplicationEvent, SubmittedMaterial
     from dgov.audit.models import AuditEntry
+    from dgov.notices.models import Notice
     from dgov.notifications.models import Notification
     from dgov.workdays.models import Deadline
 
@@ -79,6 +80,7 @@ def test_the_models_written_by_hand_are_these() -> None:
         AuditEntry,
         Notification,
         Deadline,
+        Notice,
     }
 
 
