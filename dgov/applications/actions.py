@@ -642,7 +642,7 @@ def _due_dates(application: Application, *, loaded: bool = False) -> dict[int, d
     fields = [Application._meta.get_field(name) for name in ("legal_deadline", "promised_deadline")]
     if loaded and all(field.is_cached(application) for field in fields):  # type: ignore[union-attr]
         deadlines = [field.get_cached_value(application) for field in fields]  # type: ignore[union-attr]
-        return {deadline.pk: deadline.due_date for deadline in deadlines if deadline is not None}
+        return {d.pk: d.due_date for d in deadlines if isinstance(d, Deadline)}
     ids = [i for i in (application.legal_deadline_id, application.promised_deadline_id) if i]
     return dict(Deadline.objects.filter(pk__in=ids).values_list("pk", "due_date")) if ids else {}
 
