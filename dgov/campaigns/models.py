@@ -33,7 +33,7 @@ from django.utils.translation import pgettext_lazy
 
 from dgov.accounts.models import DistrictScopedQuerySet
 from dgov.lib.personal import mask_text
-from dgov.workdays.calendar import roll_forward
+from dgov.workdays.calendar import carry, roll_forward
 from dgov.workdays.lights import Light, Thresholds, light
 
 SUPERVISE = "campaigns.supervise_campaign"
@@ -102,6 +102,12 @@ class CarriedDue:
         """The next working day when ``due_on`` is a rest day, else None."""
         carried = roll_forward(self.due_on)
         return carried if carried != self.due_on else None
+
+    @property
+    def due_provisional(self) -> bool:
+        """The day it falls due is read from a year without an official arrangement yet
+        (the estimate): a calendar import may still move it, so pages mark it."""
+        return carry(self.due_on).provisional
 
 
 class TaskLights:

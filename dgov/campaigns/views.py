@@ -278,6 +278,7 @@ def unit_page(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         task.due_iso = task.due_on.isoformat()
         carried = task.due_carried_to
         task.carried_iso = carried.isoformat() if carried else ""
+        task.provisional = task.due_provisional
         task.url = f"{base}{task.pk}/"
         task.pct = str(task.progress)
         task.short = task.content if len(task.content) <= 80 else task.content[:79] + "…"

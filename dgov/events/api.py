@@ -24,6 +24,7 @@ class FollowUpOut(Schema):
     enterprise: str
     follow_up: str
     due: dt.date
+    due_provisional: bool  # its year has no official calendar yet: the day it falls due may move
     light: str
     event: str
 
@@ -52,6 +53,7 @@ def follow_ups(request: HttpRequest) -> list[dict[str, Any]]:
             "enterprise": m.enterprise,
             "follow_up": m.follow_up,
             "due": m.follow_up_due,
+            "due_provisional": m.due.provisional,  # type: ignore[attr-defined]
             "light": str(m.light),  # type: ignore[attr-defined]
             "event": m.event.title,
         }

@@ -6,13 +6,16 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet
 
 from dgov.events.models import InvestmentEvent, Meeting, Target
+from dgov.workdays.calendar import carry
 from dgov.workdays.lights import light
 
 FOLLOW_UP = "investment_follow_up"  # the kind of deadline for ``DGOV_YELLOW_DAYS``
 
 
 def open_follow_ups(district_id: int, today: dt.date) -> list[Meeting]:
-    """Follow-ups not done yet, the earliest due first, each with its light."""
+    """Follow-ups not done yet, the earliest due first, each with its light and ``due``:
+    the day it falls due (a rest day carried to the next working day, Civil Code Art. 203,
+    the date as set kept), provisional while its year has no official calendar."""
     rows = list(
         Meeting.objects.filter(event__district_id=district_id, follow_up_done_on__isnull=True)
         .exclude(follow_up="")
@@ -21,6 +24,7 @@ def open_follow_ups(district_id: int, today: dt.date) -> list[Meeting]:
     )
     for meeting in rows:
         meeting.light = light(meeting.follow_up_due, today, kind=FOLLOW_UP)  # type: ignore[attr-defined, arg-type]
+        meeting.due = carry(meeting.follow_up_due)  # type: ignore[attr-defined, arg-type]
     return rows
 
 

@@ -39,7 +39,8 @@ from dgov.notifications.outbox import notify
 from dgov.policies.conditions import Condition
 from dgov.policies.facts import ENTERPRISE_FACTS
 from dgov.policies.models import EnterpriseProfile
-from dgov.workdays.calendar import add_working_days, roll_forward
+from dgov.workdays.actions import do_close_deadline, do_create_deadline
+from dgov.workdays.models import CountedFrom, Deadline
 
 
 def _plain(value: Any) -> Any:
@@ -136,6 +137,18 @@ def fits(product: Product, need: FinancingNeed, profile: EnterpriseProfile, toda
     )
 
 
+def _deadline(need: FinancingNeed, product: Product, start: dt.date, days: int) -> Deadline:
+    """A level's time limit for an answer, counted in working days from the day the need
+    reached that level (sent to the bank, or escalated): that day is not counted."""
+    return do_create_deadline(
+        district=need.district_id,
+        label=f"{need.profile.name} → {product}",
+        start_date=start,
+        counted_from=CountedFrom.ROUTED,
+        working_days=days,
+    )
+
+
 def send_need(need: FinancingNeed, today: dt.date) -> list[Offer]:
     """Send the need to every active product it fits and has not been sent to; each bank's
     officers are told, with the due date. Runs in the caller's transaction."""
@@ -149,11 +162,17 @@ def send_need(need: FinancingNeed, today: dt.date) -> list[Offer]:
     for product in products:
         if not fits(product, need, need.profile, today):
             continue
-        due = add_working_days(today, product.answer_days).date
+        deadline = _deadline(need, product, today, product.answer_days)
+        due = deadline.due_date
         offer = Offer.objects.create(
-            district_id=need.district_id, need=need, product=product, bank=product.bank, sent_on=today, due_on=due
+            district_id=need.district_id,
+            need=need,
+            product=product,
+            bank=product.bank,
+            sent_on=today,
+            deadline=deadline,
         )
-        OfferStep.objects.create(offer=offer, at=clock.now(), level=Level.BANK, verb="sent", due_on=due)
+        OfferStep.objects.create(offer=offer, at=clock.now(), level=Level.BANK, verb="sent", deadline=deadline)
         offers.append(offer)
         for officer in product.bank.officers.filter(active=True).select_related("user"):
             notify(
@@ -246,13 +265,14 @@ def do_withdraw_need(need: FinancingNeed, *, by: User) -> None:
 
 
 def _close_others(need: FinancingNeed, *, keep: Offer | None, by: User, verb: str) -> None:
-    others = Offer.objects.filter(need=need, status=OfferStatus.PENDING)
+    others = Offer.objects.filter(need=need, status=OfferStatus.PENDING).select_related("deadline")
     if keep is not None:
         others = others.exclude(pk=keep.pk)
     now = clock.now()
     for offer in others:
         if Offer.objects.filter(pk=offer.pk, status=OfferStatus.PENDING).update(status=OfferStatus.WITHDRAWN):
             OfferStep.objects.create(offer=offer, at=now, level=offer.level, verb=verb, by=by)
+            do_close_deadline(offer.deadline, at=now)
 
 
 def do_answer(
@@ -309,6 +329,9 @@ def do_answer(
             reason=reason.strip(),
         ):
             raise Conflict(_("This need was answered or withdrawn meanwhile."))
+        deadline = Deadline.objects.get(pk=offer.deadline_id)
+        on_time = not deadline.ended(today)
+        do_close_deadline(deadline)
         if grant:
             if not FinancingNeed.objects.filter(pk=need.pk, status=NeedStatus.OPEN).update(
                 status=NeedStatus.FINANCED,
@@ -335,7 +358,7 @@ def do_answer(
                 "rate": _plain(rate),
                 "term": term_months,
                 "reason": reason,
-                "on_time": today <= roll_forward(offer.due_on),
+                "on_time": on_time,
             },
         )
         user = need.profile.applicant.user
@@ -389,47 +412,54 @@ def _people_at(level: str, district_id: int) -> Any:
 
 def escalate_overdue(today: dt.date | None = None, limit: int = 500) -> int:
     """Carry each offer the bank has not answered by its due date one level up, with a new
-    due date in working days; the next level's people and the bank are told.
+    deadline in working days counted from today (the old one is closed); the next level's
+    people and the bank are told.
 
-    1. A due date on a rest day runs to the next working day (Civil Code Art. 203).
+    1. The due date is the deadline's, as the calendar now stands (an import recomputes
+       it); the limit has run out when that date is past (``Deadline.ended``: a date on a
+       rest day would run to the next working day, Civil Code Art. 203).
     2. One level at a time: the bank, then the district financial office, then a district
        leader; the top level stays where it is.
-    3. The claim is a conditional UPDATE on the level and due date seen, so two runners never
-       move an offer twice.
+    3. The claim is a conditional UPDATE on the level and deadline seen, so two runners never
+       move an offer twice (the loser's new deadline is rolled back with its savepoint).
     """
     today = today or clock.today()
     moved = 0
     overdue = (
         Offer.objects.pending()
-        .filter(due_on__lt=today)
+        .filter(deadline__due_date__lt=today)
         .exclude(level=Level.DISTRICT_LEADER)
-        .select_related("need__profile", "bank", "district")
-        .order_by("due_on", "pk")[:limit]
+        .select_related("need__profile", "bank", "district", "product", "deadline")
+        .order_by("deadline__due_date", "pk")[:limit]
     )
     for offer in overdue:
-        if roll_forward(offer.due_on) >= today:
+        was = offer.deadline
+        if not was.ended(today):
             continue
         target = offer.next_level
         assert target is not None
-        due = add_working_days(today, rules.level_days(target)).date
         with transaction.atomic():
+            deadline = _deadline(offer.need, offer.product, today, rules.level_days(target))
+            due = deadline.due_date
             if not Offer.objects.filter(
-                pk=offer.pk, status=OfferStatus.PENDING, level=offer.level, due_on=offer.due_on
-            ).update(level=target, due_on=due):
+                pk=offer.pk, status=OfferStatus.PENDING, level=offer.level, deadline_id=was.pk
+            ).update(level=target, deadline=deadline):
+                transaction.set_rollback(True)
                 continue
+            do_close_deadline(was)
             OfferStep.objects.create(
                 offer=offer,
                 at=clock.now(),
                 level=target,
                 verb="escalated",
-                due_on=due,
-                note=_("Not answered by %(due)s.") % {"due": offer.due_on.isoformat()},
+                deadline=deadline,
+                note=_("Not answered by %(due)s.") % {"due": was.due_date.isoformat()},
             )
             record(
                 "financing.offer.escalate",
                 offer,
                 district=offer.district,
-                changes={"level": [offer.level, str(target)], "due": [offer.due_on.isoformat(), due.isoformat()]},
+                changes={"level": [offer.level, str(target)], "due": [was.due_date.isoformat(), due.isoformat()]},
             )
             subject = _("Financing need not answered in time: %(name)s") % {"name": offer.need.profile.name}
             body = _(
@@ -438,7 +468,7 @@ def escalate_overdue(today: dt.date | None = None, limit: int = 500) -> int:
                 "bank": offer.bank,
                 "name": offer.need.profile.name,
                 "amount": _plain(offer.need.amount),
-                "was": offer.due_on.isoformat(),
+                "was": was.due_date.isoformat(),
                 "level": target.label,
                 "due": due.isoformat(),
             }

@@ -221,14 +221,22 @@ class OfferQuerySet(DistrictScopedQuerySet):
 
 
 class Offer(models.Model):
-    """A need sent to one bank product: the bank's answer and its due date."""
+    """A need sent to one bank product: the bank's answer and its due date.
+
+    The due date is the ``deadline``'s (``dgov.workdays``), never a copy: the level now
+    answering counts its working days from the day the need reached it (sent to the bank,
+    or escalated), and a calendar import recomputes it and marks a year without an
+    official calendar provisional. Each escalation starts a new deadline; the old one is
+    closed and stays on its ``OfferStep``.
+    """
 
     district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="+")
     need = models.ForeignKey(FinancingNeed, on_delete=models.PROTECT, related_name="offers")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="offers")
     bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="offers")
     sent_on = models.DateField(_("sent on"))
-    due_on = models.DateField(_("answer due"))
+    # The present level's time limit (the pending step's deadline).
+    deadline = models.ForeignKey("workdays.Deadline", on_delete=models.PROTECT, related_name="+")
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BANK)
     status = models.CharField(_("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
@@ -245,7 +253,7 @@ class Offer(models.Model):
     class Meta:
         verbose_name = _("need sent to a bank")
         verbose_name_plural = _("needs sent to banks")
-        ordering = ["due_on", "pk"]
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["need", "product"], name="offer_once_per_product"),
             models.CheckConstraint(
@@ -253,10 +261,7 @@ class Offer(models.Model):
                 name="offer_granted_has_terms",
             ),
         ]
-        indexes = [
-            models.Index(fields=["bank", "status", "due_on"], name="offer_bank_idx"),
-            models.Index(fields=["status", "due_on"], condition=Q(status="pending"), name="offer_due_idx"),
-        ]
+        indexes = [models.Index(fields=["bank", "status"], name="offer_bank_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.need_id} → {self.product_id}"
@@ -281,7 +286,8 @@ class OfferStep(models.Model):
     at = models.DateTimeField()
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     verb = models.CharField(max_length=20)  # sent, escalated, follow_up, granted, declined, withdrawn
-    due_on = models.DateField(null=True, blank=True)
+    # The time limit the step started (sent, escalated): read from here, never copied.
+    deadline = models.ForeignKey("workdays.Deadline", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=300, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 

@@ -51,7 +51,7 @@ def figures(district_id: int, start: dt.date, end: dt.date) -> Figures:
     answered = Offer.objects.filter(
         need__in=needs, status__in=[OfferStatus.GRANTED, OfferStatus.DECLINED], answered_on__isnull=False
     )
-    answers = list(answered.values_list("sent_on", "answered_on", "due_on"))
+    answers = list(answered.values_list("sent_on", "answered_on", "deadline__due_date"))
     days = [(a - s).days for s, a, _due in answers]
     on_time = sum(1 for _s, a, due in answers if a <= due)
     granted = counted["granted"] or Decimal(0)

@@ -37,7 +37,6 @@ from dgov.lib import clock
 from dgov.lib.xlsx import Sheet, workbook_response
 from dgov.policies.facts import ENTERPRISE_FACTS
 from dgov.policies.views import get_profile_for_user, profiles_of
-from dgov.workdays.lights import light
 
 PAGE_SIZE = 50
 LIGHT_KIND = "financing"
@@ -48,7 +47,7 @@ def _messages_of(error: ValidationError) -> list[str]:
 
 
 def _light(offer: Offer, today: dt.date) -> str:
-    return light(offer.due_on, today, kind=LIGHT_KIND).value if offer.status == OfferStatus.PENDING else ""
+    return offer.deadline.light(today, kind=LIGHT_KIND).value if offer.status == OfferStatus.PENDING else ""
 
 
 # Guarded accessors -------------------------------------------------------------------------
@@ -64,7 +63,9 @@ def _officer(request: HttpRequest) -> BankOfficer:
 def get_offer_for_bank(request: HttpRequest, pk: int) -> Offer:
     officer = _officer(request)
     try:
-        return Offer.objects.select_related("need__profile", "product", "bank").get(pk=pk, bank_id=officer.bank_id)
+        return Offer.objects.select_related("need__profile", "product", "bank", "deadline").get(
+            pk=pk, bank_id=officer.bank_id
+        )
     except Offer.DoesNotExist:
         raise Http404 from None
 
@@ -88,7 +89,7 @@ def get_need_for_staff(request: HttpRequest, pk: int) -> FinancingNeed:
 def get_offer_for_staff(request: HttpRequest, pk: int) -> Offer:
     user = staff_or_403(request, VIEW, SUPERVISE)
     try:
-        return Offer.objects.visible_to(user).select_related("need__profile", "bank", "product").get(pk=pk)
+        return Offer.objects.visible_to(user).select_related("need__profile", "bank", "product", "deadline").get(pk=pk)
     except Offer.DoesNotExist:
         raise Http404 from None
 
@@ -110,7 +111,7 @@ def get_bank_for_user(request: HttpRequest, pk: int) -> Bank:
 
 
 def _needs_of(profile_ids: list[int]) -> list[FinancingNeed]:
-    offers = Offer.objects.select_related("bank", "product").order_by("pk")
+    offers = Offer.objects.select_related("bank", "product", "deadline").order_by("pk")
     return list(
         FinancingNeed.objects.filter(profile_id__in=profile_ids)
         .select_related("profile", "granted_product__bank")
@@ -181,8 +182,8 @@ def desk(request: AuthedRequest) -> HttpResponse:
     pending = list(
         Offer.objects.pending()
         .filter(bank_id=officer.bank_id)
-        .select_related("need__profile", "product")
-        .order_by("due_on", "pk")[:200]
+        .select_related("need__profile", "product", "deadline")
+        .order_by("deadline__due_date", "pk")[:200]
     )
     for offer in pending:
         offer.light = _light(offer, today)  # type: ignore[attr-defined]
@@ -218,7 +219,8 @@ def _offer_context(request: HttpRequest, offer: Offer, form: AnswerForm | None =
         "need": offer.need,
         "facts": facts,
         "light": _light(offer, today),
-        "steps": OfferStep.objects.filter(offer=offer).select_related("by"),
+        "due": offer.deadline.compute_due(),
+        "steps": OfferStep.objects.filter(offer=offer).select_related("by", "deadline"),
         "may_answer": rules.may_answer(request.user, offer),
         "form": form or AnswerForm(initial={"amount": offer.need.amount, "term_months": offer.need.term_months}),
         "errors": extra.get("errors", []),
@@ -296,8 +298,8 @@ def needs(request: StaffRequest) -> HttpResponseBase:
         Offer.objects.visible_to(user)
         .pending()
         .exclude(level="bank")
-        .select_related("need__profile", "bank", "product")
-        .order_by("due_on", "pk")[:100]
+        .select_related("need__profile", "bank", "product", "deadline")
+        .order_by("deadline__due_date", "pk")[:100]
     )
     for offer in late:
         offer.light = _light(offer, today)  # type: ignore[attr-defined]
@@ -352,11 +354,12 @@ def _need_context(request: HttpRequest, need: FinancingNeed, **extra: Any) -> di
     today = clock.today()
     offers = list(
         Offer.objects.filter(need=need)
-        .select_related("bank", "product", "answered_by")
-        .prefetch_related(Prefetch("steps", queryset=OfferStep.objects.select_related("by")))
+        .select_related("bank", "product", "answered_by", "deadline")
+        .prefetch_related(Prefetch("steps", queryset=OfferStep.objects.select_related("by", "deadline")))
     )
     for offer in offers:
         offer.light = _light(offer, today)  # type: ignore[attr-defined]
+        offer.due = offer.deadline.compute_due()  # type: ignore[attr-defined]
         offer.may_follow_up = rules.may_follow_up(request.user, offer, today)  # type: ignore[attr-defined]
     return {
         "need": need,

@@ -545,6 +545,47 @@ def test_a_task_due_on_national_day_turns_red_only_after_the_next_working_day_an
     assert 'data-due="2026-10-05"' in page and 'data-due-carried="2026-10-08"' in page
 
 
+CALENDAR_2027 = """\
+# 2027 arrangement (a test file, not the real notice)
+2027-01-01,holiday,元旦
+2027-02-08,holiday,春节
+2027-02-09,holiday,春节
+2027-02-10,holiday,春节
+2027-02-11,holiday,春节
+2027-02-12,holiday,春节
+2027-02-20,workday,春节调休
+"""
+
+
+def test_a_2027_deadline_is_marked_provisional_until_the_notice_is_imported_and_then_follows_it(
+    campaign, make_task, head, units, administrator, client
+):
+    """Issue 20.5: a date in a year without an official calendar says so wherever it is
+    shown; the day it falls due (Art. 203) is read live, so an import moves it."""
+    from dgov.workdays.actions import do_import_year
+
+    campaign.ends_on = D(2027, 12, 31)
+    campaign.save()
+    task = make_task("1", D(2027, 2, 5))  # Fri 5 Feb 2027: 除夕 on the statutory estimate
+    campaign.units.add(units["TCJ"])
+    client.force_login(head)
+    urls = reverse("campaigns:task", args=[task.pk]), reverse("campaigns:unit", args=[campaign.pk, units["TCJ"].pk])
+    for url in urls:
+        page = client.get(url).content.decode()
+        # Estimated: 5, 8, 9, 10 Feb off, so due on Thu 11 Feb, provisionally.
+        assert 'data-due="2027-02-05"' in page and 'data-due-carried="2027-02-11"' in page, url
+        assert "data-provisional-tag" in page, url
+    do_import_year(CALENDAR_2027, by=administrator)
+    for url in urls:
+        page = client.get(url).content.decode()
+        # Official: Fri 5 Feb is a working day, due that day; nothing provisional any more.
+        assert 'data-due="2027-02-05"' in page and "data-due-carried" not in page, url
+        assert "data-provisional-tag" not in page, url
+    # A date in an official year is never marked.
+    Task.objects.filter(pk=task.pk).update(due_on=D(2026, 10, 5), original_due_on=D(2026, 10, 5))
+    assert "data-provisional-tag" not in client.get(urls[0]).content.decode()
+
+
 def test_no_reminder_at_all_is_sent_on_a_rest_day(make_task, campaign, clock):
     campaign.ends_on = D(2026, 12, 31)
     campaign.save()

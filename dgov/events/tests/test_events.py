@@ -272,6 +272,52 @@ def test_the_api_gives_target_coverage_and_follow_ups(client, trip, officer, mak
     assert client.get("/api/v1/events/targets", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
 
 
+CALENDAR_2027 = """\
+# 2027 arrangement (a test file, not the real notice)
+2027-01-01,holiday,元旦
+2027-02-08,holiday,春节
+2027-02-09,holiday,春节
+2027-02-10,holiday,春节
+2027-02-11,holiday,春节
+2027-02-12,holiday,春节
+2027-02-20,workday,春节调休
+"""
+
+
+def test_a_follow_up_due_in_2027_is_provisional_until_the_notice_is_imported_and_then_follows_it(
+    client, trip, officer, administrator
+):
+    """Issue 20.3/20.5: a follow-up set for a rest day falls due on the next working day,
+    the date as set kept; in a year without an official calendar it is marked provisional."""
+    from dgov.api.actions import do_create_api_token
+    from dgov.workdays.actions import do_import_year
+
+    actions.do_add_meeting(
+        trip,
+        by=officer,
+        enterprise="一汽解放",
+        met_on=dt.date(2026, 11, 11),
+        follow_up="春节前回访",
+        follow_up_due=dt.date(2027, 2, 5),  # Fri 5 Feb 2027: 除夕 on the statutory estimate
+    )
+    _token, secret = do_create_api_token(officer, "cockpit")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    client.force_login(officer)
+    page = client.get(reverse("events:follow_ups")).content.decode()
+    # Estimated: 5, 8, 9, 10 Feb off, so due on Thu 11 Feb, provisionally; not red on Mon 8 Feb.
+    assert 'data-due="2027-02-05"' in page and 'data-due-carried="2027-02-11"' in page
+    assert "data-provisional-tag" in page
+    assert client.get("/api/v1/events/follow-ups", **auth).json()[0]["due_provisional"] is True
+    assert reports.open_follow_ups(trip.district_id, dt.date(2027, 2, 8))[0].light != "red"
+    do_import_year(CALENDAR_2027, by=administrator)
+    page = client.get(reverse("events:follow_ups")).content.decode()
+    # Official: Fri 5 Feb is a working day: due that day, red from Mon 8 Feb.
+    assert 'data-due="2027-02-05"' in page and "data-due-carried" not in page
+    assert "data-provisional-tag" not in page
+    assert client.get("/api/v1/events/follow-ups", **auth).json()[0]["due_provisional"] is False
+    assert reports.open_follow_ups(trip.district_id, dt.date(2027, 2, 8))[0].light == "red"
+
+
 def test_a_meetings_project_is_linked_only_for_those_who_may_open_it(client, trip, officer, inspector):
     meeting = actions.do_add_meeting(
         trip, by=officer, enterprise="长春一汽", met_on=dt.date(2026, 11, 11), outcome="意向", new_lead=True

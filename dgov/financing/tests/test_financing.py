@@ -5,14 +5,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from dgov.accounts.models import Applicant, User
+from dgov.accounts.models import User
 from dgov.audit.models import AuditEntry
 from dgov.financing import actions, reports
-from dgov.financing.models import Bank, BankOfficer, FinancingNeed, Level, NeedStatus, Offer, OfferStatus, Product
+from dgov.financing.models import FinancingNeed, Level, NeedStatus, Offer, OfferStatus, Product
 from dgov.lib.conflicts import Conflict
 from dgov.notifications.models import Notification
-from dgov.policies.actions import profile_for
 from dgov.policies.facts import ENTERPRISE_FACTS
+from dgov.workdays.models import Deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +22,6 @@ MONDAY = dt.date(2026, 6, 15)
 @pytest.fixture(autouse=True)
 def _today(clock):
     clock.set(MONDAY)
-
-
-@pytest.fixture
-def bank(bank_officer):
-    return BankOfficer.objects.get(user=bank_officer).bank
-
-
-@pytest.fixture
-def profile(enterprise_user):
-    profile = profile_for(Applicant.objects.get(user=enterprise_user))
-    profile.industry_code, profile.employees, profile.tax_paid = "C3720", 80, Decimal("60")
-    profile.save()
-    return profile
 
 
 def make_product(bank, name="科技贷", conditions="", **fields):
@@ -60,16 +47,6 @@ def make_product(bank, name="科技贷", conditions="", **fields):
     )
 
 
-@pytest.fixture
-def other_bank(district, bank):
-    other = Bank.objects.create(
-        district=district, name="中国建设银行", branch="长春宽城支行", created_by=bank.created_by
-    )
-    user = User.objects.create(username="ccb", kind=User.Kind.ENTERPRISE)
-    BankOfficer.objects.create(bank=other, user=user, added_by=bank.created_by)
-    return other
-
-
 def submit(profile, enterprise_user, **fields):
     values = {"amount": Decimal("300"), "term_months": 12, "purpose": "采购原材料", "collateral": "none"}
     values.update(fields)
@@ -86,7 +63,7 @@ def test_a_need_goes_to_every_product_it_fits_and_the_banks_are_told(
     need = submit(profile, enterprise_user)
     offer = Offer.objects.get(need=need)
     assert offer.product == fits and offer.level == Level.BANK
-    assert offer.due_on == dt.date(2026, 6, 23)  # 5 working days after Monday, 6-19 (端午) skipped
+    assert offer.deadline.due_date == dt.date(2026, 6, 23)  # 5 working days after Monday, 6-19 (端午) skipped
     assert Notification.objects.filter(recipient=bank_officer, subject__contains="科技贷").exists()
     assert need.status == NeedStatus.OPEN
     assert AuditEntry.objects.filter(verb="financing.need.submit").exists()
@@ -170,7 +147,7 @@ def test_needs_not_answered_in_time_climb_the_ladder(enterprise_user, profile, b
     make_product(bank, answer_days=2)
     submit(profile, enterprise_user)
     offer = Offer.objects.get()
-    assert offer.due_on == dt.date(2026, 6, 17)
+    assert offer.deadline.due_date == dt.date(2026, 6, 17)
     clock.set(dt.date(2026, 6, 17))
     assert actions.escalate_overdue() == 0  # due today: the bank still has the day
     with pytest.raises(PermissionDenied, match="The bank has until 2026-06-17"):
@@ -179,7 +156,7 @@ def test_needs_not_answered_in_time_climb_the_ladder(enterprise_user, profile, b
     assert actions.escalate_overdue() == 1
     assert actions.escalate_overdue() == 0  # a second runner moves nothing
     offer.refresh_from_db()
-    assert offer.level == Level.FINANCIAL_OFFICE and offer.due_on == dt.date(2026, 6, 26)
+    assert offer.level == Level.FINANCIAL_OFFICE and offer.deadline.due_date == dt.date(2026, 6, 26)
     assert Notification.objects.filter(recipient=office, subject__startswith="Financing need not answered").exists()
     actions.do_follow_up(offer, by=office, note="已约谈支行行长")
     with pytest.raises(PermissionDenied, match="A district leader follows up"):
@@ -200,7 +177,7 @@ def test_needs_not_answered_in_time_climb_the_ladder(enterprise_user, profile, b
 def test_a_due_date_on_a_rest_day_runs_to_the_next_working_day(enterprise_user, profile, bank, clock):
     make_product(bank)
     submit(profile, enterprise_user)
-    Offer.objects.update(due_on=dt.date(2026, 6, 20))  # a Saturday
+    Deadline.objects.filter(pk=Offer.objects.get().deadline_id).update(due_date=dt.date(2026, 6, 20))  # a Saturday
     clock.set(dt.date(2026, 6, 22))  # Monday: still the due day (Civil Code Art. 203)
     assert actions.escalate_overdue() == 0
     clock.set(dt.date(2026, 6, 23))
