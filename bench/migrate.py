@@ -35,6 +35,7 @@ def before_tree(into: Path) -> None:
     fold = git("log", "--format=%H", "-1", f"--grep={FOLD}").strip()
     if not fold:
         sys.exit("the folding commit is not in this branch")
+    into.mkdir()
     subprocess.run(f"git archive HEAD | tar -x -C {into}", shell=True, cwd=ROOT, check=True)
     for path in git("diff", "--name-only", f"{fold}^", fold, "--", "dgov").split():
         (into / path).write_text(git("show", f"{fold}^:{path}"))
@@ -99,9 +100,11 @@ def main() -> None:
         engine = "PostgreSQL" if POSTGRES else "SQLite"
         cpu = {k: min(c for c, _ in v) for k, v in figures.items()}
         wall = {k: min(w for _, w in v) for k, v in figures.items()}
-        print(f"{engine}, best of {ROUNDS}, load {os.getloadavg()[0]:.1f}: migrate CPU {cpu['before']:.1f} -> "
-              f"{cpu['after']:.1f} s ({cpu['after'] / cpu['before']:.2f}x), wall {wall['before']:.1f} -> "
-              f"{wall['after']:.1f} s ({wall['after'] / wall['before']:.2f}x)")
+        print(
+            f"{engine}, best of {ROUNDS}, load {os.getloadavg()[0]:.1f}: migrate CPU {cpu['before']:.1f} -> "
+            f"{cpu['after']:.1f} s ({cpu['after'] / cpu['before']:.2f}x), wall {wall['before']:.1f} -> "
+            f"{wall['after']:.1f} s ({wall['after'] / wall['before']:.2f}x)"
+        )
         (schema_b, rows_b), (schema_a, rows_a) = dump(names["before"]), dump(names["after"])
         print("same schema:", schema_b == schema_a, f"({schema_a.count(chr(10)) + 1} lines)")
         print("same rows:", rows_b == rows_a, f"({rows_a.count(chr(10)) + 1} lines)")
