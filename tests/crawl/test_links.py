@@ -97,6 +97,7 @@ def crawl(client: Client) -> tuple[int, list[str], list[str]]:
     return len(seen), failures, flaws
 
 
+@pytest.mark.long(30)
 @pytest.mark.django_db
 def test_every_link_shown_to_a_demo_role_opens_for_it() -> None:
     call_command("load_demo", quiet=True)

@@ -48,6 +48,7 @@ def cases(item: Any, citizen: Any, citizen_applicant: Any) -> None:
     actions.do_submit(item=item, applicant=citizen_applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="k")
 
 
+@pytest.mark.long(80)
 @pytest.mark.django_db(transaction=True)
 def test_no_generated_request_gets_a_server_error(
     live_server: Any, cases: None, make_staff: Any, request: pytest.FixtureRequest, tmp_path: Path

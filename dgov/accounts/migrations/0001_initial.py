@@ -31,6 +31,19 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='District',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=6, unique=True, verbose_name='GB/T 2260 code')),
+                ('name', models.CharField(max_length=50, verbose_name='name')),
+                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='districts', to='accounts.city')),
+            ],
+            options={
+                'verbose_name': 'district',
+                'verbose_name_plural': 'districts',
+            },
+        ),
+        migrations.CreateModel(
             name='Department',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -38,11 +51,30 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('kind', models.CharField(choices=[('department', 'Department'), ('service_centre', 'Government service centre'), ('unit', 'Unit'), ('street', 'Sub-district office')], default='department', max_length=20, verbose_name='kind')),
                 ('credit_code', models.CharField(blank=True, max_length=18, verbose_name='unified social credit code')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='accounts.district')),
             ],
             options={
                 'verbose_name': 'department',
                 'verbose_name_plural': 'departments',
                 'ordering': ['district', 'code'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'code'), name='department_code_unique')],
+            },
+        ),
+        migrations.CreateModel(
+            name='ServiceWindow',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.CharField(max_length=10, verbose_name='window number')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('kind', models.CharField(choices=[('general', 'General intake window'), ('issue', 'Certificate exit window'), ('enterprise', 'Enterprise service window'), ('green', 'Green-channel window')], default='general', max_length=20, verbose_name='kind')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='windows', to='accounts.district')),
+                ('service_centre', models.ForeignKey(limit_choices_to={'kind': 'service_centre'}, on_delete=django.db.models.deletion.PROTECT, related_name='windows', to='accounts.department')),
+            ],
+            options={
+                'verbose_name': 'service window',
+                'verbose_name_plural': 'service windows',
+                'ordering': ['district', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'number'), name='window_number_unique')],
             },
         ),
         migrations.CreateModel(
@@ -65,33 +97,18 @@ class Migration(migrations.Migration):
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
                 ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='accounts.department')),
+                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.district')),
+                ('window', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='clerks', to='accounts.servicewindow')),
             ],
             options={
                 'verbose_name': 'user',
                 'verbose_name_plural': 'users',
                 'permissions': [('manage_staff', 'Can create staff accounts and assign roles')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'staff'), _negated=True), ('district__isnull', False), _connector='OR'), name='staff_has_district')],
             },
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),
             ],
-        ),
-        migrations.CreateModel(
-            name='District',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='GB/T 2260 code')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='districts', to='accounts.city')),
-            ],
-            options={
-                'verbose_name': 'district',
-                'verbose_name_plural': 'districts',
-            },
-        ),
-        migrations.AddField(
-            model_name='department',
-            name='district',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='accounts.district'),
         ),
         migrations.CreateModel(
             name='Applicant',
@@ -112,52 +129,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'applicants',
                 'ordering': ['-created_at'],
                 'permissions': [('reveal_personal_data', 'Can reveal a masked ID or phone number, with a reason')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('id_number', ''), _negated=True), fields=('district', 'id_number'), name='applicant_id_unique'), models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('district', 'credit_code'), name='applicant_credit_code_unique')],
             },
-        ),
-        migrations.AddField(
-            model_name='user',
-            name='district',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.district'),
-        ),
-        migrations.CreateModel(
-            name='ServiceWindow',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=10, verbose_name='window number')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('general', 'General intake window'), ('issue', 'Certificate exit window'), ('enterprise', 'Enterprise service window'), ('green', 'Green-channel window')], default='general', max_length=20, verbose_name='kind')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='windows', to='accounts.district')),
-                ('service_centre', models.ForeignKey(limit_choices_to={'kind': 'service_centre'}, on_delete=django.db.models.deletion.PROTECT, related_name='windows', to='accounts.department')),
-            ],
-            options={
-                'verbose_name': 'service window',
-                'verbose_name_plural': 'service windows',
-                'ordering': ['district', 'number'],
-            },
-        ),
-        migrations.AddField(
-            model_name='user',
-            name='window',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='clerks', to='accounts.servicewindow'),
-        ),
-        migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(fields=('district', 'code'), name='department_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='applicant',
-            constraint=models.UniqueConstraint(condition=models.Q(('id_number', ''), _negated=True), fields=('district', 'id_number'), name='applicant_id_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='applicant',
-            constraint=models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('district', 'credit_code'), name='applicant_credit_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='servicewindow',
-            constraint=models.UniqueConstraint(fields=('district', 'number'), name='window_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'staff'), _negated=True), ('district__isnull', False), _connector='OR'), name='staff_has_district'),
         ),
     ]

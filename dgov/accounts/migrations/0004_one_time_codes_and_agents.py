@@ -26,11 +26,15 @@ class Migration(migrations.Migration):
                 ('may_rate', models.BooleanField(default=False, verbose_name='rate the service')),
                 ('added_at', models.DateTimeField(verbose_name='added at')),
                 ('removed_at', models.DateTimeField(blank=True, null=True, verbose_name='removed at')),
+                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('enterprise', models.ForeignKey(limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.CASCADE, related_name='agents', to='accounts.applicant')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agencies', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'verbose_name': 'agent',
                 'verbose_name_plural': 'agents',
                 'ordering': ['enterprise', 'added_at', 'pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('enterprise', 'phone'), name='agent_phone_unique')],
             },
         ),
         migrations.CreateModel(
@@ -48,6 +52,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'one-time code',
                 'verbose_name_plural': 'one-time codes',
+                'indexes': [models.Index(fields=['target', 'purpose', '-created_at'], name='one_time_code_latest_idx')],
             },
         ),
         migrations.AddField(
@@ -73,28 +78,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='user',
             constraint=models.UniqueConstraint(condition=models.Q(('phone_verified', True)), fields=('phone',), name='user_verified_phone_unique'),
-        ),
-        migrations.AddField(
-            model_name='agent',
-            name='added_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='agent',
-            name='enterprise',
-            field=models.ForeignKey(limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.CASCADE, related_name='agents', to='accounts.applicant'),
-        ),
-        migrations.AddField(
-            model_name='agent',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agencies', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddIndex(
-            model_name='onetimecode',
-            index=models.Index(fields=['target', 'purpose', '-created_at'], name='one_time_code_latest_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='agent',
-            constraint=models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('enterprise', 'phone'), name='agent_phone_unique'),
         ),
     ]

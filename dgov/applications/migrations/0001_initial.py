@@ -57,6 +57,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'applications',
                 'ordering': ['-created_at'],
                 'permissions': [('accept_application', 'Can register, accept, refuse and complete applications at a window'), ('review_application', 'Can review accepted applications of the department'), ('decide_application', 'Can approve or deny applications of the department'), ('extend_time_limit', 'Can extend the time limit of an application'), ('stop_clock', 'Can stop the clock for a special procedure')],
+                'indexes': [models.Index(fields=['district', 'status', 'department'], name='application_queue_idx'), models.Index(fields=['applicant', '-created_at'], name='application_applicant_idx')],
+                'constraints': [models.UniqueConstraint(fields=('submitted_by', 'idempotency_key'), name='application_idempotency')],
             },
         ),
         migrations.CreateModel(
@@ -89,6 +91,9 @@ class Migration(migrations.Migration):
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clock_stops', to='applications.application')),
                 ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('application',), name='one_open_clock_stop')],
+            },
         ),
         migrations.CreateModel(
             name='SubmittedMaterial',
@@ -99,6 +104,9 @@ class Migration(migrations.Migration):
                 ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document')),
                 ('material', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='services.material')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('application', 'material', 'document'), name='submitted_material_once')],
+            },
         ),
         migrations.CreateModel(
             name='SupplementNotice',
@@ -128,25 +136,5 @@ class Migration(migrations.Migration):
                 ('clerk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('window', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.servicewindow')),
             ],
-        ),
-        migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['district', 'status', 'department'], name='application_queue_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['applicant', '-created_at'], name='application_applicant_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('submitted_by', 'idempotency_key'), name='application_idempotency'),
-        ),
-        migrations.AddConstraint(
-            model_name='clockstop',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('application',), name='one_open_clock_stop'),
-        ),
-        migrations.AddConstraint(
-            model_name='submittedmaterial',
-            constraint=models.UniqueConstraint(fields=('application', 'material', 'document'), name='submitted_material_once'),
         ),
     ]

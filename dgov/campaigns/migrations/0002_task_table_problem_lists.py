@@ -15,20 +15,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
-            name='campaign',
-            options={'permissions': [('supervise_campaign', 'Can supervise campaigns: task tables, red cards, extensions, evidence'), ('view_campaign_board', "Can view the inspectors' board of a campaign"), ('report_campaign_progress', "Can report the progress of one's own unit in a campaign")], 'verbose_name': 'campaign', 'verbose_name_plural': 'campaigns'},
-        ),
-        migrations.AddField(
-            model_name='campaign',
-            name='reporting_period',
-            field=models.CharField(choices=[('week', 'Weekly'), ('month', 'Monthly')], default='week', max_length=10, verbose_name='reporting period'),
-        ),
-        migrations.AddField(
-            model_name='campaign',
-            name='units',
-            field=models.ManyToManyField(blank=True, related_name='campaigns_taking_part', to='accounts.department', verbose_name='units'),
-        ),
         migrations.CreateModel(
             name='Problem',
             fields=[
@@ -51,6 +37,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'problem',
                 'verbose_name_plural': 'problems',
                 'ordering': ['campaign', 'unit', 'pk'],
+                'indexes': [models.Index(fields=['campaign', 'unit', 'state'], name='campaign_problem_unit_idx')],
             },
         ),
         migrations.CreateModel(
@@ -69,6 +56,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['submitted_at', 'pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('problem',), name='campaign_one_pending_evidence')],
             },
         ),
         migrations.CreateModel(
@@ -83,6 +71,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'publication',
                 'verbose_name_plural': 'publications',
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'unit'), name='campaign_publication_unique')],
             },
         ),
         migrations.CreateModel(
@@ -114,6 +103,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'task',
                 'verbose_name_plural': 'tasks',
                 'ordering': ['campaign', 'number'],
+                'indexes': [models.Index(fields=['campaign', 'lead_unit', 'status', 'due_on'], name='campaign_task_board_idx')],
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'number'), name='campaign_task_number_unique'), models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='campaign_task_progress_max')],
             },
         ),
         migrations.CreateModel(
@@ -125,6 +116,9 @@ class Migration(migrations.Migration):
                 ('sent_at', models.DateTimeField(auto_now_add=True)),
                 ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='campaigns.task')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('task', 'kind', 'due_on'), name='campaign_reminder_once')],
+            },
         ),
         migrations.CreateModel(
             name='Extension',
@@ -143,6 +137,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['requested_at', 'pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'pending'), ('task__isnull', False)), fields=('task',), name='campaign_one_pending_task_ext'), models.UniqueConstraint(condition=models.Q(('problem__isnull', False), ('state', 'pending')), fields=('problem',), name='campaign_one_pending_problem_ext')],
             },
         ),
         migrations.CreateModel(
@@ -160,46 +155,21 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['at', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('problem__isnull', True), ('task__isnull', False)), models.Q(('problem__isnull', False), ('task__isnull', True)), _connector='OR'), name='campaign_event_one_subject')],
             },
         ),
-        migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['campaign', 'unit', 'state'], name='campaign_problem_unit_idx'),
+        migrations.AlterModelOptions(
+            name='campaign',
+            options={'permissions': [('supervise_campaign', 'Can supervise campaigns: task tables, red cards, extensions, evidence'), ('view_campaign_board', "Can view the inspectors' board of a campaign"), ('report_campaign_progress', "Can report the progress of one's own unit in a campaign")], 'verbose_name': 'campaign', 'verbose_name_plural': 'campaigns'},
         ),
-        migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('problem',), name='campaign_one_pending_evidence'),
+        migrations.AddField(
+            model_name='campaign',
+            name='reporting_period',
+            field=models.CharField(choices=[('week', 'Weekly'), ('month', 'Monthly')], default='week', max_length=10, verbose_name='reporting period'),
         ),
-        migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.UniqueConstraint(fields=('campaign', 'unit'), name='campaign_publication_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['campaign', 'lead_unit', 'status', 'due_on'], name='campaign_task_board_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('campaign', 'number'), name='campaign_task_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='campaign_task_progress_max'),
-        ),
-        migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('task', 'kind', 'due_on'), name='campaign_reminder_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='extension',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'pending'), ('task__isnull', False)), fields=('task',), name='campaign_one_pending_task_ext'),
-        ),
-        migrations.AddConstraint(
-            model_name='extension',
-            constraint=models.UniqueConstraint(condition=models.Q(('problem__isnull', False), ('state', 'pending')), fields=('problem',), name='campaign_one_pending_problem_ext'),
-        ),
-        migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('problem__isnull', True), ('task__isnull', False)), models.Q(('problem__isnull', False), ('task__isnull', True)), _connector='OR'), name='campaign_event_one_subject'),
+        migrations.AddField(
+            model_name='campaign',
+            name='units',
+            field=models.ManyToManyField(blank=True, related_name='campaigns_taking_part', to='accounts.department', verbose_name='units'),
         ),
     ]

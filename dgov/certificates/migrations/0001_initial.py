@@ -18,6 +18,45 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='CertificateType',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(help_text='Letters and digits only.', max_length=20, verbose_name='type code')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('layout', models.CharField(choices=[('licence', 'Licence (landscape, framed)'), ('permit', 'Permit (portrait)')], default='licence', max_length=20, verbose_name='layout')),
+                ('validity_years', models.PositiveSmallIntegerField(default=5, verbose_name='validity in years')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificate_types', to='accounts.district')),
+                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certificate_types', to='services.serviceitem', verbose_name='issued for service item')),
+            ],
+            options={
+                'verbose_name': 'certificate type',
+                'verbose_name_plural': 'certificate types',
+                'constraints': [models.UniqueConstraint(fields=('district', 'code'), name='certificate_type_code_unique')],
+            },
+        ),
+        migrations.CreateModel(
+            name='Seal',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('valid_from', models.DateField(verbose_name='valid from')),
+                ('valid_to', models.DateField(verbose_name='valid to')),
+                ('key_id', models.CharField(max_length=64, unique=True, verbose_name='key id')),
+                ('sm2_public_key_pem', models.TextField(verbose_name='SM2 public key (PEM)')),
+                ('certificate_pem', models.TextField(verbose_name='signing certificate (PEM)')),
+                ('ca_certificate_pem', models.TextField(verbose_name='district CA certificate (PEM)')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('certificate_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='seals', to='certificates.certificatetype')),
+                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='seals', to='accounts.department')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seals', to='accounts.district')),
+            ],
+            options={
+                'verbose_name': 'seal',
+                'verbose_name_plural': 'seals',
+                'constraints': [models.CheckConstraint(condition=models.Q(('department__isnull', False), ('certificate_type__isnull', False), _connector='OR'), name='seal_has_owner')],
+            },
+        ),
+        migrations.CreateModel(
             name='Certificate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -45,12 +84,15 @@ class Migration(migrations.Migration):
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='applications.application')),
                 ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='accounts.district')),
                 ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('certificate_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='certificates.certificatetype')),
+                ('seal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='certificates.seal')),
             ],
             options={
                 'verbose_name': 'certificate',
                 'verbose_name_plural': 'certificates',
                 'ordering': ['-issued_at', '-pk'],
                 'permissions': [('issue_certificate', 'Can issue and seal certificates of approved applications'), ('change_certificate_status', 'Can suspend, revoke, cancel or restore certificates')],
+                'constraints': [models.UniqueConstraint(fields=('certificate_type', 'issuer_code', 'serial', 'version'), name='certificate_serial_unique'), models.UniqueConstraint(fields=('application', 'certificate_type', 'version'), name='certificate_once_per_application')],
             },
         ),
         migrations.CreateModel(
@@ -87,53 +129,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='CertificateType',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Letters and digits only.', max_length=20, verbose_name='type code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('layout', models.CharField(choices=[('licence', 'Licence (landscape, framed)'), ('permit', 'Permit (portrait)')], default='licence', max_length=20, verbose_name='layout')),
-                ('validity_years', models.PositiveSmallIntegerField(default=5, verbose_name='validity in years')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificate_types', to='accounts.district')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certificate_types', to='services.serviceitem', verbose_name='issued for service item')),
-            ],
-            options={
-                'verbose_name': 'certificate type',
-                'verbose_name_plural': 'certificate types',
-            },
-        ),
-        migrations.AddField(
-            model_name='certificate',
-            name='certificate_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='certificates.certificatetype'),
-        ),
-        migrations.CreateModel(
-            name='Seal',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(verbose_name='valid to')),
-                ('key_id', models.CharField(max_length=64, unique=True, verbose_name='key id')),
-                ('sm2_public_key_pem', models.TextField(verbose_name='SM2 public key (PEM)')),
-                ('certificate_pem', models.TextField(verbose_name='signing certificate (PEM)')),
-                ('ca_certificate_pem', models.TextField(verbose_name='district CA certificate (PEM)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('certificate_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='seals', to='certificates.certificatetype')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='seals', to='accounts.department')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seals', to='accounts.district')),
-            ],
-            options={
-                'verbose_name': 'seal',
-                'verbose_name_plural': 'seals',
-            },
-        ),
-        migrations.AddField(
-            model_name='certificate',
-            name='seal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='certificates.seal'),
-        ),
-        migrations.CreateModel(
             name='SealUse',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -145,25 +140,8 @@ class Migration(migrations.Migration):
                 ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
                 ('seal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='certificates.seal')),
             ],
-        ),
-        migrations.AddConstraint(
-            model_name='certificatetype',
-            constraint=models.UniqueConstraint(fields=('district', 'code'), name='certificate_type_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='seal',
-            constraint=models.CheckConstraint(condition=models.Q(('department__isnull', False), ('certificate_type__isnull', False), _connector='OR'), name='seal_has_owner'),
-        ),
-        migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(fields=('certificate_type', 'issuer_code', 'serial', 'version'), name='certificate_serial_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(fields=('application', 'certificate_type', 'version'), name='certificate_once_per_application'),
-        ),
-        migrations.AddIndex(
-            model_name='sealuse',
-            index=models.Index(fields=['at'], name='seal_use_at_idx'),
+            options={
+                'indexes': [models.Index(fields=['at'], name='seal_use_at_idx')],
+            },
         ),
     ]

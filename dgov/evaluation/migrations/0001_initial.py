@@ -18,20 +18,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Question',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('text', models.CharField(max_length=300, verbose_name='question')),
-                ('scale', models.CharField(choices=[('five', 'Five levels (very dissatisfied to very satisfied)'), ('ten', 'Score from 0 to 10'), ('yesno', 'Yes or no')], default='five', max_length=10, verbose_name='scale')),
-            ],
-            options={
-                'verbose_name': 'question',
-                'verbose_name_plural': 'questions',
-                'ordering': ['survey', 'position'],
-            },
-        ),
-        migrations.CreateModel(
             name='ColumnBatch',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -44,6 +30,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'column batch',
                 'verbose_name_plural': 'column batches',
                 'ordering': ['campaign', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'number'), name='column_batch_number_unique')],
             },
         ),
         migrations.CreateModel(
@@ -71,6 +58,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'column articles',
                 'ordering': ['-updated_at'],
                 'permissions': [('write_column', "Can write the unit head's column article"), ('review_column', 'Can review column articles and schedule their release')],
+                'indexes': [models.Index(fields=['district', 'status', 'batch'], name='column_release_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'approved'), _negated=True), ('batch__isnull', False), _connector='OR'), name='approved_article_has_batch')],
             },
         ),
         migrations.CreateModel(
@@ -90,32 +79,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'invitation to evaluate',
                 'verbose_name_plural': 'invitations to evaluate',
                 'permissions': [('invite_evaluation', 'Can invite those served to evaluate a case or visit')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Evaluation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('public', 'Public evaluation'), ('served', 'Evaluation by those served'), ('survey', 'Satisfaction survey')], max_length=10, verbose_name='evaluation channel')),
-                ('comment', models.TextField(blank=True, max_length=1000, verbose_name='comment')),
-                ('comment_status', models.CharField(choices=[('none', 'No comment'), ('pending', 'Awaiting moderation'), ('approved', 'Shown publicly'), ('rejected', 'Not shown')], default='none', max_length=10, verbose_name='comment status')),
-                ('moderated_at', models.DateTimeField(blank=True, null=True)),
-                ('moderation_reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('day', models.DateField()),
-                ('device', models.CharField(blank=True, max_length=64)),
-                ('address', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='campaigns.campaign')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
-                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='accounts.department')),
-                ('invitation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evaluation', to='evaluation.invitation')),
-            ],
-            options={
-                'verbose_name': 'evaluation',
-                'verbose_name_plural': 'evaluations',
-                'ordering': ['-created_at'],
-                'permissions': [('view_results', 'Can see and export evaluation results'), ('moderate_comment', 'Can moderate evaluation comments')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('visit__isnull', True), ('application__isnull', False)), models.Q(('visit__isnull', False), ('application__isnull', True)), _connector='OR'), name='invitation_case_or_visit'), models.UniqueConstraint(condition=models.Q(('application__isnull', False)), fields=('campaign', 'application'), name='invitation_per_case'), models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('campaign', 'visit'), name='invitation_per_visit')],
             },
         ),
         migrations.CreateModel(
@@ -143,16 +107,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='Score',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(blank=True, choices=[('rectification', 'Rectification measures'), ('attitude', 'Service attitude'), ('efficiency', 'Efficiency'), ('conduct', 'Work style')], max_length=20, verbose_name='measure')),
-                ('value', models.SmallIntegerField(verbose_name='value')),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='evaluation.evaluation')),
-                ('question', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='evaluation.question')),
-            ],
-        ),
-        migrations.CreateModel(
             name='Survey',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -171,17 +125,66 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'satisfaction surveys',
                 'ordering': ['-opens_on', '-id'],
                 'permissions': [('manage_surveys', 'Can define satisfaction surveys')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='survey_period')],
             },
         ),
-        migrations.AddField(
-            model_name='question',
-            name='survey',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='evaluation.survey'),
+        migrations.CreateModel(
+            name='Question',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
+                ('text', models.CharField(max_length=300, verbose_name='question')),
+                ('scale', models.CharField(choices=[('five', 'Five levels (very dissatisfied to very satisfied)'), ('ten', 'Score from 0 to 10'), ('yesno', 'Yes or no')], default='five', max_length=10, verbose_name='scale')),
+                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='evaluation.survey')),
+            ],
+            options={
+                'verbose_name': 'question',
+                'verbose_name_plural': 'questions',
+                'ordering': ['survey', 'position'],
+                'constraints': [models.UniqueConstraint(fields=('survey', 'position'), name='question_position_unique')],
+            },
         ),
-        migrations.AddField(
-            model_name='evaluation',
-            name='survey',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='evaluation.survey'),
+        migrations.CreateModel(
+            name='Evaluation',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('channel', models.CharField(choices=[('public', 'Public evaluation'), ('served', 'Evaluation by those served'), ('survey', 'Satisfaction survey')], max_length=10, verbose_name='evaluation channel')),
+                ('comment', models.TextField(blank=True, max_length=1000, verbose_name='comment')),
+                ('comment_status', models.CharField(choices=[('none', 'No comment'), ('pending', 'Awaiting moderation'), ('approved', 'Shown publicly'), ('rejected', 'Not shown')], default='none', max_length=10, verbose_name='comment status')),
+                ('moderated_at', models.DateTimeField(blank=True, null=True)),
+                ('moderation_reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
+                ('day', models.DateField()),
+                ('device', models.CharField(blank=True, max_length=64)),
+                ('address', models.CharField(blank=True, max_length=64)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='campaigns.campaign')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
+                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='accounts.department')),
+                ('invitation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evaluation', to='evaluation.invitation')),
+                ('survey', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='evaluation.survey')),
+            ],
+            options={
+                'verbose_name': 'evaluation',
+                'verbose_name_plural': 'evaluations',
+                'ordering': ['-created_at'],
+                'permissions': [('view_results', 'Can see and export evaluation results'), ('moderate_comment', 'Can moderate evaluation comments')],
+                'indexes': [models.Index(fields=['address', 'created_at'], name='evaluation_address_idx'), models.Index(fields=['device', 'created_at'], name='evaluation_device_idx'), models.Index(fields=['district', 'comment_status'], name='evaluation_moderation_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('channel', 'public')), fields=('unit', 'day', 'device'), name='public_once_per_unit_day_device'), models.UniqueConstraint(condition=models.Q(('channel', 'survey')), fields=('survey', 'unit', 'device'), name='survey_once_per_unit_device'), models.CheckConstraint(condition=models.Q(models.Q(('channel', 'served'), ('invitation__isnull', False)), models.Q(('channel', 'survey'), ('survey__isnull', False)), ('channel', 'public'), _connector='OR'), name='evaluation_channel_source')],
+            },
+        ),
+        migrations.CreateModel(
+            name='Score',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('measure', models.CharField(blank=True, choices=[('rectification', 'Rectification measures'), ('attitude', 'Service attitude'), ('efficiency', 'Efficiency'), ('conduct', 'Work style')], max_length=20, verbose_name='measure')),
+                ('value', models.SmallIntegerField(verbose_name='value')),
+                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='evaluation.evaluation')),
+                ('question', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='evaluation.question')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(condition=models.Q(('question__isnull', True)), fields=('evaluation', 'measure'), name='score_once_per_measure'), models.UniqueConstraint(condition=models.Q(('question__isnull', False)), fields=('evaluation', 'question'), name='score_once_per_question')],
+            },
         ),
         migrations.CreateModel(
             name='Talk',
@@ -204,78 +207,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'talks',
                 'ordering': ['-held_on', '-id'],
                 'permissions': [('record_talk', 'Can record talks held as a leader'), ('inspect_talks', 'Can read the content of every talk')],
+                'indexes': [models.Index(fields=['district', 'held_on'], name='talk_period_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('leader', models.F('counterpart')), _negated=True), name='talk_between_two_people')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='columnbatch',
-            constraint=models.UniqueConstraint(fields=('campaign', 'number'), name='column_batch_number_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='columnarticle',
-            index=models.Index(fields=['district', 'status', 'batch'], name='column_release_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='columnarticle',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'approved'), _negated=True), ('batch__isnull', False), _connector='OR'), name='approved_article_has_batch'),
-        ),
-        migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('visit__isnull', True), ('application__isnull', False)), models.Q(('visit__isnull', False), ('application__isnull', True)), _connector='OR'), name='invitation_case_or_visit'),
-        ),
-        migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('application__isnull', False)), fields=('campaign', 'application'), name='invitation_per_case'),
-        ),
-        migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('campaign', 'visit'), name='invitation_per_visit'),
-        ),
-        migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(condition=models.Q(('question__isnull', True)), fields=('evaluation', 'measure'), name='score_once_per_measure'),
-        ),
-        migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(condition=models.Q(('question__isnull', False)), fields=('evaluation', 'question'), name='score_once_per_question'),
-        ),
-        migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='survey_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('survey', 'position'), name='question_position_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['address', 'created_at'], name='evaluation_address_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['device', 'created_at'], name='evaluation_device_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['district', 'comment_status'], name='evaluation_moderation_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.UniqueConstraint(condition=models.Q(('channel', 'public')), fields=('unit', 'day', 'device'), name='public_once_per_unit_day_device'),
-        ),
-        migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.UniqueConstraint(condition=models.Q(('channel', 'survey')), fields=('survey', 'unit', 'device'), name='survey_once_per_unit_device'),
-        ),
-        migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('channel', 'served'), ('invitation__isnull', False)), models.Q(('channel', 'survey'), ('survey__isnull', False)), ('channel', 'public'), _connector='OR'), name='evaluation_channel_source'),
-        ),
-        migrations.AddIndex(
-            model_name='talk',
-            index=models.Index(fields=['district', 'held_on'], name='talk_period_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='talk',
-            constraint=models.CheckConstraint(condition=models.Q(('leader', models.F('counterpart')), _negated=True), name='talk_between_two_people'),
         ),
     ]

@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'investment trips and events',
                 'ordering': ['-starts_on', '-pk'],
                 'permissions': [('manage_events', 'Can record investment trips, events, targets and concentrated starts'), ('view_events', 'Can see investment trips, events, targets and concentrated starts')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='event_ends_after_start')],
             },
         ),
         migrations.CreateModel(
@@ -85,6 +86,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'target enterprise',
                 'verbose_name_plural': 'target enterprises',
                 'ordering': ['category', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'name'), name='event_target_once')],
             },
         ),
         migrations.CreateModel(
@@ -108,22 +110,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'enterprise met',
                 'verbose_name_plural': 'enterprises met',
                 'ordering': ['met_on', 'pk'],
+                'indexes': [models.Index(fields=['follow_up_done_on', 'follow_up_due'], name='meeting_follow_up_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('follow_up', ''), ('follow_up_due__isnull', False), _connector='OR'), name='meeting_follow_up_has_due')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='investmentevent',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='event_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('district', 'name'), name='event_target_once'),
-        ),
-        migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['follow_up_done_on', 'follow_up_due'], name='meeting_follow_up_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('follow_up', ''), ('follow_up_due__isnull', False), _connector='OR'), name='meeting_follow_up_has_due'),
         ),
     ]

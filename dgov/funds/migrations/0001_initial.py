@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'guidance funds',
                 'ordering': ['name'],
                 'permissions': [('view_fund_position', "Can see the guidance fund's position and each project's"), ('manage_fund', 'Can propose commitments, plan and pay tranches, propose exits')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('reserved__lte', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('size'), '-', models.F('paid_out')), '+', models.F('proceeds')))), name='fund_holds_its_commitments'), models.CheckConstraint(condition=models.Q(('reserved__gte', 0), ('paid_out__gte', 0), ('proceeds__gte', 0)), name='fund_amounts_positive'), models.CheckConstraint(condition=models.Q(('approvals_needed__gte', 1)), name='fund_needs_an_approval'), models.UniqueConstraint(fields=('district', 'name'), name='fund_name_once')],
             },
         ),
         migrations.CreateModel(
@@ -65,6 +66,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'commitment',
                 'verbose_name_plural': 'commitments',
                 'ordering': ['-proposed_at', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='commitment_positive'), models.CheckConstraint(condition=models.Q(('tranched__lte', models.F('amount'))), name='commitment_tranches_within'), models.CheckConstraint(condition=models.Q(('paid__lte', models.F('tranched'))), name='commitment_paid_within'), models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'approved'])), fields=('fund', 'project'), name='commitment_one_live_per_project')],
             },
         ),
         migrations.CreateModel(
@@ -82,6 +84,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['at', 'pk'],
+                'indexes': [models.Index(fields=['subject', 'object_id'], name='approval_subject_idx')],
+                'constraints': [models.UniqueConstraint(fields=('subject', 'object_id', 'approver'), name='approval_once_per_person')],
             },
         ),
         migrations.CreateModel(
@@ -95,6 +99,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'fund approver',
                 'verbose_name_plural': 'fund approvers',
+                'constraints': [models.UniqueConstraint(fields=('fund', 'user'), name='fund_approver_once')],
             },
         ),
         migrations.CreateModel(
@@ -114,6 +119,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'tranche',
                 'verbose_name_plural': 'tranches',
                 'ordering': ['proposed_at', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='tranche_positive')],
             },
         ),
         migrations.CreateModel(
@@ -137,53 +143,5 @@ class Migration(migrations.Migration):
                 'ordering': ['proposed_at', 'pk'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('proceeds__gte', 0)), name='exit_proceeds_positive'), models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'approved'])), fields=('commitment',), name='exit_once')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='fund',
-            constraint=models.CheckConstraint(condition=models.Q(('reserved__lte', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('size'), '-', models.F('paid_out')), '+', models.F('proceeds')))), name='fund_holds_its_commitments'),
-        ),
-        migrations.AddConstraint(
-            model_name='fund',
-            constraint=models.CheckConstraint(condition=models.Q(('reserved__gte', 0), ('paid_out__gte', 0), ('proceeds__gte', 0)), name='fund_amounts_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='fund',
-            constraint=models.CheckConstraint(condition=models.Q(('approvals_needed__gte', 1)), name='fund_needs_an_approval'),
-        ),
-        migrations.AddConstraint(
-            model_name='fund',
-            constraint=models.UniqueConstraint(fields=('district', 'name'), name='fund_name_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='commitment_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('tranched__lte', models.F('amount'))), name='commitment_tranches_within'),
-        ),
-        migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('paid__lte', models.F('tranched'))), name='commitment_paid_within'),
-        ),
-        migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'approved'])), fields=('fund', 'project'), name='commitment_one_live_per_project'),
-        ),
-        migrations.AddIndex(
-            model_name='approval',
-            index=models.Index(fields=['subject', 'object_id'], name='approval_subject_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='approval',
-            constraint=models.UniqueConstraint(fields=('subject', 'object_id', 'approver'), name='approval_once_per_person'),
-        ),
-        migrations.AddConstraint(
-            model_name='fundapprover',
-            constraint=models.UniqueConstraint(fields=('fund', 'user'), name='fund_approver_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='tranche',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='tranche_positive'),
         ),
     ]

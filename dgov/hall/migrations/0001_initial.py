@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'hall items',
                 'ordering': ['order', 'prefix'],
                 'permissions': [('call_ticket', 'Can call, serve and skip queue tickets at own window'), ('manage_hall', "Can set up the hall's items, windows and appointment slots"), ('view_hall_figures', "Can see the hall's waiting and service figures")],
+                'constraints': [models.UniqueConstraint(fields=('district', 'item'), name='hall_item_once'), models.UniqueConstraint(fields=('district', 'prefix'), name='hall_item_prefix_once')],
             },
         ),
         migrations.CreateModel(
@@ -52,6 +53,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'appointment slot',
                 'verbose_name_plural': 'appointment slots',
                 'ordering': ['day', 'starts_at', 'window'],
+                'constraints': [models.UniqueConstraint(fields=('window', 'day', 'starts_at'), name='slot_once'), models.CheckConstraint(condition=models.Q(('booked__lte', models.F('capacity'))), name='slot_within_capacity'), models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='slot_capacity_positive'), models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='slot_ends_after_start')],
             },
         ),
         migrations.CreateModel(
@@ -69,6 +71,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'appointment',
                 'verbose_name_plural': 'appointments',
                 'ordering': ['slot__day', 'slot__starts_at', 'pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'booked')), fields=('holder', 'hall_item'), name='appointment_one_per_item')],
             },
         ),
         migrations.CreateModel(
@@ -104,54 +107,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'queue ticket',
                 'verbose_name_plural': 'queue tickets',
                 'ordering': ['-taken_at', '-pk'],
+                'indexes': [models.Index(fields=['district', 'day', 'status', '-priority_rank', 'taken_at'], name='ticket_calling_idx'), models.Index(fields=['status', 'last_called_at'], name='ticket_no_show_idx')],
+                'constraints': [models.UniqueConstraint(fields=('hall_item', 'day', 'number'), name='ticket_number_once'), models.UniqueConstraint(condition=models.Q(('status__in', ['called', 'serving'])), fields=('window',), name='ticket_one_per_window'), models.UniqueConstraint(condition=models.Q(('status__in', ['waiting', 'called', 'serving']), ('holder__isnull', False)), fields=('holder', 'hall_item'), name='ticket_one_open_per_holder')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='hallitem',
-            constraint=models.UniqueConstraint(fields=('district', 'item'), name='hall_item_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='hallitem',
-            constraint=models.UniqueConstraint(fields=('district', 'prefix'), name='hall_item_prefix_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.UniqueConstraint(fields=('window', 'day', 'starts_at'), name='slot_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.CheckConstraint(condition=models.Q(('booked__lte', models.F('capacity'))), name='slot_within_capacity'),
-        ),
-        migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='slot_capacity_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='slot_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'booked')), fields=('holder', 'hall_item'), name='appointment_one_per_item'),
-        ),
-        migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['district', 'day', 'status', '-priority_rank', 'taken_at'], name='ticket_calling_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['status', 'last_called_at'], name='ticket_no_show_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(fields=('hall_item', 'day', 'number'), name='ticket_number_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['called', 'serving'])), fields=('window',), name='ticket_one_per_window'),
-        ),
-        migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['waiting', 'called', 'serving']), ('holder__isnull', False)), fields=('holder', 'hall_item'), name='ticket_one_open_per_holder'),
         ),
     ]

@@ -23,9 +23,13 @@ class Migration(migrations.Migration):
                 ('to_stage', models.CharField(choices=[('lead', 'Lead'), ('talks', 'Talks'), ('intent', 'Letter of intent'), ('signed', 'Signed'), ('land', 'Land granted'), ('construction', 'Construction started'), ('operation', 'In operation'), ('full_production', 'Full production'), ('lost', 'Lost')], max_length=20)),
                 ('days_in_from', models.PositiveIntegerField(blank=True, null=True)),
                 ('note', models.CharField(blank=True, max_length=300)),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='investment.project')),
             ],
             options={
                 'ordering': ['at', 'id'],
+                'indexes': [models.Index(fields=['district', 'from_stage'], name='stage_change_age_idx')],
             },
         ),
         migrations.CreateModel(
@@ -36,10 +40,235 @@ class Migration(migrations.Migration):
                 ('probability', models.PositiveSmallIntegerField(verbose_name='default probability (%)')),
                 ('yellow_days', models.PositiveSmallIntegerField(verbose_name='yellow after (working days)')),
                 ('red_days', models.PositiveSmallIntegerField(verbose_name='red after (working days)')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.district')),
             ],
             options={
                 'verbose_name': 'stage setting',
                 'verbose_name_plural': 'stage settings',
+                'constraints': [models.UniqueConstraint(fields=('district', 'stage'), name='stage_policy_once'), models.CheckConstraint(condition=models.Q(('probability__lte', 100)), name='stage_probability_percent'), models.CheckConstraint(condition=models.Q(('red_days__gt', models.F('yellow_days'))), name='red_after_yellow')],
+            },
+        ),
+        migrations.CreateModel(
+            name='Activity',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField()),
+                ('text', models.CharField(max_length=500, verbose_name='what was done')),
+                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='investment.project')),
+            ],
+            options={
+                'ordering': ['-at', '-id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='GateReview',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('gate', models.CharField(choices=[('industry', 'Industry orientation'), ('admission', 'Admission thresholds'), ('energy', 'Energy and emission review')], max_length=12, verbose_name='gate')),
+                ('passed', models.BooleanField(verbose_name='passed')),
+                ('at', models.DateTimeField()),
+                ('reference', models.CharField(blank=True, max_length=100, verbose_name='document reference')),
+                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gate_reviews', to='investment.project')),
+                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['at', 'id'],
+                'indexes': [models.Index(fields=['project', 'gate', '-at'], name='gate_review_latest_idx')],
+            },
+        ),
+        migrations.CreateModel(
+            name='IncentiveRule',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('floor_fixed_assets', models.DecimalField(decimal_places=2, default=3000, max_digits=14, verbose_name='fixed-asset investment at least (万元)')),
+                ('cap', models.DecimalField(decimal_places=2, default=100, max_digits=14, verbose_name='cap per project (万元)')),
+                ('active', models.BooleanField(default=True, verbose_name='in force for new claims')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
+            ],
+            options={
+                'verbose_name': 'incentive rule',
+                'verbose_name_plural': 'incentive rules',
+                'ordering': ['-created_at'],
+            },
+        ),
+        migrations.CreateModel(
+            name='IncentiveInstalment',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('stage', models.CharField(choices=[('lead', 'Lead'), ('talks', 'Talks'), ('intent', 'Letter of intent'), ('signed', 'Signed'), ('land', 'Land granted'), ('construction', 'Construction started'), ('operation', 'In operation'), ('full_production', 'Full production'), ('lost', 'Lost')], max_length=20, verbose_name='due at stage')),
+                ('percent', models.PositiveSmallIntegerField(verbose_name='share (%)')),
+                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instalments', to='investment.incentiverule')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('rule', 'stage'), name='instalment_stage_once')],
+            },
+        ),
+        migrations.CreateModel(
+            name='IncentiveTier',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('up_to', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='up to (万元)')),
+                ('rate_permille', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='rate (‰)')),
+                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tiers', to='investment.incentiverule')),
+            ],
+            options={
+                'ordering': [models.OrderBy(models.F('up_to'), nulls_last=True)],
+            },
+        ),
+        migrations.CreateModel(
+            name='Industry',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=20, verbose_name='code')),
+                ('name', models.CharField(max_length=100, verbose_name='industry')),
+                ('orientation', models.CharField(choices=[('encouraged', 'Encouraged'), ('restricted', 'Restricted'), ('barred', 'Barred')], max_length=12, verbose_name='orientation')),
+                ('chain', models.CharField(blank=True, max_length=100, verbose_name='industrial chain of the district')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
+            ],
+            options={
+                'verbose_name': 'industry',
+                'verbose_name_plural': 'industries',
+                'ordering': ['code'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'code'), name='industry_code_once')],
+            },
+        ),
+        migrations.CreateModel(
+            name='InvestmentPolicy',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('min_fixed_assets_per_mu', models.DecimalField(decimal_places=2, default=150, max_digits=14, verbose_name='fixed-asset investment per mu at least (万元)')),
+                ('min_tax_per_mu', models.DecimalField(decimal_places=2, default=10, max_digits=14, verbose_name='annual tax per mu at least (万元)')),
+                ('province_review_tce', models.DecimalField(decimal_places=2, default=5000, max_digits=14, verbose_name='province reviews from (tce a year)')),
+                ('county_review_tce', models.DecimalField(decimal_places=2, default=1000, max_digits=14, verbose_name='county reviews from (tce a year)')),
+                ('exempt_below_kwh', models.DecimalField(decimal_places=2, default=500, max_digits=14, verbose_name='exempt below (万 kWh a year)')),
+                ('score_full_scale', models.DecimalField(decimal_places=2, default=50000, max_digits=14, verbose_name='fixed-asset investment earning full scale points (万元)')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('district', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='investment_policy', to='accounts.district')),
+            ],
+            options={
+                'verbose_name': 'investment policy',
+                'verbose_name_plural': 'investment policies',
+                'permissions': [('manage_policy', 'Can change the investment settings and incentive rules')],
+            },
+        ),
+        migrations.CreateModel(
+            name='OwnerChange',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField()),
+                ('reason', models.CharField(max_length=300, verbose_name='reason')),
+                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('from_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='owner_changes', to='investment.project')),
+                ('to_owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['at', 'id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='Park',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
+            ],
+            options={
+                'verbose_name': 'park',
+                'verbose_name_plural': 'parks',
+                'ordering': ['id'],
+                'permissions': [('manage_parks', 'Can allocate land and keep the waiting lists')],
+                'constraints': [models.UniqueConstraint(fields=('district', 'name'), name='park_name_once')],
+            },
+        ),
+        migrations.CreateModel(
+            name='WaitingEntry',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('area_wanted', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='area wanted (㎡)')),
+                ('since', models.DateTimeField()),
+                ('park', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waiting', to='investment.park')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='investment.project')),
+            ],
+            options={
+                'verbose_name': 'waiting firm',
+                'verbose_name_plural': 'waiting firms',
+                'constraints': [models.UniqueConstraint(fields=('park', 'project'), name='waiting_once')],
+            },
+        ),
+        migrations.CreateModel(
+            name='Parcel',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('phase', models.CharField(blank=True, max_length=50, verbose_name='phase')),
+                ('code', models.CharField(max_length=50, verbose_name='parcel code')),
+                ('use', models.CharField(blank=True, max_length=50, verbose_name='use')),
+                ('area', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='total area (㎡)')),
+                ('allocated', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='allocated area (㎡)')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
+                ('park', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='parcels', to='investment.park')),
+            ],
+            options={
+                'verbose_name': 'parcel',
+                'verbose_name_plural': 'parcels',
+                'ordering': ['park', 'phase', 'code'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'code'), name='parcel_code_once'), models.CheckConstraint(condition=models.Q(('allocated__gte', 0), ('allocated__lte', models.F('area'))), name='parcel_not_overallocated')],
+            },
+        ),
+        migrations.CreateModel(
+            name='Allocation',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('area', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='area (㎡)')),
+                ('at', models.DateTimeField()),
+                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='investment.project')),
+                ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='investment.parcel')),
+            ],
+            options={
+                'ordering': ['at', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('area__gt', 0)), name='allocation_positive')],
+            },
+        ),
+        migrations.CreateModel(
+            name='OccupantReport',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('enterprise', models.CharField(max_length=200, verbose_name='enterprise')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('output', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='annual output (万元)')),
+                ('tax', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='annual tax (万元)')),
+                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='investment.project')),
+                ('park', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='investment.park')),
+            ],
+            options={
+                'verbose_name': 'occupant report',
+                'verbose_name_plural': 'occupant reports',
+                'ordering': ['-year', 'enterprise'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'enterprise', 'year'), name='occupant_report_once')],
+            },
+        ),
+        migrations.CreateModel(
+            name='ResidentOffice',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('city', models.CharField(max_length=50, verbose_name='city')),
+                ('region', models.CharField(blank=True, max_length=100, verbose_name='region served')),
+                ('opened_on', models.DateField(blank=True, null=True, verbose_name='opened on')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
+                ('staff', models.ManyToManyField(blank=True, related_name='resident_offices', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'resident office',
+                'verbose_name_plural': 'resident offices',
+                'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('district', 'name'), name='resident_office_name_once')],
             },
         ),
         migrations.CreateModel(
@@ -51,24 +280,60 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('to_visit', 'To visit'), ('visited', 'Visited'), ('landed', 'Became a project'), ('dropped', 'Dropped')], default='to_visit', max_length=12, verbose_name='status')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='investment.residentoffice')),
+                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='investment.project')),
             ],
             options={
                 'verbose_name': 'target company',
                 'verbose_name_plural': 'target companies',
                 'ordering': ['office', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('office', 'name'), name='target_company_once')],
             },
         ),
         migrations.CreateModel(
-            name='WaitingEntry',
+            name='Agent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_wanted', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='area wanted (㎡)')),
-                ('since', models.DateTimeField()),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('phone', models.CharField(blank=True, max_length=20, verbose_name='mobile phone')),
+                ('registered_at', models.DateTimeField(verbose_name='registered at')),
+                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
+                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agent', to=settings.AUTH_USER_MODEL)),
+                ('office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agents', to='investment.residentoffice')),
             ],
             options={
-                'verbose_name': 'waiting firm',
-                'verbose_name_plural': 'waiting firms',
+                'verbose_name': 'agent',
+                'verbose_name_plural': 'agents',
+                'ordering': ['registered_at'],
+                'permissions': [('manage_agents', 'Can register agents and record their claims'), ('submit_lead', 'Can submit own leads as a hired agent')],
             },
+        ),
+        migrations.CreateModel(
+            name='AgentClaim',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('claimed_at', models.DateTimeField(verbose_name='claimed at')),
+                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='investment.agent')),
+                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agent_claim', to='investment.project')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='investment.incentiverule')),
+            ],
+            options={
+                'verbose_name': "agent's claim",
+                'verbose_name_plural': "agents' claims",
+            },
+        ),
+        migrations.CreateModel(
+            name='AgentPayment',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount (万元)')),
+                ('paid_on', models.DateField(verbose_name='paid on')),
+                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='investment.agentclaim')),
+            ],
         ),
         migrations.AlterModelOptions(
             name='project',
@@ -204,265 +469,10 @@ class Migration(migrations.Migration):
             name='updated_at',
             field=models.DateTimeField(auto_now=True),
         ),
-        migrations.CreateModel(
-            name='Activity',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('text', models.CharField(max_length=500, verbose_name='what was done')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='investment.project')),
-            ],
-            options={
-                'ordering': ['-at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Agent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='mobile phone')),
-                ('registered_at', models.DateTimeField(verbose_name='registered at')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agent', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'agent',
-                'verbose_name_plural': 'agents',
-                'ordering': ['registered_at'],
-                'permissions': [('manage_agents', 'Can register agents and record their claims'), ('submit_lead', 'Can submit own leads as a hired agent')],
-            },
-        ),
-        migrations.CreateModel(
-            name='AgentClaim',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claimed_at', models.DateTimeField(verbose_name='claimed at')),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='investment.agent')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agent_claim', to='investment.project')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': "agent's claim",
-                'verbose_name_plural': "agents' claims",
-            },
-        ),
-        migrations.CreateModel(
-            name='AgentPayment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount (万元)')),
-                ('paid_on', models.DateField(verbose_name='paid on')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='investment.agentclaim')),
-            ],
-        ),
-        migrations.CreateModel(
-            name='GateReview',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gate', models.CharField(choices=[('industry', 'Industry orientation'), ('admission', 'Admission thresholds'), ('energy', 'Energy and emission review')], max_length=12, verbose_name='gate')),
-                ('passed', models.BooleanField(verbose_name='passed')),
-                ('at', models.DateTimeField()),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='document reference')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gate_reviews', to='investment.project')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='IncentiveRule',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('floor_fixed_assets', models.DecimalField(decimal_places=2, default=3000, max_digits=14, verbose_name='fixed-asset investment at least (万元)')),
-                ('cap', models.DecimalField(decimal_places=2, default=100, max_digits=14, verbose_name='cap per project (万元)')),
-                ('active', models.BooleanField(default=True, verbose_name='in force for new claims')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
-            ],
-            options={
-                'verbose_name': 'incentive rule',
-                'verbose_name_plural': 'incentive rules',
-                'ordering': ['-created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='IncentiveInstalment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('lead', 'Lead'), ('talks', 'Talks'), ('intent', 'Letter of intent'), ('signed', 'Signed'), ('land', 'Land granted'), ('construction', 'Construction started'), ('operation', 'In operation'), ('full_production', 'Full production'), ('lost', 'Lost')], max_length=20, verbose_name='due at stage')),
-                ('percent', models.PositiveSmallIntegerField(verbose_name='share (%)')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instalments', to='investment.incentiverule')),
-            ],
-        ),
-        migrations.AddField(
-            model_name='agentclaim',
-            name='rule',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='investment.incentiverule'),
-        ),
-        migrations.CreateModel(
-            name='IncentiveTier',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('up_to', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='up to (万元)')),
-                ('rate_permille', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='rate (‰)')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tiers', to='investment.incentiverule')),
-            ],
-            options={
-                'ordering': [models.OrderBy(models.F('up_to'), nulls_last=True)],
-            },
-        ),
-        migrations.CreateModel(
-            name='Industry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='industry')),
-                ('orientation', models.CharField(choices=[('encouraged', 'Encouraged'), ('restricted', 'Restricted'), ('barred', 'Barred')], max_length=12, verbose_name='orientation')),
-                ('chain', models.CharField(blank=True, max_length=100, verbose_name='industrial chain of the district')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
-            ],
-            options={
-                'verbose_name': 'industry',
-                'verbose_name_plural': 'industries',
-                'ordering': ['code'],
-            },
-        ),
         migrations.AddField(
             model_name='project',
             name='industry',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='investment.industry'),
-        ),
-        migrations.CreateModel(
-            name='InvestmentPolicy',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_fixed_assets_per_mu', models.DecimalField(decimal_places=2, default=150, max_digits=14, verbose_name='fixed-asset investment per mu at least (万元)')),
-                ('min_tax_per_mu', models.DecimalField(decimal_places=2, default=10, max_digits=14, verbose_name='annual tax per mu at least (万元)')),
-                ('province_review_tce', models.DecimalField(decimal_places=2, default=5000, max_digits=14, verbose_name='province reviews from (tce a year)')),
-                ('county_review_tce', models.DecimalField(decimal_places=2, default=1000, max_digits=14, verbose_name='county reviews from (tce a year)')),
-                ('exempt_below_kwh', models.DecimalField(decimal_places=2, default=500, max_digits=14, verbose_name='exempt below (万 kWh a year)')),
-                ('score_full_scale', models.DecimalField(decimal_places=2, default=50000, max_digits=14, verbose_name='fixed-asset investment earning full scale points (万元)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('district', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='investment_policy', to='accounts.district')),
-            ],
-            options={
-                'verbose_name': 'investment policy',
-                'verbose_name_plural': 'investment policies',
-                'permissions': [('manage_policy', 'Can change the investment settings and incentive rules')],
-            },
-        ),
-        migrations.CreateModel(
-            name='OwnerChange',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='owner_changes', to='investment.project')),
-                ('to_owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Parcel',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(blank=True, max_length=50, verbose_name='phase')),
-                ('code', models.CharField(max_length=50, verbose_name='parcel code')),
-                ('use', models.CharField(blank=True, max_length=50, verbose_name='use')),
-                ('area', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='total area (㎡)')),
-                ('allocated', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='allocated area (㎡)')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
-            ],
-            options={
-                'verbose_name': 'parcel',
-                'verbose_name_plural': 'parcels',
-                'ordering': ['park', 'phase', 'code'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Allocation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='area (㎡)')),
-                ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='investment.project')),
-                ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='investment.parcel')),
-            ],
-            options={
-                'ordering': ['at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Park',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
-            ],
-            options={
-                'verbose_name': 'park',
-                'verbose_name_plural': 'parks',
-                'ordering': ['id'],
-                'permissions': [('manage_parks', 'Can allocate land and keep the waiting lists')],
-            },
-        ),
-        migrations.AddField(
-            model_name='parcel',
-            name='park',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='parcels', to='investment.park'),
-        ),
-        migrations.CreateModel(
-            name='OccupantReport',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enterprise', models.CharField(max_length=200, verbose_name='enterprise')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('output', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='annual output (万元)')),
-                ('tax', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='annual tax (万元)')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='investment.project')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='investment.park')),
-            ],
-            options={
-                'verbose_name': 'occupant report',
-                'verbose_name_plural': 'occupant reports',
-                'ordering': ['-year', 'enterprise'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ResidentOffice',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('city', models.CharField(max_length=50, verbose_name='city')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='region served')),
-                ('opened_on', models.DateField(blank=True, null=True, verbose_name='opened on')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district')),
-                ('staff', models.ManyToManyField(blank=True, related_name='resident_offices', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'resident office',
-                'verbose_name_plural': 'resident offices',
-                'ordering': ['id'],
-            },
-        ),
-        migrations.AddField(
-            model_name='agent',
-            name='office',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agents', to='investment.residentoffice'),
         ),
         migrations.AddField(
             model_name='project',
@@ -472,105 +482,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='project',
             constraint=models.CheckConstraint(condition=models.Q(('probability__isnull', True), ('probability__lte', 100), _connector='OR'), name='project_probability_percent'),
-        ),
-        migrations.AddField(
-            model_name='stagechange',
-            name='by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='stagechange',
-            name='district',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.district'),
-        ),
-        migrations.AddField(
-            model_name='stagechange',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='investment.project'),
-        ),
-        migrations.AddField(
-            model_name='stagepolicy',
-            name='district',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.district'),
-        ),
-        migrations.AddField(
-            model_name='targetcompany',
-            name='office',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='investment.residentoffice'),
-        ),
-        migrations.AddField(
-            model_name='targetcompany',
-            name='project',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='investment.project'),
-        ),
-        migrations.AddField(
-            model_name='waitingentry',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waiting', to='investment.park'),
-        ),
-        migrations.AddField(
-            model_name='waitingentry',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='investment.project'),
-        ),
-        migrations.AddIndex(
-            model_name='gatereview',
-            index=models.Index(fields=['project', 'gate', '-at'], name='gate_review_latest_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='incentiveinstalment',
-            constraint=models.UniqueConstraint(fields=('rule', 'stage'), name='instalment_stage_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='industry',
-            constraint=models.UniqueConstraint(fields=('district', 'code'), name='industry_code_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('area__gt', 0)), name='allocation_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='park',
-            constraint=models.UniqueConstraint(fields=('district', 'name'), name='park_name_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='parcel',
-            constraint=models.UniqueConstraint(fields=('district', 'code'), name='parcel_code_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='parcel',
-            constraint=models.CheckConstraint(condition=models.Q(('allocated__gte', 0), ('allocated__lte', models.F('area'))), name='parcel_not_overallocated'),
-        ),
-        migrations.AddConstraint(
-            model_name='occupantreport',
-            constraint=models.UniqueConstraint(fields=('park', 'enterprise', 'year'), name='occupant_report_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='residentoffice',
-            constraint=models.UniqueConstraint(fields=('district', 'name'), name='resident_office_name_once'),
-        ),
-        migrations.AddIndex(
-            model_name='stagechange',
-            index=models.Index(fields=['district', 'from_stage'], name='stage_change_age_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='stagepolicy',
-            constraint=models.UniqueConstraint(fields=('district', 'stage'), name='stage_policy_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='stagepolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('probability__lte', 100)), name='stage_probability_percent'),
-        ),
-        migrations.AddConstraint(
-            model_name='stagepolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('red_days__gt', models.F('yellow_days'))), name='red_after_yellow'),
-        ),
-        migrations.AddConstraint(
-            model_name='targetcompany',
-            constraint=models.UniqueConstraint(fields=('office', 'name'), name='target_company_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='waitingentry',
-            constraint=models.UniqueConstraint(fields=('park', 'project'), name='waiting_once'),
         ),
     ]

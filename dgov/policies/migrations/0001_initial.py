@@ -60,6 +60,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'enterprise profile',
                 'verbose_name_plural': 'enterprise profiles',
+                'indexes': [models.Index(fields=['district', 'credit_code'], name='profile_credit_code_idx'), models.Index(fields=['updated_at'], name='profile_changed_idx')],
             },
         ),
         migrations.CreateModel(
@@ -99,6 +100,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'preferential policies',
                 'ordering': ['-valid_from', 'pk'],
                 'permissions': [('view_policy_library', 'Can see the policy library, matches and grants'), ('manage_policy_library', 'Can write, import, publish and withdraw policies'), ('grant_benefit', "Can confirm lists and grant benefits of own department's policies")],
+                'indexes': [models.Index(fields=['district', 'status', 'valid_to'], name='policy_in_force_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__gte', models.F('valid_from'))), name='policy_ends_after_start'), models.CheckConstraint(condition=models.Q(('budget__isnull', True), ('granted_total__lte', models.F('budget')), _connector='OR'), name='policy_within_budget'), models.CheckConstraint(condition=models.Q(('quota__isnull', True), ('grant_count__lte', models.F('quota')), _connector='OR'), name='policy_within_quota'), models.CheckConstraint(condition=models.Q(models.Q(('mode', 'application'), _negated=True), ('service_item__isnull', False), _connector='OR'), name='policy_application_has_item'), models.CheckConstraint(condition=models.Q(models.Q(('benefit_kind', 'fixed'), ('benefit_amount__isnull', False)), models.Q(('benefit_kind', 'share'), ('benefit_rate__isnull', False), models.Q(('benefit_fact', ''), _negated=True)), _connector='OR'), name='policy_benefit_complete')],
             },
         ),
         migrations.CreateModel(
@@ -141,6 +144,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'grant',
                 'verbose_name_plural': 'grants',
                 'ordering': ['-granted_at', '-pk'],
+                'indexes': [models.Index(fields=['district', 'published', '-granted_at'], name='grant_public_idx')],
+                'constraints': [models.UniqueConstraint(fields=('policy', 'profile', 'period_key'), name='grant_once_per_period'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='grant_positive')],
             },
         ),
         migrations.CreateModel(
@@ -158,58 +163,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'policy match',
                 'verbose_name_plural': 'policy matches',
+                'indexes': [models.Index(condition=models.Q(('notified', False)), fields=['profile'], name='match_unnotified_idx')],
+                'constraints': [models.UniqueConstraint(fields=('policy', 'profile'), name='policy_match_once')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='enterpriseprofile',
-            index=models.Index(fields=['district', 'credit_code'], name='profile_credit_code_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='enterpriseprofile',
-            index=models.Index(fields=['updated_at'], name='profile_changed_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='policy',
-            index=models.Index(fields=['district', 'status', 'valid_to'], name='policy_in_force_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__gte', models.F('valid_from'))), name='policy_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__isnull', True), ('granted_total__lte', models.F('budget')), _connector='OR'), name='policy_within_budget'),
-        ),
-        migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('quota__isnull', True), ('grant_count__lte', models.F('quota')), _connector='OR'), name='policy_within_quota'),
-        ),
-        migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('mode', 'application'), _negated=True), ('service_item__isnull', False), _connector='OR'), name='policy_application_has_item'),
-        ),
-        migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('benefit_kind', 'fixed'), ('benefit_amount__isnull', False)), models.Q(('benefit_kind', 'share'), ('benefit_rate__isnull', False), models.Q(('benefit_fact', ''), _negated=True)), _connector='OR'), name='policy_benefit_complete'),
-        ),
-        migrations.AddIndex(
-            model_name='grant',
-            index=models.Index(fields=['district', 'published', '-granted_at'], name='grant_public_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='grant',
-            constraint=models.UniqueConstraint(fields=('policy', 'profile', 'period_key'), name='grant_once_per_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='grant',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='grant_positive'),
-        ),
-        migrations.AddIndex(
-            model_name='policymatch',
-            index=models.Index(condition=models.Q(('notified', False)), fields=['profile'], name='match_unnotified_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='policymatch',
-            constraint=models.UniqueConstraint(fields=('policy', 'profile'), name='policy_match_once'),
         ),
     ]

@@ -42,6 +42,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'ratings',
                 'ordering': ['-rated_on', '-pk'],
                 'permissions': [('view_ratings', "Can see the district's ratings and rectifications"), ('view_competition', 'Can see the window competition')],
+                'indexes': [models.Index(fields=['district', 'rated_on'], name='rating_district_day_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('visit__isnull', True)), fields=('application',), name='one_rating_per_case'), models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('visit',), name='one_rating_per_visit')],
             },
         ),
         migrations.CreateModel(
@@ -105,17 +107,5 @@ class Migration(migrations.Migration):
                 'ordering': ['deadline__due_date', 'pk'],
                 'permissions': [('handle_rectification', 'Can record call-backs, fixes and replies of rectifications')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='rating',
-            index=models.Index(fields=['district', 'rated_on'], name='rating_district_day_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', True)), fields=('application',), name='one_rating_per_case'),
-        ),
-        migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', False)), fields=('visit',), name='one_rating_per_visit'),
         ),
     ]

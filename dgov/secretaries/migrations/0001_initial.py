@@ -43,6 +43,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'contacts',
                 'ordering': ['-on', '-pk'],
                 'permissions': [('log_contact', 'Can log contacts, plan visits and raise issues for own key projects')],
+                'indexes': [models.Index(fields=['project', '-on'], name='contact_project_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('secretary', 'idempotency_key'), name='contact_idempotency')],
             },
         ),
         migrations.CreateModel(
@@ -62,6 +64,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'scheduled visit or meeting',
                 'verbose_name_plural': 'scheduled visits and meetings',
                 'ordering': ['planned_on', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('project', 'kind', 'period_start'), name='engagement_once_per_period')],
             },
         ),
         migrations.CreateModel(
@@ -95,6 +98,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'enterprise issues',
                 'ordering': ['-raised_on', '-pk'],
                 'permissions': [('handle_enterprise_issue', 'Can resolve or decline enterprise issues routed to own department'), ('chair_joint_meeting', 'Can record the outcome of the joint meeting on enterprise issues')],
+                'indexes': [models.Index(fields=['district', 'status', 'department'], name='issue_queue_idx'), models.Index(fields=['project', 'status'], name='issue_project_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('level__in', ['department', 'lead_department']), _negated=True), ('department__isnull', False), _connector='OR'), name='issue_department_level_has_department'), models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('raised_by', 'idempotency_key'), name='issue_idempotency')],
             },
         ),
         migrations.CreateModel(
@@ -156,6 +161,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'project secretaryship',
                 'verbose_name_plural': 'project secretaryships',
                 'permissions': [('view_project_service', "Can see the project secretaries' pages of the district"), ('assign_secretary', "Can assign a key project's secretary and responsible leader")],
+                'indexes': [models.Index(fields=['district', 'last_contact_on'], name='secretaryship_overdue_idx'), models.Index(fields=['secretary', 'last_contact_on'], name='secretaryship_sec_idx'), models.Index(fields=['leader', 'last_contact_on'], name='secretaryship_leader_idx')],
             },
         ),
         migrations.CreateModel(
@@ -174,45 +180,5 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['at', 'pk'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['project', '-on'], name='contact_project_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('secretary', 'idempotency_key'), name='contact_idempotency'),
-        ),
-        migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.UniqueConstraint(fields=('project', 'kind', 'period_start'), name='engagement_once_per_period'),
-        ),
-        migrations.AddIndex(
-            model_name='enterpriseissue',
-            index=models.Index(fields=['district', 'status', 'department'], name='issue_queue_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='enterpriseissue',
-            index=models.Index(fields=['project', 'status'], name='issue_project_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='enterpriseissue',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level__in', ['department', 'lead_department']), _negated=True), ('department__isnull', False), _connector='OR'), name='issue_department_level_has_department'),
-        ),
-        migrations.AddConstraint(
-            model_name='enterpriseissue',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('raised_by', 'idempotency_key'), name='issue_idempotency'),
-        ),
-        migrations.AddIndex(
-            model_name='secretaryship',
-            index=models.Index(fields=['district', 'last_contact_on'], name='secretaryship_overdue_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='secretaryship',
-            index=models.Index(fields=['secretary', 'last_contact_on'], name='secretaryship_sec_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='secretaryship',
-            index=models.Index(fields=['leader', 'last_contact_on'], name='secretaryship_leader_idx'),
         ),
     ]

@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'talent programme',
                 'verbose_name_plural': 'talent programmes',
                 'ordering': ['-valid_from', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__gte', models.F('valid_from'))), name='programme_ends_after_start'), models.CheckConstraint(condition=models.Q(('quota__isnull', True), ('awarded__lte', models.F('quota')), _connector='OR'), name='programme_within_quota')],
             },
         ),
         migrations.CreateModel(
@@ -73,6 +74,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'talents',
                 'ordering': ['-landed_on', 'pk'],
                 'permissions': [('view_talent_register', 'Can see the talent register, programmes and figures'), ('keep_talent_register', 'Can register talents and write talent programmes'), ('award_talent_benefit', "Can award a programme's benefit on an approved application")],
+                'indexes': [models.Index(fields=['district', 'employer'], name='talent_employer_idx'), models.Index(fields=['district', 'project'], name='talent_project_idx')],
+                'constraints': [models.UniqueConstraint(fields=('district', 'id_number'), name='talent_once')],
             },
         ),
         migrations.CreateModel(
@@ -92,30 +95,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'award',
                 'verbose_name_plural': 'awards',
                 'ordering': ['-awarded_on', '-pk'],
+                'constraints': [models.UniqueConstraint(fields=('programme', 'talent'), name='award_once_per_programme')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__gte', models.F('valid_from'))), name='programme_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('quota__isnull', True), ('awarded__lte', models.F('quota')), _connector='OR'), name='programme_within_quota'),
-        ),
-        migrations.AddIndex(
-            model_name='talent',
-            index=models.Index(fields=['district', 'employer'], name='talent_employer_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='talent',
-            index=models.Index(fields=['district', 'project'], name='talent_project_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='talent',
-            constraint=models.UniqueConstraint(fields=('district', 'id_number'), name='talent_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='award',
-            constraint=models.UniqueConstraint(fields=('programme', 'talent'), name='award_once_per_programme'),
         ),
     ]

@@ -41,6 +41,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'courses',
                 'ordering': ['-starts_at', '-pk'],
                 'permissions': [('manage_training', 'Can plan courses and campaign activities and keep their attendance'), ('view_training_hours', 'Can see training hours and who is below the yearly minimum')],
+                'indexes': [models.Index(fields=['district', 'year', 'kind'], name='course_year_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='course_ends_after_start'), models.CheckConstraint(condition=models.Q(('hours__gte', 0)), name='course_hours_not_negative'), models.CheckConstraint(condition=models.Q(('kind', 'course'), ('task__isnull', False), _connector='OR'), name='activity_has_task')],
             },
         ),
         migrations.CreateModel(
@@ -59,30 +61,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'attendance',
                 'verbose_name_plural': 'attendance',
                 'ordering': ['course', 'person__username'],
+                'indexes': [models.Index(fields=['person', 'signed_in_at'], name='attendance_person_idx')],
+                'constraints': [models.UniqueConstraint(fields=('course', 'person'), name='attendance_once')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='course',
-            index=models.Index(fields=['district', 'year', 'kind'], name='course_year_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='course_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gte', 0)), name='course_hours_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'course'), ('task__isnull', False), _connector='OR'), name='activity_has_task'),
-        ),
-        migrations.AddIndex(
-            model_name='attendance',
-            index=models.Index(fields=['person', 'signed_in_at'], name='attendance_person_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('course', 'person'), name='attendance_once'),
         ),
     ]

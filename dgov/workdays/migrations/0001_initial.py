@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'deadline',
                 'verbose_name_plural': 'deadlines',
+                'indexes': [models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['due_date'], name='deadline_open_due_idx'), models.Index(condition=models.Q(('closed_at__isnull', True), ('provisional', True)), fields=['due_date'], name='deadline_open_prov_idx')],
             },
         ),
         migrations.CreateModel(
@@ -85,13 +86,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'deadline changes',
                 'ordering': ['at', 'pk'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['due_date'], name='deadline_open_due_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True), ('provisional', True)), fields=['due_date'], name='deadline_open_prov_idx'),
         ),
     ]

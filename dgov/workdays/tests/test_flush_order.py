@@ -22,10 +22,12 @@ def test_the_years_a_flush_removes_come_back(request):
     assert default_calendar.is_working_day(dt.date(2025, 10, 11))
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_test_after_a_flush_counts_the_official_years():
-    # Runs after the transactional test above (same worker when run alone or with -p no:xdist):
-    # its flush removed the seeded years, and the root conftest seeded them again after the
-    # flush (before, its restore ran ahead of pytest-django's flush and was wiped by it).
+    # Runs right after the transactional test above: transactional itself, so pytest-django
+    # keeps it beside that test (a plain database test is sorted before every transactional
+    # one, where it ran before the flush it is about). The flush removed the seeded years,
+    # and the root conftest seeded them again after the flush (before, its restore ran ahead
+    # of pytest-django's flush and was wiped by it).
     assert CalendarYear.objects.filter(year=2025, official=True, source="library").exists()
     assert default_calendar.is_working_day(dt.date(2025, 10, 11))
