@@ -115,7 +115,7 @@ TEMPLATES = [
 # Databases -------------------------------------------------------------------------
 DB_ENGINE = env_str("DB_ENGINE", "sqlite")
 if DB_ENGINE == "postgres":
-    PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 0)
+    PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
@@ -129,9 +129,12 @@ if DB_ENGINE == "postgres":
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
-                # Plans kept per connection for the hot path's hand-written statements
-                # (dgov/lib/fastsql.py, decision 0011); the ORM's client-side binding is
-                # never prepared. Behind a transaction-mode pooler set DB_PREPARE_THRESHOLD=-1.
+                # Parameters bound on the server, so that psycopg prepares a statement after
+                # DB_PREPARE_THRESHOLD uses on a connection and PostgreSQL keeps its plan: the
+                # ORM's queries and the hot path's literal statements alike (decision 0011).
+                # Behind a transaction-mode pooler without prepared-statement support
+                # (PgBouncer before 1.21) set DB_PREPARE_THRESHOLD=-1 (never prepare).
+                "server_side_binding": True,
                 "prepare_threshold": None if PREPARE_THRESHOLD < 0 else PREPARE_THRESHOLD,
             },
         }

@@ -35,23 +35,13 @@ router = Router()  # tagged "v1" by the router it is mounted on
 MAX_KEY_LENGTH = Application._meta.get_field("idempotency_key").max_length or 64
 
 
-def get_application_for_user(request: HttpRequest, number: schemas.CaseNumber, *, full: bool = False) -> Application:
+def get_application_for_user(request: HttpRequest, number: schemas.CaseNumber) -> Application:
     """The one guarded way to fetch an application: missing and not visible look alike.
 
     Loads what the ``do_*`` functions and the reply read (applicant and their user, item
-    version, district, both deadlines) in one query."""
-    number = number.strip().upper()
-    if full:
-        try:
-            return (
-                Application.objects.visible_to(request.user)
-                .select_related(*loading.RELATED, "item", "department")
-                .order_by()
-                .get(number=number)
-            )
-        except Application.DoesNotExist:
-            raise Http404 from None
-    application = loading.load_visible(number, request.user)
+    and version, department, district, both deadlines) in one literal statement with
+    ``visible_to``'s own conditions (``loading.load_visible``)."""
+    application = loading.load_visible(number.strip().upper(), request.user)
     if application is None:
         raise Http404
     return application
@@ -183,9 +173,9 @@ def apply(
     # An applicant's item in a district where they have a profile, the profile and any
     # application already filed under the key: one statement.
     item = None if is_staff(user) else loading.item_for_own_applicant(user, body.item, key)
-    if item is None or getattr(item, "filed", None) is not None:
+    if item is None or getattr(item, "filed", False):
         # A repeat answers with the first application even if the item changed since.
-        existing = loading.filed_with_key(user, key)
+        existing = loading.load_filed(user, key)
         if existing is not None:
             if not _same_request(existing, body):
                 raise HttpError(
@@ -236,7 +226,7 @@ def apply(
 
 @router.get("/applications/{number}", response={200: schemas.ApplicationOut, **ERRORS})
 def get_application(request: HttpRequest, number: schemas.CaseNumber) -> dict[str, Any]:
-    return _application(get_application_for_user(request, number, full=True))
+    return _application(get_application_for_user(request, number))
 
 
 def _act(request: HttpRequest, number: schemas.CaseNumber, run: Any) -> dict[str, Any]:

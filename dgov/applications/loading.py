@@ -1,130 +1,260 @@
-"""What the API's hot paths read, each in one prepared statement (decision 0011).
+"""What the API's transitions and submissions read, each in one literal statement
+(decision 0011; measurements in ``bench/README.md``).
 
-``load_visible(number, user)`` returns what
-``Application.objects.visible_to(user).select_related(*RELATED).get(number=number)``
-would, or None: the same visibility rules (``models.visibility``, each clause written
-here once more in SQL: ``test_visibility`` holds the two against each other) and related rows, but
-SQL built once and sent through ``fastsql``, so that PostgreSQL plans it once per
-connection instead of on every request (1 ms of planning for 0.1 ms of work) and the ORM
-does not compile it every time.
+- ``load_visible(number, user)``: what
+  ``Application.objects.visible_to(user).select_related(*RELATED).get(number=number)``
+  gives, or None: the rule is ``models.visibility``'s (``Visibility``); its clauses are
+  written here once more in SQL (``VISIBLE``) for the roles the API serves on every
+  transition, and any other shape (a project secretary's key-project clause) is read
+  through ``visible_to`` itself. ``test_visibility`` and ``test_hot_path`` hold the two
+  against each other for every persona.
+- ``load_filed(user, key)``: the application ``user`` filed with idempotency key
+  ``key`` (a repeated submission's reply), the same statement.
+- ``item_for_own_applicant(user, code, key)``: a submission's item (``ITEM``).
+- ``materials_of(version)``: an item version's materials (``MATERIALS``).
 
-``filed_with_key(user, key)`` and ``materials_of(version)`` serve a submission; and
-``item_for_own_applicant(user, code, key)`` returns the published item ``code`` in a
-district where ``user`` has an applicant profile, with that profile and any application
-already filed under ``key``.
+Facts other apps need on every transition are read in the same statement: ``add_fact``
+(bundles: the bundle an application is a part of), read back with ``fact``.
 """
 
 from typing import Any
 
-from dgov.accounts.models import Applicant, Department, District, User
 from dgov.applications.models import Application, Visibility, visibility
 from dgov.lib import fastsql
-from dgov.lib.fastsql import Join
-from dgov.services.models import Material, ServiceItem, ServiceItemVersion
-from dgov.workdays.models import Deadline
+from dgov.services.models import Material, ServiceItem
 
-RELATED = ("district", "item_version", "applicant__user", "legal_deadline", "promised_deadline")
-APPLICATION_JOINS = (
-    Join("district", District, "d", "d.id = a.district_id"),
-    Join("item_version", ServiceItemVersion, "v", "v.id = a.item_version_id"),
-    Join("applicant", Applicant, "p", "p.id = a.applicant_id"),
-    Join("user", User, "u", "u.id = p.user_id", parent="p", outer=True),
-    Join("legal_deadline", Deadline, "ld", "ld.id = a.legal_deadline_id", outer=True),
-    Join("promised_deadline", Deadline, "pd", "pd.id = a.promised_deadline_id", outer=True),
-)
-# …and what the API's reply shows besides.
-REPLY_JOINS = (
-    *APPLICATION_JOINS,
-    Join("item", ServiceItem, "i", "i.id = a.item_id"),
-    Join("department", Department, "dep", "dep.id = a.department_id"),
-)
-# The clauses of ``models.Visibility``, as SQL over the aliases above.
-OWN_CASE = "p.user_id = %s"
-# …and an agent's (经办人) firms: all their cases where granted, the ones the agent filed
-# where they may apply (``accounts.Agent``, active rows only).
-AGENCY = (
-    "SELECT g.enterprise_id FROM accounts_agent g WHERE g.user_id = %s AND g.removed_at IS NULL AND g.{permission} = %s"
-)
-AS_APPLICANT = (
-    f"({OWN_CASE} OR a.applicant_id IN ({AGENCY.format(permission='may_view_all')})"
-    f" OR (a.submitted_by_id = %s AND a.applicant_id IN ({AGENCY.format(permission='may_apply')})))"
-)
-IN_DISTRICT = "a.district_id = %s"
-OF_DEPARTMENT = "a.department_id = %s"
-OF_KEY_PROJECT = (
-    "EXISTS (SELECT 1 FROM secretaries_secretaryship s JOIN investment_project pr ON pr.id = s.project_id"
-    " WHERE s.secretary_id = %s AND pr.is_key = %s AND pr.district_id = a.district_id"
-    " AND pr.investor_credit_code <> '' AND pr.investor_credit_code = p.credit_code)"
+RELATED = ("district", "item", "item_version", "department", "applicant__user", "legal_deadline", "promised_deadline")
+
+# The application with its district, item and version, department, applicant and their
+# user, and both deadlines; {facts} and {where} are filled in by ``_application_statement``.
+APPLICATION = """
+    SELECT a.id, a.district_id, a.number, a.verification_code, a.item_id, a.item_version_id,
+           a.department_id, a.applicant_id, a.submitted_by_id, a.channel, a.window_id,
+           a.idempotency_key, a.status, a.received_on, a.supplemented_on, a.accepted_on,
+           a.deemed_accepted, a.accepted_by_id, a.reviewed_by_id, a.decided_by_id, a.decided_on, a.late_legal_days, a.late_promised_days,
+           a.completed_on, a.reasons, a.legal_deadline_id, a.promised_deadline_id,
+           a.clock_stopped, a.extended_days, a.visits, a.created_at, a.updated_at,
+           d.id, d.city_id, d.code, d.name,
+           i.id, i.district_id, i.code, i.current_version_id, i.search_text,
+           v.id, v.item_id, v.number, v.name, v.kind, v.department_id, v.legal_basis, v.conditions,
+           v.legal_limit_days, v.promised_limit_days, v.max_trips, v.online_level, v.fees,
+           v.fee_basis, v.keywords, v.handling, v.window_id, v.place, v.hours, v.enquiry_phone,
+           v.complaint_phone, v.result_name, v.post_available, v.name_en, v.keywords_en, v.created_at,
+           v.created_by_id,
+           dep.id, dep.district_id, dep.code, dep.name, dep.name_en, dep.kind, dep.credit_code,
+           p.id, p.district_id, p.user_id, p.kind, p.name, p.id_number, p.credit_code, p.phone,
+           p.representative, p.representative_id_number, p.created_at, p.created_by_id,
+           u.id, u.password, u.last_login, u.is_superuser, u.username, u.first_name, u.last_name,
+           u.email, u.is_staff, u.is_active, u.date_joined, u.kind, u.full_name, u.district_id,
+           u.department_id, u.window_id, u.phone, u.phone_verified,
+           ld.id, ld.district_id, ld.label, ld.start_date, ld.counted_from, ld.working_days,
+           ld.extra_days, ld.stopped_days, ld.stopped_since, ld.due_date, ld.base_due_date,
+           ld.provisional, ld.closed_at, ld.created_at,
+           pd.id, pd.district_id, pd.label, pd.start_date, pd.counted_from, pd.working_days,
+           pd.extra_days, pd.stopped_days, pd.stopped_since, pd.due_date, pd.base_due_date,
+           pd.provisional, pd.closed_at, pd.created_at{facts}
+      FROM applications_application a
+      JOIN accounts_district d ON d.id = a.district_id
+      JOIN services_serviceitem i ON i.id = a.item_id
+      JOIN services_serviceitemversion v ON v.id = a.item_version_id
+      JOIN accounts_department dep ON dep.id = a.department_id
+      JOIN accounts_applicant p ON p.id = a.applicant_id
+      LEFT JOIN accounts_user u ON u.id = p.user_id
+      LEFT JOIN workdays_deadline ld ON ld.id = a.legal_deadline_id
+      LEFT JOIN workdays_deadline pd ON pd.id = a.promised_deadline_id
+     WHERE {where}
+"""
+# ``visible_to``'s rule (``models.visibility``) for the shapes of ``Visibility`` the API
+# meets on every transition, as conditions of ``APPLICATION`` after the number; each
+# takes its parameters from ``_visible_params``. Any other shape goes through the ORM.
+VISIBLE = {
+    # An applicant's own cases, and those of the enterprises they act for (经办人,
+    # ``accounts.acting_for``): all of them with ``may_view_all``, the ones they filed
+    # with ``may_apply``.
+    "own": (
+        "(p.user_id = %s OR a.applicant_id IN (SELECT g.enterprise_id FROM accounts_agent g"
+        " WHERE g.user_id = %s AND g.removed_at IS NULL"
+        " AND (g.may_view_all OR (g.may_apply AND a.submitted_by_id = %s))))"
+    ),
+    "district": "a.district_id = %s",
+    "department": "a.district_id = %s AND a.department_id = %s",
+}
+
+# The published item ``code`` in a district where the user (the first %s) has an
+# applicant profile, newest profile first, with the item's current version, its
+# department, the district and, as ``filed``, whether the user (second %s) filed an
+# application with the idempotency key (third %s).
+ITEM = fastsql.Statement(
+    """
+    SELECT i.id, i.district_id, i.code, i.current_version_id, i.search_text,
+           v.id, v.item_id, v.number, v.name, v.kind, v.department_id, v.legal_basis, v.conditions,
+           v.legal_limit_days, v.promised_limit_days, v.max_trips, v.online_level, v.fees,
+           v.fee_basis, v.keywords, v.handling, v.window_id, v.place, v.hours, v.enquiry_phone,
+           v.complaint_phone, v.result_name, v.post_available, v.name_en, v.keywords_en, v.created_at,
+           v.created_by_id,
+           dep.id, dep.district_id, dep.code, dep.name, dep.name_en, dep.kind, dep.credit_code,
+           d.id, d.city_id, d.code, d.name,
+           p.id, p.district_id, p.user_id, p.kind, p.name, p.id_number, p.credit_code, p.phone,
+           p.representative, p.representative_id_number, p.created_at, p.created_by_id,
+           e.id IS NOT NULL AS filed
+      FROM services_serviceitem i
+      JOIN services_serviceitemversion v ON v.id = i.current_version_id
+      JOIN accounts_department dep ON dep.id = v.department_id
+      JOIN accounts_district d ON d.id = i.district_id
+      JOIN accounts_applicant p ON p.district_id = i.district_id AND p.user_id = %s
+      LEFT JOIN applications_application e ON e.submitted_by_id = %s AND e.idempotency_key = %s
+     WHERE i.code = %s
+     ORDER BY i.district_id, p.created_at DESC
+     LIMIT 1
+    """
 )
 
-ITEM_JOINS = (
-    Join("current_version", ServiceItemVersion, "v", "v.id = a.current_version_id"),
-    Join("department", Department, "dep", "dep.id = v.department_id", parent="v"),
-    Join("district", District, "d", "d.id = a.district_id"),
-    Join("own_applicant", Applicant, "p", "p.district_id = a.district_id AND p.user_id = %s"),
-    Join("filed", Application, "e", "e.submitted_by_id = %s AND e.idempotency_key = %s", outer=True),
+MATERIALS = fastsql.Statement(
+    """
+    SELECT m.id, m.version_id, m.name, m.form, m.copies, m.source, m.legal_basis, m.required,
+           m.rongque, m."order"
+      FROM services_material m
+     WHERE m.version_id = %s
+     ORDER BY m."order", m.id
+    """
 )
 
-
-# Facts other apps read on every transition, loaded with the application instead of by a
-# query of their own: {name: SQL over alias ``a``}, registered in their ``ready``
-# (bundles: the bundle the application is a part of). ``application.facts[name]``.
+# Facts other apps need on every transition: {name: SQL over the application ``a``},
+# registered in their ``AppConfig.ready``.
 FACTS: dict[str, str] = {}
+MISSING: Any = object()
+_statements: dict[tuple[Any, ...], fastsql.Statement] = {}
 
 
 def add_fact(name: str, expression: str) -> None:
     FACTS[name] = expression
+    _register()
 
 
-def visible_where(seen: Visibility) -> tuple[str, list[Any]]:
-    """``seen.q()`` as a WHERE clause over ``APPLICATION_JOINS`` and its parameters."""
-    if seen.applicant_user_id is not None:
-        user_id = seen.applicant_user_id
-        return AS_APPLICANT, [user_id, user_id, True, user_id, user_id, True]
-    where, params = IN_DISTRICT, [seen.district_id]
+def fact(application: Any, name: str) -> Any:
+    """The fact ``name`` if ``application`` was loaded with it, else ``MISSING`` (the
+    caller then reads it itself)."""
+    return application.__dict__.get(name, MISSING)
+
+
+def _application_statement(where: str) -> fastsql.Statement:
+    key = (where, tuple(FACTS.items()))
+    statement = _statements.get(key)
+    if statement is None:
+        facts = "".join(f", ({expression}) AS {name}" for name, expression in FACTS.items())
+        statement = _statements[key] = fastsql.Statement(APPLICATION.format(facts=facts, where=where))
+    return statement
+
+
+def _visible_where(shape: str) -> str:
+    return f"a.number = %s AND {VISIBLE[shape]}"
+
+
+def visible_shape(seen: Visibility) -> str | None:
+    """Which of ``VISIBLE`` says what ``seen`` admits, or None (read through the ORM).
+    A shape is recognised only when ``seen`` is exactly what it reads, so a field added
+    to ``Visibility`` falls back to the ORM until it is written here too."""
+    if seen == Visibility(applicant_user_id=seen.applicant_user_id) and seen.applicant_user_id is not None:
+        return "own"
+    if seen.applicant_user_id is not None or seen.district_id is None:
+        return None
     if seen.whole_district:
-        return where, params
-    any_of = []
-    if seen.department_id is not None:
-        any_of.append(OF_DEPARTMENT)
-        params.append(seen.department_id)
-    if seen.secretary_id is not None:
-        any_of.append(OF_KEY_PROJECT)
-        params += [seen.secretary_id, True]
-    return f"{where} AND ({' OR '.join(any_of)})", params
+        # ``Visibility.q`` reads nothing else then.
+        whole = Visibility(
+            district_id=seen.district_id, whole_district=True, department_id=seen.department_id,
+            secretary_id=seen.secretary_id,
+        )  # fmt: skip
+        return "district" if seen == whole else None
+    if seen.department_id is not None and seen == Visibility(
+        district_id=seen.district_id, department_id=seen.department_id
+    ):
+        return "department"
+    return None
+
+
+def _visible_params(shape: str, seen: Visibility) -> list[Any]:
+    if shape == "own":
+        return [seen.applicant_user_id] * 3
+    if shape == "district":
+        return [seen.district_id]
+    return [seen.district_id, seen.department_id]
+
+
+# Every statement ``load_visible`` sends, and the repeated submission's.
+WHERES = (*(_visible_where(shape) for shape in VISIBLE), "a.submitted_by_id = %s AND a.idempotency_key = %s")
+
+
+def _register() -> None:
+    """Build every variant of ``APPLICATION`` now, so that the system check and the tests
+    see each statement that can be sent (``load_visible`` builds any other on first use)."""
+    for where in WHERES:
+        _application_statement(where)
+
+
+_register()
+
+
+def _application(statement: fastsql.Statement, params: list[Any]) -> Application | None:
+    rows = fastsql.fetch(statement, params)
+    if not rows:
+        return None
+    row = rows[0]
+    found = fastsql.instances(statement, row)
+    application = found["a"]
+    application.district = found["d"]
+    application.item = found["i"]
+    application.item_version = found["v"]
+    application.department = found["dep"]
+    application.applicant = found["p"]
+    if found["u"] is not None:
+        application.applicant.user = found["u"]
+    application.legal_deadline = found["ld"]
+    application.promised_deadline = found["pd"]
+    first_fact = len(statement.columns) - len(FACTS)
+    for n, name in enumerate(FACTS):
+        setattr(application, name, row[first_fact + n])
+    return application
 
 
 def load_visible(number: str, user: Any) -> Application | None:
+    """As ``Application.objects.visible_to(user).select_related(*RELATED).get(number=
+    number)``, in one literal statement where the ORM takes two and 8.8× the time
+    (``bench/hot_reads.py``, 2026-12-03, rounds 4–12×)."""
     seen = visibility(user)
     if seen is None:
         return None
-    where, params = visible_where(seen)
-    return fastsql.select_one(
-        Application, APPLICATION_JOINS, f"a.number = %s AND {where}", [number, *params], facts=FACTS
-    )
+    shape = visible_shape(seen)
+    if shape is None:
+        return Application.objects.visible_to(user).select_related(*RELATED).order_by().filter(number=number).first()
+    return _application(_application_statement(_visible_where(shape)), [number, *_visible_params(shape, seen)])
 
 
-def filed_with_key(user: Any, key: str) -> Application | None:
-    """The application ``user`` filed with idempotency key ``key``, ready for the reply."""
-    return fastsql.select_one(
-        Application, REPLY_JOINS, "a.submitted_by_id = %s AND a.idempotency_key = %s", [user.pk, key]
-    )
-
-
-def materials_of(version: Any) -> list[Material]:
-    """The materials of an item version (never changed once published)."""
-    return fastsql.select_all(Material, "a.version_id = %s", [version.pk], order_by='a."order", a.id')
+def load_filed(user: Any, key: str) -> Application | None:
+    """The application ``user`` filed with idempotency key ``key``, as ``load_visible``
+    loads one."""
+    return _application(_application_statement(WHERES[-1]), [user.pk, key])
 
 
 def item_for_own_applicant(user: Any, code: str, key: str) -> ServiceItem | None:
     """As ``ServiceItem.objects.published().filter(code=code,
     district__applicants__user_id=user.pk).first()``, with the user's newest applicant
-    profile in that district as ``item.own_applicant`` and, as ``item.filed``, the
-    application they filed with idempotency key ``key`` if there is one."""
-    return fastsql.select_one(
-        ServiceItem,
-        ITEM_JOINS,
-        "a.code = %s",
-        [user.pk, user.pk, key, code],
-        order_by="a.district_id, p.created_at DESC",
-    )
+    profile in that district as ``item.own_applicant`` and, as ``item.filed``, whether
+    they filed an application with idempotency key ``key``: one statement where the ORM
+    takes three and 15.7× the time (``bench/hot_reads.py``, 2026-12-03, rounds 9–20×)."""
+    rows = fastsql.fetch(ITEM, [user.pk, user.pk, key, code])
+    if not rows:
+        return None
+    row = rows[0]
+    found = fastsql.instances(ITEM, row)
+    item, version = found["i"], found["v"]
+    version.department = found["dep"]
+    item.current_version = version
+    item.district = found["d"]
+    item.own_applicant = found["p"]
+    item.filed = bool(row[len(ITEM.columns) - 1])
+    return item
+
+
+def materials_of(version: Any) -> list[Material]:
+    """The materials of an item version (never changed once published)."""
+    return [fastsql.instances(MATERIALS, row)["m"] for row in fastsql.fetch(MATERIALS, [version.pk])]

@@ -17,8 +17,7 @@ from django.utils.ipv6 import clean_ipv6_address
 from dgov.audit import context
 from dgov.audit.models import CANONICAL_COLUMNS, AuditEntry, Outcome
 from dgov.audit.seal import seal
-from dgov.lib import clock
-from dgov.lib.fastsql import insert
+from dgov.lib import clock, fastsql
 from dgov.lib.personal import mask_address, mask_id_number, mask_phone, mask_text
 
 # Fields whose values are personal data: the trail keeps them masked.
@@ -68,6 +67,24 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# The one INSERT of an entry: ``record`` sends it alone, a transition of an application
+# with the transition's other writes in one statement (``writing``; decision 0011).
+ENTRY = fastsql.Statement(
+    """
+    INSERT INTO audit_auditentry
+           (at, district_id, actor_id, actor_name, role, ip, verb, object_type, object_id,
+            object_repr, changes, request_id, outcome, seal)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    RETURNING id
+    """
+)
+
+
+def writing(trace: AuditEntry) -> fastsql.Write:
+    """The INSERT of an unsaved entry (from ``entry``), for ``fastsql.run``."""
+    return fastsql.inserting(ENTRY, trace)
+
+
 def record(
     verb: str,
     obj: models.Model | None = None,
@@ -82,18 +99,18 @@ def record(
     """Append one entry. Actor, role, address and request id default to the current
     request's; district defaults to the object's, then the actor's."""
     # One INSERT and nothing else: no savepoint, no read of the chain (dgov/audit/chain.py).
-    return insert(
-        entry(
-            verb,
-            obj,
-            actor=actor,
-            changes=changes,
-            outcome=outcome,
-            district=district,
-            object_type=object_type,
-            object_id=object_id,
-        )
+    trace = entry(
+        verb,
+        obj,
+        actor=actor,
+        changes=changes,
+        outcome=outcome,
+        district=district,
+        object_type=object_type,
+        object_id=object_id,
     )
+    fastsql.run([writing(trace)])
+    return trace
 
 
 def entry(
@@ -108,8 +125,9 @@ def entry(
     object_id: str = "",
 ) -> AuditEntry:
     """The entry ``record`` appends, unsaved and sealed (``dgov.audit.seal``): for a
-    caller that writes it together with other rows in one statement
-    (``dgov.lib.fastsql.update_where``)."""
+    caller that writes it together with other rows in one statement (``writing``).
+    Every entry is built here. ``object_id=fastsql.HEAD_PK``: the id the statement's
+    first write returns (a submission's trace of the application it inserts)."""
     ctx = context.current.get()
     if actor is None and ctx is not None:
         user = getattr(ctx.request, "user", None)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from dgov.accounts.models import District, User
 from dgov.accounts.roles import Role
 from dgov.applications import actions as application_actions
+from dgov.applications import loading
 from dgov.applications.models import Application, Channel
 from dgov.applications.models import Status as PartStatus
 from dgov.audit import context as audit_context
@@ -41,7 +42,7 @@ from dgov.bundles.models import (
     Status,
 )
 from dgov.bundles.rules import already_handled
-from dgov.lib import clock, fastsql
+from dgov.lib import clock
 from dgov.lib.rules import enforce
 from dgov.notices import drafting
 from dgov.notifications.outbox import notify
@@ -634,11 +635,9 @@ def _tell_department(bundle_application: BundleApplication, part: BundlePart, de
             )
 
 
-PART_OF_SQL = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 — names from the model
-    BundlePart._meta.get_field("bundle_application").column,
-    BundlePart._meta.db_table,
-    BundlePart._meta.get_field("application").column,
-)
+# Which bundle, if any, the application ``a`` is a part of: read with the application on
+# every transition (``apps.BundlesConfig.ready``, ``dgov.applications.loading.add_fact``).
+PART_OF_SQL = "SELECT bundle_application_id FROM bundles_bundlepart WHERE application_id = a.id"
 
 
 def part_moved(application: Application, *, by: User | None = None) -> None:
@@ -647,15 +646,11 @@ def part_moved(application: Application, *, by: User | None = None) -> None:
     if _driving.get():
         return  # a bundle action drives its parts and moves the bundle itself
     # Every transition of every application asks. An application loaded by the API's
-    # loader knows already (``apps.BundlesConfig.ready``); otherwise one prepared statement.
-    facts = getattr(application, "facts", None)
-    if facts is not None and "bundle" in facts:
-        bundle_pk = facts["bundle"]
-    else:
-        with fastsql.cursor() as cursor:
-            cursor.execute(PART_OF_SQL, [application.pk])
-            row = cursor.fetchone()
-        bundle_pk = row[0] if row is not None else None
+    # loader knows already; otherwise one query.
+    bundle_pk = loading.fact(application, "part_of_bundle")
+    if bundle_pk is loading.MISSING:
+        parts = BundlePart.objects.filter(application=application)
+        bundle_pk = parts.values_list("bundle_application_id", flat=True).first()
     if bundle_pk is not None:
         sync(BundleApplication(pk=bundle_pk), by=by)
 

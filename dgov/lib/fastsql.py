@@ -1,606 +1,439 @@
-"""Hand-written SQL for the few statements every transition sends (decision 0011).
+"""What the hot path's hand-written SQL shares (decision 0011).
 
-The ORM costs ~4 ms of CPU per request on this machine (``../shared/PERFORMANCE.md``) and
-PostgreSQL plans every statement it is sent afresh: the application's five-join fetch
-spent 1 ms planning and 0.1 ms running. On the hot path we therefore send SQL built once
-per model (names from ``_meta``, values always bound) through ``cursor()``, which on
-PostgreSQL binds on the server so that psycopg prepares a statement after its fifth use
-and PostgreSQL keeps its plan for the connection. Everything else stays on the ORM.
+The ORM compiles every query in Python: 0.5–1.5 ms of CPU per query on this machine
+(``bench/README.md``), where a transition's whole budget is ~5 ms. The few statements
+every API transition sends are therefore literal SQL, each in the module that owns it,
+with its measurement in the docstring of the function that sends it:
 
-- ``insert(instance)``: one INSERT of a model instance built in Python, returning it with
-  its primary key (no ``pre_save``/``post_save`` signals: for append-only rows).
-- ``update_where(model, pk, fields, column, allowed)``: one conditional UPDATE, the number
-  of rows changed.
-- ``insert_together(rows)``: unsaved rows of several models in one statement on
-  PostgreSQL (one after the other elsewhere).
-- ``select_one(model, joins, where, params)``: one row with its related rows, as
-  ``select_related(…).filter(…).first()`` would give it.
-- ``select_all(model, where, params)``: every row of one model meeting ``where``.
-- ``update_statement(model, values, where)``: an UPDATE as (SQL, params) for ``also``.
-- ``from_row(model, values)``: a model instance from the raw values of its columns,
-  converted as the ORM would.
-- ``cursor()``: the cursor for such statements (Django's wrapper, so the execute wrappers
-  and the test suite's query counts see them; while queries are logged it is the ordinary
-  client-binding cursor, which Django logs with the statement's text).
+- ``dgov.api.auth.TOKEN``: the token, its user and their roles and permissions;
+- ``dgov.applications.loading.APPLICATION`` and ``ITEM``: what a transition and a
+  submission read;
+- ``dgov.applications.actions.MOVE`` and ``EVENT``, ``dgov.audit.trail.ENTRY``,
+  ``dgov.notifications.outbox.NOTIFICATION``: a transition's write.
+
+Everything else is the ORM's. A statement is a ``Statement``: registered, so that the
+system check below refuses what a hand-written write would skip (``db_default``,
+generated fields, a custom ``save()``, ``pre_save``/``post_save`` receivers) on the
+models it writes, and the tests compare its columns with the models' fields
+(``dgov/lib/tests/test_fastsql.py``). Values are always bound; on PostgreSQL they are
+bound on the server (``server_side_binding``), so that psycopg prepares each statement
+and PostgreSQL keeps its plan for the connection.
+
+- ``run(writes)``: send INSERTs and UPDATEs in order, on PostgreSQL as one statement of
+  data-modifying CTEs; the id each returned, or None.
+- ``inserting(statement, row)``: the INSERT of an unsaved instance, its values converted
+  as the ORM converts what it saves; ``values(model, **given)`` likewise for an UPDATE.
+- ``fetch(statement, params)``: the rows of a SELECT; ``instances(statement, row)`` the
+  model instances of one, converted as the ORM converts what it reads.
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
-from typing import Any, TypeVar
+import re
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from typing import Any, NamedTuple
 
-from django.db import connections, models, router
+from django.apps import apps
+from django.core import checks
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.base import ModelState
+from django.db.models.signals import post_init, post_save, pre_init, pre_save
+from psycopg import _queries as psycopg_queries
 
-M = TypeVar("M", bound=models.Model)
+STATEMENTS: list["Statement"] = []
 
-_inserts: dict[tuple[type[models.Model], str], tuple[str, list[models.Field], bool]] = {}
-_readers: dict[tuple[Any, ...], tuple[list[str], list[tuple[int, Any, list[Any]]]]] = {}
-_updates: dict[tuple[Any, ...], str] = {}
+# psycopg converts a statement's %s placeholders in Python and caches the result, but
+# only for statements of at most 50 parameters (psycopg/_queries.py: against ORM-made
+# INSERTs of varying rows). A transition's statement has 53 (approval) to 68 (two
+# notifications); converted afresh each time it cost 0.4 ms of CPU per transition
+# (measured: an approval 853 µs against 586 µs for a completion of 50 parameters).
+psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, 128)
 
-
-def cursor(alias: str = "default") -> Any:
-    """A cursor on ``alias`` that the database may keep plans for: on PostgreSQL a
-    server-binding psycopg cursor (prepared after ``prepare_threshold`` uses, psycopg's
-    default 5) in the connection's transaction; elsewhere the ordinary cursor."""
-    connection: Any = connections[alias]
-    if connection.vendor != "postgresql" or connection.queries_logged:
-        # Django logs a server-bound statement without its text: where queries are
-        # logged (DEBUG, or a test counting them) the ordinary cursor shows them whole.
-        return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]  # psycopg 3 only
-
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+_TABLE = r'"?(\w+)"?'
+# A table a statement names and its alias: ``FROM table alias``, ``JOIN table alias``.
+_NAMED = rf"(?:INSERT INTO|UPDATE|FROM|JOIN) {_TABLE}(?: (?!ON\b|WHERE\b|SET\b|JOIN\b|LEFT\b|\()(\w+))?"
+_COLUMN = re.compile(r'^(?:(\w+)\.)?"?(\w+)"?$')
 
 
-def _insert_statement(model: type[models.Model], connection: Any) -> tuple[str, list[models.Field], bool]:
-    key = (model, connection.vendor)
-    found = _inserts.get(key)
-    if found is None:
-        meta = model._meta
-        pk = meta.pk
-        fields = _insert_fields(model)
-        quote = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 — names from the model, values bound
-            quote(meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-        )
-        returning = bool(connection.features.can_return_columns_from_insert)
-        if returning:
-            sql += f" RETURNING {quote(pk.column)}"
-        found = _inserts[key] = (sql, fields, returning)
-    return found
+class Statement:
+    """A literal SQL statement (``%s`` placeholders) and what it reads or writes:
+    ``INSERT INTO table (columns) VALUES (…) RETURNING id``, ``UPDATE table SET column =
+    …, … WHERE … RETURNING id``, or a SELECT whose columns are ``alias.column`` of tables
+    named ``FROM table alias`` / ``JOIN table alias``."""
 
+    def __init__(self, sql: str) -> None:
+        self.sql = " ".join(sql.split())
+        self.kind = self.sql.split(" ", 1)[0].upper()
+        self.returns = " RETURNING " in self.sql
+        STATEMENTS.append(self)
 
-def insert(instance: M) -> M:
-    return insert_many([instance])[0]
-
-
-def insert_many(instances: Sequence[M]) -> list[M]:
-    """One INSERT for a few instances of one model (a statement per row count: for the
-    small fixed batches of the hot path, not for imports)."""
-    model = type(instances[0])
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    sql, fields, returning = _insert_statement(model, connection)
-    if len(instances) > 1:
-        if not returning:
-            return [insert(instance) for instance in instances]
-        head, tail = sql.split(" VALUES ", 1)
-        row, rest = tail.split(")", 1)
-        sql = f"{head} VALUES {', '.join([row + ')'] * len(instances))}{rest}"
-    params = [value for instance in instances for value in _insert_params(instance, connection)]
-    with cursor(alias) as c:
-        c.execute(sql, params)
-        if returning:
-            pks = [r[0] for r in c.fetchall()]
-        else:
-            pks = [connection.ops.last_insert_id(c, model._meta.db_table, model._meta.pk.column)]
-    for instance, pk in zip(instances, pks, strict=True):
-        _saved(instance, pk, alias)
-    return list(instances)
-
-
-def update_where(
-    model: type[models.Model],
-    pk: Any,
-    values: dict[str, Any],
-    *,
-    column: str,
-    allowed: Sequence[Any],
-    then: Sequence[models.Model] = (),
-    also: Sequence[tuple[str, Sequence[Any]]] = (),
-    before: Sequence[models.Model] = (),
-) -> int:
-    """``UPDATE model SET values WHERE pk = pk AND column IN allowed`` (``None`` in
-    ``allowed`` meaning ``IS NULL``): the conditional UPDATE of a transition, returning how
-    many rows changed (0 or 1). ``values`` maps field names (``accepted_by`` or
-    ``accepted_by_id`` alike) to Python values or model instances.
-
-    ``then``: unsaved rows to insert if and only if the row changed (a transition's
-    timeline event, audit entry and notifications); a row may point at an earlier one by
-    a foreign key (a supplement notice's items at the notice). ``also``: (SQL, params) of further
-    UPDATEs, each with a WHERE clause, run likewise only if the row changed.
-    ``before``: unsaved rows inserted first, whatever happens, that ``values`` may point
-    at (an acceptance's deadlines): the caller's transaction rolls them back when nothing
-    changed. On PostgreSQL all of it is one statement; elsewhere one statement each.
-    Either way the caller's transaction holds them together."""
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    if connection.vendor != "postgresql":
-        if before and len({type(row) for row in before}) == 1:
-            insert_many(before)
-        else:
-            for row in before:
-                insert(row)
-        changed = _update(model, pk, values, column, allowed, connection, alias)
-        if changed:
-            for row, row_links in zip(then, _links(then), strict=True):
-                _link(row, row_links, then)
-                insert(row)
-            with cursor(alias) as c:
-                for statement, statement_params in also:
-                    c.execute(statement, list(statement_params))
-        return changed
-    if not (then or also or before):
-        return _update(model, pk, values, column, allowed, connection, alias)
-    meta = model._meta
-    fields: list[Any] = [meta.get_field(name) for name in values]
-    # Which values are rows of ``before`` (their primary key comes from the statement).
-    pointers = tuple(next((n for n, row in enumerate(before) if row is value), None) for value in values.values())
-    present = [v for v in allowed if v is not None]
-    null = len(present) != len(allowed)
-    links = _links(then)
-    shape = (tuple(type(r) for r in before), tuple(type(r) for r in then), tuple(sql for sql, _p in also))
-    key = (model, "together", tuple(f.attname for f in fields), pointers, column, len(present), null, shape, links)
-    sql = _updates.get(key)
-    if sql is None:
-        sql = _updates[key] = _together(meta, fields, pointers, column, len(present), null, shape, links, connection)
-    params = [value for row in before for value in _insert_params(row, connection)]
-    params += _update_params(model, pk, values, column, present, connection, pointers)
-    for row, row_links in zip(then, links, strict=True):
-        params += _insert_params(row, connection, skip=tuple(position for position, _k in row_links))
-    for _sql, statement_params in also:
-        params += list(statement_params)
-    with cursor(alias) as c:
-        c.execute(sql, params)
-        changed, *pks = c.fetchone()
-    for row, row_pk in zip([*before, *then], pks, strict=True):
-        if row_pk is not None:
-            _saved(row, row_pk, alias)
-    if changed:
-        for row, row_links in zip(then, links, strict=True):
-            _link(row, row_links, then)
-    return int(changed)
-
-
-def _links(rows: Sequence[models.Model]) -> tuple[tuple[tuple[int, int], ...], ...]:
-    """For each row, (position of an insert field, index of the earlier row it points at)."""
-    found = []
-    for n, row in enumerate(rows):
-        mine = []
-        for position, field in enumerate(_insert_fields(type(row))):
-            if field.is_relation and field.is_cached(row):
-                target = field.get_cached_value(row)
-                earlier = next((k for k in range(n) if rows[k] is target), None)
-                if earlier is not None:
-                    mine.append((position, earlier))
-        found.append(tuple(mine))
-    return tuple(found)
-
-
-def _link(row: models.Model, row_links: tuple[tuple[int, int], ...], rows: Sequence[models.Model]) -> None:
-    fields = _insert_fields(type(row))
-    for position, k in row_links:
-        setattr(row, fields[position].attname, rows[k].pk)
-
-
-def update_statement(model: type[models.Model], values: dict[str, Any], where: dict[str, Any]) -> tuple[str, list[Any]]:
-    """``UPDATE model SET values WHERE where`` as (SQL, params), for ``update_where``'s
-    ``also``: ``where`` maps field names to a value, a list (IN) or None (IS NULL)."""
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    meta = model._meta
-    sets, tests, params = [], [], []
-    for name, value in values.items():
-        field: Any = meta.get_field(name)
-        sets.append(f"{quote(field.column)} = %s")
-        params.append(field.get_db_prep_save(value, connection))
-    for name, value in where.items():
-        field = meta.get_field(name)
-        target = field.target_field if field.is_relation else field
-        if value is None:
-            tests.append(f"{quote(field.column)} IS NULL")
-        elif isinstance(value, list | tuple):
-            tests.append(f"{quote(field.column)} IN ({', '.join(['%s'] * len(value))})")
-            params += [target.get_db_prep_save(v, connection) for v in value]
-        else:
-            tests.append(f"{quote(field.column)} = %s")
-            params.append(target.get_db_prep_save(value, connection))
-    sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {' AND '.join(tests)}"  # noqa: S608 — names from the model
-    return sql, params
-
-
-def _saved(row: models.Model, pk: Any, alias: str) -> None:
-    row.pk = pk
-    row._state.adding = False
-    row._state.db = alias
-
-
-def _update_sql(meta: Any, sets: list[str], column: str, present: int, null: bool, connection: Any) -> str:
-    quote = connection.ops.quote_name
-    condition = quote(meta.get_field(column).column)
-    tests = [f"{condition} IN ({', '.join(['%s'] * present)})"] if present else []
-    if null:
-        tests.append(f"{condition} IS NULL")
-    return (
-        f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)}"  # noqa: S608 — names from the model, values bound
-        f" WHERE {quote(meta.pk.column)} = %s AND ({' OR '.join(tests)})"
-    )
-
-
-def _update(
-    model: type[models.Model],
-    pk: Any,
-    values: dict[str, Any],
-    column: str,
-    allowed: Sequence[Any],
-    connection: Any,
-    alias: str,
-) -> int:
-    """The UPDATE alone."""
-    meta = model._meta
-    fields: list[Any] = [meta.get_field(name) for name in values]
-    present = [v for v in allowed if v is not None]
-    null = len(present) != len(allowed)
-    key = (model, connection.vendor, tuple(f.attname for f in fields), column, len(present), null)
-    sql = _updates.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        sets = [f"{quote(f.column)} = %s" for f in fields]
-        sql = _updates[key] = _update_sql(meta, sets, column, len(present), null, connection)
-    params = _update_params(model, pk, values, column, present, connection)
-    with cursor(alias) as c:
-        c.execute(sql, params)
-        return int(c.rowcount)
-
-
-def _update_params(
-    model: type[models.Model],
-    pk: Any,
-    values: dict[str, Any],
-    column: str,
-    present: list[Any],
-    connection: Any,
-    pointers: tuple[int | None, ...] = (),
-) -> list[Any]:
-    """The parameters of the conditional UPDATE: the values (but those taken from a row of
-    ``before``, at ``pointers``), the primary key, then the allowed values of ``column``."""
-    meta = model._meta
-    pointers = pointers or (None,) * len(values)
-    params = []
-    for (name, value), pointer in zip(values.items(), pointers, strict=True):
-        if pointer is None:
-            field: Any = meta.get_field(name)
-            params.append(field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection))
-    condition: Any = meta.get_field(column)
-    params.append(meta.pk.get_db_prep_save(pk, connection))
-    params += [condition.get_db_prep_save(v, connection) for v in present]
-    return params
-
-
-@cache
-def _insert_fields(model: type[models.Model]) -> list[Any]:
-    pk = model._meta.pk
-    # An automatic primary key is left to the database (its default or sequence).
-    return [f for f in model._meta.local_concrete_fields if not (f is pk and isinstance(f, models.AutoField))]
-
-
-# Field classes whose get_db_prep_save leaves a value of these Python types as it is.
-_PLAIN: dict[type[models.Field], tuple[type, ...]] = {
-    models.CharField: (str,),
-    models.TextField: (str,),
-    models.BooleanField: (bool,),
-    models.IntegerField: (int,),
-    models.BigIntegerField: (int,),
-    models.SmallIntegerField: (int,),
-    models.PositiveIntegerField: (int,),
-    models.PositiveSmallIntegerField: (int,),
-    models.BigAutoField: (int,),
-    models.AutoField: (int,),
-}
-_preparers: dict[tuple[type[models.Model], str], list[tuple[Any, Any, tuple[type, ...]]]] = {}
-
-
-def _preparer(model: type[models.Model], connection: Any) -> list[tuple[Any, Any, tuple[type, ...]]]:
-    """Per insert field: how to read its value (``pre_save`` only where a field sets one,
-    as ``auto_now``), how to prepare it, and the types that need no preparing."""
-    key = (model, connection.vendor)
-    found = _preparers.get(key)
-    if found is None:
-        found = []
-        for field in _insert_fields(model):
-            target = field.target_field if field.is_relation else field
-            plain = _PLAIN.get(type(target), ())
-            stamps = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-            read = field.pre_save if stamps else None
-            found.append((field, read, plain))
-        _preparers[key] = found
-    return found
-
-
-def _insert_params(row: models.Model, connection: Any, skip: tuple[int, ...] = ()) -> list[Any]:
-    """The INSERT's parameters for ``row``: what ``field.get_db_prep_save(field.pre_save(row,
-    True))`` gives for each field, without the calls where a value needs no preparing."""
-    params = []
-    values = row.__dict__
-    for n, (field, read, plain) in enumerate(_preparer(type(row), connection)):
-        if n in skip:
-            continue
-        if read is not None:
-            value = read(row, True)
-        else:
-            value = values[field.attname] if field.attname in values else getattr(row, field.attname)
-        if value is not None and type(value) not in plain:
-            value = field.get_db_prep_save(value, connection)
-        params.append(value)
-    return params
-
-
-def _together(
-    meta: Any,
-    fields: list[models.Field],
-    pointers: tuple[int | None, ...],
-    column: str,
-    present: int,
-    null: bool,
-    shape: tuple[tuple[type[models.Model], ...], tuple[type[models.Model], ...], tuple[str, ...]],
-    links: tuple[tuple[tuple[int, int], ...], ...],
-    connection: Any,
-) -> str:
-    """``WITH b0 AS (INSERT … RETURNING pk), …, moved AS (UPDATE … RETURNING pk),
-    w0 AS (INSERT … SELECT … FROM moved RETURNING pk), …, x0 AS (UPDATE … AND EXISTS
-    (SELECT 1 FROM moved)), … SELECT count(moved), pk of b0, …, pk of w0, …``: the ``then``
-    inserts and ``also`` updates happen only when the UPDATE changed a row. Values in a
-    SELECT list are cast to their column types (a parameter there has no type of its own)."""
-    quote = connection.ops.quote_name
-    before, then, also = shape
-    parts, results = [], ["(SELECT count(*) FROM moved)"]
-    for n, model in enumerate(before):
-        columns = _insert_fields(model)
-        parts.append(
-            f"b{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)})"  # noqa: S608 — names from the models
-            f" VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote(model._meta.pk.column)})"
-        )
-        results.append(f"(SELECT {quote(model._meta.pk.column)} FROM b{n})")  # noqa: S608
-    pointed = [
-        f"(SELECT {quote(before[pointer]._meta.pk.column)} FROM b{pointer})" if pointer is not None else "%s"  # noqa: S608 — names from the models
-        for pointer in pointers
-    ]
-    sets = [f"{quote(f.column)} = {value}" for f, value in zip(fields, pointed, strict=True)]
-    update = _update_sql(meta, sets, column, present, null, connection)
-    parts.append(f"moved AS ({update} RETURNING {quote(meta.pk.column)})")
-    for n, model in enumerate(then):
-        columns = _insert_fields(model)
-        pointing = dict(links[n])  # position → the earlier row it points at
-        values = ", ".join(
-            f"CAST((SELECT {quote(then[pointing[i]]._meta.pk.column)} FROM w{pointing[i]}) AS {f.db_type(connection)})"  # noqa: S608 — names from the models
-            if i in pointing
-            else f"CAST(%s AS {f.db_type(connection)})"
-            for i, f in enumerate(columns)
-        )
-        parts.append(
-            f"w{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)})"  # noqa: S608 — names from the models
-            f" SELECT {values} FROM moved RETURNING {quote(model._meta.pk.column)})"
-        )
-        results.append(f"(SELECT {quote(model._meta.pk.column)} FROM w{n})")  # noqa: S608
-    for n, statement in enumerate(also):
-        parts.append(f"x{n} AS ({statement} AND EXISTS (SELECT 1 FROM moved))")  # noqa: S608 — the caller's SQL, values bound
-    return f"WITH {', '.join(parts)} SELECT {', '.join(results)}"
-
-
-def _reader(model: type[models.Model], alias: str) -> tuple[list[str], list[tuple[int, Any, list[Any]]]]:
-    """The attribute names of the model's concrete fields, and the converters the ORM
-    would apply to some of them (none for most on PostgreSQL)."""
-    key = (model, alias)
-    found = _readers.get(key)
-    if found is None:
-        connection = connections[alias]
-        fields = model._meta.concrete_fields
-        conversions = []
-        for n, field in enumerate(fields):
-            column = field.get_col(model._meta.db_table)
-            converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-            if converters:
-                conversions.append((n, column, converters))
-        found = _readers[key] = ([f.attname for f in fields], conversions)
-    return found
-
-
-def from_row(model: type[M], values: Sequence[Any], alias: str = "default") -> M:
-    """A model instance from the raw values of its concrete fields in ``_meta`` order,
-    converted as the ORM would (SQLite keeps datetimes as text and booleans as integers),
-    built as ``Model.from_db`` builds it but without running ``__init__`` field by field
-    (no ``pre_init``/``post_init`` signals: none of our models listens to them)."""
-    attnames, conversions = _reader(model, alias)
-    if conversions:
-        values = list(values)
-        connection = connections[alias]
-        for n, column, converters in conversions:
-            value = values[n]
-            for converter in converters:
-                value = converter(value, column, connection)
-            values[n] = value
-    instance = model.__new__(model)
-    instance.__dict__.update(zip(attnames, values, strict=True))
-    state = instance._state = ModelState()
-    state.adding = False
-    state.db = alias
-    return instance
-
-
-class _HeadPk:
     def __repr__(self) -> str:
-        return "HEAD_PK"
+        return f"Statement({self.sql[:60]!r}…)"
+
+    @cached_property
+    def aliases(self) -> dict[str, type[models.Model]]:
+        """alias (or table name) → model, for every table the statement names."""
+        by_table = _models_by_table()
+        return {alias: by_table[table] for alias, table in self.tables}
+
+    @cached_property
+    def tables(self) -> list[tuple[str, str]]:
+        """(alias or table name, table name) of every table the statement names."""
+        found = re.findall(_NAMED, self.sql, flags=re.IGNORECASE)
+        return [(alias or table, table) for table, alias in found]
+
+    @cached_property
+    def model(self) -> type[models.Model]:
+        """The model an INSERT or UPDATE writes, a SELECT's first table."""
+        return next(iter(self.aliases.values()))
+
+    @cached_property
+    def columns(self) -> list[tuple[str, str] | None]:
+        """(alias, column) of each column the statement writes (INSERT, UPDATE) or of
+        each item of a SELECT's list (None for an expression)."""
+        if self.kind == "INSERT":
+            listed = re.search(r"\(([^)]*)\) VALUES", self.sql)
+            assert listed is not None, self.sql
+            table = self.tables[0][0]
+            return [(table, name.strip().strip('"')) for name in listed.group(1).split(",")]
+        if self.kind == "UPDATE":
+            table = self.tables[0][0]
+            sets = self.sql.split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+            return [(table, item.split("=", 1)[0].strip().strip('"')) for item in _top_level(sets)]
+        items = _top_level(self.sql[len("SELECT ") : _top_level_from(self.sql)])
+        found: list[tuple[str, str] | None] = []
+        for item in items:
+            match = _COLUMN.match(item.strip())
+            found.append((match.group(1), match.group(2)) if match and match.group(1) else None)
+        return found
+
+    @cached_property
+    def fields(self) -> list[Any]:
+        """The model field of each column an INSERT or UPDATE writes."""
+        by_column = {f.column: f for f in self.model._meta.concrete_fields}
+        return [by_column[column] for _alias, column in self.columns]  # type: ignore[misc]
+
+    @cached_property
+    def readers(self) -> dict[str, list[tuple[int, str, Any, list[Any]]]]:
+        """For each alias of a SELECT: (position in the row, attribute name, column
+        expression, the converters the ORM applies to it on this database) of its
+        columns, the primary key's first."""
+        found: dict[str, list[tuple[int, str, Any, list[Any]]]] = {}
+        for position, item in enumerate(self.columns):
+            if item is None:
+                continue
+            alias, column = item
+            model = self.aliases[alias]
+            field = next(f for f in model._meta.concrete_fields if f.column == column)
+            col = field.get_col(alias)
+            db = _db()
+            converters = db.ops.get_db_converters(col) + col.get_db_converters(db)
+            found.setdefault(alias, []).append((position, field.attname, col, converters))
+        for readers in found.values():
+            readers.sort(key=lambda reader: not reader[2].target.primary_key)
+        return found
 
 
-# A field value meaning "the primary key of the first row of this ``insert_together``".
-HEAD_PK: Any = _HeadPk()
+def _top_level(text: str) -> list[str]:
+    """``text`` split at the commas outside parentheses."""
+    items, depth, start = [], 0, 0
+    for n, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(text[start:n])
+            start = n + 1
+    items.append(text[start:])
+    return items
 
 
-def insert_together(rows: Sequence[models.Model]) -> None:
-    """Insert unsaved ``rows`` of any models: on PostgreSQL in one statement of
-    data-modifying CTEs, elsewhere one INSERT each. Later rows may point at the first (an
-    application and its materials, event, audit entry and notification), by a foreign key
-    to it or by a field set to ``HEAD_PK``; no other row may point at another of them."""
-    if not rows:
-        return
-    head = rows[0]
-    # For each later row, the positions of its insert fields that take the first row's
-    # primary key: foreign keys to it, and fields set to ``HEAD_PK`` (an object id).
-    refs = [
-        tuple(
-            n
-            for n, field in enumerate(_insert_fields(type(row)))
-            if getattr(row, field.attname) is HEAD_PK
-            or (field.is_relation and field.is_cached(row) and field.get_cached_value(row) is head)
-        )
-        for row in rows[1:]
-    ]
-    alias = router.db_for_write(type(head))
-    connection = connections[alias]
-    if connection.vendor != "postgresql" or len(rows) == 1:
-        insert(head)
-        for row, positions in zip(rows[1:], refs, strict=True):
-            _point_at(row, positions, head)
-            insert(row)
-        return
-    shape = tuple(type(row) for row in rows)
-    key = ("together", connection.vendor, shape, tuple(refs))
-    sql = _updates.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        parts, results = [], []
-        for n, model in enumerate(shape):
-            fields = _insert_fields(model)
-            positions = refs[n - 1] if n else ()
-            head_pk = f"(SELECT {quote(shape[0]._meta.pk.column)} FROM w0)"  # noqa: S608 — names from the model
-            values = ", ".join(
-                f"CAST({head_pk} AS {fields[i].db_type(connection)})" if i in positions else "%s"
-                for i in range(len(fields))
-            )
-            parts.append(
-                f"w{n} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608 — names from the models
-                f" VALUES ({values}) RETURNING {quote(model._meta.pk.column)})"
-            )
-            results.append(f"(SELECT {quote(model._meta.pk.column)} FROM w{n})")  # noqa: S608
-        sql = _updates[key] = f"WITH {', '.join(parts)} SELECT {', '.join(results)}"
-    params = _insert_params(head, connection)
-    for row, positions in zip(rows[1:], refs, strict=True):
-        params += _insert_params(row, connection, skip=positions)
-    with cursor(alias) as c:
-        c.execute(sql, params)
-        pks = c.fetchone()
-    for row, pk in zip(rows, pks, strict=True):
-        _saved(row, pk, alias)
-    for row, positions in zip(rows[1:], refs, strict=True):
-        _point_at(row, positions, head)
+def _top_level_from(sql: str) -> int:
+    depth = 0
+    for n, char in enumerate(sql):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and sql.startswith(" FROM ", n):
+            return n
+    raise ValueError(sql)
 
 
-def _point_at(row: models.Model, positions: tuple[int, ...], head: models.Model) -> None:
-    """Set the foreign keys at ``positions`` of ``row`` to the now saved ``head``."""
-    fields = _insert_fields(type(row))
-    for n in positions:
-        setattr(row, fields[n].attname, fields[n].to_python(head.pk))
+class Ref(NamedTuple):
+    """A value to ``run``: the id returned by an earlier write of the same call (its
+    index), e.g. a new application's id in its event's ``application_id``."""
+
+    write: int
 
 
-@dataclass(frozen=True)
-class Join:
-    """A row joined to ``parent`` (the alias of the base row, ``a``, or of another join)
-    on ``on`` (SQL over the aliases), set as ``attr`` of the parent's instance; ``outer``
-    when it may be missing (its attribute is then left alone)."""
-
-    attr: str
-    model: type[models.Model]
-    alias: str
-    on: str
-    parent: str = "a"
-    outer: bool = False
+# A field value on an unsaved row meaning the id the first write of its ``run`` returns
+# (``inserting`` passes it on): the audit entry of a submission, about the application its
+# statement inserts, is sealed with it (``dgov.audit.seal``).
+HEAD_PK: Any = Ref(0)
 
 
-_selects: dict[tuple[Any, ...], str] = {}
+class Write(NamedTuple):
+    """An INSERT or UPDATE to ``run``, and the unsaved row an INSERT writes (given its
+    primary key and marked saved once written)."""
+
+    statement: Statement
+    params: Sequence[Any]
+    row: models.Model | None = None
 
 
-def select_one(
-    model: type[M],
-    joins: Sequence[Join],
-    where: str,
-    params: Sequence[Any],
-    *,
-    order_by: str = "",
-    facts: Mapping[str, str] | None = None,
-) -> M | None:
-    """The first row of ``model`` (alias ``a``) meeting ``where``, its ``joins`` attached:
-    one statement, built once (``where`` and ``order_by`` are SQL over the aliases with
-    ``%s`` for ``params``, in the order they appear, joins first). ``facts``: {name: SQL
-    expression without parameters}, read in the same statement into the dict
-    ``instance.facts``."""
-    alias = router.db_for_read(model)
-    connection = connections[alias]
-    facts = facts or {}
-    key = (model, tuple(joins), where, order_by, tuple(facts.items()), connection.vendor)
-    sql = _selects.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        columns = [f"a.{quote(f.column)}" for f in model._meta.concrete_fields]
-        tables = [f"{quote(model._meta.db_table)} a"]
-        for join in joins:
-            columns += [f"{join.alias}.{quote(f.column)}" for f in join.model._meta.concrete_fields]
-            kind = "LEFT JOIN" if join.outer else "JOIN"
-            tables.append(f"{kind} {quote(join.model._meta.db_table)} {join.alias} ON {join.on}")
-        columns += [f"({expression})" for expression in facts.values()]
-        sql = f"SELECT {', '.join(columns)} FROM {' '.join(tables)} WHERE {where}"  # noqa: S608 — names from the models
-        sql += f" ORDER BY {order_by} LIMIT 1" if order_by else " LIMIT 1"
-        _selects[key] = sql
-    with cursor(alias) as c:
-        c.execute(sql, list(params))
-        row = c.fetchone()
-    if row is None:
-        return None
-    start = len(model._meta.concrete_fields)
-    found = from_row(model, row[:start], alias)
-    instances: dict[str, Any] = {"a": found}
-    for join in joins:
-        width = len(join.model._meta.concrete_fields)
-        values = row[start : start + width]
-        start += width
-        owner = instances.get(join.parent)
-        if owner is None or values[0] is None:  # a missing optional row (primary key NULL)
-            instances[join.alias] = None
+def inserting(statement: Statement, row: models.Model, **refs: Ref) -> Write:
+    """The INSERT of an unsaved ``row``: each column's field value as the ORM saves it
+    (``pre_save``, which sets ``auto_now_add``, then ``get_db_prep_save``), but the
+    fields named in ``refs`` (by attname), which take the id an earlier write returns
+    (set on ``row`` once written); so do fields whose value on ``row`` is a ``Ref``
+    (``HEAD_PK``)."""
+    db = _db()
+    params: list[Any] = []
+    for field in statement.fields:
+        if field.attname in refs:
+            params.append(refs[field.attname])
             continue
-        instances[join.alias] = from_row(join.model, values, alias)
-        setattr(owner, join.attr, instances[join.alias])
-    if facts:
-        found.facts = dict(zip(facts, row[start:], strict=True))  # type: ignore[attr-defined]
+        value = field.pre_save(row, True)
+        if isinstance(value, Ref):
+            params.append(value)
+            continue
+        params.append(None if value is None else field.get_db_prep_save(value, db))
+    return Write(statement, params, row)
+
+
+def values(model: type[models.Model], **given: Any) -> list[Any]:
+    """``given`` field values (by field name, in order; a row for a foreign key) as the
+    ORM saves them; a ``Ref`` is passed on to ``run``."""
+    db = _db()
+    found: list[Any] = []
+    for name, value in given.items():
+        if value is None:
+            found.append(None)
+            continue
+        if isinstance(value, Ref):
+            found.append(value)
+            continue
+        field: Any = model._meta.get_field(name)
+        found.append(field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, db))
     return found
 
 
-def select_all(model: type[M], where: str, params: Sequence[Any], *, order_by: str = "") -> list[M]:
-    """Every row of ``model`` (alias ``a``) meeting ``where``, in one prepared statement."""
-    alias = router.db_for_read(model)
-    connection = connections[alias]
-    key = (model, "all", where, order_by, connection.vendor)
-    sql = _selects.get(key)
+def run(writes: Sequence[Write]) -> list[Any]:
+    """Send ``writes`` (INSERTs and UPDATEs, each returning the id of at most one row, or
+    nothing) in order; return the id each returned, or None. On PostgreSQL several are one
+    statement of data-modifying CTEs: all of them run, whatever the others' results, so a
+    caller that needs one's result to decide about the rest rolls back its transaction."""
+    db = _db()
+    if db.vendor != "postgresql" or len(writes) == 1:
+        found: list[Any] = []
+        with db.cursor() as cursor:
+            for statement, params, _row in writes:
+                cursor.execute(statement.sql, [found[p.write] if isinstance(p, Ref) else p for p in params])
+                row = cursor.fetchone() if statement.returns else None
+                found.append(row[0] if row is not None else None)
+    else:
+        refs = tuple(
+            (n, k, p.write) for n, write in enumerate(writes) for k, p in enumerate(write.params) if isinstance(p, Ref)
+        )
+        sql = _together(tuple(write.statement for write in writes), refs)
+        with db.cursor() as cursor:
+            cursor.execute(sql, [p for write in writes for p in write.params if not isinstance(p, Ref)])
+            found = list(cursor.fetchone())
+    for write, pk in zip(writes, found, strict=True):
+        if write.row is not None:
+            write.row.pk = pk
+            write.row._state.adding = False
+            write.row._state.db = db.alias
+            for field, p in zip(write.statement.fields, write.params, strict=True):
+                if isinstance(p, Ref):
+                    setattr(write.row, field.attname, field.to_python(found[p.write]))
+    return found
+
+
+_composed: dict[tuple[Any, ...], str] = {}
+
+
+def _earlier(write: int) -> str:
+    return f"(SELECT id FROM s{int(write)})"  # noqa: S608 — a number of our own
+
+
+def _together(statements: tuple[Statement, ...], refs: tuple[tuple[int, int, int], ...] = ()) -> str:
+    """``WITH s0 AS (…), s1 AS (…) SELECT (SELECT id FROM s0), (SELECT id FROM s1)``;
+    ``refs`` (write, placeholder, earlier write): placeholders that read an earlier
+    write's id, ``(SELECT id FROM s<earlier>)``."""
+    sql = _composed.get((statements, refs))
     if sql is None:
-        quote = connection.ops.quote_name
-        columns = ", ".join(f"a.{quote(f.column)}" for f in model._meta.concrete_fields)
-        sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} a WHERE {where}"  # noqa: S608 — names from the model
-        if order_by:
-            sql += f" ORDER BY {order_by}"
-        _selects[key] = sql
-    with cursor(alias) as c:
-        c.execute(sql, list(params))
-        rows = c.fetchall()
-    return [from_row(model, row, alias) for row in rows]
+        texts = [statement.sql for statement in statements]
+        for n in {n for n, _k, _m in refs}:
+            pieces = texts[n].split("%s")
+            taken = {k: m for write, k, m in refs if write == n}
+            texts[n] = pieces[0] + "".join(
+                (_earlier(taken[k]) if k in taken else "%s") + piece for k, piece in enumerate(pieces[1:])
+            )
+        parts = ", ".join(f"s{n} AS ({text})" for n, text in enumerate(texts))
+        results = ", ".join(
+            f"(SELECT id FROM s{n})" if statement.returns else "NULL"  # noqa: S608 — names of our own
+            for n, statement in enumerate(statements)
+        )
+        sql = _composed[(statements, refs)] = f"WITH {parts} SELECT {results}"  # noqa: S608 — literal statements
+    return sql
+
+
+def fetch(statement: Statement, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT, as the database gave them (``instances`` makes models of one)."""
+    with _db().cursor() as cursor:
+        cursor.execute(statement.sql, list(params))
+        return cursor.fetchall()
+
+
+def instances(statement: Statement, row: Sequence[Any]) -> dict[str, Any]:
+    """{alias: model instance} from a row of ``statement``, its values converted as the
+    ORM converts what it reads; None for an alias an outer join found no row for."""
+    db = _db()
+    found: dict[str, Any] = {}
+    for alias, readers in statement.readers.items():
+        if row[readers[0][0]] is None:  # no primary key: no row
+            found[alias] = None
+            continue
+        model = statement.aliases[alias]
+        # As Model.from_db, without running __init__ field by field (no pre_init or
+        # post_init signal: the system check refuses receivers of them); a column the
+        # statement does not read would be loaded when first used, as a deferred field.
+        instance = found[alias] = model.__new__(model)
+        values = instance.__dict__
+        for position, attname, col, converters in readers:
+            value = row[position]
+            for converter in converters:
+                value = converter(value, col, db)
+            values[attname] = value
+        state = instance._state = ModelState()
+        state.adding = False
+        state.db = db.alias
+    return found
+
+
+def _models_by_table() -> dict[str, type[models.Model]]:
+    return {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
+
+
+def _db() -> Any:
+    """The connection (resolved once: each attribute read through ``django.db.connection``
+    costs a context-local lookup)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+# The system check -----------------------------------------------------------------------
+
+# The modules that hold the statements, imported before the check looks at them.
+MODULES = ("dgov.api.auth", "dgov.applications.loading", "dgov.applications.actions")
+
+
+def written_by_hand() -> set[type[models.Model]]:
+    import importlib
+
+    for module in MODULES:
+        importlib.import_module(module)
+    return {statement.model for statement in STATEMENTS if statement.kind in ("INSERT", "UPDATE")}
+
+
+def _skipped(model: type[models.Model]) -> Iterable[str]:
+    """What a hand-written INSERT or UPDATE of ``model`` would skip or break."""
+    for field in model._meta.concrete_fields:
+        if field.db_default is not models.NOT_PROVIDED:
+            yield f"field {field.name} has a db_default"
+        if getattr(field, "generated", False):
+            yield f"field {field.name} is generated"
+    if model.save is not models.Model.save:
+        yield "it has a save() of its own"
+    for signal, name in ((pre_save, "pre_save"), (post_save, "post_save")):
+        if signal.has_listeners(model):
+            yield f"it has {name} receivers"
+
+
+@checks.register(checks.Tags.models)
+def check_hand_written(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Refuse on a model written by hand what the hand-written statement would skip, and
+    on a model read by hand what building its instances would skip."""
+    errors: list[checks.CheckMessage] = []
+    for model in sorted(written_by_hand(), key=lambda m: m._meta.label):
+        for problem in _skipped(model):
+            errors.append(
+                checks.Error(
+                    f"{model._meta.label} is written by hand-written SQL on the hot path, but {problem}.",
+                    hint="Write it through the ORM instead, or change the statement and this check "
+                    "together (dgov/lib/fastsql.py, decision 0011).",
+                    obj=model,
+                    id="dgov.E011",
+                )
+            )
+    read = {model for statement in STATEMENTS if statement.kind == "SELECT" for model in statement.aliases.values()}
+    for model in sorted(read, key=lambda m: m._meta.label):
+        for signal, name in ((pre_init, "pre_init"), (post_init, "post_init")):
+            if signal.has_listeners(model):
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label} is read by hand-written SQL on the hot path, but it has {name} receivers.",
+                        hint="Its instances are built without __init__ (dgov/lib/fastsql.py, decision 0011).",
+                        obj=model,
+                        id="dgov.E013",
+                    )
+                )
+    for statement in STATEMENTS:
+        shape = list(_out_of_step(statement))
+        for problem in shape:
+            errors.append(
+                checks.Error(
+                    f"A hand-written statement on the hot path {problem}: {statement.sql[:80]}…",
+                    hint="Change the statement together with the model (dgov/lib/fastsql.py, decision 0011).",
+                    id="dgov.E014",
+                )
+            )
+        if statement.kind == "INSERT" and not shape:
+            missing = _unlisted(statement)
+            if missing:
+                errors.append(
+                    checks.Error(
+                        f"{statement.model._meta.label}: the hand-written INSERT does not list {', '.join(missing)}.",
+                        hint="Add the columns to the statement (dgov/lib/fastsql.py, decision 0011).",
+                        obj=statement.model,
+                        id="dgov.E012",
+                    )
+                )
+    return errors
+
+
+def _out_of_step(statement: Statement) -> Iterable[str]:
+    """How ``statement`` no longer fits the models it names: a table no model has, a
+    column its model lacks (renamed or removed), or, for a SELECT, a model's column it
+    does not read (added: each instance would fetch it again when first used)."""
+    by_table = _models_by_table()
+    missing = list(dict.fromkeys(table for _alias, table in statement.tables if table not in by_table))
+    if missing:
+        yield f"names table {', '.join(missing)}, which no model has"
+        return
+    aliases = statement.aliases
+    read: dict[str, set[str]] = {}
+    for item in statement.columns:
+        if item is None:
+            continue
+        alias, column = item
+        model = aliases[alias]
+        if column not in {f.column for f in model._meta.concrete_fields}:
+            yield f"names {model._meta.db_table}.{column}, which {model._meta.label} does not have"
+        read.setdefault(alias, set()).add(column)
+    if statement.kind != "SELECT":
+        return
+    for alias, columns in read.items():
+        model = aliases[alias]
+        unread = [f.column for f in model._meta.concrete_fields if f.column not in columns]
+        if unread:
+            yield f"does not read {', '.join(unread)} of {model._meta.label} ({alias})"
+
+
+def _unlisted(statement: Statement) -> list[str]:
+    """The columns of the model an INSERT leaves out (but an automatic primary key)."""
+    listed = {column for _alias, column in statement.columns}  # type: ignore[misc]
+    meta = statement.model._meta
+    return [
+        f.column
+        for f in meta.concrete_fields
+        if f.column not in listed and not (f is meta.pk and isinstance(f, models.AutoField))
+    ]

@@ -17,8 +17,7 @@ from django.core.mail import EmailMessage
 from django.db import models
 from django.utils.module_loading import import_string
 
-from dgov.lib import clock
-from dgov.lib.fastsql import insert
+from dgov.lib import clock, fastsql
 from dgov.notifications.models import Channel, Notification
 
 MAX_ATTEMPTS = 5
@@ -43,11 +42,29 @@ def notify(
     )
 
 
+# The one INSERT of a notification: ``queue`` sends it for each row, a transition of an
+# application with the transition's other writes in one statement (``writing``; decision 0011).
+NOTIFICATION = fastsql.Statement(
+    """
+    INSERT INTO notifications_notification
+           (district_id, recipient_id, channel, address, subject, body, object_type, object_id,
+            created_at, read_at, claimed_at, sent_at, attempts, failed, last_error)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    RETURNING id
+    """
+)
+
+
+def writing(rows: list[Notification]) -> list[fastsql.Write]:
+    """The INSERTs of unsaved rows (from ``notifications``), for ``fastsql.run``."""
+    return [fastsql.inserting(NOTIFICATION, row) for row in rows]
+
+
 def queue(rows: list[Notification]) -> list[Notification]:
-    """Write the rows of ``notifications``: one INSERT."""
-    if len(rows) == 1:
-        return [insert(rows[0])]
-    return Notification.objects.bulk_create(rows)
+    """Write the rows of ``notifications``: one statement."""
+    if rows:
+        fastsql.run(writing(rows))
+    return rows
 
 
 def notifications(
@@ -61,7 +78,7 @@ def notifications(
     sms_to: str = "",
 ) -> list[Notification]:
     """The rows ``notify`` writes, unsaved: for a caller that writes them together with
-    other rows in one statement (``dgov.lib.fastsql.update_where``)."""
+    other rows in one statement (``writing``)."""
     related = {"object_type": obj._meta.label_lower, "object_id": str(obj.pk)} if obj is not None else {}
     rows = []
     if recipient is not None:

@@ -217,14 +217,13 @@ def test_a_number_and_its_text_are_not_the_same_change():
 
 
 def test_an_entry_written_in_the_statement_of_its_object_is_sealed_and_chained(district):
-    from dgov.api.models import BenchRow
     from dgov.audit.chain import chain_pending
-    from dgov.audit.trail import entry
+    from dgov.audit.trail import entry, writing
     from dgov.lib import fastsql
 
-    head = BenchRow(kind="head")
+    head = entry("bench.head", district=district)
     trace = entry("bench.together", head, district=district, object_id=fastsql.HEAD_PK)
-    fastsql.insert_together([head, trace])
+    fastsql.run([writing(head), writing(trace)])
     chain_pending()
 
     assert AuditEntry.objects.get(pk=trace.pk).object_id == str(head.pk)

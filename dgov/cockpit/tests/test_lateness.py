@@ -78,8 +78,8 @@ def test_a_due_date_moved_between_the_read_and_the_decision_is_read_again(items,
     real = actions._due_dates
     reads = []
 
-    def stale_first(application):
-        dues = real(application)
+    def stale_first(application, **how):
+        dues = real(application, **how)
         reads.append(dues)
         if len(reads) == 1:  # as read before an extension moved the promised date
             return {**dues, application.promised_deadline_id: D(2026, 5, 6)}
