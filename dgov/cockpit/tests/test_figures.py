@@ -153,3 +153,16 @@ def test_generated_cases_count_alike_from_the_summary_and_from_the_cases(db, clo
     assert total.supplemented and total.refused and total.deemed and total.ratings
     # What the job adds on top of generated cases is counted once.
     assert summary.refresh() == 0
+
+
+def test_generated_days_read_past_the_end_as_the_last_day():
+    """The generator's padded list of working days (``Days.at``) reads as stepping did
+    before it: the working days in order, then the last one for any step past the end."""
+    from dgov.cockpit.generate import PAST_THE_END, Days
+    from dgov.workdays.calendar import default_calendar
+
+    days = Days(dt.date(2026, 4, 20), dt.date(2026, 5, 10))  # Labour day's holidays and make-up days
+    assert days.at[: len(days.days)] == days.days
+    assert all(default_calendar.is_working_day(d) for d in days.days)
+    assert days.at[len(days.days) + PAST_THE_END - 1] == days[10**6] == days.days[-1]
+    assert days.at[days.index(dt.date(2026, 5, 6))] == dt.date(2026, 5, 6)
