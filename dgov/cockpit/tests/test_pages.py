@@ -225,7 +225,8 @@ def test_the_leaders_and_the_supervisors_home_shows_this_months_headline(
 
 # The enterprise and hall figures issues 17 and 18 give the cockpit ------------------------------
 
-from dgov.financing.tests.test_financing import bank, make_product, profile, submit  # noqa: E402, F401
+from dgov.financing.tests.conftest import bank, profile  # noqa: E402, F401
+from dgov.financing.tests.test_financing import make_product, submit  # noqa: E402
 
 
 def test_the_leader_sees_financing_talent_and_hall_figures_a_clerk_does_not(
