@@ -119,7 +119,8 @@ class AuditEntry(models.Model):
         db_constraint=False,
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
-    role = models.CharField(_("role"), max_length=200, blank=True)
+    # Every role the actor holds, comma-separated: a TEXT, as a person may hold them all.
+    role = models.TextField(_("role"), blank=True)
     ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     verb = models.CharField(_("act"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)

@@ -40,7 +40,8 @@ class Notification(models.Model):
         db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    # An e-mail address (up to 254 characters, RFC 5321) or a phone number.
+    address = models.CharField(_("address"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     object_type = models.CharField(max_length=100, blank=True)

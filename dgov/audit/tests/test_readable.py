@@ -91,3 +91,19 @@ def test_an_administrator_reads_the_staff_and_the_workbench_in_words(client, adm
         response = client.get(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200, url
         assert raw_codes(seen(response.content.decode())) == [], url
+
+
+def test_an_act_by_a_person_holding_every_role_is_recorded_with_all_of_them(make_staff, district):
+    """Fifteen roles' codes joined run past 200 characters: the column holds them all (a
+    varchar(200) refused the entry on PostgreSQL, and with it the act, a 500)."""
+    from django.contrib.auth.models import Group
+
+    from dgov.accounts.roles import Role
+    from dgov.audit.models import AuditEntry
+
+    everyone = make_staff(Role.WINDOW_CLERK.value, "everyone")
+    everyone.groups.set(Group.objects.filter(name__in=[role.value for role in Role]))
+    codes = ",".join(sorted(role.value for role in Role))
+    assert len(codes) > 200
+    record("auth.login", everyone, district=district, actor=everyone)
+    assert AuditEntry.objects.get(actor=everyone).role == codes

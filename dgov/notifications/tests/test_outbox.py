@@ -22,6 +22,17 @@ def test_a_notice_is_queued_in_the_app_by_mail_and_by_text(citizen, district):
     assert Notification.objects.for_user(citizen).count() == 1
 
 
+def test_an_e_mail_address_of_the_longest_valid_length_is_queued_and_sent(citizen, district):
+    """A user's e-mail may be 254 characters (RFC 5321, Django's EmailField): the outbox
+    holds it (a varchar(200) refused it on PostgreSQL, and with it the act that notified)."""
+    citizen.email = ("a" * 64) + "@" + ".".join(["b" * 60, "b" * 60, "c" * 50]) + ".example.cn"  # 248
+    assert len(citizen.email) > 200
+    citizen.save()
+    notify(district=district, recipient=citizen, subject="已受理", body="您的申请已受理")
+    assert Notification.objects.get(channel=Channel.EMAIL).address == citizen.email
+    assert send_pending() == 1 and mail.outbox[0].to == [citizen.email]
+
+
 def test_the_runner_sends_each_message_once(citizen, district):
     citizen.email = "li@example.cn"
     citizen.save()
