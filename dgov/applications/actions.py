@@ -531,7 +531,7 @@ def do_accept(application: Application, *, by: User | None, today: dt.date | Non
             notice=(
                 _("Application %(number)s accepted") % {"number": application.number},
                 _("Accepted on %(date)s; the decision is due by %(due)s.")
-                % {"date": accepted_on.isoformat(), "due": promised.due_date.isoformat()},
+                % {"date": accepted_on.isoformat(), "due": promised.due_text},
             ),
         )
 

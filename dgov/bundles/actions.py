@@ -448,7 +448,7 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: User, today: 
         drafting.save(
             drafting.joint_acceptance(bundle_application, parts, by=by, deadline=bundle_application.joint_deadline)
         )
-        due = bundle_application.joint_deadline.due_date  # type: ignore[union-attr]
+        due = bundle_application.joint_deadline.due_text  # type: ignore[union-attr]
         application_actions.notify_applicant(
             bundle_application,
             _("Bundle application %(number)s accepted") % {"number": bundle_application.number},
@@ -456,7 +456,7 @@ def do_accept_bundle(bundle_application: BundleApplication, *, by: User, today: 
                 "All %(count)d parts were accepted on %(date)s and go to their departments at once; "
                 "every licence is due by %(due)s."
             )
-            % {"count": len(parts), "date": accepted_on.isoformat(), "due": due.isoformat()},
+            % {"count": len(parts), "date": accepted_on.isoformat(), "due": due},
         )
 
 
@@ -738,7 +738,7 @@ def do_extend_bundle(bundle_application: BundleApplication, *, by: User, days: i
                 "With the approval of the district government the joint time limit is extended by %(days)d working "
                 "days, to %(due)s. Reason: %(reason)s"
             )
-            % {"days": days, "due": deadline.due_date.isoformat(), "reason": reason},
+            % {"days": days, "due": deadline.due_text, "reason": reason},
         )
 
 

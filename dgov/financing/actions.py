@@ -163,7 +163,6 @@ def send_need(need: FinancingNeed, today: dt.date) -> list[Offer]:
         if not fits(product, need, need.profile, today):
             continue
         deadline = _deadline(need, product, today, product.answer_days)
-        due = deadline.due_date
         offer = Offer.objects.create(
             district_id=need.district_id,
             need=need,
@@ -185,7 +184,7 @@ def send_need(need: FinancingNeed, today: dt.date) -> list[Offer]:
                     "amount": _plain(need.amount),
                     "months": need.term_months,
                     "purpose": need.purpose,
-                    "due": due.isoformat(),
+                    "due": deadline.due_text,
                 },
                 obj=offer,
             )
@@ -453,7 +452,7 @@ def escalate_overdue(today: dt.date | None = None, limit: int = 500) -> int:
                 level=target,
                 verb="escalated",
                 deadline=deadline,
-                note=_("Not answered by %(due)s.") % {"due": was.due_date.isoformat()},
+                note=_("Not answered by %(due)s.") % {"due": was.due_text},
             )
             record(
                 "financing.offer.escalate",
@@ -468,9 +467,9 @@ def escalate_overdue(today: dt.date | None = None, limit: int = 500) -> int:
                 "bank": offer.bank,
                 "name": offer.need.profile.name,
                 "amount": _plain(offer.need.amount),
-                "was": was.due_date.isoformat(),
+                "was": was.due_text,
                 "level": target.label,
-                "due": due.isoformat(),
+                "due": deadline.due_text,
             }
             recipients = list(_people_at(target, offer.district_id))
             recipients += [o.user for o in offer.bank.officers.filter(active=True).select_related("user")]

@@ -100,6 +100,6 @@ def may_follow_up(user: Any, offer: Offer, today: dt.date) -> Verdict:
     if offer.level == Level.BANK:
         return deny(
             _("The bank has until %(due)s to answer; the need comes to the financial office after that.")
-            % {"due": offer.deadline.due_date.isoformat()}
+            % {"due": offer.deadline.due_text}
         )
     return allow()

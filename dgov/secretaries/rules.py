@@ -216,7 +216,7 @@ def may_escalate(user: Any, issue: Any, today: dt.date) -> Verdict:
     if issue.status != IssueStatus.DECLINED and issue.light(today) != Light.RED:
         return deny(
             _("The present level can still act until %(due)s; escalate when it declines or its time runs out.")
-            % {"due": issue.deadline.due_date.isoformat()}
+            % {"due": issue.deadline.due_text}
         )
     return allow()
 

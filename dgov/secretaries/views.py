@@ -424,7 +424,7 @@ def project_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             )
             message = _("The issue is routed to %(department)s, due %(due)s.") % {
                 "department": issue.department,
-                "due": issue.deadline.due_date.isoformat(),
+                "due": issue.deadline.due_text,
             }
         return message
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dgov.accounts.models import DistrictScopedQuerySet
@@ -153,6 +154,14 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} → {self.due_date.isoformat()}"
+
+    @property
+    def due_text(self) -> str:
+        """The due date as a message or a notice writes it: with the provisional mark where
+        it was counted on an estimated calendar (issue 20.5), in the active language."""
+        if self.provisional:
+            return gettext("%(date)s (provisional)") % {"date": self.due_date.isoformat()}
+        return self.due_date.isoformat()
 
     @property
     def total_days(self) -> int:

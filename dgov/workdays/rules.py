@@ -37,6 +37,6 @@ def may_extend_deadline(deadline: Deadline | None, today: dt.date) -> Verdict:
                 "The time limit ended on %(date)s: an extension must be decided before the limit ends, "
                 "and the case stays overdue."
             )
-            % {"date": deadline.due_date.isoformat()}
+            % {"date": deadline.due_text}
         )
     return allow()

@@ -189,3 +189,19 @@ def test_a_2027_due_date_is_provisional_until_the_notice_is_imported_and_the_pag
     after = shown_due(page, 'data-due="legal"')
     assert (after.date, after.provisional) == ("2027-01-13", False) and agrees(after), after
     assert any("2027-01-04 (Monday): holiday skipped" in step for step in after.steps)
+
+
+def test_the_acceptance_notice_marks_a_promised_date_counted_on_an_estimated_calendar(
+    clock, item, citizen, citizen_applicant, clerk
+):
+    # Promised 5 working days after Mon 28 Dec 2026: 29–31 Dec, then 2027 (estimated: only
+    # 1 Jan off): Mon 4, Tue 5 Jan. The citizen's notice says the date is provisional.
+    application = accepted_on(clock, D(2026, 12, 28), item, citizen, citizen_applicant, clerk, "n27")
+    assert (application.promised_deadline.due_date, application.promised_deadline.provisional) == (D(2027, 1, 5), True)
+    notice = Notification.objects.filter(recipient=citizen, subject__contains="accepted").latest("pk")
+    assert "due by 2027-01-05 (provisional)." in notice.body, notice.body
+    # One counted on the official 2026 calendar is written bare.
+    other = accepted_on(clock, D(2026, 12, 14), item, citizen, citizen_applicant, clerk, "n26")
+    assert not other.promised_deadline.provisional
+    notice = Notification.objects.filter(recipient=citizen, subject__contains=other.number).latest("pk")
+    assert notice.body.endswith("due by 2026-12-21."), notice.body

@@ -11,6 +11,7 @@ from django.urls import reverse
 from dgov.financing import actions
 from dgov.financing.models import Level, Offer, OfferStatus
 from dgov.financing.tests.test_financing import make_product, submit
+from dgov.notifications.models import Notification
 from dgov.workdays.actions import do_import_year
 from dgov.workdays.calendar import default_calendar
 from dgov.workdays.testing import agrees, shown_due
@@ -56,6 +57,9 @@ def test_a_2027_answer_date_is_provisional_until_the_notice_is_imported_and_then
     offer = Offer.objects.get()
     # Estimated: 5 Feb (除夕) and 8–10 Feb off, so the 2nd working day is Fri 12 Feb.
     assert (offer.deadline.due_date, offer.deadline.provisional) == (D(2027, 2, 12), True)
+    # The bank's e-mail writes the date as the pages do: marked provisional.
+    sent = Notification.objects.get(recipient=bank_officer)
+    assert "2027-02-12 (provisional)" in sent.body, sent.body
     viewers = {"answer": bank_officer, "need": enterprise_officer}
     for which, url, marker in pages(client, offer):
         before = shown(client, viewers[which], url, marker)
@@ -76,6 +80,9 @@ def test_a_2027_answer_date_is_provisional_until_the_notice_is_imported_and_then
     assert actions.escalate_overdue() == 0
     clock.set(D(2027, 2, 16))
     assert actions.escalate_overdue() == 1
+    # After the import both dates are official and written bare.
+    escalated = Notification.objects.filter(recipient=bank_officer).latest("pk")
+    assert "due 2027-02-15. Now at:" in escalated.body and escalated.body.endswith("due 2027-02-22."), escalated.body
 
 
 def test_an_answer_counted_across_national_day_ends_on_a_working_day_art_203_has_nothing_to_carry(
