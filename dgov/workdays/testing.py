@@ -3,6 +3,19 @@
 import re
 from dataclasses import dataclass
 
+# A State Council arrangement for 2027 (a test file, not the real notice): New Year's Day,
+# the Spring Festival 8–12 Feb (5 Feb stays a working day), Sat 20 Feb a make-up day.
+CALENDAR_2027 = """\
+# 2027 arrangement (a test file, not the real notice)
+2027-01-01,holiday,元旦
+2027-02-08,holiday,春节
+2027-02-09,holiday,春节
+2027-02-10,holiday,春节
+2027-02-11,holiday,春节
+2027-02-12,holiday,春节
+2027-02-20,workday,春节调休
+"""
+
 STEP = re.compile(r"<li>(.*?)</li>", re.S)
 DUE = re.compile(r'data-due-date="([0-9-]+)"( data-provisional)?')  # workdays/_due.html
 

@@ -6,14 +6,8 @@ import importlib
 
 from django.db import migrations, models
 
-append_only = importlib.import_module("dgov.audit.migrations.0002_append_only")
-
-
-def reinstall_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        with schema_editor.connection.cursor() as cursor:
-            append_only._sqlite_remove(cursor)
-            append_only._sqlite_install(cursor)
+# The trigger reinstall of the migration that last rebuilt the table.
+seal_migration = importlib.import_module("dgov.audit.migrations.0004_entry_seal_and_rebaseline")
 
 
 class Migration(migrations.Migration):
@@ -28,5 +22,5 @@ class Migration(migrations.Migration):
             name='role',
             field=models.TextField(blank=True, verbose_name='role'),
         ),
-        migrations.RunPython(reinstall_sqlite_triggers, migrations.RunPython.noop),
+        migrations.RunPython(seal_migration.reinstall_sqlite_triggers, migrations.RunPython.noop),
     ]

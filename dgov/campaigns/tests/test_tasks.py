@@ -21,6 +21,7 @@ from dgov.campaigns.tests.conftest import workbook
 from dgov.lib.conflicts import Conflict
 from dgov.lib.xlsx import ImportRejected, workbook_bytes
 from dgov.notifications.models import Notification
+from dgov.workdays.testing import CALENDAR_2027
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -543,18 +544,6 @@ def test_a_task_due_on_national_day_turns_red_only_after_the_next_working_day_an
     client.force_login(head)
     page = client.get(reverse("campaigns:task", args=[task.pk])).content.decode()
     assert 'data-due="2026-10-05"' in page and 'data-due-carried="2026-10-08"' in page
-
-
-CALENDAR_2027 = """\
-# 2027 arrangement (a test file, not the real notice)
-2027-01-01,holiday,元旦
-2027-02-08,holiday,春节
-2027-02-09,holiday,春节
-2027-02-10,holiday,春节
-2027-02-11,holiday,春节
-2027-02-12,holiday,春节
-2027-02-20,workday,春节调休
-"""
 
 
 def test_a_2027_deadline_is_marked_provisional_until_the_notice_is_imported_and_then_follows_it(

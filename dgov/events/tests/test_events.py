@@ -16,6 +16,7 @@ from dgov.events import actions, reports
 from dgov.events.models import ConcentratedStart, EventKind, InvestmentEvent, Meeting, TargetCategory
 from dgov.investment.models import Project, Source, Stage, StageChange
 from dgov.lib.conflicts import Conflict
+from dgov.workdays.testing import CALENDAR_2027
 
 pytestmark = pytest.mark.django_db
 
@@ -270,18 +271,6 @@ def test_the_api_gives_target_coverage_and_follow_ups(client, trip, officer, mak
     clerk = make_staff("window_clerk", "clerk3", department="ZWFW")
     _token, other = do_create_api_token(clerk, "x")
     assert client.get("/api/v1/events/targets", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
-
-
-CALENDAR_2027 = """\
-# 2027 arrangement (a test file, not the real notice)
-2027-01-01,holiday,元旦
-2027-02-08,holiday,春节
-2027-02-09,holiday,春节
-2027-02-10,holiday,春节
-2027-02-11,holiday,春节
-2027-02-12,holiday,春节
-2027-02-20,workday,春节调休
-"""
 
 
 def test_a_follow_up_due_in_2027_is_provisional_until_the_notice_is_imported_and_then_follows_it(

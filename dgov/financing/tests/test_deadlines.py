@@ -14,22 +14,11 @@ from dgov.financing.tests.test_financing import make_product, submit
 from dgov.notifications.models import Notification
 from dgov.workdays.actions import do_import_year
 from dgov.workdays.calendar import default_calendar
-from dgov.workdays.testing import agrees, shown_due
+from dgov.workdays.testing import CALENDAR_2027, agrees, shown_due
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
-
-CALENDAR_2027 = """\
-# 2027 arrangement (a test file, not the real notice)
-2027-01-01,holiday,元旦
-2027-02-08,holiday,春节
-2027-02-09,holiday,春节
-2027-02-10,holiday,春节
-2027-02-11,holiday,春节
-2027-02-12,holiday,春节
-2027-02-20,workday,春节调休
-"""
 
 
 def pages(client, offer):
