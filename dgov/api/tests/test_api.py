@@ -517,6 +517,45 @@ def test_a_permission_given_to_the_user_directly_counts(
     assert act(client, application, "accept", bearer(clerk)).status_code == 200
 
 
+def test_a_role_given_or_taken_counts_at_the_next_request_with_no_cache_to_clear(
+    client: Client, application: Application, make_staff: Any, bearer: Any, citizen: Any, citizen_applicant: Any
+) -> None:
+    from django.contrib.auth.models import Group
+
+    second, _ = actions.do_submit(
+        item=application.item, applicant=citizen_applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="k2"
+    )
+    person = make_staff("centre_supervisor", "supervisor", department="ZWFW")  # may not accept
+    headers = bearer(person)
+    assert act(client, application, "accept", headers).status_code == 403
+    window = Group.objects.get(name="window_clerk")
+    person.groups.add(window)  # as another process would: nothing is told to this one
+    assert act(client, application, "accept", headers).status_code == 200
+    person.groups.remove(window)
+    assert act(client, second, "accept", headers).status_code == 403
+
+
+def test_the_permission_names_follow_the_permission_table() -> None:
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from dgov.api import auth
+
+    accept = Permission.objects.get(codename="accept_application")
+    assert auth.permission_names({accept.pk}) == {"applications.accept_application"}
+    # A permission made after the names were read (a new id) is read with them.
+    made = Permission.objects.create(
+        codename="try_out", name="try out", content_type=ContentType.objects.get_for_model(Application)
+    )
+    assert auth._names == {}  # saving one forgets them all
+    auth._names = {accept.pk: "applications.accept_application"}  # as read before it existed
+    assert auth.permission_names({accept.pk, made.pk}) == {"applications.accept_application", "applications.try_out"}
+    made.delete()
+    assert auth._names == {}
+    assert auth.permission_names({made.pk}) == set()  # gone: no name, no permission
+    assert Group.objects.filter(permissions=made.pk).count() == 0
+
+
 def test_accepting_reads_the_calendar_once_per_process_not_per_request(
     client: Client, application: Application, clerk: Any, bearer: Any
 ) -> None:
