@@ -117,10 +117,13 @@ INSERT_DEADLINE = fastsql.Statement(
     RETURNING id
     """
 )
-# The application's two deadlines (legal, promised), closed by its decision.
-CLOSE_DEADLINES = fastsql.Statement(
+# A deadline of the application (legal or promised) closed by its decision, if its due
+# date is still the one the decision's lateness was computed from (else the decision
+# reads it again: ``do_decide``).
+CLOSE_DEADLINE = fastsql.Statement(
     """
-    UPDATE workdays_deadline SET closed_at = %s WHERE id IN (%s, %s) AND closed_at IS NULL
+    UPDATE workdays_deadline SET closed_at = %s WHERE id = %s AND closed_at IS NULL AND due_date = %s
+    RETURNING id
     """
 )
 # The certificates issued on an application with their type, newest first as
@@ -193,7 +196,7 @@ def _move(
     also: Sequence[fastsql.Write] = (),
     rows: Sequence[Any] = (),
     **fields: Any,
-) -> None:
+) -> list[Any]:
     """The conditional UPDATE at the heart of every transition (``MOVE``: from ``was`` to
     ``to``, setting ``fields``), written in one statement with ``before`` (INSERTs of
     rows ``fields`` point at), its timeline event, its audit entry, given ``notice``
@@ -202,7 +205,8 @@ def _move(
     unsaved (``drafting.writing``); then the other ``rows`` (unsaved rows of any model: a
     supplement notice, its items and the document pointing at it) through the ORM, in
     order, in the same transaction. When someone else acted first the UPDATE changes nothing, ``Conflict``
-    is raised and the transaction takes the other rows back with it.
+    is raised and the transaction takes the other rows back with it. Returns what each of
+    ``also`` returned (its id, or None).
 
     One round trip where the ORM takes four to seven; measured with the lifecycle
     (``bench/README.md``: the steps from 46% to 62–73% of the ceiling)."""
@@ -229,18 +233,19 @@ def _move(
         fastsql.inserting(INSERT_EVENT, event),
         trail.writing(trace),
         *outbox.writing(applicant_notices(application, *notice, sms=notice_sms) if notice else []),
-        *also,
-        *documents,
     ]
+    first_also = len(writes)
+    writes += [*also, *documents]
     with transaction.atomic(savepoint=False):
-        moved = fastsql.run(writes)[len(before)]
-        if moved is None:
+        found = fastsql.run(writes)
+        if found[len(before)] is None:
             raise already_handled(application)
         _create(rows)
     application.status = to
     for name, value in fields.items():
         setattr(application, name, value)
     application_moved.send(Application, application=application, verb=verb, by=by)
+    return found[first_also : first_also + len(also)]
 
 
 def _create(rows: Sequence[Any]) -> None:
@@ -582,13 +587,17 @@ def do_review(application: Application, *, by: User, note: str = "") -> None:
         )
 
 
-def _closing_clocks(application: Application) -> list[fastsql.Write]:
-    """The UPDATE that closes the application's open deadlines, for ``_move``'s ``also``."""
-    if application.legal_deadline_id is None and application.promised_deadline_id is None:
-        return []
-    closed_at = fastsql.values(Deadline, closed_at=clock.now())
+def _deadline_ids(application: Application) -> list[int]:
+    return [pk for pk in (application.legal_deadline_id, application.promised_deadline_id) if pk is not None]
+
+
+def _closing_clocks(application: Application, dues: dict[int, dt.date], closed_at: dt.datetime) -> list[fastsql.Write]:
+    """For ``_move``'s ``also``: the UPDATEs that close the application's open deadlines,
+    each only if its due date is still the one in ``dues``."""
+    at = fastsql.values(Deadline, closed_at=closed_at)
     return [
-        fastsql.Write(CLOSE_DEADLINES, [*closed_at, application.legal_deadline_id, application.promised_deadline_id])
+        fastsql.Write(CLOSE_DEADLINE, [*at, pk, *fastsql.values(Deadline, due_date=dues.get(pk))])
+        for pk in _deadline_ids(application)
     ]
 
 
@@ -604,11 +613,11 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
     else:
         subject = _("Application %(number)s denied") % {"number": application.number}
         body = _("Reasons: %(reasons)s") % {"reasons": reasons}
-    today = clock.today()
+    today, now = clock.today(), clock.now()
     document = drafting.decision(application, by=by, approve=approve, reasons=reasons, decided_on=today)
     with transaction.atomic():
         dues = _due_dates(application, loaded=True)
-        _move(
+        closed = _move(
             application,
             by=by,
             to=to,
@@ -616,7 +625,7 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             verb="approve" if approve else "deny",
             note=reasons,
             notice=(subject, body),
-            also=_closing_clocks(application),
+            also=_closing_clocks(application, dues, now),
             rows=drafting.rows(document),
             decided_by=by,
             decided_on=today,
@@ -624,16 +633,20 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             **_lateness(application, today, dues),
         )
         # The lateness goes in the decision's UPDATE, from the due dates read before it (as
-        # loaded with the case where they were: the API's read, no query of its own). Now
-        # that the row is locked and the deadlines closed, nothing can move them any more
-        # (an extension needs an open case, the calendar recomputes open deadlines only);
-        # one that moved in between (committed before the UPDATE took the row) is read
-        # again here and the lateness set again: a second row version only in that race.
-        if (again := _due_dates(application)) != dues:
-            late = _lateness(application, today, again)
-            Application.objects.filter(pk=application.pk).update(**late)
-            for name, value in late.items():
-                setattr(application, name, value)
+        # loaded with the case where they were: the API's read, no query of its own), and
+        # the same statement closes each deadline whose due date is still the one read.
+        # One that moved in between (an extension committed before the statement took the
+        # rows) is left open by it: closed here, its due date read again and the lateness
+        # set again (a second row version only in that race). Now that the row is locked
+        # and the deadlines closed, nothing can move them any more (an extension needs an
+        # open case, the calendar recomputes open deadlines only).
+        if None in closed:
+            Deadline.objects.filter(pk__in=_deadline_ids(application), closed_at__isnull=True).update(closed_at=now)
+            if (again := _due_dates(application)) != dues:
+                late = _lateness(application, today, again)
+                Application.objects.filter(pk=application.pk).update(**late)
+                for name, value in late.items():
+                    setattr(application, name, value)
 
 
 def _due_dates(application: Application, *, loaded: bool = False) -> dict[int, dt.date]:

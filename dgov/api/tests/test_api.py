@@ -445,10 +445,10 @@ STEP_QUERIES = {
     # written notice of acceptance (``drafting.writing``).
     "accept": (5, 11),
     "review": (5, 7),
-    # token, application; the transition with the UPDATE closing both deadlines, the
-    # lateness from the due dates loaded with the case and the written decision; the due
-    # dates read again under the row lock (decision 0033).
-    "approve": (6, 11),
+    # token, application; the transition with the UPDATEs closing both deadlines (each if
+    # its due date is still the one loaded with the case, from which the lateness is
+    # computed: else read again, decision 0033) and the written decision.
+    "approve": (5, 11),
     # token, application; the certificates to link to; the transition (with a text
     # message too: 办结 is always sent by SMS).
     "complete": (6, 10),

@@ -1,6 +1,7 @@
 """A transition's hand-written write (decision 0011): all of it or nothing, in one
 statement on PostgreSQL."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -58,11 +59,11 @@ def test_a_transition_writes_all_of_it_in_one_statement_on_postgresql(
     application = loading.load_visible(accepted.number, approver)  # as the API loads it
     assert approver.has_perm("applications.decide_application") and approver.role_codes
     drafting.wording(accepted.district_id)  # the district's notice templates, cached as in service
-    # Savepoint, the statement (with the written decision), the due dates read again for
-    # the lateness (decision 0033: the first read is the load's), release; elsewhere the
-    # UPDATE, the event, the audit entry, the notification, the deadlines' UPDATE and the
-    # written decision one after the other.
-    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 9):
+    # Savepoint, the statement (with the written decision and the deadlines closed where
+    # their due dates are still the ones loaded, from which the lateness is computed:
+    # decision 0033), release; elsewhere the UPDATE, the event, the audit entry, the
+    # notification, each deadline's UPDATE and the written decision one after the other.
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 9):
         actions.do_decide(application, by=approver, approve=True)
 
     assert _written(accepted, "approve") == (1, 1, 1)
@@ -75,6 +76,27 @@ def test_a_transition_writes_all_of_it_in_one_statement_on_postgresql(
     assert row.decided_on is not None and row.accepted_on is not None  # kept where no value was given
     closed = Deadline.objects.filter(pk__in=[row.legal_deadline_id, row.promised_deadline_id], closed_at__isnull=False)
     assert closed.count() == 2
+
+
+def test_a_due_date_moved_after_the_load_leaves_the_statement_to_close_it_and_the_decision_reads_it_again(
+    accepted: Application, reviewer: Any, approver: Any
+) -> None:
+    from dgov.applications import loading
+
+    actions.do_review(accepted, by=reviewer)
+    application = loading.load_visible(accepted.number, approver)  # as the API loads it
+    assert application is not None
+    legal, promised = application.legal_deadline, application.promised_deadline
+    # An extension committed between the load and the decision moved the promised date.
+    moved = promised.due_date + dt.timedelta(days=3)
+    Deadline.objects.filter(pk=promised.pk).update(due_date=moved)
+    with CaptureQueriesContext(connection) as queries:
+        actions.do_decide(application, by=approver, approve=True)
+
+    closed = dict(Deadline.objects.filter(pk__in=[legal.pk, promised.pk]).values_list("pk", "closed_at"))
+    assert None not in closed.values() and len(set(closed.values())) == 1  # both, at the same moment
+    reads = [q for q in queries.captured_queries if q["sql"].startswith("SELECT") and "workdays_deadline" in q["sql"]]
+    assert len(reads) == 1  # read again only because one moved
 
 
 def test_a_submission_writes_its_rows_pointing_at_the_new_application(

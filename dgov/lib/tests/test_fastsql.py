@@ -258,11 +258,14 @@ def test_psycopg_keeps_the_converted_placeholders_of_the_largest_transition() ->
 
     from dgov.applications import actions
     from dgov.audit.trail import ENTRY
+    from dgov.notices import drafting
     from dgov.notifications.outbox import NOTIFICATION
 
-    # A decision telling an applicant in the app and by e-mail, closing both deadlines.
+    # A decision telling an applicant in the app and by e-mail, closing both deadlines,
+    # with its written decision.
+    close = actions.CLOSE_DEADLINE
     largest = fastsql._together(
-        (actions.MOVE, actions.INSERT_EVENT, ENTRY, NOTIFICATION, NOTIFICATION, actions.CLOSE_DEADLINES)
+        (actions.MOVE, actions.INSERT_EVENT, ENTRY, NOTIFICATION, NOTIFICATION, close, close, drafting.INSERT)
     )
 
     assert largest.count("%s") <= _queries.MAX_CACHED_STATEMENT_PARAMS
