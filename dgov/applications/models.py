@@ -267,6 +267,13 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["district", "status", "department"], name="application_queue_idx"),
             models.Index(fields=["applicant", "-created_at"], name="application_applicant_idx"),
+            # The staff queue, oldest first: only open cases enter it, so a page of the queue
+            # is read in order and stops after a page however many cases are closed (0035).
+            models.Index(
+                fields=["district", "received_on", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="application_open_idx",
+            ),
             # The cockpit's drill-down from a bar to its cases (decisions 0022, 0033, 0035): one
             # index per day a measure counts on, keyed (district, day, id) so a page is read
             # newest first straight from the index and stops after 51 rows, with the department

@@ -48,6 +48,7 @@ from dgov.applications.forms import (
 )
 from dgov.applications.models import (
     LOOKUP_LIMIT,
+    OPEN_STATUSES,
     VERBS,
     Application,
     Channel,
@@ -276,7 +277,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     for application in page:
         application.promised_light = application.light(application.promised_deadline, today)  # type: ignore[attr-defined]
         application.legal_light = application.light(application.legal_deadline, today)  # type: ignore[attr-defined]
-    status_counts = [(s, counts.get(s.value, 0)) for s in Status]
+    status_counts = [(s, counts.get(s.value, 0) if s in OPEN_STATUSES else None) for s in Status]
     return render(
         request,
         "applications/queue.html",
