@@ -62,6 +62,7 @@ from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
 from dgov.lib.addresses import client_address
 from dgov.lib.conflicts import Conflict
+from dgov.lib.paging import CappedPaginator
 from dgov.lib.rules import Verdict, enforce, offers
 from dgov.notifications.models import Notification
 from dgov.services.models import Material, ServiceItem
@@ -273,7 +274,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     form, statuses = found.form, found.statuses
     counts = found.counts()
     rows = found.rows.select_related("item_version", "applicant", "legal_deadline", "promised_deadline", "department")
-    page = Paginator(rows.order_by("received_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows.order_by("received_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.promised_light = application.light(application.promised_deadline, today)  # type: ignore[attr-defined]
         application.legal_light = application.light(application.legal_deadline, today)  # type: ignore[attr-defined]

@@ -287,6 +287,28 @@ def test_the_queue_counts_the_open_cases_and_lists_the_closed_ones_uncounted(
     assert f'data-number="{application.number}"' in html and f'data-number="{refused.number}"' in html
 
 
+def test_the_queue_counts_an_archive_only_up_to_a_cap(client, clerk, item, citizen, citizen_applicant, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dgov.lib import paging
+
+    for n in range(4):
+        done = submit(item, citizen_applicant, citizen, key=f"k{n}")
+        Application.objects.filter(pk=done.pk).update(status=Status.COMPLETED)
+    monkeypatch.setattr(paging, "CAP", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    client.force_login(clerk)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(QUEUE, {"status": "completed", "page": "2"}).content.decode()
+    assert "Page 2 of more than 2:" in html
+    counting = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert counting and all("LIMIT 3" in sql.upper() for sql in counting), counting
+    monkeypatch.setattr(paging, "CAP", 10)
+    html = client.get(QUEUE, {"status": "completed"}).content.decode()
+    assert "more than" not in html and "Page 1 of 4" in html
+
+
 def test_a_page_of_the_queue_is_read_in_order_from_an_index(clerk, item, citizen, citizen_applicant):
     """Oldest open case first straight from the index of open cases, stopping after a
     page: closed cases, however many, are not read (decision 0035)."""
