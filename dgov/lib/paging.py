@@ -21,7 +21,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """At most ``cap`` + 1: the ``LIMIT`` inside the count stops the scan there."""
-        return self.object_list[: self.cap + 1].count()
+        rows: Any = self.object_list  # a queryset (``Paginator`` types it as any sequence)
+        return rows[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
