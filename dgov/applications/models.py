@@ -196,7 +196,11 @@ class Application(models.Model):
     item_version = models.ForeignKey(
         "services.ServiceItemVersion", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="applications")
+    # No index of its own: every lookup by department is within a district, served by the
+    # queue's and the drill-downs' indexes, which carry the department (decision 0035).
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     applicant = models.ForeignKey(
         "accounts.Applicant", on_delete=models.PROTECT, related_name="applications", db_index=False
     )
