@@ -9,7 +9,7 @@
 One run, one database: ``generate_cases`` makes ``--small`` cases received over 24 months
 (COPY on PostgreSQL) and every page of the cockpit and of the open data is timed for one
 month (the last complete one) through Django's test client — the leader's cockpit, each
-chart's CSV, the drill-down from a bar to its cases, the open-data page, its CSV, its JSON
+chart's CSV, the drill-downs from a bar to its cases, the staff queue, the open-data page, its CSV, its JSON
 and the API; then cases are added up to ``--large`` and the same pages are timed again.
 Target: p95 at the large size ≤ 2× p95 at the small one (pages read the summary tables,
 whose rows per month grow with items × windows, not with cases).
@@ -72,6 +72,9 @@ def pages(month: str) -> dict[str, str]:
         "chart CSV: promises": f"/cockpit/charts/promises.csv?{q}",
         "drill-down: late": f"/cockpit/cases/?measure=late_promised&{q}",
         "drill-down: completed, 1 dept": f"/cockpit/cases/?measure=completed&department=SCJG&{q}",
+        "drill-down: received": f"/cockpit/cases/?measure=received&{q}",
+        "drill-down: extensions": f"/cockpit/cases/?measure=extensions&{q}",
+        "staff queue": "/applications/queue/",
         "open data": f"/open-data/?{q}",
         "open data CSV": f"/open-data/figures.csv?{q}",
         "open data JSON": f"/open-data/figures.json?{q}",

@@ -48,6 +48,7 @@ from dgov.applications.forms import (
 )
 from dgov.applications.models import (
     LOOKUP_LIMIT,
+    OPEN_STATUSES,
     VERBS,
     Application,
     Channel,
@@ -61,6 +62,7 @@ from dgov.documents.storage import do_store_uploads, reuse
 from dgov.lib import clock
 from dgov.lib.addresses import client_address
 from dgov.lib.conflicts import Conflict
+from dgov.lib.paging import CappedPaginator
 from dgov.lib.rules import Verdict, enforce, offers
 from dgov.notifications.models import Notification
 from dgov.services.models import Material, ServiceItem
@@ -272,11 +274,11 @@ def queue(request: AuthedRequest) -> HttpResponse:
     form, statuses = found.form, found.statuses
     counts = found.counts()
     rows = found.rows.select_related("item_version", "applicant", "legal_deadline", "promised_deadline", "department")
-    page = Paginator(rows.order_by("received_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows.order_by("received_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.promised_light = application.light(application.promised_deadline, today)  # type: ignore[attr-defined]
         application.legal_light = application.light(application.legal_deadline, today)  # type: ignore[attr-defined]
-    status_counts = [(s, counts.get(s.value, 0)) for s in Status]
+    status_counts = [(s, counts.get(s.value, 0) if s in OPEN_STATUSES else None) for s in Status]
     return render(
         request,
         "applications/queue.html",

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dgov.applications.models import Application, ApplicationEvent, ClockStop, Status, SupplementNotice
-from dgov.cockpit.models import CASE_MEASURES, MEASURES, RATING_MEASURES, DailyFigures, MonthlyFigures
+from dgov.cockpit.models import CASE_MEASURES, MEASURES, RATING_MEASURES, DepartmentDayFigures, MonthlyFigures
 from dgov.lib import clock
 
 MAX_MONTHS = 36
@@ -226,7 +226,9 @@ def summed(
 ) -> dict[Any, Measures]:
     """The measures of ``period`` from the summary tables, grouped ``by`` a dimension
     (department, item, window, month or day), or in one total (key None)."""
-    model = DailyFigures if by == "day" else MonthlyFigures
+    # Day by day from the rows per department and day: a month's chart reads at most a row
+    # per department and day, whatever the number of cases (decision 0035).
+    model = DepartmentDayFigures if by == "day" else MonthlyFigures
     period_field = "day" if by == "day" else "month"
     end = period.last_day if by == "day" else period.last
     rows = model.objects.filter(district_id=district_id, **{f"{period_field}__range": (period.first, end)})
@@ -237,6 +239,41 @@ def summed(
         return {None: _measures(rows.aggregate(**sums))}
     found = rows.values(GROUPS[by]).annotate(**sums).order_by()
     return {row[GROUPS[by]]: _measures(row) for row in found}
+
+
+# The figure behind a drill-down's list, as its bar shows it: a sum of summary columns, one
+# with a minus sign taken away (denied = decided − approved). Clock stops and extensions
+# count acts, so a case stopped twice in the period counts twice and is listed once.
+FIGURE_OF: dict[str, tuple[str, ...]] = {
+    "denied": ("decided", "-approved"),
+    "late_legal": ("decided", "-on_time_legal"),
+    "late_promised": ("decided", "-on_time_promised"),
+    "more_trips": ("completed", "-one_trip"),
+}
+
+
+def figure_of(
+    measure: str,
+    district_id: int,
+    period: Period,
+    *,
+    department_id: int | None = None,
+    item_id: int | None = None,
+    window: int | None = None,
+) -> int:
+    """The figure of ``measure`` (a drill-down) for the period and the bar's department,
+    item or window (0: online), from the monthly summary: the drill-down's count without
+    counting its cases (decision 0035)."""
+    rows = MonthlyFigures.objects.filter(district_id=district_id, month__range=(period.first, period.last))
+    if department_id is not None:
+        rows = rows.filter(department_id=department_id)
+    if item_id is not None:
+        rows = rows.filter(item_id=item_id)
+    if window is not None:
+        rows = rows.filter(window=window)
+    columns = FIGURE_OF.get(measure, (measure,))
+    sums = rows.aggregate(**{c.lstrip("-"): Sum(c.lstrip("-")) for c in columns})
+    return sum((-1 if c.startswith("-") else 1) * (sums[c.lstrip("-")] or 0) for c in columns)
 
 
 # From the cases -----------------------------------------------------------------------------
@@ -309,10 +346,16 @@ def cases_behind(
     from a chart, and the recount of the figure."""
     cases = (cases if cases is not None else Application.objects.all()).filter(district_id=district_id)
     if measure in EVENT_DRILLS:
+        # From the period's acts (few, each read by its own index) to their cases.
+        acts: QuerySet[Any]
         if measure == "clock_stops":
-            return cases.filter(_exists(ClockStop, started_on__range=(first, last)))
-        start, end = _day_range(first, last)
-        return cases.filter(_exists(ApplicationEvent, verb="extend", at__gte=start, at__lt=end))
+            acts = ClockStop.objects.filter(started_on__range=(first, last))
+        else:
+            start, end = _day_range(first, last)
+            acts = ApplicationEvent.objects.filter(verb="extend", at__gte=start, at__lt=end)
+        # A case has acts only once received: the bound starts a newest-first page at the
+        # period's end instead of walking every case received since.
+        return cases.filter(pk__in=acts.values("application_id"), received_on__lte=last)
     day_field, condition = CASE_FILTERS[measure]
     return cases.filter(condition, **{f"{day_field}__range": (first, last)})
 

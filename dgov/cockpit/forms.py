@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -66,3 +67,19 @@ class DrillForm(FiguresForm):
     measure = forms.ChoiceField(choices=[(m, m) for m in DRILLS])
     item = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     window = forms.IntegerField(required=False, min_value=0, max_value=2**62)
+    # The last case of the page before (``YYYY-MM-DD.id``): the list goes on after it.
+    before = forms.CharField(required=False, max_length=40)
+
+    def clean_before(self) -> tuple[dt.date, int] | None:
+        value = (self.cleaned_data.get("before") or "").strip()
+        if not value:
+            return None
+        found = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.(\d{1,18})", value)
+        try:
+            if found is None:
+                raise ValueError(value)
+            return dt.date.fromisoformat(found[1]), int(found[2])
+        except ValueError:
+            raise ValidationError(
+                _("This link to a further page is not valid: start again from the newest cases."), code="before"
+            ) from None

@@ -33,7 +33,15 @@ from dgov.accounts.models import Applicant, District, ServiceWindow, User
 from dgov.applications.models import Application, ApplicationEvent, ClockStop, Status, SupplementNotice, Visit
 from dgov.cockpit import summary
 from dgov.cockpit.figures import add_months
-from dgov.cockpit.models import CASE_MEASURES, MEASURES, RATING_MEASURES, DailyFigures, MonthlyFigures, RefreshMark
+from dgov.cockpit.models import (
+    CASE_MEASURES,
+    MEASURES,
+    RATING_MEASURES,
+    DailyFigures,
+    DepartmentDayFigures,
+    MonthlyFigures,
+    RefreshMark,
+)
 from dgov.lib import clock
 from dgov.ratings.models import Appeal, Rating, Rectification
 from dgov.workdays.calendar import default_calendar
@@ -673,7 +681,7 @@ def _stage(writer: Writer, sums: dict[summary.Key, Counter[str]], measures: Sequ
 
 
 def _add_staged() -> None:
-    """Add the staged sums to the daily and the monthly rows: one statement each."""
+    """Add the staged sums to the daily, the department-day and the monthly rows: one statement each."""
     q = connection.ops.quote_name
     day = q("day")
     month = (
@@ -681,14 +689,20 @@ def _add_staged() -> None:
     )
     sums = ", ".join(f"SUM({q(m)})" for m in MEASURES)
     names = ", ".join(q(m) for m in MEASURES)
-    for model, period, expression in ((DailyFigures, "day", day), (MonthlyFigures, "month", month)):
+    by_item = ["item_id", q("window")]
+    for model, period, expression, dimensions in (
+        (DailyFigures, "day", day, by_item),
+        (DepartmentDayFigures, "day", day, []),
+        (MonthlyFigures, "month", month, by_item),
+    ):
         table = q(model._meta.db_table)
-        keys = ["district_id", q(period), "department_id", "item_id", q("window")]
+        keys = ["district_id", q(period), "department_id", *dimensions]
+        grouped = ", ".join(["district_id", expression, "department_id", *dimensions])
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(keys)}, {names}) "  # noqa: S608 — names from the models
-                f"SELECT district_id, {expression}, department_id, item_id, {q('window')}, {sums} FROM {STAGE} "
-                f"WHERE true GROUP BY district_id, {expression}, department_id, item_id, {q('window')} "
+                f"SELECT {grouped}, {sums} FROM {STAGE} "
+                f"WHERE true GROUP BY {grouped} "
                 f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
                 + ", ".join(f"{q(m)} = {table}.{q(m)} + excluded.{q(m)}" for m in MEASURES)
             )

@@ -37,7 +37,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dgov.applications.models import Application, ApplicationEvent
-from dgov.cockpit.models import CASE_MEASURES, RATING_MEASURES, DailyFigures, MonthlyFigures, RefreshMark
+from dgov.cockpit.models import (
+    CASE_MEASURES,
+    RATING_MEASURES,
+    DailyFigures,
+    DepartmentDayFigures,
+    MonthlyFigures,
+    RefreshMark,
+)
 from dgov.workdays.calendar import default_calendar
 
 BATCH = 50_000
@@ -98,12 +105,18 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _add(model: type[models.Model], period: str, sums: dict[Key, Counter[str]], measures: Sequence[str]) -> None:
+def _add(
+    model: type[models.Model],
+    period: str,
+    sums: dict[Any, Counter[str]],
+    measures: Sequence[str],
+    dimensions: Sequence[str] = ("item_id", "window"),
+) -> None:
     """Add ``sums`` to the ``measures`` of ``model``'s rows (created when missing)."""
     if not sums:
         return
     table = _q(model._meta.db_table)
-    keys = ["district_id", period, "department_id", "item_id", "window"]
+    keys = ["district_id", period, "department_id", *dimensions]
     columns = [*keys, *measures]
     others = [m for m in (*CASE_MEASURES, *RATING_MEASURES) if m not in measures]
     # The one upsert of the summary: ON CONFLICT … DO UPDATE adds, on SQLite and PostgreSQL alike.
@@ -121,11 +134,14 @@ def _add(model: type[models.Model], period: str, sums: dict[Key, Counter[str]], 
 
 
 def add_sums(daily: dict[Key, Counter[str]], measures: Sequence[str] = CASE_MEASURES) -> None:
-    """Add per-day sums of ``measures`` to the daily and the monthly rows."""
+    """Add per-day sums of ``measures`` to the daily, the department-day and the monthly rows."""
     monthly: dict[Key, Counter[str]] = defaultdict(Counter)
+    by_department: dict[tuple[int, dt.date, int], Counter[str]] = defaultdict(Counter)
     for (district, day, department, item, window), counts in daily.items():
         monthly[(district, month_of(day), department, item, window)].update(counts)
+        by_department[(district, day, department)].update(counts)
     _add(DailyFigures, "day", daily, measures)
+    _add(DepartmentDayFigures, "day", by_department, measures, dimensions=())
     _add(MonthlyFigures, "month", monthly, measures)
 
 
@@ -360,15 +376,29 @@ def _set_rating_days(days: set[tuple[int, dt.date]]) -> None:
         f"ON CONFLICT ({', '.join(_q(c) for c in month_keys)}) DO UPDATE SET "
         + ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in RATING_MEASURES)
     )
+    department_table = _q(DepartmentDayFigures._meta.db_table)
+    department_keys = ["district_id", "day", "department_id"]
+    roll_day = (
+        f"INSERT INTO {department_table} ({', '.join(_q(c) for c in (*department_keys, *RATING_MEASURES, *CASE_MEASURES))}) "  # noqa: S608 — names from the models, values as parameters
+        f"SELECT district_id, {_q('day')}, department_id, "
+        + ", ".join(f"SUM({_q(c)})" for c in RATING_MEASURES)
+        + f", {', '.join(['0'] * len(CASE_MEASURES))} FROM {daily_table} "
+        f"WHERE district_id = %s AND {_q('day')} = %s "
+        f"GROUP BY district_id, {_q('day')}, department_id "
+        f"ON CONFLICT ({', '.join(_q(c) for c in department_keys)}) DO UPDATE SET "
+        + ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in RATING_MEASURES)
+    )
     months: set[tuple[int, dt.date]] = set()
     with connection.cursor() as cursor:
         for district, day in sorted(days):
-            cursor.execute(
-                f"UPDATE {daily_table} SET {zero} WHERE district_id = %s AND {_q('day')} = %s",  # noqa: S608
-                [district, day],
-            )
+            for table in (daily_table, department_table):
+                cursor.execute(
+                    f"UPDATE {table} SET {zero} WHERE district_id = %s AND {_q('day')} = %s",  # noqa: S608
+                    [district, day],
+                )
             sums = rating_day_sums(district, day)
             cursor.executemany(upsert, [[*key, *(c[m] for m in RATING_MEASURES)] for key, c in sorted(sums.items())])
+            cursor.execute(roll_day, [district, day])
             months.add((district, month_of(day)))
         for district, month in sorted(months):
             last = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)

@@ -6,7 +6,7 @@ district with the reason and a 400."""
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -16,7 +16,7 @@ from dgov.accounts.models import User
 from dgov.cockpit import opendata
 from dgov.cockpit.access import drilled, own_unit
 from dgov.cockpit.charts import Cockpit
-from dgov.cockpit.figures import DRILL_LABELS, day_field
+from dgov.cockpit.figures import DRILL_LABELS, EVENT_DRILLS, day_field, figure_of
 from dgov.cockpit.forms import DrillForm, FiguresForm
 from dgov.cockpit.permissions import VIEW_COCKPIT
 from dgov.lib import clock
@@ -133,9 +133,9 @@ def chart_download(request: AuthedRequest, key: str, fmt: str) -> HttpResponse:
     return table_response(name, fmt, chart.header, chart.rows)
 
 
-def _without_page(request: HttpRequest) -> str:
+def _without_before(request: HttpRequest) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("before", None)
     return f"{query.urlencode()}&" if query else ""
 
 
@@ -143,22 +143,40 @@ def _without_page(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def cases(request: AuthedRequest) -> HttpResponse:
-    """The list behind a chart's bar, each case one click from its page."""
+    """The list behind a chart's bar, newest first, each case one click from its page.
+    Paged by the last case shown, not by counting (decision 0035): a page reads its 51 rows
+    from an index whatever the number of cases, and the count is the bar's figure."""
     user, form = _form(request, DrillForm)
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():
         return _refused(request, form, "cockpit/cases.html", context)
-    day = day_field(form.cleaned_data["measure"])
-    rows = (
-        drilled(user, form).select_related("item_version", "department", "promised_deadline").order_by(f"-{day}", "-pk")
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    data = form.cleaned_data
+    measure = data["measure"]
+    day = day_field(measure)
+    rows = drilled(user, form).select_related("item_version", "department", "promised_deadline")
+    if data["before"] is not None:
+        last_day, last_pk = data["before"]
+        rows = rows.filter(**{f"{day}__lte": last_day}).filter(Q(**{f"{day}__lt": last_day}) | Q(pk__lt=last_pk))
+    found = list(rows.order_by(f"-{day}", "-pk")[: PAGE_SIZE + 1])
+    shown = found[:PAGE_SIZE]
+    department = form.chosen_department
     context.update(
-        page=page,
-        measure=DRILL_LABELS[form.cleaned_data["measure"]],
+        cases=shown,
+        older=f"{getattr(shown[-1], day):%Y-%m-%d}.{shown[-1].pk}" if len(found) > PAGE_SIZE else None,
+        first_page=data["before"] is None,
+        figure=figure_of(
+            measure,
+            user.district_id or 0,
+            form.period,
+            department_id=department.pk if department else None,
+            item_id=data.get("item"),
+            window=data.get("window"),
+        ),
+        acts=measure in EVENT_DRILLS,
+        measure=DRILL_LABELS[measure],
         period=form.period,
-        department=form.chosen_department,
-        query_without_page=_without_page(request),
+        department=department,
+        query_without_before=_without_before(request),
     )
     return render(request, "cockpit/cases.html", context)
 

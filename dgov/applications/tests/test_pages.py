@@ -271,6 +271,76 @@ def test_the_clerks_queue_shows_the_submitted_case(client, clerk, item, citizen,
     assert 'data-status-count="submitted"' in html
 
 
+def test_the_queue_counts_the_open_cases_and_lists_the_closed_ones_uncounted(
+    client, clerk, item, citizen, citizen_applicant
+):
+    import re
+
+    application = submit(item, citizen_applicant, citizen)
+    refused = submit(item, citizen_applicant, citizen, key="k2")
+    Application.objects.filter(pk=refused.pk).update(status=Status.REFUSED)
+    client.force_login(clerk)
+    html = client.get(QUEUE, {"status": "all"}).content.decode()
+    tabs = dict(re.findall(r'data-status-count="(\w+)">[^<]*(?:<strong>(\d+)</strong>)?</a>', html))
+    assert tabs["submitted"] == "1" and tabs["accepted"] == "0"
+    assert tabs["refused"] == "" and tabs["completed"] == ""  # the archive is listed, not counted
+    assert f'data-number="{application.number}"' in html and f'data-number="{refused.number}"' in html
+
+
+def test_the_queue_counts_an_archive_only_up_to_a_cap(client, clerk, item, citizen, citizen_applicant, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dgov.lib import paging
+
+    for n in range(4):
+        done = submit(item, citizen_applicant, citizen, key=f"k{n}")
+        Application.objects.filter(pk=done.pk).update(status=Status.COMPLETED)
+    monkeypatch.setattr(paging, "CAP", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    client.force_login(clerk)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(QUEUE, {"status": "completed", "page": "2"}).content.decode()
+    assert "Page 2 of more than 2:" in html
+    counting = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert counting and all("LIMIT 3" in sql.upper() for sql in counting), counting
+    monkeypatch.setattr(paging, "CAP", 10)
+    html = client.get(QUEUE, {"status": "completed"}).content.decode()
+    assert "more than" not in html and "Page 1 of 4" in html
+
+
+def test_a_page_of_the_queue_is_read_in_order_from_an_index(clerk, item, citizen, citizen_applicant):
+    """Oldest open case first straight from the index of open cases, stopping after a
+    page: closed cases, however many, are not read (decision 0035)."""
+    from django.db import connection
+    from django.http import QueryDict
+
+    from dgov.applications import lists
+    from dgov.lib import clock
+
+    case = submit(item, citizen_applicant, citizen)
+    closed = []
+    for n in range(400):  # an archive of completed cases, received before the open one
+        row = Application.objects.get(pk=case.pk)
+        row.pk, row.number, row.idempotency_key, row.status = None, f"ARCHIVE-{n}", f"archive-{n}", Status.COMPLETED
+        row.legal_deadline = row.promised_deadline = None
+        row.received_on = case.received_on - dt.timedelta(days=1 + n % 300)
+        closed.append(row)
+    Application.objects.bulk_create(closed)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "ANALYZE applications_application")
+    found = lists.queue(clerk, QueryDict(""), clock.today())
+    query = found.rows.order_by("received_on", "pk")[: views.PAGE_SIZE]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # ask what the indexes can do, not what a tiny table costs
+            for setting in ("seqscan", "bitmapscan", "sort", "incremental_sort"):
+                cursor.execute(f"SET LOCAL enable_{setting} = off")
+        plan = query.explain()
+    assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+    if connection.vendor == "postgresql":
+        assert "application_open_idx" in plan, plan
+
+
 def test_the_clerks_queue_shows_lights_on_cases_to_complete(client, clerk, approver, reviewer, item, citizen):
     applicant = Applicant.objects.get(user=citizen)
     application = accepted(item, applicant, citizen, clerk)

@@ -8,7 +8,7 @@ from dgov.applications import actions
 from dgov.applications.models import ApplicationEvent
 from dgov.cockpit import figures, summary
 from dgov.cockpit.figures import Period
-from dgov.cockpit.models import MEASURES, DailyFigures, MonthlyFigures, RefreshMark
+from dgov.cockpit.models import MEASURES, DailyFigures, DepartmentDayFigures, MonthlyFigures, RefreshMark
 from dgov.cockpit.tests.conftest import refresh
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,50 @@ def test_an_event_that_commits_below_the_mark_is_counted_when_it_appears(distric
     assert str(late_id) not in RefreshMark.objects.get(name="cases").gaps
 
 
+def assert_department_days_add_up() -> None:
+    """Each row per department and day holds its daily rows' sums, and no other row is there."""
+    from django.db.models import Sum
+
+    grouped = {
+        (r.pop("district_id"), r.pop("day"), r.pop("department_id")): r
+        for r in DailyFigures.objects.values("district_id", "day", "department_id")
+        .annotate(**{m: Sum(m) for m in MEASURES})
+        .order_by()
+    }
+    rows = {
+        (r.pop("district_id"), r.pop("day"), r.pop("department_id")): r
+        for r in DepartmentDayFigures.objects.values("district_id", "day", "department_id", *MEASURES)
+    }
+    assert rows == grouped
+    assert len(rows) < DailyFigures.objects.count()
+
+
+def test_the_rows_per_department_and_day_are_the_daily_rows_summed(district, history):
+    refresh()
+    assert_department_days_add_up()
+    # A rating changed afterwards (rating measures are set again for its day) and a new case.
+    from dgov.ratings.models import Rating
+
+    rating = Rating.objects.filter(excluded=True).first()
+    Rating.objects.filter(pk=rating.pk).update(excluded=False)
+    summary._set_rating_days({(rating.district_id, rating.rated_on)})
+    assert_department_days_add_up()
+
+
+def test_the_fill_of_an_existing_summary_gives_the_rows_per_department_and_day(district, history):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    refresh()
+    DepartmentDayFigures.objects.all().delete()
+    fill = importlib.import_module("dgov.cockpit.migrations.0002_department_day_figures").fill
+    with connection.cursor() as cursor:  # what the migration's schema editor offers it
+        fill(None, SimpleNamespace(connection=connection, execute=cursor.execute))
+    assert_department_days_add_up()
+
+
 def test_the_daily_rows_add_up_to_the_monthly_rows(district, history):
     refresh()
     by_day = figures.summed(district.pk, BOTH, "day")
@@ -147,6 +191,7 @@ def test_generated_cases_count_alike_from_the_summary_and_from_the_cases(db, clo
     district = District.objects.get(code="220103")
     period = Period(dt.date(2026, 2, 1), dt.date(2026, 4, 1))
     assert_alike(district.pk, period)
+    assert_department_days_add_up()
     total = figures.summed(district.pk, period)[None]
     assert total.received == 400
     assert 0 < total.completed < total.received and 0 < total.one_trip < total.completed
