@@ -339,6 +339,15 @@ def _day_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]
     return start, end
 
 
+def acts_behind(measure: str, first: dt.date, last: dt.date) -> tuple[QuerySet[Any], str]:
+    """The clock stops or extensions (``EVENT_DRILLS``) between ``first`` and ``last``,
+    each read by its own index, and the field that dates them."""
+    if measure == "clock_stops":
+        return ClockStop.objects.filter(started_on__range=(first, last)), "started_on"
+    start, end = _day_range(first, last)
+    return ApplicationEvent.objects.filter(verb="extend", at__gte=start, at__lt=end), "at"
+
+
 def cases_behind(
     measure: str, district_id: int, first: dt.date, last: dt.date, cases: QuerySet[Application] | None = None
 ) -> QuerySet[Application]:
@@ -346,15 +355,9 @@ def cases_behind(
     from a chart, and the recount of the figure."""
     cases = (cases if cases is not None else Application.objects.all()).filter(district_id=district_id)
     if measure in EVENT_DRILLS:
-        # From the period's acts (few, each read by its own index) to their cases.
-        acts: QuerySet[Any]
-        if measure == "clock_stops":
-            acts = ClockStop.objects.filter(started_on__range=(first, last))
-        else:
-            start, end = _day_range(first, last)
-            acts = ApplicationEvent.objects.filter(verb="extend", at__gte=start, at__lt=end)
-        # A case has acts only once received: the bound starts a newest-first page at the
+        # A case has acts only once received: the bound starts a newest-first list at the
         # period's end instead of walking every case received since.
+        acts, _day = acts_behind(measure, first, last)
         return cases.filter(pk__in=acts.values("application_id"), received_on__lte=last)
     day_field, condition = CASE_FILTERS[measure]
     return cases.filter(condition, **{f"{day_field}__range": (first, last)})

@@ -67,18 +67,22 @@ class DrillForm(FiguresForm):
     measure = forms.ChoiceField(choices=[(m, m) for m in DRILLS])
     item = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     window = forms.IntegerField(required=False, min_value=0, max_value=2**62)
-    # The last case of the page before (``YYYY-MM-DD.id``): the list goes on after it.
-    before = forms.CharField(required=False, max_length=40)
+    # Where the page goes on (``access.cursor``): the day, or the time of an act, of the last
+    # row of the page before and its id: ``2026-03-31.123`` or ``2026-03-31T08:00:00+00:00.45``.
+    before = forms.CharField(required=False, max_length=60)
 
-    def clean_before(self) -> tuple[dt.date, int] | None:
+    def clean_before(self) -> tuple[dt.date | dt.datetime, int] | None:
         value = (self.cleaned_data.get("before") or "").strip()
         if not value:
             return None
-        found = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.(\d{1,18})", value)
+        day, _dot, pk = value.rpartition(".")
         try:
-            if found is None:
+            if not re.fullmatch(r"\d{1,18}", pk) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[\d:.+-]{8,32})?", day):
                 raise ValueError(value)
-            return dt.date.fromisoformat(found[1]), int(found[2])
+            at = dt.datetime.fromisoformat(day) if "T" in day else dt.date.fromisoformat(day)
+            if isinstance(at, dt.datetime) and at.tzinfo is None:
+                raise ValueError(value)
+            return at, int(pk)
         except ValueError:
             raise ValidationError(
                 _("This link to a further page is not valid: start again from the newest cases."), code="before"

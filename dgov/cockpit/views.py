@@ -6,7 +6,6 @@ district with the reason and a 400."""
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -14,9 +13,9 @@ from django.views.decorators.http import require_GET
 from dgov.accounts.access import AuthedRequest, staff_or_403
 from dgov.accounts.models import User
 from dgov.cockpit import opendata
-from dgov.cockpit.access import drilled, own_unit
+from dgov.cockpit.access import drill_page, own_unit
 from dgov.cockpit.charts import Cockpit
-from dgov.cockpit.figures import DRILL_LABELS, EVENT_DRILLS, day_field, figure_of
+from dgov.cockpit.figures import DRILL_LABELS, EVENT_DRILLS, figure_of
 from dgov.cockpit.forms import DrillForm, FiguresForm
 from dgov.cockpit.permissions import VIEW_COCKPIT
 from dgov.lib import clock
@@ -152,17 +151,11 @@ def cases(request: AuthedRequest) -> HttpResponse:
         return _refused(request, form, "cockpit/cases.html", context)
     data = form.cleaned_data
     measure = data["measure"]
-    day = day_field(measure)
-    rows = drilled(user, form).select_related("item_version", "department", "promised_deadline")
-    if data["before"] is not None:
-        last_day, last_pk = data["before"]
-        rows = rows.filter(**{f"{day}__lte": last_day}).filter(Q(**{f"{day}__lt": last_day}) | Q(pk__lt=last_pk))
-    found = list(rows.order_by(f"-{day}", "-pk")[: PAGE_SIZE + 1])
-    shown = found[:PAGE_SIZE]
+    page = drill_page(user, form, PAGE_SIZE)
     department = form.chosen_department
     context.update(
-        cases=shown,
-        older=f"{getattr(shown[-1], day):%Y-%m-%d}.{shown[-1].pk}" if len(found) > PAGE_SIZE else None,
+        cases=page.cases,
+        older=page.older,
         first_page=data["before"] is None,
         figure=figure_of(
             measure,

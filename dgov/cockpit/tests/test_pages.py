@@ -336,3 +336,51 @@ def test_a_drill_down_page_is_read_in_order_from_an_index(leader, counted, measu
             cursor.execute("SET LOCAL enable_incremental_sort = off")
         plan = query.explain()
     assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_cases_of_clock_stops_are_listed_by_their_stops_newest_first_page_by_page(
+    client, leader, district, counted, monkeypatch, clerk
+):
+    from dgov.applications.models import Application, ClockStop
+    from dgov.cockpit import views
+
+    cases = list(Application.objects.filter(district=district, accepted_on__isnull=False).order_by("pk")[:3])
+    assert len(cases) == 3
+    for n, case in enumerate(cases):  # one stop each, in March, the last case's the earliest
+        ClockStop.objects.create(
+            application=case,
+            procedure="检验检测",
+            started_on=dt.date(2026, 3, 25 - 5 * n),
+            ended_on=dt.date(2026, 3, 26 - 5 * n),
+            expected_days=1,
+            notice="-",
+            started_by=clerk,
+        )
+    expected = [
+        s.application.number
+        for s in ClockStop.objects.filter(started_on__range=(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
+        .select_related("application")
+        .order_by("-started_on", "-pk")
+    ]
+    assert len(expected) >= 3
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    client.force_login(leader)
+    url, listed = f"{reverse('cockpit:cases')}?from=2026-03&to=2026-03&measure=clock_stops", []
+    while url:
+        page = client.get(url).content.decode()
+        listed += re.findall(r"data-case>([^<]+)<", page)
+        older = re.search(r'href="([^"]+)" data-older', page)
+        url = reverse("cockpit:cases") + older[1].replace("&amp;", "&") if older else ""
+    assert listed == expected
+
+
+def test_a_page_can_go_on_after_the_time_of_an_act(client, leader, counted):
+    client.force_login(leader)
+    response = client.get(
+        reverse("cockpit:cases"),
+        {**MARCH, "measure": "extensions", "before": "2026-03-31T23:59:59.999999+08:00.999999"},
+    )
+    assert response.status_code == 200
+    assert 'data-figure="' in response.content.decode()
+    naive = client.get(reverse("cockpit:cases"), {**MARCH, "measure": "extensions", "before": "2026-03-31T23:59:59.5"})
+    assert naive.status_code == 400
