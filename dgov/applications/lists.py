@@ -60,7 +60,8 @@ class Queue:
         completed) are the archive, which grows with every year served: their tabs list
         them without counting them all on every visit (decision 0035)."""
         open_cases = self.filtered.filter(status__in=OPEN_STATUSES)
-        return dict(open_cases.order_by().values_list("status").annotate(n=Count("pk")))
+        # COUNT(*): read from the queue index alone, no row fetched (COUNT(id) fetched each).
+        return dict(open_cases.order_by().values_list("status").annotate(n=Count("*")))
 
 
 def queue(user: User, query: Any, today: dt.date) -> Queue:

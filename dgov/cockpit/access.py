@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dgov.accounts.models import Department, User
 from dgov.accounts.roles import DEPARTMENT_SCOPED
-from dgov.applications.models import Application
+from dgov.applications.models import OPEN_STATUSES, Application
 from dgov.cockpit.figures import EVENT_DRILLS, acts_behind, cases_behind, day_field
 from dgov.lib.access import Seen
 
@@ -75,7 +75,20 @@ def drill_page(user: User, form: Any, size: int) -> DrillPage:
     if data["before"] is not None:
         value, pk = data["before"]
         rows = rows.filter(**{f"{key}__lte": value}).filter(Q(**{f"{key}__lt": value}) | Q(pk__lt=pk))
-    found = list(rows.order_by(f"-{key}", "-pk")[: size + 1])
+    order = (f"-{key}", "-pk")
+    if key == "received_on":
+        # Open cases from the queue's index, closed ones from the received index: the two
+        # pages merged (each index holds only its own, so neither walks the other's).
+        found = sorted(
+            [
+                *rows.filter(status__in=OPEN_STATUSES).order_by(*order)[: size + 1],
+                *rows.exclude(status__in=OPEN_STATUSES).order_by(*order)[: size + 1],
+            ],
+            key=lambda a: (a.received_on, a.pk),
+            reverse=True,
+        )[: size + 1]
+    else:
+        found = list(rows.order_by(*order)[: size + 1])
     shown = found[:size]
     older = cursor(getattr(shown[-1], key), shown[-1].pk) if len(found) > size else None
     if measure not in EVENT_DRILLS:

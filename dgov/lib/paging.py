@@ -22,7 +22,7 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         """At most ``cap`` + 1: the ``LIMIT`` inside the count stops the scan there."""
         rows: Any = self.object_list  # a queryset (``Paginator`` types it as any sequence)
-        return rows[: self.cap + 1].count()
+        return rows.order_by()[: self.cap + 1].count()  # any cap + 1 rows: no order to follow
 
     @property
     def capped(self) -> bool:

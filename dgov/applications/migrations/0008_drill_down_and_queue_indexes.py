@@ -62,7 +62,13 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="application",
-            index=models.Index(fields=["district", "received_on", "id", "department"], name="application_received_idx"),
+            index=models.Index(
+                condition=models.Q(
+                    ("status__in", ("submitted", "supplement", "accepted", "reviewed", "approved")), _negated=True
+                ),
+                fields=["district", "received_on", "id", "department"],
+                name="application_received_idx",
+            ),
         ),
         migrations.AddIndex(
             model_name="application",
