@@ -355,6 +355,23 @@ def rating_day_sums(district: int, day: dt.date) -> dict[Key, dict[str, int]]:
     }
 
 
+def _rating_roll(model: type[models.Model], keys: list[str], selected: str, grouped: str, days: str) -> str:
+    """An upsert of ``model``'s rating measures summed from the daily rows of a district's
+    ``days``, grouped by ``grouped`` (parameters: what ``selected`` takes, the district,
+    what ``days`` takes)."""
+    daily_table, table = _q(DailyFigures._meta.db_table), _q(model._meta.db_table)
+    return (
+        f"INSERT INTO {table} ({', '.join(_q(c) for c in (*keys, *RATING_MEASURES, *CASE_MEASURES))}) "  # noqa: S608 — names from the models, values as parameters
+        f"SELECT district_id, {selected}, "
+        + ", ".join(f"SUM({_q(c)})" for c in RATING_MEASURES)
+        + f", {', '.join(['0'] * len(CASE_MEASURES))} FROM {daily_table} "
+        f"WHERE district_id = %s AND {days} "
+        f"GROUP BY district_id, {grouped} "
+        f"ON CONFLICT ({', '.join(_q(c) for c in keys)}) DO UPDATE SET "
+        + ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in RATING_MEASURES)
+    )
+
+
 def _set_rating_days(days: set[tuple[int, dt.date]]) -> None:
     daily_table, monthly_table = _q(DailyFigures._meta.db_table), _q(MonthlyFigures._meta.db_table)
     keys = ["district_id", "day", "department_id", "item_id", "window"]
@@ -365,28 +382,19 @@ def _set_rating_days(days: set[tuple[int, dt.date]]) -> None:
         f"ON CONFLICT ({', '.join(_q(c) for c in keys)}) DO UPDATE SET "
         + ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in RATING_MEASURES)
     )
-    month_keys = ["district_id", "month", "department_id", "item_id", "window"]
-    roll = (
-        f"INSERT INTO {monthly_table} ({', '.join(_q(c) for c in (*month_keys, *RATING_MEASURES, *CASE_MEASURES))}) "  # noqa: S608 — names from the models, values as parameters
-        f"SELECT district_id, %s, department_id, item_id, {_q('window')}, "
-        + ", ".join(f"SUM({_q(c)})" for c in RATING_MEASURES)
-        + f", {', '.join(['0'] * len(CASE_MEASURES))} FROM {daily_table} "
-        f"WHERE district_id = %s AND {_q('day')} BETWEEN %s AND %s "
-        f"GROUP BY district_id, department_id, item_id, {_q('window')} "
-        f"ON CONFLICT ({', '.join(_q(c) for c in month_keys)}) DO UPDATE SET "
-        + ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in RATING_MEASURES)
+    # The monthly rows per department, item and window over a month's days, and the
+    # department-day rows over one day: rating measures rolled up from the daily rows.
+    roll = _rating_roll(
+        MonthlyFigures,
+        ["district_id", "month", "department_id", "item_id", "window"],
+        f"%s, department_id, item_id, {_q('window')}",
+        f"department_id, item_id, {_q('window')}",
+        f"{_q('day')} BETWEEN %s AND %s",
     )
     department_table = _q(DepartmentDayFigures._meta.db_table)
-    department_keys = ["district_id", "day", "department_id"]
-    roll_day = (
-        f"INSERT INTO {department_table} ({', '.join(_q(c) for c in (*department_keys, *RATING_MEASURES, *CASE_MEASURES))}) "  # noqa: S608 — names from the models, values as parameters
-        f"SELECT district_id, {_q('day')}, department_id, "
-        + ", ".join(f"SUM({_q(c)})" for c in RATING_MEASURES)
-        + f", {', '.join(['0'] * len(CASE_MEASURES))} FROM {daily_table} "
-        f"WHERE district_id = %s AND {_q('day')} = %s "
-        f"GROUP BY district_id, {_q('day')}, department_id "
-        f"ON CONFLICT ({', '.join(_q(c) for c in department_keys)}) DO UPDATE SET "
-        + ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in RATING_MEASURES)
+    day_keys = f"{_q('day')}, department_id"
+    roll_day = _rating_roll(
+        DepartmentDayFigures, ["district_id", "day", "department_id"], day_keys, day_keys, f"{_q('day')} = %s"
     )
     months: set[tuple[int, dt.date]] = set()
     with connection.cursor() as cursor:
