@@ -173,7 +173,9 @@ def test_the_api_refuses_a_level_outside_the_five(client, citizen, completed, be
 
 
 def test_a_case_unrated_for_7_days_counts_as_basically_satisfied_once(district, completed, finish):
-    today = completed.completed_on + dt.timedelta(days=8)
+    # The day after the window ended, whatever weekday the case was completed on (a
+    # window ending on a rest day runs to the next working day).
+    today = rating_window(completed.completed_on).date + dt.timedelta(days=1)
     recent = finish("k2")
     type(recent).objects.filter(pk=recent.pk).update(completed_on=today - dt.timedelta(days=6))
     assert actions.deem_ratings(today) == 0  # the policy is off by default
@@ -239,7 +241,9 @@ def test_the_job_runner_deems_unrated_cases_on_its_deadline_sweep(district, comp
     from dgov.portal.management.commands.run_jobs import run_pass
 
     RatingPolicy.objects.create(district=district, deem_unrated=True)
-    Application.objects.filter(pk=completed.pk).update(completed_on=clock.today() - dt.timedelta(days=8))
+    # Completed 20 days ago: its window (7 days, carried past rest days and holidays) has
+    # ended whatever today's weekday is (8 days ago failed on Mondays).
+    Application.objects.filter(pk=completed.pk).update(completed_on=clock.today() - dt.timedelta(days=20))
 
     assert run_pass(sweep_deadlines=True)["ratings_deemed"] == 1
     assert Rating.objects.get(application=completed).source == Source.DEEMED
