@@ -23,7 +23,7 @@ from dgov.accounts.models import Applicant
 from dgov.api import schemas
 from dgov.api.schemas import ERRORS, error_body
 from dgov.applications import actions, loading, rules
-from dgov.applications.models import LOOKUP_LIMIT, Application, Channel, Status, SubmittedMaterial
+from dgov.applications.models import LOOKUP_LIMIT, Application, Channel, Status
 from dgov.lib.addresses import client_address
 from dgov.lib.rules import enforce
 from dgov.services.models import Material, ServiceItem, ServiceItemVersion
@@ -143,20 +143,14 @@ def _materials_of(version: ServiceItemVersion, wanted: list[schemas.MaterialIn])
 
 def _same_request(application: Application, body: schemas.ApplyIn) -> bool:
     """Whether a repeat under the same Idempotency-Key asks for what the first request
-    filed: the same item, applicant, channel and materials (a retry), not a new request."""
-    code = (
-        ServiceItemVersion.objects.filter(pk=application.item_version_id).values_list("item__code", flat=True).first()
-    )
-    if code != body.item.strip() or application.channel != body.channel:
+    filed: the same item, applicant, channel and materials (a retry), not a new request.
+    The item is the one loaded with the application (``loading.load_filed``); the
+    materials filed are one literal statement (``loading.filed_materials``)."""
+    if application.item.code != body.item.strip() or application.channel != body.channel:
         return False
     if body.applicant is not None and body.applicant != application.applicant_id:
         return False
-    filed = set(
-        SubmittedMaterial.objects.filter(application=application, document__isnull=True).values_list(
-            "material_id", "promised"
-        )
-    )
-    return filed == {(row.material, row.promised) for row in body.materials}
+    return loading.filed_materials(application) == {(row.material, row.promised) for row in body.materials}
 
 
 @router.post("/applications", response={200: schemas.ApplicationCreated, 201: schemas.ApplicationCreated, **ERRORS})

@@ -12,9 +12,14 @@
   ``key`` (a repeated submission's reply), the same statement.
 - ``item_for_own_applicant(user, code, key)``: a submission's item (``ITEM``).
 - ``materials_of(version)``: an item version's materials (``MATERIALS``).
+- ``filed_materials(application)``: what a submission filed without documents
+  (``FILED_MATERIALS``), for a repeated submission's check.
 
 Facts other apps need on every transition are read in the same statement: ``add_fact``
-(bundles: the bundle an application is a part of), read back with ``fact``.
+(bundles: the bundle an application is a part of), read back with ``fact``. A follower's
+fact names the row that follows the application's transitions (its ``application_moved``
+receiver writes then): ``followed`` tells whether a transition must open a transaction for
+it.
 """
 
 from typing import Any
@@ -119,15 +124,33 @@ MATERIALS = fastsql.Statement(
     """
 )
 
+# The materials an application was filed with on paper or promised (no document), for
+# a repeated submission's check that it asks for the same.
+FILED_MATERIALS = fastsql.Statement(
+    """
+    SELECT s.material_id, s.promised
+      FROM applications_submittedmaterial s
+     WHERE s.application_id = %s AND s.document_id IS NULL
+    """,
+    values=True,
+)
+
 # Facts other apps need on every transition: {name: SQL over the application ``a``},
 # registered in their ``AppConfig.ready``.
 FACTS: dict[str, str] = {}
+# The facts that name a row following the application (a bundle, a green-channel case).
+FOLLOWERS: set[str] = set()
 MISSING: Any = object()
 _statements: dict[tuple[Any, ...], fastsql.Statement] = {}
 
 
-def add_fact(name: str, expression: str) -> None:
+def add_fact(name: str, expression: str, *, follower: bool = False) -> None:
+    """Read ``expression`` with every application the API loads, as ``fact(a, name)``;
+    ``follower``: a value other than NULL means the app's ``application_moved`` receiver
+    writes on the application's transitions (in their transaction)."""
     FACTS[name] = expression
+    if follower:
+        FOLLOWERS.add(name)
     _register()
 
 
@@ -135,6 +158,13 @@ def fact(application: Any, name: str) -> Any:
     """The fact ``name`` if ``application`` was loaded with it, else ``MISSING`` (the
     caller then reads it itself)."""
     return application.__dict__.get(name, MISSING)
+
+
+def followed(application: Any) -> bool:
+    """Whether a receiver of ``application_moved`` may write on this application's
+    transitions: a follower's fact names a row, or the application was not loaded with the
+    facts (read through the ORM: then it is not known)."""
+    return any(fact(application, name) is not None for name in FOLLOWERS)
 
 
 def _application_statement(where: str) -> fastsql.Statement:
@@ -253,6 +283,13 @@ def item_for_own_applicant(user: Any, code: str, key: str) -> ServiceItem | None
     item.own_applicant = found["p"]
     item.filed = bool(row[len(ITEM.columns) - 1])
     return item
+
+
+def filed_materials(application: Any) -> set[tuple[int, bool]]:
+    """(material id, promised) of what ``application`` was filed with, without documents:
+    as ``SubmittedMaterial.objects.filter(application=application, document__isnull=True)
+    .values_list("material_id", "promised")``, without compiling a query."""
+    return {(material, promised) for material, promised in fastsql.fetch(FILED_MATERIALS, [application.pk])}
 
 
 def materials_of(version: Any) -> list[Material]:

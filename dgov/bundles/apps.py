@@ -15,4 +15,4 @@ class BundlesConfig(AppConfig):
 
         application_moved.connect(part_moved, dispatch_uid="bundles.part_moved")
         # Which bundle, if any, an application is a part of: read with the application.
-        loading.add_fact("part_of_bundle", PART_OF_SQL)
+        loading.add_fact("part_of_bundle", PART_OF_SQL, follower=True)

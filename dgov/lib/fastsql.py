@@ -19,14 +19,21 @@ models it writes, and the tests compare its columns with the models' fields
 bound on the server (``server_side_binding``), so that psycopg prepares each statement
 and PostgreSQL keeps its plan for the connection.
 
-- ``run(writes)``: send INSERTs and UPDATEs in order, on PostgreSQL as one statement of
-  data-modifying CTEs; the id each returned, or None.
+- ``run(writes, guard=, gate=)``: send INSERTs and UPDATEs in order, on PostgreSQL as one
+  statement of data-modifying CTEs; the id each returned, or None. With ``guard`` the
+  writes after that one happen only if it wrote (a transition's conditional UPDATE), with
+  ``gate`` every write only if the gate's row is there (locked first): a conflict then
+  writes nothing, so the statement needs no transaction around it (``alone``).
+- ``alone()``: whether a ``run`` is its own transaction here (PostgreSQL, no transaction
+  open); ``unless_alone(alone)`` the transaction to open otherwise.
 - ``inserting(statement, row)``: the INSERT of an unsaved instance, its values converted
   as the ORM converts what it saves; ``values(model, **given)`` likewise for an UPDATE.
 - ``fetch(statement, params)``: the rows of a SELECT; ``instances(statement, row)`` the
-  model instances of one, converted as the ORM converts what it reads.
+  model instances of one, converted as the ORM converts what it reads (a SELECT made
+  with ``values=True`` reads plain values, some columns only, and makes no instances).
 """
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -34,7 +41,7 @@ from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.core import checks
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, post_save, pre_init, pre_save
 from psycopg import _queries as psycopg_queries
@@ -60,10 +67,12 @@ class Statement:
     …, … WHERE … RETURNING id``, or a SELECT whose columns are ``alias.column`` of tables
     named ``FROM table alias`` / ``JOIN table alias``."""
 
-    def __init__(self, sql: str) -> None:
+    def __init__(self, sql: str, *, values: bool = False) -> None:
         self.sql = " ".join(sql.split())
         self.kind = self.sql.split(" ", 1)[0].upper()
         self.returns = " RETURNING " in self.sql
+        # A SELECT of values, never made into instances: it may read some columns only.
+        self.values = values
         STATEMENTS.append(self)
 
     def __repr__(self) -> str:
@@ -216,16 +225,52 @@ def values(model: type[models.Model], **given: Any) -> list[Any]:
     return found
 
 
-def run(writes: Sequence[Write]) -> list[Any]:
-    """Send ``writes`` (INSERTs and UPDATEs, each returning the id of at most one row, or
-    nothing) in order; return the id each returned, or None. On PostgreSQL several are one
-    statement of data-modifying CTEs: all of them run, whatever the others' results, so a
-    caller that needs one's result to decide about the rest rolls back its transaction."""
+class Gate(NamedTuple):
+    """A SELECT of the one row a ``run`` acts on, as it expects to find it (``SELECT a.id
+    FROM table a WHERE a.id = %s AND a.status = %s``): on PostgreSQL the statement locks
+    it first (``FOR UPDATE``), and writes nothing unless the gate finds it."""
+
+    sql: str
+    params: Sequence[Any]
+
+
+def alone() -> bool:
+    """Whether a ``run`` here is a transaction of its own: on PostgreSQL outside any
+    transaction, one statement commits or fails whole. Opening one around it would cost
+    BEGIN and COMMIT, two more round trips: 95 µs of this process's CPU and 75 µs of
+    PostgreSQL's per call (measured, ``bench/README.md`` 2026-12-04)."""
     db = _db()
-    if db.vendor != "postgresql" or len(writes) == 1:
+    return db.vendor == "postgresql" and not db.in_atomic_block
+
+
+def unless_alone(is_alone: bool, *, savepoint: bool = False) -> Any:
+    """No transaction where ``is_alone`` (from ``alone()``, and the caller writes nothing
+    else), else ``transaction.atomic``: inside an open one, a savepoint only if asked
+    (for a caller that recovers from the statement's error)."""
+    return contextlib.nullcontext() if is_alone else transaction.atomic(savepoint=savepoint)
+
+
+def run(writes: Sequence[Write], *, guard: int | None = None, gate: Gate | None = None) -> list[Any]:
+    """Send ``writes`` (INSERTs and UPDATEs, each returning the id of at most one row, or
+    nothing) in order; return the id each returned, or None. With ``guard`` (the index of
+    a write that returns an id: a conditional UPDATE), the writes after it are made only
+    if it returned one; with ``gate``, no write is made unless the gate finds its row. On
+    PostgreSQL several writes are one statement of data-modifying CTEs, each guarded one
+    an ``INSERT … SELECT … WHERE EXISTS`` / an ``UPDATE … AND EXISTS`` of the guard's (or
+    the gate's) result: a statement that is atomic by itself. Unguarded writes of one
+    statement all run whatever the others' results."""
+    db = _db()
+    if db.vendor != "postgresql" or (len(writes) == 1 and guard is None and gate is None):
         found: list[Any] = []
         with db.cursor() as cursor:
-            for statement, params, _row in writes:
+            if gate is not None:
+                cursor.execute(gate.sql, list(gate.params))
+                if cursor.fetchone() is None:
+                    return [None] * len(writes)
+            for n, (statement, params, _row) in enumerate(writes):
+                if guard is not None and n > guard and found[guard] is None:
+                    found.append(None)
+                    continue
                 cursor.execute(statement.sql, [found[p.write] if isinstance(p, Ref) else p for p in params])
                 row = cursor.fetchone() if statement.returns else None
                 found.append(row[0] if row is not None else None)
@@ -233,12 +278,14 @@ def run(writes: Sequence[Write]) -> list[Any]:
         refs = tuple(
             (n, k, p.write) for n, write in enumerate(writes) for k, p in enumerate(write.params) if isinstance(p, Ref)
         )
-        sql = _together(tuple(write.statement for write in writes), refs)
+        gate_sql = gate.sql if gate is not None else None
+        sql = _together(tuple(write.statement for write in writes), refs, guard, gate_sql)
+        params = [p for write in writes for p in write.params if not isinstance(p, Ref)]
         with db.cursor() as cursor:
-            cursor.execute(sql, [p for write in writes for p in write.params if not isinstance(p, Ref)])
+            cursor.execute(sql, [*gate.params, *params] if gate is not None else params)
             found = list(cursor.fetchone())
     for write, pk in zip(writes, found, strict=True):
-        if write.row is not None:
+        if write.row is not None and pk is not None:
             write.row.pk = pk
             write.row._state.adding = False
             write.row._state.db = db.alias
@@ -255,13 +302,48 @@ def _earlier(write: int) -> str:
     return f"(SELECT id FROM s{int(write)})"  # noqa: S608 — a number of our own
 
 
-def _together(statements: tuple[Statement, ...], refs: tuple[tuple[int, int, int], ...] = ()) -> str:
+def _guarded(statement: Statement, source: str) -> str:
+    """``statement`` made only if the CTE ``source`` returned a row: an INSERT's VALUES
+    become a SELECT (each placeholder cast to its column's type, which VALUES would have
+    taken from the column) ``WHERE EXISTS``, an UPDATE's WHERE gains ``AND EXISTS``."""
+    exists = f"EXISTS (SELECT 1 FROM {source})"  # noqa: S608 — a name of our own
+    if statement.kind == "INSERT":
+        head, rest = statement.sql.split(" VALUES (", 1)
+        items, tail = rest.rsplit(")", 1)
+        db = _db()
+        cast = [
+            f"CAST({item.strip()} AS {field.db_type(db)})" if item.strip() == "%s" else item.strip()
+            for item, field in zip(_top_level(items), statement.fields, strict=True)
+        ]
+        return f"{head} SELECT {', '.join(cast)} WHERE {exists}{tail}"
+    if statement.kind == "UPDATE":
+        head, rest = statement.sql.rsplit(" WHERE ", 1)
+        condition, returning = (rest.split(" RETURNING ", 1) + [""])[:2]
+        return f"{head} WHERE ({condition}) AND {exists}" + (f" RETURNING {returning}" if returning else "")
+    raise ValueError(f"only an INSERT or UPDATE can be guarded: {statement!r}")
+
+
+def _together(
+    statements: tuple[Statement, ...],
+    refs: tuple[tuple[int, int, int], ...] = (),
+    guard: int | None = None,
+    gate: str | None = None,
+) -> str:
     """``WITH s0 AS (…), s1 AS (…) SELECT (SELECT id FROM s0), (SELECT id FROM s1)``;
     ``refs`` (write, placeholder, earlier write): placeholders that read an earlier
-    write's id, ``(SELECT id FROM s<earlier>)``."""
-    sql = _composed.get((statements, refs))
+    write's id, ``(SELECT id FROM s<earlier>)``; ``guard``, ``gate``: as ``run``'s, the
+    gate the first CTE (``g``, locking its row)."""
+    key = (statements, refs, guard, gate)
+    sql = _composed.get(key)
     if sql is None:
-        texts = [statement.sql for statement in statements]
+        texts = [
+            _guarded(statement, "g")
+            if gate is not None
+            else _guarded(statement, f"s{guard}")
+            if guard is not None and n > guard
+            else statement.sql
+            for n, statement in enumerate(statements)
+        ]
         for n in {n for n, _k, _m in refs}:
             pieces = texts[n].split("%s")
             taken = {k: m for write, k, m in refs if write == n}
@@ -269,11 +351,13 @@ def _together(statements: tuple[Statement, ...], refs: tuple[tuple[int, int, int
                 (_earlier(taken[k]) if k in taken else "%s") + piece for k, piece in enumerate(pieces[1:])
             )
         parts = ", ".join(f"s{n} AS ({text})" for n, text in enumerate(texts))
+        if gate is not None:
+            parts = f"g AS ({gate} FOR UPDATE), {parts}"
         results = ", ".join(
             f"(SELECT id FROM s{n})" if statement.returns else "NULL"  # noqa: S608 — names of our own
             for n, statement in enumerate(statements)
         )
-        sql = _composed[(statements, refs)] = f"WITH {parts} SELECT {results}"  # noqa: S608 — literal statements
+        sql = _composed[key] = f"WITH {parts} SELECT {results}"  # noqa: S608 — literal statements
     return sql
 
 
@@ -287,6 +371,8 @@ def fetch(statement: Statement, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 def instances(statement: Statement, row: Sequence[Any]) -> dict[str, Any]:
     """{alias: model instance} from a row of ``statement``, its values converted as the
     ORM converts what it reads; None for an alias an outer join found no row for."""
+    if statement.values:
+        raise TypeError(f"a statement of values makes no instances: {statement!r}")
     db = _db()
     found: dict[str, Any] = {}
     for alias, readers in statement.readers.items():
@@ -419,7 +505,7 @@ def _out_of_step(statement: Statement) -> Iterable[str]:
         if column not in {f.column for f in model._meta.concrete_fields}:
             yield f"names {model._meta.db_table}.{column}, which {model._meta.label} does not have"
         read.setdefault(alias, set()).add(column)
-    if statement.kind != "SELECT":
+    if statement.kind != "SELECT" or statement.values:
         return
     for alias, columns in read.items():
         model = aliases[alias]

@@ -14,4 +14,4 @@ class SecretariesConfig(AppConfig):
         from dgov.secretaries.signals import application_moved as follow
 
         application_moved.connect(follow, dispatch_uid="secretaries.green_channel")
-        loading.add_fact("green", GREEN_OF_SQL)
+        loading.add_fact("green", GREEN_OF_SQL, follower=True)

@@ -193,3 +193,97 @@ def test_a_submission_that_collides_writes_none_of_its_rows(
 
     assert Application.objects.count() == 1
     assert ApplicationEvent.objects.count() == AuditEntry.objects.filter(verb="application.submit").count() == 1
+
+
+# Outside a transaction (the API's requests): the statement is the transaction -------------
+
+
+def _sent(queries: CaptureQueriesContext) -> list[str]:
+    """The writes and transaction commands sent (the reads of caches a flushed database
+    makes cold are left out)."""
+    sent = [" ".join(q["sql"].split())[:60] for q in queries.captured_queries]
+    return [sql for sql in sent if not sql.startswith("SELECT")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_transition_is_one_statement_without_begin_or_commit(
+    accepted: Application, reviewer: Any
+) -> None:
+    from dgov.applications import loading
+
+    application = loading.load_visible(accepted.number, reviewer)  # as the API loads it
+    assert application is not None and not loading.followed(application)
+
+    with CaptureQueriesContext(connection) as queries:
+        actions.do_review(application, by=reviewer)
+
+    sent = _sent(queries)
+    if connection.vendor == "postgresql":
+        assert len(sent) == 1 and sent[0].startswith("WITH s0 AS (UPDATE applications_application")
+    else:  # one statement after another, in a transaction
+        assert sent[0].startswith("BEGIN") and sent[-1] == "COMMIT"
+    assert _written(accepted, "review")[:2] == (1, 1)
+    assert Application.objects.get(pk=accepted.pk).status == Status.REVIEWED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_transition_that_lost_the_race_writes_nothing(
+    accepted: Application, reviewer: Any
+) -> None:
+    from dgov.applications import loading
+
+    application = loading.load_visible(accepted.number, reviewer)
+    assert application is not None
+    Application.objects.filter(pk=accepted.pk).update(status=Status.REVIEWED)  # someone else reviewed
+
+    with pytest.raises(Conflict):
+        actions.do_review(application, by=reviewer)
+
+    assert _written(accepted, "review")[:2] == (0, 0)
+    assert Application.objects.get(pk=accepted.pk).reviewed_by_id is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_an_acceptance_that_lost_the_race_leaves_no_deadline_or_document(
+    item: Any, citizen: Any, citizen_applicant: Any, clerk: Any
+) -> None:
+    """The deadlines are written ahead of the UPDATE that points at them: the row's lock in
+    the expected status (the gate) keeps them from being written when the UPDATE cannot be."""
+    from dgov.applications import loading
+    from dgov.notices.models import Notice
+
+    submitted, _ = actions.do_submit(
+        item=item, applicant=citizen_applicant, by=citizen, channel=Channel.ONLINE, idempotency_key="race"
+    )
+    application = loading.load_visible(submitted.number, clerk)
+    assert application is not None
+    Application.objects.filter(pk=submitted.pk).update(status=Status.REFUSED)  # refused meanwhile
+
+    with pytest.raises(Conflict):
+        actions.do_accept(application, by=clerk)
+
+    assert Deadline.objects.count() == 0
+    assert not Notice.objects.filter(application_id=submitted.pk).exists()
+    assert _written(submitted, "accept")[:2] == (0, 0)
+    assert not Notification.objects.filter(object_id=str(submitted.pk), subject__contains="accepted").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transition_of_a_followed_application_runs_in_a_transaction_with_its_followers(
+    accepted: Application, reviewer: Any
+) -> None:
+    """A follower's receiver (a bundle, a green-channel case) writes in the transition's
+    transaction; an application loaded without the facts may have one."""
+    from dgov.applications import loading
+
+    application = loading.load_visible(accepted.number, reviewer)
+    assert application is not None
+    application.part_of_bundle = 7  # as loaded for a part of a bundle
+    assert loading.followed(application)
+    assert loading.followed(Application.objects.get(pk=accepted.pk))  # not loaded with the facts
+
+    with CaptureQueriesContext(connection) as queries:
+        actions.do_review(Application.objects.select_related("district", "applicant").get(pk=accepted.pk), by=reviewer)
+
+    sent = _sent(queries)
+    assert sent[0].startswith("BEGIN") and sent[-1] == "COMMIT"
