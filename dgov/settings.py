@@ -118,7 +118,7 @@ if DB_ENGINE == "postgres":
     PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "dgov.lib.postgres",  # Django's, with psycopg's timestamp loader
             "NAME": env_str("DB_NAME", "dgov"),
             "USER": env_str("DB_USER", "dgov"),
             "PASSWORD": env_str("DB_PASSWORD", ""),

@@ -49,11 +49,14 @@ from psycopg import _queries as psycopg_queries
 STATEMENTS: list["Statement"] = []
 
 # psycopg converts a statement's %s placeholders in Python and caches the result, but
-# only for statements of at most 50 parameters (psycopg/_queries.py: against ORM-made
-# INSERTs of varying rows). A transition's statement has 53 (approval) to 68 (two
-# notifications); converted afresh each time it cost 0.4 ms of CPU per transition
-# (measured: an approval 853 µs against 586 µs for a completion of 50 parameters).
+# only for statements of at most 50 parameters and 4,096 bytes (psycopg/_queries.py:
+# against ORM-made INSERTs of varying rows). A transition's statement has 53 (approval)
+# to 68 (two notifications) parameters and, guarded (``_guarded``), 5–9 kB of text;
+# converted afresh each time it cost 0.4 ms of CPU per transition (measured: an approval
+# 853 µs against 586 µs for a completion of 50 parameters). The statements are a few
+# dozen, each always the same text: cached, they stay well inside psycopg's 128 entries.
 psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, 128)
+psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = max(psycopg_queries.MAX_CACHED_STATEMENT_LENGTH, 16384)
 
 _TABLE = r'"?(\w+)"?'
 # A table a statement names and its alias: ``FROM table alias``, ``JOIN table alias``.

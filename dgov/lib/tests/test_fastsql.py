@@ -270,14 +270,19 @@ def test_psycopg_keeps_the_converted_placeholders_of_the_largest_transition() ->
     from dgov.notifications.outbox import NOTIFICATION
 
     # A decision telling an applicant in the app and by e-mail, closing both deadlines,
-    # with its written decision.
-    close = actions.CLOSE_DEADLINE
-    largest = fastsql._together(
-        (actions.MOVE, actions.INSERT_EVENT, ENTRY, NOTIFICATION, NOTIFICATION, close, close, drafting.INSERT)
-    )
+    # with its written decision, each write guarded by the UPDATE (as ``_move`` sends it);
+    # an acceptance writing both deadlines ahead of its UPDATE, behind the gate.
+    close, deadline = actions.CLOSE_DEADLINE, actions.INSERT_DEADLINE
+    decision = (actions.MOVE, actions.INSERT_EVENT, ENTRY, NOTIFICATION, NOTIFICATION, close, close, drafting.INSERT)
+    acceptance = (deadline, deadline, actions.MOVE, actions.INSERT_EVENT, ENTRY, NOTIFICATION, NOTIFICATION)
+    largest = [
+        fastsql._together(decision, guard=0),
+        fastsql._together((*acceptance, drafting.INSERT), guard=2, gate=actions.GATE),
+    ]
 
-    assert largest.count("%s") <= _queries.MAX_CACHED_STATEMENT_PARAMS
-    assert len(largest.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    for statement in largest:
+        assert statement.count("%s") <= _queries.MAX_CACHED_STATEMENT_PARAMS
+        assert len(statement.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
 
 
 def _close(pk: int) -> fastsql.Write:
