@@ -199,6 +199,7 @@ def _move(
     before: Sequence[fastsql.Write] = (),
     also: Sequence[fastsql.Write] = (),
     rows: Sequence[Any] = (),
+    within: bool = False,
     **fields: Any,
 ) -> list[Any]:
     """The conditional UPDATE at the heart of every transition (``MOVE``: from ``was`` to
@@ -217,7 +218,9 @@ def _move(
     behind. So where nothing else is written with it (no ``rows``, no follower of the
     application: ``loading.followed``) and no transaction is open, on PostgreSQL the
     statement is the transition's whole transaction, without BEGIN and COMMIT
-    (``fastsql.alone``); otherwise it runs in one.
+    (``fastsql.alone``); otherwise it runs in one, a savepoint inside a caller's (so that a
+    caller catching ``Conflict`` goes on, as ``deem_accepted`` does) unless ``within``: the
+    act's own transaction, opened by its ``do_*`` for what it writes after the statement.
 
     One round trip where the ORM takes four to seven; measured with the lifecycle
     (``bench/README.md``: the steps from 46% to 62–73% of the ceiling)."""
@@ -249,7 +252,7 @@ def _move(
     writes += [*also, *documents]
     gate = fastsql.Gate(GATE, [application.pk, was]) if before else None
     alone = fastsql.alone() and not rows and not loading.followed(application)
-    with fastsql.unless_alone(alone):
+    with fastsql.unless_alone(alone, savepoint=not within):
         found = fastsql.run(writes, guard=len(before), gate=gate)
         if found[len(before)] is None:
             raise already_handled(application)
@@ -455,7 +458,15 @@ def do_supplement(application: Application, *, by: User, documents: Sequence[tup
     enforce(rules.may_supplement(by, application))
     today = clock.today()
     with transaction.atomic():
-        _move(application, by=by, to=Status.SUBMITTED, was=Status.SUPPLEMENT, verb="supplement", supplemented_on=today)
+        _move(
+            application,
+            by=by,
+            to=Status.SUBMITTED,
+            was=Status.SUPPLEMENT,
+            verb="supplement",
+            supplemented_on=today,
+            within=True,
+        )
         SupplementNotice.objects.filter(application=application, completed_on__isnull=True).update(completed_on=today)
         # A document handed in again is not repeated.
         SubmittedMaterial.objects.bulk_create(
@@ -638,6 +649,7 @@ def do_decide(application: Application, *, by: User, approve: bool, reasons: str
             notice=(subject, body),
             also=_closing_clocks(application, dues, now),
             rows=drafting.rows(document),
+            within=True,
             decided_by=by,
             decided_on=today,
             reasons=reasons,
