@@ -146,7 +146,7 @@ CERTIFICATES = fastsql.Statement(
 # A transition's rows written ahead of its UPDATE (``before``: the acceptance's deadlines,
 # which it points at) are written only if the application is still in the expected status,
 # its row locked first (``fastsql.Gate``).
-GATE = "SELECT a.id FROM applications_application a WHERE a.id = %s AND a.status = %s"
+GATE = fastsql.Statement("SELECT a.id FROM applications_application a WHERE a.id = %s AND a.status = %s", values=True)
 # What a transition may set besides the status (``_move``'s keyword arguments).
 TRANSITION_FIELDS = tuple(field.name for field in MOVE.fields[2:])
 

@@ -51,7 +51,7 @@ STATEMENTS: list["Statement"] = []
 # psycopg converts a statement's %s placeholders in Python and caches the result, but
 # only for statements of at most 50 parameters and 4,096 bytes (psycopg/_queries.py:
 # against ORM-made INSERTs of varying rows). A transition's statement has 53 (approval)
-# to 68 (two notifications) parameters and, guarded (``_guarded``), 5–9 kB of text;
+# to 68 (two notifications) parameters and, guarded (``_guarded``), up to 5.4 kB of text;
 # converted afresh each time it cost 0.4 ms of CPU per transition (measured: an approval
 # 853 µs against 586 µs for a completion of 50 parameters). The statements are a few
 # dozen, each always the same text: cached, they stay well inside psycopg's 128 entries.
@@ -229,11 +229,12 @@ def values(model: type[models.Model], **given: Any) -> list[Any]:
 
 
 class Gate(NamedTuple):
-    """A SELECT of the one row a ``run`` acts on, as it expects to find it (``SELECT a.id
-    FROM table a WHERE a.id = %s AND a.status = %s``): on PostgreSQL the statement locks
-    it first (``FOR UPDATE``), and writes nothing unless the gate finds it."""
+    """A SELECT of the one row a ``run`` acts on, as it expects to find it (a statement of
+    values, ``SELECT a.id FROM table a WHERE a.id = %s AND a.status = %s``): on PostgreSQL
+    the statement locks it first (``FOR UPDATE``), and writes nothing unless the gate
+    finds it."""
 
-    sql: str
+    statement: Statement
     params: Sequence[Any]
 
 
@@ -267,7 +268,7 @@ def run(writes: Sequence[Write], *, guard: int | None = None, gate: Gate | None 
         found: list[Any] = []
         with db.cursor() as cursor:
             if gate is not None:
-                cursor.execute(gate.sql, list(gate.params))
+                cursor.execute(gate.statement.sql, list(gate.params))
                 if cursor.fetchone() is None:
                     return [None] * len(writes)
             for n, (statement, params, _row) in enumerate(writes):
@@ -281,7 +282,7 @@ def run(writes: Sequence[Write], *, guard: int | None = None, gate: Gate | None 
         refs = tuple(
             (n, k, p.write) for n, write in enumerate(writes) for k, p in enumerate(write.params) if isinstance(p, Ref)
         )
-        gate_sql = gate.sql if gate is not None else None
+        gate_sql = gate.statement.sql if gate is not None else None
         sql = _together(tuple(write.statement for write in writes), refs, guard, gate_sql)
         params = [p for write in writes for p in write.params if not isinstance(p, Ref)]
         with db.cursor() as cursor:
@@ -339,14 +340,14 @@ def _together(
     key = (statements, refs, guard, gate)
     sql = _composed.get(key)
     if sql is None:
-        texts = [
-            _guarded(statement, "g")
-            if gate is not None
-            else _guarded(statement, f"s{guard}")
-            if guard is not None and n > guard
-            else statement.sql
-            for n, statement in enumerate(statements)
-        ]
+        texts = []
+        for n, statement in enumerate(statements):
+            if gate is not None:  # every write behind the gate
+                texts.append(_guarded(statement, "g"))
+            elif guard is not None and n > guard:  # the writes after the guard behind it
+                texts.append(_guarded(statement, f"s{guard}"))
+            else:
+                texts.append(statement.sql)
         for n in {n for n, _k, _m in refs}:
             pieces = texts[n].split("%s")
             taken = {k: m for write, k, m in refs if write == n}

@@ -7,8 +7,8 @@ row, which takes precedence over the C loader of ``psycopg[binary]``. With ``USE
 Django sets each session's ``TimeZone`` to UTC (``ensure_timezone``), and psycopg's C
 loader then returns exactly what Django's does: aware datetimes in ``datetime.timezone.utc``
 (``dgov/lib/tests/test_postgres.py`` compares the two). A transition reads some fifteen
-timestamps (the token's, the application's and its deadlines'); measured in
-``bench/README.md`` (2026-12-04).
+timestamps (the token's, the application's and its deadlines'); measured together with
+psycopg's statement cache in ``bench/README.md`` (2026-12-04), not on its own.
 """
 
 import datetime as dt
